@@ -1,0 +1,54 @@
+/**
+ * The contract of the durable store-and-forward queue shared by edge-buffer, edge-kafka-out and
+ * edge-mqtt-bridge. Implemented in lib/store/durable-queue.ts; delivery policy in lib/store/forwarder.ts.
+ */
+
+/** 0 = critical alerts (drains first) … lanes-1 = bulk. */
+export type Priority = number;
+
+export interface QueueOptions {
+  /** folder holding the queue's files; created if missing */
+  dir: string;
+  /** number of priority lanes (default 4: critical, major, minor, bulk) */
+  lanes?: number;
+  /** "always": fsync before push() resolves; a number: group commit, fsync every N ms and resolve the pushes it covers */
+  sync?: "always" | number;
+  maxBytes?: number;
+  maxMessages?: number;
+  maxAgeMs?: number;
+  /** when full, may critical (lane 0) records be evicted too? default false */
+  evictCritical?: boolean;
+}
+
+export interface QueuedRecord {
+  /** stable id: the same on every redelivery, for de-duplication downstream */
+  id: string;
+  priority: Priority;
+  /** the stored message, as pushed (JSON-serialisable) */
+  data: unknown;
+  enqueuedAt: number;
+  /** how many times it was handed out before */
+  attempts: number;
+}
+
+export interface QueueStats {
+  queued: number;
+  queuedPerLane: number[];
+  inFlight: number;
+  bytesOnDisk: number;
+  evicted: number;
+  delivered: number;
+}
+
+export interface DurableQueueApi {
+  /** durable (per the sync policy) when the promise resolves; returns the record's id */
+  push(data: unknown, priority?: Priority, id?: string): Promise<string>;
+  /** up to n records not in flight: highest priority lane first, FIFO within a lane; marks them in flight */
+  take(n: number): QueuedRecord[];
+  /** delivered: removed for good */
+  ack(id: string): void;
+  /** not delivered: back to the head of its lane */
+  nack(id: string): void;
+  stats(): QueueStats;
+  close(): Promise<void>;
+}
