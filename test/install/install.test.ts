@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { tempDir } from "../harness/peers";
+import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
+import { packOnce, installInto, nodeRed5Runtime, repoRoot } from "./packed-pack";
+
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+const declaredSets = Object.keys(pkg["node-red"].nodes);
+
+interface NodeSetInfo {
+  id: string;
+  name: string;
+  types: string[];
+  enabled: boolean;
+  loaded: boolean;
+  module: string;
+  err?: string;
+}
+
+async function assertEveryNodeLoaded(red: NodeRedProcess): Promise<void> {
+  const sets = (await red.getJson("/nodes")) as NodeSetInfo[];
+  const ours = sets.filter((s) => s.module === pkg.name);
+  const byName = new Map(ours.map((s) => [s.name, s]));
+  for (const name of declaredSets) {
+    const set = byName.get(name);
+    assert.ok(set, `node set ${name} is not registered:\n${red.output().slice(-3000)}`);
+    assert.strictEqual(set.err, undefined, `node set ${name} failed to load: ${set.err}`);
+    assert.ok(set.enabled && set.loaded, `node set ${name} is not enabled and loaded`);
+    assert.ok(set.types.includes(name), `node set ${name} registers type ${name} (got ${set.types})`);
+  }
+  // the help and messages of each node reach the editor
+  const catalog = (await red.getJson(`/nodes/messages?module=${encodeURIComponent(pkg.name)}/${declaredSets[0]}&lng=en-US`)) as Record<string, unknown>;
+  assert.ok(catalog[declaredSets[0]], `the message catalogue of ${declaredSets[0]} is served`);
+}
+
+describe("install: the packed tarball in a fresh Node-RED", function () {
+  this.timeout(600000);
+  let tarball: string;
+  let userDir: string;
+  let npmOutput: string;
+
+  before(function () {
+    assert.ok(declaredSets.length > 0, "package.json declares nodes");
+    tarball = packOnce().tarball;
+    userDir = tempDir("userdir");
+    npmOutput = installInto(userDir, tarball);
+  });
+
+  it("holds the compiled pack and nothing else", function () {
+    const files = packOnce().files;
+    const outside = files.filter((f) => !/^(dist\/|examples\/|resources\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+    assert.deepStrictEqual(outside, [], "unexpected files in the tarball");
+    assert.ok(!files.some((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts")), "no TypeScript sources");
+    assert.ok(!files.some((f) => /(^|\/)(test|bench|shared)\//.test(f)), "no tests, benchmarks or shared material");
+    for (const set of declaredSets) {
+      for (const f of [`dist/nodes/${set}/${set}.js`, `dist/nodes/${set}/${set}.html`, `dist/nodes/${set}/locales/en-US/${set}.json`, `dist/nodes/${set}/locales/en-US/${set}.html`]) {
+        assert.ok(files.includes(f), `${f} is in the tarball`);
+      }
+    }
+  });
+
+  it("installs without compiling anything", function () {
+    assert.doesNotMatch(npmOutput, /node-gyp|gyp info|prebuild-install|cmake/i, npmOutput);
+    assert.ok(!fs.existsSync(path.join(userDir, "node_modules", "node-red")), "node-red is a peer: npm does not pull a second copy into the user dir");
+  });
+
+  it("loads every node in Node-RED 4 on Node 20", async function () {
+    const version = execFileSync(process.execPath, ["-e", "console.log(require('node-red/package.json').version)"], { cwd: repoRoot, encoding: "utf8" }).trim();
+    assert.match(version, /^4\./);
+    const red = await startNodeRed({ userDir });
+    try {
+      await assertEveryNodeLoaded(red);
+    } finally {
+      await red.stop();
+    }
+  });
+
+  it("loads every node in Node-RED 5 on Node 22", async function () {
+    const runtime = nodeRed5Runtime();
+    const nodeVersion = execFileSync(runtime.nodeBin, ["--version"], { encoding: "utf8" }).trim();
+    assert.match(nodeVersion, /^v22\./);
+    const userDir5 = tempDir("userdir5");
+    fs.cpSync(userDir, userDir5, { recursive: true });
+    fs.rmSync(path.join(userDir5, ".config.runtime.json"), { force: true });
+    const red = await startNodeRed({ userDir: userDir5, ...runtime });
+    try {
+      const settings = (await red.getJson("/settings")) as { version: string };
+      assert.match(settings.version, /^5\./);
+      await assertEveryNodeLoaded(red);
+    } finally {
+      await red.stop();
+    }
+  });
+});
