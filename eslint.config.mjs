@@ -9,7 +9,9 @@ export default tseslint.config(
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/no-require-imports": "off"
+      "@typescript-eslint/no-require-imports": "off",
+      // Node-RED's constructor pattern: `const node = this` inside the node function
+      "@typescript-eslint/no-this-alias": "off"
     }
   },
   {

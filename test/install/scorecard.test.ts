@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { packOnce, repoRoot } from "./packed-pack";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { check } = require("../../scripts/scorecard.js") as {
   check(root: string): { results: Array<{ rule: string; level: string; text: string }>; types: Array<{ type: string; config: boolean }> };
 };

@@ -1,0 +1,124 @@
+/** edge-sim: a deterministic retail cold-chain simulator, so every flow runs without hardware. */
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { errorText, numberSetting } from "../_shared/node-red";
+import { ColdChainSimulator, FaultChange, LorawanTransport, SimMessage } from "../../lib/sim/simulator";
+import { Fault, isFaultKind, parseFaultSchedule } from "../../lib/sim/faults";
+
+interface EdgeSimDef extends NodeDef {
+  seed: string;
+  trucks: string;
+  coldRooms: string;
+  freezers: string;
+  shelves: string;
+  coapSensors: string;
+  intervalMs: string;
+  stepS: string;
+  lorawan: LorawanTransport;
+  forwarderHost: string;
+  forwarderPort: string;
+  wearOutHours: string;
+  faults: string;
+  autostart: boolean;
+}
+
+const MAX_TICKS_PER_MESSAGE = 100000;
+
+export = function register(RED: NodeAPI): void {
+  function EdgeSimNode(this: Node, config: EdgeSimDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const intervalMs = Math.max(10, numberSetting(config.intervalMs, 1000));
+    const stepS = Math.max(0.001, numberSetting(config.stepS, 60));
+    let faults: Fault[] = [];
+    try {
+      faults = parseFaultSchedule(config.faults);
+    } catch (err) {
+      node.error(RED._("edge-sim.errors.faults", { error: errorText(err) }));
+      node.status({ fill: "red", shape: "ring", text: "edge-sim.status.bad-faults" });
+    }
+    const sim = new ColdChainSimulator({
+      seed: numberSetting(config.seed, 1),
+      fleet: {
+        trucks: clampCount(config.trucks, 3),
+        coldRooms: clampCount(config.coldRooms, 2),
+        freezers: clampCount(config.freezers, 2),
+        shelves: clampCount(config.shelves, 3),
+        coapSensors: clampCount(config.coapSensors, 2),
+      },
+      startTime: Date.now(),
+      lorawan: config.lorawan === "packet-forwarder" ? "packet-forwarder" : "chirpstack",
+      wearOutHours: numberSetting(config.wearOutHours, 48),
+      faults,
+    });
+    const forwarder = { ip: config.forwarderHost || "127.0.0.1", port: numberSetting(config.forwarderPort, 1700) };
+    let timer: NodeJS.Timeout | undefined;
+    let ticks = 0;
+
+    const toMsg = (m: SimMessage) => {
+      const msg: Record<string, unknown> = { topic: m.topic, payload: m.payload, device: { name: m.device, kind: m.kind, transport: m.transport }, timestamp: m.ts };
+      if (m.transport === "packet-forwarder") Object.assign(msg, forwarder);
+      return msg;
+    };
+    const faultMsg = (c: FaultChange) => ({ topic: `sim/fault/${c.fault}`, payload: c });
+
+    const step = (send: Send) => {
+      const { messages, faultChanges } = sim.tick(stepS);
+      ticks++;
+      send([messages.map(toMsg), faultChanges.map(faultMsg)]);
+    };
+    const showStatus = () => {
+      const text = RED._("edge-sim.status.running", { devices: sim.deviceNames().length, hours: (sim.simulatedSeconds / 3600).toFixed(1) });
+      node.status(timer ? { fill: "green", shape: "dot", text } : { fill: "grey", shape: "ring", text: RED._("edge-sim.status.stopped") });
+    };
+    const start = () => {
+      if (timer) return;
+      timer = setInterval(() => {
+        step((msgs) => node.send(msgs));
+        if (ticks % 10 === 1) showStatus();
+      }, intervalMs);
+      showStatus();
+    };
+    const stop = () => {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      showStatus();
+    };
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      const command = msg.payload;
+      if (command === "start") start();
+      else if (command === "stop") stop();
+      else if (command && typeof command === "object" && !Array.isArray(command)) {
+        const c = command as Record<string, unknown>;
+        if (c.tick !== undefined) {
+          const n = Number(c.tick);
+          if (!Number.isInteger(n) || n < 1 || n > MAX_TICKS_PER_MESSAGE) return done(new Error(RED._("edge-sim.errors.tick", { max: MAX_TICKS_PER_MESSAGE })));
+          for (let i = 0; i < n; i++) step(send);
+        } else if (c.fault !== undefined || c.clear !== undefined) {
+          const kind = c.fault ?? c.clear;
+          if (!isFaultKind(kind)) return done(new Error(RED._("edge-sim.errors.fault-kind", { kind: String(kind) })));
+          const device = typeof c.device === "string" && c.device ? c.device : "*";
+          if (device !== "*" && !sim.deviceNames().includes(device)) return done(new Error(RED._("edge-sim.errors.device", { device })));
+          if (c.fault !== undefined) sim.inject(kind, device, c.durationS === undefined ? Infinity : Number(c.durationS));
+          else sim.clear(kind, device);
+        } else return done(new Error(RED._("edge-sim.errors.command")));
+      } else return done(new Error(RED._("edge-sim.errors.command")));
+      showStatus();
+      done();
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      stop();
+      done();
+    });
+
+    if (config.autostart !== false) start();
+    else showStatus();
+  }
+
+  RED.nodes.registerType("edge-sim", EdgeSimNode);
+};
+
+function clampCount(value: unknown, fallback: number): number {
+  return Math.max(0, Math.min(1000, Math.floor(numberSetting(value, fallback))));
+}
