@@ -1,17 +1,19 @@
-/** Packs the project once per test run (npm pack runs the build through prepack) and installs it into user dirs. */
+/** Packs the project once per test run and installs it into user dirs, as a user would. */
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { tempDir } from "../harness/peers";
+import { ensureBuilt, repoRoot } from "../harness/build";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+export { repoRoot };
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 let packed: { tarball: string; files: string[] } | undefined;
 
 export function packOnce(): { tarball: string; files: string[] } {
   if (packed) return packed;
+  ensureBuilt();
   const out = tempDir("pack");
-  const json = execFileSync(npm, ["pack", "--json", "--pack-destination", out], { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  const json = execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", out], { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
   const info = JSON.parse(json.slice(json.indexOf("[")))[0] as { filename: string; files: Array<{ path: string }> };
   packed = { tarball: path.join(out, path.basename(info.filename)), files: info.files.map((f) => f.path) };
   return packed;

@@ -13,7 +13,7 @@ describe("Flow Library scorecard, checked offline on the built pack", function (
   let types: Array<{ type: string; config: boolean }>;
 
   before(function () {
-    packOnce(); // npm pack runs the build: the rules are checked on what is published
+    packOnce(); // the rules are checked on the built pack, as published
     ({ results, types } = check(repoRoot));
   });
 
