@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { tempDir } from "../harness/peers";
+import { tempDir, httpRequest } from "../harness/peers";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { packOnce, installInto, nodeRed5Runtime, repoRoot } from "./packed-pack";
 
@@ -29,9 +29,13 @@ async function assertEveryNodeLoaded(red: NodeRedProcess): Promise<void> {
     assert.ok(set.enabled, `node set ${name} is enabled`);
     assert.ok(set.types.includes(name), `node set ${name} registers type ${name} (got ${set.types})`);
   }
-  // the help and messages of each node reach the editor
-  const catalog = (await red.getJson(`/nodes/messages?module=${encodeURIComponent(pkg.name)}/${declaredSets[0]}&lng=en-US`)) as Record<string, unknown>;
-  assert.ok(catalog[declaredSets[0]], `the message catalogue of ${declaredSets[0]} is served`);
+  // each node's messages and help reach the editor
+  for (const name of declaredSets) {
+    const catalog = (await red.getJson(`/locales/${pkg.name}/${name}?lng=en-US`)) as Record<string, unknown>;
+    assert.ok(catalog[name], `the message catalogue of ${name} is served`);
+    const editor = await httpRequest("GET", `${red.url}/nodes/${pkg.name}/${name}`, undefined, { Accept: "text/html" });
+    assert.match(editor.body, new RegExp(`data-help-name="${name}"`), `the help of ${name} is served`);
+  }
 }
 
 describe("install: the packed tarball in a fresh Node-RED", function () {
