@@ -114,4 +114,24 @@ describe("browser: the pack in Node-RED's editor", function () {
       assert.deepStrictEqual(errors, [], "console errors while importing and deploying");
     });
   }
+
+  it("renders the demo's live dashboard with data from the simulator", async function () {
+    const flows = fs
+      .readdirSync(path.join(repoRoot, "flows"))
+      .filter((f) => f.endsWith(".json"))
+      .flatMap((f) => JSON.parse(fs.readFileSync(path.join(repoRoot, "flows", f), "utf8")) as unknown[]);
+    await s.red.deploy(flows);
+    const dashboard = await s.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    dashboard.on("pageerror", (err) => errors.push(err.message));
+    try {
+      await dashboard.goto(`${s.red.url}/dashboard/`, { waitUntil: "load" });
+      await dashboard.getByText("Reefer temperatures (°C)").waitFor({ timeout: 30000 });
+      await dashboard.getByText("truck-01").first().waitFor({ timeout: 30000 });
+      await dashboard.screenshot({ path: path.join(screenshotDir, "dashboard.png") });
+      assert.deepStrictEqual(errors, [], "no page errors in the dashboard");
+    } finally {
+      await dashboard.close();
+    }
+  });
 });
