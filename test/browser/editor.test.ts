@@ -127,7 +127,8 @@ describe("browser: the pack in Node-RED's editor", function () {
     try {
       await dashboard.goto(`${s.red.url}/dashboard/`, { waitUntil: "load" });
       await dashboard.getByText("Reefer temperatures (°C)").waitFor({ timeout: 30000 });
-      await dashboard.getByText("truck-01").first().waitFor({ timeout: 30000 });
+      // the charts draw on canvases once the first readings arrive
+      await dashboard.locator("canvas").first().waitFor({ timeout: 30000 });
       await dashboard.screenshot({ path: path.join(screenshotDir, "dashboard.png") });
       assert.deepStrictEqual(errors, [], "no page errors in the dashboard");
     } finally {
