@@ -1,0 +1,143 @@
+/**
+ * Runs the main subgraph of a TFLite model: tensors are laid out once in an arena, every operator is prepared
+ * once (multipliers, shapes, scratch), and invoke() runs the prepared kernels in order. Models with an
+ * operator or type this runtime lacks are refused when they load, naming what is missing.
+ */
+import { readModel, type ModelDef, type SubgraphDef } from "./model-reader";
+import { Tensor, bytesPerElement, elementCount, viewOf, type TensorData } from "./tensor";
+import { planArena, type ArenaRequest } from "./arena";
+import { UnsupportedModelError, type Invoke, type KernelContext } from "./kernel";
+import { KERNELS } from "./kernels/registry";
+
+export interface InterpreterOptions {
+  /**
+   * Keep LSTM (variable tensor) state from one invoke() to the next, as TFLite does. Off by default: each
+   * inference starts from the model's initial state, so one message's result never depends on the previous one.
+   */
+  keepState?: boolean;
+}
+
+export class Interpreter {
+  readonly model: ModelDef;
+  readonly tensors: Tensor[];
+  readonly inputs: Tensor[];
+  readonly outputs: Tensor[];
+  private readonly kernels: Invoke[];
+  private readonly variableInit: Array<{ tensor: Tensor; initial: Uint8Array | undefined }> = [];
+  private readonly keepState: boolean;
+
+  constructor(modelBytes: Uint8Array, options: InterpreterOptions = {}) {
+    this.keepState = options.keepState ?? false;
+    this.model = readModel(modelBytes);
+    const graph = this.model.subgraphs[0];
+    checkOperators(graph);
+    this.tensors = graph.tensors.map((t) => {
+      const q = t.quantization;
+      return new Tensor(t.index, t.name, t.type, [...t.shape], q?.scale ?? [], q?.zeroPoint ?? [], q?.quantizedDimension ?? 0, t.data !== undefined && !t.isVariable, t.isVariable);
+    });
+    this.allocate(graph);
+    this.inputs = graph.inputs.map((i) => this.tensors[i]);
+    this.outputs = graph.outputs.map((i) => this.tensors[i]);
+    this.kernels = graph.operators.map((op) => {
+      const ctx: KernelContext = {
+        op,
+        inputs: op.inputs.map((i) => (i < 0 ? undefined : this.tensors[i])),
+        outputs: op.outputs.map((i) => this.tensors[i]),
+        intermediates: op.intermediates.map((i) => (i < 0 ? undefined : this.tensors[i])),
+        options: op.options,
+      };
+      const prepare = KERNELS.get(op.builtinCode)!;
+      return prepare(ctx);
+    });
+  }
+
+  invoke(): void {
+    if (!this.keepState) this.resetVariables();
+    for (const k of this.kernels) k();
+  }
+
+  /** Restores every variable tensor (LSTM state) to its initial value. */
+  resetVariables(): void {
+    for (const { tensor, initial } of this.variableInit) {
+      const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+      if (initial) bytes.set(initial.subarray(0, bytes.length));
+      else bytes.fill(0);
+    }
+  }
+
+  private allocate(graph: SubgraphDef): void {
+    const last = graph.operators.length;
+    const requests = new Map<number, ArenaRequest>();
+    const touch = (index: number, at: number) => {
+      const t = this.tensors[index];
+      if (index < 0 || t.isConstant || t.isVariable) return;
+      const r = requests.get(index);
+      if (r) {
+        r.first = Math.min(r.first, at);
+        r.last = Math.max(r.last, at);
+      } else {
+        requests.set(index, { id: index, bytes: elementCount(t.shape) * sizeOf(t), first: at, last: at });
+      }
+    };
+    for (const i of graph.inputs) {
+      touch(i, 0);
+      touch(i, last);
+    }
+    graph.operators.forEach((op, at) => {
+      for (const i of [...op.inputs, ...op.outputs, ...op.intermediates]) touch(i, at);
+    });
+    for (const i of graph.outputs) touch(i, last);
+    const { offsets, size } = planArena([...requests.values()]);
+    const arena = new ArrayBuffer(size);
+    for (const t of this.tensors) {
+      const def = graph.tensors[t.index];
+      const count = elementCount(t.shape);
+      if (t.isConstant) {
+        t.data = constantView(t, def.data!, count);
+      } else if (t.isVariable) {
+        t.data = viewOf(t.type, new ArrayBuffer(Math.max(8, count * sizeOf(t))), 0, count);
+        this.variableInit.push({ tensor: t, initial: def.data ? new Uint8Array(copyBytes(def.data)) : undefined });
+      } else if (offsets.has(t.index)) {
+        t.data = viewOf(t.type, arena, offsets.get(t.index)!, count);
+      }
+    }
+    this.resetVariables();
+  }
+}
+
+function sizeOf(t: Tensor): number {
+  try {
+    return bytesPerElement(t.type);
+  } catch {
+    throw new UnsupportedModelError(`tensor "${t.name}" has type ${t.typeName}, which this runtime does not support`);
+  }
+}
+
+function copyBytes(bytes: Uint8Array): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return copy;
+}
+
+/** A typed view of constant data, copied when the model bytes are not aligned for the element type. */
+function constantView(t: Tensor, bytes: Uint8Array, count: number): TensorData {
+  const per = sizeOf(t);
+  if (bytes.length < count * per) throw new UnsupportedModelError(`tensor "${t.name}" has ${bytes.length} bytes of data, expected ${count * per}`);
+  if (bytes.byteOffset % per === 0) return viewOf(t.type, bytes.buffer, bytes.byteOffset, count);
+  return viewOf(t.type, copyBytes(bytes.subarray(0, count * per)), 0, count);
+}
+
+function checkOperators(graph: SubgraphDef): void {
+  const missing = new Map<string, number[]>();
+  for (const op of graph.operators) {
+    if (!KERNELS.has(op.builtinCode)) {
+      const list = missing.get(op.opName) ?? [];
+      list.push(op.index);
+      missing.set(op.opName, list);
+    }
+  }
+  if (missing.size > 0) {
+    const names = [...missing].map(([name, at]) => `${name} (operator ${at.join(", ")})`);
+    throw new UnsupportedModelError(`unsupported TFLite operator${missing.size > 1 ? "s" : ""}: ${names.join("; ")}`);
+  }
+}

@@ -1,0 +1,29 @@
+/** What every operator kernel receives at preparation, and what it returns: the function that runs it. */
+import type { Table } from "./flatbuffer-table";
+import type { OperatorDef } from "./model-reader";
+import type { Tensor } from "./tensor";
+
+export interface KernelContext {
+  op: OperatorDef;
+  /** undefined where the model marks an optional input absent (-1) */
+  inputs: (Tensor | undefined)[];
+  outputs: Tensor[];
+  intermediates: (Tensor | undefined)[];
+  options?: Table;
+}
+
+export type Invoke = () => void;
+export type PrepareKernel = (ctx: KernelContext) => Invoke;
+
+export class UnsupportedModelError extends Error {}
+
+/** Fails preparation with a message naming the operator. */
+export function fail(ctx: KernelContext, message: string): never {
+  throw new UnsupportedModelError(`${ctx.op.opName} (operator ${ctx.op.index}): ${message}`);
+}
+
+export function input(ctx: KernelContext, i: number): Tensor {
+  const t = ctx.inputs[i];
+  if (!t) fail(ctx, `input ${i} is missing`);
+  return t;
+}

@@ -1,0 +1,174 @@
+/**
+ * RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and SOFTMAX. Quantized LOGISTIC/TANH use a 256-entry table of the
+ * dequantize → f → requantize map, and 8-bit SOFTMAX the exp table of TFLite's interpreter kernels, so
+ * results match TFLite's own outputs.
+ */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
+import { integerRange } from "../tensor";
+import { requireQuantized } from "./common";
+import type { Tensor } from "../tensor";
+
+const f32 = Math.fround;
+
+function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  const n = y.size;
+  if (x.type === TensorType.FLOAT32) {
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) {
+        const v = xd[i];
+        yd[i] = v < lo ? lo : v > hi ? hi : v;
+      }
+    };
+  }
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  const [qmin, qmax] = integerRange(y.type);
+  const q = (f: number) => y.zeroPoint + roundHalfAway(f32(f / y.scale));
+  const amin = Math.max(qmin, q(lo));
+  const amax = Number.isFinite(hi) ? Math.min(qmax, q(hi)) : qmax;
+  const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
+  return () => {
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let i = 0; i < n; i++) {
+      const v = y.zeroPoint + mulByQuantizedMultiplier(xd[i] - x.zeroPoint, multiplier, shift);
+      yd[i] = v < amin ? amin : v > amax ? amax : v;
+    }
+  };
+}
+
+export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity);
+export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6);
+
+export const prepareLeakyRelu: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  const alpha = ctx.options?.float32(F.LeakyReluOptions.alpha, 0) ?? 0;
+  const n = y.size;
+  if (x.type === TensorType.FLOAT32) {
+    const a = f32(alpha);
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = xd[i] > 0 ? xd[i] : xd[i] * a;
+    };
+  }
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  // TFLite computes both multipliers in single precision before widening them.
+  const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
+  const identityM = quantizeMultiplier(f32(x.scale / y.scale));
+  const [qmin, qmax] = integerRange(y.type);
+  return () => {
+    const xd = x.data as Int16Array;
+    const yd = y.data as Int16Array;
+    for (let i = 0; i < n; i++) {
+      const v = xd[i] - x.zeroPoint;
+      const m = v >= 0 ? identityM : alphaM;
+      const r = y.zeroPoint + mulByQuantizedMultiplier(v, m.multiplier, m.shift);
+      yd[i] = r < qmin ? qmin : r > qmax ? qmax : r;
+    }
+  };
+};
+
+function lookupTable(x: Tensor, y: Tensor, f: (v: number) => number): Int32Array {
+  const table = new Int32Array(256);
+  const [qmin, qmax] = integerRange(y.type);
+  const base = x.type === TensorType.INT8 ? -128 : 0;
+  for (let i = 0; i < 256; i++) {
+    const q = base + i;
+    const dequantized = f32(x.scale * (q - x.zeroPoint));
+    const transformed = f(dequantized);
+    const requantized = roundHalfAway(f32(transformed / y.scale)) + y.zeroPoint;
+    table[i] = Math.min(qmax, Math.max(qmin, requantized));
+  }
+  return table;
+}
+
+function prepareTableActivation(ctx: KernelContext, f: (v: number) => number) {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  const n = y.size;
+  if (x.type === TensorType.FLOAT32) {
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = f(xd[i]);
+    };
+  }
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `type ${x.typeName} is not supported`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  const table = lookupTable(x, y, f);
+  const base = x.type === TensorType.INT8 ? 128 : 0;
+  return () => {
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let i = 0; i < n; i++) yd[i] = table[xd[i] + base];
+  };
+}
+
+export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(1 / f32(1 + f32(Math.exp(-v)))));
+export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(Math.tanh(v)));
+
+export const prepareSoftmax: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  const beta = ctx.options?.float32(F.SoftmaxOptions.beta, 1) ?? 1;
+  const depth = x.shape[x.shape.length - 1];
+  const rows = x.size / depth;
+  if (x.type === TensorType.FLOAT32) {
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let r = 0; r < rows; r++) {
+        const o = r * depth;
+        let max = -Infinity;
+        for (let j = 0; j < depth; j++) max = Math.max(max, xd[o + j]);
+        let sum = 0;
+        for (let j = 0; j < depth; j++) {
+          const e = f32(Math.exp(f32((xd[o + j] - max) * beta)));
+          yd[o + j] = e;
+          sum = f32(sum + e);
+        }
+        for (let j = 0; j < depth; j++) yd[o + j] = f32(yd[o + j] / sum);
+      }
+    };
+  }
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `input type ${x.typeName} is not supported`);
+  if (y.type !== x.type) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  // table[255 - d] = exp(-scale * beta * d), d = max - x
+  const table = new Float32Array(256);
+  const scale = f32(-x.scale * beta);
+  for (let d = 0; d <= 255; d++) table[255 - d] = f32(Math.exp(f32(scale * d)));
+  const [qmin, qmax] = integerRange(y.type);
+  const uint8 = y.type === TensorType.UINT8;
+  return () => {
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let r = 0; r < rows; r++) {
+      const o = r * depth;
+      let max = qmin;
+      for (let j = 0; j < depth; j++) if (xd[o + j] > max) max = xd[o + j];
+      const base = 255 - max;
+      let sum = 0;
+      for (let j = 0; j < depth; j++) sum = f32(sum + table[base + xd[o + j]]);
+      const inv = f32(1 / f32(sum * y.scale));
+      for (let j = 0; j < depth; j++) {
+        const p = f32(table[base + xd[o + j]] * inv);
+        const q = (uint8 ? Math.trunc(f32(p + 0.5)) : roundHalfAway(p)) + (uint8 ? 0 : y.zeroPoint);
+        yd[o + j] = q < qmin ? qmin : q > qmax ? qmax : q;
+      }
+    }
+  };
+};

@@ -1,0 +1,122 @@
+/**
+ * ADD, SUB and MUL with broadcasting: float32 directly; quantized through TFLite's fixed-point rescaling
+ * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16).
+ */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier } from "../fixed-point";
+import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
+import type { Tensor } from "../tensor";
+
+type Op = "add" | "sub" | "mul";
+
+/** For each output element, the flat index into each input (broadcast dimensions repeat). */
+function broadcastIndices(a: Tensor, b: Tensor, y: Tensor): [Int32Array, Int32Array] | undefined {
+  if (a.size === y.size && b.size === y.size) return undefined;
+  const rank = Math.max(a.shape.length, b.shape.length, y.shape.length);
+  const as = extendShape(a.shape, rank);
+  const bs = extendShape(b.shape, rank);
+  const ys = extendShape(y.shape, rank);
+  const aStr = stridesOf(as).map((s, i) => (as[i] === 1 ? 0 : s));
+  const bStr = stridesOf(bs).map((s, i) => (bs[i] === 1 ? 0 : s));
+  const n = y.size;
+  const ai = new Int32Array(n);
+  const bi = new Int32Array(n);
+  const idx = new Array<number>(rank).fill(0);
+  for (let k = 0; k < n; k++) {
+    let pa = 0;
+    let pb = 0;
+    for (let d = 0; d < rank; d++) {
+      pa += idx[d] * aStr[d];
+      pb += idx[d] * bStr[d];
+    }
+    ai[k] = pa;
+    bi[k] = pb;
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < ys[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return [ai, bi];
+}
+
+function prepareElementwise(ctx: KernelContext, op: Op) {
+  const a = input(ctx, 0);
+  const b = input(ctx, 1);
+  const y = ctx.outputs[0];
+  const slot = op === "add" ? F.AddOptions.fused_activation_function : op === "sub" ? F.SubOptions.fused_activation_function : F.MulOptions.fused_activation_function;
+  const activation = ctx.options?.int8(slot, 0) ?? 0;
+  const map = broadcastIndices(a, b, y);
+  const n = y.size;
+
+  if (y.type === TensorType.FLOAT32 || y.type === TensorType.INT32) {
+    const [lo, hi] = y.type === TensorType.FLOAT32 ? floatActivationRange(ctx, activation) : [-2147483648, 2147483647];
+    const int = y.type === TensorType.INT32;
+    return () => {
+      const ad = a.data as Float32Array;
+      const bd = b.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let k = 0; k < n; k++) {
+        const u = ad[map ? map[0][k] : k];
+        const v = bd[map ? map[1][k] : k];
+        let r = op === "add" ? u + v : op === "sub" ? u - v : int ? Math.imul(u, v) : u * v;
+        if (int) r |= 0;
+        yd[k] = r < lo ? lo : r > hi ? hi : r;
+      }
+    };
+  }
+
+  if (y.type !== TensorType.INT8 && y.type !== TensorType.UINT8 && y.type !== TensorType.INT16) fail(ctx, `type ${y.typeName} is not supported`);
+  if (a.type !== y.type || b.type !== y.type) fail(ctx, `mixed input types ${a.typeName}, ${b.typeName} → ${y.typeName} are not supported`);
+  requireQuantized(ctx, a, "input 1");
+  requireQuantized(ctx, b, "input 2");
+  requireQuantized(ctx, y, "output");
+  const [lo, hi] = quantizedActivationRange(ctx, activation, y);
+  const aOff = -a.zeroPoint;
+  const bOff = -b.zeroPoint;
+  const yOff = y.zeroPoint;
+
+  if (op === "mul") {
+    const { multiplier, shift } = quantizeMultiplier((a.scale * b.scale) / y.scale);
+    return () => {
+      const ad = a.data as Int8Array;
+      const bd = b.data as Int8Array;
+      const yd = y.data as Int8Array;
+      for (let k = 0; k < n; k++) {
+        const u = ad[map ? map[0][k] : k] + aOff;
+        const v = bd[map ? map[1][k] : k] + bOff;
+        const r = mulByQuantizedMultiplier(Math.imul(u, v), multiplier, shift) + yOff;
+        yd[k] = r < lo ? lo : r > hi ? hi : r;
+      }
+    };
+  }
+
+  if (y.type === TensorType.INT16) {
+    const potOption = op === "add" ? F.AddOptions.pot_scale_int16 : F.SubOptions.pot_scale_int16;
+    const pot = ctx.options?.bool(potOption, true) ?? true;
+    const isPot = (s: number) => Number.isInteger(Math.log2(s));
+    if (pot && isPot(a.scale) && isPot(b.scale) && isPot(y.scale)) fail(ctx, "int16 with power-of-two scales (pot_scale_int16) is not supported");
+  }
+  const leftShift = y.type === TensorType.INT16 ? 15 : 20;
+  const twiceMax = 2 * Math.max(a.scale, b.scale);
+  const m1 = quantizeMultiplier(a.scale / twiceMax);
+  const m2 = quantizeMultiplier(b.scale / twiceMax);
+  const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * y.scale));
+  const scaleUp = 2 ** leftShift;
+  const sign = op === "sub" ? -1 : 1;
+  return () => {
+    const ad = a.data as Int8Array;
+    const bd = b.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let k = 0; k < n; k++) {
+      const u = mulByQuantizedMultiplierSmallerThanOne((ad[map ? map[0][k] : k] + aOff) * scaleUp, m1.multiplier, m1.shift);
+      const v = mulByQuantizedMultiplierSmallerThanOne((bd[map ? map[1][k] : k] + bOff) * scaleUp, m2.multiplier, m2.shift);
+      const r = mulByQuantizedMultiplierSmallerThanOne(u + sign * v, mo.multiplier, mo.shift) + yOff;
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  };
+}
+
+export const prepareAdd: PrepareKernel = (ctx) => prepareElementwise(ctx, "add");
+export const prepareSub: PrepareKernel = (ctx) => prepareElementwise(ctx, "sub");
+export const prepareMul: PrepareKernel = (ctx) => prepareElementwise(ctx, "mul");

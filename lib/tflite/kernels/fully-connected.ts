@@ -1,0 +1,75 @@
+/** FULLY_CONNECTED: float32, and int8/uint8 (int32 accumulators) or int16x8 (64-bit accumulators) as TFLite's reference kernels. */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
+import { biasValues, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
+import { channelMultipliers } from "./quantized-multipliers";
+
+export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
+  const x = input(ctx, 0);
+  const w = input(ctx, 1);
+  const bias = ctx.inputs[2];
+  const y = ctx.outputs[0];
+  const o = F.FullyConnectedOptions;
+  const activation = ctx.options?.int8(o.fused_activation_function, 0) ?? 0;
+  if ((ctx.options?.int8(o.weights_format, 0) ?? 0) !== 0) fail(ctx, "shuffled weights format is not supported");
+  if (w.shape.length !== 2) fail(ctx, `weights must be 2-D, got [${w.shape}]`);
+  const units = w.shape[0];
+  const depth = w.shape[1];
+  const batches = x.size / depth;
+  if (!Number.isInteger(batches)) fail(ctx, `input size ${x.size} is not a multiple of the weights' depth ${depth}`);
+  if (y.size !== batches * units) fail(ctx, `output size ${y.size} does not match ${batches}×${units}`);
+
+  if (x.type === TensorType.FLOAT32) {
+    if (w.type !== TensorType.FLOAT32) fail(ctx, `float input with ${w.typeName} weights (hybrid models) is not supported`);
+    const [lo, hi] = floatActivationRange(ctx, activation);
+    const b = biasValues(bias, units);
+    return () => {
+      const xd = x.data as Float32Array;
+      const wd = w.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let n = 0; n < batches; n++) {
+        const xo = n * depth;
+        for (let u = 0; u < units; u++) {
+          let acc = 0;
+          const wo = u * depth;
+          for (let k = 0; k < depth; k++) acc += xd[xo + k] * wd[wo + k];
+          acc += b[u];
+          yd[n * units + u] = acc < lo ? lo : acc > hi ? hi : acc;
+        }
+      }
+    };
+  }
+
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
+  if (w.type !== TensorType.INT8 && !(x.type === TensorType.UINT8 && w.type === TensorType.UINT8)) fail(ctx, `${x.typeName} input with ${w.typeName} weights is not supported`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, w, "weights");
+  requireQuantized(ctx, y, "output");
+  const { multipliers, shifts } = channelMultipliers(x, w, y, units);
+  const perChannel = w.scales.length > 1;
+  const [lo, hi] = quantizedActivationRange(ctx, activation, y);
+  const inOffset = -x.zeroPoint;
+  const wOffset = -w.zeroPoint;
+  const outOffset = y.zeroPoint;
+  const b = biasValues(bias, units);
+  const wide = x.type === TensorType.INT16;
+  return () => {
+    const xd = x.data as Int8Array;
+    const wd = w.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let n = 0; n < batches; n++) {
+      const xo = n * depth;
+      for (let u = 0; u < units; u++) {
+        let acc = 0;
+        const wo = u * depth;
+        for (let k = 0; k < depth; k++) acc += (wd[wo + k] + wOffset) * (xd[xo + k] + inOffset);
+        acc += b[u];
+        const c = perChannel ? u : 0;
+        let v = wide ? mulByQuantizedMultiplier64(acc, multipliers[c], shifts[c]) : mulByQuantizedMultiplier(acc | 0, multipliers[c], shifts[c]);
+        v += outOffset;
+        yd[n * units + u] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  };
+};

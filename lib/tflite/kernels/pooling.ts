@@ -1,0 +1,66 @@
+/** AVERAGE_POOL_2D and MAX_POOL_2D over NHWC, float32 and quantized (int8/uint8/int16) as TFLite's reference kernels. */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { computePadding, floatActivationRange, quantizedActivationRange } from "./common";
+
+function preparePool(ctx: KernelContext, average: boolean) {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  const P = F.Pool2DOptions;
+  const o = ctx.options;
+  if (!o) fail(ctx, "missing Pool2DOptions");
+  if (x.shape.length !== 4 || y.shape.length !== 4) fail(ctx, "input and output must be 4-D");
+  const strideW = o.int32(P.stride_w, 1);
+  const strideH = o.int32(P.stride_h, 1);
+  const fW = o.int32(P.filter_width, 1);
+  const fH = o.int32(P.filter_height, 1);
+  const activation = o.int8(P.fused_activation_function, 0);
+  const [batches, inH, inW, depth] = x.shape;
+  const [, outH, outW] = y.shape;
+  const padH = computePadding(o.int8(P.padding, 0), strideH, 1, inH, fH, outH).before;
+  const padW = computePadding(o.int8(P.padding, 0), strideW, 1, inW, fW, outW).before;
+  const float = x.type === TensorType.FLOAT32;
+  if (!float && x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
+  const [lo, hi] = float ? floatActivationRange(ctx, activation) : quantizedActivationRange(ctx, activation, y);
+  return () => {
+    const xd = x.data as Float32Array | Int8Array;
+    const yd = y.data as Float32Array | Int8Array;
+    let yi = 0;
+    for (let n = 0; n < batches; n++) {
+      for (let oy = 0; oy < outH; oy++) {
+        const y0 = oy * strideH - padH;
+        const fy0 = Math.max(0, -y0);
+        const fy1 = Math.min(fH, inH - y0);
+        for (let ox = 0; ox < outW; ox++) {
+          const x0 = ox * strideW - padW;
+          const fx0 = Math.max(0, -x0);
+          const fx1 = Math.min(fW, inW - x0);
+          const count = (fy1 - fy0) * (fx1 - fx0);
+          for (let c = 0; c < depth; c++) {
+            let acc = average ? 0 : -Infinity;
+            for (let fy = fy0; fy < fy1; fy++) {
+              const row = ((n * inH + y0 + fy) * inW + x0) * depth + c;
+              for (let fx = fx0; fx < fx1; fx++) {
+                const v = xd[row + fx * depth];
+                if (average) acc += v;
+                else if (v > acc) acc = v;
+              }
+            }
+            let v: number;
+            if (!average) v = acc;
+            else if (float) v = Math.fround(acc) / count;
+            else {
+              // integer division truncating toward zero, rounded half away
+              const half = Math.trunc(count / 2);
+              v = acc > 0 ? Math.trunc((acc + half) / count) : Math.trunc((acc - half) / count);
+            }
+            yd[yi++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
+      }
+    }
+  };
+}
+
+export const prepareAveragePool2d: PrepareKernel = (ctx) => preparePool(ctx, true);
+export const prepareMaxPool2d: PrepareKernel = (ctx) => preparePool(ctx, false);

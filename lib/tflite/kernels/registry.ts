@@ -1,0 +1,40 @@
+/** Builtin operator code → kernel. An operator absent here makes a model fail to load, naming it. */
+import { BuiltinOperator as B } from "../schema";
+import type { PrepareKernel } from "../kernel";
+import { prepareFullyConnected } from "./fully-connected";
+import { prepareConv2d, prepareDepthwiseConv2d } from "./conv";
+import { prepareAveragePool2d, prepareMaxPool2d } from "./pooling";
+import { prepareAdd, prepareMul, prepareSub } from "./elementwise";
+import { prepareLeakyRelu, prepareLogistic, prepareRelu, prepareRelu6, prepareSoftmax, prepareTanh } from "./activations";
+import { prepareConcatenation, preparePad, prepareReshape, prepareStridedSlice } from "./shape-ops";
+import { prepareDequantize, prepareQuantize } from "./quantize";
+import { prepareMean } from "./mean";
+import { prepareUnidirectionalSequenceLstm } from "./lstm";
+import { prepareTransposeConv } from "./transpose-conv";
+
+export const KERNELS = new Map<number, PrepareKernel>([
+  [B.FULLY_CONNECTED, prepareFullyConnected],
+  [B.CONV_2D, prepareConv2d],
+  [B.DEPTHWISE_CONV_2D, prepareDepthwiseConv2d],
+  [B.AVERAGE_POOL_2D, prepareAveragePool2d],
+  [B.MAX_POOL_2D, prepareMaxPool2d],
+  [B.ADD, prepareAdd],
+  [B.SUB, prepareSub],
+  [B.MUL, prepareMul],
+  [B.RESHAPE, prepareReshape],
+  [B.SQUEEZE, prepareReshape],
+  [B.SOFTMAX, prepareSoftmax],
+  [B.LOGISTIC, prepareLogistic],
+  [B.TANH, prepareTanh],
+  [B.RELU, prepareRelu],
+  [B.RELU6, prepareRelu6],
+  [B.LEAKY_RELU, prepareLeakyRelu],
+  [B.PAD, preparePad],
+  [B.STRIDED_SLICE, prepareStridedSlice],
+  [B.CONCATENATION, prepareConcatenation],
+  [B.MEAN, prepareMean],
+  [B.QUANTIZE, prepareQuantize],
+  [B.DEQUANTIZE, prepareDequantize],
+  [B.TRANSPOSE_CONV, prepareTransposeConv],
+  [B.UNIDIRECTIONAL_SEQUENCE_LSTM, prepareUnidirectionalSequenceLstm],
+]);

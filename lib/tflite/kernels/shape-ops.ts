@@ -1,0 +1,150 @@
+/** RESHAPE, SQUEEZE, PAD, STRIDED_SLICE and CONCATENATION: data movement in TFLite's row-major order. */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { roundHalfAway } from "../fixed-point";
+import { integerRange } from "../tensor";
+import { extendShape, stridesOf } from "./common";
+
+export const prepareReshape: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (x.size !== y.size) fail(ctx, `cannot reshape ${x.size} elements [${x.shape}] to [${y.shape}]`);
+  if (x.type !== y.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
+  return () => {
+    (y.data as Uint8Array).set(x.data as Uint8Array);
+  };
+};
+
+export const preparePad: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const paddings = input(ctx, 1);
+  const y = ctx.outputs[0];
+  if (!paddings.isConstant) fail(ctx, "paddings must be constant");
+  const rank = x.shape.length;
+  const pd = paddings.data as Int32Array;
+  const before = Array.from({ length: rank }, (_, i) => Number(pd[2 * i]));
+  const outShape = x.shape.map((d, i) => d + Number(pd[2 * i]) + Number(pd[2 * i + 1]));
+  if (outShape.join() !== y.shape.join()) fail(ctx, `output shape [${y.shape}] does not match padded [${outShape}]`);
+  // PADV2 carries the pad value as input 2; PAD pads with zero, i.e. the zero point of quantized tensors.
+  const padTensor = ctx.inputs[2];
+  let padValue = x.type === TensorType.FLOAT32 ? 0 : y.zeroPoint;
+  if (padTensor) padValue = Number(padTensor.data[0]);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(y.shape);
+  const n = x.size;
+  return () => {
+    const xd = x.data as Int16Array;
+    const yd = y.data as Int16Array;
+    yd.fill(padValue);
+    for (let k = 0; k < n; k++) {
+      let rem = k;
+      let o = 0;
+      for (let d = 0; d < rank; d++) {
+        const i = Math.floor(rem / inStrides[d]);
+        rem -= i * inStrides[d];
+        o += (i + before[d]) * outStrides[d];
+      }
+      yd[o] = xd[k];
+    }
+  };
+};
+
+export const prepareStridedSlice: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const begin = input(ctx, 1);
+  const end = input(ctx, 2);
+  const strides = input(ctx, 3);
+  const y = ctx.outputs[0];
+  if (!begin.isConstant || !end.isConstant || !strides.isConstant) fail(ctx, "begin, end and strides must be constant");
+  const o = ctx.options;
+  const S = F.StridedSliceOptions;
+  const beginMask = o?.int32(S.begin_mask, 0) ?? 0;
+  const endMask = o?.int32(S.end_mask, 0) ?? 0;
+  const shrinkMask = o?.int32(S.shrink_axis_mask, 0) ?? 0;
+  if ((o?.int32(S.ellipsis_mask, 0) ?? 0) !== 0 || (o?.int32(S.new_axis_mask, 0) ?? 0) !== 0) fail(ctx, "ellipsis and new-axis masks are not supported");
+  if (o?.bool(S.offset, false)) fail(ctx, "offset mode is not supported");
+  const rank = x.shape.length;
+  const count = begin.size;
+  const starts: number[] = [];
+  const steps: number[] = [];
+  const sizes: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    const dim = x.shape[d];
+    const step = d < count ? Number(strides.data[d]) : 1;
+    if (step === 0) fail(ctx, "stride 0");
+    let start: number;
+    let stop: number;
+    if (d >= count || beginMask & (1 << d)) start = step > 0 ? 0 : dim - 1;
+    else {
+      start = Number(begin.data[d]);
+      if (start < 0) start += dim;
+      start = step > 0 ? Math.min(Math.max(start, 0), dim) : Math.min(Math.max(start, -1), dim - 1);
+    }
+    if (d < count && shrinkMask & (1 << d)) stop = start + 1;
+    else if (d >= count || endMask & (1 << d)) stop = step > 0 ? dim : -1;
+    else {
+      stop = Number(end.data[d]);
+      if (stop < 0) stop += dim;
+      stop = step > 0 ? Math.min(Math.max(stop, 0), dim) : Math.min(Math.max(stop, -1), dim - 1);
+    }
+    starts.push(start);
+    steps.push(step);
+    sizes.push(Math.max(0, Math.ceil((stop - start) / step)));
+  }
+  const total = sizes.reduce((a, b) => a * b, 1);
+  if (total !== y.size) fail(ctx, `slice of ${total} elements does not match output [${y.shape}]`);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(sizes);
+  return () => {
+    const xd = x.data as Int16Array;
+    const yd = y.data as Int16Array;
+    for (let k = 0; k < total; k++) {
+      let rem = k;
+      let src = 0;
+      for (let d = 0; d < rank; d++) {
+        const i = Math.floor(rem / outStrides[d]);
+        rem -= i * outStrides[d];
+        src += (starts[d] + i * steps[d]) * inStrides[d];
+      }
+      yd[k] = xd[src];
+    }
+  };
+};
+
+export const prepareConcatenation: PrepareKernel = (ctx) => {
+  const y = ctx.outputs[0];
+  const inputs = ctx.inputs.map((_, i) => input(ctx, i));
+  const rank = y.shape.length;
+  let axis = ctx.options?.int32(F.ConcatenationOptions.axis, 0) ?? 0;
+  if (axis < 0) axis += rank;
+  if ((ctx.options?.int8(F.ConcatenationOptions.fused_activation_function, 0) ?? 0) !== 0) fail(ctx, "fused activation is not supported");
+  const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const quantized = y.type !== TensorType.FLOAT32 && y.type !== TensorType.INT32 && y.type !== TensorType.INT64;
+  const parts = inputs.map((t) => {
+    const shape = extendShape(t.shape, rank);
+    const rescale = quantized && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
+    const scale = Math.fround(t.scale * Math.fround(1 / y.scale));
+    return { t, chunk: shape[axis] * inner, rescale, scale, bias: Math.fround(-t.zeroPoint * scale) };
+  });
+  const [qmin, qmax] = quantized ? integerRange(y.type) : [0, 0];
+  return () => {
+    const yd = y.data as Float32Array;
+    let o = 0;
+    for (let n = 0; n < outer; n++) {
+      for (const p of parts) {
+        const xd = p.t.data as Float32Array;
+        const base = n * p.chunk;
+        if (!p.rescale) {
+          for (let k = 0; k < p.chunk; k++) yd[o + k] = xd[base + k];
+        } else {
+          for (let k = 0; k < p.chunk; k++) {
+            const v = roundHalfAway(Math.fround(Math.fround(xd[base + k] * p.scale) + p.bias)) + y.zeroPoint;
+            yd[o + k] = v < qmin ? qmin : v > qmax ? qmax : v;
+          }
+        }
+        o += p.chunk;
+      }
+    }
+  };
+};
