@@ -1,6 +1,6 @@
 /** RESHAPE, SQUEEZE, PAD, STRIDED_SLICE and CONCATENATION: data movement in TFLite's row-major order. */
 import { F, TensorType } from "../schema";
-import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { fail, input, type PrepareKernel } from "../kernel";
 import { roundHalfAway } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { extendShape, stridesOf } from "./common";
