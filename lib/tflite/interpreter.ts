@@ -15,6 +15,13 @@ export interface InterpreterOptions {
    * inference starts from the model's initial state, so one message's result never depends on the previous one.
    */
   keepState?: boolean;
+  /**
+   * "reference" (default): TFLite's reference integer kernels (gemmlowp fixed-point rounding), as TFLite Micro
+   * and TFLite without delegates compute. "xnnpack": int8 FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D
+   * requantize in single precision with ties-to-even, as TFLite's default XNNPACK delegate does (what
+   * tfjs-tflite and TFLite on phones and desktops run). The two differ by one step on some elements.
+   */
+  arithmetic?: "reference" | "xnnpack";
 }
 
 export class Interpreter {
@@ -45,6 +52,7 @@ export class Interpreter {
         outputs: op.outputs.map((i) => this.tensors[i]),
         intermediates: op.intermediates.map((i) => (i < 0 ? undefined : this.tensors[i])),
         options: op.options,
+        xnnpackInt8: options.arithmetic === "xnnpack",
       };
       const prepare = KERNELS.get(op.builtinCode)!;
       return prepare(ctx);

@@ -10,6 +10,8 @@ export interface KernelContext {
   outputs: Tensor[];
   intermediates: (Tensor | undefined)[];
   options?: Table;
+  /** reproduce XNNPACK's int8 requantization (see InterpreterOptions.arithmetic) */
+  xnnpackInt8: boolean;
 }
 
 export type Invoke = () => void;

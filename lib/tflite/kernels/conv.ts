@@ -7,7 +7,7 @@ import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, computePadding, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
-import { channelMultipliers } from "./quantized-multipliers";
+import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
 import type { Tensor } from "../tensor";
 
 interface ConvGeometry {
@@ -81,6 +81,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const wOffset = float ? 0 : -w.zeroPoint;
   const outOffset = float ? 0 : y.zeroPoint;
   const wide = x.type === TensorType.INT16;
+  const xnnScale = !float && ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, g.outC) : undefined;
   const depthMultiplier = g.outC / g.inC;
   const groups = depthwise ? 1 : g.inC / filterInC;
   const outPerGroup = g.outC / groups;
@@ -129,7 +130,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
             let v: number;
             if (float) v = acc;
             else {
-              v = wide ? mulByQuantizedMultiplier64(acc, multipliers[oc], shifts[oc]) : mulByQuantizedMultiplier(acc | 0, multipliers[oc], shifts[oc]);
+              v = xnnScale ? requantizeFp32(acc, xnnScale[oc]) : wide ? mulByQuantizedMultiplier64(acc, multipliers[oc], shifts[oc]) : mulByQuantizedMultiplier(acc | 0, multipliers[oc], shifts[oc]);
               v += outOffset;
             }
             yd[yi++] = v < lo ? lo : v > hi ? hi : v;

@@ -3,7 +3,7 @@ import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
-import { channelMultipliers } from "./quantized-multipliers";
+import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
 
 export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const x = input(ctx, 0);
@@ -54,6 +54,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const outOffset = y.zeroPoint;
   const b = biasValues(bias, units);
   const wide = x.type === TensorType.INT16;
+  const xnnScale = ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, units) : undefined;
   return () => {
     const xd = x.data as Int8Array;
     const wd = w.data as Int8Array;
@@ -66,7 +67,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
         for (let k = 0; k < depth; k++) acc += (wd[wo + k] + wOffset) * (xd[xo + k] + inOffset);
         acc += b[u];
         const c = perChannel ? u : 0;
-        let v = wide ? mulByQuantizedMultiplier64(acc, multipliers[c], shifts[c]) : mulByQuantizedMultiplier(acc | 0, multipliers[c], shifts[c]);
+        let v = xnnScale ? requantizeFp32(acc, xnnScale[c]) : wide ? mulByQuantizedMultiplier64(acc, multipliers[c], shifts[c]) : mulByQuantizedMultiplier(acc | 0, multipliers[c], shifts[c]);
         v += outOffset;
         yd[n * units + u] = v < lo ? lo : v > hi ? hi : v;
       }

@@ -13,3 +13,23 @@ export function channelMultipliers(input: Tensor, filter: Tensor, output: Tensor
   }
   return { multipliers, shifts };
 }
+
+/**
+ * XNNPACK's int8 requantization scales (single precision), for the `xnnpack` arithmetic mode that reproduces
+ * TFLite with its default XNNPACK delegate (what tfjs-tflite runs) instead of the reference kernels.
+ */
+export function fp32Scales(input: Tensor, filter: Tensor, output: Tensor, channels: number): Float32Array {
+  const out = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const filterScale = filter.scales.length > 1 ? filter.scales[c] : filter.scales[0];
+    out[c] = Math.fround(Math.fround(input.scale * filterScale) / output.scale);
+  }
+  return out;
+}
+
+/** acc × scale in single precision, rounded to nearest with ties to even (XNNPACK's magic-bias rounding). */
+export function requantizeFp32(acc: number, scale: number): number {
+  const f = Math.fround(acc * scale);
+  const r = Math.round(f);
+  return r - f === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}

@@ -1,3 +1,5 @@
+/* global require, process */
+/* eslint-disable @typescript-eslint/no-require-imports */
 /*
  * The oracle: @tensorflow/tfjs-tflite (TFLite's own kernels compiled to WASM) running in a worker thread
  * behind a small browser shim. Messages: {id, cmd: "load", model: ArrayBuffer} and
