@@ -1,0 +1,118 @@
+/**
+ * A small pool of inference workers with a bounded waiting queue. Overflow policy: when every worker is busy
+ * and `maxQueue` requests already wait, a new request is rejected at once with QueueFullError (the flow sees
+ * the error; nothing is dropped silently and older requests keep their place).
+ */
+import { Worker } from "worker_threads";
+import * as path from "path";
+
+export class QueueFullError extends Error {}
+
+export interface RawOutput {
+  name: string;
+  dtype: string;
+  shape: number[];
+  data: ArrayLike<number | bigint> & { length: number };
+  scale: number;
+  zeroPoint: number;
+}
+
+export interface RunResult {
+  ms: number;
+  outputs: RawOutput[];
+}
+
+interface Job {
+  msg: Record<string, unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Job;
+}
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  // Running from TypeScript source (tests, tsx): load the .ts body through tsx; from dist/: the compiled .js.
+  if (__filename.endsWith(".ts")) return { file: path.join(__dirname, "inference-worker.ts"), execArgv: ["--require", "tsx/cjs"] };
+  return { file: path.join(__dirname, "inference-worker.js"), execArgv: [] };
+}
+
+export class InferencePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly size: number, readonly maxQueue: number) {
+    const entry = workerEntry();
+    for (let i = 0; i < Math.max(1, size); i++) {
+      const slot: Slot = { worker: new Worker(entry.file, { execArgv: entry.execArgv }) };
+      slot.worker.on("message", (m: { ok: boolean; result?: unknown; error?: string }) => {
+        const job = slot.busy;
+        slot.busy = undefined;
+        if (job) {
+          if (m.ok) job.resolve(m.result);
+          else job.reject(new Error(m.error));
+        }
+        this.pump();
+      });
+      slot.worker.on("error", (err) => {
+        const job = slot.busy;
+        slot.busy = undefined;
+        job?.reject(err);
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Loads the model into every worker (rejects with the interpreter's error, e.g. an unsupported operator). */
+  async load(model: Uint8Array, keepState = false): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.direct(slot, { cmd: "load", model, keepState })));
+  }
+
+  run(inputs: ArrayLike<number>[]): Promise<RunResult> {
+    if (this.closed) return Promise.reject(new Error("inference pool is closed"));
+    if (this.queue.length >= this.maxQueue && this.slots.every((s) => s.busy)) {
+      return Promise.reject(new QueueFullError(`inference queue full (${this.maxQueue} waiting)`));
+    }
+    return new Promise<RunResult>((resolve, reject) => {
+      this.queue.push({ msg: { cmd: "run", inputs }, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error("inference pool closed"));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private direct(slot: Slot, msg: Record<string, unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const job: Job = { msg, resolve, reject };
+      if (slot.busy) {
+        this.queue.unshift(job); // loads go first; another worker may take it, which is equally fine
+        return;
+      }
+      this.start(slot, job);
+    });
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.busy = job;
+    slot.worker.postMessage({ ...job.msg, id: this.nextId++ });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.busy) this.start(slot, this.queue.shift()!);
+    }
+  }
+}
