@@ -1,0 +1,126 @@
+/** edge-tflite: runs a .tflite model on each message with the pack's own TFLite interpreter, off the event loop. */
+import * as fs from "fs";
+import * as path from "path";
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { TfliteSession, type InputMode, type OutputMode } from "../../lib/tflite/inference-session";
+import { QueueFullError } from "../../lib/tflite/worker-pool";
+import type { Normalisation } from "../../lib/tflite/image-input";
+
+interface EdgeTfliteDef extends NodeDef {
+  modelPath: string;
+  labelsPath: string;
+  output: OutputMode;
+  input: InputMode;
+  normalise: Normalisation;
+  threshold: string;
+  windowResources: string;
+  poolSize: string;
+  maxQueue: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function EdgeTfliteNode(this: Node, config: EdgeTfliteDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const labels = readLabels(config.labelsPath);
+    const session = new TfliteSession({
+      output: config.output || "classify",
+      input: config.input || "auto",
+      normalise: config.normalise || "0..1",
+      labels,
+      threshold: numberSetting(config.threshold, 0),
+      windowResources: (config.windowResources || "").split(",").map((s) => s.trim()).filter((s) => s.length > 0),
+      poolSize: Math.min(8, Math.max(1, numberSetting(config.poolSize, 1))),
+      maxQueue: Math.max(0, numberSetting(config.maxQueue, 16)),
+    });
+    let modelName = config.modelPath ? path.basename(config.modelPath) : "";
+    let watcher: fs.FSWatcher | undefined;
+    let reloadTimer: NodeJS.Timeout | undefined;
+    let closed = false;
+
+    const status = () => {
+      if (!session.loaded) return;
+      node.status({ fill: "green", shape: "dot", text: RED._("edge-tflite.status.ready", { model: modelName, version: session.version }) });
+    };
+
+    const loadBytes = async (bytes: Uint8Array, name: string) => {
+      node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.loading") });
+      try {
+        await session.load(bytes);
+        modelName = name;
+        status();
+      } catch (err) {
+        node.status({ fill: "red", shape: "ring", text: RED._("edge-tflite.status.error") });
+        throw err;
+      }
+    };
+
+    const loadFile = () => {
+      if (closed || !config.modelPath) return;
+      fs.promises
+        .readFile(config.modelPath)
+        .then((bytes) => loadBytes(new Uint8Array(bytes), path.basename(config.modelPath)))
+        .catch((err) => node.error(RED._("edge-tflite.errors.load", { path: config.modelPath, error: errorText(err) })));
+    };
+
+    if (config.modelPath) {
+      loadFile();
+      try {
+        // watch the folder: model updates usually arrive as a new file renamed over the old one
+        watcher = fs.watch(path.dirname(config.modelPath), (_event, file) => {
+          if (file && file.toString() !== path.basename(config.modelPath)) return;
+          clearTimeout(reloadTimer);
+          reloadTimer = setTimeout(loadFile, 200);
+        });
+        watcher.on("error", () => undefined);
+      } catch (err) {
+        node.warn(RED._("edge-tflite.errors.watch", { error: errorText(err) }));
+      }
+    } else {
+      node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.no-model") });
+    }
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      const run = async () => {
+        if (Buffer.isBuffer(msg.model) || msg.model instanceof Uint8Array) {
+          await loadBytes(new Uint8Array(msg.model as Uint8Array), typeof msg.modelName === "string" ? msg.modelName : "msg.model");
+          if (msg.payload === undefined) return;
+        }
+        if (!session.loaded) throw new Error(RED._("edge-tflite.errors.no-model"));
+        const result = await session.infer(msg.payload);
+        if (result.payload === undefined) return; // window still filling for this device
+        const out = msg as Msg;
+        out.payload = result.payload;
+        out.inference = { model: modelName, version: session.version, ms: Math.round(result.ms * 1000) / 1000 };
+        send(result.aboveThreshold ? [out, null] : [null, out]);
+      };
+      run().then(
+        () => done(),
+        (err) => {
+          if (err instanceof QueueFullError) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.queue-full") });
+          done(asError(err));
+        },
+      );
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
+      clearTimeout(reloadTimer);
+      watcher?.close();
+      session.close().then(done, done);
+    });
+  }
+
+  function readLabels(file: string): string[] {
+    if (!file) return [];
+    try {
+      return fs.readFileSync(file, "utf8").split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+    } catch (err) {
+      RED.log.warn(RED._("edge-tflite.errors.labels", { path: file, error: errorText(err) }));
+      return [];
+    }
+  }
+
+  RED.nodes.registerType("edge-tflite", EdgeTfliteNode);
+};
