@@ -1,0 +1,51 @@
+/**
+ * The reefer pipeline built from Node-RED's core nodes only (change, switch, function), the way a user would
+ * without this pack: JSONata mapping to an event, a threshold switch, a function keeping per-truck windows,
+ * and a function producing to Kafka with kafkajs (no buffer, no durability).
+ */
+export function corePipelineFlow(brokers: string[], topic: string, trucks: number): unknown[] {
+  const z = "core-tab";
+  const mapping = `{
+  "id": $string($millis()) & "-" & payload.unit_id,
+  "deviceName": payload.unit_id,
+  "profileName": "reefer-unit",
+  "origin": payload.ts,
+  "readings": [
+    {"resourceName": "returnAir", "value": $round((payload.ret_air_f - 32) * 5 / 9, 2), "units": "°C"},
+    {"resourceName": "supplyAir", "value": $round((payload.sup_air_f - 32) * 5 / 9, 2), "units": "°C"},
+    {"resourceName": "setpoint", "value": $round((payload.setpoint_f - 32) * 5 / 9, 2), "units": "°C"},
+    {"resourceName": "compressorCurrent", "value": payload.comp_amps, "units": "A"},
+    {"resourceName": "door", "value": payload.door = "open"},
+    {"resourceName": "defrost", "value": payload.defrost}
+  ]
+}`;
+  const aggregate = `// per truck: a 10-reading window of return air; excursion state with hysteresis
+const w = context.get('w') || {};
+const e = msg.payload;
+const t = e.readings[0].value;
+const s = w[e.deviceName] || (w[e.deviceName] = { n: 0, sum: 0, min: Infinity, max: -Infinity, alert: false });
+s.n++; s.sum += t; s.min = Math.min(s.min, t); s.max = Math.max(s.max, t);
+if (!s.alert && t > 8) { s.alert = true; msg.priority = 0; }
+else if (s.alert && t < 7.5) { s.alert = false; }
+if (s.n >= 10) { msg.summary = { mean: s.sum / s.n, min: s.min, max: s.max }; w[e.deviceName] = { n: 0, sum: 0, min: Infinity, max: -Infinity, alert: s.alert }; }
+context.set('w', w);
+return msg;`;
+  const produce = `const producer = context.get('producer');
+await producer.send({ topic: ${JSON.stringify(topic)}, acks: -1, messages: [{ key: msg.payload.deviceName, value: JSON.stringify(msg.payload) }] });
+global.get('benchSink')(msg);
+return null;`;
+  const setup = `const { Kafka, logLevel } = global.get('kafkajs');
+const kafka = new Kafka({ clientId: 'core-baseline', brokers: ${JSON.stringify(brokers)}, logLevel: logLevel.NOTHING });
+const producer = kafka.producer();
+await producer.connect();
+context.set('producer', producer);`;
+  return [
+    { id: z, type: "tab", label: "core baseline" },
+    { id: "bench-sim", type: "edge-sim", z, seed: "1", trucks: String(trucks), coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", intervalMs: "1000", stepS: "60", autostart: false, wires: [["core-t0"], []] },
+    { id: "core-t0", type: "change", z, rules: [{ t: "set", p: "t0", pt: "msg", to: "", tot: "date" }], wires: [["core-map"]] },
+    { id: "core-map", type: "change", z, rules: [{ t: "set", p: "payload", pt: "msg", to: mapping, tot: "jsonata" }], wires: [["core-switch"]] },
+    { id: "core-switch", type: "switch", z, property: "payload.readings[0].value", propertyType: "msg", rules: [{ t: "gt", v: "8", vt: "num" }, { t: "else" }], checkall: "false", outputs: 2, wires: [["core-aggregate"], ["core-aggregate"]] },
+    { id: "core-aggregate", type: "function", z, func: aggregate, outputs: 1, wires: [["core-kafka"]] },
+    { id: "core-kafka", type: "function", z, func: produce, initialize: setup, finalize: "const p = context.get('producer'); if (p) p.disconnect();", outputs: 1, wires: [[]] },
+  ];
+}

@@ -1,0 +1,102 @@
+/**
+ * A child process that runs Node-RED embedded with one flow and drives it with the simulator, so a
+ * pipeline's throughput, latency, CPU and memory are measured in a process of their own.
+ * Protocol: the parent sends {flows, userDir, events, window, simNode}; the child answers with PipelineResult.
+ * The flow's last node calls global.get("benchSink")(msg) once per delivered event; a change node right after
+ * the simulator stamps msg.t0 = $millis().
+ */
+import * as http from "http";
+import * as path from "path";
+
+export interface PipelineJob {
+  flows: unknown[];
+  userDir: string;
+  /** how many simulator ticks to drive; each tick emits one message per simulated device */
+  ticks: number;
+  /** max events in flight (closed loop) */
+  window: number;
+  simNode: string;
+  devicesPerTick: number;
+  timeoutMs: number;
+}
+
+export interface PipelineResult {
+  delivered: number;
+  seconds: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuPercent: number;
+  rssMb: number;
+  error?: string;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+async function run(job: PipelineJob): Promise<PipelineResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const RED: any = require("node-red");
+  const latencies: number[] = [];
+  let delivered = 0;
+  const server = http.createServer();
+  RED.init(server, {
+    userDir: job.userDir,
+    flowFile: path.join(job.userDir, "flows.json"),
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    credentialSecret: "bench",
+    logging: { console: { level: "warn" } },
+    telemetry: { enabled: false },
+    diagnostics: { enabled: false },
+    functionGlobalContext: {
+      benchSink: (msg: { t0?: number }) => {
+        delivered++;
+        if (typeof msg.t0 === "number") latencies.push(Date.now() - msg.t0);
+      },
+      kafkajs: require("kafkajs"),
+    },
+  });
+  require("fs").writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
+  await RED.start();
+  await new Promise((r) => setTimeout(r, 500)); // let connections open before the clock starts
+  const sim = RED.nodes.getNode(job.simNode);
+  if (!sim) throw new Error(`no node ${job.simNode} in the flow`);
+  const total = job.ticks * job.devicesPerTick;
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  let rss = process.memoryUsage().rss;
+  let ticked = 0;
+  const deadline = t0 + job.timeoutMs;
+  while (delivered < total && Date.now() < deadline) {
+    const inFlight = ticked * job.devicesPerTick - delivered;
+    if (ticked < job.ticks && inFlight + job.devicesPerTick <= job.window) {
+      const n = Math.min(job.ticks - ticked, Math.max(1, Math.floor((job.window - inFlight) / job.devicesPerTick)));
+      sim.receive({ payload: { tick: n } });
+      ticked += n;
+    }
+    rss = Math.max(rss, process.memoryUsage().rss);
+    await new Promise((r) => setImmediate(r));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await RED.stop();
+  latencies.sort((a, b) => a - b);
+  return {
+    delivered,
+    seconds,
+    eventsPerSecond: delivered / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+    rssMb: rss / 2 ** 20,
+    error: delivered < total ? `only ${delivered} of ${total} events delivered before the time limit` : undefined,
+  };
+}
+
+process.on("message", (job: PipelineJob) => {
+  run(job)
+    .then((result) => process.send!(result, () => process.exit(0)))
+    .catch((err: Error) => process.send!({ error: err.stack ?? err.message }, () => process.exit(1)));
+});
