@@ -12,6 +12,14 @@ export class Table {
     return new Table(bb, bb.readInt32(bb.position()) + bb.position());
   }
 
+  /** Start and length of a vector field, checked against the buffer so corrupt lengths fail cleanly. */
+  private vector(o: number, elementSize: number): [number, number] {
+    const start = this.bb.__vector(this.pos + o);
+    const n = this.bb.__vector_len(this.pos + o);
+    if (start < 0 || n < 0 || start + n * elementSize > this.bb.capacity()) throw new Error("vector outside the model bytes");
+    return [start, n];
+  }
+
   private offset(slot: number): number {
     return this.bb.__offset(this.pos, 4 + 2 * slot);
   }
@@ -68,8 +76,7 @@ export class Table {
   tables(slot: number): Table[] {
     const o = this.offset(slot);
     if (!o) return [];
-    const start = this.bb.__vector(this.pos + o);
-    const n = this.bb.__vector_len(this.pos + o);
+    const [start, n] = this.vector(o, 4);
     const out: Table[] = [];
     for (let i = 0; i < n; i++) out.push(new Table(this.bb, this.bb.__indirect(start + 4 * i)));
     return out;
@@ -79,8 +86,7 @@ export class Table {
   bytes(slot: number): Uint8Array | undefined {
     const o = this.offset(slot);
     if (!o) return undefined;
-    const start = this.bb.__vector(this.pos + o);
-    const n = this.bb.__vector_len(this.pos + o);
+    const [start, n] = this.vector(o, 1);
     const all = this.bb.bytes();
     return all.subarray(start, start + n);
   }
@@ -88,8 +94,7 @@ export class Table {
   int32s(slot: number): number[] {
     const o = this.offset(slot);
     if (!o) return [];
-    const start = this.bb.__vector(this.pos + o);
-    const n = this.bb.__vector_len(this.pos + o);
+    const [start, n] = this.vector(o, 4);
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(this.bb.readInt32(start + 4 * i));
     return out;
@@ -98,8 +103,7 @@ export class Table {
   float32s(slot: number): number[] {
     const o = this.offset(slot);
     if (!o) return [];
-    const start = this.bb.__vector(this.pos + o);
-    const n = this.bb.__vector_len(this.pos + o);
+    const [start, n] = this.vector(o, 4);
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(this.bb.readFloat32(start + 4 * i));
     return out;
@@ -108,8 +112,7 @@ export class Table {
   int64s(slot: number): number[] {
     const o = this.offset(slot);
     if (!o) return [];
-    const start = this.bb.__vector(this.pos + o);
-    const n = this.bb.__vector_len(this.pos + o);
+    const [start, n] = this.vector(o, 8);
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(Number(this.bb.readInt64(start + 8 * i)));
     return out;

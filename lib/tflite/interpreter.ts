@@ -24,6 +24,10 @@ export interface InterpreterOptions {
   arithmetic?: "reference" | "xnnpack";
 }
 
+/** Limits that keep a corrupt or hostile model from exhausting the gateway's memory. */
+const MAX_TENSOR_BYTES = 256 * 1024 * 1024;
+const MAX_ARENA_BYTES = 512 * 1024 * 1024;
+
 export class Interpreter {
   readonly model: ModelDef;
   readonly tensors: Tensor[];
@@ -84,7 +88,10 @@ export class Interpreter {
         r.first = Math.min(r.first, at);
         r.last = Math.max(r.last, at);
       } else {
-        requests.set(index, { id: index, bytes: elementCount(t.shape) * sizeOf(t), first: at, last: at });
+        if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new UnsupportedModelError(`tensor "${t.name}" has an invalid shape [${t.shape}]`);
+        const bytes = elementCount(t.shape) * sizeOf(t);
+        if (bytes > MAX_TENSOR_BYTES) throw new UnsupportedModelError(`tensor "${t.name}" [${t.shape}] needs ${bytes} bytes, more than the ${MAX_TENSOR_BYTES} allowed`);
+        requests.set(index, { id: index, bytes, first: at, last: at });
       }
     };
     for (const i of graph.inputs) {
@@ -96,6 +103,7 @@ export class Interpreter {
     });
     for (const i of graph.outputs) touch(i, last);
     const { offsets, size } = planArena([...requests.values()]);
+    if (size > MAX_ARENA_BYTES) throw new UnsupportedModelError(`the model needs ${size} bytes of activations, more than the ${MAX_ARENA_BYTES} allowed`);
     const arena = new ArrayBuffer(size);
     for (const t of this.tensors) {
       const def = graph.tensors[t.index];
@@ -103,6 +111,7 @@ export class Interpreter {
       if (t.isConstant) {
         t.data = constantView(t, def.data!, count);
       } else if (t.isVariable) {
+        if (count * sizeOf(t) > MAX_TENSOR_BYTES || !Number.isFinite(count) || count < 0) throw new UnsupportedModelError(`variable tensor "${t.name}" has an invalid shape [${t.shape}]`);
         t.data = viewOf(t.type, new ArrayBuffer(Math.max(8, count * sizeOf(t))), 0, count);
         this.variableInit.push({ tensor: t, initial: def.data ? new Uint8Array(copyBytes(def.data)) : undefined });
       } else if (offsets.has(t.index)) {
