@@ -15,7 +15,7 @@ import { SeededRandom } from "../lib/sim/random";
 import { featureVector, sampleFromReeferPayload, windows, FEATURES, WINDOW, INPUT_SIZE } from "../lib/anomaly/reefer-features";
 import { writeAnomalyModel, DenseLayer } from "../lib/anomaly/anomaly-model-writer";
 
-const OUT_DIR = path.resolve(__dirname, "../lib/anomaly");
+const OUT_DIR = path.resolve(__dirname, "../lib/models");
 const STEP_S = 60;
 const HOURS = 48;
 const TRUCKS = 6;

@@ -6,6 +6,7 @@ import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { TfliteSession, type InputMode, type OutputMode } from "../../lib/tflite/inference-session";
 import { QueueFullError } from "../../lib/tflite/worker-pool";
 import type { Normalisation } from "../../lib/tflite/image-input";
+import { resolveModelPath } from "../../lib/tflite/model-path";
 
 interface EdgeTfliteDef extends NodeDef {
   modelPath: string;
@@ -23,7 +24,17 @@ export = function register(RED: NodeAPI): void {
   function EdgeTfliteNode(this: Node, config: EdgeTfliteDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const labels = readLabels(config.labelsPath);
+    const userDir = RED.settings.userDir ?? process.cwd();
+    const resolve = (setting: string) => {
+      try {
+        return setting ? resolveModelPath(setting, userDir) : "";
+      } catch (err) {
+        node.error(errorText(err));
+        return "";
+      }
+    };
+    const modelPath = resolve(config.modelPath);
+    const labels = readLabels(resolve(config.labelsPath));
     const session = new TfliteSession({
       output: config.output || "classify",
       input: config.input || "auto",
@@ -34,7 +45,7 @@ export = function register(RED: NodeAPI): void {
       poolSize: Math.min(8, Math.max(1, numberSetting(config.poolSize, 1))),
       maxQueue: Math.max(0, numberSetting(config.maxQueue, 16)),
     });
-    let modelName = config.modelPath ? path.basename(config.modelPath) : "";
+    let modelName = modelPath ? path.basename(modelPath) : "";
     let watcher: fs.FSWatcher | undefined;
     let reloadTimer: NodeJS.Timeout | undefined;
     let closed = false;
@@ -57,19 +68,19 @@ export = function register(RED: NodeAPI): void {
     };
 
     const loadFile = () => {
-      if (closed || !config.modelPath) return;
+      if (closed || !modelPath) return;
       fs.promises
-        .readFile(config.modelPath)
-        .then((bytes) => loadBytes(new Uint8Array(bytes), path.basename(config.modelPath)))
-        .catch((err) => node.error(RED._("edge-tflite.errors.load", { path: config.modelPath, error: errorText(err) })));
+        .readFile(modelPath)
+        .then((bytes) => loadBytes(new Uint8Array(bytes), path.basename(modelPath)))
+        .catch((err) => node.error(RED._("edge-tflite.errors.load", { path: modelPath, error: errorText(err) })));
     };
 
-    if (config.modelPath) {
+    if (modelPath) {
       loadFile();
       try {
         // watch the folder: model updates usually arrive as a new file renamed over the old one
-        watcher = fs.watch(path.dirname(config.modelPath), (_event, file) => {
-          if (file && file.toString() !== path.basename(config.modelPath)) return;
+        watcher = fs.watch(path.dirname(modelPath), (_event, file) => {
+          if (file && file.toString() !== path.basename(modelPath)) return;
           clearTimeout(reloadTimer);
           reloadTimer = setTimeout(loadFile, 200);
         });

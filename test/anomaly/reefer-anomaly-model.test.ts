@@ -6,9 +6,9 @@ import { writeAnomalyModel } from "../../lib/anomaly/anomaly-model-writer";
 import { INPUT_SIZE } from "../../lib/anomaly/reefer-features";
 import { TfliteOracle } from "../tflite/oracle/tfjs-tflite-oracle";
 
-const modelPath = path.resolve(__dirname, "../../lib/anomaly/reefer-anomaly.tflite");
+const modelPath = path.resolve(__dirname, "../../lib/models/reefer-anomaly.tflite");
 const samples = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/reefer-anomaly.samples.json"), "utf8")) as Array<{ input: number[]; score: number; anomalous: boolean }>;
-const report = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../lib/anomaly/reefer-anomaly.report.json"), "utf8")) as { threshold: number };
+const report = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../lib/models/reefer-anomaly.report.json"), "utf8")) as { threshold: number };
 
 function score(it: Interpreter, input: number[]): number {
   (it.inputs[0].data as Float32Array).set(input);

@@ -139,7 +139,7 @@ describe("edge-tflite node", function () {
   });
 
   it("scores reefer events per device over a sliding window with the project's anomaly model", async function () {
-    const model = path.resolve(__dirname, "../../lib/anomaly/reefer-anomaly.tflite");
+    const model = path.resolve(__dirname, "../../lib/models/reefer-anomaly.tflite");
     if (!fs.existsSync(model)) this.skip();
     const resources = ["returnAir", "supplyAir", "setpoint", "compressorCurrent", "door", "defrost"];
     await helper.load([tfliteNode, catchNode()], flow({ modelPath: model, output: "anomaly", input: "window", windowResources: resources.join(","), threshold: "0.330195" }));
