@@ -1,8 +1,9 @@
 /** The simulated devices of a retail cold chain, each emitting its own vendor's native payload. */
 import { SeededRandom } from "./random";
 import { stepThermal, ThermalParams, ThermalState, cToF } from "./thermal";
+import { produceImage, ProduceQuality } from "./produce-camera";
 
-export type DeviceKind = "reefer" | "coldroom" | "freezer" | "shelf" | "coap-sensor";
+export type DeviceKind = "reefer" | "coldroom" | "freezer" | "shelf" | "coap-sensor" | "camera";
 
 /** What a simulated device hands to the transport: the native reading, before any protocol framing. */
 export interface DeviceReading {
@@ -10,7 +11,7 @@ export interface DeviceReading {
   device: string;
   /** simulated epoch milliseconds */
   ts: number;
-  payload: Record<string, unknown> | unknown[];
+  payload: Record<string, unknown> | unknown[] | Buffer;
 }
 
 export interface DeviceConditions {
@@ -215,5 +216,31 @@ export class CoapSensor implements SimDevice {
         { n: "battery", u: "%EL", v: round(Math.max(0, 100 - c.nowS / 86400), 1) },
       ],
     };
+  }
+}
+
+/**
+ * A camera over a crate of produce: the crate arrives fresh, ripens over about a simulated day and spoils over
+ * the next (three times faster without refrigeration), then is replaced. Each reading is a PNG image.
+ */
+export class ProduceCamera implements SimDevice {
+  readonly kind = "camera" as const;
+  private ageH: number;
+
+  constructor(
+    readonly name: string,
+    private readonly rnd: SeededRandom,
+  ) {
+    this.ageH = rnd.between(0, 40);
+  }
+
+  get quality(): ProduceQuality {
+    return this.ageH < 18 ? "fresh" : this.ageH < 36 ? "ripe" : "spoiled";
+  }
+
+  step(dtS: number, c: DeviceConditions): DeviceReading {
+    this.ageH += ((c.compressorFailed || c.powerCut ? 3 : 1) * dtS) / 3600;
+    if (this.ageH > 54) this.ageH = 0;
+    return { kind: this.kind, device: this.name, ts: c.ts, payload: produceImage(this.rnd, this.quality) };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { SeededRandom } from "./random";
 import { Fault, FaultKind, faultActive } from "./faults";
-import { CoapSensor, DeviceReading, RefrigeratedSpace, ReeferTruck, SimDevice, SmartShelf } from "./devices";
+import { CoapSensor, DeviceReading, ProduceCamera, RefrigeratedSpace, ReeferTruck, SimDevice, SmartShelf } from "./devices";
 import { buildUplink, chirpstackUplink, demoKeys, encodeTemperatureHumidityLpp, LorawanSessionKeys, pushData, radioFor } from "./lorawan-tag";
 
 export interface FleetSize {
@@ -14,6 +14,8 @@ export interface FleetSize {
   freezers: number;
   shelves: number;
   coapSensors: number;
+  /** shelf cameras over crates of produce (PNG images) */
+  cameras?: number;
 }
 
 export type LorawanTransport = "chirpstack" | "packet-forwarder";
@@ -38,7 +40,7 @@ export interface SimMessage {
   payload: Record<string, unknown> | unknown[] | Buffer;
   device: string;
   kind: SimDevice["kind"];
-  transport: "mqtt-json" | "chirpstack" | "packet-forwarder" | "senml";
+  transport: "mqtt-json" | "chirpstack" | "packet-forwarder" | "senml" | "image";
   ts: number;
 }
 
@@ -87,6 +89,7 @@ export class ColdChainSimulator {
       this.devices.push(new SmartShelf(`${site}-shelf-${pad(i)}`, root.fork(`shelf${i}`), sku, unit, 24));
     }
     for (let i = 1; i <= options.fleet.coapSensors; i++) this.devices.push(new CoapSensor(`${site}-case-${pad(i)}`, root.fork(`coap${i}`)));
+    for (let i = 1; i <= (options.fleet.cameras ?? 0); i++) this.devices.push(new ProduceCamera(`${site}-camera-${pad(i)}`, root.fork(`camera${i}`)));
   }
 
   get simulatedSeconds(): number {
@@ -152,6 +155,8 @@ export class ColdChainSimulator {
         return { ...base, topic: `store/shelf/${reading.device}/weight`, payload: reading.payload, transport: "mqtt-json" };
       case "coap-sensor":
         return { ...base, topic: `coap/${reading.device}`, payload: reading.payload, transport: "senml" };
+      case "camera":
+        return { ...base, topic: `store/camera/${reading.device}/image`, payload: reading.payload, transport: "image" };
       case "coldroom":
       case "freezer":
         return { ...base, ...this.lorawanFrame(reading) };

@@ -11,6 +11,7 @@ interface EdgeSimDef extends NodeDef {
   freezers: string;
   shelves: string;
   coapSensors: string;
+  cameras: string;
   intervalMs: string;
   stepS: string;
   lorawan: LorawanTransport;
@@ -44,6 +45,7 @@ export = function register(RED: NodeAPI): void {
         freezers: clampCount(config.freezers, 2),
         shelves: clampCount(config.shelves, 3),
         coapSensors: clampCount(config.coapSensors, 2),
+        cameras: clampCount(config.cameras, 0),
       },
       startTime: Date.now(),
       lorawan: config.lorawan === "packet-forwarder" ? "packet-forwarder" : "chirpstack",

@@ -67,9 +67,11 @@ export = function register(RED: NodeAPI): void {
       }
     };
 
+    // messages that arrive while the model file loads (at deploy) wait for it rather than fail
+    let fileLoad: Promise<void> | undefined;
     const loadFile = () => {
       if (closed || !modelPath) return;
-      fs.promises
+      fileLoad = fs.promises
         .readFile(modelPath)
         .then((bytes) => loadBytes(new Uint8Array(bytes), path.basename(modelPath)))
         .catch((err) => node.error(RED._("edge-tflite.errors.load", { path: modelPath, error: errorText(err) })));
@@ -98,6 +100,7 @@ export = function register(RED: NodeAPI): void {
           await loadBytes(new Uint8Array(msg.model as Uint8Array), typeof msg.modelName === "string" ? msg.modelName : "msg.model");
           if (msg.payload === undefined) return;
         }
+        if (!session.loaded && fileLoad) await fileLoad;
         if (!session.loaded) throw new Error(RED._("edge-tflite.errors.no-model"));
         const result = await session.infer(msg.payload);
         if (result.payload === undefined) return; // window still filling for this device
