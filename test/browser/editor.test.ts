@@ -108,14 +108,14 @@ describe("browser: the pack in Node-RED's editor", function () {
       assert.deepStrictEqual(unknown, [], "unknown node types after import");
       await s.page.click("#red-ui-header-button-deploy");
       await waitFor(async () => ((await s.red.getJson("/flows")) as unknown[]).length > 0, "the deployed flow on the runtime", { timeoutMs: 20000 });
-      const tab = (JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", example), "utf8")) as Array<{ type: string; label?: string }>).find((n) => n.type === "tab");
-      if (tab) {
+      const exampleTab = (JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", example), "utf8")) as Array<{ type: string; label?: string }>).find((n) => n.type === "tab");
+      if (exampleTab) {
         await s.page.evaluate((label: string) => {
           const RED = (window as unknown as { RED: { nodes: { eachWorkspace(cb: (w: { id: string; label: string }) => void): void }; workspaces: { show(id: string): void } } }).RED;
           RED.nodes.eachWorkspace((w) => {
             if (w.label === label) RED.workspaces.show(w.id);
           });
-        }, tab.label ?? "");
+        }, exampleTab.label ?? "");
         await s.page.waitForTimeout(1500); // let node status indicators arrive for the screenshot (not a synchronisation)
       }
       await s.page.screenshot({ path: path.join(screenshotDir, `example-${example.replace(/\.json$/, "")}.png`) });
