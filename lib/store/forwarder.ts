@@ -1,0 +1,175 @@
+/**
+ * Drains a durable queue into a delivery function: at least once, highest priority first, a window of records
+ * in flight, a drain rate limit, an ack timeout, retries with exponential backoff and jitter, and a circuit
+ * breaker that stops trying after repeated failures and sends one probe at a time until delivery works again.
+ */
+import { EventEmitter } from "events";
+import type { DurableQueueApi, QueuedRecord } from "./types";
+
+export type ForwarderState = "online" | "offline" | "probing";
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface ForwarderOptions {
+  /** records in flight at once */
+  window?: number;
+  /** drain at most this many records per second (0: no limit) */
+  ratePerSec?: number;
+  /** a delivery that has not settled by then counts as failed */
+  ackTimeoutMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number; jitter?: number };
+  /** consecutive failures that open the breaker, and how long it stays open before a probe */
+  breaker?: { failures?: number; probeAfterMs?: number };
+  clock?: Clock;
+  random?: () => number;
+}
+
+export class Forwarder extends EventEmitter {
+  private readonly window: number;
+  private readonly ratePerSec: number;
+  private readonly ackTimeoutMs: number;
+  private readonly backoff: { initialMs: number; maxMs: number; jitter: number };
+  private readonly breaker: { failures: number; probeAfterMs: number };
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private running = false;
+  private inFlight = 0;
+  private consecutiveFailures = 0;
+  private state: ForwarderState = "online";
+  private wakeTimer: unknown;
+  private wakeAt = 0;
+  private nextSendAt = 0;
+  private retries = 0;
+  private settled = Promise.resolve();
+
+  constructor(
+    private readonly queue: DurableQueueApi,
+    private readonly deliver: (record: QueuedRecord) => Promise<void>,
+    options: ForwarderOptions = {},
+  ) {
+    super();
+    this.window = Math.max(1, options.window ?? 16);
+    this.ratePerSec = Math.max(0, options.ratePerSec ?? 0);
+    this.ackTimeoutMs = Math.max(1, options.ackTimeoutMs ?? 30000);
+    this.backoff = { initialMs: 500, maxMs: 30000, jitter: 0.2, ...options.backoff };
+    this.breaker = { failures: 5, probeAfterMs: 10000, ...options.breaker };
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  get currentState(): ForwarderState {
+    return this.state;
+  }
+
+  get retryCount(): number {
+    return this.retries;
+  }
+
+  start(): void {
+    this.running = true;
+    this.pump();
+  }
+
+  /** stops handing out records; waits for those in flight to settle */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    await this.settled;
+  }
+
+  /** new records were queued, or the link is known to be back: try now */
+  kick(): void {
+    if (this.state === "offline") {
+      this.wakeAt = 0;
+      if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+      this.wakeTimer = undefined;
+      this.setState("probing");
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.running || this.wakeTimer !== undefined) return;
+    const now = this.clock.now();
+    if (now < this.wakeAt) return this.sleepUntil(this.wakeAt);
+    // probing: one record at a time until one succeeds
+    const limit = this.state === "online" ? this.window : 1;
+    while (this.inFlight < limit) {
+      if (this.ratePerSec > 0) {
+        const t = this.clock.now();
+        if (t < this.nextSendAt) return this.sleepUntil(this.nextSendAt);
+        this.nextSendAt = Math.max(t, this.nextSendAt) + 1000 / this.ratePerSec;
+      }
+      const [record] = this.queue.take(1);
+      if (!record) return;
+      this.send(record);
+    }
+  }
+
+  private sleepUntil(at: number): void {
+    this.wakeTimer = this.clock.setTimeout(() => {
+      this.wakeTimer = undefined;
+      if (this.state === "offline") this.setState("probing");
+      this.pump();
+    }, Math.max(0, at - this.clock.now()));
+  }
+
+  private send(record: QueuedRecord): void {
+    this.inFlight++;
+    let timer: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.clock.setTimeout(() => reject(new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`)), this.ackTimeoutMs);
+    });
+    let delivery: Promise<void>;
+    try {
+      delivery = Promise.resolve(this.deliver(record));
+    } catch (err) {
+      delivery = Promise.reject(err);
+    }
+    const done = Promise.race([delivery, timeout]).then(
+      () => {
+        this.clock.clearTimeout(timer);
+        this.inFlight--;
+        this.queue.ack(record.id);
+        this.consecutiveFailures = 0;
+        this.setState("online");
+        this.emit("delivered", record);
+      },
+      (err: Error) => {
+        this.clock.clearTimeout(timer);
+        this.inFlight--;
+        this.queue.nack(record.id);
+        this.retries++;
+        this.consecutiveFailures++;
+        this.emit("failed", record, err);
+        const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(20, this.consecutiveFailures - 1));
+        const delay = exp * (1 + this.backoff.jitter * (2 * this.random() - 1));
+        if (this.consecutiveFailures >= this.breaker.failures) {
+          this.setState("offline");
+          this.wakeAt = this.clock.now() + this.breaker.probeAfterMs;
+        } else {
+          this.wakeAt = Math.max(this.wakeAt, this.clock.now() + delay);
+        }
+      },
+    );
+    this.settled = this.settled.then(() => done);
+    void done.then(() => this.pump());
+  }
+
+  private setState(state: ForwarderState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.emit("state", state);
+  }
+}
