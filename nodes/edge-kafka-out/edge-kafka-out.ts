@@ -1,0 +1,112 @@
+/**
+ * edge-kafka-out: produces each message to Kafka and calls done() only when the broker has acknowledged it, so a
+ * Complete node means "in Kafka". While the cluster is unreachable, messages wait in a durable disk buffer and
+ * drain in priority order when it returns.
+ */
+import * as path from "path";
+import { randomUUID } from "crypto";
+import { CompressionTypes } from "kafkajs";
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { asError, errorText, numberSetting } from "../_shared/node-red";
+import type { KafkaBrokerNode } from "../_shared/kafka-broker";
+import { toRecord, RecordSettings } from "../../lib/kafka/kafka-record";
+import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
+import { DurableQueue } from "../../lib/store/durable-queue";
+
+interface EdgeKafkaOutDef extends NodeDef {
+  broker: string;
+  topic: string;
+  key: string;
+  valueFormat: RecordSettings["valueFormat"];
+  cloudEvents: boolean;
+  ceSource: string;
+  ceType: string;
+  batchSize: string;
+  lingerMs: string;
+  compression: "none" | "gzip";
+  acks: string;
+  bufferDir: string;
+  bufferMB: string;
+  drainRatePerSec: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function EdgeKafkaOutNode(this: Node, config: EdgeKafkaOutDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const broker = RED.nodes.getNode(config.broker) as KafkaBrokerNode | null;
+    const settings: RecordSettings = {
+      topic: config.topic ?? "",
+      key: config.key ?? "{deviceName}",
+      valueFormat: config.valueFormat === "raw" ? "raw" : "json",
+      cloudEvents: config.cloudEvents === true,
+      ceSource: config.ceSource,
+      ceType: config.ceType,
+    };
+    if (!broker) {
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.no-broker") });
+      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-kafka-out.errors.no-broker"))));
+      return;
+    }
+    const userDir = RED.settings.userDir ?? process.cwd();
+    const dir = config.bufferDir ? path.resolve(userDir, config.bufferDir) : path.join(userDir, "edge-buffer", `kafka-${node.id.replace(/[^\w.-]/g, "_")}`);
+    let statusTimer: NodeJS.Timeout | undefined;
+    const ready = DurableQueue.open({ dir, sync: 10, maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024 }).then((queue) => {
+      const exporter = new KafkaExporter(() => broker.producer(), queue, {
+        batchSize: Math.max(1, numberSetting(config.batchSize, 500)),
+        lingerMs: Math.max(0, numberSetting(config.lingerMs, 10)),
+        acks: ([-1, 0, 1].includes(numberSetting(config.acks, -1)) ? numberSetting(config.acks, -1) : -1) as -1 | 0 | 1,
+        compression: config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
+        drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
+        drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
+      });
+      exporter.on("state", () => scheduleStatus(exporter));
+      if (exporter.buffered > 0) scheduleStatus(exporter);
+      return { queue, exporter };
+    });
+    ready.catch((err) => node.error(RED._("edge-kafka-out.errors.buffer", { dir, error: errorText(err) })));
+
+    function scheduleStatus(exporter: KafkaExporter) {
+      if (statusTimer) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = undefined;
+        const n = exporter.buffered;
+        node.status(n > 0 ? { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: n }) } : { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") });
+      }, 200);
+    }
+
+    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+      let record;
+      const id = typeof msg.eventId === "string" ? msg.eventId : randomUUID();
+      try {
+        record = toRecord(msg as Record<string, unknown>, settings, id);
+      } catch (err) {
+        return done(asError(err));
+      }
+      const priority = msg.priority === undefined || msg.priority === null || !Number.isFinite(Number(msg.priority)) ? 3 : Number(msg.priority);
+      ready
+        .then(({ exporter }) => {
+          const result = exporter.export(record, priority, id);
+          scheduleStatus(exporter);
+          return result.finally(() => scheduleStatus(exporter));
+        })
+        .then(
+          () => done(),
+          (err) => done(asError(err)),
+        );
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      clearTimeout(statusTimer);
+      ready
+        .then(async ({ queue, exporter }) => {
+          await exporter.close();
+          await queue.close();
+        })
+        .catch(() => undefined)
+        .finally(() => done());
+    });
+  }
+
+  RED.nodes.registerType("edge-kafka-out", EdgeKafkaOutNode);
+};
