@@ -1,0 +1,236 @@
+/**
+ * Turns a device's raw payload into one normalised event with its device profile: finds each resource's
+ * reading (a path, a JSONata expression, a SenML record, or a key named like the resource), applies EdgeX's
+ * transforms and the unit conversion, checks type and range, and says precisely what is wrong when it can't.
+ * Everything that can be prepared once per profile (paths, expressions, converters) is prepared in the constructor.
+ */
+import { randomUUID } from "crypto";
+import Ajv, { ValidateFunction } from "ajv";
+import jsonata from "jsonata";
+import type { DeviceProfile, DeviceResource } from "./profile";
+import type { EdgeEvent, Reading, ReadingValue } from "./event";
+import { applyTransforms, coerce, isIntegerType, typeRangeProblem } from "./transforms";
+import { unitConverter } from "./units";
+import { decodeSenmlCbor, isSenmlPack, resolveSenml, SenmlRecord } from "./senml";
+import { compileTopicPattern, TopicMatcher } from "./topic-pattern";
+import { lookup, renderTemplate } from "../common/template";
+
+export interface IngestOptions {
+  deviceNameFrom: "topic" | "path" | "fixed";
+  topicPattern?: string;
+  deviceNamePath?: string;
+  deviceName?: string;
+  outOfRange: "reject" | "flag";
+  payloadSchema?: object;
+  topicTemplate?: string;
+  edgexDto?: boolean;
+  sourceName?: string;
+}
+
+export interface IngestError {
+  code: "bad-payload" | "payload-schema" | "no-device-name" | "no-readings" | "bad-value" | "out-of-range" | "expression";
+  message: string;
+  resource?: string;
+  path?: string;
+  value?: unknown;
+}
+
+export type IngestResult = { ok: true; event: EdgeEvent | EdgexEventDto; topic: string } | { ok: false; error: IngestError };
+
+export interface EdgexEventDto {
+  apiVersion: "v3";
+  id: string;
+  deviceName: string;
+  profileName: string;
+  sourceName: string;
+  origin: number;
+  readings: Array<{ id: string; origin: number; deviceName: string; resourceName: string; profileName: string; valueType: string; value?: string; objectValue?: unknown; units?: string }>;
+}
+
+interface CompiledResource {
+  resource: DeviceResource;
+  /** where the value is, for error messages */
+  where: string;
+  read: (payload: Record<string, unknown>) => unknown | Promise<unknown>;
+  senmlName: string;
+  convert?: (v: number) => number;
+}
+
+type Source = { kind: "object"; payload: Record<string, unknown> } | { kind: "senml"; records: SenmlRecord[] };
+
+class Rejection extends Error {
+  constructor(readonly detail: IngestError) {
+    super(detail.message);
+  }
+}
+
+export class IngestEngine {
+  private readonly resources: CompiledResource[];
+  private readonly matchTopic?: TopicMatcher;
+  private readonly validatePayload?: ValidateFunction;
+
+  constructor(
+    private readonly profile: DeviceProfile,
+    private readonly options: IngestOptions,
+  ) {
+    this.resources = profile.deviceResources.map((resource) => {
+      const a = resource.attributes;
+      let read: CompiledResource["read"];
+      let where: string;
+      if (a.expression) {
+        const expr = jsonata(a.expression);
+        read = (p) => expr.evaluate(p);
+        where = a.expression;
+      } else {
+        const path = a.path ?? resource.name;
+        read = (p) => lookup(p, path);
+        where = path;
+      }
+      const units = resource.properties.units;
+      const convert = a.rawUnits && units ? unitConverter(a.rawUnits, units) : undefined;
+      return { resource, where, read, senmlName: a.senmlName ?? resource.name, convert };
+    });
+    if (options.deviceNameFrom === "topic") this.matchTopic = compileTopicPattern(options.topicPattern || "+deviceName/#");
+    if (options.payloadSchema) this.validatePayload = new Ajv({ allErrors: true, strict: false }).compile(options.payloadSchema);
+  }
+
+  async process(payload: unknown, topic: string | undefined, now = Date.now()): Promise<IngestResult> {
+    try {
+      return await this.run(payload, topic, now);
+    } catch (err) {
+      if (err instanceof Rejection) return { ok: false, error: err.detail };
+      return { ok: false, error: { code: "bad-payload", message: (err as Error).message } };
+    }
+  }
+
+  private async run(payload: unknown, topic: string | undefined, now: number): Promise<IngestResult> {
+    const source = this.source(payload);
+    if (this.validatePayload && !this.validatePayload(source.kind === "object" ? source.payload : payload)) {
+      const e = this.validatePayload.errors?.[0];
+      throw new Rejection({ code: "payload-schema", message: `payload does not match the schema: ${e?.instancePath || "/"} ${e?.message}`, path: e?.instancePath });
+    }
+    const deviceName = this.deviceName(source, topic);
+    const eventId = randomUUID();
+    const readings: Reading[] = [];
+    let origin = now;
+    for (const c of this.resources) {
+      const found = await this.find(c, source);
+      if (found === undefined) continue;
+      const { raw, time, unit } = found;
+      if (time !== undefined) origin = time;
+      readings.push(this.reading(c, raw, deviceName, time ?? now, unit));
+    }
+    if (readings.length === 0) throw new Rejection({ code: "no-readings", message: `no reading of profile '${this.profile.name}' found in the payload` });
+    const event: EdgeEvent = { id: eventId, deviceName, profileName: this.profile.name, sourceName: this.options.sourceName || readings[0].resourceName, origin, readings };
+    const topicOut = renderTemplate(this.options.topicTemplate || "edge/{profileName}/{deviceName}", { payload: event });
+    return { ok: true, event: this.options.edgexDto ? toEdgexDto(event) : event, topic: topicOut };
+  }
+
+  private source(payload: unknown): Source {
+    if (Buffer.isBuffer(payload)) {
+      const pack = decodeSenmlCbor(payload);
+      return { kind: "senml", records: resolveSenml(pack) };
+    }
+    if (typeof payload === "string") {
+      try {
+        payload = JSON.parse(payload);
+      } catch {
+        throw new Rejection({ code: "bad-payload", message: "the payload is a string that is not JSON" });
+      }
+    }
+    if (isSenmlPack(payload)) return { kind: "senml", records: resolveSenml(payload as Array<Record<string, unknown>>) };
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw new Rejection({ code: "bad-payload", message: `the payload must be an object, SenML, or a Buffer of SenML CBOR; got ${Array.isArray(payload) ? "an array" : payload === null ? "null" : typeof payload}` });
+    return { kind: "object", payload: payload as Record<string, unknown> };
+  }
+
+  private deviceName(source: Source, topic: string | undefined): string {
+    const o = this.options;
+    let name: unknown;
+    if (o.deviceNameFrom === "fixed") name = o.deviceName;
+    else if (o.deviceNameFrom === "path") name = source.kind === "object" ? lookup(source.payload, o.deviceNamePath || "deviceName") : undefined;
+    else if (topic !== undefined) name = this.matchTopic!(topic)?.deviceName;
+    if (name === undefined && source.kind === "senml" && source.records.length) {
+      // SenML names carry the device in the base name: urn:dev:ow:<device>:<resource>
+      const m = /^(?:.*:)?([^:]+):[^:]*$/.exec(source.records[0].name);
+      if (m) name = m[1];
+    }
+    if (typeof name !== "string" && typeof name !== "number") throw new Rejection({ code: "no-device-name", message: o.deviceNameFrom === "topic" ? `topic '${topic ?? ""}' does not match '${o.topicPattern}'` : "the device name was not found" });
+    return String(name);
+  }
+
+  private async find(c: CompiledResource, source: Source): Promise<{ raw: unknown; time?: number; unit?: string } | undefined> {
+    if (source.kind === "senml") {
+      const r = source.records.find((rec) => rec.name === c.senmlName || rec.name.endsWith(`:${c.senmlName}`) || rec.name.endsWith(`/${c.senmlName}`));
+      return r ? { raw: Buffer.isBuffer(r.value) ? r.value.toString("base64") : r.value, time: r.time, unit: r.unit } : undefined;
+    }
+    let raw: unknown;
+    try {
+      raw = await c.read(source.payload);
+    } catch (err) {
+      throw new Rejection({ code: "expression", message: `JSONata error for ${c.resource.name}: ${(err as Error).message}`, resource: c.resource.name, path: c.where });
+    }
+    if (raw === undefined || raw === null) return c.resource.properties.defaultValue !== undefined ? { raw: c.resource.properties.defaultValue } : undefined;
+    return { raw };
+  }
+
+  private reading(c: CompiledResource, raw: unknown, deviceName: string, origin: number, senmlUnit?: string): Reading {
+    const p = c.resource.properties;
+    const fail = (code: IngestError["code"], message: string): never => {
+      throw new Rejection({ code, message: `${c.resource.name}: ${message}`, resource: c.resource.name, path: c.where, value: raw });
+    };
+    const coerced = coerce(raw, p.valueType);
+    if (!coerced.ok) fail("bad-value", coerced.message);
+    let value = (coerced as { value: ReadingValue }).value;
+    const flags: string[] = [];
+    if (typeof value === "number") {
+      let v = applyTransforms(value, p);
+      let convert = c.convert;
+      if (!convert && senmlUnit && p.units) {
+        try {
+          convert = unitConverter(senmlUnit, p.units);
+        } catch {
+          convert = undefined;
+        }
+      }
+      if (convert) v = convert(v);
+      if (isIntegerType(p.valueType) && !Number.isInteger(v)) v = Math.round(v);
+      const typeProblem = typeRangeProblem(v, p.valueType);
+      if (typeProblem) fail("bad-value", typeProblem);
+      const below = p.minimum !== undefined && v < p.minimum;
+      const above = p.maximum !== undefined && v > p.maximum;
+      if (below || above) {
+        const message = `${v} is ${below ? `below the minimum ${p.minimum}` : `above the maximum ${p.maximum}`}`;
+        if (this.options.outOfRange === "reject") throw new Rejection({ code: "out-of-range", message: `${c.resource.name}: ${message}`, resource: c.resource.name, path: c.where, value: v });
+        flags.push("out-of-range");
+      }
+      value = p.valueType === "Float32" ? Math.fround(v) === v ? v : Number(Math.fround(v).toPrecision(7)) : v;
+    }
+    const reading: Reading = { id: randomUUID(), origin, deviceName, resourceName: c.resource.name, profileName: this.profile.name, valueType: p.valueType, value };
+    if (p.units) reading.units = p.units;
+    if (flags.length) reading.flags = flags;
+    return reading;
+  }
+}
+
+/** EdgeX's own v3 event DTO: values as strings, origins in nanoseconds. */
+export function toEdgexDto(e: EdgeEvent): EdgexEventDto {
+  const ns = (ms: number) => ms * 1e6;
+  return {
+    apiVersion: "v3",
+    id: e.id,
+    deviceName: e.deviceName,
+    profileName: e.profileName,
+    sourceName: e.sourceName,
+    origin: ns(e.origin),
+    readings: e.readings.map((r) => ({
+      id: r.id,
+      origin: ns(r.origin),
+      deviceName: r.deviceName,
+      resourceName: r.resourceName,
+      profileName: r.profileName,
+      valueType: r.valueType,
+      ...(r.valueType === "Object" ? { objectValue: r.value } : { value: String(r.value) }),
+      ...(r.units ? { units: r.units } : {}),
+    })),
+  };
+}

@@ -1,0 +1,84 @@
+/** edge-ingest: a device's raw payload in, one validated, normalised event out; what is wrong leaves by the second output. */
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import type { DeviceProfileNode } from "../_shared/device-profile";
+import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
+
+interface EdgeIngestDef extends NodeDef {
+  profile: string;
+  deviceNameFrom: IngestOptions["deviceNameFrom"];
+  topicPattern: string;
+  deviceNamePath: string;
+  deviceName: string;
+  outOfRange: IngestOptions["outOfRange"];
+  payloadSchema: string;
+  topicTemplate: string;
+  output: "event" | "edgex";
+}
+
+export = function register(RED: NodeAPI): void {
+  function EdgeIngestNode(this: Node, config: EdgeIngestDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const profileNode = RED.nodes.getNode(config.profile) as DeviceProfileNode | null;
+    let engine: IngestEngine | undefined;
+    let setupProblem: string | undefined;
+    if (!profileNode) setupProblem = RED._("edge-ingest.errors.no-profile");
+    else if (!profileNode.profile) setupProblem = RED._("edge-ingest.errors.bad-profile", { problems: profileNode.problems.join("; ") });
+    else {
+      try {
+        engine = new IngestEngine(profileNode.profile, {
+          deviceNameFrom: config.deviceNameFrom || "topic",
+          topicPattern: config.topicPattern,
+          deviceNamePath: config.deviceNamePath,
+          deviceName: config.deviceName,
+          outOfRange: config.outOfRange === "reject" ? "reject" : "flag",
+          payloadSchema: config.payloadSchema && config.payloadSchema.trim() ? JSON.parse(config.payloadSchema) : undefined,
+          topicTemplate: config.topicTemplate,
+          edgexDto: config.output === "edgex",
+        });
+      } catch (err) {
+        setupProblem = errorText(err);
+      }
+    }
+    if (setupProblem) {
+      node.error(setupProblem);
+      node.status({ fill: "red", shape: "ring", text: setupProblem.length > 80 ? `${setupProblem.slice(0, 77)}…` : setupProblem });
+    }
+    let out = 0;
+    let rejected = 0;
+    let statusTimer: NodeJS.Timeout | undefined;
+    const showStatus = () => {
+      statusTimer ??= setTimeout(() => {
+        statusTimer = undefined;
+        node.status({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-ingest.status.counts", { out, rejected }) });
+      }, 500);
+    };
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      if (!engine) return done(new Error(setupProblem));
+      engine.process(msg.payload, typeof msg.topic === "string" ? msg.topic : undefined).then(
+        (result) => {
+          if (result.ok) {
+            out++;
+            const event = result.event as { id: string };
+            send([{ ...msg, payload: result.event, topic: result.topic, eventId: event.id } as Msg, null]);
+          } else {
+            rejected++;
+            send([null, { ...msg, error: { ...result.error, source: { id: node.id, type: "edge-ingest", name: node.name } } } as Msg]);
+          }
+          showStatus();
+          done();
+        },
+        (err) => done(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      clearTimeout(statusTimer);
+      done();
+    });
+  }
+
+  RED.nodes.registerType("edge-ingest", EdgeIngestNode);
+};

@@ -1,0 +1,52 @@
+import * as assert from "assert";
+import helper from "node-red-node-test-helper";
+import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
+import ingestNode from "../../nodes/edge-ingest/edge-ingest";
+import { waitFor } from "../harness/wait";
+
+helper.init(require.resolve("node-red"));
+
+describe("edge-ingest node", function () {
+  beforeEach(function (done) {
+    helper.startServer(done);
+  });
+  afterEach(function (done) {
+    helper.unload().then(() => helper.stopServer(done));
+  });
+
+  const flow = (profile: Record<string, unknown>) => [
+    { id: "p", type: "edge-device-profile", ...profile },
+    { id: "in", type: "edge-ingest", profile: "p", deviceNameFrom: "path", deviceNamePath: "unit_id", outOfRange: "flag", topicTemplate: "edge/{profileName}/{deviceName}", output: "event", wires: [["events"], ["errors"]] },
+    { id: "events", type: "helper" },
+    { id: "errors", type: "helper" },
+  ];
+
+  it("sends events by the first output and rejected messages, whole, with the reason by the second", async function () {
+    await helper.load([profileNode, ingestNode], flow({ source: "builtin", builtin: "reefer-unit" }));
+    const events: Array<Record<string, unknown>> = [];
+    const errors: Array<Record<string, unknown>> = [];
+    helper.getNode("events").on("input", (m: Record<string, unknown>) => events.push(m));
+    helper.getNode("errors").on("input", (m: Record<string, unknown>) => errors.push(m));
+    const n = helper.getNode("in");
+    n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: 40, door: "closed" } });
+    n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: "warm" }, correlation: 7 });
+    await waitFor(() => events.length === 1 && errors.length === 1, "one event and one rejection");
+    assert.strictEqual(events[0].topic, "edge/reefer-unit/truck-3");
+    assert.strictEqual(typeof events[0].eventId, "string");
+    const err = errors[0].error as { code: string; resource: string };
+    assert.strictEqual(err.code, "bad-value");
+    assert.strictEqual(err.resource, "returnAir");
+    assert.deepStrictEqual(errors[0].payload, { unit_id: "truck-3", ret_air_f: "warm" });
+    assert.strictEqual(errors[0].correlation, 7, "the raw message is kept whole");
+  });
+
+  it("reports a bad profile in its status and hands messages to a Catch node", async function () {
+    await helper.load([profileNode, ingestNode], flow({ source: "text", profile: "name: x\ndeviceResources: []\n" }));
+    const n = helper.getNode("in");
+    const caught: unknown[] = [];
+    n.on("call:error", (call: { args: unknown[] }) => caught.push(call.args[0]));
+    n.receive({ payload: {} });
+    await waitFor(() => caught.length > 0, "an error for the message");
+    assert.match(String(caught[caught.length - 1]), /device profile is not valid|bad-profile/);
+  });
+});
