@@ -1,0 +1,111 @@
+/**
+ * Windows per key over a stream of readings — tumbling or sliding, by time or by count — each closing into one
+ * summary. Time windows close when the stream's watermark (latest event time minus the allowed lateness) or the
+ * wall clock (flush) passes their end; a reading later than that is dropped and counted, or, when allowed,
+ * included in the window that is still open for its time.
+ */
+import { windowStats, StatsOptions, WindowStats } from "./summary-stats";
+
+export interface WindowOptions extends StatsOptions {
+  kind: "tumbling" | "sliding";
+  by: "time" | "count";
+  /** ms for time windows, readings for count windows */
+  size: number;
+  /** sliding step: ms or readings (default: size / 4) */
+  slide?: number;
+  /** how late (ms) a reading may arrive and still count in its window */
+  latenessMs: number;
+}
+
+export interface Summary extends WindowStats {
+  key: string;
+  start: number;
+  end: number;
+}
+
+interface KeyWindows {
+  /** window start → samples */
+  open: Map<number, Array<[number, number]>>;
+  /** count windows: the samples since the last emit / the last `size` samples */
+  recent: Array<[number, number]>;
+  sinceEmit: number;
+  watermark: number;
+}
+
+export class WindowAggregator {
+  private readonly keys = new Map<string, KeyWindows>();
+  private lateDropped = 0;
+
+  constructor(private readonly o: WindowOptions) {
+    if (!(o.size > 0)) throw new Error("the window size must be positive");
+    if (o.kind === "sliding" && o.slide !== undefined && !(o.slide > 0)) throw new Error("the slide must be positive");
+  }
+
+  get droppedLate(): number {
+    return this.lateDropped;
+  }
+
+  add(key: string, t: number, v: number): Summary[] {
+    const k = this.keys.get(key) ?? { open: new Map(), recent: [], sinceEmit: 0, watermark: -Infinity };
+    this.keys.set(key, k);
+    return this.o.by === "count" ? this.addCount(key, k, t, v) : this.addTime(key, k, t, v);
+  }
+
+  /** closes the time windows whose end the wall clock has passed (with the allowed lateness) */
+  flush(now: number): Summary[] {
+    if (this.o.by !== "time") return [];
+    const out: Summary[] = [];
+    for (const [key, k] of this.keys) out.push(...this.close(key, k, now - this.o.latenessMs));
+    return out;
+  }
+
+  private addCount(key: string, k: KeyWindows, t: number, v: number): Summary[] {
+    k.recent.push([t, v]);
+    k.sinceEmit++;
+    const step = this.o.kind === "tumbling" ? this.o.size : Math.max(1, Math.round(this.o.slide ?? this.o.size / 4));
+    if (k.recent.length > this.o.size) k.recent.shift();
+    if (this.o.kind === "tumbling" ? k.recent.length < this.o.size : k.sinceEmit < step || k.recent.length < this.o.size) return [];
+    k.sinceEmit = 0;
+    const samples = k.recent;
+    const summary = { key, start: samples[0][0], end: samples[samples.length - 1][0], ...windowStats(samples, this.o) };
+    if (this.o.kind === "tumbling") k.recent = [];
+    return [summary];
+  }
+
+  private starts(t: number): number[] {
+    const size = this.o.size;
+    if (this.o.kind === "tumbling") return [Math.floor(t / size) * size];
+    const slide = this.o.slide ?? size / 4;
+    const out: number[] = [];
+    for (let s = Math.floor(t / slide) * slide; s > t - size; s -= slide) out.push(s);
+    return out;
+  }
+
+  private addTime(key: string, k: KeyWindows, t: number, v: number): Summary[] {
+    const watermark = k.watermark - this.o.latenessMs;
+    let placed = false;
+    for (const start of this.starts(t)) {
+      if (start + this.o.size <= watermark) continue; // that window has closed
+      const samples = k.open.get(start) ?? [];
+      samples.push([t, v]);
+      if (samples.length > 1 && samples[samples.length - 2][0] > t) samples.sort((a, b) => a[0] - b[0]);
+      k.open.set(start, samples);
+      placed = true;
+    }
+    if (!placed) this.lateDropped++;
+    k.watermark = Math.max(k.watermark, t);
+    return this.close(key, k, k.watermark - this.o.latenessMs);
+  }
+
+  private close(key: string, k: KeyWindows, before: number): Summary[] {
+    const out: Summary[] = [];
+    for (const start of [...k.open.keys()].sort((a, b) => a - b)) {
+      const end = start + this.o.size;
+      if (end > before) continue;
+      const samples = k.open.get(start)!;
+      k.open.delete(start);
+      if (samples.length) out.push({ key, start, end, ...windowStats(samples, this.o, end) });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * Evaluates an ordered list of cold-chain rules over readings, per state key (by default device and resource),
+ * and gives alerts a life: raised once per excursion (after the condition held for the rule's duration),
+ * updated as the peak grows, cleared when the condition ends (past the hysteresis), with start, end, duration
+ * and peak. All state is plain data (snapshot/restore), and time comes from the readings or the caller, so a
+ * restart resumes a 15-minute timer rather than starting it over.
+ */
+import jsonata from "jsonata";
+import type { EdgeEvent, Reading } from "../ingest/event";
+import { renderTemplate } from "../common/template";
+import { meanKineticTemperature, DEFAULT_DELTA_H_OVER_R } from "./mkt";
+import { Rule, SEVERITY_PRIORITY, Severity } from "./rule-types";
+
+export type AlertState = "raised" | "updated" | "cleared";
+
+export interface Alert {
+  rule: string;
+  type: Rule["type"];
+  severity: Severity;
+  priority: number;
+  state: AlertState;
+  key: string;
+  deviceName: string;
+  resourceName: string;
+  /** epoch ms */
+  start: number;
+  end?: number;
+  durationS: number;
+  value: number;
+  peak: number;
+  units?: string;
+  detail?: Record<string, unknown>;
+}
+
+interface OpenAlert {
+  start: number;
+  peak: number;
+  lastUpdate: number;
+  deviceName: string;
+  resourceName: string;
+  units?: string;
+}
+
+interface KeyState {
+  pendingSince?: number;
+  alert?: OpenAlert;
+  /** [time, value] samples of the rule's window (rate, tor, mkt) */
+  samples?: Array<[number, number]>;
+  lastSeen?: number;
+  lastValue?: number;
+  deviceName?: string;
+  resourceName?: string;
+}
+
+export interface RulesSnapshot {
+  version: 1;
+  states: Record<string, Record<string, KeyState>>;
+}
+
+export interface Evaluation {
+  alerts: Alert[];
+  /** rule names active for each reading, by reading id */
+  tripped: Map<string, string[]>;
+}
+
+const UPDATE_EVERY_MS = 60_000;
+
+export class RulesEngine {
+  private states: Record<string, Record<string, KeyState>> = {};
+  private readonly expressions = new Map<string, ReturnType<typeof jsonata>>();
+
+  constructor(private readonly rules: Rule[]) {
+    rules.forEach((r, i) => {
+      if (!r.name) throw new Error(`rule ${i + 1} has no name`);
+      if (r.type === "jsonata") this.expressions.set(r.name, jsonata(r.expression));
+      this.states[r.name] = {};
+    });
+  }
+
+  snapshot(): RulesSnapshot {
+    return { version: 1, states: JSON.parse(JSON.stringify(this.states)) };
+  }
+
+  restore(s: RulesSnapshot | undefined): void {
+    if (!s || s.version !== 1) return;
+    for (const r of this.rules) if (s.states[r.name]) this.states[r.name] = s.states[r.name];
+  }
+
+  /** every reading of the event against every rule, in order */
+  async evaluate(event: EdgeEvent): Promise<Evaluation> {
+    const alerts: Alert[] = [];
+    const tripped = new Map<string, string[]>();
+    for (const reading of event.readings) {
+      for (const rule of this.rules) {
+        if (rule.resource && rule.resource !== reading.resourceName) continue;
+        if (!rule.resource && rule.type !== "jsonata" && typeof reading.value !== "number" && typeof reading.value !== "boolean") continue;
+        const key = renderTemplate(rule.key || "{deviceName}/{resourceName}", { payload: reading });
+        const state = (this.states[rule.name][key] ??= {});
+        state.deviceName = reading.deviceName;
+        state.resourceName = reading.resourceName;
+        const alert = await this.step(rule, key, state, reading, event);
+        if (alert) alerts.push(alert);
+        if (state.alert) tripped.set(reading.id, [...(tripped.get(reading.id) ?? []), rule.name]);
+      }
+    }
+    return { alerts, tripped };
+  }
+
+  /** timer-driven rules (no data): call every second or so with the current time */
+  tick(now: number): Alert[] {
+    const alerts: Alert[] = [];
+    for (const rule of this.rules) {
+      if (rule.type !== "nodata") continue;
+      for (const [key, s] of Object.entries(this.states[rule.name])) {
+        if (s.alert || s.lastSeen === undefined) continue;
+        if (now - s.lastSeen >= rule.seconds * 1000) {
+          s.alert = { start: s.lastSeen, peak: (now - s.lastSeen) / 1000, lastUpdate: now, deviceName: s.deviceName ?? "", resourceName: s.resourceName ?? "" };
+          alerts.push(this.alert(rule, key, s.alert, "raised", now, (now - s.lastSeen) / 1000));
+        }
+      }
+    }
+    return alerts;
+  }
+
+  private async step(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent): Promise<Alert | undefined> {
+    const t = reading.origin;
+    if (rule.type === "nodata") {
+      s.lastSeen = Date.now();
+      if (s.alert) return this.close(rule, key, s, t, 0);
+      return undefined;
+    }
+    const v = typeof reading.value === "boolean" ? Number(reading.value) : Number(reading.value);
+    const c = await this.condition(rule, s, t, v, reading, event);
+    if (!c) return undefined;
+    if (!s.alert) {
+      if (!c.active) {
+        s.pendingSince = undefined;
+        return undefined;
+      }
+      s.pendingSince ??= t;
+      const forMs = ("forS" in rule && rule.forS ? rule.forS : 0) * 1000;
+      if (t - s.pendingSince < forMs) return undefined;
+      s.alert = { start: s.pendingSince, peak: c.value, lastUpdate: t, deviceName: reading.deviceName, resourceName: reading.resourceName, units: reading.units };
+      return this.alert(rule, key, s.alert, "raised", t, c.value, c.detail);
+    }
+    if (!c.stillActive) return this.close(rule, key, s, t, c.value, c.detail);
+    const worse = c.lowerIsWorse ? c.value < s.alert.peak : c.value > s.alert.peak;
+    if (worse) {
+      s.alert.peak = c.value;
+      if (t - s.alert.lastUpdate >= UPDATE_EVERY_MS) {
+        s.alert.lastUpdate = t;
+        return this.alert(rule, key, s.alert, "updated", t, c.value, c.detail);
+      }
+    }
+    return undefined;
+  }
+
+  private close(rule: Rule, key: string, s: KeyState, t: number, value: number, detail?: Record<string, unknown>): Alert {
+    const open = s.alert!;
+    s.alert = undefined;
+    s.pendingSince = undefined;
+    return { ...this.alert(rule, key, open, "cleared", t, value, detail), end: t };
+  }
+
+  private alert(rule: Rule, key: string, open: OpenAlert, state: AlertState, t: number, value: number, detail?: Record<string, unknown>): Alert {
+    const a: Alert = {
+      rule: rule.name,
+      type: rule.type,
+      severity: rule.severity,
+      priority: SEVERITY_PRIORITY[rule.severity] ?? 3,
+      state,
+      key,
+      deviceName: open.deviceName,
+      resourceName: open.resourceName,
+      start: open.start,
+      durationS: Math.max(0, (t - open.start) / 1000),
+      value,
+      peak: open.peak,
+    };
+    if (open.units) a.units = open.units;
+    if (detail) a.detail = detail;
+    return a;
+  }
+
+  /** whether the rule's condition holds now; undefined when it cannot be judged yet */
+  private async condition(rule: Rule, s: KeyState, t: number, v: number, reading: Reading, event: EdgeEvent): Promise<{ active: boolean; stillActive: boolean; value: number; lowerIsWorse?: boolean; detail?: Record<string, unknown> } | undefined> {
+    if (!Number.isFinite(v) && rule.type !== "jsonata") return undefined;
+    switch (rule.type) {
+      case "threshold": {
+        const clear = rule.clear ?? rule.raise;
+        const above = rule.direction !== "below";
+        return { active: above ? v > rule.raise : v < rule.raise, stillActive: above ? v > clear : v < clear, value: v, lowerIsWorse: !above };
+      }
+      case "band": {
+        const h = rule.hysteresis ?? 0;
+        const outside = v < rule.low || v > rule.high;
+        const stillOutside = v < rule.low + h || v > rule.high - h;
+        if (rule.when === "inside") return { active: !outside, stillActive: !(v < rule.low - h || v > rule.high + h), value: v };
+        return { active: outside, stillActive: stillOutside, value: v, lowerIsWorse: v < rule.low };
+      }
+      case "rate": {
+        const samples = this.window(s, t, v, rule.windowS * 1000);
+        if (samples.length < 2) return { active: false, stillActive: false, value: 0 };
+        const [t0, v0] = samples[0];
+        const minutes = (t - t0) / 60000;
+        if (minutes <= 0) return undefined;
+        const slope = (v - v0) / minutes;
+        const dir = rule.direction ?? "either";
+        const fast = dir === "rise" ? slope > rule.perMinute : dir === "fall" ? slope < -rule.perMinute : Math.abs(slope) > rule.perMinute;
+        return { active: fast, stillActive: fast, value: Math.round(slope * 1000) / 1000, lowerIsWorse: dir === "fall", detail: { perMinute: slope } };
+      }
+      case "tor": {
+        // time out of range: each sample's out-of-range state lasts until the next sample
+        const samples = this.window(s, t, v, rule.windowH * 3600 * 1000);
+        let outMs = 0;
+        for (let i = 1; i < samples.length; i++) {
+          const [ta, va] = samples[i - 1];
+          if (va < rule.low || va > rule.high) outMs += samples[i][0] - ta;
+        }
+        const minutes = outMs / 60000;
+        return { active: minutes > rule.budgetMin, stillActive: minutes > rule.budgetMin, value: Math.round(minutes * 10) / 10, detail: { minutesOutOfRange: minutes, budgetMin: rule.budgetMin } };
+      }
+      case "mkt": {
+        const samples = this.window(s, t, v, rule.windowH * 3600 * 1000);
+        const mkt = meanKineticTemperature(samples.map(([, x]) => x), rule.deltaHOverR ?? DEFAULT_DELTA_H_OVER_R);
+        const rounded = Math.round(mkt * 100) / 100;
+        return { active: mkt > rule.limit, stillActive: mkt > rule.limit, value: rounded, detail: { mkt: rounded, samples: samples.length } };
+      }
+      case "stock": {
+        if (!(rule.unitWeight > 0)) return undefined;
+        const count = Math.max(0, Math.floor((v - (rule.tare ?? 0)) / rule.unitWeight + 1e-9));
+        const quantity = Math.max(0, rule.targetStock - count);
+        return { active: count < rule.reorderPoint, stillActive: count < rule.reorderPoint, value: count, lowerIsWorse: true, detail: { count, replenish: quantity, targetStock: rule.targetStock } };
+      }
+      case "jsonata": {
+        const result = await this.expressions.get(rule.name)!.evaluate({ reading, event, value: reading.value });
+        const active = result === true;
+        return { active, stillActive: active, value: Number.isFinite(v) ? v : 0 };
+      }
+    }
+    return undefined;
+  }
+
+  /** appends the sample and drops those older than the window, keeping one sample just before it */
+  private window(s: KeyState, t: number, v: number, windowMs: number): Array<[number, number]> {
+    const samples = (s.samples ??= []);
+    samples.push([t, v]);
+    while (samples.length > 2 && samples[1][0] <= t - windowMs) samples.shift();
+    if (samples.length > 100_000) samples.splice(0, samples.length - 100_000);
+    return samples;
+  }
+}

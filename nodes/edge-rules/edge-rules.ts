@@ -1,0 +1,104 @@
+/** edge-rules: cold-chain rules over normalised events; alerts with a life on output 1, annotated readings on output 2. */
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { asEvent } from "../_shared/event-input";
+import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
+import type { Rule } from "../../lib/rules/rule-types";
+
+interface EdgeRulesDef extends NodeDef {
+  rules: Rule[];
+  store: string;
+  tickS: string;
+}
+
+const STATE_KEY = "edge-rules-state";
+
+export = function register(RED: NodeAPI): void {
+  function EdgeRulesNode(this: Node, config: EdgeRulesDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const store = config.store || undefined;
+    const context = node.context();
+    let engine: RulesEngine;
+    try {
+      engine = new RulesEngine((config.rules ?? []).map(normaliseRule));
+    } catch (err) {
+      node.status({ fill: "red", shape: "ring", text: errorText(err) });
+      node.on("input", (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      return;
+    }
+    let raised = 0;
+    let saveTimer: NodeJS.Timeout | undefined;
+    const save = () => new Promise<void>((resolve) => context.set(STATE_KEY, engine.snapshot(), store, () => resolve()));
+    const scheduleSave = () => {
+      saveTimer ??= setTimeout(() => {
+        saveTimer = undefined;
+        void save();
+      }, 1000);
+    };
+    // state survives restarts and redeploys in the context store (persistent when a file store is configured)
+    const restored = new Promise<void>((resolve) => {
+      context.get(STATE_KEY, store, (err: Error | null | undefined, value: unknown) => {
+        if (!err && value) engine.restore(value as RulesSnapshot);
+        resolve();
+      });
+    });
+    const toMsg = (a: Alert) => ({ topic: `alerts/${a.deviceName}/${a.rule}`, payload: a, priority: a.priority });
+    const showStatus = () => node.status({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) });
+    const countOpen = (alerts: Alert[]) => {
+      for (const a of alerts) raised += a.state === "raised" ? 1 : a.state === "cleared" ? -1 : 0;
+      raised = Math.max(0, raised);
+    };
+
+    const ticker = setInterval(() => {
+      void restored.then(() => {
+        const alerts = engine.tick(Date.now());
+        if (alerts.length) {
+          countOpen(alerts);
+          node.send([alerts.map(toMsg), null]);
+          showStatus();
+          scheduleSave();
+        }
+      });
+    }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      let event;
+      try {
+        event = asEvent(msg.payload, msg.topic);
+      } catch (err) {
+        return done(asError(err));
+      }
+      restored
+        .then(() => engine.evaluate(event))
+        .then(({ alerts, tripped }) => {
+          countOpen(alerts);
+          const annotated = { ...event, readings: event.readings.map((r) => (tripped.has(r.id) ? { ...r, rules: tripped.get(r.id) } : r)) };
+          send([alerts.map(toMsg), { ...msg, payload: annotated }]);
+          if (alerts.length) showStatus();
+          scheduleSave();
+          done();
+        })
+        .catch((err) => done(asError(err)));
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      clearInterval(ticker);
+      clearTimeout(saveTimer);
+      save().then(done, done);
+    });
+    showStatus();
+  }
+
+  RED.nodes.registerType("edge-rules", EdgeRulesNode);
+};
+
+/** The editor keeps numbers as strings: bring every numeric field of a rule to a number. */
+function normaliseRule(raw: Rule): Rule {
+  const r = { ...raw } as Record<string, unknown>;
+  for (const k of ["raise", "clear", "forS", "low", "high", "hysteresis", "perMinute", "windowS", "seconds", "budgetMin", "windowH", "limit", "deltaHOverR", "unitWeight", "tare", "reorderPoint", "targetStock"]) {
+    if (r[k] === "" || r[k] === undefined || r[k] === null) delete r[k];
+    else r[k] = Number(r[k]);
+  }
+  return r as unknown as Rule;
+}
