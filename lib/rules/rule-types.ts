@@ -7,6 +7,8 @@ interface RuleBase {
   severity: Severity;
   /** resource the rule watches (a reading's resourceName); empty: every numeric reading */
   resource?: string;
+  /** only this device; empty: every device */
+  device?: string;
   /** state key template; default "{deviceName}/{resourceName}" */
   key?: string;
 }

@@ -93,6 +93,7 @@ export class RulesEngine {
     for (const reading of event.readings) {
       for (const rule of this.rules) {
         if (rule.resource && rule.resource !== reading.resourceName) continue;
+        if (rule.device && rule.device !== reading.deviceName) continue;
         if (!rule.resource && rule.type !== "jsonata" && typeof reading.value !== "number" && typeof reading.value !== "boolean") continue;
         const key = renderTemplate(rule.key || "{deviceName}/{resourceName}", { payload: reading });
         const state = (this.states[rule.name][key] ??= {});

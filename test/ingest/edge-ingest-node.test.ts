@@ -44,7 +44,7 @@ describe("edge-ingest node", function () {
     await helper.load([profileNode, ingestNode], flow({ source: "text", profile: "name: x\ndeviceResources: []\n" }));
     const n = helper.getNode("in");
     const caught: unknown[] = [];
-    n.on("call:error", (call: { args: unknown[] }) => caught.push(call.args[0]));
+    n.on("call:error", (call: unknown) => caught.push((call as { args: unknown[] }).args[0]));
     n.receive({ payload: {} });
     await waitFor(() => caught.length > 0, "an error for the message");
     assert.match(String(caught[caught.length - 1]), /device profile is not valid|bad-profile/);
