@@ -3,6 +3,7 @@ import helper from "node-red-node-test-helper";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
 
 helper.init(require.resolve("node-red"));
 
@@ -23,16 +24,16 @@ describe("edge-ingest node", function () {
 
   it("sends events by the first output and rejected messages, whole, with the reason by the second", async function () {
     await helper.load([profileNode, ingestNode], flow({ source: "builtin", builtin: "reefer-unit" }));
-    const events: Array<Record<string, unknown>> = [];
+    const received: Array<Record<string, unknown>> = [];
     const errors: Array<Record<string, unknown>> = [];
-    helper.getNode("events").on("input", (m: Record<string, unknown>) => events.push(m));
-    helper.getNode("errors").on("input", (m: Record<string, unknown>) => errors.push(m));
+    events(helper.getNode("events")).on("input", (m: Record<string, unknown>) => received.push(m));
+    events(helper.getNode("errors")).on("input", (m: Record<string, unknown>) => errors.push(m));
     const n = helper.getNode("in");
     n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: 40, door: "closed" } });
     n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: "warm" }, correlation: 7 });
-    await waitFor(() => events.length === 1 && errors.length === 1, "one event and one rejection");
-    assert.strictEqual(events[0].topic, "edge/reefer-unit/truck-3");
-    assert.strictEqual(typeof events[0].eventId, "string");
+    await waitFor(() => received.length === 1 && errors.length === 1, "one event and one rejection");
+    assert.strictEqual(received[0].topic, "edge/reefer-unit/truck-3");
+    assert.strictEqual(typeof received[0].eventId, "string");
     const err = errors[0].error as { code: string; resource: string };
     assert.strictEqual(err.code, "bad-value");
     assert.strictEqual(err.resource, "returnAir");
@@ -44,7 +45,7 @@ describe("edge-ingest node", function () {
     await helper.load([profileNode, ingestNode], flow({ source: "text", profile: "name: x\ndeviceResources: []\n" }));
     const n = helper.getNode("in");
     const caught: unknown[] = [];
-    n.on("call:error", (call: unknown) => caught.push((call as { args: unknown[] }).args[0]));
+    events(n).on("call:error", (call: unknown) => caught.push((call as { args: unknown[] }).args[0]));
     n.receive({ payload: {} });
     await waitFor(() => caught.length > 0, "an error for the message");
     assert.match(String(caught[caught.length - 1]), /device profile is not valid|bad-profile/);

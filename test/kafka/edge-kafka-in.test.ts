@@ -5,6 +5,7 @@ import brokerNode from "../../nodes/edge-kafka-broker/edge-kafka-broker";
 import inNode from "../../nodes/edge-kafka-in/edge-kafka-in";
 import { startKafka, KafkaPeer } from "../harness/peers";
 import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
 
 helper.init(require.resolve("node-red"));
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
@@ -40,7 +41,7 @@ describe("edge-kafka-in against librdkafka's mock cluster", function () {
     ];
     await helper.load([brokerNode, inNode, completeNode, functionNode], flow("gw-1", true));
     const setpoints: number[] = [];
-    helper.getNode("applied").on("input", (msg: { payload: { setpoint: number } }) => setpoints.push(msg.payload.setpoint));
+    events(helper.getNode("applied")).on("input", (msg: { payload: { setpoint: number } }) => setpoints.push(msg.payload.setpoint));
     await waitFor(() => setpoints.length >= 5, "5 commands applied", { timeoutMs: 60000, intervalMs: 100 });
     assert.deepStrictEqual(setpoints.slice(0, 5), [2, 3, 4, 5, 6], "the uncompleted command was delivered again, in order");
     await helper.unload();
@@ -48,7 +49,7 @@ describe("edge-kafka-in against librdkafka's mock cluster", function () {
     await producer.send({ topic: "store-001.commands", messages: [{ key: "truck-01", value: JSON.stringify({ setpoint: 9 }) }] });
     await helper.load([brokerNode, inNode, completeNode, functionNode], flow("gw-1", false));
     const after: number[] = [];
-    helper.getNode("applied").on("input", (msg: { payload: { setpoint: number } }) => after.push(msg.payload.setpoint));
+    events(helper.getNode("applied")).on("input", (msg: { payload: { setpoint: number } }) => after.push(msg.payload.setpoint));
     await waitFor(() => after.length >= 1, "the new command", { timeoutMs: 60000, intervalMs: 100 });
     assert.deepStrictEqual(after, [9]);
     await producer.disconnect();

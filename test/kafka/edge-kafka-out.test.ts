@@ -6,6 +6,7 @@ import outNode from "../../nodes/edge-kafka-out/edge-kafka-out";
 import * as fs from "fs";
 import { startKafka, KafkaPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
 
 helper.init(require.resolve("node-red"));
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
@@ -71,8 +72,8 @@ describe("edge-kafka-out against librdkafka's mock cluster", function () {
     await helper.load([brokerNode, outNode, completeNode, catchNode], flow(kafka.brokers, "coldchain.{profileName}"));
     let acked = 0;
     const failures: unknown[] = [];
-    helper.getNode("acked").on("input", () => acked++);
-    helper.getNode("failed").on("input", (m: unknown) => failures.push(m));
+    events(helper.getNode("acked")).on("input", () => acked++);
+    events(helper.getNode("failed")).on("input", (m: unknown) => failures.push(m));
     const out = helper.getNode("out");
     const N = 50000;
     const devices = 20;
@@ -106,7 +107,7 @@ describe("edge-kafka-out against librdkafka's mock cluster", function () {
     const bufferDir = tempDir("kafka-outage");
     await helper.load([brokerNode, outNode, completeNode, catchNode], flow(kafka.brokers, "outage", { bufferDir }));
     let acked = 0;
-    helper.getNode("acked").on("input", () => acked++);
+    events(helper.getNode("acked")).on("input", () => acked++);
     const send = (n: number, kind: string, priority: number) => {
       for (let i = 0; i < n; i++) helper.getNode("out").receive({ payload: { deviceName: "truck-1", seq: i, kind }, priority });
     };
@@ -135,7 +136,7 @@ describe("edge-kafka-out against librdkafka's mock cluster", function () {
     kafka = await startKafka(1);
     await helper.load([brokerNode, outNode, completeNode, catchNode], flow(kafka.brokers, ""));
     const failures: Array<{ error: { message: string } }> = [];
-    helper.getNode("failed").on("input", (m: unknown) => failures.push(m as { error: { message: string } }));
+    events(helper.getNode("failed")).on("input", (m: unknown) => failures.push(m as { error: { message: string } }));
     helper.getNode("out").receive({ payload: { deviceName: "x" } });
     helper.getNode("out").receive({ topic: "bad topic!", payload: { deviceName: "x" } });
     await waitFor(() => failures.length === 2, "two errors");

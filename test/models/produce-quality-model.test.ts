@@ -5,6 +5,7 @@ import { SeededRandom } from "../../lib/sim/random";
 import { produceImage, PRODUCE_QUALITIES } from "../../lib/sim/produce-camera";
 import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
 
 helper.init(require.resolve("node-red"));
 
@@ -18,12 +19,12 @@ describe("the showcase's produce-quality image model in edge-tflite", function (
   });
 
   it("classifies simulated camera images of each quality, loaded as builtin: files", async function () {
-    await helper.load(tfliteNode, [
+    await helper.load(tfliteNode, <never>[
       { id: "tf", type: "edge-tflite", modelPath: "builtin:produce-quality.tflite", labelsPath: "builtin:produce-quality.labels.txt", output: "classify", input: "auto", normalise: "0..1", threshold: "0.6", poolSize: "1", maxQueue: "64", wires: [["out"], ["out"]] },
       { id: "out", type: "helper" },
     ]);
     const got: Array<{ expected: string; label: string }> = [];
-    helper.getNode("out").on("input", (msg: { expected: string; payload: { label: string } }) => got.push({ expected: msg.expected, label: msg.payload.label }));
+    events(helper.getNode("out")).on("input", (msg: { expected: string; payload: { label: string } }) => got.push({ expected: msg.expected, label: msg.payload.label }));
     const rnd = new SeededRandom(777); // images the model never saw (it was trained on seed 1)
     const tf = helper.getNode("tf");
     await waitFor(() => (tf as unknown as { status?: unknown }) !== undefined, "node");

@@ -3,6 +3,7 @@ import helper from "node-red-node-test-helper";
 import bufferNode from "../../nodes/edge-buffer/edge-buffer";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
 
 helper.init(require.resolve("node-red"));
 
@@ -40,7 +41,7 @@ describe("edge-buffer node", function () {
     const context = helper.getNode("deliver").context().global;
     context.set("linkUp", false);
     const delivered: Array<{ payload: string; id: string }> = [];
-    helper.getNode("out").on("input", (msg: { payload: string; _buffer: { id: string } }) => delivered.push({ payload: msg.payload, id: msg._buffer.id }));
+    events(helper.getNode("out")).on("input", (msg: { payload: string; _buffer: { id: string } }) => delivered.push({ payload: msg.payload, id: msg._buffer.id }));
     const buf = helper.getNode("buf");
     for (let i = 0; i < 20; i++) buf.receive({ payload: `bulk-${i}`, priority: 3 });
     for (let i = 0; i < 3; i++) buf.receive({ payload: `alert-${i}`, priority: 0 });
@@ -65,7 +66,7 @@ describe("edge-buffer node", function () {
     await helper.load([bufferNode, ...core], flow(dir));
     helper.getNode("deliver").context().global.set("linkUp", true);
     const delivered: string[] = [];
-    helper.getNode("out").on("input", (msg: { payload: string }) => delivered.push(msg.payload));
+    events(helper.getNode("out")).on("input", (msg: { payload: string }) => delivered.push(msg.payload));
     await waitFor(() => new Set(delivered).size === 10, "the 10 buffered messages after the redeploy", { timeoutMs: 15000 });
   });
 
@@ -76,7 +77,7 @@ describe("edge-buffer node", function () {
     await helper.load([bufferNode, ...core], f);
     helper.getNode("deliver").context().global.set("linkUp", true);
     const metrics: Array<{ payload: { delivered: number; queued: number } }> = [];
-    helper.getNode("metrics").on("input", (msg: { payload: { delivered: number; queued: number } }) => metrics.push(msg));
+    events(helper.getNode("metrics")).on("input", (msg: { payload: { delivered: number; queued: number } }) => metrics.push(msg));
     helper.getNode("buf").receive({ payload: "x", priority: 1 });
     await waitFor(() => metrics.some((m) => m.payload.delivered === 1 && m.payload.queued === 0), "a metrics message counting the delivery");
   });
