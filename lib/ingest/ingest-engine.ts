@@ -25,6 +25,8 @@ export interface IngestOptions {
   topicTemplate?: string;
   edgexDto?: boolean;
   sourceName?: string;
+  /** where the device's own timestamp is (epoch ms, epoch s or an ISO date); default: the time it arrived */
+  originPath?: string;
 }
 
 export interface IngestError {
@@ -112,6 +114,7 @@ export class IngestEngine {
     const deviceName = this.deviceName(source, topic);
     const eventId = randomUUID();
     const readings: Reading[] = [];
+    if (this.options.originPath && source.kind === "object") now = this.deviceTime(lookup(source.payload, this.options.originPath)) ?? now;
     let origin = now;
     for (const c of this.resources) {
       const found = await this.find(c, source);
@@ -124,6 +127,15 @@ export class IngestEngine {
     const event: EdgeEvent = { id: eventId, deviceName, profileName: this.profile.name, sourceName: this.options.sourceName || readings[0].resourceName, origin, readings };
     const topicOut = renderTemplate(this.options.topicTemplate || "edge/{profileName}/{deviceName}", { payload: event });
     return { ok: true, event: this.options.edgexDto ? toEdgexDto(event) : event, topic: topicOut };
+  }
+
+  private deviceTime(v: unknown): number | undefined {
+    if (typeof v === "number" && Number.isFinite(v)) return v < 1e11 ? v * 1000 : v;
+    if (typeof v === "string") {
+      const t = Date.parse(v);
+      return Number.isFinite(t) ? t : undefined;
+    }
+    return undefined;
   }
 
   private source(payload: unknown): Source {

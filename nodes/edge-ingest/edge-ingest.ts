@@ -14,6 +14,7 @@ interface EdgeIngestDef extends NodeDef {
   payloadSchema: string;
   topicTemplate: string;
   output: "event" | "edgex";
+  originPath: string;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -36,6 +37,7 @@ export = function register(RED: NodeAPI): void {
           payloadSchema: config.payloadSchema && config.payloadSchema.trim() ? JSON.parse(config.payloadSchema) : undefined,
           topicTemplate: config.topicTemplate,
           edgexDto: config.output === "edgex",
+          originPath: config.originPath || undefined,
         });
       } catch (err) {
         setupProblem = errorText(err);

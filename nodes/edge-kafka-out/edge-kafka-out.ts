@@ -77,7 +77,8 @@ export = function register(RED: NodeAPI): void {
 
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
       let record;
-      const id = typeof msg.eventId === "string" ? msg.eventId : randomUUID();
+      const tag = msg._buffer as { id?: unknown } | undefined;
+      const id = typeof msg.eventId === "string" ? msg.eventId : typeof tag?.id === "string" ? tag.id : randomUUID();
       try {
         record = toRecord(msg as Record<string, unknown>, settings, id);
       } catch (err) {

@@ -127,6 +127,15 @@ describe("ingest engine", function () {
     assert.deepStrictEqual(e.readings.map((x) => [x.resourceName, x.value]), [["temperature", 4.5], ["humidity", 81]]);
   });
 
+  it("takes the event's time from the device's timestamp when told where it is", async function () {
+    const timed = new IngestEngine(reefer, { deviceNameFrom: "fixed", deviceName: "t", outOfRange: "flag", originPath: "ts" });
+    const ms = await timed.process({ ...payload, ts: 1700000000123 }, undefined, 5);
+    const s = await timed.process({ ...payload, ts: 1700000000 }, undefined, 5);
+    const iso = await timed.process({ ...payload, ts: "2026-01-01T00:00:00Z" }, undefined, 5);
+    const none = await timed.process(payload, undefined, 5);
+    assert.deepStrictEqual([ms, s, iso, none].map((r) => (r.ok ? (r.event as { origin: number }).origin : NaN)), [1700000000123, 1700000000000, Date.UTC(2026, 0, 1), 5]);
+  });
+
   it("checks the raw payload against an optional JSON Schema", async function () {
     const withSchema = new IngestEngine(reefer, { deviceNameFrom: "fixed", deviceName: "t", outOfRange: "flag", payloadSchema: { type: "object", required: ["unit_id"] } });
     const r = await withSchema.process(payload, undefined);
