@@ -4,7 +4,7 @@
  * flight at a time — the next batch fills meanwhile — so records of a key reach the broker in order.
  */
 import type { CompressionTypes, Producer } from "kafkajs";
-import type { StoredRecord } from "./kafka-record";
+import type { KafkaRecord } from "./kafka-record";
 
 export interface BatcherOptions {
   batchSize: number;
@@ -14,7 +14,7 @@ export interface BatcherOptions {
 }
 
 interface Waiting {
-  record: StoredRecord;
+  record: KafkaRecord;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -29,7 +29,7 @@ export class Batcher {
     private readonly options: BatcherOptions,
   ) {}
 
-  send(record: StoredRecord): Promise<void> {
+  send(record: KafkaRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ record, resolve, reject });
       if (this.waiting.length >= this.options.batchSize) this.flush();
@@ -46,7 +46,7 @@ export class Batcher {
     const byTopic = new Map<string, Array<{ key: string | null; value: Buffer; headers: Record<string, string> }>>();
     for (const { record } of batch) {
       const list = byTopic.get(record.topic) ?? [];
-      list.push({ key: record.key, value: Buffer.from(record.value, "base64"), headers: record.headers });
+      list.push({ key: record.key, value: record.value, headers: record.headers });
       byTopic.set(record.topic, list);
     }
     let send: Promise<unknown>;

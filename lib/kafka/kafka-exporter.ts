@@ -9,7 +9,7 @@
 import { EventEmitter } from "events";
 import type { Producer } from "kafkajs";
 import { Batcher, BatcherOptions } from "./batcher";
-import type { StoredRecord } from "./kafka-record";
+import { KafkaRecord, StoredRecord, fromStored, toStored } from "./kafka-record";
 import type { DurableQueueApi } from "../store/types";
 
 export interface ExporterOptions extends BatcherOptions {
@@ -48,12 +48,11 @@ export class KafkaExporter extends EventEmitter {
   }
 
   get buffered(): number {
-    const s = this.queue.stats();
-    return s.queued + s.inFlight;
+    return this.queue.pending();
   }
 
   /** resolves when the broker has acknowledged the record (at once, or after it drained from the disk queue) */
-  async export(record: StoredRecord, priority: number, id: string): Promise<void> {
+  async export(record: KafkaRecord, priority: number, id: string): Promise<void> {
     if (this.state === "connected" && this.buffered === 0) {
       try {
         await this.ensureConnected();
@@ -65,7 +64,7 @@ export class KafkaExporter extends EventEmitter {
       }
     }
     const acked = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    await this.queue.push(record, priority, id);
+    await this.queue.push(toStored(record), priority, id);
     this.drain();
     return acked;
   }
@@ -101,7 +100,7 @@ export class KafkaExporter extends EventEmitter {
       const started = Date.now();
       try {
         await this.ensureConnected();
-        await Promise.all(batch.map((r) => this.batcher.send(r.data as StoredRecord)));
+        await Promise.all(batch.map((r) => this.batcher.send(fromStored(r.data as StoredRecord))));
       } catch (err) {
         for (let i = batch.length - 1; i >= 0; i--) this.queue.nack(batch[i].id);
         this.producer = undefined;

@@ -15,16 +15,22 @@ export interface RecordSettings {
   ceType: string;
 }
 
-/** a record as the durable queue stores it (JSON-serialisable) */
-export interface StoredRecord {
+export interface KafkaRecord {
   topic: string;
   key: string | null;
-  /** base64 */
-  value: string;
+  value: Buffer;
   headers: Record<string, string>;
 }
 
-export function toRecord(msg: Record<string, unknown>, s: RecordSettings, id: string = randomUUID()): StoredRecord {
+/** a record as the durable queue stores it (JSON-serialisable: the value in base64) */
+export interface StoredRecord extends Omit<KafkaRecord, "value"> {
+  value: string;
+}
+
+export const toStored = (r: KafkaRecord): StoredRecord => ({ ...r, value: r.value.toString("base64") });
+export const fromStored = (r: StoredRecord): KafkaRecord => ({ ...r, value: Buffer.from(r.value, "base64") });
+
+export function toRecord(msg: Record<string, unknown>, s: RecordSettings, id: string = randomUUID()): KafkaRecord {
   const topic = (typeof msg.topic === "string" && msg.topic && !s.topic ? msg.topic : renderTemplate(s.topic || "", msg)).trim();
   if (!topic) throw new Error("no topic: set one on the node or in msg.topic");
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) throw new Error(`'${topic}' is not a valid Kafka topic name`);
@@ -56,5 +62,5 @@ export function toRecord(msg: Record<string, unknown>, s: RecordSettings, id: st
     headers.ce_time = new Date(origin).toISOString();
     headers["content-type"] = contentType;
   }
-  return { topic, key: key || null, value: value.toString("base64"), headers };
+  return { topic, key: key || null, value, headers };
 }

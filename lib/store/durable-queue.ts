@@ -160,9 +160,13 @@ export class DurableQueue implements DurableQueueApi {
     for (const e of entries) this.lanes[e.priority].unshift(e);
   }
 
+  pending(): number {
+    return this.queuedIds.size;
+  }
+
   stats(): QueueStats {
     return {
-      queued: this.count(),
+      queued: this.count() - this.inFlight.size,
       queuedPerLane: this.lanes.map((l) => l.length),
       inFlight: this.inFlight.size,
       bytesOnDisk: [...this.segmentSizes.values()].reduce((s, v) => s + v, 0),

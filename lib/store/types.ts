@@ -50,5 +50,7 @@ export interface DurableQueueApi {
   /** not delivered: back to the head of its lane */
   nack(id: string): void;
   stats(): QueueStats;
+  /** queued plus in flight (cheap: for a per-message check) */
+  pending(): number;
   close(): Promise<void>;
 }
