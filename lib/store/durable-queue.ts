@@ -67,6 +67,10 @@ export class DurableQueue implements DurableQueueApi {
   private activeSegment = 0;
   private activeFd = -1;
   private activeSize = 0;
+  /** bytes of the active segment handed to the OS; records past it wait in pendingWrites for one write call */
+  private writtenSize = 0;
+  private pendingWrites: Buffer[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private queuedBytes = 0;
   private evicted = 0;
   private delivered = 0;
@@ -180,6 +184,8 @@ export class DurableQueue implements DurableQueueApi {
     await this.flush();
     this.closed = true;
     clearTimeout(this.syncTimer);
+    clearTimeout(this.flushTimer);
+    this.flushWrites();
     if (this.activeFd >= 0) fs.closeSync(this.activeFd);
     for (const fd of this.readFds.values()) fs.closeSync(fd);
     this.readFds.clear();
@@ -215,6 +221,11 @@ export class DurableQueue implements DurableQueueApi {
 
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
     this.append(encodeRecord(kind, Buffer.from(entry.id)));
+    // acks need no fsync (a lost ack means a redelivery), but should reach the OS soon
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      if (!this.closed) this.flushWrites();
+    }, 50);
     this.queuedIds.delete(entry.id);
     this.queuedBytes -= entry.size;
     const left = (this.liveBySegment.get(entry.segment) ?? 1) - 1;
@@ -239,13 +250,24 @@ export class DurableQueue implements DurableQueueApi {
   private append(record: Buffer): { segment: number; offset: number } {
     if (this.activeSize + record.length > SEGMENT_BYTES && this.activeSize > 0) this.roll();
     const offset = this.activeSize;
-    fs.writeSync(this.activeFd, record, 0, record.length, offset);
+    this.pendingWrites.push(record);
     this.activeSize += record.length;
     this.segmentSizes.set(this.activeSegment, this.activeSize);
+    if (this.activeSize - this.writtenSize > 1024 * 1024) this.flushWrites();
     return { segment: this.activeSegment, offset };
   }
 
+  /** hands the records appended since the last call to the OS in one write */
+  private flushWrites(): void {
+    if (this.pendingWrites.length === 0 || this.activeFd < 0) return;
+    const chunk = this.pendingWrites.length === 1 ? this.pendingWrites[0] : Buffer.concat(this.pendingWrites);
+    this.pendingWrites = [];
+    fs.writeSync(this.activeFd, chunk, 0, chunk.length, this.writtenSize);
+    this.writtenSize += chunk.length;
+  }
+
   private roll(): void {
+    this.flushWrites();
     fs.fdatasyncSync(this.activeFd);
     fs.closeSync(this.activeFd);
     this.openSegment(this.activeSegment + 1);
@@ -255,6 +277,7 @@ export class DurableQueue implements DurableQueueApi {
     this.activeSegment = n;
     this.activeFd = fs.openSync(this.segmentPath(n), "a+");
     this.activeSize = fs.fstatSync(this.activeFd).size;
+    this.writtenSize = this.activeSize;
     this.segmentSizes.set(n, this.activeSize);
   }
 
@@ -276,6 +299,7 @@ export class DurableQueue implements DurableQueueApi {
     if (waiting.length === 0) return;
     this.syncing = true;
     try {
+      this.flushWrites();
       await new Promise<void>((resolve, reject) => fs.fdatasync(this.activeFd, (err) => (err ? reject(err) : resolve())));
       for (const w of waiting) w.resolve();
     } catch (err) {
@@ -287,6 +311,7 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private readData(entry: Entry): unknown {
+    if (entry.segment === this.activeSegment && entry.offset + entry.size > this.writtenSize) this.flushWrites();
     let fd = entry.segment === this.activeSegment ? this.activeFd : this.readFds.get(entry.segment);
     if (fd === undefined) {
       fd = fs.openSync(this.segmentPath(entry.segment), "r");

@@ -17,7 +17,7 @@ interface Run {
 /** Runs the child from `first`; kills it with SIGKILL once it has accepted `killAfter` messages, unless it finishes first. */
 function runChild(dir: string, delivered: string, first: number, killAfter: number | undefined): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "crash-child.ts"), dir, delivered, String(first), String(MESSAGES - 1)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "fixtures", "crash-child.ts"), dir, delivered, String(first), String(MESSAGES - 1)], { stdio: ["ignore", "pipe", "pipe"] });
     const accepted = new Set<number>();
     let drained = false;
     let buffered = "";
