@@ -65,6 +65,14 @@ export interface Evaluation {
 
 const UPDATE_EVERY_MS = 60_000;
 
+interface Condition {
+  active: boolean;
+  stillActive: boolean;
+  value: number;
+  lowerIsWorse?: boolean;
+  detail?: Record<string, unknown>;
+}
+
 export class RulesEngine {
   private states: Record<string, Record<string, KeyState>> = {};
   private readonly expressions = new Map<string, ReturnType<typeof jsonata>>();
@@ -95,7 +103,7 @@ export class RulesEngine {
         if (rule.resource && rule.resource !== reading.resourceName) continue;
         if (rule.device && rule.device !== reading.deviceName) continue;
         if (!rule.resource && rule.type !== "jsonata" && typeof reading.value !== "number" && typeof reading.value !== "boolean") continue;
-        const key = renderTemplate(rule.key || "{deviceName}/{resourceName}", { payload: reading });
+        const key = rule.key ? renderTemplate(rule.key, { payload: reading }) : `${reading.deviceName}/${reading.resourceName}`;
         const state = (this.states[rule.name][key] ??= {});
         state.deviceName = reading.deviceName;
         state.resourceName = reading.resourceName;
@@ -131,7 +139,7 @@ export class RulesEngine {
       return undefined;
     }
     const v = typeof reading.value === "boolean" ? Number(reading.value) : Number(reading.value);
-    const c = await this.condition(rule, s, t, v, reading, event);
+    const c = rule.type === "jsonata" ? await this.condition(rule, s, t, v, reading, event) : this.syncCondition(rule, s, t, v);
     if (!c) return undefined;
     if (!s.alert) {
       if (!c.active) {
@@ -183,9 +191,16 @@ export class RulesEngine {
     return a;
   }
 
+  private async condition(rule: Rule, s: KeyState, t: number, v: number, reading: Reading, event: EdgeEvent): Promise<Condition | undefined> {
+    if (rule.type !== "jsonata") return this.syncCondition(rule, s, t, v);
+    const result = await this.expressions.get(rule.name)!.evaluate({ reading, event, value: reading.value });
+    const active = result === true;
+    return { active, stillActive: active, value: Number.isFinite(v) ? v : 0 };
+  }
+
   /** whether the rule's condition holds now; undefined when it cannot be judged yet */
-  private async condition(rule: Rule, s: KeyState, t: number, v: number, reading: Reading, event: EdgeEvent): Promise<{ active: boolean; stillActive: boolean; value: number; lowerIsWorse?: boolean; detail?: Record<string, unknown> } | undefined> {
-    if (!Number.isFinite(v) && rule.type !== "jsonata") return undefined;
+  private syncCondition(rule: Rule, s: KeyState, t: number, v: number): Condition | undefined {
+    if (!Number.isFinite(v)) return undefined;
     switch (rule.type) {
       case "threshold": {
         const clear = rule.clear ?? rule.raise;
@@ -232,11 +247,6 @@ export class RulesEngine {
         const count = Math.max(0, Math.floor((v - (rule.tare ?? 0)) / rule.unitWeight + 1e-9));
         const quantity = Math.max(0, rule.targetStock - count);
         return { active: count < rule.reorderPoint, stillActive: count < rule.reorderPoint, value: count, lowerIsWorse: true, detail: { count, replenish: quantity, targetStock: rule.targetStock } };
-      }
-      case "jsonata": {
-        const result = await this.expressions.get(rule.name)!.evaluate({ reading, event, value: reading.value });
-        const active = result === true;
-        return { active, stillActive: active, value: Number.isFinite(v) ? v : 0 };
       }
     }
     return undefined;
