@@ -1,0 +1,50 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { startNodeRed } from "../harness/node-red-process";
+import { httpRequest, tempDir } from "../harness/peers";
+import { ensureBuilt, repoRoot } from "../harness/build";
+import { waitFor } from "../harness/wait";
+
+const T0 = Date.UTC(2026, 0, 1);
+
+describe("edge-rules across a Node-RED restart (real process, file context store)", function () {
+  this.timeout(180000);
+
+  it("keeps an excursion's 15-minute timer through the restart instead of starting over", async function () {
+    ensureBuilt();
+    const userDir = tempDir("rules-restart");
+    fs.mkdirSync(path.join(userDir, "node_modules", "@edge-ai"), { recursive: true });
+    fs.symlinkSync(repoRoot, path.join(userDir, "node_modules", "@edge-ai", "node-red-edge-ai"), "dir");
+    const alertsFile = path.join(userDir, "alerts.log");
+    const flows = [
+      { id: "t", type: "tab", label: "rules" },
+      { id: "in", z: "t", type: "http in", url: "/reading", method: "post", wires: [["rules", "ok"]] },
+      { id: "ok", z: "t", type: "http response", statusCode: "204", wires: [] },
+      { id: "rules", z: "t", type: "edge-rules", rules: [{ name: "warm", type: "threshold", severity: "critical", resource: "returnAir", direction: "above", raise: "8", clear: "7.5", forS: "900" }], wires: [["to-line"], []] },
+      { id: "to-line", z: "t", type: "json", property: "payload", action: "str", pretty: false, wires: [["log"]] },
+      { id: "log", z: "t", type: "file", filename: alertsFile, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", wires: [[]] },
+    ];
+    const post = (url: string, minute: number) =>
+      httpRequest("POST", `${url}/reading`, JSON.stringify({ value: 9, deviceName: "truck-1", resourceName: "returnAir", origin: T0 + minute * 60000 }), { "Content-Type": "application/json" });
+
+    let red = await startNodeRed({ userDir, flows });
+    try {
+      for (let m = 0; m <= 9; m++) assert.strictEqual((await post(red.url, m)).status, 204);
+    } finally {
+      await red.stop(); // a normal shutdown: the node saves its state, the file store flushes
+    }
+    assert.ok(!fs.existsSync(alertsFile), "no alert before 15 minutes");
+    red = await startNodeRed({ userDir });
+    try {
+      for (let m = 10; m <= 15; m++) assert.strictEqual((await post(red.url, m)).status, 204);
+      const lines = await waitFor(() => (fs.existsSync(alertsFile) ? fs.readFileSync(alertsFile, "utf8").trim().split("\n") : undefined), "the alert written after the restart");
+      const alert = JSON.parse(lines[0]);
+      assert.strictEqual(alert.state, "raised");
+      assert.strictEqual(alert.start, T0, "the excursion began before the restart");
+      assert.strictEqual(alert.durationS, 900);
+    } finally {
+      await red.stop();
+    }
+  });
+});
