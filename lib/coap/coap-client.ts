@@ -140,7 +140,11 @@ export class CoapClient {
       this.observations.delete(observation);
       this.pendingByToken.delete(tokenHex);
       // deregister actively (RFC 7641 §3.6): a GET with Observe 1 and the same token
-      await this.exchange(origin, { ...request, method: "GET" }, [...base, { number: Option.OBSERVE, value: uintOption(1) }], Buffer.alloc(0), token).catch(() => undefined);
+      const deregistered = this.exchange(origin, { ...request, method: "GET" }, [...base, { number: Option.OBSERVE, value: uintOption(1) }], Buffer.alloc(0), token).catch(() => undefined);
+      // wait a little for the server to confirm, never for the whole retransmission span (close must be quick)
+      let timer: unknown;
+      await Promise.race([deregistered, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, 1000)))]);
+      this.clock.clearTimeout(timer);
       observation.emit("end");
     });
     this.observations.add(observation);

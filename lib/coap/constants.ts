@@ -14,6 +14,7 @@ export const code = (cls: number, detail: number): number => (cls << 5) | detail
 export const codeText = (c: number): string => `${c >> 5}.${String(c & 0x1f).padStart(2, "0")}`;
 /** "2.05" or 2.05 or 205 → packed code; undefined when not a code. */
 export function parseCode(value: unknown): number | undefined {
+  if (typeof value === "string" && /^\d+(\.\d+)?$/.test(value.trim())) value = Number(value);
   const text = typeof value === "number" ? (value >= 100 ? `${Math.floor(value / 100)}.${String(value % 100).padStart(2, "0")}` : value.toFixed(2)) : String(value ?? "");
   const m = /^([0-7])\.(\d\d)$/.exec(text.trim());
   if (!m) return undefined;

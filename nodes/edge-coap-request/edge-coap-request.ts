@@ -1,0 +1,166 @@
+/**
+ * edge-coap-request: sends a CoAP request (GET, POST, PUT, DELETE, FETCH) to a coap:// or coaps:// (DTLS 1.2 PSK)
+ * URL and sends the response on, or observes the resource and sends a message per notification until cancelled.
+ */
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { asError, numberSetting } from "../_shared/node-red";
+import { CoapClient, ClientRequest, ClientResponse, Observation } from "../../lib/coap/coap-client";
+import { MethodName } from "../../lib/coap/constants";
+import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from "../../lib/coap/content-format";
+import { optionsByName } from "../../lib/coap/coap-server";
+
+interface EdgeCoapRequestDef extends NodeDef {
+  url: string;
+  method: string;
+  confirmable: boolean;
+  contentFormat: string;
+  accept: string;
+  observe: boolean;
+  output: "parsed" | "buffer" | "string";
+  ackTimeoutS: string;
+  ackRandomFactor: string;
+  maxRetransmit: string;
+  responseTimeoutS: string;
+  blockSize: string;
+}
+
+interface Credentials {
+  identity?: string;
+  key?: string;
+}
+
+const METHODS: MethodName[] = ["GET", "POST", "PUT", "DELETE", "FETCH"];
+
+export = function register(RED: NodeAPI): void {
+  function EdgeCoapRequestNode(this: Node, config: EdgeCoapRequestDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const credentials = (node.credentials ?? {}) as Credentials;
+    const client = new CoapClient({
+      transmission: {
+        ackTimeoutMs: Math.max(0.01, numberSetting(config.ackTimeoutS, 2)) * 1000,
+        ackRandomFactor: Math.max(1, numberSetting(config.ackRandomFactor, 1.5)),
+        maxRetransmit: Math.max(0, Math.floor(numberSetting(config.maxRetransmit, 4))),
+      },
+      responseTimeoutMs: Math.max(0.1, numberSetting(config.responseTimeoutS, 30)) * 1000,
+      blockBytes: numberSetting(config.blockSize, 1024),
+      psk: credentials.identity !== undefined && credentials.key ? { identity: credentials.identity, key: credentials.key } : undefined,
+    });
+    const observations = new Map<string, Observation>();
+    let inFlight = 0;
+
+    function setStatus(error?: string) {
+      if (error) return node.status({ fill: "red", shape: "ring", text: error });
+      if (observations.size > 0) return node.status({ fill: "green", shape: "dot", text: RED._("edge-coap-request.status.observing", { count: observations.size }) });
+      if (inFlight > 0) return node.status({ fill: "yellow", shape: "ring", text: RED._("edge-coap-request.status.requesting") });
+      node.status({});
+    }
+
+    function toMessage(base: Msg, url: string, response: ClientResponse): Msg {
+      let payload: unknown = response.payload;
+      if (config.output === "string") payload = response.payload.toString("utf8");
+      else if (config.output !== "buffer") {
+        try {
+          payload = decodePayload(response.payload, response.contentFormat);
+        } catch {
+          payload = response.payload; // a malformed body is passed on as bytes, the Content-Format says what it claimed
+        }
+      }
+      const out = RED.util.cloneMessage(base) as Msg;
+      out.payload = payload;
+      out.statusCode = response.status;
+      out.contentFormat = response.contentFormat;
+      out.contentType = contentFormatName(response.contentFormat);
+      out.responseOptions = optionsByName(response.options);
+      out.url = url;
+      if (response.observe !== undefined) out.observe = response.observe;
+      else delete out.observe;
+      return out;
+    }
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      const url = typeof msg.url === "string" && msg.url ? msg.url : config.url;
+      // a message asking to stop: msg.observe === false (or msg.cancel) ends the observation of its URL, or all
+      if (msg.observe === false || msg.cancel === true) {
+        const targets = [...observations.entries()].filter(([u]) => !msg.url || u === url);
+        Promise.all(targets.map(([u, o]) => (observations.delete(u), o.cancel()))).then(() => {
+          setStatus();
+          done();
+        }, (err) => done(asError(err)));
+        return;
+      }
+      const method = (typeof msg.method === "string" && msg.method ? msg.method : config.method || "GET").toUpperCase() as MethodName;
+      if (!METHODS.includes(method)) return done(new Error(RED._("edge-coap-request.errors.method", { method })));
+      if (!url) return done(new Error(RED._("edge-coap-request.errors.no-url")));
+      const hasBody = method === "POST" || method === "PUT" || method === "FETCH";
+      let request: ClientRequest;
+      try {
+        const format = contentFormatOf(msg.contentFormat) ?? contentFormatOf(config.contentFormat);
+        const encoded = hasBody ? encodePayload(msg.payload, format) : { payload: Buffer.alloc(0), format: undefined };
+        request = {
+          url,
+          method,
+          payload: encoded.payload,
+          contentFormat: encoded.format,
+          accept: contentFormatOf(msg.accept) ?? contentFormatOf(config.accept),
+          confirmable: typeof msg.confirmable === "boolean" ? msg.confirmable : config.confirmable !== false,
+        };
+        if (url.startsWith("coaps:") && (!credentials.key || credentials.identity === undefined)) throw new Error(RED._("edge-coap-request.errors.no-psk"));
+      } catch (err) {
+        return done(asError(err));
+      }
+
+      if (msg.observe === true || (config.observe === true && method === "GET" && msg.observe === undefined)) {
+        if (observations.has(url)) return done(new Error(RED._("edge-coap-request.errors.observing", { url })));
+        let first = true;
+        const observation = client.observe(request);
+        observations.set(url, observation);
+        setStatus();
+        observation.on("notification", (response: ClientResponse) => {
+          const out = toMessage(msg, url, response);
+          if (first) {
+            first = false;
+            send(out);
+            done();
+          } else node.send(out);
+        });
+        observation.on("error", (err: Error) => {
+          if (first) {
+            first = false;
+            done(err);
+          } else node.error(err, msg);
+        });
+        observation.on("end", () => {
+          if (observations.get(url) === observation) observations.delete(url);
+          setStatus();
+        });
+        return;
+      }
+
+      inFlight++;
+      setStatus();
+      client.request(request).then(
+        (response) => {
+          inFlight--;
+          setStatus();
+          send(toMessage(msg, url, response));
+          done();
+        },
+        (err: Error) => {
+          inFlight--;
+          setStatus(err.name === "DtlsError" ? RED._("edge-coap-request.status.dtls-failed") : RED._("edge-coap-request.status.failed"));
+          done(err);
+        },
+      );
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      observations.clear();
+      client.close().finally(() => done());
+    });
+  }
+
+  RED.nodes.registerType("edge-coap-request", EdgeCoapRequestNode, {
+    credentials: { identity: { type: "text" }, key: { type: "password" } },
+  });
+};
