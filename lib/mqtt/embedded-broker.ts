@@ -1,0 +1,214 @@
+/**
+ * The embedded MQTT broker (aedes, MQTT 3.1/3.1.1): TCP or TLS listener, optional WebSocket listener, users and
+ * per-user topic ACLs, sessions and retained messages on disk (FilePersistence). aedes refuses MQTT 5 clients
+ * (CONNACK "unacceptable protocol version").
+ */
+import * as net from "net";
+import * as tls from "tls";
+import * as http from "http";
+import * as https from "https";
+import { EventEmitter } from "events";
+import { Aedes } from "aedes";
+import type { Client } from "aedes";
+import { WebSocketServer, createWebSocketStream } from "ws";
+import { FilePersistence, PacketLike } from "./file-persistence";
+import { BrokerAuth } from "./broker-auth";
+import { RateMeter } from "./rate-meter";
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** 0: any free port (see `port` once started) */
+  port: number;
+  tls?: { cert: string; key: string; ca?: string };
+  /** WebSocket listener on the same host (wss when tls is set) */
+  ws?: { port: number; path?: string };
+  dataDir: string;
+  auth: BrokerAuth;
+  now?: () => number;
+}
+
+/** a message as the broker routes it, for in-process subscribers */
+export interface BrokerMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/** what an edge-broker node offers edge-mqtt-bridge (found with RED.nodes.getNode) */
+export interface EmbeddedBrokerProvider {
+  /** the running broker (waits for it to start); rejects when it could not start */
+  broker(): Promise<EmbeddedBroker>;
+}
+
+export type DenialKind = "auth" | "publish" | "subscribe";
+
+/** A `returnCode` on the error tells aedes which CONNACK code to send (4: bad user name or password). */
+class AuthError extends Error {
+  constructor(readonly returnCode: number) {
+    super("bad user name or password");
+  }
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: net.Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+}
+
+export class EmbeddedBroker extends EventEmitter {
+  port = 0;
+  wsPort = 0;
+  private tcpServer: net.Server | undefined;
+  private httpServer: http.Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly usernames = new WeakMap<Client, string>();
+  private readonly meter: RateMeter;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly aedes: Aedes,
+    private readonly persistence: FilePersistence,
+    private readonly options: EmbeddedBrokerOptions,
+  ) {
+    super();
+    this.meter = new RateMeter(5, options.now);
+  }
+
+  static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+    const persistence = new FilePersistence({ dir: options.dataDir });
+    const aedes = await Aedes.createBroker({ persistence, drainTimeout: 30000, heartbeatInterval: 60000 });
+    const broker = new EmbeddedBroker(aedes, persistence, options);
+    try {
+      broker.installHandlers();
+      await broker.listen();
+    } catch (err) {
+      await broker.close();
+      throw err;
+    }
+    return broker;
+  }
+
+  get clients(): number {
+    return this.aedes.connectedClients;
+  }
+
+  /** messages published by clients per second, over the last seconds */
+  messagesPerSecond(): number {
+    return this.meter.perSecond();
+  }
+
+  /**
+   * An in-process subscription (no ACL: it is the gateway's own). The broker waits for `handler` before it
+   * completes the publish, so a QoS 1 publisher gets its PUBACK only once the handler's promise has resolved.
+   */
+  async subscribe(filter: string, handler: (message: BrokerMessage) => Promise<void>): Promise<() => Promise<void>> {
+    const deliver = (packet: PacketLike, cb: () => void) => {
+      const message: BrokerMessage = {
+        topic: String(packet.topic),
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? "")),
+        qos: (packet.qos ?? 0) as 0 | 1 | 2,
+        retain: packet.retain === true,
+      };
+      handler(message).then(
+        () => cb(),
+        (err: unknown) => {
+          this.emit("error", err);
+          cb();
+        },
+      );
+    };
+    await new Promise<void>((resolve) => this.aedes.subscribe(filter, deliver as never, () => resolve()));
+    return () => new Promise<void>((resolve) => this.aedes.unsubscribe(filter, deliver as never, () => resolve()));
+  }
+
+  /** publishes on behalf of the gateway (no ACL) */
+  publish(message: BrokerMessage): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.aedes.publish({ cmd: "publish", topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, dup: false }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.tcpServer?.close();
+      this.httpServer?.close();
+      for (const client of this.wss?.clients ?? []) client.terminate();
+      this.wss?.close();
+      await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+      for (const socket of this.sockets) socket.destroy();
+      await Promise.all([closeServer(this.tcpServer), closeServer(this.httpServer)]);
+      await this.persistence.destroy().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  private installHandlers(): void {
+    const { auth } = this.options;
+    this.aedes.authenticate = (client, username, password, done) => {
+      if (auth.authenticate(username, password)) {
+        if (username) this.usernames.set(client, username);
+        return done(null, true);
+      }
+      this.emit("denied", "auth" satisfies DenialKind, username ?? "", client?.id);
+      done(new AuthError(4) as never, false);
+    };
+    this.aedes.authorizePublish = (client, packet, done) => {
+      if (packet.topic.startsWith("$SYS/")) return done(new Error("$SYS/ topics are reserved"));
+      const user = client ? this.usernames.get(client) : undefined;
+      if (client && !auth.mayPublish(user, packet.topic)) {
+        this.emit("denied", "publish" satisfies DenialKind, user ?? "", packet.topic);
+        return done(new Error(`not allowed to publish to ${packet.topic}`));
+      }
+      done(null);
+    };
+    this.aedes.authorizeSubscribe = (client, sub, done) => {
+      const user = this.usernames.get(client);
+      if (!auth.maySubscribe(user, sub.topic)) {
+        this.emit("denied", "subscribe" satisfies DenialKind, user ?? "", sub.topic);
+        return done(null, null); // SUBACK 0x80 for this filter; the connection stays up
+      }
+      done(null, sub);
+    };
+    this.aedes.on("publish", (_packet, client) => {
+      if (client) this.meter.mark();
+    });
+    this.aedes.on("client", () => this.emit("clients", this.clients));
+    this.aedes.on("clientDisconnect", () => this.emit("clients", this.clients));
+  }
+
+  private async listen(): Promise<void> {
+    const { host, port } = this.options;
+    const tlsOptions = this.options.tls;
+    const handle = (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      this.aedes.handle(socket);
+    };
+    this.tcpServer = tlsOptions ? tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key, ca: tlsOptions.ca || undefined }, handle) : net.createServer(handle);
+    this.port = await listen(this.tcpServer, port, host);
+    if (this.options.ws) {
+      this.httpServer = tlsOptions ? https.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }) : http.createServer();
+      this.httpServer.on("connection", (socket: net.Socket) => {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+      });
+      this.wss = new WebSocketServer({ server: this.httpServer, path: this.options.ws.path || "/mqtt" });
+      this.wss.on("connection", (ws, req) => {
+        const stream = createWebSocketStream(ws);
+        stream.on("error", () => ws.terminate());
+        this.aedes.handle(stream, req);
+      });
+      this.wsPort = await listen(this.httpServer, this.options.ws.port, host);
+    }
+  }
+}
