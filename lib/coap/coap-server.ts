@@ -284,12 +284,13 @@ export class CoapServer extends EventEmitter {
     } else if (payload.length > this.maxPayloadBytes) {
       return this.tooLarge(exchange);
     }
-    const block2 = decodeBlock(firstOption(message, Option.BLOCK2) ?? Buffer.alloc(0)) ?? { num: 0, more: false, szx: this.blockSzx };
+    const block2Value = firstOption(message, Option.BLOCK2);
+    const block2 = (block2Value !== undefined ? decodeBlock(block2Value) : undefined) ?? { num: 0, more: false, szx: this.blockSzx };
     exchange.block1 = block1;
     exchange.block2 = { ...block2, szx: Math.min(block2.szx, this.blockSzx) };
     exchange.blockKey = [source.address, source.port, path, ...optionValues(message, Option.URI_QUERY).map(String)].join("|");
 
-    if (method === "GET" && block2.num > 0) {
+    if ((method === "GET" || method === "FETCH") && block2.num > 0) {
       const cached = this.block2Cache.get(exchange.blockKey);
       if (cached && cached.expires > this.clock.now()) return exchange.reply({ code: Code.CONTENT, payload: cached.body.payload, contentFormat: cached.body.contentFormat, options: [{ number: Option.ETAG, value: cached.etag }] });
     }
