@@ -4,13 +4,13 @@ import * as dgram from "dgram";
 import fc from "fast-check";
 import helper from "node-red-node-test-helper";
 import { CoapServer, IncomingRequest } from "../../lib/coap/coap-server";
-import { CoapMessage, decodeMessage, encodeMessage, uintOption, uintOptionOf, firstOption } from "../../lib/coap/message";
+import { CoapMessage, decodeMessage, encodeMessage, uintOptionOf, firstOption } from "../../lib/coap/message";
 import { Code, MessageType, Option, codeText } from "../../lib/coap/constants";
 import { encodeBlock, decodeBlock } from "../../lib/coap/block";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
-import { coapNodes } from "./flows";
+import { coapNodes, asFlow } from "./flows";
 import { libcoap } from "./libcoap";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 
@@ -158,7 +158,7 @@ describe("edge-coap-in: bodies that do not match their Content-Format", function
 
   it("answers 4.00 and reports the error to a Catch node, without sending the message on", async function () {
     const port = await freeUdpPort();
-    await helper.load(coapNodes, [
+    await helper.load(coapNodes, asFlow([
       { id: "t", type: "tab" },
       { id: "srv", type: "edge-coap-server", port: String(port), address: "127.0.0.1" },
       { id: "in", z: "t", type: "edge-coap-in", server: "srv", path: "/readings", methods: ["POST"], wires: [["out", "resp"]] },
@@ -166,7 +166,7 @@ describe("edge-coap-in: bodies that do not match their Content-Format", function
       { id: "resp", z: "t", type: "edge-coap-response", code: "2.04" },
       { id: "c", z: "t", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
       { id: "caught", z: "t", type: "helper" },
-    ]);
+    ]));
     await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "listening");
     const caught: Array<{ error: { message: string } }> = [];
     const out: unknown[] = [];

@@ -8,7 +8,7 @@ import { freeUdpPort } from "../harness/ports";
 import { tempDir } from "../harness/peers";
 import { events } from "../harness/node-events";
 import { libcoap, startLibcoapClient, waitFor } from "./libcoap";
-import { coapNodes, STORE_FUNCTION } from "./flows";
+import { coapNodes, STORE_FUNCTION, asFlow, FlowNode } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 
 helper.init(require.resolve("node-red"));
@@ -32,7 +32,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
     await new Promise<void>((r) => helper.stopServer(() => r()));
   });
 
-  async function load(extra: Array<Record<string, unknown>> = []) {
+  async function load(extra: FlowNode[] = []) {
     port = await freeUdpPort();
     url = `coap://127.0.0.1:${port}`;
     const flow = [
@@ -44,7 +44,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
       { id: "seen", z: "t", type: "helper" },
       ...extra,
     ];
-    await helper.load(coapNodes, flow);
+    await helper.load(coapNodes, asFlow(flow));
     await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "the CoAP server listening");
   }
 

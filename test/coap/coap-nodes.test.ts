@@ -5,7 +5,7 @@ import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
-import { coapNodes, STORE_FUNCTION } from "./flows";
+import { coapNodes, STORE_FUNCTION, asFlow } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 import type { CoapServer } from "../../lib/coap/coap-server";
 
@@ -32,7 +32,7 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
   async function load(request: Record<string, unknown>) {
     const port = await freeUdpPort();
     base = `coap://127.0.0.1:${port}`;
-    await helper.load(coapNodes, [
+    await helper.load(coapNodes, asFlow([
       { id: "t", type: "tab" },
       { id: "srv", type: "edge-coap-server", port: String(port), address: "127.0.0.1", maxPayloadKB: "512" },
       { id: "in", z: "t", type: "edge-coap-in", server: "srv", path: "/store", methods: ["GET", "PUT", "POST", "FETCH", "DELETE"], wires: [["fn", "seen"]] },
@@ -42,7 +42,7 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
       { id: "obs", z: "t", type: "edge-coap-in", server: "srv", path: "/door", methods: ["GET"], observable: true, notify: "con", wires: [[]] },
       { id: "req", z: "t", type: "edge-coap-request", method: "GET", confirmable: true, output: "parsed", ackTimeoutS: "2", ackRandomFactor: "1.5", maxRetransmit: "4", responseTimeoutS: "10", blockSize: "512", ...request, wires: [["out"]] },
       { id: "out", z: "t", type: "helper" },
-    ]);
+    ]));
     await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "listening");
     const out: Msg[] = [];
     const seen: Msg[] = [];

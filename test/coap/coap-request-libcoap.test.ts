@@ -7,7 +7,7 @@ import helper from "node-red-node-test-helper";
 import { startCoapServer, coapClient, CoapPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
-import { coapNodes } from "./flows";
+import { coapNodes, asFlow } from "./flows";
 
 helper.init(require.resolve("node-red"));
 
@@ -46,7 +46,7 @@ describe("edge-coap-request with libcoap's server", function () {
       { id: "c", z: "t", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
       { id: "caught", z: "t", type: "helper" },
     ];
-    await helper.load(coapNodes, flow, credentials ? { req: credentials } : undefined);
+    await helper.load(coapNodes, asFlow(flow), credentials ? { req: credentials } : undefined);
     const out: OutMsg[] = [];
     const caught: Array<{ error: { message: string } }> = [];
     events(helper.getNode("out")).on("input", (m: OutMsg) => out.push(m));

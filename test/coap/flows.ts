@@ -42,3 +42,7 @@ switch (msg.req.method) {
 }
 flow.set("store", store);
 return msg;`;
+
+/** a flow as the test helper takes it (its typings know only the NodeDef fields) */
+export type FlowNode = { id: string; type: string; wires?: string[][] } & Record<string, unknown>;
+export const asFlow = (nodes: FlowNode[]): Parameters<typeof import("node-red-node-test-helper").load>[1] => nodes as unknown as Parameters<typeof import("node-red-node-test-helper").load>[1];
