@@ -173,6 +173,8 @@ export interface KafkaPeer {
   brokers: string[];
   /** true when KAFKA_BROKERS names a real cluster rather than librdkafka's mock */
   real: boolean;
+  /** the mock's process id (to freeze and thaw it); undefined for a real cluster */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -191,7 +193,7 @@ export async function startKafka(numBrokers = 3): Promise<KafkaPeer> {
     const match = /replaced with ([0-9.:,]+)/.exec(proc.output());
     return match ? match[1].split(",").filter(Boolean) : undefined;
   }, "the Kafka mock cluster's addresses", { timeoutMs: 10000 });
-  return { brokers, real: false, stop: () => proc.stop() };
+  return { brokers, real: false, pid: proc.child.pid, stop: () => proc.stop() };
 }
 
 // ---------------------------------------------------------------- InfluxDB 1.x
