@@ -1,0 +1,154 @@
+/**
+ * The two ends of edge-mqtt-bridge. A source delivers messages and acknowledges each to its broker only when the
+ * bridge's promise for it resolves (durably queued or published upstream); the upstream publishes and reports
+ * whether its link is up.
+ */
+import { EventEmitter } from "events";
+import mqtt, { MqttClient, IClientOptions, IClientPublishOptions } from "mqtt";
+import type { EmbeddedBroker } from "./embedded-broker";
+
+export interface SourceMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+export interface BridgeSource {
+  start(filters: string[], onMessage: (message: SourceMessage) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PublishRequest {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  userProperties?: Record<string, string>;
+}
+
+/** emits "connect" and "offline" */
+export interface BridgeUpstream extends EventEmitter {
+  readonly connected: boolean;
+  publish(request: PublishRequest): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A source broker reached with mqtt.js. The session is persistent (clean: false, a stable client id), so the
+ * broker keeps QoS 1 messages for the bridge while Node-RED restarts; mqtt.js sends PUBACK only once
+ * `handleMessage` calls back, which is when the bridge's promise resolves.
+ */
+export class MqttSource extends EventEmitter implements BridgeSource {
+  private client: MqttClient | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: IClientOptions,
+  ) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  start(filters: string[], onMessage: (message: SourceMessage) => Promise<void>): Promise<void> {
+    const client = mqtt.connect(this.url, { clean: false, ...this.options, manualConnect: true });
+    this.client = client;
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== "publish") return callback();
+      const message: SourceMessage = {
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        qos: packet.qos,
+        retain: packet.retain,
+      };
+      onMessage(message).then(
+        () => callback(),
+        (err: Error) => {
+          // no PUBACK: the broker redelivers the message when the session resumes
+          this.emit("error", err);
+          callback(err);
+        },
+      );
+    };
+    client.on("connect", () => {
+      this.emit("connect");
+      // a resumed session already has the subscriptions; subscribing again is harmless and covers a lost session
+      client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err) => {
+        if (err) this.emit("error", err);
+      });
+    });
+    client.on("offline", () => this.emit("offline"));
+    client.on("error", (err) => this.emit("error", err));
+    client.connect();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    // keep the session (no unsubscribe): the broker holds what arrives until the bridge is back
+    await this.client?.endAsync(true).catch(() => undefined);
+  }
+}
+
+/** The local edge-broker, in-process: one subscription to every topic, the rules decide what is forwarded. */
+export class EmbeddedSource implements BridgeSource {
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(private readonly broker: EmbeddedBroker) {}
+
+  async start(_filters: string[], onMessage: (message: SourceMessage) => Promise<void>): Promise<void> {
+    this.unsubscribe = await this.broker.subscribe("#", onMessage);
+  }
+
+  async close(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+}
+
+export class PublishTimeoutError extends Error {}
+
+/** The upstream broker via mqtt.js: publishes only while connected, and fails instead of queueing in memory. */
+export class MqttUpstream extends EventEmitter implements BridgeUpstream {
+  private readonly client: MqttClient;
+
+  constructor(
+    url: string,
+    options: IClientOptions,
+    private readonly ackTimeoutMs = 10000,
+  ) {
+    super();
+    this.client = mqtt.connect(url, { clean: true, queueQoSZero: false, ...options });
+    this.client.on("connect", () => this.emit("connect"));
+    this.client.on("offline", () => this.emit("offline"));
+    this.client.on("close", () => this.emit("offline"));
+    this.client.on("error", (err) => this.emit("link-error", err));
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  get supportsUserProperties(): boolean {
+    return this.client.options.protocolVersion === 5;
+  }
+
+  publish(request: PublishRequest): Promise<void> {
+    if (!this.client.connected) return Promise.reject(new Error("the upstream broker is not connected"));
+    const options: IClientPublishOptions = { qos: request.qos, retain: request.retain };
+    if (request.userProperties && this.supportsUserProperties) options.properties = { userProperties: request.userProperties };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new PublishTimeoutError(`no acknowledgement from the upstream broker within ${this.ackTimeoutMs} ms`)), this.ackTimeoutMs);
+      this.client.publish(request.topic, request.payload, options, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true).catch(() => undefined);
+  }
+}
