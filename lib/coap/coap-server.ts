@@ -100,6 +100,8 @@ interface DedupEntry {
 }
 
 const NOTIFY_CON_EVERY = 20;
+/** message ids remembered for deduplication at most (about 10 MB) */
+const MAX_DEDUP = 50_000;
 
 export class Resource {
   value: Representation | undefined;
@@ -451,11 +453,14 @@ export class CoapServer extends EventEmitter {
   private scheduleSweep(): void {
     this.sweepTimer = this.clock.setTimeout(() => {
       const now = this.clock.now();
+      // insertion order is expiry order; past MAX_DEDUP entries the oldest go early (memory is bounded under load).
+      // One pass of one iterator: restarting an iterator per deletion walks the holes again each time.
+      let excess = this.dedup.size - MAX_DEDUP;
       for (const [key, entry] of this.dedup) {
-        if (entry.expires > now) break; // insertion order is expiry order
+        if (entry.expires > now && excess <= 0) break;
         this.dedup.delete(key);
+        excess--;
       }
-      while (this.dedup.size > 50_000) this.dedup.delete(this.dedup.keys().next().value as string);
       for (const [key, entry] of this.block2Cache) if (entry.expires <= now) this.block2Cache.delete(key);
       if (!this.closed) this.scheduleSweep();
     }, 5000);
