@@ -58,6 +58,7 @@ interface Pending {
   onResponse(message: CoapMessage): void;
   onAck(): void;
   onReset(): void;
+  abort(err: Error): void;
 }
 
 export function parseCoapUrl(url: string): { origin: Origin; path: string[]; query: string[] } {
@@ -184,7 +185,7 @@ export class CoapClient {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.observations].map((o) => o.cancel()));
-    for (const p of [...this.pendingByToken.values()]) p.onReset();
+    for (const p of [...this.pendingByToken.values()]) p.abort(new Error("CoAP client closed"));
     this.pendingByToken.clear();
     this.pendingById.clear();
     await this.udp.close();
@@ -283,6 +284,7 @@ export class CoapClient {
           waitForResponse();
         },
         onReset: () => finish(new CoapResetError(`${request.url} answered with a reset`)),
+        abort: (err) => finish(err),
       };
       this.pendingByToken.set(tokenHex, pending);
       this.pendingById.set(messageId, pending);

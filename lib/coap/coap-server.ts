@@ -102,6 +102,8 @@ interface DedupEntry {
 const NOTIFY_CON_EVERY = 20;
 /** message ids remembered for deduplication at most (about 10 MB) */
 const MAX_DEDUP = 50_000;
+/** observers per resource at most */
+const MAX_OBSERVERS = 1000;
 
 export class Resource {
   value: Representation | undefined;
@@ -335,7 +337,8 @@ export class CoapServer extends EventEmitter {
     const observe = uintOptionOf(message, Option.OBSERVE);
     const key = `${source.address}|${source.port}|${message.token.toString("hex")}`;
     const options: CoapOption[] = [];
-    if (observe === 0 && exchange.block2!.num === 0) {
+    if (observe === 0 && exchange.block2!.num === 0 && (resource.observers.has(key) || resource.observers.size < MAX_OBSERVERS)) {
+      // past MAX_OBSERVERS the answer carries no Observe option: the client knows it is not registered (RFC 7641 §4.1)
       const previous = resource.observers.get(key);
       previous?.pending?.retransmission.stop();
       resource.observers.set(key, { key, endpoint: source, token: message.token, resource, notifyCount: 0 });

@@ -28,7 +28,8 @@ export function contentFormatName(format: number | undefined): string | undefine
 
 /**
  * Decodes a payload. Text and JSON-like formats become strings/objects, CBOR becomes objects (maps with non-string
- * keys stay Maps), octets and unknown formats stay Buffers; no Content-Format means octets unless `guessText`.
+ * keys stay Maps), octets, unknown formats and no Content-Format at all stay Buffers (RFC 7252 leaves such bodies
+ * unspecified, so they are not guessed at).
  */
 export function decodePayload(payload: Buffer, format: number | undefined): unknown {
   if (payload.length === 0 && format === undefined) return "";

@@ -66,14 +66,16 @@ export = function register(RED: NodeAPI): void {
         if (closed) return r.remove();
         resource = r;
         updateStatus();
-        serverNode.server()?.on("observers", (changed: Resource) => {
-          if (changed === resource) updateStatus();
-        });
+        serverNode.server()?.on("observers", onObservers);
       })
       .catch((err: Error) => {
         node.status({ fill: "red", shape: "ring", text: RED._("edge-coap-in.status.error") });
         node.error(err.message);
       });
+
+    function onObservers(changed: Resource) {
+      if (changed === resource) updateStatus();
+    }
 
     let statusTimer: NodeJS.Timeout | undefined;
     function updateStatus() {
@@ -106,6 +108,7 @@ export = function register(RED: NodeAPI): void {
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
       clearTimeout(statusTimer);
+      serverNode.server()?.off("observers", onObservers);
       resource?.remove();
       resource = undefined;
       done();
