@@ -63,6 +63,21 @@ export class UdpTransport extends EventEmitter implements ClientTransport {
   }
 }
 
+/**
+ * The PSK suites offered: CoAP's mandatory TLS_PSK_WITH_AES_128_CCM_8 (RFC 7252 §9.1.3.1) and other AEAD or SHA-2
+ * suites; node-dtls-client would also offer RC4, 3DES and SHA-1 CBC suites, which are left out.
+ */
+export const DTLS_PSK_CIPHERS = [
+  "TLS_PSK_WITH_AES_128_CCM_8",
+  "TLS_PSK_WITH_AES_128_GCM_SHA256",
+  "TLS_PSK_WITH_AES_256_GCM_SHA384",
+  "TLS_PSK_WITH_AES_128_CCM",
+  "TLS_PSK_WITH_AES_256_CCM",
+  "TLS_PSK_WITH_AES_256_CCM_8",
+  "TLS_PSK_WITH_AES_128_CBC_SHA256",
+  "TLS_PSK_WITH_AES_256_CBC_SHA384",
+] as const;
+
 export class DtlsError extends Error {
   override name = "DtlsError";
 }
@@ -94,6 +109,7 @@ export class DtlsTransport extends EventEmitter implements ClientTransport {
           port: origin.port,
           psk: { [this.credentials.identity]: this.credentials.key },
           timeout: this.handshakeTimeoutMs,
+          ciphers: [...DTLS_PSK_CIPHERS],
         });
         socket.on("connected", () => {
           connected = true;
