@@ -94,4 +94,16 @@ describe("CoAP server: observers", function () {
     assert.strictEqual(peer.received.length, 2, "no retransmission");
     assert.strictEqual(resource.observers.size, 1);
   });
+
+  it("registers at most 1000 observers per resource: the next one gets the value without Observe", async function () {
+    await start(false);
+    for (let i = 0; i < 1001; i += 100) {
+      await Promise.all(Array.from({ length: Math.min(100, 1001 - i) }, (_, j) => peer.register(i + j + 1, `t${i + j}`)));
+      await waitFor(() => peer.received.length === Math.min(1001, i + 100), `answers up to ${i + 100}`);
+    }
+    assert.strictEqual(resource.observers.size, 1000);
+    const refused = peer.received.filter((m) => uintOptionOf(m, Option.OBSERVE) === undefined);
+    assert.strictEqual(refused.length, 1);
+    assert.strictEqual(refused[0].payload.toString(), "closed", "still answered with the value");
+  });
 });
