@@ -68,7 +68,7 @@ export class MqttSource extends EventEmitter implements BridgeSource {
         () => callback(),
         (err: Error) => {
           // no PUBACK: the broker redelivers the message when the session resumes
-          this.emit("error", err);
+          if (this.listenerCount("error") > 0) this.emit("error", err);
           callback(err);
         },
       );
@@ -77,11 +77,13 @@ export class MqttSource extends EventEmitter implements BridgeSource {
       this.emit("connect");
       // a resumed session already has the subscriptions; subscribing again is harmless and covers a lost session
       client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err) => {
-        if (err) this.emit("error", err);
+        if (err && this.listenerCount("error") > 0) this.emit("error", err);
       });
     });
     client.on("offline", () => this.emit("offline"));
-    client.on("error", (err) => this.emit("error", err));
+    client.on("error", (err) => {
+      if (this.listenerCount("error") > 0) this.emit("error", err);
+    });
     client.connect();
     return Promise.resolve();
   }

@@ -122,7 +122,7 @@ export class EmbeddedBroker extends EventEmitter {
       handler(message).then(
         () => cb(),
         (err: unknown) => {
-          this.emit("error", err);
+          if (this.listenerCount("error") > 0) this.emit("error", err);
           cb();
         },
       );
