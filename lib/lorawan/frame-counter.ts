@@ -1,0 +1,19 @@
+/**
+ * The 32-bit uplink frame counter from the 16 bits on air, and the replay rule: a frame is new only if its
+ * counter is above the last accepted one by at most MAX_FCNT_GAP (LoRaWAN 1.0.x §4.3.1.5, §18); anything else
+ * is a replay or a counter that went back.
+ */
+export const MAX_FCNT_GAP = 16384;
+
+export type CounterCheck = { ok: true; fCnt32: number } | { ok: false; detail: string };
+
+/** `last` is the last accepted 32-bit counter, undefined for a device never heard from (then any counter is new). */
+export function nextUplinkCounter(last: number | undefined, fCnt16: number, maxGap = MAX_FCNT_GAP): CounterCheck {
+  if (last === undefined) return { ok: true, fCnt32: fCnt16 };
+  const diff = (fCnt16 - (last & 0xffff) + 0x10000) & 0xffff;
+  if (diff === 0) return { ok: false, detail: `frame counter ${last} already accepted` };
+  if (diff > maxGap) return { ok: false, detail: `frame counter ${fCnt16} (16 bits) is not above the last accepted ${last}` };
+  const fCnt32 = last + diff;
+  if (fCnt32 > 0xffffffff) return { ok: false, detail: "frame counter exhausted: the device must rejoin" };
+  return { ok: true, fCnt32 };
+}

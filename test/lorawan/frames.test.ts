@@ -1,0 +1,181 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import lora from "lora-packet";
+import fc from "fast-check";
+import { aesCmac, cryptFrmPayload, dataFrameMic } from "../../lib/lorawan/lorawan-crypto";
+import { parseDataFrame } from "../../lib/lorawan/phy-payload";
+import { nextUplinkCounter } from "../../lib/lorawan/frame-counter";
+import { DeviceTable } from "../../lib/lorawan/device-table";
+import { SessionStore } from "../../lib/lorawan/session-store";
+import { UplinkProcessor, PayloadDecoder } from "../../lib/lorawan/uplink-processor";
+import { LorawanError } from "../../lib/lorawan/lorawan-error";
+import { rawDownlinkFrame } from "../../lib/lorawan/downlink";
+import { buildUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../lib/sim/lorawan-tag";
+import { requireBinary } from "../harness/processes";
+import { tempDir } from "../harness/peers";
+
+const keys = demoKeys(7, "store-001-coldroom-01");
+const other = demoKeys(7, "store-001-freezer-01");
+
+/** the test's own reading of the tag's 7-byte LPP payload, independent of the pack's codecs */
+const lppDecoder: PayloadDecoder = async (_device, bytes) => ({ data: { temperature_1: bytes.readInt16BE(2) / 10, relativeHumidity_2: bytes[6] / 2 } });
+
+function table(entries = [keys]) {
+  return new DeviceTable(entries.map((k, i) => ({ name: `tag-${i + 1}`, devEui: k.devEui, devAddr: k.devAddr, nwkSKey: k.nwkSKey, appSKey: k.appSKey, codec: "cayenne-lpp" })));
+}
+
+async function rejection(p: Promise<unknown>): Promise<LorawanError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof LorawanError, `expected a LorawanError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail("expected a rejection");
+}
+
+describe("LoRaWAN frames", function () {
+  it("computes the same CMAC as openssl for messages of every length around the block size", function () {
+    requireBinary("openssl");
+    const dir = tempDir("cmac");
+    const key = Buffer.from(keys.nwkSKey, "hex");
+    for (const len of [0, 1, 15, 16, 17, 31, 32, 33, 64]) {
+      const msg = Buffer.from(Array.from({ length: len }, (_, i) => (i * 37 + len) & 0xff));
+      const file = path.join(dir, `m${len}`);
+      fs.writeFileSync(file, msg);
+      const out = execFileSync("openssl", ["mac", "-cipher", "AES-128-CBC", "-macopt", `hexkey:${keys.nwkSKey}`, "-in", file, "CMAC"], { encoding: "utf8" }).trim();
+      assert.strictEqual(aesCmac(key, msg).toString("hex").toUpperCase(), out.toUpperCase(), `length ${len}`);
+    }
+  });
+
+  it("verifies a frame built by lora-packet: the MIC matches openssl's CMAC over B0 | frame and the payload decrypts", function () {
+    requireBinary("openssl");
+    const lpp = encodeTemperatureHumidityLpp(-18.4, 61);
+    const phy = buildUplink(keys, 70000, 1, lpp);
+    const frame = parseDataFrame(phy);
+    assert.strictEqual(frame.devAddr, keys.devAddr);
+    assert.strictEqual(frame.fCnt16, 70000 & 0xffff);
+    const b0 = Buffer.alloc(16);
+    b0[0] = 0x49;
+    Buffer.from(keys.devAddr, "hex").reverse().copy(b0, 6);
+    b0.writeUInt32LE(70000, 10);
+    b0[15] = frame.signedPart.length;
+    const file = path.join(tempDir("mic"), "b0frame");
+    fs.writeFileSync(file, Buffer.concat([b0, frame.signedPart]));
+    const cmac = execFileSync("openssl", ["mac", "-cipher", "AES-128-CBC", "-macopt", `hexkey:${keys.nwkSKey}`, "-in", file, "CMAC"], { encoding: "utf8" }).trim();
+    assert.strictEqual(frame.mic.toString("hex").toUpperCase(), cmac.slice(0, 8).toUpperCase());
+    assert.deepStrictEqual(dataFrameMic(Buffer.from(keys.nwkSKey, "hex"), frame.signedPart, true, frame.devAddr, 70000), frame.mic);
+    assert.deepStrictEqual(cryptFrmPayload(Buffer.from(keys.appSKey, "hex"), frame.frmPayload, true, frame.devAddr, 70000), lpp);
+  });
+
+  it("accepts a tag's uplinks, decrypted and decoded into an event with its radio metadata", async function () {
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    const rxpk = { data: buildUplink(keys, 5, 1, encodeTemperatureHumidityLpp(3.7, 80.5)).toString("base64"), datr: "SF9BW125", freq: 868.3, rssi: -97, lsnr: 7.5, tmst: 123456, codr: "4/5", time: "2026-11-30T01:00:00Z" };
+    const up = await proc.process(rxpk, { receptions: [{ gatewayEui: "B827EBFFFE000001", rxpk }] });
+    assert.strictEqual(up.device.name, "tag-1");
+    assert.strictEqual(up.fCnt, 5);
+    assert.strictEqual(up.event.deviceName, "tag-1");
+    assert.strictEqual(up.event.origin, Date.parse("2026-11-30T01:00:00Z"));
+    const t = up.event.readings.find((r) => r.resourceName === "temperature_1");
+    assert.strictEqual(t?.value, 3.7);
+    assert.strictEqual(t?.units, "degC");
+    const meta = up.event.metadata?.lorawan as Record<string, unknown>;
+    assert.strictEqual(meta.spreadingFactor, 9);
+    assert.strictEqual(meta.frequency, 868300000);
+    assert.strictEqual(meta.rssi, -97);
+    assert.deepStrictEqual(meta.gateways, [{ gatewayId: "B827EBFFFE000001", rssi: -97, snr: 7.5, tmst: 123456 }]);
+  });
+
+  it("tells devices that share a DevAddr apart by their MIC", async function () {
+    const shared = { ...other, devAddr: keys.devAddr };
+    const proc = new UplinkProcessor(table([keys, shared]), new SessionStore(), lppDecoder);
+    const up = await proc.process(buildUplink(shared, 1, 1, encodeTemperatureHumidityLpp(-20, 50)));
+    assert.strictEqual(up.device.name, "tag-2");
+    assert.strictEqual(up.event.readings[0].value, -20);
+  });
+
+  it("rejects a replayed frame and a counter that went back, also after a restart (the counters are on disk)", async function () {
+    const file = path.join(tempDir("sessions"), "counters.json");
+    const proc = new UplinkProcessor(table(), new SessionStore(file), lppDecoder);
+    const f10 = buildUplink(keys, 10, 1, encodeTemperatureHumidityLpp(1, 50));
+    await proc.process(f10);
+    assert.strictEqual((await rejection(proc.process(f10))).reason, "replay");
+    assert.strictEqual((await rejection(proc.process(buildUplink(keys, 9, 1, encodeTemperatureHumidityLpp(1, 50))))).reason, "replay");
+    const restarted = new UplinkProcessor(table(), new SessionStore(file), lppDecoder);
+    assert.strictEqual((await rejection(restarted.process(f10))).reason, "replay");
+    assert.strictEqual((await restarted.process(buildUplink(keys, 11, 1, encodeTemperatureHumidityLpp(1, 50)))).fCnt, 11);
+  });
+
+  it("reconstructs the 32-bit counter across the 16-bit rollover", async function () {
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    await proc.process(buildUplink(keys, 65534, 1, encodeTemperatureHumidityLpp(1, 50)));
+    const up = await proc.process(buildUplink(keys, 65537, 1, encodeTemperatureHumidityLpp(2, 50)));
+    assert.strictEqual(up.fCnt, 65537);
+    assert.deepStrictEqual(nextUplinkCounter(65537, 3), { ok: true, fCnt32: 65539 });
+    assert.strictEqual(nextUplinkCounter(65537, 65535).ok, false);
+  });
+
+  it("gives each bad frame its reason: wrong key, unknown DevAddr, truncated, a downlink, a join request", async function () {
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    const wrongKey = buildUplink({ ...keys, nwkSKey: other.nwkSKey }, 1, 1, encodeTemperatureHumidityLpp(1, 50));
+    assert.strictEqual((await rejection(proc.process(wrongKey))).reason, "bad-mic");
+    assert.strictEqual((await rejection(proc.process(buildUplink(other, 1, 1, Buffer.from([1]))))).reason, "unknown-device");
+    assert.strictEqual((await rejection(proc.process(Buffer.from("40aabbccdd00", "hex")))).reason, "truncated-frame");
+    const down = rawDownlinkFrame(table().byDevEui(keys.devEui)!, { bytes: Buffer.from([1]), fPort: 2, confirmed: false }, 0);
+    assert.strictEqual((await rejection(proc.process(down))).reason, "not-a-data-frame");
+    assert.strictEqual((await rejection(proc.process(Buffer.alloc(23)))).reason, "not-a-data-frame");
+    assert.strictEqual((await rejection(proc.process("not hex or base64!"))).reason, "malformed-input");
+    assert.strictEqual((await rejection(proc.process({ deviceInfo: {} }))).reason, "malformed-input");
+  });
+
+  it("builds downlinks lora-packet verifies and decrypts, with FCntDown kept across restarts", function () {
+    const file = path.join(tempDir("down"), "counters.json");
+    const device = table().byDevEui(keys.devEui)!;
+    const sessions = new SessionStore(file);
+    const payload = Buffer.from([0x03, 0x01, 0x2c]);
+    for (let i = 0; i < 3; i++) {
+      const restarted = i === 0 ? sessions : new SessionStore(file);
+      const fCnt = restarted.takeDownlinkCounter(device.devEui);
+      assert.strictEqual(fCnt, i);
+      const packet = lora.fromWire(rawDownlinkFrame(device, { bytes: payload, fPort: 10, confirmed: i === 2 }, fCnt));
+      assert.strictEqual(packet.getMType(), i === 2 ? "Confirmed Data Down" : "Unconfirmed Data Down");
+      assert.ok(lora.verifyMIC(packet, device.nwkSKey, device.appSKey));
+      assert.deepStrictEqual(lora.decrypt(packet, device.appSKey, device.nwkSKey), payload);
+    }
+  });
+
+  it("survives 10,000 fuzzed frames: each resolves or is refused with a LorawanError", async function () {
+    this.timeout(60000);
+    const valid = buildUplink(keys, 100, 1, encodeTemperatureHumidityLpp(4, 40));
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    const frame = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
+        const b = Buffer.from(valid);
+        b[i] ^= x;
+        return b;
+      }),
+      fc.nat(valid.length).map((n) => valid.subarray(0, n)),
+      fc.string({ maxLength: 40 }),
+      fc.jsonValue(),
+    );
+    let accepted = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(frame, async (input) => {
+        try {
+          await proc.process(input);
+          accepted++;
+        } catch (err) {
+          if (!(err instanceof LorawanError)) throw err;
+          refused++;
+        }
+      }),
+      { numRuns: 10000, seed: 42 },
+    );
+    assert.strictEqual(accepted + refused, 10000);
+    assert.ok(refused > 9000, `a mutated frame is accepted only if it is the valid one (accepted ${accepted})`);
+  });
+});
