@@ -1,0 +1,95 @@
+/** edge-lorawan-keys (config): the device table, ABP session keys (credentials only), codecs and frame counters. */
+import * as path from "path";
+import { EventEmitter } from "events";
+import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
+import { errorText, numberSetting } from "../_shared/node-red";
+import type { LastUplink, LorawanKeysNode } from "../_shared/lorawan-keys";
+import { DeviceEntryInput, DeviceTable } from "../../lib/lorawan/device-table";
+import { SessionStore } from "../../lib/lorawan/session-store";
+import { CodecRegistry, ScriptCodec } from "../../lib/lorawan/codec-registry";
+import { ColdChainSimulator } from "../../lib/sim/simulator";
+
+interface KeysDef extends NodeDef {
+  source: "table" | "simulator";
+  /** JSON: [{name, devEui, devAddr, codec}] — identities only, the keys are in the credentials */
+  devices: string;
+  /** JSON: [{name, script}] */
+  codecs: string;
+  counterFile: string;
+  codecTimeoutMs: string;
+  codecMemoryMb: string;
+  simSeed: string;
+  simSite: string;
+  simColdRooms: string;
+  simFreezers: string;
+}
+
+interface KeysCredentials {
+  /** JSON: {DevEUI: {nwkSKey, appSKey}} */
+  keys?: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function EdgeLorawanKeysNode(this: Node, config: KeysDef) {
+    RED.nodes.createNode(this, config);
+    const node = this as LorawanKeysNode;
+    node.lastUplink = new Map<string, LastUplink>();
+    node.uplinks = new EventEmitter();
+    node.uplinks.setMaxListeners(0);
+    const problems: string[] = [];
+    let entries: DeviceEntryInput[] = [];
+    let scripts: ScriptCodec[] = [];
+    try {
+      scripts = parseList<ScriptCodec>(config.codecs, "codecs").filter((c) => c && c.name && c.script);
+      entries = config.source === "simulator" ? simulatorDevices(config) : tableDevices(config, (node.credentials ?? {}) as KeysCredentials);
+    } catch (err) {
+      problems.push(errorText(err));
+    }
+    node.codecs = new CodecRegistry(scripts, { timeoutMs: numberSetting(config.codecTimeoutMs, 100), memoryMb: numberSetting(config.codecMemoryMb, 16) });
+    node.table = new DeviceTable(entries, node.codecs.names);
+    problems.push(...node.table.problems);
+    if (config.counterFile !== "none") {
+      const userDir = RED.settings.userDir ?? process.cwd();
+      const file = config.counterFile ? path.resolve(userDir, config.counterFile) : path.join(userDir, "edge-lorawan", `${node.id.replace(/[^\w.-]/g, "_")}-counters.json`);
+      try {
+        node.sessions = new SessionStore(file);
+      } catch (err) {
+        problems.push(errorText(err));
+      }
+    } else node.sessions = new SessionStore();
+    if (problems.length > 0) {
+      node.problem = problems.join("; ");
+      node.error(RED._("edge-lorawan-keys.errors.table", { problems: node.problem }));
+    }
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      node.uplinks.removeAllListeners();
+      node.codecs.close().then(() => done(), () => done());
+    });
+  }
+
+  function tableDevices(config: KeysDef, credentials: KeysCredentials): DeviceEntryInput[] {
+    const keys = credentials.keys ? (JSON.parse(credentials.keys) as Record<string, { nwkSKey?: string; appSKey?: string }>) : {};
+    return parseList<DeviceEntryInput>(config.devices, "devices").map((d) => ({ ...d, ...(keys[String(d.devEui).toUpperCase()] ?? keys[d.devEui] ?? {}) }));
+  }
+
+  /** the demo keys edge-sim derives from its seed: public by construction, for demonstrations only */
+  function simulatorDevices(config: KeysDef): DeviceEntryInput[] {
+    const sim = new ColdChainSimulator({
+      seed: numberSetting(config.simSeed, 1),
+      site: config.simSite || "store-001",
+      startTime: 0,
+      fleet: { trucks: 0, coldRooms: numberSetting(config.simColdRooms, 2), freezers: numberSetting(config.simFreezers, 2), shelves: 0, coapSensors: 0 },
+    });
+    return sim.lorawanDevices().map((d) => ({ name: d.device, devEui: d.devEui, devAddr: d.devAddr, nwkSKey: d.nwkSKey, appSKey: d.appSKey, codec: "cayenne-lpp" }));
+  }
+
+  function parseList<T>(text: string | undefined, what: string): T[] {
+    if (!text || !text.trim()) return [];
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value)) throw new Error(`${what} is not a list`);
+    return value as T[];
+  }
+
+  RED.nodes.registerType("edge-lorawan-keys", EdgeLorawanKeysNode, { credentials: { keys: { type: "text" } } });
+};

@@ -1,0 +1,71 @@
+/** edge-lorawan-uplink: ChirpStack, TTN, rxpk or raw frames in; verified, decrypted, decoded events out; what is wrong by the second output. */
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import type { LorawanKeysNode } from "../_shared/lorawan-keys";
+import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
+import { LorawanError } from "../../lib/lorawan/lorawan-error";
+import { renderTemplate } from "../../lib/common/template";
+import type { ReceptionContext } from "../../lib/lorawan/uplink-input";
+
+interface UplinkDef extends NodeDef {
+  keys: string;
+  topicTemplate: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function EdgeLorawanUplinkNode(this: Node, config: UplinkDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const keys = RED.nodes.getNode(config.keys) as LorawanKeysNode | null;
+    const setupProblem = !keys ? RED._("edge-lorawan-uplink.errors.no-keys") : keys.problem;
+    if (setupProblem) node.status({ fill: "red", shape: "ring", text: setupProblem.length > 80 ? `${setupProblem.slice(0, 77)}…` : setupProblem });
+    const processor = keys && keys.sessions ? new UplinkProcessor(keys.table, keys.sessions, (device, bytes, fPort, recvTime) => keys.codecs.decode(device, bytes, fPort, recvTime)) : undefined;
+    const topicTemplate = config.topicTemplate || "edge/lorawan/{deviceName}";
+    let out = 0;
+    let rejected = 0;
+    let statusTimer: NodeJS.Timeout | undefined;
+    const showStatus = () => {
+      statusTimer ??= setTimeout(() => {
+        statusTimer = undefined;
+        node.status({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-uplink.status.counts", { out, rejected }) });
+      }, 500);
+    };
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      if (!processor || !keys) return done(new Error(setupProblem ?? RED._("edge-lorawan-uplink.errors.no-keys")));
+      const context: ReceptionContext = {
+        receptions: Array.isArray(msg.receptions) ? (msg.receptions as ReceptionContext["receptions"]) : undefined,
+        gatewayEui: typeof msg.gatewayEui === "string" ? msg.gatewayEui : undefined,
+      };
+      processor.process(msg.payload, context).then(
+        (up) => {
+          out++;
+          const best = up.input.radio.gateways.find((g) => g.tmst !== undefined);
+          const radio = up.input.radio;
+          if (best && best.tmst !== undefined && radio.frequency && radio.dataRate) {
+            keys.lastUplink.set(up.device.devEui, { gatewayEui: best.gatewayId, at: Date.now(), timing: { tmst: best.tmst, freq: radio.frequency / 1e6, datr: radio.dataRate, codr: radio.codingRate ?? "4/5" } });
+            keys.uplinks.emit("uplink", up.device.devEui);
+          }
+          const topic = renderTemplate(topicTemplate, { payload: up.event, devEui: up.device.devEui, fPort: up.fPort });
+          const lorawan = { devEui: up.device.devEui, fCnt: up.fCnt, fPort: up.fPort, bytes: up.payload.toString("hex"), source: up.input.source };
+          send([{ ...msg, payload: up.event, topic, eventId: up.event.id, lorawan } as Msg, null]);
+          showStatus();
+          done();
+        },
+        (err: unknown) => {
+          if (!(err instanceof LorawanError)) return done(err instanceof Error ? err : new Error(String(err)));
+          rejected++;
+          send([null, { ...msg, error: { code: err.reason, message: err.message, source: { id: node.id, type: "edge-lorawan-uplink", name: node.name } } } as Msg]);
+          showStatus();
+          done();
+        },
+      );
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      clearTimeout(statusTimer);
+      done();
+    });
+  }
+
+  RED.nodes.registerType("edge-lorawan-uplink", EdgeLorawanUplinkNode);
+};

@@ -1,0 +1,290 @@
+import * as assert from "assert";
+import * as dgram from "dgram";
+import helper from "node-red-node-test-helper";
+import mqtt from "mqtt";
+import lora from "lora-packet";
+import keysNode from "../../nodes/edge-lorawan-keys/edge-lorawan-keys";
+import uplinkNode from "../../nodes/edge-lorawan-uplink/edge-lorawan-uplink";
+import downlinkNode from "../../nodes/edge-lorawan-downlink/edge-lorawan-downlink";
+import gatewayNode from "../../nodes/edge-lorawan-gateway/edge-lorawan-gateway";
+import { buildUplink, chirpstackUplink, demoKeys, encodeTemperatureHumidityLpp, pushData } from "../../lib/sim/lorawan-tag";
+import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
+import { freeUdpPort } from "../harness/ports";
+import { waitFor } from "../harness/wait";
+import { events } from "../harness/node-events";
+
+helper.init(require.resolve("node-red"));
+const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
+
+type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
+const tag = demoKeys(1, "store-001-coldroom-01");
+const tagEntry = { name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp" };
+const tagKeys = { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) };
+
+function collect(id: string): Msg[] {
+  const got: Msg[] = [];
+  events(helper.getNode(id)).on("input", (m: Msg) => got.push(m));
+  return got;
+}
+
+/** a LoRa gateway as the packet forwarder speaks: its own UDP socket on 127.0.0.1 */
+class FakeForwarder {
+  readonly socket = dgram.createSocket("udp4");
+  readonly received: Buffer[] = [];
+  constructor(readonly eui: string, readonly serverPort: number) {
+    this.socket.on("message", (m) => this.received.push(m));
+  }
+  async open(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.bind(0, "127.0.0.1", () => resolve()));
+  }
+  send(datagram: Buffer): void {
+    this.socket.send(datagram, this.serverPort, "127.0.0.1");
+  }
+  pullData(token: number): void {
+    const b = Buffer.alloc(12);
+    b[0] = 2;
+    b.writeUInt16BE(token, 1);
+    b[3] = 0x02;
+    Buffer.from(this.eui, "hex").copy(b, 4);
+    this.send(b);
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+describe("LoRaWAN nodes", function () {
+  this.timeout(30000);
+  beforeEach(function (done) {
+    helper.startServer(done);
+  });
+  afterEach(function (done) {
+    helper.unload().then(() => helper.stopServer(done));
+  });
+
+  describe("network-server events through Mosquitto", function () {
+    let broker: MosquittoPeer;
+    before(async function () {
+      broker = await startMosquitto();
+      await broker.start();
+    });
+    after(async function () {
+      await broker?.stop();
+    });
+
+    it("decodes ChirpStack v4 and TTN v3 uplinks published through mqtt in into normalised events with radio metadata", async function () {
+      const flow = [
+        { id: "f1", type: "tab" },
+        { id: "mb", type: "mqtt-broker", broker: "127.0.0.1", port: String(broker.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
+        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
+        { id: "in-cs", type: "mqtt in", z: "f1", broker: "mb", topic: "application/+/device/+/event/up", qos: "1", datatype: "json", wires: [["up"]] },
+        { id: "in-ttn", type: "mqtt in", z: "f1", broker: "mb", topic: "v3/+/devices/+/up", qos: "1", datatype: "json", wires: [["up"]] },
+        { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"]] },
+        { id: "events", type: "helper", z: "f1" },
+        { id: "errors", type: "helper", z: "f1" },
+      ];
+      await helper.load([coreMqtt, keysNode, uplinkNode], flow, { keys1: tagKeys });
+      const got = collect("events");
+      const errors = collect("errors");
+      await waitFor(() => (helper.getNode("in-cs") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt in connected");
+      const client = mqtt.connect(broker.url);
+      await new Promise((resolve) => client.once("connect", resolve));
+      try {
+        const radio = { gatewayEui: "B827EBFFFE000001", rssi: -101, snr: 4.5, sf: 10, frequencyHz: 868500000, ts: Date.parse("2026-11-30T02:00:00Z") };
+        const cs = chirpstackUplink("coldroom-01", tag, 3, 1, encodeTemperatureHumidityLpp(2.5, 71), radio, "cold-chain");
+        client.publish(cs.topic, JSON.stringify(cs.event), { qos: 1 });
+        const ttn = {
+          end_device_ids: { device_id: "coldroom-01", application_ids: { application_id: "cold-chain" }, dev_eui: tag.devEui, dev_addr: tag.devAddr },
+          received_at: "2026-11-30T02:01:00Z",
+          uplink_message: {
+            f_port: 1,
+            f_cnt: 4,
+            frm_payload: encodeTemperatureHumidityLpp(-1.5, 60).toString("base64"),
+            rx_metadata: [{ gateway_ids: { gateway_id: "store-001-gw" }, rssi: -88, snr: 9.25 }],
+            settings: { data_rate: { lora: { bandwidth: 125000, spreading_factor: 7 } }, frequency: "868100000" },
+          },
+        };
+        client.publish("v3/cold-chain@retail/devices/coldroom-01/up", JSON.stringify(ttn), { qos: 1 });
+        client.publish("v3/cold-chain@retail/devices/coldroom-01/up", "{ not json", { qos: 1 });
+        await waitFor(() => got.length === 2, "two events");
+        const bySource = (s: string) => got.find((m) => (m.lorawan as { source: string }).source === s)!;
+        const csEvent = bySource("chirpstack").payload as { deviceName: string; origin: number; readings: Array<{ resourceName: string; value: unknown; units?: string }>; metadata: { lorawan: Record<string, unknown> } };
+        assert.strictEqual(csEvent.deviceName, "coldroom-01");
+        assert.strictEqual(csEvent.origin, radio.ts);
+        assert.deepStrictEqual(csEvent.readings.map((r) => [r.resourceName, r.value, r.units]), [["temperature_1", 2.5, "degC"], ["relativeHumidity_2", 71, "%"]]);
+        assert.strictEqual(csEvent.metadata.lorawan.spreadingFactor, 10);
+        assert.strictEqual(csEvent.metadata.lorawan.frequency, 868500000);
+        assert.strictEqual(csEvent.metadata.lorawan.rssi, -101);
+        const ttnEvent = bySource("ttn").payload as typeof csEvent;
+        assert.strictEqual(ttnEvent.readings[0].value, -1.5);
+        assert.strictEqual(ttnEvent.metadata.lorawan.snr, 9.25);
+        assert.strictEqual(ttnEvent.metadata.lorawan.frequency, 868100000);
+        assert.strictEqual(bySource("ttn").topic, "edge/lorawan/coldroom-01");
+      } finally {
+        client.end(true);
+      }
+      // mqtt in with datatype json sends unparseable JSON to its own error path, not to us: nothing refused here
+      assert.strictEqual(errors.length, 0);
+    });
+  });
+
+  it("runs a TS013 script codec in its sandbox, and a codec that never returns goes to the error output within its limit while the next uplink passes", async function () {
+    const other = demoKeys(1, "store-001-freezer-01");
+    const codecs = [
+      { name: "acme-th", script: "function s16(b, i) { var v = (b[i] << 8) | b[i + 1]; return v > 32767 ? v - 65536 : v; }\nfunction decodeUplink(input) { return { data: { temperature: s16(input.bytes, 2) / 10, port: input.fPort } }; }" },
+      { name: "stuck", script: "function decodeUplink(input) { while (true) {} }" },
+    ];
+    const devices = [
+      { name: "freezer-acme", devEui: tag.devEui, codec: "acme-th" },
+      { name: "freezer-stuck", devEui: other.devEui, codec: "stuck" },
+    ];
+    const flow = [
+      { id: "f1", type: "tab" },
+      { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify(devices), codecs: JSON.stringify(codecs), codecTimeoutMs: "100", counterFile: "none" },
+      { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"]] },
+      { id: "events", type: "helper", z: "f1" },
+      { id: "errors", type: "helper", z: "f1" },
+    ];
+    await helper.load([keysNode, uplinkNode], flow);
+    const got = collect("events");
+    const errors = collect("errors");
+    const radio = { gatewayEui: "B827EBFFFE000001", rssi: -101, snr: 4.5, sf: 10, frequencyHz: 868500000, ts: Date.now() };
+    const stuck = chirpstackUplink("freezer-stuck", other, 1, 1, encodeTemperatureHumidityLpp(-18, 50), radio, "cold-chain");
+    const fine = chirpstackUplink("freezer-acme", tag, 1, 2, encodeTemperatureHumidityLpp(-18.7, 50), radio, "cold-chain");
+    const t0 = Date.now();
+    helper.getNode("up").receive({ payload: stuck.event } as never);
+    helper.getNode("up").receive({ payload: fine.event } as never);
+    await waitFor(() => errors.length === 1 && got.length === 1, "one refusal, one event");
+    assert.ok(Date.now() - t0 < 3000, "the stuck codec was stopped within its limit");
+    assert.strictEqual((errors[0].error as { code: string }).code, "codec");
+    const event = got[0].payload as { deviceName: string; profileName: string; readings: Array<{ resourceName: string; value: unknown }> };
+    assert.strictEqual(event.deviceName, "freezer-acme");
+    assert.strictEqual(event.profileName, "acme-th");
+    assert.deepStrictEqual(event.readings.map((r) => [r.resourceName, r.value]), [["temperature", -18.7], ["port", 2]]);
+  });
+
+  describe("a store's LoRa gateway over the packet-forwarder protocol", function () {
+    const ts = Date.parse("2026-11-30T02:00:00Z");
+    const radio = (gatewayEui: string, rssi: number, snr: number, at = ts) => ({ gatewayEui, rssi, snr, sf: 9, frequencyHz: 868100000, ts: at });
+    let forwarders: FakeForwarder[] = [];
+    afterEach(async function () {
+      await Promise.all(forwarders.map((f) => f.close()));
+      forwarders = [];
+    });
+    async function forwarder(eui: string, port: number): Promise<FakeForwarder> {
+      const f = new FakeForwarder(eui, port);
+      await f.open();
+      forwarders.push(f);
+      return f;
+    }
+
+    it("acknowledges, passes one frame heard by two gateways once with both receptions, reports stat, refuses a replay and survives garbage", async function () {
+      const port = await freeUdpPort();
+      const flow = [
+        { id: "f1", type: "tab" },
+        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
+        { id: "gw", type: "edge-lorawan-gateway", z: "f1", port: String(port), address: "127.0.0.1", dedupWindowMs: "150", wires: [["up"], ["stats"]] },
+        { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"]] },
+        { id: "events", type: "helper", z: "f1" },
+        { id: "errors", type: "helper", z: "f1" },
+        { id: "stats", type: "helper", z: "f1" },
+      ];
+      await helper.load([keysNode, uplinkNode, gatewayNode], flow, { keys1: tagKeys });
+      const got = collect("events");
+      const errors = collect("errors");
+      const stats = collect("stats");
+      const a = await forwarder("B827EBFFFE000001", port);
+      const b = await forwarder("B827EBFFFE000002", port);
+      a.pullData(0x1111);
+      await waitFor(() => a.received.some((m) => m[3] === 0x04 && m.readUInt16BE(1) === 0x1111), "PULL_ACK");
+      const phy = buildUplink(tag, 41, 1, encodeTemperatureHumidityLpp(4.2, 55));
+      a.send(pushData(phy, radio(a.eui, -110, -2), 0x2222));
+      b.send(pushData(phy, radio(b.eui, -90, 8), 0x3333));
+      a.send(Buffer.concat([Buffer.from([2, 0x44, 0x44, 0x00]), Buffer.from(a.eui, "hex"), Buffer.from(JSON.stringify({ stat: { time: "2026-11-30 02:00:00 GMT", rxnb: 2, rxok: 2, rxfw: 2, ackr: 100, dwnb: 0, txnb: 0 } }))]));
+      await waitFor(() => a.received.some((m) => m[3] === 0x01 && m.readUInt16BE(1) === 0x2222) && b.received.some((m) => m[3] === 0x01 && m.readUInt16BE(1) === 0x3333), "PUSH_ACKs");
+      await waitFor(() => got.length === 1 && stats.length === 1, "one event, one stat");
+      const event = got[0].payload as { readings: Array<{ value: unknown }>; metadata: { lorawan: { gateways: Array<{ gatewayId: string }>; snr: number; fCnt: number } } };
+      assert.strictEqual(event.readings[0].value, 4.2);
+      assert.strictEqual(event.metadata.lorawan.fCnt, 41);
+      assert.strictEqual(event.metadata.lorawan.snr, 8, "the best reception's SNR");
+      assert.deepStrictEqual(event.metadata.lorawan.gateways.map((g) => g.gatewayId).sort(), [a.eui, b.eui]);
+      assert.strictEqual(got[0].gatewayEui, b.eui);
+      assert.strictEqual(stats[0].payload.rxnb, 2);
+
+      a.send(Buffer.from("garbage"));
+      a.send(Buffer.from([2, 0, 1, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 0x7b]));
+      a.send(pushData(phy, radio(a.eui, -100, 1, ts + 5000), 0x5555));
+      await waitFor(() => errors.length === 1, "the replay refused");
+      assert.strictEqual((errors[0].error as { code: string }).code, "replay");
+      a.send(pushData(buildUplink(tag, 42, 1, encodeTemperatureHumidityLpp(4.4, 55)), radio(a.eui, -100, 1, ts + 60000), 0x6666));
+      await waitFor(() => got.length === 2, "the next frame after garbage");
+      assert.strictEqual((got[1].payload as typeof event).readings[0].value, 4.4);
+    });
+
+    it("answers in RX1 when the flow is quick, holds a late downlink for the device's next uplink, and completes on TX_ACK", async function () {
+      const port = await freeUdpPort();
+      const flow = [
+        { id: "f1", type: "tab" },
+        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: `${tempDir("lw-counters")}/c.json` },
+        { id: "gw", type: "edge-lorawan-gateway", z: "f1", port: String(port), address: "127.0.0.1", dedupWindowMs: "0", txAckTimeoutMs: "3000", wires: [["up"], []] },
+        { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], []] },
+        { id: "now", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "raw", fPort: "10", rx1BudgetMs: "60000", wires: [["gw"]] },
+        { id: "later", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "raw", fPort: "11", rx1BudgetMs: "0", wires: [["gw"]] },
+        { id: "cmp", type: "complete", z: "f1", scope: ["gw"], uncaught: false, wires: [["completed"]] },
+        { id: "cat", type: "catch", z: "f1", scope: ["gw", "now", "later"], uncaught: false, wires: [["caught"]] },
+        { id: "events", type: "helper", z: "f1" },
+        { id: "completed", type: "helper", z: "f1" },
+        { id: "caught", type: "helper", z: "f1" },
+      ];
+      const complete = require("@node-red/nodes/core/common/24-complete.js");
+      const catchNode = require("@node-red/nodes/core/common/25-catch.js");
+      await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, complete, catchNode], flow, { keys1: tagKeys });
+      const got = collect("events");
+      const completed = collect("completed");
+      const caught = collect("caught");
+      const a = await forwarder("B827EBFFFE000001", port);
+      a.pullData(1);
+      await waitFor(() => a.received.some((m) => m[3] === 0x04), "PULL_ACK");
+      const pullResps = () => a.received.filter((m) => m[3] === 0x03);
+      const txpkOf = (m: Buffer) => (JSON.parse(m.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
+      const txAck = (m: Buffer, error?: string) => a.send(Buffer.concat([Buffer.from([2, m[1], m[2], 0x05]), Buffer.from(a.eui, "hex"), Buffer.from(error ? JSON.stringify({ txpk_ack: { error } }) : "")]));
+
+      a.send(pushData(buildUplink(tag, 7, 1, encodeTemperatureHumidityLpp(3, 50)), radio(a.eui, -95, 6), 2));
+      await waitFor(() => got.length === 1, "the uplink");
+      const uplinkTmst = (ts * 1000) >>> 0;
+      helper.getNode("now").receive({ payload: [1, 2, 3], devEui: tag.devEui } as never);
+      helper.getNode("later").receive({ payload: "0a0b", deviceName: "coldroom-01" } as never);
+      const first = await waitFor(() => pullResps()[0], "PULL_RESP for the RX1 answer");
+      const txpk = txpkOf(first);
+      assert.strictEqual(txpk.tmst, (uplinkTmst + 1_000_000) >>> 0);
+      assert.strictEqual(txpk.freq, 868.1);
+      assert.strictEqual(txpk.datr, "SF9BW125");
+      assert.strictEqual(txpk.ipol, true);
+      const packet = lora.fromWire(Buffer.from(txpk.data as string, "base64"));
+      const nwk = Buffer.from(tag.nwkSKey, "hex");
+      const app = Buffer.from(tag.appSKey, "hex");
+      assert.ok(lora.verifyMIC(packet, nwk, app));
+      assert.deepStrictEqual(lora.decrypt(packet, app, nwk), Buffer.from([1, 2, 3]));
+      assert.strictEqual(packet.getFCnt(), 0);
+      assert.strictEqual(completed.length, 0, "not complete before the TX_ACK");
+      txAck(first);
+      await waitFor(() => completed.length === 1, "complete on TX_ACK");
+      assert.strictEqual(pullResps().length, 1, "the late downlink waits for the next uplink");
+
+      a.send(pushData(buildUplink(tag, 8, 1, encodeTemperatureHumidityLpp(3, 50)), radio(a.eui, -95, 6, ts + 60000), 3));
+      const second = await waitFor(() => pullResps()[1], "PULL_RESP after the next uplink");
+      const late = lora.fromWire(Buffer.from(txpkOf(second).data as string, "base64"));
+      assert.strictEqual(late.getFPort(), 11);
+      assert.strictEqual(late.getFCnt(), 1, "FCntDown advances");
+      assert.deepStrictEqual(lora.decrypt(late, app, nwk), Buffer.from([0x0a, 0x0b]));
+      assert.strictEqual(txpkOf(second).tmst, ((((ts + 60000) * 1000) >>> 0) + 1_000_000) >>> 0);
+      txAck(second, "TOO_LATE");
+      await waitFor(() => caught.length === 1, "the gateway's refusal caught");
+      assert.match(String((caught[0].error as { message: string }).message), /TOO_LATE/);
+
+      helper.getNode("now").receive({ payload: [1], devEui: "0000000000000000" } as never);
+      await waitFor(() => caught.length === 2, "unknown device caught");
+      assert.match(String((caught[1].error as { message: string }).message), /no device|unknown-device/);
+    });
+  });
+});
