@@ -1,11 +1,12 @@
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
  * (no input gate: i = 1 - f), cell clipping, batch- or time-major input. State lives in the model's two
- * variable tensors (output state, cell state).
+ * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts.
  */
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
+import { prepareIntegerLstm } from "./lstm-integer";
 
 const f32 = Math.fround;
 const sigmoid = (v: number) => f32(1 / (1 + Math.exp(-v)));
@@ -14,7 +15,9 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const w = (i: number) => ctx.inputs[i];
-  if (x.type !== TensorType.FLOAT32) fail(ctx, `${x.typeName} LSTM is not supported (float32 only)`);
+  if (x.type === TensorType.INT8) return prepareIntegerLstm(ctx);
+  if (x.type !== TensorType.FLOAT32) fail(ctx, `${x.typeName} LSTM is not supported (float32 and int8 only)`);
+  if (input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights (hybrid) is not supported`);
   for (const i of [9, 10, 11]) if (w(i)) fail(ctx, "peephole connections are not supported");
   if (w(16) || w(17)) fail(ctx, "projection is not supported");
   for (const i of [20, 21, 22, 23]) if (w(i)) fail(ctx, "layer normalisation is not supported");
