@@ -23,3 +23,26 @@ export function numberSetting(value: unknown, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) ? n : fallback;
 }
+
+export interface ThrottledStatus {
+  /** asks for a refresh; at most one status message per interval reaches the editor */
+  update(): void;
+  stop(): void;
+}
+
+/** A busy node must not send the editor a status message per input: updates are coalesced per interval. */
+export function throttledStatus(node: Node, render: () => Parameters<Node["status"]>[0], intervalMs = 500): ThrottledStatus {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    update() {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        node.status(render());
+      }, intervalMs);
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /** edge-ingest: a device's raw payload in, one validated, normalised event out; what is wrong leaves by the second output. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText } from "../_shared/node-red";
+import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
 
@@ -49,13 +49,7 @@ export = function register(RED: NodeAPI): void {
     }
     let out = 0;
     let rejected = 0;
-    let statusTimer: NodeJS.Timeout | undefined;
-    const showStatus = () => {
-      statusTimer ??= setTimeout(() => {
-        statusTimer = undefined;
-        node.status({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-ingest.status.counts", { out, rejected }) });
-      }, 500);
-    };
+    const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-ingest.status.counts", { out, rejected }) }));
 
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       if (!engine) return done(new Error(setupProblem));
@@ -69,7 +63,7 @@ export = function register(RED: NodeAPI): void {
             rejected++;
             send([null, { ...msg, error: { ...result.error, source: { id: node.id, type: "edge-ingest", name: node.name } } } as Msg]);
           }
-          showStatus();
+          status.update();
           done();
         },
         (err) => done(err instanceof Error ? err : new Error(String(err))),
@@ -77,7 +71,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      clearTimeout(statusTimer);
+      status.stop();
       done();
     });
   }

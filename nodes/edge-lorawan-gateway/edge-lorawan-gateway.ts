@@ -1,6 +1,6 @@
 /** edge-lorawan-gateway: the Semtech packet-forwarder UDP protocol, so a store's LoRa gateway needs no network server in the cloud. */
 import type { NodeAPI, Node, NodeDef, NodeMessage, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText, numberSetting, throttledStatus } from "../_shared/node-red";
 import { PacketForwarderServer } from "../../lib/lorawan/packet-forwarder-server";
 import type { Txpk } from "../../lib/lorawan/packet-forwarder";
 import type { DeduplicatedFrame } from "../../lib/lorawan/rxpk-deduplicator";
@@ -23,24 +23,18 @@ export = function register(RED: NodeAPI): void {
       txAckTimeoutMs: numberSetting(config.txAckTimeoutMs, 3000),
     });
     let lastWarning = 0;
-    let statusTimer: NodeJS.Timeout | undefined;
-    const showStatus = () => {
-      statusTimer ??= setTimeout(() => {
-        statusTimer = undefined;
-        node.status({ fill: server.malformed > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-gateway.status.counts", { gateways: server.gateways.length, frames: server.frames, malformed: server.malformed }) });
-      }, 500);
-    };
+    const status = throttledStatus(node, () => ({ fill: server.malformed > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-gateway.status.counts", { gateways: server.gateways.length, frames: server.frames, malformed: server.malformed }) }));
 
     server.on("frame", (frame: DeduplicatedFrame) => {
       const eui = frame.best.gatewayEui;
       node.send([{ topic: `lorawan/gateway/${eui.toLowerCase()}/rxpk`, payload: frame.best.rxpk, gatewayEui: eui, receptions: frame.receptions } as NodeMessage, null]);
-      showStatus();
+      status.update();
     });
     server.on("stat", (gatewayEui: string, stat: Record<string, unknown>) => {
       node.send([null, { topic: `lorawan/gateway/${gatewayEui.toLowerCase()}/stat`, payload: stat, gatewayEui } as NodeMessage]);
     });
     server.on("malformed", (reason: string, from: string) => {
-      showStatus();
+      status.update();
       // one warning a minute at most: a misconfigured device on the LAN must not flood the log
       if (Date.now() - lastWarning < 60000) return;
       lastWarning = Date.now();
@@ -63,7 +57,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      clearTimeout(statusTimer);
+      status.stop();
       server.close().then(() => done(), () => done());
     });
   }

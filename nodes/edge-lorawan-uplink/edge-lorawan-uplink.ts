@@ -1,5 +1,6 @@
 /** edge-lorawan-uplink: ChirpStack, TTN, rxpk or raw frames in; verified, decrypted, decoded events out; what is wrong by the second output. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { throttledStatus } from "../_shared/node-red";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
@@ -22,13 +23,7 @@ export = function register(RED: NodeAPI): void {
     const topicTemplate = config.topicTemplate || "edge/lorawan/{deviceName}";
     let out = 0;
     let rejected = 0;
-    let statusTimer: NodeJS.Timeout | undefined;
-    const showStatus = () => {
-      statusTimer ??= setTimeout(() => {
-        statusTimer = undefined;
-        node.status({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-uplink.status.counts", { out, rejected }) });
-      }, 500);
-    };
+    const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-uplink.status.counts", { out, rejected }) }));
 
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       if (!processor || !keys) return done(new Error(setupProblem ?? RED._("edge-lorawan-uplink.errors.no-keys")));
@@ -48,21 +43,21 @@ export = function register(RED: NodeAPI): void {
           const topic = renderTemplate(topicTemplate, { payload: up.event, devEui: up.device.devEui, fPort: up.fPort });
           const lorawan = { devEui: up.device.devEui, fCnt: up.fCnt, fPort: up.fPort, bytes: up.payload.toString("hex"), source: up.input.source };
           send([{ ...msg, payload: up.event, topic, eventId: up.event.id, lorawan } as Msg, null]);
-          showStatus();
+          status.update();
           done();
         },
         (err: unknown) => {
           if (!(err instanceof LorawanError)) return done(err instanceof Error ? err : new Error(String(err)));
           rejected++;
           send([null, { ...msg, error: { code: err.reason, message: err.message, source: { id: node.id, type: "edge-lorawan-uplink", name: node.name } } } as Msg]);
-          showStatus();
+          status.update();
           done();
         },
       );
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      clearTimeout(statusTimer);
+      status.stop();
       done();
     });
   }
