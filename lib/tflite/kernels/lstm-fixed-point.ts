@@ -18,7 +18,7 @@ const sat16 = (x: number): number => (x > INT16_MAX ? INT16_MAX : x < INT16_MIN 
 export function srdhm16(a: number, b: number): number {
   if (a === INT16_MIN && b === INT16_MIN) return INT16_MAX;
   const ab = a * b;
-  return Math.trunc((ab + (ab >= 0 ? 16384 : 1 - 16384)) / 32768);
+  return Math.trunc((ab + (ab >= 0 ? 16384 : 1 - 16384)) / 32768) | 0;
 }
 
 /** Multiplication by 2^exponent: saturating for a left shift, rounding to nearest for a right shift. */
@@ -142,5 +142,5 @@ export function invSqrtQuantizedMultiplier(input: number, reverseShift: number):
     multiplier = multiplier << -shift;
     shift = 0;
   }
-  return { multiplier, shift: shift * reverseShift };
+  return { multiplier, shift: (shift * reverseShift) | 0 };
 }
