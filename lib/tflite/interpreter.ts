@@ -73,6 +73,8 @@ export class Interpreter {
     for (const { tensor, initial } of this.variableInit) {
       const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
       if (initial) bytes.set(initial.subarray(0, bytes.length));
+      // TFLite starts a quantized state at the real value 0, which is the zero point, not the integer 0
+      else if (tensor.zeroPoint !== 0 && !(tensor.data instanceof Float32Array)) tensor.data.fill(tensor.zeroPoint as never);
       else bytes.fill(0);
     }
   }
