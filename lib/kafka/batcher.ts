@@ -1,7 +1,8 @@
 /**
  * Collects records for up to `lingerMs` or `batchSize` records and sends them in one produce request
- * (kafkajs sendBatch); each caller's promise settles with its batch's acknowledgement. One request is in
- * flight at a time — the next batch fills meanwhile — so records of a key reach the broker in order.
+ * (kafkajs sendBatch); each record's callback runs with its batch's acknowledgement. One request is in flight at a
+ * time — the next batch fills meanwhile — so records of a key reach the broker in order. When a request fails, the
+ * records still waiting behind it fail too, in order, so that none of them can overtake the failed ones.
  */
 import type { CompressionTypes, Producer } from "kafkajs";
 import type { KafkaRecord } from "./kafka-record";
@@ -13,71 +14,115 @@ export interface BatcherOptions {
   compression: CompressionTypes;
 }
 
-interface Waiting {
-  record: KafkaRecord;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
+/** called once per record: without an error when the broker acknowledged it */
+export type Acked = (err?: Error) => void;
 
 export class Batcher {
-  private waiting: Waiting[] = [];
+  private records: KafkaRecord[] = [];
+  private callbacks: Acked[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending = false;
+  private inFlight = 0;
+  /** when the oldest waiting record arrived: linger counts from there */
+  private firstAt = 0;
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    this.flush();
+  };
 
   constructor(
     private readonly producer: () => Producer,
     private readonly options: BatcherOptions,
   ) {}
 
+  /** records waiting or in flight */
+  get size(): number {
+    return this.records.length + this.inFlight;
+  }
+
+  add(record: KafkaRecord, acked: Acked): void {
+    if (this.records.push(record) === 1) this.firstAt = Date.now();
+    this.callbacks.push(acked);
+    if (this.records.length >= this.options.batchSize) this.flush();
+    else if (!this.timer && !this.sending) this.timer = setTimeout(this.onTimer, this.options.lingerMs);
+  }
+
   send(record: KafkaRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ record, resolve, reject });
-      if (this.waiting.length >= this.options.batchSize) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
-    });
+    return new Promise((resolve, reject) => this.add(record, (err) => (err ? reject(err) : resolve())));
   }
 
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.sending) return; // sent when the request in flight completes
-    const batch = this.waiting.splice(0, this.options.batchSize);
-    if (batch.length === 0) return;
-    const byTopic = new Map<string, Array<{ key: string | null; value: Buffer; headers: Record<string, string> }>>();
-    for (const { record } of batch) {
-      const list = byTopic.get(record.topic) ?? [];
-      list.push({ key: record.key, value: record.value, headers: record.headers });
-      byTopic.set(record.topic, list);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
     }
+    if (this.sending || this.records.length === 0) return; // sent when the request in flight completes
+    const n = Math.min(this.records.length, this.options.batchSize);
+    const batch = this.records.length === n ? this.records : this.records.slice(0, n);
+    const callbacks = this.callbacks.length === n ? this.callbacks : this.callbacks.slice(0, n);
+    this.records = this.records.length === n ? [] : this.records.slice(n);
+    this.callbacks = this.callbacks.length === n ? [] : this.callbacks.slice(n);
     let send: Promise<unknown>;
     try {
-      send = this.producer().sendBatch({
-        acks: this.options.acks,
-        compression: this.options.compression,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      send = this.producer().sendBatch({ acks: this.options.acks, compression: this.options.compression, topicMessages: byTopic(batch) });
     } catch (err) {
       send = Promise.reject(err);
     }
     this.sending = true;
-    send
-      .then(
-        () => batch.forEach((w) => w.resolve()),
-        (err: Error) => batch.forEach((w) => w.reject(err)),
-      )
-      .finally(() => {
-        this.sending = false;
-        if (this.waiting.length >= this.options.batchSize) this.flush();
-        else if (this.waiting.length > 0 && !this.timer) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
-      });
+    this.inFlight = n;
+    send.then(
+      () => this.settled(callbacks),
+      (err: unknown) => this.settled(callbacks, err instanceof Error ? err : new Error(String(err))),
+    );
   }
 
-  /** fails everything waiting (the node is closing) */
+  private settled(callbacks: Acked[], err?: Error): void {
+    this.sending = false;
+    this.inFlight = 0;
+    if (err) {
+      // everything behind the failed batch fails with it, in order
+      const behind = this.callbacks;
+      this.records = [];
+      this.callbacks = [];
+      for (const cb of callbacks) cb(err);
+      for (const cb of behind) cb(err);
+      return;
+    }
+    for (const cb of callbacks) cb();
+    if (this.records.length === 0 || this.timer) return;
+    // the records that arrived meanwhile have lingered since the oldest of them came
+    const wait = this.options.lingerMs - (Date.now() - this.firstAt);
+    if (this.records.length >= this.options.batchSize || wait <= 0) this.flush();
+    else this.timer = setTimeout(this.onTimer, wait);
+  }
+
+  /** fails everything waiting (the node is closing); a request in flight still settles its own records */
   abort(reason: Error): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.waiting;
-    this.waiting = [];
-    batch.forEach((w) => w.reject(reason));
+    const callbacks = this.callbacks;
+    this.records = [];
+    this.callbacks = [];
+    for (const cb of callbacks) cb(reason);
   }
+}
+
+/** kafkajs takes the records as they are: it reads key, value and headers and ignores the topic field */
+function byTopic(batch: KafkaRecord[]): Array<{ topic: string; messages: KafkaRecord[] }> {
+  const first = batch[0].topic;
+  let single = true;
+  for (const r of batch) {
+    if (r.topic !== first) {
+      single = false;
+      break;
+    }
+  }
+  if (single) return [{ topic: first, messages: batch }];
+  const map = new Map<string, KafkaRecord[]>();
+  for (const r of batch) {
+    const list = map.get(r.topic);
+    if (list) list.push(r);
+    else map.set(r.topic, [r]);
+  }
+  return [...map].map(([topic, messages]) => ({ topic, messages }));
 }

@@ -5,10 +5,15 @@
  *
  * The queue drains one batch at a time, all or nothing: a batch is acknowledged together or put back together,
  * so a retry never lets a later record of the same key overtake an earlier one.
+ *
+ * While the cluster answers and nothing waits on disk, records go straight to the batcher and are kept only in
+ * memory until the broker acknowledges them: their callers have not been told they are delivered yet (done() is
+ * pending), so a crash loses nothing that was acknowledged. When a request fails, its records and every record
+ * behind it go to the disk queue in order, and so does everything after them until the queue has drained.
  */
 import { EventEmitter } from "events";
 import type { Producer } from "kafkajs";
-import { Batcher, BatcherOptions } from "./batcher";
+import { Acked, Batcher, BatcherOptions } from "./batcher";
 import { KafkaRecord, StoredRecord, fromStored, toStored } from "./kafka-record";
 import type { DurableQueueApi } from "../store/types";
 
@@ -21,12 +26,16 @@ export interface ExporterOptions extends BatcherOptions {
   retryMaxMs?: number;
 }
 
+const CLOSED_BUFFERED = "the node closed before Kafka acknowledged; the record stays buffered on disk";
+
 export type ExporterState = "connected" | "buffering";
 
 export class KafkaExporter extends EventEmitter {
   private readonly batcher: Batcher;
-  private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<string, Acked>();
   private producer: Producer | undefined;
+  /** records that arrived while the producer connects, in order */
+  private starting: Array<{ record: KafkaRecord; priority: number; id: string; acked: Acked }> | undefined;
   private draining = false;
   private closed = false;
   private failures = 0;
@@ -52,30 +61,77 @@ export class KafkaExporter extends EventEmitter {
   }
 
   /** resolves when the broker has acknowledged the record (at once, or after it drained from the disk queue) */
-  async export(record: KafkaRecord, priority: number, id: string): Promise<void> {
-    if (this.state === "connected" && this.buffered === 0) {
-      try {
-        await this.ensureConnected();
-        await this.batcher.send(record);
-        return;
-      } catch (err) {
-        this.producer = undefined;
-        this.setState("buffering", err as Error);
-      }
+  export(record: KafkaRecord, priority: number, id: string): Promise<void> {
+    return new Promise((resolve, reject) => this.send(record, priority, id, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** calls `acked` once: without an error when the broker has acknowledged the record */
+  send(record: KafkaRecord, priority: number, id: string, acked: Acked): void {
+    if (this.closed) return acked(new Error("the node is closing"));
+    if (this.starting) {
+      this.starting.push({ record, priority, id, acked });
+      return;
     }
-    const acked = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    await this.queue.push(toStored(record), priority, id);
-    this.drain();
-    return acked;
+    if (this.state === "connected" && this.queue.pending() === 0) {
+      if (this.producer) return this.batcher.add(record, (err) => (err ? this.failed(record, priority, id, acked, err) : acked()));
+      this.starting = [{ record, priority, id, acked }];
+      this.connectSafely().then(
+        (producer) => {
+          this.producer ??= producer;
+          const started = this.starting ?? [];
+          this.starting = undefined;
+          for (const s of started) this.send(s.record, s.priority, s.id, s.acked);
+        },
+        (err: Error) => {
+          const started = this.starting ?? [];
+          this.starting = undefined;
+          this.setState("buffering", err);
+          for (const s of started) this.buffer(s.record, s.priority, s.id, s.acked);
+        },
+      );
+      return;
+    }
+    this.buffer(record, priority, id, acked);
+  }
+
+  /** a direct send failed: from now on records go to disk until it has drained */
+  private failed(record: KafkaRecord, priority: number, id: string, acked: Acked, err: Error): void {
+    this.producer = undefined;
+    this.setState("buffering", err);
+    this.buffer(record, priority, id, acked);
+  }
+
+  private buffer(record: KafkaRecord, priority: number, id: string, acked: Acked): void {
+    if (this.closed) {
+      // closing: keep it on disk for the next start, and tell the flow it was not delivered
+      this.queue.push(toStored(record), priority, id).then(() => acked(new Error(CLOSED_BUFFERED)), acked);
+      return;
+    }
+    this.waiting.set(id, acked);
+    this.queue.push(toStored(record), priority, id).then(
+      () => this.drain(),
+      (err: Error) => {
+        this.waiting.delete(id);
+        acked(err);
+      },
+    );
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    // what waits in memory goes to disk, in order
+    const starting = this.starting ?? [];
+    this.starting = undefined;
+    for (const s of starting) this.buffer(s.record, s.priority, s.id, s.acked);
     this.batcher.abort(new Error("the node is closing"));
     while (this.draining) await new Promise((r) => setTimeout(r, 10));
-    for (const w of this.waiting.values()) w.reject(new Error("the node closed before Kafka acknowledged; the record stays buffered on disk"));
+    for (const acked of this.waiting.values()) acked(new Error(CLOSED_BUFFERED));
     this.waiting.clear();
+  }
+
+  private async connectSafely(): Promise<Producer> {
+    return this.connect();
   }
 
   private async ensureConnected(): Promise<void> {
@@ -116,8 +172,9 @@ export class KafkaExporter extends EventEmitter {
       this.failures = 0;
       for (const r of batch) {
         this.queue.ack(r.id);
-        this.waiting.get(r.id)?.resolve();
+        const acked = this.waiting.get(r.id);
         this.waiting.delete(r.id);
+        acked?.();
       }
       if (this.options.drainRatePerSec > 0) {
         const minMs = (batch.length / this.options.drainRatePerSec) * 1000;
