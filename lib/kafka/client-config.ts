@@ -1,5 +1,5 @@
 /** kafkajs client settings from the edge-kafka-broker node's configuration and credentials. */
-import type { KafkaConfig, SASLOptions } from "kafkajs";
+import type { KafkaConfig, ProducerConfig, SASLOptions } from "kafkajs";
 import { logLevel } from "kafkajs";
 
 export interface BrokerSettings {
@@ -46,4 +46,18 @@ export function kafkaConfig(s: BrokerSettings, c: BrokerCredentials = {}): Kafka
     config.sasl = { mechanism: s.sasl, username: c.username, password: c.password ?? "" } as SASLOptions;
   }
   return config;
+}
+
+export interface ProducerSettings {
+  /** kafkajs idempotent producer (needs InitProducerId: real brokers only); forces acks all */
+  idempotent: boolean;
+}
+
+/**
+ * kafkajs producer settings. One produce request in flight per broker keeps each key in order across retries.
+ * The idempotent producer numbers its batches, so the broker itself rejects duplicates and gaps; Kafka allows up to
+ * five requests in flight with it (kafkajs still serialises produce requests per broker for the sequence numbers).
+ */
+export function producerConfig(p: ProducerSettings): ProducerConfig {
+  return p.idempotent ? { allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 5 } : { allowAutoTopicCreation: true, maxInFlightRequests: 1 };
 }

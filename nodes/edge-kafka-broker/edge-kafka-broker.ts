@@ -3,7 +3,7 @@ import { Kafka, Producer } from "kafkajs";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { numberSetting } from "../_shared/node-red";
-import { kafkaConfig, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
+import { kafkaConfig, producerConfig, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
 
 interface EdgeKafkaBrokerDef extends NodeDef {
   brokers: string;
@@ -21,8 +21,8 @@ export = function register(RED: NodeAPI): void {
     const node = this as KafkaBrokerNode;
     const credentials = (node.credentials ?? {}) as BrokerCredentials;
     let client: Kafka | undefined;
-    let connecting: Promise<Producer> | undefined;
-    let producer: Producer | undefined;
+    /** one producer per setting (plain, idempotent), each connected on first use and again after a failure */
+    const producers = new Map<string, { producer: Producer; connecting?: Promise<Producer> }>();
 
     node.kafka = () => {
       client ??= new Kafka(
@@ -42,26 +42,29 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
 
-    /** one producer shared by every edge-kafka-out using this broker; connected on first use, again after a failure */
-    node.producer = () => {
-      connecting ??= (async () => {
-        // one request in flight per broker: a retried batch can never overtake a later one, so each key stays in order
-        const p = producer ?? node.kafka().producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1 });
-        producer = p;
-        await p.connect();
-        return p;
-      })().catch((err) => {
-        connecting = undefined;
-        throw err;
-      });
-      return connecting;
+    node.producer = (settings = {}) => {
+      const idempotent = settings.idempotent === true;
+      const name = idempotent ? "idempotent" : "plain";
+      let entry = producers.get(name);
+      if (!entry) {
+        entry = { producer: node.kafka().producer(producerConfig({ idempotent })) };
+        producers.set(name, entry);
+      }
+      const e = entry;
+      e.connecting ??= e.producer
+        .connect()
+        .then(() => e.producer)
+        .catch((err) => {
+          e.connecting = undefined;
+          throw err;
+        });
+      return e.connecting;
     };
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      const p = producer;
-      producer = undefined;
-      connecting = undefined;
-      (p ? p.disconnect() : Promise.resolve()).catch(() => undefined).finally(() => done());
+      const all = [...producers.values()].map((e) => e.producer);
+      producers.clear();
+      Promise.all(all.map((p) => p.disconnect().catch(() => undefined))).finally(() => done());
     });
   }
 

@@ -9,7 +9,7 @@ import { CompressionTypes } from "kafkajs";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { asError, errorText, numberSetting } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
-import { toRecord, RecordSettings } from "../../lib/kafka/kafka-record";
+import { RecordBuilder, RecordSettings, KafkaRecord } from "../../lib/kafka/kafka-record";
 import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
 import { DurableQueue } from "../../lib/store/durable-queue";
 
@@ -25,6 +25,7 @@ interface EdgeKafkaOutDef extends NodeDef {
   lingerMs: string;
   compression: "none" | "gzip";
   acks: string;
+  idempotent: boolean;
   bufferDir: string;
   bufferMB: string;
   drainRatePerSec: string;
@@ -48,56 +49,72 @@ export = function register(RED: NodeAPI): void {
       node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-kafka-out.errors.no-broker"))));
       return;
     }
+    const records = new RecordBuilder(settings);
+    const idempotent = config.idempotent === true;
+    const acksSetting = numberSetting(config.acks, -1);
+    // the idempotent producer needs every in-sync replica's ack
+    const acks = (idempotent || ![-1, 0, 1].includes(acksSetting) ? -1 : acksSetting) as -1 | 0 | 1;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.bufferDir ? path.resolve(userDir, config.bufferDir) : path.join(userDir, "edge-buffer", `kafka-${node.id.replace(/[^\w.-]/g, "_")}`);
     let statusTimer: NodeJS.Timeout | undefined;
+    let closing = false;
+    let showsConnected = false;
+    /** set once the buffer is open: messages then go to it synchronously */
+    let live: KafkaExporter | undefined;
     const ready = DurableQueue.open({ dir, sync: 10, maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024 }).then((queue) => {
-      const exporter = new KafkaExporter(() => broker.producer(), queue, {
+      const exporter = new KafkaExporter(() => broker.producer({ idempotent }), queue, {
         batchSize: Math.max(1, numberSetting(config.batchSize, 500)),
         lingerMs: Math.max(0, numberSetting(config.lingerMs, 10)),
-        acks: ([-1, 0, 1].includes(numberSetting(config.acks, -1)) ? numberSetting(config.acks, -1) : -1) as -1 | 0 | 1,
+        acks,
         compression: config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
         drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
         drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
       });
       exporter.on("state", () => scheduleStatus(exporter));
       if (exporter.buffered > 0) scheduleStatus(exporter);
+      live = exporter;
       return { queue, exporter };
     });
     ready.catch((err) => node.error(RED._("edge-kafka-out.errors.buffer", { dir, error: errorText(err) })));
 
     function scheduleStatus(exporter: KafkaExporter) {
-      if (statusTimer) return;
+      if (statusTimer || closing) return;
       statusTimer = setTimeout(() => {
         statusTimer = undefined;
         const n = exporter.buffered;
+        showsConnected = n === 0;
         node.status(n > 0 ? { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: n }) } : { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") });
       }, 200);
     }
 
+    function exportTo(exporter: KafkaExporter, record: KafkaRecord, priority: number, id: string, done: Done) {
+      exporter.send(record, priority, id, (err) => {
+        // the status follows the buffer: only when something is (or was just) buffered
+        if (err || !showsConnected || exporter.buffered > 0) scheduleStatus(exporter);
+        if (err) done(err);
+        else done();
+      });
+    }
+
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
-      let record;
+      let record: KafkaRecord;
       const tag = msg._buffer as { id?: unknown } | undefined;
       const id = typeof msg.eventId === "string" ? msg.eventId : typeof tag?.id === "string" ? tag.id : randomUUID();
       try {
-        record = toRecord(msg as Record<string, unknown>, settings, id);
+        record = records.build(msg as Record<string, unknown>, id);
       } catch (err) {
         return done(asError(err));
       }
       const priority = msg.priority === undefined || msg.priority === null || !Number.isFinite(Number(msg.priority)) ? 3 : Number(msg.priority);
-      ready
-        .then(({ exporter }) => {
-          const result = exporter.export(record, priority, id);
-          scheduleStatus(exporter);
-          return result.finally(() => scheduleStatus(exporter));
-        })
-        .then(
-          () => done(),
-          (err) => done(asError(err)),
-        );
+      if (live) return exportTo(live, record, priority, id, done);
+      ready.then(
+        ({ exporter }) => exportTo(exporter, record, priority, id, done),
+        (err) => done(asError(err)),
+      );
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
+      closing = true;
       clearTimeout(statusTimer);
       ready
         .then(async ({ queue, exporter }) => {
