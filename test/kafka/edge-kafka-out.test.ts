@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import helper from "node-red-node-test-helper";
-import { Kafka, logLevel } from "kafkajs";
 import brokerNode from "../../nodes/edge-kafka-broker/edge-kafka-broker";
 import outNode from "../../nodes/edge-kafka-out/edge-kafka-out";
 import * as fs from "fs";
 import { startKafka, KafkaPeer, tempDir } from "../harness/peers";
+import { consumeAll, outFlow } from "./kafka-test-util";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 
@@ -14,45 +14,7 @@ const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 const segmentBytes = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(`${dir}/${f}`).size, 0) : 0);
 
-function flow(brokers: string[], topic: string, extra: Record<string, unknown> = {}) {
-  return [
-    { id: "t", type: "tab" },
-    { id: "kb", type: "edge-kafka-broker", brokers: brokers.join(","), clientId: "edge-test", sasl: "none", connectionTimeoutMs: "1000", requestTimeoutMs: "3000" },
-    { id: "out", z: "t", type: "edge-kafka-out", broker: "kb", topic, key: "{deviceName}", valueFormat: "json", cloudEvents: true, batchSize: "500", lingerMs: "5", compression: "gzip", acks: "-1", drainRatePerSec: "0", bufferDir: tempDir("kafka-buffer"), ...extra },
-    { id: "done", z: "t", type: "complete", scope: ["out"], uncaught: false, wires: [["acked"]] },
-    { id: "acked", z: "t", type: "helper" },
-    { id: "errors", z: "t", type: "catch", scope: ["out"], uncaught: false, wires: [["failed"]] },
-    { id: "failed", z: "t", type: "helper" },
-  ];
-}
-
-interface Consumed {
-  key: string;
-  value: { deviceName: string; seq: number; kind?: string };
-  headers: Record<string, string>;
-  partition: number;
-}
-
-async function consumeAll(brokers: string[], topic: string, expected: number, timeoutMs = 60000): Promise<Consumed[]> {
-  const kafka = new Kafka({ clientId: "verify", brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `verify-${topic}-${Date.now()}` });
-  const got: Consumed[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      got.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()), headers, partition });
-    },
-  });
-  try {
-    await waitFor(() => got.length >= expected, `${expected} records consumed from ${topic}`, { timeoutMs, intervalMs: 100 });
-  } finally {
-    await consumer.disconnect();
-  }
-  return got;
-}
+const flow = outFlow;
 
 describe("edge-kafka-out against librdkafka's mock cluster", function () {
   this.timeout(180000);

@@ -1,0 +1,218 @@
+/**
+ * lib/kafka without a broker: the batcher and the exporter against a scripted kafkajs producer (each sendBatch
+ * waits until the test settles it), with the real durable queue in a temp folder; records and templates.
+ */
+import * as assert from "assert";
+import { CompressionTypes, Producer } from "kafkajs";
+import { Batcher } from "../../lib/kafka/batcher";
+import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
+import { KafkaRecord, RecordBuilder, compileTemplate, fromStored, toStored } from "../../lib/kafka/kafka-record";
+import { producerConfig } from "../../lib/kafka/client-config";
+import { renderTemplate } from "../../lib/common/template";
+import { DurableQueue } from "../../lib/store/durable-queue";
+import { tempDir } from "../harness/peers";
+import { waitFor } from "../harness/wait";
+
+interface Sent {
+  messages: KafkaRecord[];
+  acks: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** a producer whose requests stay pending until the test resolves or rejects them */
+function scriptedProducer() {
+  const sent: Sent[] = [];
+  const producer = {
+    sendBatch(req: { acks: number; topicMessages: Array<{ topic: string; messages: KafkaRecord[] }> }) {
+      return new Promise<void>((resolve, reject) => {
+        sent.push({ messages: req.topicMessages.flatMap((t) => t.messages.map((m) => ({ ...m, topic: t.topic }))), acks: req.acks, resolve, reject });
+      });
+    },
+  } as unknown as Producer;
+  return { producer, sent };
+}
+
+const rec = (key: string, n: number, topic = "t"): KafkaRecord => ({ topic, key, value: JSON.stringify({ n }), headers: { "message-id": `${key}-${n}` } });
+const ns = (records: KafkaRecord[]) => records.map((r) => JSON.parse(String(r.value)).n as number);
+const options = { batchSize: 3, lingerMs: 20, acks: -1 as const, compression: CompressionTypes.None };
+
+describe("lib/kafka batcher", function () {
+  it("sends a full batch at once, one request in flight, the rest after the ack", async function () {
+    const { producer, sent } = scriptedProducer();
+    const b = new Batcher(() => producer, options);
+    const acked: number[] = [];
+    const failed: number[] = [];
+    for (let i = 0; i < 7; i++) b.add(rec("k", i), (err) => (err ? failed.push(i) : acked.push(i)));
+    assert.strictEqual(sent.length, 1, "one request in flight");
+    assert.deepStrictEqual(ns(sent[0].messages), [0, 1, 2]);
+    assert.strictEqual(sent[0].acks, -1);
+    assert.deepStrictEqual(acked, [], "nothing acknowledged before the broker answers");
+    sent[0].resolve();
+    await waitFor(() => sent.length === 2, "the second batch");
+    assert.deepStrictEqual(acked, [0, 1, 2]);
+    assert.deepStrictEqual(ns(sent[1].messages), [3, 4, 5]);
+    sent[1].resolve();
+    // the 7th record waited longer than the linger: it goes as soon as the request in flight completes
+    await waitFor(() => sent.length === 3, "the last record");
+    assert.deepStrictEqual(ns(sent[2].messages), [6]);
+    sent[2].resolve();
+    await waitFor(() => acked.length === 7, "all acknowledged");
+    assert.deepStrictEqual(acked, [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepStrictEqual(failed, []);
+  });
+
+  it("waits up to the linger for a partial batch", async function () {
+    const { producer, sent } = scriptedProducer();
+    const b = new Batcher(() => producer, { ...options, lingerMs: 100 });
+    const t0 = Date.now();
+    b.add(rec("k", 0), () => undefined);
+    assert.strictEqual(sent.length, 0);
+    await waitFor(() => sent.length === 1, "the lingered batch", { timeoutMs: 2000, intervalMs: 5 });
+    assert.ok(Date.now() - t0 >= 90, `sent after ${Date.now() - t0} ms`);
+    sent[0].resolve();
+  });
+
+  it("a failed request fails its records and every record behind it, in order", async function () {
+    const { producer, sent } = scriptedProducer();
+    const b = new Batcher(() => producer, options);
+    const failed: number[] = [];
+    const acked: number[] = [];
+    for (let i = 0; i < 5; i++) b.add(rec("k", i), (err) => (err ? failed.push(i) : acked.push(i)));
+    sent[0].reject(new Error("broker gone"));
+    await waitFor(() => failed.length === 5, "every record failed");
+    assert.deepStrictEqual(failed, [0, 1, 2, 3, 4]);
+    assert.deepStrictEqual(acked, []);
+    assert.strictEqual(sent.length, 1, "nothing behind the failure was sent");
+    assert.strictEqual(b.size, 0);
+  });
+
+  it("groups a batch by topic", async function () {
+    const { producer, sent } = scriptedProducer();
+    const b = new Batcher(() => producer, options);
+    b.add(rec("a", 0, "x"), () => undefined);
+    b.add(rec("b", 1, "y"), () => undefined);
+    b.add(rec("c", 2, "x"), () => undefined);
+    assert.deepStrictEqual(
+      sent[0].messages.map((m) => `${m.topic}:${m.key}`),
+      ["x:a", "x:c", "y:b"],
+    );
+    sent[0].resolve();
+  });
+});
+
+describe("lib/kafka exporter", function () {
+  it("keeps records in memory while the broker answers, then buffers on disk in order from the first failure and drains in order", async function () {
+    const { producer, sent } = scriptedProducer();
+    const queue = await DurableQueue.open({ dir: tempDir("kafka-exporter"), sync: 5 });
+    const exporter = new KafkaExporter(async () => producer, queue, { ...options, drainBatch: 3, drainRatePerSec: 0, retryInitialMs: 20, retryMaxMs: 50 });
+    const acked: number[] = [];
+    const errors: Error[] = [];
+    const send = (i: number) => exporter.send(rec("k", i), 3, `id-${i}`, (err) => (err ? errors.push(err) : acked.push(i)));
+    for (let i = 0; i < 5; i++) send(i);
+    await waitFor(() => sent.length === 1, "the first request");
+    assert.strictEqual(queue.pending(), 0, "nothing written to disk while the broker answers");
+    sent[0].resolve();
+    await waitFor(() => acked.length === 3, "the first batch acknowledged");
+    await waitFor(() => sent.length === 2, "the second request");
+    sent[1].reject(new Error("broker gone"));
+    // records 3, 4 failed; 5, 6 arrive while buffering: all on disk, none acknowledged
+    send(5);
+    send(6);
+    await waitFor(() => sent.length === 3, "a drain attempt");
+    assert.deepStrictEqual(acked, [0, 1, 2]);
+    assert.strictEqual(exporter.buffered, 4);
+    assert.deepStrictEqual(ns(sent[2].messages), [3, 4, 5], "the drain starts with the oldest record");
+    sent[2].reject(new Error("still gone"));
+    await waitFor(() => sent.length === 4, "a retry");
+    assert.deepStrictEqual(ns(sent[3].messages), [3, 4, 5], "the retry resends the same records in the same order");
+    sent[3].resolve();
+    await waitFor(() => sent.length === 5, "the rest");
+    assert.deepStrictEqual(ns(sent[4].messages), [6]);
+    sent[4].resolve();
+    await waitFor(() => acked.length === 7, "everything acknowledged");
+    assert.deepStrictEqual(acked, [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepStrictEqual(errors, []);
+    assert.strictEqual(exporter.buffered, 0);
+    // buffer drained: direct again
+    send(7);
+    await waitFor(() => sent.length === 6, "direct send");
+    assert.strictEqual(queue.pending(), 0);
+    sent[5].resolve();
+    await waitFor(() => acked.length === 8, "the direct record");
+    await exporter.close();
+    await queue.close();
+  });
+
+  it("on close, records still waiting in memory stay on disk and fail to the flow", async function () {
+    const { producer, sent } = scriptedProducer();
+    const dir = tempDir("kafka-exporter-close");
+    const queue = await DurableQueue.open({ dir, sync: 5 });
+    const exporter = new KafkaExporter(async () => producer, queue, { ...options, drainBatch: 3, drainRatePerSec: 0 });
+    const errors: string[] = [];
+    for (let i = 0; i < 5; i++) exporter.send(rec("k", i), 3, `id-${i}`, (err) => errors.push(err ? err.message : "acked"));
+    await waitFor(() => sent.length === 1, "the first request");
+    await exporter.close();
+    await waitFor(() => errors.length === 2, "the waiting records answered");
+    assert.ok(errors.every((e) => /stays buffered on disk/.test(e)), errors.join("; "));
+    await queue.close();
+    const reopened = await DurableQueue.open({ dir, sync: 5 });
+    assert.deepStrictEqual(
+      reopened.take(10).map((r) => ns([fromStored(r.data as never)])[0]),
+      [3, 4],
+    );
+    await reopened.close();
+  });
+
+  it("buffers what arrives while the first connection fails", async function () {
+    const queue = await DurableQueue.open({ dir: tempDir("kafka-exporter-connect"), sync: 5 });
+    let attempts = 0;
+    const exporter = new KafkaExporter(
+      async () => {
+        attempts++;
+        throw new Error("connection refused");
+      },
+      queue,
+      { ...options, drainBatch: 3, drainRatePerSec: 0, retryInitialMs: 10_000 },
+    );
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) exporter.send(rec("k", i), 3, `id-${i}`, (err) => results.push(err ? err.message : "acked"));
+    await waitFor(() => exporter.buffered === 3 && attempts >= 2, "buffered, and a drain attempt made");
+    assert.deepStrictEqual(results, [], "nothing acknowledged");
+    await exporter.close();
+    await waitFor(() => results.length === 3, "closed");
+    await queue.close();
+  });
+});
+
+describe("lib/kafka records", function () {
+  const msg = { topic: "in", payload: { deviceName: "truck-1", nested: { a: 1 }, n: 0, nil: null }, site: "s1" } as Record<string, unknown>;
+
+  it("compiled templates give what renderTemplate gives", function () {
+    for (const t of ["plain", "{deviceName}", "{site}", "{nested}", "{nested.a}", "{n}", "{nil}", "{missing}", "a.{deviceName}.{site}", "{payload.deviceName}", "{ deviceName }"]) {
+      assert.strictEqual(compileTemplate(t)(msg), renderTemplate(t, msg), t);
+    }
+  });
+
+  it("builds records with a text value, checks topics, and round-trips through the disk format", function () {
+    const b = new RecordBuilder({ topic: "", key: "{deviceName}", valueFormat: "json", cloudEvents: true, ceSource: "", ceType: "" });
+    const r = b.build(msg, "id-1");
+    assert.deepStrictEqual({ topic: r.topic, key: r.key, value: r.value }, { topic: "in", key: "truck-1", value: JSON.stringify(msg.payload) });
+    assert.strictEqual(r.headers["message-id"], "id-1");
+    assert.strictEqual(r.headers.ce_source, "urn:edge-ai:truck-1");
+    assert.throws(() => b.build({ ...msg, topic: "bad topic" }, "id-2"), /not a valid Kafka topic/);
+    assert.throws(() => b.build({ payload: {} }, "id-3"), /no topic/);
+    assert.deepStrictEqual(fromStored(toStored(r)), r);
+    const raw = new RecordBuilder({ topic: "t", key: "", valueFormat: "raw", cloudEvents: false, ceSource: "", ceType: "" }).build({ payload: Buffer.from([0, 255]) }, "id-4");
+    assert.deepStrictEqual(fromStored(toStored(raw)).value, Buffer.from([0, 255]));
+    // records buffered by earlier versions: base64 bytes, no text flag
+    assert.deepStrictEqual(fromStored({ topic: "t", key: null, value: Buffer.from("{}").toString("base64"), headers: {} }).value, Buffer.from("{}"));
+  });
+
+  it("the idempotent producer settings", function () {
+    assert.deepStrictEqual(producerConfig({ idempotent: false }), { allowAutoTopicCreation: true, maxInFlightRequests: 1 });
+    const idempotent = producerConfig({ idempotent: true });
+    assert.strictEqual(idempotent.idempotent, true);
+    assert.ok((idempotent.maxInFlightRequests ?? 0) >= 1 && (idempotent.maxInFlightRequests ?? 99) <= 5);
+  });
+});
