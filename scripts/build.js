@@ -68,6 +68,14 @@ const assetExt = new Set([".json", ".wasm", ".tflite", ".txt", ".yaml"]);
     }
   }
 })(path.join(root, "lib"));
+// WebAssembly text (lib/tflite/wasm/*.wat: the int8 SIMD kernels) assembled with wabt into dist/, so the
+// package ships the .wasm and nothing is compiled at install time.
+const watDir = path.join(root, "lib", "tflite", "wasm");
+for (const wat of fs.readdirSync(watDir).filter((f) => f.endsWith(".wat"))) {
+  const out = path.join(dist, "lib", "tflite", "wasm", wat.replace(/\.wat$/, ".wasm"));
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  execFileSync(process.execPath, [path.join(watDir, "assemble.cjs"), path.join(watDir, wat), out], { stdio: "inherit", cwd: root });
+}
 
 if (problems.length) {
   console.error("build: the pack is not laid out as Node-RED needs:\n  " + problems.join("\n  "));

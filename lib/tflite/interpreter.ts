@@ -8,6 +8,7 @@ import { Tensor, bytesPerElement, elementCount, viewOf, type TensorData } from "
 import { planArena, type ArenaRequest } from "./arena";
 import { UnsupportedModelError, type Invoke, type KernelContext } from "./kernel";
 import { KERNELS } from "./kernels/registry";
+import { WasmHeap, int8Module } from "./wasm-kernels";
 
 export interface InterpreterOptions {
   /**
@@ -22,6 +23,11 @@ export interface InterpreterOptions {
    * tfjs-tflite and TFLite on phones and desktops run). The two differ by one step on some elements.
    */
   arithmetic?: "reference" | "xnnpack";
+  /**
+   * Run the int8 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED loops in WebAssembly with SIMD (default true,
+   * where the engine supports it); false keeps every kernel in plain JavaScript. Results are identical.
+   */
+  simd?: boolean;
 }
 
 /** Limits that keep a corrupt or hostile model from exhausting the gateway's memory. */
@@ -49,6 +55,13 @@ export class Interpreter {
     this.allocate(graph);
     this.inputs = graph.inputs.map((i) => this.tensors[i]);
     this.outputs = graph.outputs.map((i) => this.tensors[i]);
+    let heap: WasmHeap | undefined;
+    const simd = () => {
+      if (options.simd === false) return undefined;
+      const module = int8Module();
+      if (module && !heap) heap = new WasmHeap(module);
+      return heap;
+    };
     this.kernels = graph.operators.map((op) => {
       const ctx: KernelContext = {
         op,
@@ -57,6 +70,7 @@ export class Interpreter {
         intermediates: op.intermediates.map((i) => (i < 0 ? undefined : this.tensors[i])),
         options: op.options,
         xnnpackInt8: options.arithmetic === "xnnpack",
+        simd,
       };
       const prepare = KERNELS.get(op.builtinCode)!;
       return prepare(ctx);

@@ -2,6 +2,7 @@
 import type { Table } from "./flatbuffer-table";
 import type { OperatorDef } from "./model-reader";
 import type { Tensor } from "./tensor";
+import type { WasmHeap } from "./wasm-kernels";
 
 export interface KernelContext {
   op: OperatorDef;
@@ -12,6 +13,8 @@ export interface KernelContext {
   options?: Table;
   /** reproduce XNNPACK's int8 requantization (see InterpreterOptions.arithmetic) */
   xnnpackInt8: boolean;
+  /** the interpreter's WebAssembly SIMD heap (created on first call), or undefined where SIMD kernels are off */
+  simd?: () => WasmHeap | undefined;
 }
 
 export type Invoke = () => void;

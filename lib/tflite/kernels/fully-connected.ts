@@ -4,6 +4,7 @@ import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
+import { int8SimdApplicable, prepareInt8FullyConnectedSimd } from "./int8-simd";
 
 export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const x = input(ctx, 0);
@@ -55,6 +56,10 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const b = biasValues(bias, units);
   const wide = x.type === TensorType.INT16;
   const xnnScale = ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, units) : undefined;
+  if (!wide && int8SimdApplicable(x, w, y)) {
+    const heap = ctx.simd?.();
+    if (heap) return prepareInt8FullyConnectedSimd(heap, x, w, y, batches, units, depth, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });
+  }
   return () => {
     const xd = x.data as Int8Array;
     const wd = w.data as Int8Array;

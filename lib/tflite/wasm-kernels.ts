@@ -1,0 +1,137 @@
+/**
+ * The int8 inner loops in WebAssembly with SIMD (lib/tflite/wasm/int8.wat): loading the module, and one
+ * WebAssembly memory per interpreter holding the constant filters, per-channel requantization parameters and a
+ * shared input/output area that kernels copy activations through.
+ *
+ * Where the module comes from:
+ * - the published package: `npm run build` assembles lib/tflite/wasm/*.wat into dist/lib/tflite/wasm/*.wasm
+ *   (scripts/build.js, with wabt); at run time the .wasm beside this compiled file is read and compiled
+ *   synchronously. Nothing is compiled at install time.
+ * - from source (tsx: tests, benchmarks): there is no .wasm beside this file, so the .wat beside it is assembled
+ *   once by a child process (lib/tflite/wasm/assemble.cjs, needs the wabt devDependency) into the OS temporary
+ *   folder, keyed by a hash of the source, and read from there by every later process and worker.
+ * When neither is possible, or the engine lacks WebAssembly SIMD (the module does not validate), or
+ * EDGE_TFLITE_SIMD=0 is set, the kernels run their plain JavaScript loops, which compute the same results.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { createHash } from "crypto";
+import { execFileSync } from "child_process";
+
+/** The subset of the WebAssembly JS API used here (the project's type libraries do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+export interface Int8Exports {
+  set_op(bias: number, mult: number, shift: number, scale: number, outOffset: number, lo: number, hi: number, mode: number, inOffset: number, wOffset: number): void;
+  srdhm(a: number, b: number): number;
+  rdpot(x: number, exponent: number): number;
+  mbqm(x: number, multiplier: number, shift: number): number;
+  requant(acc: number, channel: number): number;
+  dot(x: number, w: number, n: number): number;
+  fc(x: number, w: number, y: number, batches: number, units: number, depth: number): void;
+  conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number): void;
+  depthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, scratch: number): void;
+}
+
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+let moduleCache: object | null | undefined;
+let loadError: string | undefined;
+
+function moduleBytes(): Uint8Array | undefined {
+  const built = path.join(__dirname, "wasm", "int8.wasm");
+  if (fs.existsSync(built)) return fs.readFileSync(built);
+  const wat = path.join(__dirname, "wasm", "int8.wat");
+  const assembler = path.join(__dirname, "wasm", "assemble.cjs");
+  if (!fs.existsSync(wat) || !fs.existsSync(assembler)) return undefined;
+  const hash = createHash("sha256").update(fs.readFileSync(wat)).update(fs.readFileSync(assembler)).digest("hex").slice(0, 16);
+  const cached = path.join(os.tmpdir(), `edge-ai-tflite-int8-${hash}.wasm`);
+  if (!fs.existsSync(cached)) execFileSync(process.execPath, [assembler, wat, cached], { stdio: ["ignore", "ignore", "pipe"], timeout: 60000 });
+  return fs.readFileSync(cached);
+}
+
+/** The compiled int8 SIMD module, or null where it cannot be used (see the file comment). */
+export function int8Module(): object | null {
+  if (moduleCache !== undefined) return moduleCache;
+  moduleCache = null;
+  if (process.env.EDGE_TFLITE_SIMD === "0" || !wasmApi) return moduleCache;
+  try {
+    const bytes = moduleBytes();
+    if (!bytes) loadError = "int8.wasm not found";
+    else if (!wasmApi.validate(bytes)) loadError = "WebAssembly SIMD is not available";
+    else moduleCache = new wasmApi.Module(bytes);
+  } catch (err) {
+    loadError = err instanceof Error ? err.message : String(err);
+  }
+  return moduleCache;
+}
+
+/** Why the SIMD kernels are not in use, if they are not. */
+export function simdUnavailableReason(): string | undefined {
+  return int8Module() ? undefined : (loadError ?? "disabled");
+}
+
+const PAGE = 65536;
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** One interpreter's WebAssembly instance and memory, with a bump allocator filled while kernels prepare. */
+export class WasmHeap {
+  readonly exports: Int8Exports;
+  private readonly memory: WasmMemory;
+  private top = 16;
+  private ioBytes = 0;
+  private ioPtr = -1;
+  private ioSize = 0;
+  private view: Int8Array;
+
+  constructor(module: object) {
+    this.memory = new wasmApi!.Memory({ initial: 1 });
+    this.exports = new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int8Exports;
+    this.view = new Int8Array(this.memory.buffer);
+  }
+
+  /** The heap as int8, current after any growth. */
+  bytes(): Int8Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Int8Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** Reserves `size` bytes (16-byte aligned) and returns their address. */
+  alloc(size: number): number {
+    const at = align16(this.top);
+    this.top = at + size;
+    const short = this.top - this.memory.buffer.byteLength;
+    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    return at;
+  }
+
+  /** Copies a typed array into a fresh allocation and returns its address. */
+  place(data: ArrayBufferView): number {
+    const at = this.alloc(data.byteLength);
+    this.bytes().set(new Int8Array(data.buffer, data.byteOffset, data.byteLength), at);
+    return at;
+  }
+
+  /** Declares that a kernel moves up to `size` bytes of activations through the shared area per run. */
+  requestIo(size: number): void {
+    this.ioBytes = Math.max(this.ioBytes, size);
+  }
+
+  /** Address of the shared input/output area (kernels run one at a time, so they share it). */
+  io(): number {
+    if (this.ioPtr < 0 || this.ioSize < this.ioBytes) {
+      this.ioPtr = this.alloc(this.ioBytes);
+      this.ioSize = this.ioBytes;
+    }
+    return this.ioPtr;
+  }
+}
