@@ -1,0 +1,238 @@
+/**
+ * The WebAssembly SIMD int8 loops (lib/tflite/wasm/int8.wat) against the plain JavaScript kernels, which stay
+ * the fallback: the dot product and requantization helpers on random values, random one-operator CONV_2D /
+ * DEPTHWISE_CONV_2D / FULLY_CONNECTED models in both arithmetic modes, and the shared int8 models, all bit for bit.
+ * From source the .wat is assembled on first use (see lib/tflite/wasm-kernels.ts).
+ */
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { Interpreter } from "../../lib/tflite/interpreter";
+import { ModelBuilder } from "../../lib/tflite/model-builder";
+import { Activation, BuiltinOperator, BuiltinOptionsType, F, Padding, TensorType } from "../../lib/tflite/schema";
+import { WasmHeap, int8Module, simdUnavailableReason } from "../../lib/tflite/wasm-kernels";
+import { mulByQuantizedMultiplier, roundingDivideByPOT, srdhm } from "../../lib/tflite/fixed-point";
+import { readBytes, sharedAvailable } from "./shared-models";
+
+const int32 = fc.integer({ min: -2147483648, max: 2147483647 });
+
+function heapOrSkip(ctx: Mocha.Context): WasmHeap {
+  const module = int8Module();
+  if (!module) {
+    console.log(`      (skipped: WebAssembly SIMD kernels unavailable: ${simdUnavailableReason()})`);
+    ctx.skip();
+  }
+  return new WasmHeap(module);
+}
+
+interface ConvCase {
+  depthwise: boolean;
+  inH: number;
+  inW: number;
+  inC: number;
+  mult: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  stride: [number, number];
+  dilation: [number, number];
+  padding: number;
+  activation: number;
+  inZero: number;
+  outZero: number;
+  seed: number;
+}
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int8Bytes = (n: number, next: () => number) => new Uint8Array(Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128).buffer);
+
+function outSize(padding: number, inSize: number, k: number, stride: number, dil: number): number {
+  const eff = (k - 1) * dil + 1;
+  return padding === Padding.SAME ? Math.ceil(inSize / stride) : Math.floor((inSize - eff) / stride) + 1;
+}
+
+/** A one-operator int8 convolution model with per-channel filter scales and an int32 bias. */
+function convModel(c: ConvCase): Uint8Array {
+  const next = random(c.seed);
+  const outC = c.depthwise ? c.inC * c.mult : c.outC;
+  const outH = outSize(c.padding, c.inH, c.kH, c.stride[0], c.dilation[0]);
+  const outW = outSize(c.padding, c.inW, c.kW, c.stride[1], c.dilation[1]);
+  const inScale = 0.02 + next() * 0.05;
+  const wScales = Array.from({ length: outC }, () => 0.002 + next() * 0.02);
+  const fan = c.kH * c.kW * (c.depthwise ? 1 : c.inC);
+  const outScale = (inScale * 0.01 * Math.sqrt(fan) * 40) * (0.3 + next());
+  const m = new ModelBuilder();
+  const x = m.addTensor({ name: "x", shape: [1, c.inH, c.inW, c.inC], type: TensorType.INT8, quantization: { scale: [inScale], zeroPoint: [c.inZero] } });
+  const wShape = c.depthwise ? [1, c.kH, c.kW, outC] : [outC, c.kH, c.kW, c.inC];
+  const w = m.addTensor({ name: "w", shape: wShape, type: TensorType.INT8, data: int8Bytes(wShape.reduce((a, b) => a * b, 1), next), quantization: { scale: wScales, zeroPoint: wScales.map(() => 0), quantizedDimension: c.depthwise ? 3 : 0 } });
+  const bias = new Int32Array(outC).map(() => Math.floor((next() - 0.5) * 20000));
+  const b = m.addTensor({ name: "b", shape: [outC], type: TensorType.INT32, data: new Uint8Array(bias.buffer), quantization: { scale: wScales.map((s) => s * inScale), zeroPoint: wScales.map(() => 0) } });
+  const y = m.addTensor({ name: "y", shape: [1, outH, outW, outC], type: TensorType.INT8, quantization: { scale: [outScale], zeroPoint: [c.outZero] } });
+  const o = c.depthwise ? F.DepthwiseConv2DOptions : F.Conv2DOptions;
+  m.addOperator({
+    builtin: c.depthwise ? BuiltinOperator.DEPTHWISE_CONV_2D : BuiltinOperator.CONV_2D,
+    inputs: [x, w, b],
+    outputs: [y],
+    optionsType: c.depthwise ? BuiltinOptionsType.DepthwiseConv2DOptions : BuiltinOptionsType.Conv2DOptions,
+    options: (fb) => {
+      fb.startObject(7);
+      fb.addFieldInt8(o.padding, c.padding, 0);
+      fb.addFieldInt32(o.stride_w, c.stride[1], 0);
+      fb.addFieldInt32(o.stride_h, c.stride[0], 0);
+      fb.addFieldInt8(o.fused_activation_function, c.activation, 0);
+      fb.addFieldInt32(o.dilation_w_factor, c.dilation[1], 1);
+      fb.addFieldInt32(o.dilation_h_factor, c.dilation[0], 1);
+      if (c.depthwise) fb.addFieldInt32(F.DepthwiseConv2DOptions.depth_multiplier, c.mult, 0);
+      return fb.endObject();
+    },
+  });
+  return m.finish([x], [y]);
+}
+
+/** A one-operator int8 FULLY_CONNECTED model (per-tensor or per-channel weights). */
+function fcModel(batches: number, depth: number, units: number, perChannel: boolean, inZero: number, outZero: number, activation: number, seed: number): Uint8Array {
+  const next = random(seed);
+  const inScale = 0.02 + next() * 0.05;
+  const wScales = perChannel ? Array.from({ length: units }, () => 0.002 + next() * 0.02) : [0.01];
+  const m = new ModelBuilder();
+  const x = m.addTensor({ name: "x", shape: [batches, depth], type: TensorType.INT8, quantization: { scale: [inScale], zeroPoint: [inZero] } });
+  const w = m.addTensor({ name: "w", shape: [units, depth], type: TensorType.INT8, data: int8Bytes(units * depth, next), quantization: { scale: wScales, zeroPoint: wScales.map(() => 0), quantizedDimension: 0 } });
+  const bias = new Int32Array(units).map(() => Math.floor((next() - 0.5) * 20000));
+  const b = m.addTensor({ name: "b", shape: [units], type: TensorType.INT32, data: new Uint8Array(bias.buffer), quantization: { scale: wScales.map((s) => s * inScale), zeroPoint: wScales.map(() => 0) } });
+  const y = m.addTensor({ name: "y", shape: [batches, units], type: TensorType.INT8, quantization: { scale: [inScale * 0.4 * Math.sqrt(depth) * (0.3 + next())], zeroPoint: [outZero] } });
+  m.addOperator({
+    builtin: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [x, w, b],
+    outputs: [y],
+    optionsType: BuiltinOptionsType.FullyConnectedOptions,
+    options: (fb) => {
+      fb.startObject(4);
+      fb.addFieldInt8(F.FullyConnectedOptions.fused_activation_function, activation, 0);
+      return fb.endObject();
+    },
+  });
+  return m.finish([x], [y]);
+}
+
+/** Runs the model with and without SIMD on `trials` random inputs and asserts identical outputs. */
+function sameWithAndWithoutSimd(bytes: Uint8Array, arithmetic: "reference" | "xnnpack", seed: number, trials = 2): void {
+  const simd = new Interpreter(bytes, { arithmetic });
+  const js = new Interpreter(bytes, { arithmetic, simd: false });
+  const next = random(seed);
+  for (let trial = 0; trial < trials; trial++) {
+    simd.inputs.forEach((t, i) => {
+      const d = t.data;
+      if (d instanceof Float32Array) for (let k = 0; k < d.length; k++) d[k] = next() * 2 - 1;
+      else if (d instanceof Int8Array) for (let k = 0; k < d.length; k++) d[k] = Math.floor(next() * 256) - 128;
+      js.inputs[i].data.set(d as never);
+    });
+    simd.invoke();
+    js.invoke();
+    simd.outputs.forEach((t, i) => assert.deepEqual(Array.from(t.data as Int8Array), Array.from(js.outputs[i].data as Int8Array), `output ${i} differs (trial ${trial}, ${arithmetic})`));
+  }
+}
+
+describe("tflite int8 WebAssembly SIMD kernels", function () {
+  let heap: WasmHeap;
+  before(function () {
+    heap = heapOrSkip(this);
+  });
+
+  it("dot product equals Σ (x + xoff)(w + woff) with int32 wrap-around, any length and offset", function () {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: -127, max: 128 }), fc.integer({ min: -127, max: 128 }), fc.integer(), (n, xoff, woff, seed) => {
+        const next = random(seed);
+        const x = Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128);
+        const w = Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128);
+        const xp = heap.place(x);
+        const wp = heap.place(w);
+        heap.exports.set_op(0, 0, 0, 0, 0, -128, 127, 0, xoff, woff);
+        let expected = 0;
+        for (let i = 0; i < n; i++) expected += (x[i] + xoff) * (w[i] + woff);
+        assert.equal(heap.exports.dot(xp, wp, n), expected | 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("SaturatingRoundingDoublingHighMul, RoundingDivideByPOT and MultiplyByQuantizedMultiplier match fixed-point.ts", function () {
+    const ex = heap.exports;
+    fc.assert(fc.property(int32, int32, (a, b) => ex.srdhm(a, b) === srdhm(a, b)), { numRuns: 2000 });
+    fc.assert(fc.property(int32, fc.integer({ min: 0, max: 31 }), (x, e) => ex.rdpot(x, e) === roundingDivideByPOT(x, e)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(int32, fc.integer({ min: 1 << 30, max: 2147483647 }), fc.integer({ min: -31, max: 30 }), (x, m, s) => ex.mbqm(x, m, s) === mulByQuantizedMultiplier(x, m, s)),
+      { numRuns: 3000 },
+    );
+    for (const [a, b] of [[-2147483648, -2147483648], [-2147483648, 2147483647], [0, -2147483648], [-1, 1], [1, -1]]) assert.equal(ex.srdhm(a, b), srdhm(a, b), `srdhm(${a}, ${b})`);
+  });
+
+  it("random CONV_2D and DEPTHWISE_CONV_2D models give the same int8 outputs with and without SIMD", function () {
+    this.timeout(120000);
+    const convCase = fc.record({
+      depthwise: fc.boolean(),
+      inH: fc.integer({ min: 1, max: 9 }),
+      inW: fc.integer({ min: 1, max: 9 }),
+      inC: fc.integer({ min: 1, max: 40 }),
+      mult: fc.integer({ min: 1, max: 3 }),
+      outC: fc.integer({ min: 1, max: 20 }),
+      kH: fc.integer({ min: 1, max: 4 }),
+      kW: fc.integer({ min: 1, max: 4 }),
+      stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+      dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+      padding: fc.constantFrom(Padding.SAME, Padding.VALID),
+      activation: fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6),
+      inZero: fc.integer({ min: -128, max: 127 }),
+      outZero: fc.integer({ min: -128, max: 127 }),
+      seed: fc.integer(),
+    });
+    fc.assert(
+      fc.property(convCase, (c) => {
+        fc.pre(outSize(c.padding, c.inH, c.kH, c.stride[0], c.dilation[0]) > 0 && outSize(c.padding, c.inW, c.kW, c.stride[1], c.dilation[1]) > 0);
+        const bytes = convModel(c);
+        sameWithAndWithoutSimd(bytes, "reference", c.seed);
+        sameWithAndWithoutSimd(bytes, "xnnpack", c.seed + 1);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("random FULLY_CONNECTED models give the same int8 outputs with and without SIMD", function () {
+    this.timeout(60000);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 40 }), fc.boolean(),
+        fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 }), fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6), fc.integer(),
+        (batches, depth, units, perChannel, inZero, outZero, activation, seed) => {
+          const bytes = fcModel(batches, depth, units, perChannel, inZero, outZero, activation, seed);
+          sameWithAndWithoutSimd(bytes, "reference", seed);
+          sameWithAndWithoutSimd(bytes, "xnnpack", seed + 1);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("the shared int8 models give the same outputs with and without SIMD", function () {
+    this.timeout(120000);
+    if (!sharedAvailable()) this.skip();
+    const models = [
+      ["tflm", "person_detection", "person_detect.tflite"],
+      ["mlperf-tiny", "anomaly_detection", "ad01_int8.tflite"],
+      ["tflm", "hello_world", "hello_world_int8.tflite"],
+      ["tflm", "mnist_lstm", "trained_lstm_int8.tflite"],
+    ];
+    for (const parts of models) {
+      const bytes = readBytes(...parts);
+      sameWithAndWithoutSimd(bytes, "reference", 7, 3);
+      sameWithAndWithoutSimd(bytes, "xnnpack", 8, 3);
+    }
+  });
+});
