@@ -78,7 +78,7 @@
 
   ;; acc (without bias) of output channel c → the clamped output value
   (func $requant (export "requant") (param $acc i32) (param $c i32) (result i32)
-    (local $v i32) (local $f f64) (local $c4 i32)
+    (local $v i32) (local $f f64) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
     (local.set $acc (i32.add (local.get $acc) (i32.load (i32.add (global.get $bias) (local.get $c4)))))
     (if (global.get $mode)
@@ -95,10 +95,30 @@
         (if (f64.gt (local.get $f) (f64.convert_i32_s (global.get $hi))) (then (local.set $f (f64.convert_i32_s (global.get $hi)))))
         (local.set $v (i32.trunc_f64_s (local.get $f))))
       (else
+        ;; MultiplyByQuantizedMultiplier written out (as $mbqm; the multiplier is never INT32_MIN, it is in [0, 2^31))
+        (local.set $s (i32.load (i32.add (global.get $shift) (local.get $c4))))
+        (local.set $ab
+          (i64.mul
+            (i64.extend_i32_s (i32.shl (local.get $acc) (select (local.get $s) (i32.const 0) (i32.gt_s (local.get $s) (i32.const 0)))))
+            (i64.extend_i32_s (i32.load (i32.add (global.get $mult) (local.get $c4))))))
+        (local.set $ab
+          (i64.add (local.get $ab)
+            (select (i64.const 0x40000000) (i64.const -1073741823) (i64.ge_s (local.get $ab) (i64.const 0)))))
         (local.set $v
-          (call $mbqm (local.get $acc)
-            (i32.load (i32.add (global.get $mult) (local.get $c4)))
-            (i32.load (i32.add (global.get $shift) (local.get $c4)))))
+          (i32.wrap_i64
+            (i64.shr_s
+              (i64.add (local.get $ab) (select (i64.const 0x7fffffff) (i64.const 0) (i64.lt_s (local.get $ab) (i64.const 0))))
+              (i64.const 31))))
+        (if (i32.lt_s (local.get $s) (i32.const 0))
+          (then
+            (local.set $s (i32.sub (i32.const 0) (local.get $s)))
+            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $s)) (i32.const 1)))
+            (local.set $v
+              (i32.add
+                (i32.shr_s (local.get $v) (local.get $s))
+                (i32.gt_s
+                  (i32.and (local.get $v) (local.get $mask))
+                  (i32.add (i32.shr_s (local.get $mask) (i32.const 1)) (i32.lt_s (local.get $v) (i32.const 0))))))))
         (if (i32.lt_s (local.get $v) (global.get $lo)) (then (local.set $v (global.get $lo))))
         (if (i32.gt_s (local.get $v) (global.get $hi)) (then (local.set $v (global.get $hi))))))
     (i32.add (local.get $v) (global.get $outOff)))
@@ -148,14 +168,90 @@
         (br $tail)))
     (local.get $s))
 
+  ;; Four dot products of one x run against four weight rows (w, w + stride, w + 2 stride, w + 3 stride), filter
+  ;; offset zero (int8 filters): the x run is loaded and widened once. Returns the four int32 sums as one vector.
+  (func $dot4 (param $x i32) (param $w i32) (param $n i32) (param $stride i32) (result v128)
+    (local $i i32) (local $end i32) (local $xl v128) (local $xh v128) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $xs i32) (local $k i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
+    (local.set $w1 (i32.add (local.get $w) (local.get $stride)))
+    (local.set $w2 (i32.add (local.get $w1) (local.get $stride)))
+    (local.set $w3 (i32.add (local.get $w2) (local.get $stride)))
+    (local.set $end (i32.and (local.get $n) (i32.const -16)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $wv (v128.load (i32.add (local.get $x) (local.get $i))))
+        (local.set $xl (i16x8.add (i16x8.extend_low_i8x16_s (local.get $wv)) (global.get $xoffv)))
+        (local.set $xh (i16x8.add (i16x8.extend_high_i8x16_s (local.get $wv)) (global.get $xoffv)))
+        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $i))))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.add
+          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+        (local.set $wv (v128.load (i32.add (local.get $w1) (local.get $i))))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.add
+          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+        (local.set $wv (v128.load (i32.add (local.get $w2) (local.get $i))))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.add
+          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+        (local.set $wv (v128.load (i32.add (local.get $w3) (local.get $i))))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.add
+          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 8))
+      (then
+        (local.set $xl (i16x8.add (v128.load8x8_s (i32.add (local.get $x) (local.get $i))) (global.get $xoffv)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w) (local.get $i))))))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w1) (local.get $i))))))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w2) (local.get $i))))))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w3) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))))
+    (local.set $s0 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a0)) (i32x4.extract_lane 1 (local.get $a0))) (i32.add (i32x4.extract_lane 2 (local.get $a0)) (i32x4.extract_lane 3 (local.get $a0)))))
+    (local.set $s1 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a1)) (i32x4.extract_lane 1 (local.get $a1))) (i32.add (i32x4.extract_lane 2 (local.get $a1)) (i32x4.extract_lane 3 (local.get $a1)))))
+    (local.set $s2 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a2)) (i32x4.extract_lane 1 (local.get $a2))) (i32.add (i32x4.extract_lane 2 (local.get $a2)) (i32x4.extract_lane 3 (local.get $a2)))))
+    (local.set $s3 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a3)) (i32x4.extract_lane 1 (local.get $a3))) (i32.add (i32x4.extract_lane 2 (local.get $a3)) (i32x4.extract_lane 3 (local.get $a3)))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $xs (i32.add (i32.load8_s (i32.add (local.get $x) (local.get $i))) (global.get $xoff)))
+        (local.set $s0 (i32.add (local.get $s0) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w) (local.get $i))))))
+        (local.set $s1 (i32.add (local.get $s1) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w1) (local.get $i))))))
+        (local.set $s2 (i32.add (local.get $s2) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w2) (local.get $i))))))
+        (local.set $s3 (i32.add (local.get $s3) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w3) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (i32x4.replace_lane 3
+      (i32x4.replace_lane 2
+        (i32x4.replace_lane 1 (i32x4.splat (local.get $s0)) (local.get $s1))
+        (local.get $s2))
+      (local.get $s3)))
+
   ;; FULLY_CONNECTED: x [batches, depth], w [units, depth] → y [batches, units] int8
   (func (export "fc") (param $x i32) (param $w i32) (param $y i32) (param $batches i32) (param $units i32) (param $depth i32)
-    (local $n i32) (local $u i32) (local $xrow i32)
+    (local $n i32) (local $u i32) (local $xrow i32) (local $v v128)
     (block $bdone
       (loop $batch
         (br_if $bdone (i32.ge_s (local.get $n) (local.get $batches)))
         (local.set $xrow (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $depth))))
         (local.set $u (i32.const 0))
+        (if (i32.eqz (global.get $woff))
+          (then
+            (block $u4done
+              (loop $unit4
+                (br_if $u4done (i32.gt_s (i32.add (local.get $u) (i32.const 4)) (local.get $units)))
+                (local.set $v (call $dot4 (local.get $xrow) (i32.add (local.get $w) (i32.mul (local.get $u) (local.get $depth))) (local.get $depth) (local.get $depth)))
+                (i32.store8 (local.get $y) (call $requant (i32x4.extract_lane 0 (local.get $v)) (local.get $u)))
+                (i32.store8 offset=1 (local.get $y) (call $requant (i32x4.extract_lane 1 (local.get $v)) (i32.add (local.get $u) (i32.const 1))))
+                (i32.store8 offset=2 (local.get $y) (call $requant (i32x4.extract_lane 2 (local.get $v)) (i32.add (local.get $u) (i32.const 2))))
+                (i32.store8 offset=3 (local.get $y) (call $requant (i32x4.extract_lane 3 (local.get $v)) (i32.add (local.get $u) (i32.const 3))))
+                (local.set $y (i32.add (local.get $y) (i32.const 4)))
+                (local.set $u (i32.add (local.get $u) (i32.const 4)))
+                (br $unit4)))))
         (block $udone
           (loop $unit
             (br_if $udone (i32.ge_s (local.get $u) (local.get $units)))
@@ -177,7 +273,7 @@
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $oc i32) (local $fy i32) (local $fx i32)
     (local $y0 i32) (local $x0 i32) (local $iy i32) (local $ix i32) (local $fx0 i32) (local $fx1 i32)
-    (local $acc i32) (local $len i32) (local $xb i32) (local $wrow i32) (local $wOC i32) (local $rowW i32)
+    (local $acc i32) (local $len i32) (local $xb i32) (local $wrow i32) (local $wOC i32) (local $rowW i32) (local $acc4 v128)
     (local.set $wOC (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC)))
     (local.set $rowW (i32.mul (local.get $kW) (local.get $inC)))
     (block $ndone (loop $nl
@@ -196,6 +292,53 @@
           (if (i32.gt_s (local.get $fx1) (local.get $kW)) (then (local.set $fx1 (local.get $kW))))
           (local.set $len (i32.mul (i32.sub (local.get $fx1) (local.get $fx0)) (local.get $inC)))
           (local.set $oc (i32.const 0))
+          (if (i32.eqz (global.get $woff))
+            (then
+              (block $oc4done (loop $oc4l
+                (br_if $oc4done (i32.gt_s (i32.add (local.get $oc) (i32.const 4)) (local.get $outC)))
+                (local.set $acc4 (v128.const i32x4 0 0 0 0))
+                (local.set $fy (i32.const 0))
+                (block $fy4done (loop $fy4l
+                  (br_if $fy4done (i32.ge_s (local.get $fy) (local.get $kH)))
+                  (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
+                  (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+                    (then
+                      (local.set $xb (i32.add (local.get $x)
+                        (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (i32.mul (local.get $inW) (local.get $inC)))))
+                      (local.set $wrow (i32.add (local.get $w)
+                        (i32.add (i32.mul (local.get $oc) (local.get $wOC)) (i32.mul (local.get $fy) (local.get $rowW)))))
+                      (if (i32.eq (local.get $dW) (i32.const 1))
+                        (then
+                          (if (i32.gt_s (local.get $len) (i32.const 0))
+                            (then
+                              (local.set $acc4 (i32x4.add (local.get $acc4)
+                                (call $dot4
+                                  (i32.add (local.get $xb) (i32.mul (i32.add (local.get $x0) (local.get $fx0)) (local.get $inC)))
+                                  (i32.add (local.get $wrow) (i32.mul (local.get $fx0) (local.get $inC)))
+                                  (local.get $len) (local.get $wOC)))))))
+                        (else
+                          (local.set $fx (i32.const 0))
+                          (block $fx4done (loop $fx4l
+                            (br_if $fx4done (i32.ge_s (local.get $fx) (local.get $kW)))
+                            (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
+                            (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
+                              (then
+                                (local.set $acc4 (i32x4.add (local.get $acc4)
+                                  (call $dot4
+                                    (i32.add (local.get $xb) (i32.mul (local.get $ix) (local.get $inC)))
+                                    (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $inC)))
+                                    (local.get $inC) (local.get $wOC))))))
+                            (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                            (br $fx4l)))))))
+                  (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                  (br $fy4l)))
+                (i32.store8 (local.get $y) (call $requant (i32x4.extract_lane 0 (local.get $acc4)) (local.get $oc)))
+                (i32.store8 offset=1 (local.get $y) (call $requant (i32x4.extract_lane 1 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 1))))
+                (i32.store8 offset=2 (local.get $y) (call $requant (i32x4.extract_lane 2 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 2))))
+                (i32.store8 offset=3 (local.get $y) (call $requant (i32x4.extract_lane 3 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 3))))
+                (local.set $y (i32.add (local.get $y) (i32.const 4)))
+                (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+                (br $oc4l)))))
           (block $ocdone (loop $ocl
             (br_if $ocdone (i32.ge_s (local.get $oc) (local.get $outC)))
             (local.set $acc (i32.const 0))
@@ -257,7 +400,9 @@
     (local $y0 i32) (local $x0 i32) (local $iy i32) (local $ix i32) (local $acc i32) (local $xb i32) (local $vec8 i32)
     (local $lo v128) (local $hi v128) (local $xv v128) (local $wv v128) (local $xp i32) (local $wp i32)
     ;; channels handled eight at a time
-    (local.set $vec8 (select (i32.and (local.get $outC) (i32.const -8)) (i32.const 0) (i32.eq (local.get $dm) (i32.const 1))))
+    ;; (dm = 1: eight input channels loaded; dm a multiple of 8: one input channel broadcast to eight outputs)
+    (local.set $vec8 (select (i32.and (local.get $outC) (i32.const -8)) (i32.const 0)
+      (i32.or (i32.eq (local.get $dm) (i32.const 1)) (i32.eqz (i32.and (local.get $dm) (i32.const 7))))))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))))
@@ -287,10 +432,12 @@
                     (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
                       (then
                         (local.set $xp (i32.add (local.get $xb)
-                          (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC)) (local.get $c))))
+                          (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
                         (local.set $wp (i32.add (local.get $w)
                           (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $outC)) (local.get $c))))
-                        (local.set $xv (i16x8.add (v128.load8x8_s (local.get $xp)) (global.get $xoffv)))
+                        (if (i32.eq (local.get $dm) (i32.const 1))
+                          (then (local.set $xv (i16x8.add (v128.load8x8_s (i32.add (local.get $xp) (local.get $c))) (global.get $xoffv))))
+                          (else (local.set $xv (i16x8.splat (i32.add (i32.load8_s (i32.add (local.get $xp) (i32.div_u (local.get $c) (local.get $dm)))) (global.get $xoff))))))
                         (local.set $wv (i16x8.add (v128.load8x8_s (local.get $wp)) (global.get $woffv)))
                         (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
                         (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
