@@ -38,9 +38,9 @@ export interface Int8Exports {
   mbqm(x: number, multiplier: number, shift: number): number;
   requant(acc: number, channel: number): number;
   dot(x: number, w: number, n: number): number;
-  fc(x: number, w: number, y: number, batches: number, units: number, depth: number): void;
-  conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number): void;
-  depthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, scratch: number): void;
+  set_rq(rq: number, spill: number, leftShifts: number): void;
+  conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
+  depthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -108,7 +108,8 @@ export class WasmHeap {
   /** Reserves `size` bytes (16-byte aligned) and returns their address. */
   alloc(size: number): number {
     const at = align16(this.top);
-    this.top = at + size;
+    // 32 bytes of slack: the vector loops read (never use) up to 16 bytes past the data they are given
+    this.top = at + size + 32;
     const short = this.top - this.memory.buffer.byteLength;
     if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
     return at;

@@ -9,7 +9,7 @@ import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-p
 import { biasValues, computePadding, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
 import type { Tensor } from "../tensor";
-import { int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
+import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 
 interface ConvGeometry {
   batches: number;
@@ -86,7 +86,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const depthMultiplier = g.outC / g.inC;
   const groups = depthwise ? 1 : g.inC / filterInC;
   const outPerGroup = g.outC / groups;
-  if (!float && !wide && (depthwise || groups === 1) && int8SimdApplicable(x, w, y)) {
+  if (!float && !wide && (depthwise ? depthwiseSimdApplicable(g) : groups === 1) && int8SimdApplicable(x, w, y)) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8ConvSimd(heap, x, w, y, g, depthwise, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });
   }

@@ -46,14 +46,51 @@ export function int8SimdApplicable(x: Tensor, w: Tensor, y: Tensor): boolean {
   return x.data instanceof Int8Array && w.data instanceof Int8Array && y.data instanceof Int8Array && w.isConstant;
 }
 
+const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/**
+ * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
+ * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
+ * multiple of eight channels. Returns what sets them before each run.
+ */
 function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): () => void {
-  const bias = heap.place(Int32Array.from(q.bias.subarray(0, channels)));
-  const mult = heap.place(q.multipliers.slice(0, channels));
-  const shift = heap.place(q.shifts.slice(0, channels));
-  const scale = heap.place(q.fp32Scales ? q.fp32Scales.slice(0, channels) : new Float32Array(channels));
-  const mode = q.fp32Scales ? 1 : 0;
+  const padded = ceilTo(Math.max(channels, 1), 8);
+  const pad = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
+    const out = make(padded);
+    out.set(a.subarray(0, channels));
+    return out;
+  };
+  const biasValues = Int32Array.from(q.bias.subarray(0, channels));
+  const bias = heap.place(pad(biasValues, (n) => new Int32Array(n)));
+  const mult = heap.place(pad(q.multipliers, (n) => new Int32Array(n)));
+  const shift = heap.place(pad(q.shifts, (n) => new Int32Array(n)));
+  const scale = heap.place(q.fp32Scales ? pad(q.fp32Scales, (n) => new Float32Array(n)) : new Float32Array(padded));
+  // vectors: bias, 2^left, multiplier, 2^(30 - right), 2^right - 1, (2^right - 1) >> 1
+  const blocks = new Int32Array((padded / 4) * 24);
+  let vectorOk = true;
+  let anyLeft = 0;
+  for (let c = 0; c < channels; c++) {
+    const b = (c >> 2) * 24 + (c & 3);
+    const s = q.shifts[c];
+    const left = s > 0 ? s : 0;
+    const right = s > 0 ? 0 : -s;
+    if (left > 0) anyLeft = 1;
+    if (right > 30 || left > 31 || q.multipliers[c] < 0) vectorOk = false;
+    blocks[b] = biasValues[c];
+    blocks[b + 4] = left >= 31 ? -2147483648 : 1 << left;
+    blocks[b + 8] = q.multipliers[c];
+    blocks[b + 12] = right > 30 ? 0 : 1 << (30 - right);
+    blocks[b + 16] = right > 30 ? 0 : (1 << right) - 1;
+    blocks[b + 20] = right > 30 ? 0 : ((1 << right) - 1) >> 1;
+  }
+  const rq = heap.place(blocks);
+  const spill = heap.alloc(16);
+  const mode = q.fp32Scales ? 1 : vectorOk ? 0 : 2;
   const ex = heap.exports;
-  return () => ex.set_op(bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset);
+  return () => {
+    ex.set_op(bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset);
+    ex.set_rq(rq, spill, anyLeft);
+  };
 }
 
 function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
@@ -69,28 +106,66 @@ function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: 
   };
 }
 
+/**
+ * The filter [M][K] (int8, row-major) packed for the WebAssembly $mrow loop: blocks of four output channels,
+ * in each the K/2 pairs of inputs as eight int16 (w + wOffset), channel by channel; zeros pad K to even and M
+ * to a multiple of four.
+ */
+export function packFilter(w: Int8Array, m: number, k: number, wOffset: number): Int16Array {
+  const k2 = (k + 1) >> 1;
+  const out = new Int16Array(ceilTo(m, 4) * k2 * 2);
+  for (let oc = 0; oc < m; oc++) {
+    const block = (oc >> 2) * k2 * 8 + (oc & 3) * 2;
+    const row = oc * k;
+    for (let i = 0; i < k; i++) out[block + (i >> 1) * 8 + (i & 1)] = w[row + i] + wOffset;
+  }
+  return out;
+}
+
+/** Patch scratch for $mrow: K rounded up to 16 int16 and 16 more (the widening loop writes eight at a time). */
+function patchScratch(heap: WasmHeap, k: number): number {
+  return heap.alloc(2 * ceilTo(k, 16) + 32);
+}
+
 export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, q: Int8Requant): Invoke {
-  const wPtr = heap.place(w.data as Int8Array);
+  const wPtr = heap.place(packFilter(w.data as Int8Array, units, depth, q.wOffset));
   const setOp = placeRequant(heap, q, units);
+  const xs = patchScratch(heap, depth);
   const ex = heap.exports;
   return ioRun(heap, x, y, (xPtr, yPtr) => {
     setOp();
-    ex.fc(xPtr, wPtr, yPtr, batches, units, depth);
+    ex.conv(xPtr, wPtr, yPtr, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, xs);
   });
 }
 
+/** True when the WebAssembly loops take this DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 8). */
+export function depthwiseSimdApplicable(g: Int8ConvGeometry): boolean {
+  const dm = g.outC / g.inC;
+  return dm === 1 || dm % 8 === 0;
+}
+
 export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
-  const wPtr = heap.place(w.data as Int8Array);
-  const setOp = placeRequant(heap, q, g.outC);
-  const scratch = heap.alloc(32);
+  const wd = w.data as Int8Array;
   const ex = heap.exports;
-  const depthMultiplier = g.outC / g.inC;
+  if (depthwise) {
+    const outCp = ceilTo(g.outC, 8);
+    const taps = g.kH * g.kW;
+    const packed = new Int16Array(taps * outCp + 8);
+    for (let t = 0; t < taps; t++) for (let c = 0; c < g.outC; c++) packed[t * outCp + c] = wd[t * g.outC + c] + q.wOffset;
+    const wPtr = heap.place(packed);
+    const setOp = placeRequant(heap, q, g.outC);
+    const dm = g.outC / g.inC;
+    return ioRun(heap, x, y, (xPtr, yPtr) => {
+      setOp();
+      ex.depthwise(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp);
+    });
+  }
+  const k = g.kH * g.kW * g.inC;
+  const wPtr = heap.place(packFilter(wd, g.outC, k, q.wOffset));
+  const setOp = placeRequant(heap, q, g.outC);
+  const xs = patchScratch(heap, k);
   return ioRun(heap, x, y, (xPtr, yPtr) => {
     setOp();
-    if (depthwise) {
-      ex.depthwise(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, depthMultiplier, scratch);
-    } else {
-      ex.conv(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW);
-    }
+    ex.conv(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, xs);
   });
 }

@@ -5,11 +5,12 @@
 ;; int8 values are widened to int16 and offset there ((x + inOffset) and (w + wOffset) stay within ±255),
 ;; multiplied pairwise into int32 lanes (i32x4.dot_i16x8_s, i32x4.extmul_*), summed with int32 wrap-around,
 ;; then requantized per output channel either with gemmlowp's SaturatingRoundingDoublingHighMul and
-;; RoundingDivideByPOT (mode 0, "reference") or in single precision with ties-to-even (mode 1, "xnnpack").
+;; RoundingDivideByPOT ("reference") or in single precision with ties-to-even ("xnnpack").
 ;;
 ;; Per-operator state (set by set_op before each call): pointers to the int32 bias, int32 multipliers, int32
 ;; shifts and float32 scales of every output channel, the output offset, the clamp range relative to the output
-;; offset, the requantization mode, and the input / filter offsets.
+;; offset, the requantization mode (0: reference, four channels at a time in vectors; 1: xnnpack; 2: reference one
+;; value at a time), and the input / filter offsets; set_rq points at the vector requantization parameters.
 (module
   (import "env" "memory" (memory 1))
 
@@ -25,6 +26,18 @@
   (global $woff (mut i32) (i32.const 0))
   (global $xoffv (mut v128) (v128.const i32x4 0 0 0 0))
   (global $woffv (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $lov (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $hiv (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $outv (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $rq (mut i32) (i32.const 0))
+  (global $spill (mut i32) (i32.const 0))
+  (global $lmul (mut i32) (i32.const 0))
+
+  ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch.
+  (func (export "set_rq") (param $rq i32) (param $spill i32) (param $lmul i32)
+    (global.set $rq (local.get $rq))
+    (global.set $lmul (local.get $lmul))
+    (global.set $spill (local.get $spill)))
 
   (func (export "set_op")
     (param $bias i32) (param $mult i32) (param $shift i32) (param $scale i32)
@@ -41,7 +54,10 @@
     (global.set $xoff (local.get $xoff))
     (global.set $woff (local.get $woff))
     (global.set $xoffv (i16x8.splat (local.get $xoff)))
-    (global.set $woffv (i16x8.splat (local.get $woff))))
+    (global.set $woffv (i16x8.splat (local.get $woff)))
+    (global.set $lov (i32x4.splat (global.get $lo)))
+    (global.set $hiv (i32x4.splat (global.get $hi)))
+    (global.set $outv (i32x4.splat (local.get $outOff))))
 
   ;; gemmlowp SaturatingRoundingDoublingHighMul
   (func $srdhm (export "srdhm") (param $a i32) (param $b i32) (result i32)
@@ -81,7 +97,7 @@
     (local $v i32) (local $f f64) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
     (local.set $acc (i32.add (local.get $acc) (i32.load (i32.add (global.get $bias) (local.get $c4)))))
-    (if (global.get $mode)
+    (if (i32.eq (global.get $mode) (i32.const 1))
       (then
         ;; Math.fround(acc * scale) with acc and scale as doubles, then ties-to-even
         (local.set $f
@@ -168,330 +184,300 @@
         (br $tail)))
     (local.get $s))
 
-  ;; Four dot products of one x run against four weight rows (w, w + stride, w + 2 stride, w + 3 stride), filter
-  ;; offset zero (int8 filters): the x run is loaded and widened once. Returns the four int32 sums as one vector.
-  (func $dot4 (param $x i32) (param $w i32) (param $n i32) (param $stride i32) (result v128)
-    (local $i i32) (local $end i32) (local $xl v128) (local $xh v128) (local $wv v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $xs i32) (local $k i32)
-    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
-    (local.set $w1 (i32.add (local.get $w) (local.get $stride)))
-    (local.set $w2 (i32.add (local.get $w1) (local.get $stride)))
-    (local.set $w3 (i32.add (local.get $w2) (local.get $stride)))
-    (local.set $end (i32.and (local.get $n) (i32.const -16)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
-        (local.set $wv (v128.load (i32.add (local.get $x) (local.get $i))))
-        (local.set $xl (i16x8.add (i16x8.extend_low_i8x16_s (local.get $wv)) (global.get $xoffv)))
-        (local.set $xh (i16x8.add (i16x8.extend_high_i8x16_s (local.get $wv)) (global.get $xoffv)))
-        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $i))))
-        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.add
-          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
-          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
-        (local.set $wv (v128.load (i32.add (local.get $w1) (local.get $i))))
-        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.add
-          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
-          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
-        (local.set $wv (v128.load (i32.add (local.get $w2) (local.get $i))))
-        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.add
-          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
-          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
-        (local.set $wv (v128.load (i32.add (local.get $w3) (local.get $i))))
-        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.add
-          (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
-          (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $next)))
-    (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 8))
+  ;; Requantization of four consecutive output channels c..c+3 (c a multiple of 4) at once; acc without bias.
+  ;; Per group of four channels the parameter block at $rq + (c / 4) * 96 holds six i32x4 vectors: bias, the left
+  ;; shift as a multiplier 2^max(shift, 0), the fixed-point multiplier, 2^(30 - e) with e = max(-shift, 0) the
+  ;; right shift, the rounding mask 2^e - 1 and half of it. SaturatingRoundingDoublingHighMul is
+  ;; floor((a * m + 2^30) / 2^31) in every case but a = m = INT32_MIN (m is never negative here), and
+  ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
+  ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
+  ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
+  ;; Modes 1 (xnnpack) and 2 (a right shift beyond 30) requantize each lane with $requant instead.
+  (func $rq4 (param $acc v128) (param $c i32) (result v128)
+    (local $p i32) (local $a v128) (local $m v128) (local $v v128)
+    (if (global.get $mode)
       (then
-        (local.set $xl (i16x8.add (v128.load8x8_s (i32.add (local.get $x) (local.get $i))) (global.get $xoffv)))
-        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w) (local.get $i))))))
-        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w1) (local.get $i))))))
-        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w2) (local.get $i))))))
-        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (local.get $xl) (v128.load8x8_s (i32.add (local.get $w3) (local.get $i))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))))
-    (local.set $s0 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a0)) (i32x4.extract_lane 1 (local.get $a0))) (i32.add (i32x4.extract_lane 2 (local.get $a0)) (i32x4.extract_lane 3 (local.get $a0)))))
-    (local.set $s1 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a1)) (i32x4.extract_lane 1 (local.get $a1))) (i32.add (i32x4.extract_lane 2 (local.get $a1)) (i32x4.extract_lane 3 (local.get $a1)))))
-    (local.set $s2 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a2)) (i32x4.extract_lane 1 (local.get $a2))) (i32.add (i32x4.extract_lane 2 (local.get $a2)) (i32x4.extract_lane 3 (local.get $a2)))))
-    (local.set $s3 (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a3)) (i32x4.extract_lane 1 (local.get $a3))) (i32.add (i32x4.extract_lane 2 (local.get $a3)) (i32x4.extract_lane 3 (local.get $a3)))))
-    (block $tail_done
-      (loop $tail
-        (br_if $tail_done (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $xs (i32.add (i32.load8_s (i32.add (local.get $x) (local.get $i))) (global.get $xoff)))
-        (local.set $s0 (i32.add (local.get $s0) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w) (local.get $i))))))
-        (local.set $s1 (i32.add (local.get $s1) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w1) (local.get $i))))))
-        (local.set $s2 (i32.add (local.get $s2) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w2) (local.get $i))))))
-        (local.set $s3 (i32.add (local.get $s3) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $w3) (local.get $i))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tail)))
-    (i32x4.replace_lane 3
-      (i32x4.replace_lane 2
-        (i32x4.replace_lane 1 (i32x4.splat (local.get $s0)) (local.get $s1))
-        (local.get $s2))
-      (local.get $s3)))
+        (return
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2
+              (i32x4.replace_lane 1
+                (i32x4.splat (call $requant (i32x4.extract_lane 0 (local.get $acc)) (local.get $c)))
+                (call $requant (i32x4.extract_lane 1 (local.get $acc)) (i32.add (local.get $c) (i32.const 1))))
+              (call $requant (i32x4.extract_lane 2 (local.get $acc)) (i32.add (local.get $c) (i32.const 2))))
+            (call $requant (i32x4.extract_lane 3 (local.get $acc)) (i32.add (local.get $c) (i32.const 3)))))))
+    (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
+    (local.set $a (i32x4.add (local.get $acc) (v128.load (local.get $p))))
+    (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=16 (local.get $p))))))
+    (local.set $m (v128.load offset=32 (local.get $p)))
+    (local.set $v
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+        (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+        (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+    (local.set $m (v128.load offset=48 (local.get $p)))
+    (local.set $a
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+        (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))
+        (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))))
+    ;; round: + 1 where (v & mask) > half + (v < 0)
+    (local.set $a
+      (i32x4.sub (local.get $a)
+        (i32x4.gt_s
+          (v128.and (local.get $v) (v128.load offset=64 (local.get $p)))
+          (i32x4.sub (v128.load offset=80 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0))))))
+    (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $a) (global.get $lov)) (global.get $hiv)) (global.get $outv)))
 
-  ;; FULLY_CONNECTED: x [batches, depth], w [units, depth] → y [batches, units] int8
-  (func (export "fc") (param $x i32) (param $w i32) (param $y i32) (param $batches i32) (param $units i32) (param $depth i32)
-    (local $n i32) (local $u i32) (local $xrow i32) (local $v v128)
-    (block $bdone
-      (loop $batch
-        (br_if $bdone (i32.ge_s (local.get $n) (local.get $batches)))
-        (local.set $xrow (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $depth))))
-        (local.set $u (i32.const 0))
-        (if (i32.eqz (global.get $woff))
-          (then
-            (block $u4done
-              (loop $unit4
-                (br_if $u4done (i32.gt_s (i32.add (local.get $u) (i32.const 4)) (local.get $units)))
-                (local.set $v (call $dot4 (local.get $xrow) (i32.add (local.get $w) (i32.mul (local.get $u) (local.get $depth))) (local.get $depth) (local.get $depth)))
-                (i32.store8 (local.get $y) (call $requant (i32x4.extract_lane 0 (local.get $v)) (local.get $u)))
-                (i32.store8 offset=1 (local.get $y) (call $requant (i32x4.extract_lane 1 (local.get $v)) (i32.add (local.get $u) (i32.const 1))))
-                (i32.store8 offset=2 (local.get $y) (call $requant (i32x4.extract_lane 2 (local.get $v)) (i32.add (local.get $u) (i32.const 2))))
-                (i32.store8 offset=3 (local.get $y) (call $requant (i32x4.extract_lane 3 (local.get $v)) (i32.add (local.get $u) (i32.const 3))))
-                (local.set $y (i32.add (local.get $y) (i32.const 4)))
-                (local.set $u (i32.add (local.get $u) (i32.const 4)))
-                (br $unit4)))))
-        (block $udone
-          (loop $unit
-            (br_if $udone (i32.ge_s (local.get $u) (local.get $units)))
-            (i32.store8
-              (local.get $y)
-              (call $requant
-                (call $dot (local.get $xrow) (i32.add (local.get $w) (i32.mul (local.get $u) (local.get $depth))) (local.get $depth))
-                (local.get $u)))
-            (local.set $y (i32.add (local.get $y) (i32.const 1)))
-            (local.set $u (i32.add (local.get $u) (i32.const 1)))
-            (br $unit)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (br $batch))))
+  ;; Stores the low n (1..15) bytes of v at p.
+  (func $store_bytes (param $p i32) (param $v v128) (param $n i32)
+    (local $j i32)
+    (v128.store (global.get $spill) (local.get $v))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+      (i32.store8 (i32.add (local.get $p) (local.get $j)) (i32.load8_u (i32.add (global.get $spill) (local.get $j))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l))))
 
-  ;; CONV_2D without groups: x NHWC, w OHWI, y NHWC int8
+  ;; All M outputs of one patch: xs holds K2 pairs of int16 (x + xoff), wp the filter packed by blocks of four
+  ;; output channels: block b, pair k → 8 int16 [w(4b, 2k), w(4b, 2k+1), w(4b+1, 2k), ..., w(4b+3, 2k+1)] (+ woff,
+  ;; zero beyond the filter). i32x4.dot_i16x8_s of the pair broadcast against it adds to four channels at once.
+  (func $mrow (param $xs i32) (param $wp i32) (param $y i32) (param $k2 i32) (param $m i32)
+    (local $oc i32) (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $xv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $bs (i32.shl (local.get $k2) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k2) (i32.const 2))))
+    (block $d16 (loop $l16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $oc) (i32.const 16)) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $xv) (v128.load (local.get $w0)))))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (local.get $xv) (v128.load (i32.add (local.get $w0) (local.get $bs))))))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (local.get $xv) (v128.load (i32.add (local.get $w0) (i32.shl (local.get $bs) (i32.const 1)))))))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (local.get $xv) (v128.load (i32.add (local.get $w0) (i32.mul (local.get $bs) (i32.const 3)))))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl)))
+      (v128.store (i32.add (local.get $y) (local.get $oc))
+        (i8x16.narrow_i16x8_s
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a0) (local.get $oc)) (call $rq4 (local.get $a1) (i32.add (local.get $oc) (i32.const 4))))
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a2) (i32.add (local.get $oc) (i32.const 8))) (call $rq4 (local.get $a3) (i32.add (local.get $oc) (i32.const 12))))))
+      (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
+      (br $l16)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_s (local.get $oc) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd4 (loop $kl4
+        (br_if $kd4 (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (v128.load32_splat (local.get $xp)) (v128.load (local.get $w0)))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl4)))
+      (local.set $xv (call $rq4 (local.get $a0) (local.get $oc)))
+      (local.set $xv (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $xv) (local.get $xv)) (local.get $xv)))
+      (if (i32.le_s (i32.add (local.get $oc) (i32.const 4)) (local.get $m))
+        (then (i32.store (i32.add (local.get $y) (local.get $oc)) (i32x4.extract_lane 0 (local.get $xv))))
+        (else (call $store_bytes (i32.add (local.get $y) (local.get $oc)) (local.get $xv) (i32.sub (local.get $m) (local.get $oc)))))
+      (local.set $wp (i32.add (local.get $wp) (local.get $bs)))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+      (br $l4))))
+
+  ;; Writes n int8 values at src as int16 (x + xoff) at dst, eight at a time (up to 7 values past n are written,
+  ;; and read: the caller's scratch and the heap have room).
+  (func $widen (param $dst i32) (param $src i32) (param $n i32)
+    (local $j i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_s (local.get $j) (local.get $n)))
+      (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 1)))
+        (i16x8.add (v128.load8x8_s (i32.add (local.get $src) (local.get $j))) (global.get $xoffv)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $l))))
+
+  ;; CONV_2D without groups (and FULLY_CONNECTED as a 1×1 convolution of [batches, 1, 1, depth]): x NHWC,
+  ;; wp the filter packed for $mrow (K = kH kW inC in OHWI order), y NHWC int8. Each output pixel's patch is
+  ;; gathered as int16 into xs (zeros where the filter hangs over the edge: those taps add nothing).
   (func (export "conv")
-    (param $x i32) (param $w i32) (param $y i32) (param $batches i32)
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
-    (local $n i32) (local $oy i32) (local $ox i32) (local $oc i32) (local $fy i32) (local $fx i32)
-    (local $y0 i32) (local $x0 i32) (local $iy i32) (local $ix i32) (local $fx0 i32) (local $fx1 i32)
-    (local $acc i32) (local $len i32) (local $xb i32) (local $wrow i32) (local $wOC i32) (local $rowW i32) (local $acc4 v128)
-    (local.set $wOC (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC)))
-    (local.set $rowW (i32.mul (local.get $kW) (local.get $inC)))
+    (param $xs i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $y0 i32) (local $x0 i32)
+    (local $iy i32) (local $ix i32) (local $xb i32) (local $dst i32) (local $k2 i32) (local $j i32) (local $rowC i32)
+    (local $pointwise i32)
+    (local.set $k2 (i32.shr_u (i32.add (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC)) (i32.const 1)) (i32.const 1)))
+    (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    ;; 1×1, stride 1, no padding: the patch is the input pixel itself
+    (local.set $pointwise
+      (i32.and
+        (i32.and (i32.eq (i32.mul (local.get $kH) (local.get $kW)) (i32.const 1)) (i32.eq (i32.or (local.get $pH) (local.get $pW)) (i32.const 0)))
+        (i32.and (i32.eq (local.get $sH) (i32.const 1)) (i32.eq (local.get $sW) (i32.const 1)))))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
-      (local.set $oy (i32.const 0))
-      (block $oydone (loop $oyl
-        (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
-        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
-        (local.set $ox (i32.const 0))
-        (block $oxdone (loop $oxl
-          (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
-          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
-          ;; valid filter columns when dW = 1: [fx0, fx1)
-          (local.set $fx0 (select (i32.sub (i32.const 0) (local.get $x0)) (i32.const 0) (i32.lt_s (local.get $x0) (i32.const 0))))
-          (local.set $fx1 (i32.sub (local.get $inW) (local.get $x0)))
-          (if (i32.gt_s (local.get $fx1) (local.get $kW)) (then (local.set $fx1 (local.get $kW))))
-          (local.set $len (i32.mul (i32.sub (local.get $fx1) (local.get $fx0)) (local.get $inC)))
-          (local.set $oc (i32.const 0))
-          (if (i32.eqz (global.get $woff))
-            (then
-              (block $oc4done (loop $oc4l
-                (br_if $oc4done (i32.gt_s (i32.add (local.get $oc) (i32.const 4)) (local.get $outC)))
-                (local.set $acc4 (v128.const i32x4 0 0 0 0))
-                (local.set $fy (i32.const 0))
-                (block $fy4done (loop $fy4l
-                  (br_if $fy4done (i32.ge_s (local.get $fy) (local.get $kH)))
-                  (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
-                  (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC)))))
+      (if (local.get $pointwise)
+        (then
+          (local.set $j (i32.mul (local.get $outH) (local.get $outW)))
+          (block $pd (loop $pl
+            (br_if $pd (i32.eqz (local.get $j)))
+            (call $widen (local.get $xs) (local.get $xb) (local.get $inC))
+            (call $mrow (local.get $xs) (local.get $wp) (local.get $y) (local.get $k2) (local.get $outC))
+            (local.set $xb (i32.add (local.get $xb) (local.get $inC)))
+            (local.set $y (i32.add (local.get $y) (local.get $outC)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $pl))))
+        (else
+          (local.set $oy (i32.const 0))
+          (block $oydone (loop $oyl
+            (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
+            (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+            (local.set $ox (i32.const 0))
+            (block $oxdone (loop $oxl
+              (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
+              (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
+              (local.set $dst (local.get $xs))
+              (local.set $fy (i32.const 0))
+              (block $fyd (loop $fyl
+                (br_if $fyd (i32.ge_s (local.get $fy) (local.get $kH)))
+                (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
+                (local.set $fx (i32.const 0))
+                (block $fxd (loop $fxl
+                  (br_if $fxd (i32.ge_s (local.get $fx) (local.get $kW)))
+                  (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
+                  (if (i32.and
+                        (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+                        (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW))))
                     (then
-                      (local.set $xb (i32.add (local.get $x)
-                        (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (i32.mul (local.get $inW) (local.get $inC)))))
-                      (local.set $wrow (i32.add (local.get $w)
-                        (i32.add (i32.mul (local.get $oc) (local.get $wOC)) (i32.mul (local.get $fy) (local.get $rowW)))))
-                      (if (i32.eq (local.get $dW) (i32.const 1))
-                        (then
-                          (if (i32.gt_s (local.get $len) (i32.const 0))
-                            (then
-                              (local.set $acc4 (i32x4.add (local.get $acc4)
-                                (call $dot4
-                                  (i32.add (local.get $xb) (i32.mul (i32.add (local.get $x0) (local.get $fx0)) (local.get $inC)))
-                                  (i32.add (local.get $wrow) (i32.mul (local.get $fx0) (local.get $inC)))
-                                  (local.get $len) (local.get $wOC)))))))
-                        (else
-                          (local.set $fx (i32.const 0))
-                          (block $fx4done (loop $fx4l
-                            (br_if $fx4done (i32.ge_s (local.get $fx) (local.get $kW)))
-                            (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
-                            (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
-                              (then
-                                (local.set $acc4 (i32x4.add (local.get $acc4)
-                                  (call $dot4
-                                    (i32.add (local.get $xb) (i32.mul (local.get $ix) (local.get $inC)))
-                                    (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $inC)))
-                                    (local.get $inC) (local.get $wOC))))))
-                            (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                            (br $fx4l)))))))
-                  (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-                  (br $fy4l)))
-                (i32.store8 (local.get $y) (call $requant (i32x4.extract_lane 0 (local.get $acc4)) (local.get $oc)))
-                (i32.store8 offset=1 (local.get $y) (call $requant (i32x4.extract_lane 1 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 1))))
-                (i32.store8 offset=2 (local.get $y) (call $requant (i32x4.extract_lane 2 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 2))))
-                (i32.store8 offset=3 (local.get $y) (call $requant (i32x4.extract_lane 3 (local.get $acc4)) (i32.add (local.get $oc) (i32.const 3))))
-                (local.set $y (i32.add (local.get $y) (i32.const 4)))
-                (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
-                (br $oc4l)))))
-          (block $ocdone (loop $ocl
-            (br_if $ocdone (i32.ge_s (local.get $oc) (local.get $outC)))
-            (local.set $acc (i32.const 0))
-            (local.set $fy (i32.const 0))
-            (block $fydone (loop $fyl
-              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $kH)))
-              (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
-              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
-                (then
-                  ;; x at (n, iy, 0, 0); w at (oc, fy, 0, 0)
-                  (local.set $xb (i32.add (local.get $x)
-                    (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $iy)) (i32.mul (local.get $inW) (local.get $inC)))))
-                  (local.set $wrow (i32.add (local.get $w)
-                    (i32.add (i32.mul (local.get $oc) (local.get $wOC)) (i32.mul (local.get $fy) (local.get $rowW)))))
-                  (if (i32.eq (local.get $dW) (i32.const 1))
-                    (then
-                      (if (i32.gt_s (local.get $len) (i32.const 0))
-                        (then
-                          (local.set $acc (i32.add (local.get $acc)
-                            (call $dot
-                              (i32.add (local.get $xb) (i32.mul (i32.add (local.get $x0) (local.get $fx0)) (local.get $inC)))
-                              (i32.add (local.get $wrow) (i32.mul (local.get $fx0) (local.get $inC)))
-                              (local.get $len)))))))
+                      (call $widen (local.get $dst)
+                        (i32.add (local.get $xb) (i32.add (i32.mul (local.get $iy) (local.get $rowC)) (i32.mul (local.get $ix) (local.get $inC))))
+                        (local.get $inC)))
                     (else
-                      (local.set $fx (i32.const 0))
-                      (block $fxdone (loop $fxl
-                        (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $kW)))
-                        (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
-                        (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
-                          (then
-                            (local.set $acc (i32.add (local.get $acc)
-                              (call $dot
-                                (i32.add (local.get $xb) (i32.mul (local.get $ix) (local.get $inC)))
-                                (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $inC)))
-                                (local.get $inC))))))
-                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                        (br $fxl)))))))
-              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br $fyl)))
-            (i32.store8 (local.get $y) (call $requant (local.get $acc) (local.get $oc)))
-            (local.set $y (i32.add (local.get $y) (i32.const 1)))
-            (local.set $oc (i32.add (local.get $oc) (i32.const 1)))
-            (br $ocl)))
-          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-          (br $oxl)))
-        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-        (br $oyl)))
+                      (local.set $j (i32.const 0))
+                      (block $zd (loop $zl
+                        (br_if $zd (i32.ge_s (local.get $j) (local.get $inC)))
+                        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 1))) (v128.const i32x4 0 0 0 0))
+                        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                        (br $zl)))))
+                  (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $inC) (i32.const 1))))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br $fxl)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br $fyl)))
+              (call $mrow (local.get $xs) (local.get $wp) (local.get $y) (local.get $k2) (local.get $outC))
+              (local.set $y (i32.add (local.get $y) (local.get $outC)))
+              (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+              (br $oxl)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oyl)))))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
-  ;; DEPTHWISE_CONV_2D: x NHWC [.., inC], w [1, kH, kW, outC], outC = inC * dm, y NHWC int8.
-  ;; With dm = 1, eight channels at a time: int16 products widened into two i32x4 accumulators.
+  ;; DEPTHWISE_CONV_2D: x NHWC [.., inC], wp the filter as int16 (w + woff) [kH kW][outCp] (outCp = outC rounded
+  ;; up to 8, zeros beyond outC), outC = inC * dm with dm = 1 or a multiple of 8, y NHWC int8. Eight output
+  ;; channels at a time over the taps inside the input (dm = 1: eight input channels; dm a multiple of 8: one
+  ;; input channel broadcast), int16 products widened into two i32x4 accumulators.
   (func (export "depthwise")
-    (param $x i32) (param $w i32) (param $y i32) (param $batches i32)
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
-    (param $dm i32) (param $scratch i32)
-    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32) (local $j i32)
-    (local $y0 i32) (local $x0 i32) (local $iy i32) (local $ix i32) (local $acc i32) (local $xb i32) (local $vec8 i32)
-    (local $lo v128) (local $hi v128) (local $xv v128) (local $wv v128) (local $xp i32) (local $wp i32)
-    ;; channels handled eight at a time
-    ;; (dm = 1: eight input channels loaded; dm a multiple of 8: one input channel broadcast to eight outputs)
-    (local.set $vec8 (select (i32.and (local.get $outC) (i32.const -8)) (i32.const 0)
-      (i32.or (i32.eq (local.get $dm) (i32.const 1)) (i32.eqz (i32.and (local.get $dm) (i32.const 7))))))
+    (param $dm i32) (param $outCp i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32)
+    (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
+    (local $lo v128) (local $hi v128) (local $xv v128) (local $wv v128) (local $xrow i32) (local $wrow i32) (local $xp i32) (local $wq i32)
+    (local $rowC i32) (local $xstep i32) (local $wstep i32) (local $wtap i32) (local $xc i32)
+    (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    (local.set $xstep (i32.mul (local.get $dW) (local.get $inC)))
+    (local.set $wstep (i32.shl (local.get $outCp) (i32.const 1)))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
-      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $inC)))))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC)))))
       (local.set $oy (i32.const 0))
       (block $oydone (loop $oyl
         (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
         (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+        ;; filter rows inside the input: [fy0, fy1)
+        (local.set $fy0 (i32.const 0))
+        (block $a (loop $al
+          (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kH)) (i32.ge_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (i32.const 0))))
+          (local.set $fy0 (i32.add (local.get $fy0) (i32.const 1)))
+          (br $al)))
+        (local.set $fy1 (local.get $kH))
+        (block $b (loop $bl
+          (br_if $b (i32.or (i32.le_s (local.get $fy1) (local.get $fy0)) (i32.lt_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (i32.sub (local.get $fy1) (i32.const 1)))) (local.get $inH))))
+          (local.set $fy1 (i32.sub (local.get $fy1) (i32.const 1)))
+          (br $bl)))
         (local.set $ox (i32.const 0))
         (block $oxdone (loop $oxl
           (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
           (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
+          (local.set $fx0 (i32.const 0))
+          (block $c1 (loop $cl1
+            (br_if $c1 (i32.or (i32.ge_s (local.get $fx0) (local.get $kW)) (i32.ge_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (i32.const 0))))
+            (local.set $fx0 (i32.add (local.get $fx0) (i32.const 1)))
+            (br $cl1)))
+          (local.set $fx1 (local.get $kW))
+          (block $d1 (loop $dl1
+            (br_if $d1 (i32.or (i32.le_s (local.get $fx1) (local.get $fx0)) (i32.lt_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (i32.sub (local.get $fx1) (i32.const 1)))) (local.get $inW))))
+            (local.set $fx1 (i32.sub (local.get $fx1) (i32.const 1)))
+            (br $dl1)))
           (local.set $c (i32.const 0))
           (block $vdone (loop $vl
-            (br_if $vdone (i32.ge_s (local.get $c) (local.get $vec8)))
+            (br_if $vdone (i32.ge_s (local.get $c) (local.get $outC)))
             (local.set $lo (v128.const i32x4 0 0 0 0))
             (local.set $hi (v128.const i32x4 0 0 0 0))
-            (local.set $fy (i32.const 0))
+            ;; the input channel of output channel c
+            (local.set $xc (select (local.get $c) (i32.div_u (local.get $c) (local.get $dm)) (i32.eq (local.get $dm) (i32.const 1))))
+            (local.set $fy (local.get $fy0))
             (block $fydone (loop $fyl
-              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $kH)))
-              (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
-              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
+              (local.set $xp (i32.add (i32.add (local.get $xb) (local.get $xc))
+                (i32.add
+                  (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
+                  (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (local.get $inC)))))
+              (local.set $wq (i32.add (local.get $wp)
+                (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx0)) (local.get $outCp)) (local.get $c)) (i32.const 1))))
+              (local.set $fx (local.get $fx0))
+              (if (i32.eq (local.get $dm) (i32.const 1))
                 (then
-                  (local.set $fx (i32.const 0))
                   (block $fxdone (loop $fxl
-                    (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $kW)))
-                    (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
-                    (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
-                      (then
-                        (local.set $xp (i32.add (local.get $xb)
-                          (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))))
-                        (local.set $wp (i32.add (local.get $w)
-                          (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $outC)) (local.get $c))))
-                        (if (i32.eq (local.get $dm) (i32.const 1))
-                          (then (local.set $xv (i16x8.add (v128.load8x8_s (i32.add (local.get $xp) (local.get $c))) (global.get $xoffv))))
-                          (else (local.set $xv (i16x8.splat (i32.add (i32.load8_s (i32.add (local.get $xp) (i32.div_u (local.get $c) (local.get $dm)))) (global.get $xoff))))))
-                        (local.set $wv (i16x8.add (v128.load8x8_s (local.get $wp)) (global.get $woffv)))
-                        (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
-                        (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
+                    (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $fx1)))
+                    (local.set $xv (i16x8.add (v128.load8x8_s (local.get $xp)) (global.get $xoffv)))
+                    (local.set $wv (v128.load (local.get $wq)))
+                    (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
+                    (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))
+                    (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
                     (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $fxl)))))
-              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br $fyl)))
-            (v128.store (local.get $scratch) (local.get $lo))
-            (v128.store offset=16 (local.get $scratch) (local.get $hi))
-            (local.set $j (i32.const 0))
-            (block $jdone (loop $jl
-              (br_if $jdone (i32.ge_s (local.get $j) (i32.const 8)))
-              (i32.store8 (i32.add (local.get $y) (local.get $j))
-                (call $requant
-                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $j) (i32.const 2))))
-                  (i32.add (local.get $c) (local.get $j))))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $jl)))
-            (local.set $y (i32.add (local.get $y) (i32.const 8)))
-            (local.set $c (i32.add (local.get $c) (i32.const 8)))
-            (br $vl)))
-          ;; remaining channels (all of them when dm != 1), one at a time
-          (block $cdone (loop $cl
-            (br_if $cdone (i32.ge_s (local.get $c) (local.get $outC)))
-            (local.set $acc (i32.const 0))
-            (local.set $fy (i32.const 0))
-            (block $fydone2 (loop $fyl2
-              (br_if $fydone2 (i32.ge_s (local.get $fy) (local.get $kH)))
-              (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
-              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
-                (then
-                  (local.set $fx (i32.const 0))
+                    (br $fxl))))
+                (else
                   (block $fxdone2 (loop $fxl2
-                    (br_if $fxdone2 (i32.ge_s (local.get $fx) (local.get $kW)))
-                    (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
-                    (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW)))
-                      (then
-                        (local.set $acc (i32.add (local.get $acc)
-                          (i32.mul
-                            (i32.add (global.get $xoff)
-                              (i32.load8_s (i32.add (local.get $xb)
-                                (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix)) (local.get $inC))
-                                  (i32.div_u (local.get $c) (local.get $dm))))))
-                            (i32.add (global.get $woff)
-                              (i32.load8_s (i32.add (local.get $w)
-                                (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $outC)) (local.get $c))))))))))
+                    (br_if $fxdone2 (i32.ge_s (local.get $fx) (local.get $fx1)))
+                    (local.set $xv (i16x8.splat (i32.add (i32.load8_s (local.get $xp)) (global.get $xoff))))
+                    (local.set $wv (v128.load (local.get $wq)))
+                    (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
+                    (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))
+                    (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
                     (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                     (br $fxl2)))))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br $fyl2)))
-            (i32.store8 (local.get $y) (call $requant (local.get $acc) (local.get $c)))
-            (local.set $y (i32.add (local.get $y) (i32.const 1)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br $cl)))
+              (br $fyl)))
+            (local.set $xv (i16x8.narrow_i32x4_s (call $rq4 (local.get $lo) (local.get $c)) (call $rq4 (local.get $hi) (i32.add (local.get $c) (i32.const 4)))))
+            (local.set $xv (i8x16.narrow_i16x8_s (local.get $xv) (local.get $xv)))
+            (if (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $outC))
+              (then (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $xv))))
+              (else (call $store_bytes (local.get $y) (local.get $xv) (i32.sub (local.get $outC) (local.get $c)))))
+            (local.set $y (i32.add (local.get $y) (i32.const 8)))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br $vl)))
+          ;; y ran ahead by the padding of the last block
+          (local.set $y (i32.sub (local.get $y) (i32.sub (local.get $c) (local.get $outC))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxl)))
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
