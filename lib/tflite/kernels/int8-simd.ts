@@ -147,19 +147,7 @@ export function depthwiseSimdApplicable(g: Int8ConvGeometry): boolean {
 export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
   const wd = w.data as Int8Array;
   const ex = heap.exports;
-  if (depthwise) {
-    const outCp = ceilTo(g.outC, 8);
-    const taps = g.kH * g.kW;
-    const packed = new Int16Array(taps * outCp + 8);
-    for (let t = 0; t < taps; t++) for (let c = 0; c < g.outC; c++) packed[t * outCp + c] = wd[t * g.outC + c] + q.wOffset;
-    const wPtr = heap.place(packed);
-    const setOp = placeRequant(heap, q, g.outC);
-    const dm = g.outC / g.inC;
-    return ioRun(heap, x, y, (xPtr, yPtr) => {
-      setOp();
-      ex.depthwise(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp);
-    });
-  }
+  if (depthwise) return prepareDepthwise(heap, x, wd, y, g, q);
   const k = g.kH * g.kW * g.inC;
   const wPtr = heap.place(packFilter(wd, g.outC, k, q.wOffset));
   const setOp = placeRequant(heap, q, g.outC);
@@ -168,4 +156,51 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
     setOp();
     ex.conv(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, xs);
   });
+}
+
+/**
+ * DEPTHWISE_CONV_2D: the input is copied into a buffer of its own, padded with the input zero point (the border
+ * is written once), so the WebAssembly loop needs no bounds; the filter is packed per block of eight channels,
+ * per filter row, per pair of taps (see "depthwise" in int8.wat).
+ */
+function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: Int8ConvGeometry, q: Int8Requant): Invoke {
+  const outCp = ceilTo(g.outC, 8);
+  const pairs = (g.kW + 1) >> 1;
+  const packed = new Int16Array((outCp / 8) * g.kH * pairs * 16);
+  for (let c = 0; c < g.outC; c++) {
+    for (let fy = 0; fy < g.kH; fy++) {
+      for (let fx = 0; fx < g.kW; fx++) {
+        const at = (((c >> 3) * g.kH + fy) * pairs + (fx >> 1)) * 16 + (c & 7) * 2 + (fx & 1);
+        packed[at] = wd[(fy * g.kW + fx) * g.outC + c] + q.wOffset;
+      }
+    }
+  }
+  const wPtr = heap.place(packed);
+  const setOp = placeRequant(heap, q, g.outC);
+  const dm = g.outC / g.inC;
+  // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
+  const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
+  const needW = (g.outW - 1) * g.strideW + pairs * 2 * g.dilW;
+  const pH = Math.max(g.padH + g.inH, needH);
+  const pW = Math.max(g.padW + g.inW, needW);
+  const rowBytes = g.inW * g.inC;
+  const padded = g.batches * pH * pW * g.inC;
+  const xPad = heap.alloc(padded + 16);
+  heap.bytes().fill(-q.inOffset, xPad, xPad + padded + 16);
+  const first = xPad + (g.padH * pW + g.padW) * g.inC;
+  const ex = heap.exports;
+  const rows = g.batches * g.inH;
+  const batchGap = (pH - g.inH) * pW * g.inC;
+  heap.requestIo(x.size + y.size + 16);
+  return () => {
+    const io = heap.io();
+    const yPtr = io + ((x.size + 15) & ~15);
+    const mem = heap.bytes();
+    mem.set(x.data as Int8Array, io);
+    if (g.batches === 1 || batchGap === 0) ex.copy_rows(io, first, rows, rowBytes, pW * g.inC);
+    else for (let n = 0; n < g.batches; n++) ex.copy_rows(io + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
+    setOp();
+    ex.depthwise(xPad, wPtr, yPtr, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm);
+    (y.data as Int8Array).set(mem.subarray(yPtr, yPtr + y.size));
+  };
 }

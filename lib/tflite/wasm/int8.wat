@@ -378,94 +378,88 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
-  ;; DEPTHWISE_CONV_2D: x NHWC [.., inC], wp the filter as int16 (w + woff) [kH kW][outCp] (outCp = outC rounded
-  ;; up to 8, zeros beyond outC), outC = inC * dm with dm = 1 or a multiple of 8, y NHWC int8. Eight output
-  ;; channels at a time over the taps inside the input (dm = 1: eight input channels; dm a multiple of 8: one
-  ;; input channel broadcast), int16 products widened into two i32x4 accumulators.
+  ;; Copies rows of rowBytes from src (contiguous) to dst, dstStride apart (into a padded input).
+  (func (export "copy_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $rowBytes i32) (param $dstStride i32)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $rows)))
+      (memory.copy (local.get $dst) (local.get $src) (local.get $rowBytes))
+      (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $l))))
+
+  ;; DEPTHWISE_CONV_2D on an input padded with its zero point (x + xoff = 0 there, so every tap is inside):
+  ;; x NHWC [batches, pH, pW, inC], y NHWC int8, outC = inC * dm with dm = 1 or a multiple of 8. Eight output
+  ;; channels at a time; the taps of a filter row go in pairs (kW rounded up to even with zero weights): the two
+  ;; taps' inputs interleaved as int16 [t0 c, t1 c, t0 c+1, ...] against the filter packed the same way
+  ;; (wp: per block of eight channels, per filter row, per pair, 16 int16 (w + woff)) in i32x4.dot_i16x8_s.
   (func (export "depthwise")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
-    (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
-    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
-    (param $dm i32) (param $outCp i32)
-    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32)
-    (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
-    (local $lo v128) (local $hi v128) (local $xv v128) (local $wv v128) (local $xrow i32) (local $wrow i32) (local $xp i32) (local $wq i32)
-    (local $rowC i32) (local $xstep i32) (local $wstep i32) (local $wtap i32) (local $xc i32)
-    (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    (param $pH i32) (param $pW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
+    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $dm i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $p i32) (local $pairs i32)
+    (local $lo v128) (local $hi v128) (local $xv v128) (local $xb i32) (local $xpix i32) (local $xrow i32) (local $xp i32) (local $wq i32)
+    (local $rowC i32) (local $xstep i32) (local $blockW i32) (local $xc i32) (local $t i32)
+    (local.set $rowC (i32.mul (local.get $pW) (local.get $inC)))
     (local.set $xstep (i32.mul (local.get $dW) (local.get $inC)))
-    (local.set $wstep (i32.shl (local.get $outCp) (i32.const 1)))
+    (local.set $pairs (i32.shr_u (i32.add (local.get $kW) (i32.const 1)) (i32.const 1)))
+    (local.set $blockW (i32.shl (i32.mul (local.get $kH) (local.get $pairs)) (i32.const 5)))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
-      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC)))))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $pH) (local.get $rowC)))))
       (local.set $oy (i32.const 0))
       (block $oydone (loop $oyl
         (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
-        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
-        ;; filter rows inside the input: [fy0, fy1)
-        (local.set $fy0 (i32.const 0))
-        (block $a (loop $al
-          (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kH)) (i32.ge_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (i32.const 0))))
-          (local.set $fy0 (i32.add (local.get $fy0) (i32.const 1)))
-          (br $al)))
-        (local.set $fy1 (local.get $kH))
-        (block $b (loop $bl
-          (br_if $b (i32.or (i32.le_s (local.get $fy1) (local.get $fy0)) (i32.lt_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (i32.sub (local.get $fy1) (i32.const 1)))) (local.get $inH))))
-          (local.set $fy1 (i32.sub (local.get $fy1) (i32.const 1)))
-          (br $bl)))
         (local.set $ox (i32.const 0))
         (block $oxdone (loop $oxl
           (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
-          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
-          (local.set $fx0 (i32.const 0))
-          (block $c1 (loop $cl1
-            (br_if $c1 (i32.or (i32.ge_s (local.get $fx0) (local.get $kW)) (i32.ge_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (i32.const 0))))
-            (local.set $fx0 (i32.add (local.get $fx0) (i32.const 1)))
-            (br $cl1)))
-          (local.set $fx1 (local.get $kW))
-          (block $d1 (loop $dl1
-            (br_if $d1 (i32.or (i32.le_s (local.get $fx1) (local.get $fx0)) (i32.lt_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (i32.sub (local.get $fx1) (i32.const 1)))) (local.get $inW))))
-            (local.set $fx1 (i32.sub (local.get $fx1) (i32.const 1)))
-            (br $dl1)))
+          (local.set $xpix (i32.add (local.get $xb)
+            (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sH)) (local.get $rowC)) (i32.mul (i32.mul (local.get $ox) (local.get $sW)) (local.get $inC)))))
+          (local.set $wq (local.get $wp))
           (local.set $c (i32.const 0))
+          (local.set $xc (i32.const 0))
           (block $vdone (loop $vl
             (br_if $vdone (i32.ge_s (local.get $c) (local.get $outC)))
             (local.set $lo (v128.const i32x4 0 0 0 0))
             (local.set $hi (v128.const i32x4 0 0 0 0))
-            ;; the input channel of output channel c
-            (local.set $xc (select (local.get $c) (i32.div_u (local.get $c) (local.get $dm)) (i32.eq (local.get $dm) (i32.const 1))))
-            (local.set $fy (local.get $fy0))
+            (local.set $xrow (i32.add (local.get $xpix) (local.get $xc)))
+            (local.set $fy (i32.const 0))
             (block $fydone (loop $fyl
-              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
-              (local.set $xp (i32.add (i32.add (local.get $xb) (local.get $xc))
-                (i32.add
-                  (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
-                  (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (local.get $inC)))))
-              (local.set $wq (i32.add (local.get $wp)
-                (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx0)) (local.get $outCp)) (local.get $c)) (i32.const 1))))
-              (local.set $fx (local.get $fx0))
+              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $kH)))
+              (local.set $xp (local.get $xrow))
+              (local.set $p (local.get $pairs))
               (if (i32.eq (local.get $dm) (i32.const 1))
                 (then
-                  (block $fxdone (loop $fxl
-                    (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $fx1)))
-                    (local.set $xv (i16x8.add (v128.load8x8_s (local.get $xp)) (global.get $xoffv)))
-                    (local.set $wv (v128.load (local.get $wq)))
-                    (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
-                    (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))
-                    (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
-                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $fxl))))
+                  (block $pd (loop $pl
+                    (br_if $pd (i32.eqz (local.get $p)))
+                    (local.set $xv
+                      (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+                        (v128.load64_zero (local.get $xp))
+                        (v128.load64_zero (i32.add (local.get $xp) (local.get $xstep)))))
+                    (local.set $lo (i32x4.add (local.get $lo)
+                      (i32x4.dot_i16x8_s (i16x8.add (i16x8.extend_low_i8x16_s (local.get $xv)) (global.get $xoffv)) (v128.load (local.get $wq)))))
+                    (local.set $hi (i32x4.add (local.get $hi)
+                      (i32x4.dot_i16x8_s (i16x8.add (i16x8.extend_high_i8x16_s (local.get $xv)) (global.get $xoffv)) (v128.load offset=16 (local.get $wq)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.shl (local.get $xstep) (i32.const 1))))
+                    (local.set $wq (i32.add (local.get $wq) (i32.const 32)))
+                    (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                    (br $pl))))
                 (else
-                  (block $fxdone2 (loop $fxl2
-                    (br_if $fxdone2 (i32.ge_s (local.get $fx) (local.get $fx1)))
-                    (local.set $xv (i16x8.splat (i32.add (i32.load8_s (local.get $xp)) (global.get $xoff))))
-                    (local.set $wv (v128.load (local.get $wq)))
-                    (local.set $lo (i32x4.add (local.get $lo) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
-                    (local.set $hi (i32x4.add (local.get $hi) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))
-                    (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
-                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $fxl2)))))
+                  (block $pd2 (loop $pl2
+                    (br_if $pd2 (i32.eqz (local.get $p)))
+                    ;; [x(t0) + xoff, x(t1) + xoff] as two int16 in every i32 lane
+                    (local.set $t
+                      (i32.or
+                        (i32.and (i32.add (i32.load8_s (local.get $xp)) (global.get $xoff)) (i32.const 0xffff))
+                        (i32.shl (i32.add (i32.load8_s (i32.add (local.get $xp) (local.get $xstep))) (global.get $xoff)) (i32.const 16))))
+                    (local.set $xv (i32x4.splat (local.get $t)))
+                    (local.set $lo (i32x4.add (local.get $lo) (i32x4.dot_i16x8_s (local.get $xv) (v128.load (local.get $wq)))))
+                    (local.set $hi (i32x4.add (local.get $hi) (i32x4.dot_i16x8_s (local.get $xv) (v128.load offset=16 (local.get $wq)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.shl (local.get $xstep) (i32.const 1))))
+                    (local.set $wq (i32.add (local.get $wq) (i32.const 32)))
+                    (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                    (br $pl2)))))
+              (local.set $xrow (i32.add (local.get $xrow) (i32.mul (local.get $dH) (local.get $rowC))))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
               (br $fyl)))
             (local.set $xv (i16x8.narrow_i32x4_s (call $rq4 (local.get $lo) (local.get $c)) (call $rq4 (local.get $hi) (i32.add (local.get $c) (i32.const 4)))))
@@ -475,6 +469,10 @@
               (else (call $store_bytes (local.get $y) (local.get $xv) (i32.sub (local.get $outC) (local.get $c)))))
             (local.set $y (i32.add (local.get $y) (i32.const 8)))
             (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            ;; next input channel: eight on (dm = 1), or one every dm / 8 blocks
+            (if (i32.eq (local.get $dm) (i32.const 1))
+              (then (local.set $xc (local.get $c)))
+              (else (local.set $xc (i32.div_u (local.get $c) (local.get $dm)))))
             (br $vl)))
           ;; y ran ahead by the padding of the last block
           (local.set $y (i32.sub (local.get $y) (i32.sub (local.get $c) (local.get $outC))))
