@@ -1,11 +1,16 @@
 /**
- * The durable store-and-forward queue: a segmented append-only log of checksummed records on disk, with only a
- * small index entry per queued record in memory (id, lane, where it is on disk), so the backlog lives on disk.
+ * The durable store-and-forward queue: a segmented append-only log of checksummed records on disk. Memory stays
+ * flat however long the backlog: each lane keeps the index entries (id, where on disk) of at most `memoryWindow`
+ * records at its head; behind them a lane holds only a count and a cursor into the log, and reads the next
+ * records back from disk as its head drains. Only records in the window are ever taken, acked or evicted, so
+ * every record of a lane at or after its cursor is still queued — except, after a restart, the few acked before
+ * the crash, whose positions are remembered until the cursor passes them.
  *
  * Engine choice: an append-only log of our own rather than classic-level. The workload is a queue — append at
  * the tail, consume at the head, drop whole segments once consumed — which a log does with one sequential write
  * per message and no compaction work, and it needs no native module (classic-level ships prebuilt binaries but
- * not for every platform a gateway runs). bench/store.bench.ts measures it against a bare write+fsync loop.
+ * not for every platform a gateway runs). bench/store.bench.ts measures both, as a queue with the same sync
+ * cadence, and against a bare write+fsync loop (BENCHMARKS.md).
  *
  * Durability: push() resolves once the record is fsynced ("always") or at the next group commit (every N ms).
  * Acks and evictions are logged too; after a crash the queue holds exactly the pushed records that were not
@@ -33,6 +38,18 @@ interface Entry {
 
 export class QueueFullError extends Error {}
 
+interface Lane {
+  /** index entries of the records at the head of the lane, oldest first */
+  window: Deque<Entry>;
+  /** queued records behind the window, on disk only */
+  backlog: number;
+  backlogBytes: number;
+  /** where in the log to look for the first backlog record (segment, offset) */
+  cursor?: { segment: number; offset: number };
+}
+
+const READ_CHUNK = 1024 * 1024;
+
 /** Body of a push record: [id length u8][id][priority u8][enqueuedAt f64][data JSON] — the index is read without parsing data. */
 function encodePush(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
   const idBytes = Buffer.from(id);
@@ -58,9 +75,12 @@ function decodePushHeader(body: Buffer): { id: string; priority: number; enqueue
 }
 
 export class DurableQueue implements DurableQueueApi {
-  private readonly lanes: Deque<Entry>[];
+  private readonly lanes: Lane[];
   private readonly inFlight = new Map<string, Entry>();
-  private readonly queuedIds = new Set<string>();
+  /** queued plus in flight */
+  private queuedCount = 0;
+  /** after a restart: positions (segment:offset) of pushes behind a lane's cursor that were acked before the crash */
+  private readonly deadBehindCursor = new Set<string>();
   private readonly liveBySegment = new Map<number, number>();
   private readonly segmentSizes = new Map<number, number>();
   private readonly readFds = new Map<number, number>();
@@ -88,9 +108,10 @@ export class DurableQueue implements DurableQueueApi {
       maxMessages: 10_000_000,
       maxAgeMs: 0,
       evictCritical: false,
+      memoryWindow: 10_000,
       ...options,
     };
-    this.lanes = Array.from({ length: Math.max(1, Math.min(255, this.options.lanes)) }, () => new Deque<Entry>());
+    this.lanes = Array.from({ length: Math.max(1, Math.min(255, this.options.lanes)) }, () => ({ window: new Deque<Entry>(), backlog: 0, backlogBytes: 0 }));
   }
 
   static async open(options: QueueOptions): Promise<DurableQueue> {
@@ -114,9 +135,14 @@ export class DurableQueue implements DurableQueueApi {
       if (!this.evictOne(lane)) return Promise.reject(new QueueFullError("the buffer is full of messages that may not be evicted"));
     }
     const { segment, offset } = this.append(record);
-    const entry: Entry = { id, priority: lane, enqueuedAt, segment, offset, size: record.length, attempts: 0 };
-    this.lanes[lane].push(entry);
-    this.queuedIds.add(id);
+    const l = this.lanes[lane];
+    if (l.backlog > 0 || l.window.length >= this.options.memoryWindow) {
+      // behind a full window (or behind records already on disk only): a count and, for the first, a cursor
+      if (l.backlog === 0) l.cursor = { segment, offset };
+      l.backlog++;
+      l.backlogBytes += record.length;
+    } else l.window.push({ id, priority: lane, enqueuedAt, segment, offset, size: record.length, attempts: 0 });
+    this.queuedCount++;
     this.queuedBytes += record.length;
     this.liveBySegment.set(segment, (this.liveBySegment.get(segment) ?? 0) + 1);
     return this.durable().then(() => id);
@@ -126,8 +152,8 @@ export class DurableQueue implements DurableQueueApi {
     const out: QueuedRecord[] = [];
     const now = Date.now();
     for (const lane of this.lanes) {
-      while (out.length < n && lane.length > 0) {
-        const entry = lane.shift()!;
+      while (out.length < n && this.headOf(lane)) {
+        const entry = lane.window.shift()!;
         if (this.options.maxAgeMs > 0 && now - entry.enqueuedAt > this.options.maxAgeMs) {
           this.drop(entry, RecordKind.Evict);
           this.evicted++;
@@ -154,24 +180,24 @@ export class DurableQueue implements DurableQueueApi {
     const entry = this.inFlight.get(id);
     if (!entry) return;
     this.inFlight.delete(id);
-    this.lanes[entry.priority].unshift(entry);
+    this.lanes[entry.priority].window.unshift(entry);
   }
 
   /** every in-flight record back to the head of its lane (the link dropped, or the node restarts delivery) */
   nackAll(): void {
     const entries = [...this.inFlight.values()].sort((a, b) => b.segment - a.segment || b.offset - a.offset);
     this.inFlight.clear();
-    for (const e of entries) this.lanes[e.priority].unshift(e);
+    for (const e of entries) this.lanes[e.priority].window.unshift(e);
   }
 
   pending(): number {
-    return this.queuedIds.size;
+    return this.queuedCount;
   }
 
   stats(): QueueStats {
     return {
       queued: this.count() - this.inFlight.size,
-      queuedPerLane: this.lanes.map((l) => l.length),
+      queuedPerLane: this.lanes.map((l) => l.window.length + l.backlog),
       inFlight: this.inFlight.size,
       bytesOnDisk: [...this.segmentSizes.values()].reduce((s, v) => s + v, 0),
       evicted: this.evicted,
@@ -200,7 +226,78 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private count(): number {
-    return this.queuedIds.size;
+    return this.queuedCount;
+  }
+
+  /** the lane's oldest record is in its window, read back from disk if the window ran dry; false when the lane is empty */
+  private headOf(lane: Lane): boolean {
+    if (lane.window.length <= this.options.memoryWindow / 2 && lane.backlog > 0) this.refill(lane);
+    return lane.window.length > 0;
+  }
+
+  /** Reads the lane's next backlog records from the log into its window, from the cursor on. */
+  private refill(lane: Lane): void {
+    if (!lane.cursor) return;
+    this.flushWrites();
+    const laneIndex = this.lanes.indexOf(lane);
+    let { segment, offset } = lane.cursor;
+    const segments = [...this.segmentSizes.keys()].filter((s) => s >= segment).sort((a, b) => a - b);
+    for (const seg of segments) {
+      if (seg !== segment) offset = 0;
+      segment = seg;
+      const end = this.segmentSizes.get(seg) ?? 0;
+      while (offset < end && lane.backlog > 0 && lane.window.length < this.options.memoryWindow) {
+        const chunk = this.readAt(seg, offset, Math.min(READ_CHUNK, end - offset));
+        let { records } = decodeRecords(chunk);
+        if (records.length === 0) {
+          // one record larger than the chunk: read it whole
+          const size = chunk.length >= 4 ? 8 + chunk.readUInt32LE(0) : 0;
+          if (size <= chunk.length || offset + size > end) throw new Error(`queue segment ${seg} is damaged at ${offset}`);
+          records = decodeRecords(this.readAt(seg, offset, size)).records;
+          if (records.length === 0) throw new Error(`queue segment ${seg} is damaged at ${offset}`);
+        }
+        for (const r of records) {
+          const at = offset + r.offset;
+          if (lane.backlog === 0 || lane.window.length >= this.options.memoryWindow) {
+            lane.cursor = lane.backlog > 0 ? { segment: seg, offset: at } : undefined;
+            return this.forgetDeadPositions();
+          }
+          if (r.kind !== RecordKind.Push) continue;
+          const h = decodePushHeader(r.body);
+          if (Math.min(h.priority, this.lanes.length - 1) !== laneIndex) continue;
+          if (this.deadBehindCursor.delete(`${seg}:${at}`)) continue;
+          lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
+          lane.backlog--;
+          lane.backlogBytes -= r.size;
+        }
+        const last = records[records.length - 1];
+        offset += last.offset + last.size;
+      }
+      if (lane.backlog === 0) break;
+    }
+    lane.cursor = lane.backlog > 0 ? { segment, offset } : undefined;
+    this.forgetDeadPositions();
+  }
+
+  /** once no lane reads from disk, the remembered dead positions behind cursors are of no use */
+  private forgetDeadPositions(): void {
+    if (this.deadBehindCursor.size > 0 && !this.lanes.some((l) => l.cursor)) this.deadBehindCursor.clear();
+  }
+
+  private readAt(segment: number, offset: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    const read = fs.readSync(this.fdFor(segment), buf, 0, length, offset);
+    return buf.subarray(0, read);
+  }
+
+  private fdFor(segment: number): number {
+    if (segment === this.activeSegment) return this.activeFd;
+    let fd = this.readFds.get(segment);
+    if (fd === undefined) {
+      fd = fs.openSync(this.segmentPath(segment), "r");
+      this.readFds.set(segment, fd);
+    }
+    return fd;
   }
 
   /** the oldest record of the lowest-priority lane that may be evicted (lane 0 only when allowed) */
@@ -209,7 +306,7 @@ export class DurableQueue implements DurableQueueApi {
     for (let lane = this.lanes.length - 1; lane >= lowest; lane--) {
       // never evict a more important message to make room for a less important one
       if (lane < incomingLane) return false;
-      const entry = this.lanes[lane].shift();
+      const entry = this.headOf(this.lanes[lane]) ? this.lanes[lane].window.shift() : undefined;
       if (entry) {
         this.drop(entry, RecordKind.Evict);
         this.evicted++;
@@ -226,7 +323,7 @@ export class DurableQueue implements DurableQueueApi {
       this.flushTimer = undefined;
       if (!this.closed) this.flushWrites();
     }, 50);
-    this.queuedIds.delete(entry.id);
+    this.queuedCount--;
     this.queuedBytes -= entry.size;
     const left = (this.liveBySegment.get(entry.segment) ?? 1) - 1;
     this.liveBySegment.set(entry.segment, left);
@@ -312,14 +409,7 @@ export class DurableQueue implements DurableQueueApi {
 
   private readData(entry: Entry): unknown {
     if (entry.segment === this.activeSegment && entry.offset + entry.size > this.writtenSize) this.flushWrites();
-    let fd = entry.segment === this.activeSegment ? this.activeFd : this.readFds.get(entry.segment);
-    if (fd === undefined) {
-      fd = fs.openSync(this.segmentPath(entry.segment), "r");
-      this.readFds.set(entry.segment, fd);
-    }
-    const buf = Buffer.allocUnsafe(entry.size);
-    fs.readSync(fd, buf, 0, entry.size, entry.offset);
-    const { records } = decodeRecords(buf);
+    const { records } = decodeRecords(this.readAt(entry.segment, entry.offset, entry.size));
     if (records.length !== 1) throw new Error(`queue record ${entry.id} is damaged on disk`);
     const { dataStart } = decodePushHeader(records[0].body);
     return JSON.parse(records[0].body.toString("utf8", dataStart));
@@ -339,6 +429,9 @@ export class DurableQueue implements DurableQueueApi {
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
     const entries = new Map<string, Entry>();
+    // pushes no longer queued (acked, evicted, or replaced by a later push of the same id): those that end up
+    // behind a lane's cursor must be skipped when the lane reads its backlog back
+    const dead: Entry[] = [];
     for (const seg of segments) {
       const file = this.segmentPath(seg);
       const buf = fs.readFileSync(file);
@@ -348,19 +441,37 @@ export class DurableQueue implements DurableQueueApi {
       for (const r of records) {
         if (r.kind === RecordKind.Push) {
           const h = decodePushHeader(r.body);
-          entries.delete(h.id); // a re-pushed id replaces the earlier record
+          const earlier = entries.get(h.id);
+          if (earlier) {
+            dead.push(earlier);
+            entries.delete(h.id); // a re-pushed id replaces the earlier record
+          }
           entries.set(h.id, { id: h.id, priority: Math.min(h.priority, this.lanes.length - 1), enqueuedAt: h.enqueuedAt, segment: seg, offset: r.offset, size: r.size, attempts: 0 });
         } else {
-          entries.delete(r.body.toString("utf8"));
+          const id = r.body.toString("utf8");
+          const gone = entries.get(id);
+          if (gone) dead.push(gone);
+          entries.delete(id);
         }
       }
     }
     for (const e of entries.values()) {
-      this.lanes[e.priority].push(e);
-      this.queuedIds.add(e.id);
+      const lane = this.lanes[e.priority];
+      if (lane.backlog === 0 && lane.window.length < this.options.memoryWindow) lane.window.push(e);
+      else {
+        if (lane.backlog === 0) lane.cursor = { segment: e.segment, offset: e.offset };
+        lane.backlog++;
+        lane.backlogBytes += e.size;
+      }
+      this.queuedCount++;
       this.queuedBytes += e.size;
       this.liveBySegment.set(e.segment, (this.liveBySegment.get(e.segment) ?? 0) + 1);
     }
+    for (const d of dead) {
+      const cursor = this.lanes[d.priority].cursor;
+      if (cursor && (d.segment > cursor.segment || (d.segment === cursor.segment && d.offset >= cursor.offset))) this.deadBehindCursor.add(`${d.segment}:${d.offset}`);
+    }
+    entries.clear();
     this.openSegment(segments.length ? segments[segments.length - 1] : 0);
     this.deleteConsumedSegments();
   }

@@ -18,6 +18,8 @@ export interface QueueOptions {
   maxAgeMs?: number;
   /** when full, may critical (lane 0) records be evicted too? default false */
   evictCritical?: boolean;
+  /** index entries kept in memory per lane (default 10,000); a longer backlog stays on disk, read back as the lane drains */
+  memoryWindow?: number;
 }
 
 export interface QueuedRecord {
