@@ -19,7 +19,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
-import { encodeRecord, decodeRecords, RecordKind } from "./record-codec";
+import { allocateRecord, decodeRecords, encodeRecord, HEADER_BYTES, RecordKind, sealRecord } from "./record-codec";
 import { Deque } from "./deque";
 import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord } from "./types";
 
@@ -50,18 +50,20 @@ interface Lane {
 
 const READ_CHUNK = 1024 * 1024;
 
-/** Body of a push record: [id length u8][id][priority u8][enqueuedAt f64][data JSON] — the index is read without parsing data. */
-function encodePush(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
-  const idBytes = Buffer.from(id);
-  if (idBytes.length > 255) throw new Error("record id longer than 255 bytes");
-  const json = Buffer.from(JSON.stringify(data ?? null));
-  const body = Buffer.allocUnsafe(1 + idBytes.length + 1 + 8 + json.length);
-  body.writeUInt8(idBytes.length, 0);
-  idBytes.copy(body, 1);
-  body.writeUInt8(priority, 1 + idBytes.length);
-  body.writeDoubleLE(enqueuedAt, 2 + idBytes.length);
-  json.copy(body, 10 + idBytes.length);
-  return body;
+/** A push record, body [id length u8][id][priority u8][enqueuedAt f64][data JSON], written in place: the index is read without parsing data. */
+function encodePushRecord(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
+  const idLength = Buffer.byteLength(id);
+  if (idLength > 255) throw new Error("record id longer than 255 bytes");
+  const json = JSON.stringify(data ?? null);
+  const record = allocateRecord(RecordKind.Push, 10 + idLength + Buffer.byteLength(json));
+  let at = HEADER_BYTES;
+  record.writeUInt8(idLength, at);
+  record.write(id, at + 1, "utf8");
+  at += 1 + idLength;
+  record.writeUInt8(priority, at);
+  record.writeDoubleLE(enqueuedAt, at + 1);
+  record.write(json, at + 9, "utf8");
+  return sealRecord(record);
 }
 
 function decodePushHeader(body: Buffer): { id: string; priority: number; enqueuedAt: number; dataStart: number } {
@@ -72,6 +74,19 @@ function decodePushHeader(body: Buffer): { id: string; priority: number; enqueue
     enqueuedAt: body.readDoubleLE(2 + idLength),
     dataStart: 10 + idLength,
   };
+}
+
+/** what is left of `buffers` after the first `skip` bytes (a short writev) */
+function remainingAfter(buffers: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const b of buffers) {
+    if (skip >= b.length) skip -= b.length;
+    else {
+      out.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
+    }
+  }
+  return out;
 }
 
 export class DurableQueue implements DurableQueueApi {
@@ -128,7 +143,7 @@ export class DurableQueue implements DurableQueueApi {
     if (this.closed) return Promise.reject(new Error("the queue is closed"));
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
-    const record = encodeRecord(RecordKind.Push, encodePush(id, lane, enqueuedAt, data));
+    const record = encodePushRecord(id, lane, enqueuedAt, data);
     if (record.length > this.options.maxBytes) return Promise.reject(new QueueFullError(`a ${record.length}-byte message exceeds the buffer's ${this.options.maxBytes} bytes`));
     // make room first, so a full buffer never holds more than its bounds
     while (this.count() + 1 > this.options.maxMessages || this.queuedBytes + record.length > this.options.maxBytes) {
@@ -357,10 +372,14 @@ export class DurableQueue implements DurableQueueApi {
   /** hands the records appended since the last call to the OS in one write */
   private flushWrites(): void {
     if (this.pendingWrites.length === 0 || this.activeFd < 0) return;
-    const chunk = this.pendingWrites.length === 1 ? this.pendingWrites[0] : Buffer.concat(this.pendingWrites);
+    const records = this.pendingWrites;
     this.pendingWrites = [];
-    fs.writeSync(this.activeFd, chunk, 0, chunk.length, this.writtenSize);
-    this.writtenSize += chunk.length;
+    // one system call for all of them, without first copying them into one buffer
+    let written = 0;
+    while (written < this.activeSize - this.writtenSize) {
+      written += fs.writevSync(this.activeFd, written === 0 ? records : remainingAfter(records, written), this.writtenSize + written);
+    }
+    this.writtenSize += written;
   }
 
   private roll(): void {

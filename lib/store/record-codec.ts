@@ -22,12 +22,23 @@ export interface PushBody {
 }
 
 export function encodeRecord(kind: RecordKind, body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
-  out.writeUInt32LE(body.length + 1, 0);
-  out.writeUInt8(kind, 8);
+  const out = allocateRecord(kind, body.length);
   body.copy(out, HEADER_BYTES);
-  out.writeUInt32LE(crc32(out.subarray(8)), 4);
+  return sealRecord(out);
+}
+
+/** A record whose body (`bodyLength` bytes from HEADER_BYTES on) the caller writes in place, then seals: one allocation, no copy. */
+export function allocateRecord(kind: RecordKind, bodyLength: number): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + bodyLength);
+  out.writeUInt32LE(bodyLength + 1, 0);
+  out.writeUInt8(kind, 8);
   return out;
+}
+
+/** writes the CRC over kind and body, once the body is in place */
+export function sealRecord(record: Buffer): Buffer {
+  record.writeUInt32LE(crc32(record.subarray(8)), 4);
+  return record;
 }
 
 export interface DecodedRecord {
