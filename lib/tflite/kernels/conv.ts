@@ -9,6 +9,7 @@ import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-p
 import { biasValues, computePadding, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
 import type { Tensor } from "../tensor";
+import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 
 interface ConvGeometry {
@@ -86,6 +87,10 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const depthMultiplier = g.outC / g.inC;
   const groups = depthwise ? 1 : g.inC / filterInC;
   const outPerGroup = g.outC / groups;
+  if (float && groups === 1 && floatSimdApplicable(x, w, y)) {
+    const heap = ctx.simd?.();
+    if (heap) return prepareFloatConvSimd(heap, x, w, y, g, depthwise, b, lo, hi);
+  }
   if (!float && !wide && (depthwise ? depthwiseSimdApplicable(g) : groups === 1) && int8SimdApplicable(x, w, y)) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8ConvSimd(heap, x, w, y, g, depthwise, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });

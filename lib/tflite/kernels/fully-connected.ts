@@ -4,6 +4,7 @@ import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
+import { floatSimdApplicable, prepareFloatFullyConnectedSimd } from "./float-simd";
 import { int8SimdApplicable, prepareInt8FullyConnectedSimd } from "./int8-simd";
 
 export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
@@ -25,6 +26,10 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
     if (w.type !== TensorType.FLOAT32) fail(ctx, `float input with ${w.typeName} weights (hybrid models) is not supported`);
     const [lo, hi] = floatActivationRange(ctx, activation);
     const b = biasValues(bias, units);
+    if (floatSimdApplicable(x, w, y)) {
+      const heap = ctx.simd?.();
+      if (heap) return prepareFloatFullyConnectedSimd(heap, x, w, y, batches, units, depth, b, lo, hi);
+    }
     return () => {
       const xd = x.data as Float32Array;
       const wd = w.data as Float32Array;

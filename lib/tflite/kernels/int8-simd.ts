@@ -93,16 +93,36 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): () => v
   };
 }
 
-function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
-  const xBytes = (x.size + 15) & ~15;
-  heap.requestIo(xBytes + y.size);
+/**
+ * Runs `body` with the input copied into the heap's shared input/output area and copies the output back. The
+ * byte views are made once and remade only when the heap grows or a tensor gets new storage.
+ */
+export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
+  const xBytes = (x.data.byteLength + 15) & ~15;
+  heap.requestIo(xBytes + y.data.byteLength);
+  let mem: Int8Array | undefined;
+  let xData: unknown;
+  let yData: unknown;
+  let xIn: Int8Array = new Int8Array(0);
+  let xHeap = xIn;
+  let yOut = xIn;
+  let yHeap = xIn;
+  let io = 0;
   return () => {
-    const io = heap.io();
-    const yPtr = io + xBytes;
-    const mem = heap.bytes();
-    mem.set(x.data as Int8Array, io);
-    body(io, yPtr);
-    (y.data as Int8Array).set(mem.subarray(yPtr, yPtr + y.size));
+    const bytes = heap.bytes();
+    if (bytes !== mem || x.data !== xData || y.data !== yData) {
+      io = heap.io();
+      mem = heap.bytes();
+      xData = x.data;
+      yData = y.data;
+      xIn = new Int8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+      yOut = new Int8Array(y.data.buffer, y.data.byteOffset, y.data.byteLength);
+      xHeap = mem.subarray(io, io + xIn.length);
+      yHeap = mem.subarray(io + xBytes, io + xBytes + yOut.length);
+    }
+    xHeap.set(xIn);
+    body(io, io + xBytes);
+    yOut.set(yHeap);
   };
 }
 
@@ -191,16 +211,10 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const ex = heap.exports;
   const rows = g.batches * g.inH;
   const batchGap = (pH - g.inH) * pW * g.inC;
-  heap.requestIo(x.size + y.size + 16);
-  return () => {
-    const io = heap.io();
-    const yPtr = io + ((x.size + 15) & ~15);
-    const mem = heap.bytes();
-    mem.set(x.data as Int8Array, io);
-    if (g.batches === 1 || batchGap === 0) ex.copy_rows(io, first, rows, rowBytes, pW * g.inC);
-    else for (let n = 0; n < g.batches; n++) ex.copy_rows(io + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
+  return ioRun(heap, x, y, (xPtr, yPtr) => {
+    if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
+    else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
     setOp();
     ex.depthwise(xPad, wPtr, yPtr, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm);
-    (y.data as Int8Array).set(mem.subarray(yPtr, yPtr + y.size));
-  };
+  });
 }

@@ -482,4 +482,238 @@
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+  ;; ---- float32 (f32x4): accumulation in single precision, in the order of TFLite's reference loops per output
+  ;; (filter taps, then input channels; the bias last), clamped as the JS kernels clamp (v < lo ? lo : v > hi ?
+  ;; hi : v, which f32x4.pmax / pmin compute).
+  (global $fbias (mut i32) (i32.const 0))
+  (global $flo (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $fhi (mut v128) (v128.const i32x4 0 0 0 0))
+
+  (func (export "set_fop") (param $bias i32) (param $lo f32) (param $hi f32) (param $spill i32)
+    (global.set $fbias (local.get $bias))
+    (global.set $flo (f32x4.splat (local.get $lo)))
+    (global.set $fhi (f32x4.splat (local.get $hi)))
+    (global.set $spill (local.get $spill)))
+
+  ;; bias (channels c..c+3), clamp, store the first n (1..4) lanes at y
+  (func $fout (param $acc v128) (param $c i32) (param $y i32) (param $n i32)
+    (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $fbias) (i32.shl (local.get $c) (i32.const 2))))))
+    (local.set $acc (f32x4.pmin (f32x4.pmax (global.get $flo) (local.get $acc)) (global.get $fhi)))
+    (if (i32.ge_s (local.get $n) (i32.const 4))
+      (then (v128.store (local.get $y) (local.get $acc)))
+      (else (call $store_bytes (local.get $y) (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))))
+
+  ;; All M outputs of one patch of K floats at xs: wp packs the filter by blocks of four output channels, per input
+  ;; k the four channels' weights (zeros beyond M); the input broadcast times the block adds to four channels.
+  (func $fmrow (param $xs i32) (param $wp i32) (param $y i32) (param $k i32) (param $m i32)
+    (local $oc i32) (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $xv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $bs (i32.shl (local.get $k) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))
+    (block $d16 (loop $l16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $oc) (i32.const 16)) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (v128.load (local.get $w0)))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w0) (local.get $bs))))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w0) (i32.shl (local.get $bs) (i32.const 1)))))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w0) (i32.mul (local.get $bs) (i32.const 3)))))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl)))
+      (call $fout (local.get $a0) (local.get $oc) (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))) (i32.const 4))
+      (call $fout (local.get $a1) (i32.add (local.get $oc) (i32.const 4)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 4)) (i32.const 2))) (i32.const 4))
+      (call $fout (local.get $a2) (i32.add (local.get $oc) (i32.const 8)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 8)) (i32.const 2))) (i32.const 4))
+      (call $fout (local.get $a3) (i32.add (local.get $oc) (i32.const 12)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 12)) (i32.const 2))) (i32.const 4))
+      (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
+      (br $l16)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_s (local.get $oc) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd4 (loop $kl4
+        (br_if $kd4 (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load32_splat (local.get $xp)) (v128.load (local.get $w0)))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl4)))
+      (call $fout (local.get $a0) (local.get $oc) (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))) (i32.sub (local.get $m) (local.get $oc)))
+      (local.set $wp (i32.add (local.get $wp) (local.get $bs)))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+      (br $l4))))
+
+  ;; float CONV_2D without groups (FULLY_CONNECTED as 1×1 over [batches, 1, 1, depth]): patches gathered into xs
+  ;; (zeros where the filter hangs over the edge), or read in place for 1×1, stride 1, no padding.
+  (func (export "fconv")
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
+    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
+    (param $xs i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $y0 i32) (local $x0 i32)
+    (local $iy i32) (local $ix i32) (local $xb i32) (local $dst i32) (local $k i32) (local $j i32) (local $rowC i32)
+    (local $cb i32) (local $ystep i32)
+    (local.set $k (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC)))
+    (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    (local.set $cb (i32.shl (local.get $inC) (i32.const 2)))
+    (local.set $ystep (i32.shl (local.get $outC) (i32.const 2)))
+    (block $ndone (loop $nl
+      (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC))) (i32.const 2))))
+      (if (i32.and
+            (i32.and (i32.eq (i32.mul (local.get $kH) (local.get $kW)) (i32.const 1)) (i32.eqz (i32.or (local.get $pH) (local.get $pW))))
+            (i32.and (i32.eq (local.get $sH) (i32.const 1)) (i32.eq (local.get $sW) (i32.const 1))))
+        (then
+          (local.set $j (i32.mul (local.get $outH) (local.get $outW)))
+          (block $pd (loop $pl
+            (br_if $pd (i32.eqz (local.get $j)))
+            (call $fmrow (local.get $xb) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
+            (local.set $xb (i32.add (local.get $xb) (local.get $cb)))
+            (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $pl))))
+        (else
+          (local.set $oy (i32.const 0))
+          (block $oydone (loop $oyl
+            (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
+            (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+            (local.set $ox (i32.const 0))
+            (block $oxdone (loop $oxl
+              (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
+              (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
+              (local.set $dst (local.get $xs))
+              (local.set $fy (i32.const 0))
+              (block $fyd (loop $fyl
+                (br_if $fyd (i32.ge_s (local.get $fy) (local.get $kH)))
+                (local.set $iy (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))))
+                (local.set $fx (i32.const 0))
+                (block $fxd (loop $fxl
+                  (br_if $fxd (i32.ge_s (local.get $fx) (local.get $kW)))
+                  (local.set $ix (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))))
+                  (if (i32.and
+                        (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+                        (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW))))
+                    (then
+                      (memory.copy (local.get $dst)
+                        (i32.add (local.get $xb) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $rowC)) (i32.mul (local.get $ix) (local.get $inC))) (i32.const 2)))
+                        (local.get $cb)))
+                    (else (memory.fill (local.get $dst) (i32.const 0) (local.get $cb))))
+                  (local.set $dst (i32.add (local.get $dst) (local.get $cb)))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br $fxl)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br $fyl)))
+              (call $fmrow (local.get $xs) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
+              (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+              (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+              (br $oxl)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oyl)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
+
+  ;; float DEPTHWISE_CONV_2D: x NHWC, wp the filter [kH kW][outCp] (outCp = outC rounded up to 4, zeros beyond),
+  ;; four output channels at a time over the taps inside the input.
+  (func (export "fdepthwise")
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
+    (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
+    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
+    (param $dm i32) (param $outCp i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32) (local $j i32) (local $cj i32)
+    (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
+    (local $acc v128) (local $xv v128) (local $xp i32) (local $xpix i32) (local $wq i32) (local $rowC i32)
+    (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    (block $ndone (loop $nl
+      (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC))) (i32.const 2))))
+      (local.set $oy (i32.const 0))
+      (block $oydone (loop $oyl
+        (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+        (local.set $fy0 (i32.const 0))
+        (block $a (loop $al
+          (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kH)) (i32.ge_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (i32.const 0))))
+          (local.set $fy0 (i32.add (local.get $fy0) (i32.const 1)))
+          (br $al)))
+        (local.set $fy1 (local.get $kH))
+        (block $b (loop $bl
+          (br_if $b (i32.or (i32.le_s (local.get $fy1) (local.get $fy0)) (i32.lt_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (i32.sub (local.get $fy1) (i32.const 1)))) (local.get $inH))))
+          (local.set $fy1 (i32.sub (local.get $fy1) (i32.const 1)))
+          (br $bl)))
+        (local.set $ox (i32.const 0))
+        (block $oxdone (loop $oxl
+          (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
+          (local.set $fx0 (i32.const 0))
+          (block $c1 (loop $cl1
+            (br_if $c1 (i32.or (i32.ge_s (local.get $fx0) (local.get $kW)) (i32.ge_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (i32.const 0))))
+            (local.set $fx0 (i32.add (local.get $fx0) (i32.const 1)))
+            (br $cl1)))
+          (local.set $fx1 (local.get $kW))
+          (block $d1 (loop $dl1
+            (br_if $d1 (i32.or (i32.le_s (local.get $fx1) (local.get $fx0)) (i32.lt_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (i32.sub (local.get $fx1) (i32.const 1)))) (local.get $inW))))
+            (local.set $fx1 (i32.sub (local.get $fx1) (i32.const 1)))
+            (br $dl1)))
+          (local.set $c (i32.const 0))
+          (block $vdone (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $c) (local.get $outC)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $fy (local.get $fy0))
+            (block $fydone (loop $fyl
+              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
+              (local.set $fx (local.get $fx0))
+              (block $fxdone (loop $fxl
+                (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $fx1)))
+                (local.set $xpix (i32.add (local.get $xb)
+                  (i32.shl
+                    (i32.add
+                      (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
+                      (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))) (local.get $inC)))
+                    (i32.const 2))))
+                (if (i32.and (i32.eq (local.get $dm) (i32.const 1)) (i32.le_s (i32.add (local.get $c) (i32.const 4)) (local.get $outC)))
+                  (then (local.set $xv (v128.load (i32.add (local.get $xpix) (i32.shl (local.get $c) (i32.const 2))))))
+                  (else
+                    (if (i32.eqz (i32.and (local.get $dm) (i32.const 3)))
+                      (then (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2))))))
+                      (else
+                        ;; lanes one by one (zeros past the last channel)
+                        (local.set $xv (v128.const i32x4 0 0 0 0))
+                        (v128.store (global.get $spill) (local.get $xv))
+                        (local.set $j (i32.const 0))
+                        (block $gd (loop $gl
+                          (local.set $cj (i32.add (local.get $c) (local.get $j)))
+                          (br_if $gd (i32.or (i32.ge_s (local.get $j) (i32.const 4)) (i32.ge_s (local.get $cj) (local.get $outC))))
+                          (f32.store (i32.add (global.get $spill) (i32.shl (local.get $j) (i32.const 2)))
+                            (f32.load (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $cj) (local.get $dm)) (i32.const 2)))))
+                          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                          (br $gl)))
+                        (local.set $xv (v128.load (global.get $spill)))))))
+                (local.set $acc (f32x4.add (local.get $acc)
+                  (f32x4.mul (local.get $xv)
+                    (v128.load (i32.add (local.get $wp)
+                      (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $outCp)) (local.get $c)) (i32.const 2)))))))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $fxl)))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br $fyl)))
+            (call $fout (local.get $acc) (local.get $c) (local.get $y) (i32.sub (local.get $outC) (local.get $c)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $vl)))
+          (local.set $y (i32.sub (local.get $y) (i32.shl (i32.sub (local.get $c) (local.get $outC)) (i32.const 2))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $oxl)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oyl)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
 )
