@@ -11,6 +11,7 @@ import { ModelBuilder } from "../../lib/tflite/model-builder";
 import { Activation, BuiltinOperator, BuiltinOptionsType, F, Padding, TensorType } from "../../lib/tflite/schema";
 import { WasmHeap, int8Module, simdUnavailableReason } from "../../lib/tflite/wasm-kernels";
 import { mulByQuantizedMultiplier, roundingDivideByPOT, srdhm } from "../../lib/tflite/fixed-point";
+import { floatCopy } from "../../lib/tflite/float-copy";
 import { readBytes, sharedAvailable } from "./shared-models";
 
 const int32 = fc.integer({ min: -2147483648, max: 2147483647 });
@@ -98,7 +99,7 @@ function convModel(c: ConvCase): Uint8Array {
 }
 
 /** A one-operator int8 FULLY_CONNECTED model (per-tensor or per-channel weights). */
-function fcModel(batches: number, depth: number, units: number, perChannel: boolean, inZero: number, outZero: number, activation: number, seed: number): Uint8Array {
+function fcModel(batches: number, depth: number, units: number, perChannel: boolean, inZero: number, outZero: number, activation: number, seed: number, outScaleFactor = 1): Uint8Array {
   const next = random(seed);
   const inScale = 0.02 + next() * 0.05;
   const wScales = perChannel ? Array.from({ length: units }, () => 0.002 + next() * 0.02) : [0.01];
@@ -107,7 +108,7 @@ function fcModel(batches: number, depth: number, units: number, perChannel: bool
   const w = m.addTensor({ name: "w", shape: [units, depth], type: TensorType.INT8, data: int8Bytes(units * depth, next), quantization: { scale: wScales, zeroPoint: wScales.map(() => 0), quantizedDimension: 0 } });
   const bias = new Int32Array(units).map(() => Math.floor((next() - 0.5) * 20000));
   const b = m.addTensor({ name: "b", shape: [units], type: TensorType.INT32, data: new Uint8Array(bias.buffer), quantization: { scale: wScales.map((s) => s * inScale), zeroPoint: wScales.map(() => 0) } });
-  const y = m.addTensor({ name: "y", shape: [batches, units], type: TensorType.INT8, quantization: { scale: [inScale * 0.4 * Math.sqrt(depth) * (0.3 + next())], zeroPoint: [outZero] } });
+  const y = m.addTensor({ name: "y", shape: [batches, units], type: TensorType.INT8, quantization: { scale: [inScale * 0.4 * Math.sqrt(depth) * (0.3 + next()) * outScaleFactor], zeroPoint: [outZero] } });
   m.addOperator({
     builtin: BuiltinOperator.FULLY_CONNECTED,
     inputs: [x, w, b],
@@ -120,6 +121,28 @@ function fcModel(batches: number, depth: number, units: number, perChannel: bool
     },
   });
   return m.finish([x], [y]);
+}
+
+/** A float model with and without SIMD on random inputs: within 1e-5 of each output tensor's largest magnitude. */
+function closeWithAndWithoutSimd(bytes: Uint8Array, seed: number): void {
+  const simd = new Interpreter(bytes);
+  const js = new Interpreter(bytes, { simd: false });
+  const next = random(seed);
+  for (let trial = 0; trial < 2; trial++) {
+    simd.inputs.forEach((t, i) => {
+      const d = t.data as Float32Array;
+      for (let k = 0; k < d.length; k++) d[k] = next() * 2 - 1;
+      js.inputs[i].data.set(d as never);
+    });
+    simd.invoke();
+    js.invoke();
+    simd.outputs.forEach((t, i) => {
+      const a = t.data as Float32Array;
+      const b = js.outputs[i].data as Float32Array;
+      const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-6 + 1e-5 * scale, `output ${i}[${k}]: SIMD ${a[k]} JS ${b[k]} (max ${scale})`);
+    });
+  }
 }
 
 /** Runs the model with and without SIMD on `trials` random inputs and asserts identical outputs. */
@@ -217,6 +240,55 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("requantization with left shifts and large right shifts (output scales far from the input's) matches the JS loops", function () {
+    this.timeout(60000);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 24 }), fc.boolean(), fc.integer({ min: -128, max: 127 }), fc.integer({ min: -128, max: 127 }),
+        fc.constantFrom(1e-6, 1e-4, 0.01, 100, 1e5, 1e7, 1e9), fc.integer(),
+        (depth, units, perChannel, inZero, outZero, factor, seed) => {
+          const bytes = fcModel(1, depth, units, perChannel, inZero, outZero, Activation.NONE, seed, factor);
+          sameWithAndWithoutSimd(bytes, "reference", seed, 3);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("float32 copies of random CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED models agree with the JS loops within 1e-5", function () {
+    this.timeout(120000);
+    const convCase = fc.record({
+      depthwise: fc.boolean(),
+      inH: fc.integer({ min: 1, max: 9 }),
+      inW: fc.integer({ min: 1, max: 9 }),
+      inC: fc.integer({ min: 1, max: 24 }),
+      mult: fc.constantFrom(1, 2, 3, 4, 8),
+      outC: fc.integer({ min: 1, max: 20 }),
+      kH: fc.integer({ min: 1, max: 4 }),
+      kW: fc.integer({ min: 1, max: 4 }),
+      stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+      dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+      padding: fc.constantFrom(Padding.SAME, Padding.VALID),
+      activation: fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6),
+      inZero: fc.constant(0),
+      outZero: fc.constant(0),
+      seed: fc.integer(),
+    });
+    fc.assert(
+      fc.property(convCase, (c) => {
+        fc.pre(outSize(c.padding, c.inH, c.kH, c.stride[0], c.dilation[0]) > 0 && outSize(c.padding, c.inW, c.kW, c.stride[1], c.dilation[1]) > 0);
+        closeWithAndWithoutSimd(floatCopy(convModel(c)), c.seed);
+      }),
+      { numRuns: 150 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6), fc.integer(), (batches, depth, units, activation, seed) => {
+        closeWithAndWithoutSimd(floatCopy(fcModel(batches, depth, units, true, 0, 0, activation, seed)), seed);
+      }),
+      { numRuns: 100 },
     );
   });
 
