@@ -22,6 +22,7 @@ function preparePool(ctx: KernelContext, average: boolean) {
   const float = x.type === TensorType.FLOAT32;
   if (!float && x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
   const [lo, hi] = float ? floatActivationRange(ctx, activation) : quantizedActivationRange(ctx, activation, y);
+  if (float && !average) return () => floatMaxPool(x.data as Float32Array, y.data as Float32Array, batches, inH, inW, depth, outH, outW, strideH, strideW, fH, fW, padH, padW, lo, hi);
   return () => {
     const xd = x.data as Float32Array | Int8Array;
     const yd = y.data as Float32Array | Int8Array;
@@ -60,6 +61,41 @@ function preparePool(ctx: KernelContext, average: boolean) {
       }
     }
   };
+}
+
+/**
+ * float MAX_POOL_2D in a function of its own, so that its element accesses only ever see Float32Array (the
+ * shared loop above also sees int8 tensors and runs several times slower once it has); channels innermost.
+ */
+function floatMaxPool(xd: Float32Array, yd: Float32Array, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, strideH: number, strideW: number, fH: number, fW: number, padH: number, padW: number, lo: number, hi: number): void {
+  let yi = 0;
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * strideH - padH;
+      const fy0 = Math.max(0, -y0);
+      const fy1 = Math.min(fH, inH - y0);
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * strideW - padW;
+        const fx0 = Math.max(0, -x0);
+        const fx1 = Math.min(fW, inW - x0);
+        for (let c = 0; c < depth; c++) yd[yi + c] = -Infinity;
+        for (let fy = fy0; fy < fy1; fy++) {
+          for (let fx = fx0; fx < fx1; fx++) {
+            const at = ((n * inH + y0 + fy) * inW + x0 + fx) * depth;
+            for (let c = 0; c < depth; c++) {
+              const v = xd[at + c];
+              if (v > yd[yi + c]) yd[yi + c] = v;
+            }
+          }
+        }
+        for (let c = 0; c < depth; c++) {
+          const v = yd[yi + c];
+          yd[yi + c] = v < lo ? lo : v > hi ? hi : v;
+        }
+        yi += depth;
+      }
+    }
+  }
 }
 
 export const prepareAveragePool2d: PrepareKernel = (ctx) => preparePool(ctx, true);

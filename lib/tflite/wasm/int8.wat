@@ -630,8 +630,11 @@
     (param $dm i32) (param $outCp i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32) (local $j i32) (local $cj i32)
     (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
-    (local $acc v128) (local $xv v128) (local $xp i32) (local $xpix i32) (local $wq i32) (local $rowC i32)
+    (local $acc v128) (local $xv v128) (local $xpix i32) (local $wq i32) (local $rowC i32)
+    (local $kind i32) (local $xc i32) (local $xstep i32) (local $wstep i32)
     (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
+    (local.set $xstep (i32.shl (i32.mul (local.get $dW) (local.get $inC)) (i32.const 2)))
+    (local.set $wstep (i32.shl (local.get $outCp) (i32.const 2)))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC))) (i32.const 2))))
@@ -667,42 +670,67 @@
           (block $vdone (loop $vl
             (br_if $vdone (i32.ge_s (local.get $c) (local.get $outC)))
             (local.set $acc (v128.const i32x4 0 0 0 0))
+            ;; how this block's inputs are read: 0 four channels (dm = 1), 1 one channel broadcast (dm a multiple
+            ;; of 4), 2 lane by lane (zeros past the last channel)
+            (local.set $kind
+              (select (i32.const 0)
+                (select (i32.const 1) (i32.const 2) (i32.eqz (i32.and (local.get $dm) (i32.const 3))))
+                (i32.and (i32.eq (local.get $dm) (i32.const 1)) (i32.le_s (i32.add (local.get $c) (i32.const 4)) (local.get $outC)))))
+            (if (i32.eq (local.get $dm) (i32.const 1))
+              (then (local.set $xc (i32.shl (local.get $c) (i32.const 2))))
+              (else (local.set $xc (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2)))))
             (local.set $fy (local.get $fy0))
             (block $fydone (loop $fyl
               (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
+              (local.set $xpix (i32.add (local.get $xb)
+                (i32.shl
+                  (i32.add
+                    (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
+                    (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (local.get $inC)))
+                  (i32.const 2))))
+              (local.set $wq (i32.add (local.get $wp)
+                (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx0)) (local.get $outCp)) (local.get $c)) (i32.const 2))))
               (local.set $fx (local.get $fx0))
-              (block $fxdone (loop $fxl
-                (br_if $fxdone (i32.ge_s (local.get $fx) (local.get $fx1)))
-                (local.set $xpix (i32.add (local.get $xb)
-                  (i32.shl
-                    (i32.add
-                      (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
-                      (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx))) (local.get $inC)))
-                    (i32.const 2))))
-                (if (i32.and (i32.eq (local.get $dm) (i32.const 1)) (i32.le_s (i32.add (local.get $c) (i32.const 4)) (local.get $outC)))
-                  (then (local.set $xv (v128.load (i32.add (local.get $xpix) (i32.shl (local.get $c) (i32.const 2))))))
-                  (else
-                    (if (i32.eqz (i32.and (local.get $dm) (i32.const 3)))
-                      (then (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2))))))
-                      (else
-                        ;; lanes one by one (zeros past the last channel)
-                        (local.set $xv (v128.const i32x4 0 0 0 0))
-                        (v128.store (global.get $spill) (local.get $xv))
-                        (local.set $j (i32.const 0))
-                        (block $gd (loop $gl
-                          (local.set $cj (i32.add (local.get $c) (local.get $j)))
-                          (br_if $gd (i32.or (i32.ge_s (local.get $j) (i32.const 4)) (i32.ge_s (local.get $cj) (local.get $outC))))
-                          (f32.store (i32.add (global.get $spill) (i32.shl (local.get $j) (i32.const 2)))
-                            (f32.load (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $cj) (local.get $dm)) (i32.const 2)))))
-                          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                          (br $gl)))
-                        (local.set $xv (v128.load (global.get $spill)))))))
-                (local.set $acc (f32x4.add (local.get $acc)
-                  (f32x4.mul (local.get $xv)
-                    (v128.load (i32.add (local.get $wp)
-                      (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $outCp)) (local.get $c)) (i32.const 2)))))))
-                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                (br $fxl)))
+              ;; one loop per way of reading the inputs (a branch inside the tap loop costs V8 a lot here)
+              (if (i32.eqz (local.get $kind))
+                (then
+                  (block $fda (loop $fla
+                    (br_if $fda (i32.ge_s (local.get $fx) (local.get $fx1)))
+                    (local.set $xv (v128.load (i32.add (local.get $xpix) (local.get $xc))))
+                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
+                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
+                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br $fla))))
+                (else
+                  (if (i32.eq (local.get $kind) (i32.const 1))
+                    (then
+                  (block $fdb (loop $flb
+                    (br_if $fdb (i32.ge_s (local.get $fx) (local.get $fx1)))
+                    (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (local.get $xc))))
+                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
+                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
+                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br $flb))))
+                    (else
+                  (block $fdc (loop $flc
+                    (br_if $fdc (i32.ge_s (local.get $fx) (local.get $fx1)))
+                    (v128.store (global.get $spill) (v128.const i32x4 0 0 0 0))
+                    (local.set $j (i32.const 0))
+                    (block $gd (loop $gl
+                      (local.set $cj (i32.add (local.get $c) (local.get $j)))
+                      (br_if $gd (i32.or (i32.ge_s (local.get $j) (i32.const 4)) (i32.ge_s (local.get $cj) (local.get $outC))))
+                      (f32.store (i32.add (global.get $spill) (i32.shl (local.get $j) (i32.const 2)))
+                        (f32.load (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $cj) (local.get $dm)) (i32.const 2)))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $gl)))
+                    (local.set $xv (v128.load (global.get $spill)))
+                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
+                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
+                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br $flc)))))))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
               (br $fyl)))
             (call $fout (local.get $acc) (local.get $c) (local.get $y) (i32.sub (local.get $outC) (local.get $c)))
