@@ -52,16 +52,13 @@ export class Interpreter {
       const q = t.quantization;
       return new Tensor(t.index, t.name, t.type, [...t.shape], q?.scale ?? [], q?.zeroPoint ?? [], q?.quantizedDimension ?? 0, t.data !== undefined && !t.isVariable, t.isVariable);
     });
-    this.allocate(graph);
+    // with the WebAssembly kernels, the activations live in the WebAssembly memory, where kernels use them in place
+    const module = options.simd === false ? null : int8Module();
+    const heap = module ? new WasmHeap(module) : undefined;
+    const arena = this.allocate(graph, heap);
     this.inputs = graph.inputs.map((i) => this.tensors[i]);
     this.outputs = graph.outputs.map((i) => this.tensors[i]);
-    let heap: WasmHeap | undefined;
-    const simd = () => {
-      if (options.simd === false) return undefined;
-      const module = int8Module();
-      if (module && !heap) heap = new WasmHeap(module);
-      return heap;
-    };
+    const simd = () => heap;
     this.kernels = graph.operators.map((op) => {
       const ctx: KernelContext = {
         op,
@@ -75,6 +72,12 @@ export class Interpreter {
       const prepare = KERNELS.get(op.builtinCode)!;
       return prepare(ctx);
     });
+    if (heap) {
+      // preparation placed filters in the heap and may have grown it (which detaches the old buffer): reserve what
+      // the kernels still need, then view the activations on the final buffer
+      heap.finish();
+      for (const { tensor, offset, count } of arena) tensor.data = viewOf(tensor.type, heap.buffer, offset, count);
+    }
   }
 
   invoke(): void {
@@ -93,7 +96,8 @@ export class Interpreter {
     }
   }
 
-  private allocate(graph: SubgraphDef): void {
+  /** Lays out the activations (in the heap when there is one); returns where each arena tensor is. */
+  private allocate(graph: SubgraphDef, heap: WasmHeap | undefined): Array<{ tensor: Tensor; offset: number; count: number }> {
     const last = graph.operators.length;
     const requests = new Map<number, ArenaRequest>();
     const touch = (index: number, at: number) => {
@@ -120,7 +124,9 @@ export class Interpreter {
     for (const i of graph.outputs) touch(i, last);
     const { offsets, size } = planArena([...requests.values()]);
     if (size > MAX_ARENA_BYTES) throw new UnsupportedModelError(`the model needs ${size} bytes of activations, more than the ${MAX_ARENA_BYTES} allowed`);
-    const arena = new ArrayBuffer(size);
+    const base = heap ? heap.alloc(size) : 0;
+    const arena = heap ? heap.buffer : new ArrayBuffer(size);
+    const placed: Array<{ tensor: Tensor; offset: number; count: number }> = [];
     for (const t of this.tensors) {
       const def = graph.tensors[t.index];
       const count = elementCount(t.shape);
@@ -131,10 +137,13 @@ export class Interpreter {
         t.data = viewOf(t.type, new ArrayBuffer(Math.max(8, count * sizeOf(t))), 0, count);
         this.variableInit.push({ tensor: t, initial: def.data ? new Uint8Array(copyBytes(def.data)) : undefined });
       } else if (offsets.has(t.index)) {
-        t.data = viewOf(t.type, arena, offsets.get(t.index)!, count);
+        const offset = base + offsets.get(t.index)!;
+        t.data = viewOf(t.type, arena, offset, count);
+        placed.push({ tensor: t, offset, count });
       }
     }
     this.resetVariables();
+    return placed;
   }
 }
 

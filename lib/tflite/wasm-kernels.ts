@@ -103,6 +103,16 @@ export class WasmHeap {
     this.view = new Int8Array(this.memory.buffer);
   }
 
+  /** The memory's current buffer (replaced when the memory grows). */
+  get buffer(): ArrayBuffer {
+    return this.memory.buffer;
+  }
+
+  /** Reserves the shared input/output area now, so that running kernels never grows the memory. */
+  finish(): void {
+    if (this.ioBytes > 0) this.io();
+  }
+
   /** The heap as int8, current after any growth. */
   bytes(): Int8Array {
     if (this.view.buffer !== this.memory.buffer) this.view = new Int8Array(this.memory.buffer);

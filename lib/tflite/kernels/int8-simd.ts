@@ -94,35 +94,42 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): () => v
 }
 
 /**
- * Runs `body` with the input copied into the heap's shared input/output area and copies the output back. The
- * byte views are made once and remade only when the heap grows or a tensor gets new storage.
+ * Runs `body` on the input and output in the heap: in place when the tensors live there (the interpreter's arena
+ * is in the heap), otherwise through the heap's shared input/output area (input copied in, output copied back).
+ * The addresses and byte views are worked out once and again only when the heap grows or a tensor gets new
+ * storage.
  */
 export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
   const xBytes = (x.data.byteLength + 15) & ~15;
   heap.requestIo(xBytes + y.data.byteLength);
-  let mem: Int8Array | undefined;
+  let buffer: ArrayBuffer | undefined;
   let xData: unknown;
   let yData: unknown;
-  let xIn: Int8Array = new Int8Array(0);
-  let xHeap = xIn;
-  let yOut = xIn;
-  let yHeap = xIn;
-  let io = 0;
+  let xIn: Int8Array | undefined;
+  let xHeap: Int8Array | undefined;
+  let yOut: Int8Array | undefined;
+  let yHeap: Int8Array | undefined;
+  let xPtr = 0;
+  let yPtr = 0;
   return () => {
-    const bytes = heap.bytes();
-    if (bytes !== mem || x.data !== xData || y.data !== yData) {
-      io = heap.io();
-      mem = heap.bytes();
+    if (heap.buffer !== buffer || x.data !== xData || y.data !== yData) {
+      const io = heap.io();
+      const mem = heap.bytes();
+      buffer = heap.buffer;
       xData = x.data;
       yData = y.data;
-      xIn = new Int8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
-      yOut = new Int8Array(y.data.buffer, y.data.byteOffset, y.data.byteLength);
-      xHeap = mem.subarray(io, io + xIn.length);
-      yHeap = mem.subarray(io + xBytes, io + xBytes + yOut.length);
+      const xInPlace = x.data.buffer === buffer;
+      const yInPlace = y.data.buffer === buffer;
+      xPtr = xInPlace ? x.data.byteOffset : io;
+      yPtr = yInPlace ? y.data.byteOffset : io + xBytes;
+      xIn = xInPlace ? undefined : new Int8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+      xHeap = xIn && mem.subarray(xPtr, xPtr + xIn.length);
+      yOut = yInPlace ? undefined : new Int8Array(y.data.buffer, y.data.byteOffset, y.data.byteLength);
+      yHeap = yOut && mem.subarray(yPtr, yPtr + yOut.length);
     }
-    xHeap.set(xIn);
-    body(io, io + xBytes);
-    yOut.set(yHeap);
+    if (xHeap) xHeap.set(xIn!);
+    body(xPtr, yPtr);
+    if (yOut) yOut.set(yHeap!);
   };
 }
 
