@@ -111,7 +111,16 @@ export class EmbeddedSource implements BridgeSource {
 
 export class PublishTimeoutError extends Error {}
 
-/** The upstream broker via mqtt.js: publishes only while connected, and fails instead of queueing in memory. */
+/**
+ * The upstream broker via mqtt.js: publishes only while connected, and fails instead of queueing in memory.
+ *
+ * mqtt.js keeps every unacknowledged QoS 1/2 publish and sends them all again, in the order they were first sent,
+ * as soon as it reconnects — before anything else. The bridge must not let it: a publish that had no answer when
+ * the link dropped (or by its ack timeout) fails at once and is taken out of mqtt.js's store, so the bridge puts it
+ * on disk, and the disk drains most urgent first; otherwise the bulk messages that were in flight would reach the
+ * upstream ahead of the alerts queued during the outage (and the local broker's publisher would wait for the ack
+ * timeout meanwhile).
+ */
 export class MqttUpstream extends EventEmitter implements BridgeUpstream {
   private readonly client: MqttClient;
 
@@ -124,7 +133,10 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     this.client = mqtt.connect(url, { clean: true, queueQoSZero: false, ...options });
     this.client.on("connect", () => this.emit("connect"));
     this.client.on("offline", () => this.emit("offline"));
-    this.client.on("close", () => this.emit("offline"));
+    this.client.on("close", () => {
+      this.dropUnacknowledged();
+      this.emit("offline");
+    });
     this.client.on("error", (err) => this.emit("link-error", err));
   }
 
@@ -141,13 +153,23 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     const options: IClientPublishOptions = { qos: request.qos, retain: request.retain };
     if (request.userProperties && this.supportsUserProperties) options.properties = { userProperties: request.userProperties };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new PublishTimeoutError(`no acknowledgement from the upstream broker within ${this.ackTimeoutMs} ms`)), this.ackTimeoutMs);
-      this.client.publish(request.topic, request.payload, options, (err) => {
+      const acked = (err?: Error) => {
         clearTimeout(timer);
         if (err) reject(err);
         else resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        reject(new PublishTimeoutError(`no acknowledgement from the upstream broker within ${this.ackTimeoutMs} ms`));
+        // the bridge keeps it on disk now: mqtt.js must not send it again on its own when it reconnects
+        for (const [id, entry] of Object.entries(this.client.outgoing)) if (entry.cb === acked) this.client.removeOutgoingMessage(Number(id));
+      }, this.ackTimeoutMs);
+      this.client.publish(request.topic, request.payload, options, acked);
     });
+  }
+
+  /** the link dropped: every publish still waiting for its ack fails now, and mqtt.js forgets it */
+  private dropUnacknowledged(): void {
+    for (const [id, entry] of Object.entries(this.client.outgoing)) if (entry.cmd === "publish") this.client.removeOutgoingMessage(Number(id));
   }
 
   async close(): Promise<void> {
