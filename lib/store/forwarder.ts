@@ -51,6 +51,10 @@ export class Forwarder extends EventEmitter {
   private nextSendAt = 0;
   private retries = 0;
   private settled = Promise.resolve();
+  /** hand-out order of the records in flight, so failed ones go back in the order they were taken */
+  private sequence = 0;
+  /** failed records held until every record in flight has settled, then put back in order */
+  private failedRecords: Array<{ record: QueuedRecord; order: number }> = [];
 
   constructor(
     private readonly queue: DurableQueueApi,
@@ -103,6 +107,8 @@ export class Forwarder extends EventEmitter {
     if (!this.running || this.wakeTimer !== undefined) return;
     const now = this.clock.now();
     if (now < this.wakeAt) return this.sleepUntil(this.wakeAt);
+    // failed records wait to go back to their lanes: taking more now would let later records of a lane overtake them
+    if (this.failedRecords.length > 0) return;
     // probing: one record at a time until one succeeds
     const limit = this.state === "online" ? this.window : 1;
     while (this.inFlight < limit) {
@@ -127,6 +133,7 @@ export class Forwarder extends EventEmitter {
 
   private send(record: QueuedRecord): void {
     this.inFlight++;
+    const order = this.sequence++;
     let timer: unknown;
     const timeout = new Promise<never>((_, reject) => {
       timer = this.clock.setTimeout(() => reject(new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`)), this.ackTimeoutMs);
@@ -149,7 +156,7 @@ export class Forwarder extends EventEmitter {
       (err: Error) => {
         this.clock.clearTimeout(timer);
         this.inFlight--;
-        this.queue.nack(record.id);
+        this.failedRecords.push({ record, order });
         this.retries++;
         this.consecutiveFailures++;
         this.emit("failed", record, err);
@@ -164,7 +171,22 @@ export class Forwarder extends EventEmitter {
       },
     );
     this.settled = this.settled.then(() => done);
-    void done.then(() => this.pump());
+    void done.then(() => {
+      if (this.inFlight === 0) this.requeueFailed();
+      this.pump();
+    });
+  }
+
+  /**
+   * Puts the failed records back once nothing is in flight any more: each goes to the head of its lane, the last
+   * taken first, so that every lane holds them in the order they were taken (a window of records failing one after
+   * the other would otherwise come back reversed, and a later record of a key would overtake an earlier one).
+   */
+  private requeueFailed(): void {
+    if (this.failedRecords.length === 0) return;
+    const failed = this.failedRecords.sort((a, b) => b.order - a.order);
+    this.failedRecords = [];
+    for (const f of failed) this.queue.nack(f.record.id);
   }
 
   private setState(state: ForwarderState): void {

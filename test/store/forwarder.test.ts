@@ -1,0 +1,78 @@
+/**
+ * lib/store/forwarder against the real durable queue: what happens to a window of records that fail.
+ */
+import * as assert from "assert";
+import { DurableQueue } from "../../lib/store/durable-queue";
+import { Forwarder } from "../../lib/store/forwarder";
+import type { QueuedRecord } from "../../lib/store/types";
+import { tempDir } from "../harness/peers";
+import { waitFor } from "../harness/wait";
+
+describe("forwarder", function () {
+  it("puts a failed window back in the order it was taken, so a retry keeps each lane in order", async function () {
+    const queue = await DurableQueue.open({ dir: tempDir("forwarder-order"), sync: 5 });
+    for (let i = 0; i < 4; i++) await queue.push({ n: i }, 3, `bulk-${i}`);
+    await queue.push({ n: 0 }, 0, "alert-0");
+    const delivered: string[] = [];
+    const waiting: Array<{ id: string; resolve: () => void; reject: (err: Error) => void }> = [];
+    let failing = true;
+    const forwarder = new Forwarder(
+      queue,
+      (record: QueuedRecord) =>
+        new Promise<void>((resolve, reject) => {
+          if (!failing) {
+            delivered.push(record.id);
+            return resolve();
+          }
+          waiting.push({ id: record.id, resolve, reject });
+        }),
+      { window: 5, ackTimeoutMs: 60000, backoff: { initialMs: 10, maxMs: 10, jitter: 0 }, breaker: { failures: 100 } },
+    );
+    forwarder.start();
+    await waitFor(() => waiting.length === 5, "the window handed out");
+    assert.deepStrictEqual(
+      waiting.map((w) => w.id),
+      ["alert-0", "bulk-0", "bulk-1", "bulk-2", "bulk-3"],
+    );
+    // the receiver fails them one after the other, in the order it got them, on separate turns
+    for (const w of waiting) {
+      w.reject(new Error("link down"));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    failing = false;
+    await waitFor(() => delivered.length === 5, "the retry");
+    assert.deepStrictEqual(delivered, ["alert-0", "bulk-0", "bulk-1", "bulk-2", "bulk-3"]);
+    await forwarder.stop();
+    await queue.close();
+  });
+
+  it("takes nothing new while failed records wait for the rest of the window to settle", async function () {
+    const queue = await DurableQueue.open({ dir: tempDir("forwarder-hold"), sync: 5 });
+    await queue.push({ n: 0 }, 3, "a");
+    await queue.push({ n: 1 }, 3, "b");
+    const handedOut: string[] = [];
+    const waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+    const forwarder = new Forwarder(
+      queue,
+      (record: QueuedRecord) =>
+        new Promise<void>((resolve, reject) => {
+          handedOut.push(record.id);
+          waiting.set(record.id, { resolve, reject });
+        }),
+      { window: 2, ackTimeoutMs: 60000, backoff: { initialMs: 1, maxMs: 1, jitter: 0 }, breaker: { failures: 100 } },
+    );
+    forwarder.start();
+    await waitFor(() => handedOut.length === 2, "both handed out");
+    waiting.get("a")!.reject(new Error("failed"));
+    await queue.push({ n: 2 }, 3, "c");
+    forwarder.kick();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepStrictEqual(handedOut, ["a", "b"], "c must not overtake a, which waits to be put back");
+    waiting.get("b")!.resolve();
+    await waitFor(() => handedOut.length === 4, "a again, then c");
+    assert.deepStrictEqual(handedOut, ["a", "b", "a", "c"]);
+    for (const id of ["a", "c"]) waiting.get(id)!.resolve();
+    await forwarder.stop();
+    await queue.close();
+  });
+});
