@@ -24,6 +24,8 @@ export interface RunResult {
 
 interface Job {
   msg: Record<string, unknown>;
+  /** buffers handed to the worker with the message (made by the pool, never the caller's) */
+  transfer?: ArrayBuffer[];
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -81,8 +83,17 @@ export class InferencePool {
     if (this.queue.length >= this.maxQueue && this.slots.every((s) => s.busy)) {
       return Promise.reject(new QueueFullError(`inference queue full (${this.maxQueue} waiting)`));
     }
+    // A plain array of numbers is cloned element by element into the worker (about 2 ms for person_detect's
+    // 9216 values, twice the inference); as a Float64Array (the same values) it is moved in one piece.
+    const transfer: ArrayBuffer[] = [];
+    const sent = inputs.map((values) => {
+      if (ArrayBuffer.isView(values)) return values;
+      const typed = Float64Array.from(values);
+      transfer.push(typed.buffer);
+      return typed;
+    });
     return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ msg: { cmd: "run", inputs }, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ msg: { cmd: "run", inputs: sent }, transfer, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -106,7 +117,7 @@ export class InferencePool {
 
   private start(slot: Slot, job: Job): void {
     slot.busy = job;
-    slot.worker.postMessage({ ...job.msg, id: this.nextId++ });
+    slot.worker.postMessage({ ...job.msg, id: this.nextId++ }, job.transfer ?? []);
   }
 
   private pump(): void {
