@@ -40,6 +40,7 @@ export interface Int8Exports {
   dot(x: number, w: number, n: number): number;
   set_rq(rq: number, spill: number, leftShifts: number): void;
   conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
+  run_op(block: number): void;
   set_fop(bias: number, lo: number, hi: number, spill: number): void;
   fconv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
   fdepthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number): void;
@@ -96,11 +97,19 @@ export class WasmHeap {
   private ioPtr = -1;
   private ioSize = 0;
   private view: Int8Array;
+  private words: Int32Array;
 
   constructor(module: object) {
     this.memory = new wasmApi!.Memory({ initial: 1 });
     this.exports = new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int8Exports;
     this.view = new Int8Array(this.memory.buffer);
+    this.words = new Int32Array(this.memory.buffer);
+  }
+
+  /** Writes an int32 at a (4-byte aligned) address. */
+  setWord(at: number, value: number): void {
+    if (this.words.buffer !== this.memory.buffer) this.words = new Int32Array(this.memory.buffer);
+    this.words[at >> 2] = value;
   }
 
   /** The memory's current buffer (replaced when the memory grows). */

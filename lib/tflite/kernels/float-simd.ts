@@ -8,7 +8,7 @@
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { ioRun, type Int8ConvGeometry } from "./int8-simd";
+import { OpKind, opRun, placeOp, type Int8ConvGeometry } from "./int8-simd";
 
 const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -28,29 +28,25 @@ export function packFloatFilter(w: Float32Array, m: number, k: number): Float32A
   return out;
 }
 
-function placeBias(heap: WasmHeap, bias: Float64Array, channels: number, lo: number, hi: number): () => void {
+/** Places the bias (padded to four channels and four more) and returns words 1..13 of the parameter block. */
+function placeBias(heap: WasmHeap, bias: Float64Array, channels: number, lo: number, hi: number): number[] {
   const padded = new Float32Array(ceilTo(Math.max(channels, 1), 4) + 4);
   for (let c = 0; c < channels; c++) padded[c] = bias[c];
   const b = heap.place(padded);
   const spill = heap.alloc(16);
-  const ex = heap.exports;
-  return () => ex.set_fop(b, lo, hi, spill);
+  const bits = new Int32Array(new Float32Array([lo, hi]).buffer);
+  return [b, bits[0], bits[1], spill, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 }
 
 export function prepareFloatFullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, bias: Float64Array, lo: number, hi: number): Invoke {
   const wPtr = heap.place(packFloatFilter(w.data as Float32Array, units, depth));
-  const setOp = placeBias(heap, bias, units, lo, hi);
-  const ex = heap.exports;
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
-    setOp();
-    ex.fconv(xPtr, wPtr, yPtr, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, 0);
-  });
+  const header = placeBias(heap, bias, units, lo, hi);
+  return opRun(heap, x, y, placeOp(heap, OpKind.FloatConv, header, [0, wPtr, 0, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, 0]));
 }
 
 export function prepareFloatConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, bias: Float64Array, lo: number, hi: number): Invoke {
   const wd = w.data as Float32Array;
-  const setOp = placeBias(heap, bias, g.outC, lo, hi);
-  const ex = heap.exports;
+  const header = placeBias(heap, bias, g.outC, lo, hi);
   if (depthwise) {
     const outCp = ceilTo(g.outC, 4);
     const taps = g.kH * g.kW;
@@ -58,16 +54,10 @@ export function prepareFloatConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Te
     for (let t = 0; t < taps; t++) for (let c = 0; c < g.outC; c++) packed[t * outCp + c] = wd[t * g.outC + c];
     const wPtr = heap.place(packed);
     const dm = g.outC / g.inC;
-    return ioRun(heap, x, y, (xPtr, yPtr) => {
-      setOp();
-      ex.fdepthwise(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp);
-    });
+    return opRun(heap, x, y, placeOp(heap, OpKind.FloatDepthwise, header, [0, wPtr, 0, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp]));
   }
   const k = g.kH * g.kW * g.inC;
   const wPtr = heap.place(packFloatFilter(wd, g.outC, k));
   const patch = heap.alloc(4 * k + 16);
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
-    setOp();
-    ex.fconv(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, patch);
-  });
+  return opRun(heap, x, y, placeOp(heap, OpKind.FloatConv, header, [0, wPtr, 0, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, patch]));
 }

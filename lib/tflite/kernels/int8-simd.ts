@@ -51,9 +51,10 @@ const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 /**
  * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
  * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
- * multiple of eight channels. Returns what sets them before each run.
+ * multiple of eight channels. Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
+ * arguments).
  */
-function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): () => void {
+function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[] {
   const padded = ceilTo(Math.max(channels, 1), 8);
   const pad = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
     const out = make(padded);
@@ -86,11 +87,44 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): () => v
   const rq = heap.place(blocks);
   const spill = heap.alloc(16);
   const mode = q.fp32Scales ? 1 : vectorOk ? 0 : 2;
+  return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, anyLeft];
+}
+
+/** Kernels of run_op (int8.wat). */
+export enum OpKind {
+  Conv = 0,
+  Depthwise = 1,
+  FloatConv = 2,
+  FloatDepthwise = 3,
+}
+
+/**
+ * Places an operator's parameter block for run_op: the kernel, 13 header words, then the kernel's arguments, of
+ * which the first is the input's address and the third the output's (written when they are known).
+ */
+export function placeOp(heap: WasmHeap, kind: OpKind, header: number[], args: number[]): number {
+  const words = new Int32Array(14 + args.length);
+  words[0] = kind;
+  words.set(header, 1);
+  words.set(args, 14);
+  return heap.place(words);
+}
+
+/** The invoke of an operator whose parameter block is at `block`: one call into WebAssembly per run. */
+export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, before?: (xPtr: number) => void, inputArg = true): Invoke {
   const ex = heap.exports;
-  return () => {
-    ex.set_op(bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset);
-    ex.set_rq(rq, spill, anyLeft);
-  };
+  let lastX = -1;
+  let lastY = -1;
+  return ioRun(heap, x, y, (xPtr, yPtr) => {
+    if (xPtr !== lastX || yPtr !== lastY) {
+      if (inputArg) heap.setWord(block + 14 * 4, xPtr);
+      heap.setWord(block + 16 * 4, yPtr);
+      lastX = xPtr;
+      lastY = yPtr;
+    }
+    if (before) before(xPtr);
+    ex.run_op(block);
+  });
 }
 
 /**
@@ -156,13 +190,10 @@ function patchScratch(heap: WasmHeap, k: number): number {
 
 export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, q: Int8Requant): Invoke {
   const wPtr = heap.place(packFilter(w.data as Int8Array, units, depth, q.wOffset));
-  const setOp = placeRequant(heap, q, units);
+  const header = placeRequant(heap, q, units);
   const xs = patchScratch(heap, depth);
-  const ex = heap.exports;
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
-    setOp();
-    ex.conv(xPtr, wPtr, yPtr, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, xs);
-  });
+  const block = placeOp(heap, OpKind.Conv, header, [0, wPtr, 0, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, xs]);
+  return opRun(heap, x, y, block);
 }
 
 /** True when the WebAssembly loops take this DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 8). */
@@ -173,16 +204,13 @@ export function depthwiseSimdApplicable(g: Int8ConvGeometry): boolean {
 
 export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
   const wd = w.data as Int8Array;
-  const ex = heap.exports;
   if (depthwise) return prepareDepthwise(heap, x, wd, y, g, q);
   const k = g.kH * g.kW * g.inC;
   const wPtr = heap.place(packFilter(wd, g.outC, k, q.wOffset));
-  const setOp = placeRequant(heap, q, g.outC);
+  const header = placeRequant(heap, q, g.outC);
   const xs = patchScratch(heap, k);
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
-    setOp();
-    ex.conv(xPtr, wPtr, yPtr, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, xs);
-  });
+  const block = placeOp(heap, OpKind.Conv, header, [0, wPtr, 0, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, xs]);
+  return opRun(heap, x, y, block);
 }
 
 /**
@@ -203,7 +231,7 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
     }
   }
   const wPtr = heap.place(packed);
-  const setOp = placeRequant(heap, q, g.outC);
+  const header = placeRequant(heap, q, g.outC);
   const dm = g.outC / g.inC;
   // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
   const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
@@ -218,10 +246,11 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const ex = heap.exports;
   const rows = g.batches * g.inH;
   const batchGap = (pH - g.inH) * pW * g.inC;
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
+  // the kernel reads the padded copy: its input argument is fixed, the copy comes first
+  const block = placeOp(heap, OpKind.Depthwise, header, [xPad, wPtr, 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
+  const copy = (xPtr: number) => {
     if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
     else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
-    setOp();
-    ex.depthwise(xPad, wPtr, yPtr, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm);
-  });
+  };
+  return opRun(heap, x, y, block, copy, false);
 }

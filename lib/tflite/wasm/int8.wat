@@ -34,12 +34,12 @@
   (global $lmul (mut i32) (i32.const 0))
 
   ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch.
-  (func (export "set_rq") (param $rq i32) (param $spill i32) (param $lmul i32)
+  (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $lmul i32)
     (global.set $rq (local.get $rq))
     (global.set $lmul (local.get $lmul))
     (global.set $spill (local.get $spill)))
 
-  (func (export "set_op")
+  (func $set_op (export "set_op")
     (param $bias i32) (param $mult i32) (param $shift i32) (param $scale i32)
     (param $outOff i32) (param $lo i32) (param $hi i32) (param $mode i32) (param $xoff i32) (param $woff i32)
     (global.set $bias (local.get $bias))
@@ -303,7 +303,7 @@
   ;; CONV_2D without groups (and FULLY_CONNECTED as a 1×1 convolution of [batches, 1, 1, depth]): x NHWC,
   ;; wp the filter packed for $mrow (K = kH kW inC in OHWI order), y NHWC int8. Each output pixel's patch is
   ;; gathered as int16 into xs (zeros where the filter hangs over the edge: those taps add nothing).
-  (func (export "conv")
+  (func $conv (export "conv")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
@@ -393,7 +393,7 @@
   ;; channels at a time; the taps of a filter row go in pairs (kW rounded up to even with zero weights): the two
   ;; taps' inputs interleaved as int16 [t0 c, t1 c, t0 c+1, ...] against the filter packed the same way
   ;; (wp: per block of eight channels, per filter row, per pair, 16 int16 (w + woff)) in i32x4.dot_i16x8_s.
-  (func (export "depthwise")
+  (func $depthwise (export "depthwise")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $pH i32) (param $pW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $dm i32)
@@ -490,7 +490,7 @@
   (global $flo (mut v128) (v128.const i32x4 0 0 0 0))
   (global $fhi (mut v128) (v128.const i32x4 0 0 0 0))
 
-  (func (export "set_fop") (param $bias i32) (param $lo f32) (param $hi f32) (param $spill i32)
+  (func $set_fop (export "set_fop") (param $bias i32) (param $lo f32) (param $hi f32) (param $spill i32)
     (global.set $fbias (local.get $bias))
     (global.set $flo (f32x4.splat (local.get $lo)))
     (global.set $fhi (f32x4.splat (local.get $hi)))
@@ -554,7 +554,7 @@
 
   ;; float CONV_2D without groups (FULLY_CONNECTED as 1×1 over [batches, 1, 1, depth]): patches gathered into xs
   ;; (zeros where the filter hangs over the edge), or read in place for 1×1, stride 1, no padding.
-  (func (export "fconv")
+  (func $fconv (export "fconv")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
@@ -623,7 +623,7 @@
 
   ;; float DEPTHWISE_CONV_2D: x NHWC, wp the filter [kH kW][outCp] (outCp = outC rounded up to 4, zeros beyond),
   ;; four output channels at a time over the taps inside the input.
-  (func (export "fdepthwise")
+  (func $fdepthwise (export "fdepthwise")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
@@ -744,4 +744,23 @@
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+  ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
+  ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
+  ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
+  (func (export "run_op") (param $p i32)
+    (local $k i32)
+    (local.set $k (i32.load (local.get $p)))
+    (if (i32.lt_u (local.get $k) (i32.const 2))
+      (then
+        (call $set_op (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)) (i32.load offset=40 (local.get $p)))
+        (call $set_rq (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p)) (i32.load offset=52 (local.get $p)))
+        (if (i32.eqz (local.get $k))
+          (then (call $conv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
+          (else (call $depthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p))))))
+      (else
+        (call $set_fop (i32.load offset=4 (local.get $p)) (f32.load offset=8 (local.get $p)) (f32.load offset=12 (local.get $p)) (i32.load offset=16 (local.get $p)))
+        (if (i32.eq (local.get $k) (i32.const 2))
+          (then (call $fconv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
+          (else (call $fdepthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p)) (i32.load offset=132 (local.get $p))))))))
 )
