@@ -631,7 +631,7 @@
     (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32) (local $j i32) (local $cj i32)
     (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $acc v128) (local $xv v128) (local $xpix i32) (local $wq i32) (local $rowC i32)
-    (local $kind i32) (local $xc i32) (local $xstep i32) (local $wstep i32)
+    (local $kind i32) (local $xc i32) (local $xstep i32) (local $wstep i32) (local $acc2 v128)
     (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
     (local.set $xstep (i32.shl (i32.mul (local.get $dW) (local.get $inC)) (i32.const 2)))
     (local.set $wstep (i32.shl (local.get $outCp) (i32.const 2)))
@@ -679,6 +679,12 @@
             (if (i32.eq (local.get $dm) (i32.const 1))
               (then (local.set $xc (i32.shl (local.get $c) (i32.const 2))))
               (else (local.set $xc (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2)))))
+            ;; eight channels at once (3: dm = 1, 4: dm a multiple of 8) while eight remain
+            (local.set $acc2 (v128.const i32x4 0 0 0 0))
+            (if (i32.and
+                  (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $outC))
+                  (i32.or (i32.eq (local.get $dm) (i32.const 1)) (i32.eqz (i32.and (local.get $dm) (i32.const 7)))))
+              (then (local.set $kind (select (i32.const 3) (i32.const 4) (i32.eq (local.get $dm) (i32.const 1))))))
             (local.set $fy (local.get $fy0))
             (block $fydone (loop $fyl
               (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
@@ -692,6 +698,29 @@
                 (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx0)) (local.get $outCp)) (local.get $c)) (i32.const 2))))
               (local.set $fx (local.get $fx0))
               ;; one loop per way of reading the inputs (a branch inside the tap loop costs V8 a lot here)
+              (if (i32.ge_u (local.get $kind) (i32.const 3))
+                (then
+                  (if (i32.eq (local.get $kind) (i32.const 3))
+                    (then
+                      (block $fdd (loop $fld
+                        (br_if $fdd (i32.ge_s (local.get $fx) (local.get $fx1)))
+                        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $xpix) (local.get $xc))) (v128.load (local.get $wq)))))
+                        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=16 (i32.add (local.get $xpix) (local.get $xc))) (v128.load offset=16 (local.get $wq)))))
+                        (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
+                        (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
+                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                        (br $fld))))
+                    (else
+                      (block $fde (loop $fle
+                        (br_if $fde (i32.ge_s (local.get $fx) (local.get $fx1)))
+                        (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (local.get $xc))))
+                        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
+                        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $xv) (v128.load offset=16 (local.get $wq)))))
+                        (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
+                        (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
+                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                        (br $fle))))))
+                (else
               (if (i32.eqz (local.get $kind))
                 (then
                   (block $fda (loop $fla
@@ -730,10 +759,15 @@
                     (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
                     (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
                     (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $flc)))))))
+                    (br $flc)))))))))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
               (br $fyl)))
             (call $fout (local.get $acc) (local.get $c) (local.get $y) (i32.sub (local.get $outC) (local.get $c)))
+            (if (i32.ge_u (local.get $kind) (i32.const 3))
+              (then
+                (call $fout (local.get $acc2) (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $y) (i32.const 16)) (i32.const 4))
+                (local.set $y (i32.add (local.get $y) (i32.const 16)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))))
             (local.set $y (i32.add (local.get $y) (i32.const 16)))
             (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (br $vl)))
