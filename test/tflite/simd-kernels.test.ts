@@ -292,6 +292,51 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
     );
   });
 
+  it("float MAX_POOL_2D in WebAssembly gives exactly the JS loop's outputs", function () {
+    this.timeout(60000);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(Padding.SAME, Padding.VALID), fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6), fc.integer(),
+        (inH, inW, depth, fH, fW, sH, sW, padding, activation, seed) => {
+          const outH = outSize(padding, inH, fH, sH, 1);
+          const outW = outSize(padding, inW, fW, sW, 1);
+          fc.pre(outH > 0 && outW > 0);
+          const m = new ModelBuilder();
+          const x = m.addTensor({ name: "x", shape: [1, inH, inW, depth], type: TensorType.FLOAT32 });
+          const y = m.addTensor({ name: "y", shape: [1, outH, outW, depth], type: TensorType.FLOAT32 });
+          m.addOperator({
+            builtin: BuiltinOperator.MAX_POOL_2D,
+            inputs: [x],
+            outputs: [y],
+            optionsType: BuiltinOptionsType.Pool2DOptions,
+            options: (fb) => {
+              fb.startObject(6);
+              fb.addFieldInt8(F.Pool2DOptions.padding, padding, 0);
+              fb.addFieldInt32(F.Pool2DOptions.stride_w, sW, 0);
+              fb.addFieldInt32(F.Pool2DOptions.stride_h, sH, 0);
+              fb.addFieldInt32(F.Pool2DOptions.filter_width, fW, 0);
+              fb.addFieldInt32(F.Pool2DOptions.filter_height, fH, 0);
+              fb.addFieldInt8(F.Pool2DOptions.fused_activation_function, activation, 0);
+              return fb.endObject();
+            },
+          });
+          const bytes = m.finish([x], [y]);
+          const simd = new Interpreter(bytes);
+          const js = new Interpreter(bytes, { simd: false });
+          const next = random(seed);
+          const d = simd.inputs[0].data as Float32Array;
+          for (let k = 0; k < d.length; k++) d[k] = next() * 16 - 8;
+          js.inputs[0].data.set(d);
+          simd.invoke();
+          js.invoke();
+          assert.deepEqual(Array.from(simd.outputs[0].data as Float32Array), Array.from(js.outputs[0].data as Float32Array));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("the shared int8 models give the same outputs with and without SIMD", function () {
     this.timeout(120000);
     if (!sharedAvailable()) this.skip();

@@ -1,7 +1,11 @@
-/** AVERAGE_POOL_2D and MAX_POOL_2D over NHWC, float32 and quantized (int8/uint8/int16) as TFLite's reference kernels. */
+/**
+ * AVERAGE_POOL_2D and MAX_POOL_2D over NHWC, float32 and quantized (int8/uint8/int16) as TFLite's reference
+ * kernels; float MAX_POOL_2D in WebAssembly (f32x4, "fmaxpool" in ../wasm/int8.wat) where available.
+ */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { computePadding, floatActivationRange, quantizedActivationRange } from "./common";
+import { ioRun } from "./int8-simd";
 
 function preparePool(ctx: KernelContext, average: boolean) {
   const x = input(ctx, 0);
@@ -22,6 +26,15 @@ function preparePool(ctx: KernelContext, average: boolean) {
   const float = x.type === TensorType.FLOAT32;
   if (!float && x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
   const [lo, hi] = float ? floatActivationRange(ctx, activation) : quantizedActivationRange(ctx, activation, y);
+  const heap = float && !average ? ctx.simd?.() : undefined;
+  if (heap) {
+    const ex = heap.exports;
+    const spill = heap.alloc(16);
+    return ioRun(heap, x, y, (xPtr, yPtr) => {
+      ex.set_fop(0, lo, hi, spill);
+      ex.fmaxpool(xPtr, yPtr, batches, inH, inW, depth, outH, outW, strideH, strideW, fH, fW, padH, padW);
+    });
+  }
   if (float && !average) return () => floatMaxPool(x.data as Float32Array, y.data as Float32Array, batches, inH, inW, depth, outH, outW, strideH, strideW, fH, fW, padH, padW, lo, hi);
   return () => {
     const xd = x.data as Float32Array | Int8Array;
