@@ -53,7 +53,7 @@ export class Forwarder extends EventEmitter {
   private settled = Promise.resolve();
   /** hand-out order of the records in flight, so failed ones go back in the order they were taken */
   private sequence = 0;
-  /** failed records held until every record in flight has settled, then put back in order */
+  /** records that failed, held until the window has settled or the backoff is over, then put back in order */
   private failedRecords: Array<{ record: QueuedRecord; order: number }> = [];
 
   constructor(
@@ -107,8 +107,8 @@ export class Forwarder extends EventEmitter {
     if (!this.running || this.wakeTimer !== undefined) return;
     const now = this.clock.now();
     if (now < this.wakeAt) return this.sleepUntil(this.wakeAt);
-    // failed records wait to go back to their lanes: taking more now would let later records of a lane overtake them
-    if (this.failedRecords.length > 0) return;
+    // the backoff is over: the records that failed meanwhile go back to their lanes before anything is taken
+    this.requeueFailed();
     // probing: one record at a time until one succeeds
     const limit = this.state === "online" ? this.window : 1;
     while (this.inFlight < limit) {
@@ -178,9 +178,11 @@ export class Forwarder extends EventEmitter {
   }
 
   /**
-   * Puts the failed records back once nothing is in flight any more: each goes to the head of its lane, the last
-   * taken first, so that every lane holds them in the order they were taken (a window of records failing one after
-   * the other would otherwise come back reversed, and a later record of a key would overtake an earlier one).
+   * Puts the failed records back, once nothing is in flight any more or the backoff is over (a delivery that never
+   * settles must not hold the others until its ack timeout): each goes to the head of its lane, the last taken
+   * first, so that every lane holds them in the order they were taken. A window of records failing one after the
+   * other (a failed request fails everything behind it, record by record) used to come back reversed, and the
+   * retry then sent a later record of a key before an earlier one.
    */
   private requeueFailed(): void {
     if (this.failedRecords.length === 0) return;
