@@ -1,7 +1,9 @@
 /**
  * edge-kafka-out: produces each message to Kafka and calls done() only when the broker has acknowledged it, so a
  * Complete node means "in Kafka". While the cluster is unreachable, messages wait in a durable disk buffer and
- * drain in priority order when it returns.
+ * drain in priority order when it returns. A message from an edge-buffer (msg._buffer) is on that buffer's disk
+ * already: when Kafka does not take it, it fails to the Catch node at once (edge-buffer retries it, most urgent
+ * first) instead of being buffered a second time here, behind the bulk this node already holds.
  */
 import * as path from "path";
 import { randomUUID } from "crypto";
@@ -69,6 +71,9 @@ export = function register(RED: NodeAPI): void {
         compression: config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
         drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
         drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
+        // a produce request unanswered for 2 s: the records waiting behind it go where they drain most urgent
+        // first (this node's disk buffer, or back to the edge-buffer that sent them) instead of waiting in memory
+        stallMs: 2000,
       });
       exporter.on("state", () => scheduleStatus(exporter));
       if (exporter.buffered > 0) scheduleStatus(exporter);
@@ -87,13 +92,13 @@ export = function register(RED: NodeAPI): void {
       }, 200);
     }
 
-    function exportTo(exporter: KafkaExporter, record: KafkaRecord, priority: number, id: string, done: Done) {
+    function exportTo(exporter: KafkaExporter, record: KafkaRecord, priority: number, id: string, returnable: boolean, done: Done) {
       exporter.send(record, priority, id, (err) => {
         // the status follows the buffer: only when something is (or was just) buffered
         if (err || !showsConnected || exporter.buffered > 0) scheduleStatus(exporter);
         if (err) done(err);
         else done();
-      });
+      }, returnable);
     }
 
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
@@ -105,10 +110,13 @@ export = function register(RED: NodeAPI): void {
       } catch (err) {
         return done(asError(err));
       }
+      // sent by an edge-buffer, which keeps it on disk until a Complete node acks it and retries it, most urgent
+      // first, when a Catch node nacks it: it is not buffered here a second time (see KafkaExporter)
+      const returnable = typeof tag?.id === "string" && typeof (tag as { node?: unknown }).node === "string";
       const priority = msg.priority === undefined || msg.priority === null || !Number.isFinite(Number(msg.priority)) ? 3 : Number(msg.priority);
-      if (live) return exportTo(live, record, priority, id, done);
+      if (live) return exportTo(live, record, priority, id, returnable, done);
       ready.then(
-        ({ exporter }) => exportTo(exporter, record, priority, id, done),
+        ({ exporter }) => exportTo(exporter, record, priority, id, returnable, done),
         (err) => done(asError(err)),
       );
     });

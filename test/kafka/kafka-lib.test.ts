@@ -4,8 +4,8 @@
  */
 import * as assert from "assert";
 import { CompressionTypes, Producer } from "kafkajs";
-import { Batcher } from "../../lib/kafka/batcher";
-import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
+import { Batcher, StalledError } from "../../lib/kafka/batcher";
+import { KafkaExporter, HandedBackError } from "../../lib/kafka/kafka-exporter";
 import { KafkaRecord, RecordBuilder, compileTemplate, fromStored, toStored } from "../../lib/kafka/kafka-record";
 import { producerConfig } from "../../lib/kafka/client-config";
 import { renderTemplate } from "../../lib/common/template";
@@ -101,7 +101,68 @@ describe("lib/kafka batcher", function () {
   });
 });
 
+describe("lib/kafka batcher: a stalled request", function () {
+  it("hands back the stallable records waiting behind a request unanswered for stallMs, fails new ones at once until it settles, keeps the others", async function () {
+    const { producer, sent } = scriptedProducer();
+    const batcher = new Batcher(() => producer, { ...options, batchSize: 2, stallMs: 50 });
+    const results: string[] = [];
+    const cb = (n: number) => (err?: Error) => results.push(`${n}:${err ? (err instanceof StalledError ? "stalled" : err.message) : "ok"}`);
+    batcher.add(rec("k", 0), cb(0), true);
+    batcher.add(rec("k", 1), cb(1), true);
+    await waitFor(() => sent.length === 1, "the first request");
+    batcher.add(rec("k", 2), cb(2), true);
+    batcher.add(rec("d", 3), cb(3), false);
+    batcher.add(rec("k", 4), cb(4), true);
+    assert.ok(!batcher.isStalled);
+    await waitFor(() => results.length === 2, "the stallable records handed back");
+    assert.deepStrictEqual(results, ["2:stalled", "4:stalled"], "handed back in order, unsent");
+    assert.ok(batcher.isStalled);
+    batcher.add(rec("k", 5), cb(5), true);
+    assert.deepStrictEqual(results.slice(2), ["5:stalled"], "no waiting behind a stalled request");
+    sent[0].resolve();
+    await waitFor(() => sent.length === 2, "the record that may wait, sent next");
+    assert.deepStrictEqual(ns(sent[1].messages), [3]);
+    assert.ok(!batcher.isStalled);
+    sent[1].resolve();
+    await waitFor(() => results.length === 6, "everything answered");
+    assert.deepStrictEqual(results.slice(3), ["0:ok", "1:ok", "3:ok"]);
+  });
+});
+
 describe("lib/kafka exporter", function () {
+  it("hands returnable records back instead of buffering them, moves the others behind a stalled request to disk, and probes with a returnable record once the disk is empty", async function () {
+    const { producer, sent } = scriptedProducer();
+    const queue = await DurableQueue.open({ dir: tempDir("kafka-exporter-returnable"), sync: 5 });
+    const exporter = new KafkaExporter(async () => producer, queue, { ...options, batchSize: 2, stallMs: 50, drainBatch: 3, drainRatePerSec: 0, retryInitialMs: 20, retryMaxMs: 20 });
+    const results: string[] = [];
+    const send = (i: number, returnable: boolean) =>
+      exporter.send(rec("k", i), returnable ? 0 : 3, `id-${i}`, (err) => results.push(`${i}:${err ? (err instanceof HandedBackError ? "back" : err.message) : "ok"}`), returnable);
+    send(0, true);
+    send(1, true);
+    await waitFor(() => sent.length === 1, "the first request");
+    send(2, true);
+    send(3, false);
+    await waitFor(() => results.length === 1 && queue.pending() === 1, "the request stalled");
+    assert.deepStrictEqual(results, ["2:back"], "the returnable record goes back to its sender unsent");
+    // the broker fails the request: its returnable records go back too, none is written to this disk queue
+    sent[0].reject(new Error("broker gone"));
+    await waitFor(() => results.length === 3, "the failed records answered");
+    assert.deepStrictEqual(results.slice(1), ["0:back", "1:back"]);
+    send(4, true);
+    assert.deepStrictEqual(results.slice(3), ["4:back"], "records wait on disk: a returnable one is not sent past them");
+    await waitFor(() => sent.length === 2, "the drain");
+    assert.deepStrictEqual(ns(sent[1].messages), [3]);
+    sent[1].resolve();
+    await waitFor(() => results.includes("3:ok") && queue.pending() === 0, "the disk drained");
+    send(5, true);
+    await waitFor(() => sent.length === 3, "the returnable record sent directly");
+    sent[2].resolve();
+    await waitFor(() => results.includes("5:ok"), "acknowledged");
+    assert.strictEqual(queue.pending(), 0);
+    await exporter.close();
+    await queue.close();
+  });
+
   it("keeps records in memory while the broker answers, then buffers on disk in order from the first failure and drains in order", async function () {
     const { producer, sent } = scriptedProducer();
     const queue = await DurableQueue.open({ dir: tempDir("kafka-exporter"), sync: 5 });
