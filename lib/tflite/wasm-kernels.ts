@@ -98,6 +98,11 @@ export class WasmHeap {
   private ioPtr = -1;
   private ioSize = 0;
   private view: Int8Array;
+  /**
+   * Counts the growths of the memory (each replaces its buffer): kernels compare it with the one they saw
+   * instead of reading memory.buffer, an engine call, on every run.
+   */
+  generation = 0;
   private words: Int32Array;
 
   constructor(module: object) {
@@ -135,7 +140,10 @@ export class WasmHeap {
     // 32 bytes of slack: the vector loops read (never use) up to 16 bytes past the data they are given
     this.top = at + size + 32;
     const short = this.top - this.memory.buffer.byteLength;
-    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    if (short > 0) {
+      this.memory.grow(Math.ceil(short / PAGE));
+      this.generation++;
+    }
     return at;
   }
 

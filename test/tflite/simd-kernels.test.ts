@@ -327,7 +327,7 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
           const next = random(seed);
           const d = simd.inputs[0].data as Float32Array;
           for (let k = 0; k < d.length; k++) d[k] = next() * 16 - 8;
-          js.inputs[0].data.set(d);
+          js.inputs[0].data.set(d as never);
           simd.invoke();
           js.invoke();
           assert.deepEqual(Array.from(simd.outputs[0].data as Float32Array), Array.from(js.outputs[0].data as Float32Array));

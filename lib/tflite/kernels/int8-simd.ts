@@ -136,7 +136,7 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
 export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
   const xBytes = (x.data.byteLength + 15) & ~15;
   heap.requestIo(xBytes + y.data.byteLength);
-  let buffer: ArrayBuffer | undefined;
+  let generation = -1;
   let xData: unknown;
   let yData: unknown;
   let xIn: Int8Array | undefined;
@@ -146,10 +146,11 @@ export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number,
   let xPtr = 0;
   let yPtr = 0;
   return () => {
-    if (heap.buffer !== buffer || x.data !== xData || y.data !== yData) {
+    if (heap.generation !== generation || x.data !== xData || y.data !== yData) {
       const io = heap.io();
       const mem = heap.bytes();
-      buffer = heap.buffer;
+      const buffer = heap.buffer;
+      generation = heap.generation;
       xData = x.data;
       yData = y.data;
       const xInPlace = x.data.buffer === buffer;
