@@ -1,6 +1,6 @@
 /**
- * Latency per inference of every shared model, ours (TypeScript interpreter; int8 CONV_2D, DEPTHWISE_CONV_2D and
- * FULLY_CONNECTED in WebAssembly SIMD) against tfjs-tflite (TFLite's kernels in WASM with SIMD, XNNPACK) on the
+ * Latency per inference of every shared model, ours (TypeScript interpreter; int8 and float32 CONV_2D,
+ * DEPTHWISE_CONV_2D and FULLY_CONNECTED and float MAX_POOL_2D in WebAssembly SIMD) against tfjs-tflite (TFLite's kernels in WASM with SIMD, XNNPACK) on the
  * same model in the same run. tfjs-tflite refuses person_detect, so its baseline is the model's float32 copy
  * written by our model builder (lib/tflite/float-copy.ts). Then the event-loop lag while each runtime infers
  * person_detect flat out in a worker thread (ours: the inference pool; tfjs-tflite: its worker on the float copy).
@@ -63,7 +63,7 @@ export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
   if (!fs.existsSync(SHARED)) return rows;
   const simd = simdUnavailableReason();
-  const oursNote = simd ? `ours without SIMD (${simd})` : "ours: int8 conv/fc in WASM SIMD";
+  const oursNote = simd ? `ours without SIMD (${simd})` : "ours: int8/float conv/fc in WASM SIMD";
   const oracle = new TfliteOracle();
   try {
     for (const [file, repeat] of MODELS) {

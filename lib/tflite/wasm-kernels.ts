@@ -1,7 +1,8 @@
 /**
- * The int8 inner loops in WebAssembly with SIMD (lib/tflite/wasm/int8.wat): loading the module, and one
- * WebAssembly memory per interpreter holding the constant filters, per-channel requantization parameters and a
- * shared input/output area that kernels copy activations through.
+ * The inner loops in WebAssembly with SIMD (lib/tflite/wasm/int8.wat: int8 and float32 convolutions, fully
+ * connected, float max pooling): loading the module, and one WebAssembly memory per interpreter holding the
+ * interpreter's activation arena (kernels work on tensors in place), the packed constant filters, the
+ * per-operator parameter blocks and a shared input/output area for tensors kept outside the arena (LSTM state).
  *
  * Where the module comes from:
  * - the published package: `npm run build` assembles lib/tflite/wasm/*.wat into dist/lib/tflite/wasm/*.wasm

@@ -1,9 +1,10 @@
 /**
  * int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED through the WebAssembly SIMD loops (../wasm/int8.wat):
- * the constant filter, the int32 bias and the per-channel requantization parameters are placed in the
- * interpreter's WebAssembly memory once; each run copies the input activations in, runs the whole operator
- * there (accumulation and requantization) and copies the int8 output back. Results are bit-exact with the plain
- * JavaScript loops of conv.ts / fully-connected.ts, which remain the fallback.
+ * the filter (packed as int16 for the loops), the int32 bias, the per-channel requantization parameters and
+ * the operator's parameter block are placed in the interpreter's WebAssembly memory once; each run is one call
+ * that works on the activations in place (they live in the heap's arena; tensors outside it are copied through
+ * the shared input/output area). Results are bit-exact with the plain JavaScript loops of conv.ts /
+ * fully-connected.ts, which remain the fallback.
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";

@@ -1,4 +1,5 @@
-;; Integer inner loops of the int8 kernels (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED) with WebAssembly SIMD.
+;; Inner loops of the int8 kernels (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED) with WebAssembly SIMD, and at the
+;; end their float32 counterparts and float MAX_POOL_2D (f32x4). Every operator run is one call of run_op.
 ;; Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/int8.wasm; loaded by lib/tflite/wasm-kernels.ts.
 ;;
 ;; Arithmetic is TFLite's reference integer arithmetic, bit for bit what lib/tflite/fixed-point.ts computes:
@@ -7,7 +8,7 @@
 ;; then requantized per output channel either with gemmlowp's SaturatingRoundingDoublingHighMul and
 ;; RoundingDivideByPOT ("reference") or in single precision with ties-to-even ("xnnpack").
 ;;
-;; Per-operator state (set by set_op before each call): pointers to the int32 bias, int32 multipliers, int32
+;; Per-operator state (set by set_op, from the operator's parameter block, before each run): pointers to the int32 bias, int32 multipliers, int32
 ;; shifts and float32 scales of every output channel, the output offset, the clamp range relative to the output
 ;; offset, the requantization mode (0: reference, four channels at a time in vectors; 1: xnnpack; 2: reference one
 ;; value at a time), and the input / filter offsets; set_rq points at the vector requantization parameters.
