@@ -185,9 +185,12 @@ export function packFilter(w: Int8Array, m: number, k: number, wOffset: number):
   return out;
 }
 
-/** Patch scratch for $mrow: K rounded up to 16 int16 and 16 more (the widening loop writes eight at a time). */
+/**
+ * Patch scratch for $mrow: two patches (1×1 convolutions take pixels in pairs) of K2 int16 pairs, the second at
+ * 4 K2 bytes, and 32 bytes more (the widening loop writes eight values at a time).
+ */
 function patchScratch(heap: WasmHeap, k: number): number {
-  return heap.alloc(2 * ceilTo(k, 16) + 32);
+  return heap.alloc(8 * ((k + 1) >> 1) + 2 * ceilTo(k, 16) + 32);
 }
 
 export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, q: Int8Requant): Invoke {

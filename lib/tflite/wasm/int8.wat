@@ -290,6 +290,89 @@
       (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
       (br $l4))))
 
+  ;; $mrow for two patches at once (xs and xs + 4 k2, outputs at y and y + m): each filter vector loaded once
+  ;; serves both pixels.
+  (func $mrow2 (param $xs i32) (param $wp i32) (param $y i32) (param $k2 i32) (param $m i32)
+    (local $oc i32) (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $xv v128) (local $xu v128) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $x2 i32) (local $y2 i32)
+    (local.set $bs (i32.shl (local.get $k2) (i32.const 4)))
+    (local.set $x2 (i32.shl (local.get $k2) (i32.const 2)))
+    (local.set $xe (i32.add (local.get $xs) (local.get $x2)))
+    (local.set $y2 (i32.add (local.get $y) (local.get $m)))
+    (block $d16 (loop $l16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $oc) (i32.const 16)) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $b0 (v128.const i32x4 0 0 0 0))
+      (local.set $b1 (v128.const i32x4 0 0 0 0))
+      (local.set $b2 (v128.const i32x4 0 0 0 0))
+      (local.set $b3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $xu (v128.load32_splat (i32.add (local.get $xp) (local.get $x2))))
+        (local.set $wv (v128.load (local.get $w0)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $xv) (local.get $wv))))
+        (local.set $b0 (i32x4.add (local.get $b0) (i32x4.dot_i16x8_s (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (local.get $bs))))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (local.get $xv) (local.get $wv))))
+        (local.set $b1 (i32x4.add (local.get $b1) (i32x4.dot_i16x8_s (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.shl (local.get $bs) (i32.const 1)))))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (local.get $xv) (local.get $wv))))
+        (local.set $b2 (i32x4.add (local.get $b2) (i32x4.dot_i16x8_s (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.mul (local.get $bs) (i32.const 3)))))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (local.get $xv) (local.get $wv))))
+        (local.set $b3 (i32x4.add (local.get $b3) (i32x4.dot_i16x8_s (local.get $xu) (local.get $wv))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl)))
+      (v128.store (i32.add (local.get $y) (local.get $oc))
+        (i8x16.narrow_i16x8_s
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a0) (local.get $oc)) (call $rq4 (local.get $a1) (i32.add (local.get $oc) (i32.const 4))))
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a2) (i32.add (local.get $oc) (i32.const 8))) (call $rq4 (local.get $a3) (i32.add (local.get $oc) (i32.const 12))))))
+      (v128.store (i32.add (local.get $y2) (local.get $oc))
+        (i8x16.narrow_i16x8_s
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $b0) (local.get $oc)) (call $rq4 (local.get $b1) (i32.add (local.get $oc) (i32.const 4))))
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $b2) (i32.add (local.get $oc) (i32.const 8))) (call $rq4 (local.get $b3) (i32.add (local.get $oc) (i32.const 12))))))
+      (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
+      (br $l16)))
+    ;; the remaining blocks of four (fewer than 16 channels left), pixel by pixel
+    (if (i32.lt_s (local.get $oc) (local.get $m))
+      (then
+        (call $mrow_from (local.get $xs) (local.get $wp) (local.get $y) (local.get $k2) (local.get $m) (local.get $oc))
+        (call $mrow_from (i32.add (local.get $xs) (local.get $x2)) (local.get $wp) (local.get $y2) (local.get $k2) (local.get $m) (local.get $oc)))))
+
+  ;; The blocks of four from channel oc on (wp at oc's block), one pixel.
+  (func $mrow_from (param $xs i32) (param $wp i32) (param $y i32) (param $k2 i32) (param $m i32) (param $oc i32)
+    (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $xv v128) (local $a0 v128)
+    (local.set $bs (i32.shl (local.get $k2) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k2) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_s (local.get $oc) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd4 (loop $kl4
+        (br_if $kd4 (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (v128.load32_splat (local.get $xp)) (v128.load (local.get $w0)))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl4)))
+      (local.set $xv (call $rq4 (local.get $a0) (local.get $oc)))
+      (local.set $xv (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $xv) (local.get $xv)) (local.get $xv)))
+      (if (i32.le_s (i32.add (local.get $oc) (i32.const 4)) (local.get $m))
+        (then (i32.store (i32.add (local.get $y) (local.get $oc)) (i32x4.extract_lane 0 (local.get $xv))))
+        (else (call $store_bytes (i32.add (local.get $y) (local.get $oc)) (local.get $xv) (i32.sub (local.get $m) (local.get $oc)))))
+      (local.set $wp (i32.add (local.get $wp) (local.get $bs)))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+      (br $l4))))
+
   ;; Writes n int8 values at src as int16 (x + xoff) at dst, eight at a time (up to 7 values past n are written,
   ;; and read: the caller's scratch and the heap have room).
   (func $widen (param $dst i32) (param $src i32) (param $n i32)
@@ -325,6 +408,16 @@
       (if (local.get $pointwise)
         (then
           (local.set $j (i32.mul (local.get $outH) (local.get $outW)))
+          ;; two pixels at a time (the patch scratch holds two), then the last one alone
+          (block $pd2 (loop $pl2
+            (br_if $pd2 (i32.lt_s (local.get $j) (i32.const 2)))
+            (call $widen (local.get $xs) (local.get $xb) (local.get $inC))
+            (call $widen (i32.add (local.get $xs) (i32.shl (local.get $k2) (i32.const 2))) (i32.add (local.get $xb) (local.get $inC)) (local.get $inC))
+            (call $mrow2 (local.get $xs) (local.get $wp) (local.get $y) (local.get $k2) (local.get $outC))
+            (local.set $xb (i32.add (local.get $xb) (i32.shl (local.get $inC) (i32.const 1))))
+            (local.set $y (i32.add (local.get $y) (i32.shl (local.get $outC) (i32.const 1))))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $pl2)))
           (block $pd (loop $pl
             (br_if $pd (i32.eqz (local.get $j)))
             (call $widen (local.get $xs) (local.get $xb) (local.get $inC))
