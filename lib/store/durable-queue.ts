@@ -105,7 +105,7 @@ export class DurableQueue implements DurableQueueApi {
   /** bytes of the active segment handed to the OS; records past it wait in pendingWrites for one write call */
   private writtenSize = 0;
   private pendingWrites: Buffer[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Immediate | undefined;
   private queuedBytes = 0;
   private evicted = 0;
   private delivered = 0;
@@ -225,7 +225,7 @@ export class DurableQueue implements DurableQueueApi {
     await this.flush();
     this.closed = true;
     clearTimeout(this.syncTimer);
-    clearTimeout(this.flushTimer);
+    if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushWrites();
     if (this.activeFd >= 0) fs.closeSync(this.activeFd);
     for (const fd of this.readFds.values()) fs.closeSync(fd);
@@ -333,11 +333,12 @@ export class DurableQueue implements DurableQueueApi {
 
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
     this.append(encodeRecord(kind, Buffer.from(entry.id)));
-    // acks need no fsync (a lost ack means a redelivery), but should reach the OS soon
-    this.flushTimer ??= setTimeout(() => {
+    // acks need no fsync (a lost ack means a redelivery), but reach the OS at the end of this turn of the event
+    // loop, all of them in one write: once there, a kill -9 of the process cannot make them redeliver
+    this.flushTimer ??= setImmediate(() => {
       this.flushTimer = undefined;
       if (!this.closed) this.flushWrites();
-    }, 50);
+    });
     this.queuedCount--;
     this.queuedBytes -= entry.size;
     const left = (this.liveBySegment.get(entry.segment) ?? 1) - 1;
