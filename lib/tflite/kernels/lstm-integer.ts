@@ -16,13 +16,52 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPOT } from "../fixed-point";
+import { quantizeMultiplier, roundingDivideByPOT, srdhm } from "../fixed-point";
 import type { Tensor } from "../tensor";
-import { invSqrtQuantizedMultiplier, logistic16, tanh16, wrap16 } from "./lstm-fixed-point";
+import { invSqrtQuantizedMultiplier, logistic16, tanh16 } from "./lstm-fixed-point";
 
 const f32 = Math.fround;
 const sat16 = (x: number): number => (x > 32767 ? 32767 : x < -32768 ? -32768 : x);
 const sat8 = (x: number): number => (x > 127 ? 127 : x < -128 ? -128 : x);
+
+// Local bindings of the imported arithmetic: called per element, they should not go through a module object.
+const srdhmExact = srdhm;
+const rdpot = roundingDivideByPOT;
+
+/**
+ * MultiplyByQuantizedMultiplier (as fixed-point.ts), with the doubling high multiply done in one double
+ * division when the product is below 2^52 in magnitude (exact there; always so for the gates' accumulators).
+ */
+function mbqm(x: number, multiplier: number, shift: number): number {
+  const a = shift > 0 ? Math.imul(x, 1 << shift) : x;
+  const ab = a * multiplier;
+  const high =
+    ab < 4503599627370496 && ab > -4503599627370496 ? Math.trunc((ab + (ab >= 0 ? 1073741824 : -1073741823)) / 2147483648) : srdhmExact(a, multiplier);
+  return shift < 0 ? rdpot(high, -shift) : high;
+}
+
+const UNSET = -0x80000000;
+
+/**
+ * A 16-bit nonlinearity (logistic16 / tanh16 at a number of integer bits) memoised over its 65536 inputs:
+ * values[raw + 32768] is the result, or UNSET until that input is first seen. Shared by every LSTM.
+ */
+class Nonlinearity {
+  readonly values = new Int32Array(65536).fill(UNSET);
+  constructor(private readonly fn: (raw: number, integerBits: number) => number, private readonly integerBits: number) {}
+  fill(index: number): number {
+    const v = this.fn(index - 32768, this.integerBits);
+    this.values[index] = v;
+    return v;
+  }
+}
+const nonlinearities = new Map<string, Nonlinearity>();
+function nonlinearity(fn: (raw: number, integerBits: number) => number, integerBits: number): Nonlinearity {
+  const key = `${fn === logistic16 ? "logistic" : "tanh"}${integerBits}`;
+  let table = nonlinearities.get(key);
+  if (!table) nonlinearities.set(key, (table = new Nonlinearity(fn, integerBits)));
+  return table;
+}
 
 interface Multiplier {
   multiplier: number;
@@ -209,72 +248,97 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
   const cellShift = 30 + cellScale; // Q0.15 × Q0.15 → cell state's Q(15+cellScale)
   const cellIntegerBits = 15 + cellScale;
   const hiddenBuf = new Int8Array(nCell);
-  const xd = () => x.data as Int8Array;
+  const sigmoidTable = nonlinearity(logistic16, 3);
+  const tanhTable = nonlinearity(tanh16, 3);
+  const cellTanhTable = nonlinearity(tanh16, cellIntegerBits);
+  const hm = hiddenMultiplier.multiplier;
+  const hs = hiddenMultiplier.shift;
 
   /** A gate's pre-activation into gate.out for one batch row: both rescaled products, peephole, layer norm. */
-  const computeGate = (gate: Gate, xs: Int8Array, xOff: number, h: Int8Array, hOff: number, c: Int16Array, cOff: number, tanhGate: boolean) => {
+  const computeGate = (gate: Gate, xs: Int8Array, xOff: number, h: Int8Array, hOff: number, c: Int16Array, cOff: number, table: Nonlinearity) => {
     const out = gate.out;
     const { inputWeights: wx, inputBias: bx, recurrentWeights: wh, recurrentBias: bh } = gate;
+    const im = gate.inputScale.multiplier;
+    const is = gate.inputScale.shift;
+    const rm = gate.recurrentScale.multiplier;
+    const rs = gate.recurrentScale.shift;
     for (let r = 0; r < nCell; r++) {
       let acc = bx[r];
       const wo = r * nInput;
       for (let k = 0; k < nInput; k++) acc += wx[wo + k] * xs[xOff + k];
-      let v = sat16(mulByQuantizedMultiplier(acc | 0, gate.inputScale.multiplier, gate.inputScale.shift));
+      let v = mbqm(acc | 0, im, is);
+      v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       acc = bh[r];
       const ho = r * nOutput;
       for (let k = 0; k < nOutput; k++) acc += wh[ho + k] * h[hOff + k];
-      v = sat16(v + mulByQuantizedMultiplier(acc | 0, gate.recurrentScale.multiplier, gate.recurrentScale.shift));
-      if (gate.peephole) {
-        const { weights, scale } = gate.peephole;
-        v = sat16(v + mulByQuantizedMultiplier(weights[r] * c[cOff + r], scale.multiplier, scale.shift));
-      }
+      v += mbqm(acc | 0, rm, rs);
+      v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       out[r] = v;
     }
+    if (gate.peephole) {
+      const { weights, scale } = gate.peephole;
+      for (let r = 0; r < nCell; r++) out[r] = sat16(out[r] + mbqm(weights[r] * c[cOff + r], scale.multiplier, scale.shift));
+    }
     if (gate.layerNorm) layerNormalise(gate, nCell);
-    for (let r = 0; r < nCell; r++) out[r] = tanhGate ? tanh16(out[r], 3) : logistic16(out[r], 3);
+    const values = table.values;
+    for (let r = 0; r < nCell; r++) {
+      const i = out[r] + 32768;
+      let t = values[i];
+      if (t === UNSET) t = table.fill(i);
+      out[r] = t;
+    }
   };
 
   /** One step of one batch row (TFLite runs batch-major inputs a row at a time, time-major ones as a batch). */
-  const step = (xOff: number, yOff: number, b: number) => {
-    const xs = xd();
+  const step = (xs: Int8Array, xOff: number, yd: Int8Array, yOff: number, b: number) => {
     const h = outputState.data as Int8Array;
     const c = cellState.data as Int16Array;
     const hOff = b * nOutput;
     const cOff = b * nCell;
-    if (inputGate) computeGate(inputGate, xs, xOff, h, hOff, c, cOff, false);
-    computeGate(forgetGate, xs, xOff, h, hOff, c, cOff, false);
-    computeGate(cellGate, xs, xOff, h, hOff, c, cOff, true);
+    if (inputGate) computeGate(inputGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
+    computeGate(forgetGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
+    computeGate(cellGate, xs, xOff, h, hOff, c, cOff, tanhTable);
     const fg = forgetGate.out;
     const cg = cellGate.out;
     const ig = inputGate?.out;
+    const cellHalf = cellShift > 0 ? (1 << cellShift) >> 1 : 0;
+    const cellMask = cellShift > 0 ? (1 << cellShift) - 1 : 0;
     for (let r = 0; r < nCell; r++) {
-      const kept = roundingDivideByPOT(fg[r] * c[cOff + r], 15);
-      const i = ig ? ig[r] : wrap16(32767 - fg[r]);
-      const added = wrap16(roundingDivideByPOT(i * cg[r], cellShift));
-      let v = sat16(kept + added);
+      // roundingDivideByPOT(f × c, 15) and (i × g, cellShift), written out
+      const fc = fg[r] * c[cOff + r];
+      const kept = (fc >> 15) + ((fc & 32767) > 16383 + (fc < 0 ? 1 : 0) ? 1 : 0);
+      const i = ig ? ig[r] : ((32767 - fg[r]) << 16) >> 16;
+      const ic = i * cg[r];
+      const addedRaw = cellShift > 0 ? (ic >> cellShift) + ((ic & cellMask) > cellHalf + (ic < 0 ? 1 : 0) ? 1 : 0) : ic;
+      let v = kept + ((addedRaw << 16) >> 16);
+      v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       if (quantizedCellClip > 0) v = v > quantizedCellClip ? quantizedCellClip : v < -quantizedCellClip ? -quantizedCellClip : v;
       c[cOff + r] = v;
     }
-    computeGate(outputGate, xs, xOff, h, hOff, c, cOff, false);
+    computeGate(outputGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
     const og = outputGate.out;
+    const cellValues = cellTanhTable.values;
     for (let r = 0; r < nCell; r++) {
-      const t = tanh16(c[cOff + r], cellIntegerBits);
+      const ci = c[cOff + r] + 32768;
+      let t = cellValues[ci];
+      if (t === UNSET) t = cellTanhTable.fill(ci);
       // TFLite subtracts the hidden zero point here (and adds it back through the projection's bias).
-      hiddenBuf[r] = sat8(mulByQuantizedMultiplier(og[r] * t, hiddenMultiplier.multiplier, hiddenMultiplier.shift) - hiddenZp);
+      const v = mbqm(og[r] * t, hm, hs) - hiddenZp;
+      hiddenBuf[r] = v > 127 ? 127 : v < -128 ? -128 : v;
     }
     if (proj) {
       for (let r = 0; r < nOutput; r++) {
         let acc = proj.bias[r];
         const wo = r * nCell;
         for (let k = 0; k < nCell; k++) acc += proj.weights[wo + k] * hiddenBuf[k];
-        let v = sat8(mulByQuantizedMultiplier(acc | 0, proj.scale.multiplier, proj.scale.shift) + outputStateZp);
+        let v = sat8(mbqm(acc | 0, proj.scale.multiplier, proj.scale.shift) + outputStateZp);
         if (quantizedProjClip > 0) v = v > quantizedProjClip ? quantizedProjClip : v < -quantizedProjClip ? -quantizedProjClip : v;
         h[hOff + r] = v;
       }
     } else {
       h.set(hiddenBuf, hOff);
     }
-    (y.data as Int8Array).set(h.subarray(hOff, hOff + nOutput), yOff);
+    for (let r = 0; r < nOutput; r++) yd[yOff + r] = h[hOff + r];
   };
 
   /** ApplyLayerNorm: integer mean / variance over the gate's cells, 1/sqrt by Newton iteration, then coefficients and bias. */
@@ -294,21 +358,23 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
     const inv = invSqrtQuantizedMultiplier(variance, -1);
     for (let j = 0; j < n; j++) {
       const shifted = 1024 * v[j] - mean;
-      const rescaled = mulByQuantizedMultiplier(shifted, inv.multiplier, inv.shift);
+      const rescaled = mbqm(shifted, inv.multiplier, inv.shift);
       const val3 = (Math.imul(rescaled, weights[j]) + bias[j]) | 0; // int32 arithmetic, as in the reference
       const val4 = Math.trunc((val3 > 0 ? val3 + 512 : val3 - 512) / 1024);
-      v[j] = sat16(mulByQuantizedMultiplier(val4, scale.multiplier, scale.shift + 12));
+      v[j] = sat16(mbqm(val4, scale.multiplier, scale.shift + 12));
     }
   }
 
   return () => {
+    const xs = x.data as Int8Array;
+    const yd = y.data as Int8Array;
     if (timeMajor) {
       for (let t = 0; t < steps; t++) {
-        for (let b = 0; b < batches; b++) step((t * batches + b) * nInput, (t * batches + b) * nOutput, b);
+        for (let b = 0; b < batches; b++) step(xs, (t * batches + b) * nInput, yd, (t * batches + b) * nOutput, b);
       }
     } else {
       for (let b = 0; b < batches; b++) {
-        for (let t = 0; t < steps; t++) step((b * steps + t) * nInput, (b * steps + t) * nOutput, b);
+        for (let t = 0; t < steps; t++) step(xs, (b * steps + t) * nInput, yd, (b * steps + t) * nOutput, b);
       }
     }
   };
