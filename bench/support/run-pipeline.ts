@@ -4,14 +4,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import type { PipelineJob, PipelineResult } from "./flow-child";
+import { linkPack } from "../../test/harness/build";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
 /** A user dir in which Node-RED finds this pack (linked to the built working tree). */
 export function benchUserDir(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `edge-ai-bench-${name}-`));
-  fs.mkdirSync(path.join(dir, "node_modules", "@edge-ai"), { recursive: true });
-  fs.symlinkSync(repoRoot, path.join(dir, "node_modules", "@edge-ai", "node-red-edge-ai"), "dir");
+  linkPack(dir);
   return dir;
 }
 

@@ -8,7 +8,7 @@ import { chromium, Browser, Page } from "playwright-core";
 import { requireBinary } from "../harness/processes";
 import { tempDir } from "../harness/peers";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
-import { ensureBuilt, repoRoot } from "../harness/build";
+import { ensureBuilt, linkPack, repoRoot } from "../harness/build";
 
 export const screenshotDir = path.join(repoRoot, "test-output", "browser");
 
@@ -25,9 +25,7 @@ export async function startEditor(): Promise<EditorSession> {
   const executablePath = requireBinary("chromium");
   ensureBuilt();
   const userDir = tempDir("browser-userdir");
-  const link = path.join(userDir, "node_modules", "@edge-ai");
-  fs.mkdirSync(link, { recursive: true });
-  fs.symlinkSync(repoRoot, path.join(link, "node-red-edge-ai"), "dir");
+  linkPack(userDir);
   const red = await startNodeRed({ userDir, flows: [], settings: { editorTheme: { tours: false } } });
   const browser = await chromium.launch({
     executablePath,

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startNodeRed } from "../harness/node-red-process";
 import { httpRequest, tempDir } from "../harness/peers";
-import { ensureBuilt, repoRoot } from "../harness/build";
+import { ensureBuilt, linkPack } from "../harness/build";
 import { waitFor } from "../harness/wait";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -14,8 +14,7 @@ describe("edge-rules across a Node-RED restart (real process, file context store
   it("keeps an excursion's 15-minute timer through the restart instead of starting over", async function () {
     ensureBuilt();
     const userDir = tempDir("rules-restart");
-    fs.mkdirSync(path.join(userDir, "node_modules", "@edge-ai"), { recursive: true });
-    fs.symlinkSync(repoRoot, path.join(userDir, "node_modules", "@edge-ai", "node-red-edge-ai"), "dir");
+    linkPack(userDir);
     const alertsFile = path.join(userDir, "alerts.log");
     const flows = [
       { id: "t", type: "tab", label: "rules" },

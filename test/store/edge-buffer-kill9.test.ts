@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
-import { ensureBuilt, repoRoot } from "../harness/build";
+import { ensureBuilt, linkPack } from "../harness/build";
 import { httpRequest, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { SeededRandom } from "../../lib/sim/random";
@@ -46,8 +46,7 @@ describe("edge-buffer in Node-RED under kill -9", function () {
   it(`delivers every accepted message after ${KILLS} kills of Node-RED at random points (${MESSAGES} messages); duplicates only from the in-flight window, with the same id`, async function () {
     ensureBuilt();
     const userDir = tempDir("k9-red");
-    fs.mkdirSync(path.join(userDir, "node_modules", "@edge-ai"), { recursive: true });
-    fs.symlinkSync(repoRoot, path.join(userDir, "node_modules", "@edge-ai", "node-red-edge-ai"), "dir");
+    linkPack(userDir);
     const acceptedFile = path.join(userDir, "accepted.txt");
     const deliveredFile = path.join(userDir, "delivered.txt");
     const settings = { functionExternalModules: true, logging: { console: { level: "warn" } } };
