@@ -163,6 +163,49 @@ describe("LoRaWAN nodes", function () {
     assert.deepStrictEqual(event.readings.map((r) => [r.resourceName, r.value]), [["temperature", -18.7], ["port", 2]]);
   });
 
+  describe("downlinks to network servers through Mosquitto", function () {
+    let broker: MosquittoPeer;
+    before(async function () {
+      broker = await startMosquitto();
+      await broker.start();
+    });
+    after(async function () {
+      await broker?.stop();
+    });
+
+    it("publishes a ChirpStack command/down and a TTN down/push, the payload encoded by the device's codec", async function () {
+      const flow = [
+        { id: "f1", type: "tab" },
+        { id: "mb", type: "mqtt-broker", broker: "127.0.0.1", port: String(broker.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
+        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
+        { id: "down-cs", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "chirpstack", applicationId: "cold-chain", fPort: "10", wires: [["out"]] },
+        // ids unlike any property value: Node-RED takes a value equal to a node id for a reference to it
+        { id: "down-ttn", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "ttn", applicationId: "cold-chain", tenantId: "retail", fPort: "11", confirmed: true, wires: [["out"]] },
+        { id: "out", type: "mqtt out", z: "f1", broker: "mb", topic: "", qos: "1", retain: "false", wires: [] },
+      ];
+      const client = mqtt.connect(broker.url);
+      await new Promise((resolve) => client.once("connect", resolve));
+      const got: Array<{ topic: string; body: Record<string, unknown> }> = [];
+      client.on("message", (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) }));
+      await client.subscribeAsync("#", { qos: 1 });
+      try {
+        await helper.load([coreMqtt, keysNode, downlinkNode], flow, { keys1: tagKeys });
+        await waitFor(() => (helper.getNode("out") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt out connected");
+        helper.getNode("down-cs").receive({ payload: { digitalOutput_3: 1 }, deviceName: "coldroom-01" } as never);
+        helper.getNode("down-ttn").receive({ payload: [0x0a, 0x0b], lorawan: { devEui: tag.devEui } } as never);
+        await waitFor(() => got.length === 2, "both downlinks on the broker");
+        const cs = got.find((m) => m.topic.startsWith("application/"))!;
+        assert.strictEqual(cs.topic, `application/cold-chain/device/${tag.devEui.toLowerCase()}/command/down`);
+        assert.deepStrictEqual(cs.body, { devEui: tag.devEui.toLowerCase(), confirmed: false, fPort: 10, data: Buffer.from([3, 1, 1]).toString("base64") });
+        const ttn = got.find((m) => m.topic.startsWith("v3/"))!;
+        assert.strictEqual(ttn.topic, "v3/cold-chain@retail/devices/coldroom-01/down/push");
+        assert.deepStrictEqual(ttn.body, { downlinks: [{ f_port: 11, frm_payload: Buffer.from([0x0a, 0x0b]).toString("base64"), priority: "NORMAL", confirmed: true }] });
+      } finally {
+        client.end(true);
+      }
+    });
+  });
+
   describe("a store's LoRa gateway over the packet-forwarder protocol", function () {
     const ts = Date.parse("2026-11-30T02:00:00Z");
     const radio = (gatewayEui: string, rssi: number, snr: number, at = ts) => ({ gatewayEui, rssi, snr, sf: 9, frequencyHz: 868100000, ts: at });
