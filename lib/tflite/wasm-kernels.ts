@@ -46,6 +46,7 @@ export interface Int8Exports {
   set_fop(bias: number, lo: number, hi: number, spill: number): void;
   fconv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
   fdepthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number): void;
+  mv8(w: number, x: number, out: number, rows: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
 }

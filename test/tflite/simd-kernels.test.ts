@@ -186,6 +186,29 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
     );
   });
 
+  it("mv8 (the LSTM's gate products) equals Σ w·x per row with int32 wrap-around, rows padded to a multiple of 8", function () {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), fc.integer(), (rows, n8, extreme, seed) => {
+        const n = n8 * 8;
+        const next = random(seed);
+        const value = () => (extreme ? (next() < 0.5 ? -128 : 127) : Math.floor(next() * 256) - 128);
+        const x = Int8Array.from({ length: n }, value);
+        const w = Int8Array.from({ length: rows * n }, value);
+        const xp = heap.place(x);
+        const wp = heap.place(w);
+        const out = heap.alloc(rows * 4);
+        heap.exports.mv8(wp, xp, out, rows, n);
+        const got = new Int32Array(heap.buffer, out, rows);
+        for (let r = 0; r < rows; r++) {
+          let expected = 0;
+          for (let k = 0; k < n; k++) expected += w[r * n + k] * x[k];
+          assert.equal(got[r], expected | 0, `row ${r}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("SaturatingRoundingDoublingHighMul, RoundingDivideByPOT and MultiplyByQuantizedMultiplier match fixed-point.ts", function () {
     const ex = heap.exports;
     fc.assert(fc.property(int32, int32, (a, b) => ex.srdhm(a, b) === srdhm(a, b)), { numRuns: 2000 });

@@ -254,24 +254,82 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
   const hm = hiddenMultiplier.multiplier;
   const hs = hiddenMultiplier.shift;
 
+  // The four gates' matrix products of a step in one go, before any gate is evaluated (they read only x and the
+  // previous output state): accX[row + r] = Σ_k wx[r, k] · x[k], accH likewise with h, int32 wrap-around (the
+  // biases, with the folded zero points, are added afterwards: the same int32 sum).
+  const live = gates.filter((g): g is Gate => g !== undefined);
+  const rows = live.length * nCell;
+  const gateRow = new Map<Gate, number>(live.map((g, i) => [g, i * nCell]));
+  let accX = new Int32Array(rows);
+  let accH = new Int32Array(rows);
+  let products: (xs: Int8Array, xOff: number, h: Int8Array, hOff: number) => void;
+  const heap = ctx.simd?.();
+  if (heap) {
+    // WebAssembly SIMD (int8.wat mv8): the weights of all gates stacked, rows zero-padded to a multiple of 8
+    const pad8 = (n: number) => (n + 7) & ~7;
+    const inPad = pad8(nInput);
+    const outPad = pad8(nOutput);
+    const wxAll = new Int8Array(rows * inPad);
+    const whAll = new Int8Array(rows * outPad);
+    live.forEach((g, i) => {
+      for (let r = 0; r < nCell; r++) {
+        wxAll.set(g.inputWeights.subarray(r * nInput, (r + 1) * nInput), (i * nCell + r) * inPad);
+        whAll.set(g.recurrentWeights.subarray(r * nOutput, (r + 1) * nOutput), (i * nCell + r) * outPad);
+      }
+    });
+    const wxPtr = heap.place(wxAll);
+    const whPtr = heap.place(whAll);
+    const xPtr = heap.alloc(inPad);
+    const hPtr = heap.alloc(outPad);
+    const accXPtr = heap.alloc(rows * 4);
+    const accHPtr = heap.alloc(rows * 4);
+    const ex = heap.exports;
+    let generation = -1;
+    let mem = heap.bytes();
+    products = (xs, xOff, h, hOff) => {
+      if (heap.generation !== generation) {
+        generation = heap.generation;
+        mem = heap.bytes();
+        accX = new Int32Array(heap.buffer, accXPtr, rows);
+        accH = new Int32Array(heap.buffer, accHPtr, rows);
+      }
+      for (let k = 0; k < nInput; k++) mem[xPtr + k] = xs[xOff + k];
+      for (let k = 0; k < nOutput; k++) mem[hPtr + k] = h[hOff + k];
+      ex.mv8(wxPtr, xPtr, accXPtr, rows, inPad);
+      ex.mv8(whPtr, hPtr, accHPtr, rows, outPad);
+    };
+  } else {
+    products = (xs, xOff, h, hOff) => {
+      for (const g of live) {
+        const row = gateRow.get(g)!;
+        const { inputWeights: wx, recurrentWeights: wh } = g;
+        for (let r = 0; r < nCell; r++) {
+          let acc = 0;
+          const wo = r * nInput;
+          for (let k = 0; k < nInput; k++) acc += wx[wo + k] * xs[xOff + k];
+          accX[row + r] = acc;
+          acc = 0;
+          const ho = r * nOutput;
+          for (let k = 0; k < nOutput; k++) acc += wh[ho + k] * h[hOff + k];
+          accH[row + r] = acc;
+        }
+      }
+    };
+  }
+
   /** A gate's pre-activation into gate.out for one batch row: both rescaled products, peephole, layer norm. */
-  const computeGate = (gate: Gate, xs: Int8Array, xOff: number, h: Int8Array, hOff: number, c: Int16Array, cOff: number, table: Nonlinearity) => {
+  const computeGate = (gate: Gate, c: Int16Array, cOff: number, table: Nonlinearity) => {
     const out = gate.out;
-    const { inputWeights: wx, inputBias: bx, recurrentWeights: wh, recurrentBias: bh } = gate;
+    const { inputBias: bx, recurrentBias: bh } = gate;
+    const row = gateRow.get(gate)!;
     const im = gate.inputScale.multiplier;
     const is = gate.inputScale.shift;
     const rm = gate.recurrentScale.multiplier;
     const rs = gate.recurrentScale.shift;
     for (let r = 0; r < nCell; r++) {
-      let acc = bx[r];
-      const wo = r * nInput;
-      for (let k = 0; k < nInput; k++) acc += wx[wo + k] * xs[xOff + k];
-      let v = mbqm(acc | 0, im, is);
+      let v = mbqm((accX[row + r] + bx[r]) | 0, im, is);
       v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
-      acc = bh[r];
-      const ho = r * nOutput;
-      for (let k = 0; k < nOutput; k++) acc += wh[ho + k] * h[hOff + k];
-      v += mbqm(acc | 0, rm, rs);
+      v += mbqm((accH[row + r] + bh[r]) | 0, rm, rs);
       v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       out[r] = v;
     }
@@ -295,9 +353,10 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
     const c = cellState.data as Int16Array;
     const hOff = b * nOutput;
     const cOff = b * nCell;
-    if (inputGate) computeGate(inputGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
-    computeGate(forgetGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
-    computeGate(cellGate, xs, xOff, h, hOff, c, cOff, tanhTable);
+    products(xs, xOff, h, hOff);
+    if (inputGate) computeGate(inputGate, c, cOff, sigmoidTable);
+    computeGate(forgetGate, c, cOff, sigmoidTable);
+    computeGate(cellGate, c, cOff, tanhTable);
     const fg = forgetGate.out;
     const cg = cellGate.out;
     const ig = inputGate?.out;
@@ -315,7 +374,7 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
       if (quantizedCellClip > 0) v = v > quantizedCellClip ? quantizedCellClip : v < -quantizedCellClip ? -quantizedCellClip : v;
       c[cOff + r] = v;
     }
-    computeGate(outputGate, xs, xOff, h, hOff, c, cOff, sigmoidTable);
+    computeGate(outputGate, c, cOff, sigmoidTable);
     const og = outputGate.out;
     const cellValues = cellTanhTable.values;
     for (let r = 0; r < nCell; r++) {

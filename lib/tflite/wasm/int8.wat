@@ -874,6 +874,43 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
+  ;; The integer LSTM's gate products (lstm-integer.ts): out[r] = Σ_k w[r·n + k] · x[k] for r < rows, int8 × int8
+  ;; summed with int32 wrap-around, no offsets (the LSTM folds its zero points into the biases). n is a multiple
+  ;; of 8 (the rows are zero-padded), so there is no scalar tail.
+  (func (export "mv8") (param $w i32) (param $x i32) (param $out i32) (param $rows i32) (param $n i32)
+    (local $r i32) (local $i i32) (local $end i32) (local $acc v128) (local $xv v128) (local $wv v128)
+    (local.set $end (i32.and (local.get $n) (i32.const -16)))
+    (block $rows_done (loop $row
+      (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $i))))
+        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $i))))
+        (local.set $acc
+          (i32x4.add (local.get $acc)
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $xv)) (i16x8.extend_low_i8x16_s (local.get $wv)))))
+        (local.set $acc
+          (i32x4.add (local.get $acc)
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $xv)) (i16x8.extend_high_i8x16_s (local.get $wv)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+      (if (i32.lt_s (local.get $i) (local.get $n))
+        (then
+          (local.set $acc
+            (i32x4.add (local.get $acc)
+              (i32x4.dot_i16x8_s
+                (v128.load8x8_s (i32.add (local.get $x) (local.get $i)))
+                (v128.load8x8_s (i32.add (local.get $w) (local.get $i))))))))
+      (i32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+        (i32.add
+          (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+          (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+      (local.set $w (i32.add (local.get $w) (local.get $n)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
