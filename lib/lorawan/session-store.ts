@@ -1,8 +1,11 @@
 /**
- * Frame counters per device (last uplink accepted, next downlink), kept on disk so that a restart neither
- * reopens the door to replays nor reuses a downlink counter. Each change rewrites a small JSON file atomically
- * (write, fsync, rename) before the frame is passed on: LoRaWAN devices send at most a few frames a minute
- * (duty cycle), so a synchronous write per frame costs nothing that matters and never loses a counter.
+ * Frame counters per device (last uplink accepted, next downlink), kept on disk so that a restart neither reopens
+ * the door to replays nor reuses a downlink counter. A change takes effect in memory at once (so a second copy of
+ * a frame is refused even before the first is on disk) and is appended to a journal; the promise it returns
+ * resolves at the next group commit (one fdatasync for every change made while the previous one ran), and the
+ * caller passes the frame on only then.
+ * The journal is folded into a snapshot (written, fsynced, renamed) when it grows. Counters only ever increase,
+ * so loading takes the highest value seen for each, whatever the order of snapshot and journal lines.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,43 +15,115 @@ export interface DeviceCounters {
   fCntDown: number;
 }
 
+export interface SessionStoreOptions {
+  /** journal size that triggers a snapshot (default 4 MB) */
+  compactBytes?: number;
+}
+
 export class SessionStore {
   private readonly counters = new Map<string, DeviceCounters>();
+  private readonly journalFile?: string;
+  private fd = -1;
+  private journalBytes = 0;
+  private waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private syncing = false;
+  private syncScheduled = false;
+  private readonly compactBytes: number;
 
   /** `file` undefined: counters in memory only (tests, or a user who opts out) */
-  constructor(private readonly file?: string) {
-    if (file && fs.existsSync(file)) {
-      try {
-        const data = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, DeviceCounters>;
-        for (const [devEui, c] of Object.entries(data)) {
-          if (c && typeof c === "object") this.counters.set(devEui, { fCntUp: typeof c.fCntUp === "number" ? c.fCntUp : undefined, fCntDown: typeof c.fCntDown === "number" ? c.fCntDown : 0 });
-        }
-      } catch (err) {
-        throw new Error(`frame counter file ${file} is unreadable (${(err as Error).message}); move it away to start afresh`);
+  constructor(
+    private readonly file?: string,
+    options: SessionStoreOptions = {},
+  ) {
+    this.compactBytes = options.compactBytes ?? 4 * 1024 * 1024;
+    if (!file) return;
+    this.journalFile = `${file}.journal`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      if (fs.existsSync(file)) {
+        for (const [devEui, c] of Object.entries(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Partial<DeviceCounters>>)) this.raise(devEui, c);
       }
+      if (fs.existsSync(this.journalFile)) {
+        const lines = fs.readFileSync(this.journalFile, "utf8").split("\n");
+        // the last line may be torn by a crash: it was never acknowledged, so it is dropped
+        for (const line of lines.slice(0, -1)) {
+          const entry = JSON.parse(line) as { d: string; u?: number; n?: number };
+          this.raise(entry.d, { fCntUp: entry.u, fCntDown: entry.n });
+        }
+      }
+    } catch (err) {
+      throw new Error(`frame counter file ${file} is unreadable (${(err as Error).message}); move it away to start afresh`);
     }
+    this.fd = fs.openSync(this.journalFile, "a");
+    this.journalBytes = fs.fstatSync(this.fd).size;
   }
 
   get(devEui: string): DeviceCounters {
     return this.counters.get(devEui) ?? { fCntDown: 0 };
   }
 
-  acceptUplink(devEui: string, fCnt32: number): void {
+  /** records an accepted uplink counter; resolves once it is on disk */
+  acceptUplink(devEui: string, fCnt32: number): Promise<void> {
     this.counters.set(devEui, { ...this.get(devEui), fCntUp: fCnt32 });
-    this.save();
+    return this.journal({ d: devEui, u: fCnt32 });
   }
 
-  /** Reserves the next downlink counter: stored before the frame leaves, so it is never used twice. */
-  takeDownlinkCounter(devEui: string): number {
+  /** reserves the next downlink counter: the frame may leave once `durable` resolves, so it is never used twice */
+  takeDownlinkCounter(devEui: string): { fCnt: number; durable: Promise<void> } {
     const c = this.get(devEui);
     this.counters.set(devEui, { ...c, fCntDown: c.fCntDown + 1 });
-    this.save();
-    return c.fCntDown;
+    return { fCnt: c.fCntDown, durable: this.journal({ d: devEui, n: c.fCntDown + 1 }) };
   }
 
-  private save(): void {
-    if (!this.file) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+  async close(): Promise<void> {
+    while (this.syncing || this.waiting.length > 0) await this.sync();
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private raise(devEui: string, c: Partial<DeviceCounters>): void {
+    const now = this.get(devEui);
+    const up = typeof c.fCntUp === "number" ? Math.max(c.fCntUp, now.fCntUp ?? -1) : now.fCntUp;
+    const down = typeof c.fCntDown === "number" ? Math.max(c.fCntDown, now.fCntDown) : now.fCntDown;
+    this.counters.set(devEui, { fCntUp: up === -1 ? undefined : up, fCntDown: down });
+  }
+
+  private journal(entry: { d: string; u?: number; n?: number }): Promise<void> {
+    if (this.fd < 0) return Promise.resolve();
+    const line = Buffer.from(JSON.stringify(entry) + "\n");
+    fs.writeSync(this.fd, line);
+    this.journalBytes += line.length;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      // every change of this turn of the event loop goes in one commit; changes made during a commit, in the next
+      if (!this.syncScheduled && !this.syncing) {
+        this.syncScheduled = true;
+        setImmediate(() => void this.sync());
+      }
+    });
+  }
+
+  private async sync(): Promise<void> {
+    this.syncScheduled = false;
+    if (this.syncing) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (waiting.length === 0) return;
+    this.syncing = true;
+    try {
+      await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+      if (this.journalBytes > this.compactBytes) this.compact();
+      for (const w of waiting) w.resolve();
+    } catch (err) {
+      for (const w of waiting) w.reject(err as Error);
+    } finally {
+      this.syncing = false;
+      if (this.waiting.length > 0) void this.sync();
+    }
+  }
+
+  /** the whole state as a snapshot (write, fsync, rename), then an empty journal */
+  private compact(): void {
     const tmp = `${this.file}.tmp`;
     const fd = fs.openSync(tmp, "w");
     try {
@@ -57,6 +132,9 @@ export class SessionStore {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, this.file);
+    fs.renameSync(tmp, this.file!);
+    fs.ftruncateSync(this.fd, 0);
+    fs.fdatasyncSync(this.fd);
+    this.journalBytes = 0;
   }
 }

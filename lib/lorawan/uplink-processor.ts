@@ -31,6 +31,8 @@ export interface AcceptedUplink {
   event: EdgeEvent;
 }
 
+type Verified = Omit<AcceptedUplink, "event" | "input"> & { counterOnDisk?: Promise<void> };
+
 export class UplinkProcessor {
   constructor(
     private readonly table: DeviceTable,
@@ -43,6 +45,8 @@ export class UplinkProcessor {
     const input = recogniseUplink(payload, context);
     // verification and the counter update happen before any await, so two copies of a frame cannot both pass
     const accepted = input.phyPayload ? this.verifyFrame(input, input.phyPayload) : this.fromNetworkServer(input);
+    // the new counter is in memory already (a second copy is refused now); the frame is passed on once it is on disk
+    const counterOnDisk = accepted.counterOnDisk ?? Promise.resolve();
     const origin = input.receivedAt ?? this.now();
     const { device, fCnt, fPort, payload: bytes } = accepted;
     let decoded: DecodedPayload;
@@ -54,6 +58,7 @@ export class UplinkProcessor {
       }
     } else if (input.decoded) decoded = { data: input.decoded };
     else decoded = { data: bytes.length > 0 ? { payload: bytes.toString("hex") } : {} };
+    await counterOnDisk;
     const profileName = device.codec.kind === "script" ? device.codec.name : device.codec.kind === "cayenne-lpp" ? "cayenne-lpp" : "lorawan";
     const event = lorawanEvent({
       deviceName: device.name,
@@ -71,7 +76,7 @@ export class UplinkProcessor {
     return { device, input, fCnt, fPort, payload: bytes, event };
   }
 
-  private verifyFrame(input: UplinkInput, phy: Buffer): Omit<AcceptedUplink, "event" | "input"> {
+  private verifyFrame(input: UplinkInput, phy: Buffer): Verified {
     const frame = parseDataFrame(phy);
     if (!frame.uplink) throw new LorawanError("not-a-data-frame", `${frame.mType}: a downlink, not an uplink`);
     const candidates = this.table.byDevAddr(frame.devAddr);
@@ -80,10 +85,10 @@ export class UplinkProcessor {
       const last = this.sessions.get(device.devEui).fCntUp;
       const next = nextUplinkCounter(last, frame.fCnt16);
       if (next.ok && micMatches(device, frame, next.fCnt32)) {
-        this.sessions.acceptUplink(device.devEui, next.fCnt32);
+        const counterOnDisk = this.sessions.acceptUplink(device.devEui, next.fCnt32);
         const key = frame.fPort === 0 ? device.nwkSKey! : device.appSKey!;
         const payload = cryptFrmPayload(key, frame.frmPayload, true, frame.devAddr, next.fCnt32);
-        return { device, fCnt: next.fCnt32, fPort: frame.fPort, payload };
+        return { device, fCnt: next.fCnt32, fPort: frame.fPort, payload, counterOnDisk };
       }
       if (!next.ok && last !== undefined && micMatches(device, frame, olderCounter(last, frame.fCnt16))) {
         throw new LorawanError("replay", `${device.name}: ${next.detail}`);
@@ -92,7 +97,7 @@ export class UplinkProcessor {
     throw new LorawanError("bad-mic", `MIC check failed for DevAddr ${frame.devAddr} (${candidates.length === 1 ? candidates[0].name : `${candidates.length} devices share it`})`);
   }
 
-  private fromNetworkServer(input: UplinkInput): Omit<AcceptedUplink, "event" | "input"> {
+  private fromNetworkServer(input: UplinkInput): Verified {
     const known = (input.devEui && this.table.byDevEui(input.devEui)) || (input.deviceName && this.table.byName(input.deviceName)) || undefined;
     if (!known && !input.decoded) {
       throw new LorawanError("unknown-device", `device ${input.deviceName ?? input.devEui} is not in the device table and the network server did not decode its payload`);

@@ -66,7 +66,7 @@ export = function register(RED: NodeAPI): void {
       const device = findDevice(keys, msg);
       if (!device) return done(new Error(RED._("edge-lorawan-downlink.errors.unknown-device", { device: String(msg.devEui ?? msg.deviceName ?? "") })));
       keys.codecs.encode(device, msg.payload).then(
-        (encoded) => {
+        async (encoded) => {
           try {
             const fPort = numberSetting(msg.fPort, encoded.fPort ?? numberSetting(config.fPort, 10));
             const confirmed = typeof msg.confirmed === "boolean" ? msg.confirmed : !!config.confirmed;
@@ -82,7 +82,9 @@ export = function register(RED: NodeAPI): void {
               send({ ...msg, topic: d.topic, payload: d.payload } as Msg);
               return done();
             }
-            const frame = rawDownlinkFrame(device, req, keys.sessions!.takeDownlinkCounter(device.devEui));
+            const counter = keys.sessions!.takeDownlinkCounter(device.devEui);
+            const frame = rawDownlinkFrame(device, req, counter.fCnt);
+            await counter.durable; // never on air before its FCntDown is on disk
             const last = keys.lastUplink.get(device.devEui);
             if (last && Date.now() - last.at <= rx1BudgetMs && !queues.has(device.devEui)) return transmit(device.devEui, { frame, msg, send, done });
             const q = queues.get(device.devEui) ?? [];

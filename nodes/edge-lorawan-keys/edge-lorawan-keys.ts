@@ -64,7 +64,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       node.uplinks.removeAllListeners();
-      node.codecs.close().then(() => done(), () => done());
+      Promise.allSettled([node.codecs.close(), node.sessions?.close()]).then(() => done());
     });
   }
 
