@@ -244,6 +244,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(userDir, "order-report.txt"), report.join("\n") + "\n");
     console.log(`chaos: order report in ${path.join(userDir, "order-report.txt")}; Kafka violations by outage kind ${JSON.stringify([...kafkaByKind])}, MQTT ${JSON.stringify([...mqttByKind])}; Kafka duplicates ${duplicates.size}, upstream duplicates ${upstreamDuplicates}`);
     const count = (kind: string) => outages.filter((o) => o.kind === kind).length;
+    console.log("chaos: order checked per path on its own outages (Kafka freezes, upstream MQTT outages), on what was accepted from 1 s into each; not on kill -9 (see the header)");
     console.log(`chaos: ${MINUTES} min, ${outages.length} outages (${count("kafka")} Kafka, ${count("mqtt upstream")} upstream MQTT, ${count("node-red kill -9")} Node-RED kill -9)`);
     console.log(`chaos: Kafka: accepted ${all.length} (${all.filter((a) => a.priority < 3).length} alerts), in Kafka ${all.length - missing.length}, missing ${missing.length}, partitions with an alert after bulk in a Kafka outage: ${orderViolations}`);
     console.log(`chaos: MQTT: accepted ${allMqtt.length} (${allMqtt.filter((a) => a.priority < 3).length} alerts), upstream ${allMqtt.length - missingMqtt.length}, missing ${missingMqtt.length}, upstream outages with an alert after bulk: ${mqttOrderViolations}`);
