@@ -37,7 +37,12 @@ function mbqm(x: number, multiplier: number, shift: number): number {
   const ab = a * multiplier;
   const high =
     ab < 4503599627370496 && ab > -4503599627370496 ? Math.trunc((ab + (ab >= 0 ? 1073741824 : -1073741823)) / 2147483648) : srdhmExact(a, multiplier);
-  return shift < 0 ? rdpot(high, -shift) : high;
+  if (shift >= 0) return high;
+  const e = -shift;
+  if (e >= 31) return rdpot(high, e);
+  // RoundingDivideByPOT written out
+  const mask = (1 << e) - 1;
+  return (high >> e) + ((high & mask) > (mask >> 1) + (high < 0 ? 1 : 0) ? 1 : 0);
 }
 
 const UNSET = -0x80000000;
