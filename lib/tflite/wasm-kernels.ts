@@ -1,6 +1,6 @@
 /**
  * The inner loops in WebAssembly with SIMD (lib/tflite/wasm/int8.wat: int8 and float32 convolutions, fully
- * connected, float max pooling): loading the module, and one WebAssembly memory per interpreter holding the
+ * connected, float max pooling, the LSTMs' gate products): loading the module, and one WebAssembly memory per interpreter holding the
  * interpreter's activation arena (kernels work on tensors in place), the packed constant filters, the
  * per-operator parameter blocks and a shared input/output area for tensors kept outside the arena (LSTM state).
  *

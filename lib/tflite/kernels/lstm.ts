@@ -2,6 +2,8 @@
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
  * (no input gate: i = 1 - f), cell clipping, batch- or time-major input. State lives in the model's two
  * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts.
+ * Gate sums are double-precision, bias then input terms then recurrent terms; with WebAssembly SIMD they are
+ * int8.wat's fmv64, which adds the same terms in the same order.
  */
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
