@@ -1,7 +1,8 @@
 /**
- * The LoRaWAN devices a gateway knows: identities, ABP session keys and the codec of each, validated once so
- * that frame handling never meets a malformed key. Found by DevAddr for raw frames (several devices may share
- * one: the MIC tells them apart) and by DevEUI for network-server events.
+ * The LoRaWAN devices a gateway knows: identities, ABP session keys or an OTAA AppKey, and the codec of each,
+ * validated once so that frame handling never meets a malformed key. Found by DevAddr for raw frames (several
+ * devices may share one: the MIC tells them apart) and by DevEUI for joins and network-server events. An OTAA
+ * device gets its DevAddr and session keys when it joins (activate).
  */
 export type CodecRef = { kind: "none" } | { kind: "cayenne-lpp" } | { kind: "script"; name: string };
 
@@ -11,6 +12,9 @@ export interface DeviceEntryInput {
   devAddr?: string;
   nwkSKey?: string;
   appSKey?: string;
+  /** OTAA (LoRaWAN 1.0.x): the root key, and optionally the JoinEUI (AppEUI) the device must present */
+  appKey?: string;
+  joinEui?: string;
   /** "none", "cayenne-lpp", or the name of a script codec */
   codec?: string;
 }
@@ -21,6 +25,8 @@ export interface LorawanDevice {
   devAddr?: string;
   nwkSKey?: Buffer;
   appSKey?: Buffer;
+  appKey?: Buffer;
+  joinEui?: string;
   codec: CodecRef;
 }
 
@@ -40,16 +46,18 @@ export class DeviceTable {
       if (this.byEui.has(devEui)) return void this.problems.push(`${where}: DevEUI ${devEui} is listed twice`);
       const devAddr = entry.devAddr ? normHex(entry.devAddr) : undefined;
       if (devAddr !== undefined && !HEX(8).test(devAddr)) return void this.problems.push(`${where}: DevAddr must be 8 hex digits`);
-      const keys: Partial<Record<"nwkSKey" | "appSKey", Buffer>> = {};
-      for (const k of ["nwkSKey", "appSKey"] as const) {
+      const keys: Partial<Record<"nwkSKey" | "appSKey" | "appKey", Buffer>> = {};
+      for (const k of ["nwkSKey", "appSKey", "appKey"] as const) {
         const v = entry[k] ? normHex(entry[k]) : "";
-        if (v && !HEX(32).test(v)) return void this.problems.push(`${where}: ${k === "nwkSKey" ? "NwkSKey" : "AppSKey"} must be 32 hex digits`);
+        if (v && !HEX(32).test(v)) return void this.problems.push(`${where}: ${KEY_NAMES[k]} must be 32 hex digits`);
         if (v) keys[k] = Buffer.from(v, "hex");
       }
+      const joinEui = entry.joinEui ? normHex(entry.joinEui) : undefined;
+      if (joinEui !== undefined && !HEX(16).test(joinEui)) return void this.problems.push(`${where}: JoinEUI must be 16 hex digits`);
       if (devAddr && (!keys.nwkSKey || !keys.appSKey)) return void this.problems.push(`${where}: raw frames need both NwkSKey and AppSKey with the DevAddr`);
       const codec = codecRef(entry.codec, scriptCodecs);
       if (!codec) return void this.problems.push(`${where}: unknown codec "${entry.codec}"`);
-      const device: LorawanDevice = { name: entry.name?.trim() || devEui.toLowerCase(), devEui, devAddr, ...keys, codec };
+      const device: LorawanDevice = { name: entry.name?.trim() || devEui.toLowerCase(), devEui, devAddr, ...keys, joinEui, codec };
       this.byEui.set(devEui, device);
       if (devAddr) this.byAddr.set(devAddr, [...(this.byAddr.get(devAddr) ?? []), device]);
     });
@@ -67,11 +75,22 @@ export class DeviceTable {
     return this.byAddr.get(normHex(devAddr)) ?? [];
   }
 
+  /** an OTAA device's session after its join: found by its new DevAddr from now on */
+  activate(devEui: string, devAddr: string, nwkSKey: Buffer, appSKey: Buffer): void {
+    const device = this.byDevEui(devEui);
+    if (!device) return;
+    if (device.devAddr) this.byAddr.set(device.devAddr, this.byDevAddr(device.devAddr).filter((d) => d !== device));
+    Object.assign(device, { devAddr: normHex(devAddr), nwkSKey, appSKey });
+    this.byAddr.set(device.devAddr!, [...this.byDevAddr(device.devAddr!), device]);
+  }
+
   byName(name: string): LorawanDevice | undefined {
     for (const d of this.byEui.values()) if (d.name === name) return d;
     return undefined;
   }
 }
+
+const KEY_NAMES = { nwkSKey: "NwkSKey", appSKey: "AppSKey", appKey: "AppKey" } as const;
 
 function normHex(s: string): string {
   return String(s).replace(/[\s:-]/g, "").toUpperCase();

@@ -4,8 +4,10 @@
  * a frame is refused even before the first is on disk) and is appended to a journal; the promise it returns
  * resolves at the next group commit (one fdatasync for every change made while the previous one ran), and the
  * caller passes the frame on only then.
- * The journal is folded into a snapshot (written, fsynced, renamed) when it grows. Counters only ever increase,
- * so loading takes the highest value seen for each, whatever the order of snapshot and journal lines.
+ * The journal is folded into a snapshot (written, fsynced, renamed) when it grows. Within a session counters only
+ * ever increase, so loading takes the highest value seen for each, whatever the order of snapshot and journal
+ * lines; an OTAA join starts a new session (its JoinNonce is the counters' epoch) and resets them. The session
+ * keys of a join are stored wrapped under the device's AppKey, never in clear.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,7 +15,21 @@ import * as path from "path";
 export interface DeviceCounters {
   fCntUp?: number;
   fCntDown: number;
+  /** the session the counters belong to: 0 for ABP, the JoinNonce after an OTAA join */
+  epoch: number;
 }
+
+/** an OTAA session as stored: keys wrapped under the AppKey */
+export interface StoredSession {
+  devAddr: string;
+  nwkSKey: string;
+  appSKey: string;
+  joinNonce: number;
+  /** DevNonces already used by this device, most recent last (a Join-request reusing one is a replay) */
+  devNonces: number[];
+}
+
+type JournalEntry = { d: string; e?: number; u?: number; n?: number; s?: StoredSession };
 
 export interface SessionStoreOptions {
   /** journal size that triggers a snapshot (default 4 MB) */
@@ -22,6 +38,7 @@ export interface SessionStoreOptions {
 
 export class SessionStore {
   private readonly counters = new Map<string, DeviceCounters>();
+  private readonly sessions = new Map<string, StoredSession>();
   private readonly journalFile?: string;
   private fd = -1;
   private journalBytes = 0;
@@ -41,14 +58,17 @@ export class SessionStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       if (fs.existsSync(file)) {
-        for (const [devEui, c] of Object.entries(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Partial<DeviceCounters>>)) this.raise(devEui, c);
+        const snapshot = JSON.parse(fs.readFileSync(file, "utf8")) as { counters?: Record<string, DeviceCounters>; sessions?: Record<string, StoredSession> };
+        for (const [devEui, session] of Object.entries(snapshot.sessions ?? {})) this.applySession(devEui, session);
+        for (const [devEui, c] of Object.entries(snapshot.counters ?? {})) this.raise(devEui, c);
       }
       if (fs.existsSync(this.journalFile)) {
         const lines = fs.readFileSync(this.journalFile, "utf8").split("\n");
         // the last line may be torn by a crash: it was never acknowledged, so it is dropped
         for (const line of lines.slice(0, -1)) {
-          const entry = JSON.parse(line) as { d: string; u?: number; n?: number };
-          this.raise(entry.d, { fCntUp: entry.u, fCntDown: entry.n });
+          const entry = JSON.parse(line) as JournalEntry;
+          if (entry.s) this.applySession(entry.d, entry.s);
+          else this.raise(entry.d, { fCntUp: entry.u, fCntDown: entry.n, epoch: entry.e ?? 0 });
         }
       }
     } catch (err) {
@@ -59,20 +79,42 @@ export class SessionStore {
   }
 
   get(devEui: string): DeviceCounters {
-    return this.counters.get(devEui) ?? { fCntDown: 0 };
+    return this.counters.get(devEui) ?? { fCntDown: 0, epoch: 0 };
   }
 
   /** records an accepted uplink counter; resolves once it is on disk */
   acceptUplink(devEui: string, fCnt32: number): Promise<void> {
-    this.counters.set(devEui, { ...this.get(devEui), fCntUp: fCnt32 });
-    return this.journal({ d: devEui, u: fCnt32 });
+    const c = this.get(devEui);
+    this.counters.set(devEui, { ...c, fCntUp: fCnt32 });
+    return this.journal({ d: devEui, e: c.epoch, u: fCnt32 });
   }
 
   /** reserves the next downlink counter: the frame may leave once `durable` resolves, so it is never used twice */
   takeDownlinkCounter(devEui: string): { fCnt: number; durable: Promise<void> } {
     const c = this.get(devEui);
     this.counters.set(devEui, { ...c, fCntDown: c.fCntDown + 1 });
-    return { fCnt: c.fCntDown, durable: this.journal({ d: devEui, n: c.fCntDown + 1 }) };
+    return { fCnt: c.fCntDown, durable: this.journal({ d: devEui, e: c.epoch, n: c.fCntDown + 1 }) };
+  }
+
+  session(devEui: string): StoredSession | undefined {
+    return this.sessions.get(devEui);
+  }
+
+  allSessions(): Array<[string, StoredSession]> {
+    return [...this.sessions];
+  }
+
+  /** a new OTAA session: counters start over under its JoinNonce; resolves once it is on disk */
+  recordJoin(devEui: string, session: StoredSession): Promise<void> {
+    this.applySession(devEui, session);
+    return this.journal({ d: devEui, s: session });
+  }
+
+  private applySession(devEui: string, session: StoredSession): void {
+    const known = this.sessions.get(devEui);
+    if (known && known.joinNonce >= session.joinNonce) return;
+    this.sessions.set(devEui, session);
+    if (this.get(devEui).epoch < session.joinNonce) this.counters.set(devEui, { fCntDown: 0, epoch: session.joinNonce });
   }
 
   async close(): Promise<void> {
@@ -82,13 +124,16 @@ export class SessionStore {
   }
 
   private raise(devEui: string, c: Partial<DeviceCounters>): void {
-    const now = this.get(devEui);
+    const epoch = c.epoch ?? 0;
+    const known = this.get(devEui);
+    if (epoch < known.epoch) return; // a counter of an earlier session
+    const now = epoch > known.epoch ? { fCntDown: 0, epoch } : known;
     const up = typeof c.fCntUp === "number" ? Math.max(c.fCntUp, now.fCntUp ?? -1) : now.fCntUp;
     const down = typeof c.fCntDown === "number" ? Math.max(c.fCntDown, now.fCntDown) : now.fCntDown;
-    this.counters.set(devEui, { fCntUp: up === -1 ? undefined : up, fCntDown: down });
+    this.counters.set(devEui, { fCntUp: up === -1 ? undefined : up, fCntDown: down, epoch });
   }
 
-  private journal(entry: { d: string; u?: number; n?: number }): Promise<void> {
+  private journal(entry: JournalEntry): Promise<void> {
     if (this.fd < 0) return Promise.resolve();
     const line = Buffer.from(JSON.stringify(entry) + "\n");
     fs.writeSync(this.fd, line);
@@ -127,7 +172,7 @@ export class SessionStore {
     const tmp = `${this.file}.tmp`;
     const fd = fs.openSync(tmp, "w");
     try {
-      fs.writeSync(fd, JSON.stringify(Object.fromEntries(this.counters)));
+      fs.writeSync(fd, JSON.stringify({ counters: Object.fromEntries(this.counters), sessions: Object.fromEntries(this.sessions) }));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

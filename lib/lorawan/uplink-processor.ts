@@ -1,15 +1,18 @@
 /**
  * The uplink path of a gateway without a network server: find the device, check the MIC and the frame counter,
- * decrypt, decode, and build the event. Network-server events (ChirpStack, TTN) arrive verified and decrypted
- * and are only decoded. Every refusal is a LorawanError whose reason names what was wrong.
+ * decrypt, decode, and build the event; answer an OTAA device's Join-request with a Join-accept. Network-server
+ * events (ChirpStack, TTN) arrive verified and decrypted and are only decoded. Every refusal is a LorawanError
+ * whose reason names what was wrong.
  */
+import { randomInt } from "crypto";
 import type { EdgeEvent } from "../ingest/event";
 import { cryptFrmPayload, dataFrameMic, sameMic } from "./lorawan-crypto";
 import type { LorawanDevice, DeviceTable } from "./device-table";
 import { LorawanError } from "./lorawan-error";
 import { lorawanEvent } from "./lorawan-event";
 import { nextUplinkCounter } from "./frame-counter";
-import { parseDataFrame, DataFrame } from "./phy-payload";
+import { parseDataFrame, DataFrame, mTypeOf } from "./phy-payload";
+import { buildJoinAccept, deriveSessionKeys, joinRequestMicValid, parseJoinRequest, wrapKey } from "./join";
 import type { SessionStore } from "./session-store";
 import { recogniseUplink, ReceptionContext, UplinkInput } from "./uplink-input";
 
@@ -22,6 +25,7 @@ export interface DecodedPayload {
 export type PayloadDecoder = (device: LorawanDevice, bytes: Buffer, fPort: number, recvTime: Date) => Promise<DecodedPayload>;
 
 export interface AcceptedUplink {
+  kind: "uplink";
   device: LorawanDevice;
   input: UplinkInput;
   fCnt?: number;
@@ -31,7 +35,22 @@ export interface AcceptedUplink {
   event: EdgeEvent;
 }
 
-type Verified = Omit<AcceptedUplink, "event" | "input"> & { counterOnDisk?: Promise<void> };
+/** an OTAA device joined: the Join-accept to send back through the gateway, JOIN_ACCEPT_DELAY1 after the request */
+export interface AcceptedJoin {
+  kind: "join";
+  device: LorawanDevice;
+  input: UplinkInput;
+  devAddr: string;
+  devNonce: number;
+  joinAccept: Buffer;
+}
+
+/** a private network's NetID (type 0, NwkID 0): DevAddrs are 25 random bits under a zero prefix */
+export const NET_ID = "000000";
+/** DevNonces remembered per device to refuse a replayed Join-request */
+const DEV_NONCES_KEPT = 64;
+
+type Verified = Omit<AcceptedUplink, "event" | "input" | "kind"> & { counterOnDisk?: Promise<void> };
 
 export class UplinkProcessor {
   constructor(
@@ -41,8 +60,9 @@ export class UplinkProcessor {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async process(payload: unknown, context: ReceptionContext = {}): Promise<AcceptedUplink> {
+  async process(payload: unknown, context: ReceptionContext = {}): Promise<AcceptedUplink | AcceptedJoin> {
     const input = recogniseUplink(payload, context);
+    if (input.phyPayload && input.phyPayload.length > 0 && mTypeOf(input.phyPayload[0]) === "JoinRequest") return this.join(input, input.phyPayload);
     // verification and the counter update happen before any await, so two copies of a frame cannot both pass
     const accepted = input.phyPayload ? this.verifyFrame(input, input.phyPayload) : this.fromNetworkServer(input);
     // the new counter is in memory already (a second copy is refused now); the frame is passed on once it is on disk
@@ -73,7 +93,38 @@ export class UplinkProcessor {
       radio: input.radio,
       warnings: decoded.warnings,
     });
-    return { device, input, fCnt, fPort, payload: bytes, event };
+    return { kind: "uplink", device, input, fCnt, fPort, payload: bytes, event };
+  }
+
+  private async join(input: UplinkInput, phy: Buffer): Promise<AcceptedJoin> {
+    const req = parseJoinRequest(phy);
+    const device = this.table.byDevEui(req.devEui);
+    if (!device || !device.appKey) throw new LorawanError("unknown-device", `Join-request from DevEUI ${req.devEui}, which has no AppKey in the device table`);
+    if (device.joinEui && device.joinEui !== req.joinEui) throw new LorawanError("unknown-device", `${device.name}: Join-request for JoinEUI ${req.joinEui}, the table says ${device.joinEui}`);
+    if (!joinRequestMicValid(device.appKey, req)) throw new LorawanError("bad-mic", `${device.name}: Join-request MIC check failed (wrong AppKey?)`);
+    const previous = this.sessions.session(device.devEui);
+    if (previous?.devNonces.includes(req.devNonce)) throw new LorawanError("replay", `${device.name}: DevNonce ${req.devNonce} was used before`);
+    const joinNonce = (previous?.joinNonce ?? 0) + 1;
+    const devAddr = this.freeDevAddr();
+    const keys = deriveSessionKeys(device.appKey, joinNonce, NET_ID, req.devNonce);
+    const joinAccept = buildJoinAccept(device.appKey, { joinNonce, netId: NET_ID, devAddr, rx1DrOffset: 0, rx2DataRate: 0, rxDelay: 1 });
+    this.table.activate(device.devEui, devAddr, keys.nwkSKey, keys.appSKey);
+    await this.sessions.recordJoin(device.devEui, {
+      devAddr,
+      nwkSKey: wrapKey(device.appKey, keys.nwkSKey),
+      appSKey: wrapKey(device.appKey, keys.appSKey),
+      joinNonce,
+      devNonces: [...(previous?.devNonces ?? []), req.devNonce].slice(-DEV_NONCES_KEPT),
+    });
+    return { kind: "join", device, input, devAddr, devNonce: req.devNonce, joinAccept };
+  }
+
+  private freeDevAddr(): string {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const addr = randomInt(1, 0x2000000).toString(16).padStart(8, "0").toUpperCase();
+      if (this.table.byDevAddr(addr).length === 0) return addr;
+    }
+    throw new LorawanError("unknown-device", "no free DevAddr found");
   }
 
   private verifyFrame(input: UplinkInput, phy: Buffer): Verified {

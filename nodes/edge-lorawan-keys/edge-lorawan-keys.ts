@@ -8,6 +8,7 @@ import { DeviceEntryInput, DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
 import { CodecRegistry, ScriptCodec } from "../../lib/lorawan/codec-registry";
 import { ColdChainSimulator } from "../../lib/sim/simulator";
+import { unwrapKey } from "../../lib/lorawan/join";
 
 interface KeysDef extends NodeDef {
   source: "table" | "simulator";
@@ -57,6 +58,11 @@ export = function register(RED: NodeAPI): void {
         problems.push(errorText(err));
       }
     } else node.sessions = new SessionStore();
+    // OTAA devices that joined before the restart carry on with their session: no rejoin needed
+    for (const [devEui, session] of node.sessions?.allSessions() ?? []) {
+      const device = node.table.byDevEui(devEui);
+      if (device?.appKey) node.table.activate(devEui, session.devAddr, unwrapKey(device.appKey, session.nwkSKey), unwrapKey(device.appKey, session.appSKey));
+    }
     if (problems.length > 0) {
       node.problem = problems.join("; ");
       node.error(RED._("edge-lorawan-keys.errors.table", { problems: node.problem }));
@@ -69,7 +75,7 @@ export = function register(RED: NodeAPI): void {
   }
 
   function tableDevices(config: KeysDef, credentials: KeysCredentials): DeviceEntryInput[] {
-    const keys = credentials.keys ? (JSON.parse(credentials.keys) as Record<string, { nwkSKey?: string; appSKey?: string }>) : {};
+    const keys = credentials.keys ? (JSON.parse(credentials.keys) as Record<string, { nwkSKey?: string; appSKey?: string; appKey?: string }>) : {};
     return parseList<DeviceEntryInput>(config.devices, "devices").map((d) => ({ ...d, ...(keys[String(d.devEui).toUpperCase()] ?? keys[d.devEui] ?? {}) }));
   }
 

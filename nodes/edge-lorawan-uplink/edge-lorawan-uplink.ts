@@ -1,11 +1,26 @@
-/** edge-lorawan-uplink: ChirpStack, TTN, rxpk or raw frames in; verified, decrypted, decoded events out; what is wrong by the second output. */
+/**
+ * edge-lorawan-uplink: ChirpStack, TTN, rxpk or raw frames in; verified, decrypted, decoded events out; what is
+ * wrong by the second output; Join-accepts for OTAA devices by the third (to edge-lorawan-gateway).
+ */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { throttledStatus } from "../_shared/node-red";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { renderTemplate } from "../../lib/common/template";
-import type { ReceptionContext } from "../../lib/lorawan/uplink-input";
+import type { ReceptionContext, UplinkInput } from "../../lib/lorawan/uplink-input";
+import { rx1Txpk, UplinkTiming } from "../../lib/lorawan/downlink";
+
+/** LoRaWAN 1.0.x JOIN_ACCEPT_DELAY1 */
+const JOIN_ACCEPT_DELAY1_S = 5;
+
+/** where and when the frame was heard best, for an answer in its receive window */
+function timingOf(input: UplinkInput): { gatewayEui: string; timing: UplinkTiming } | undefined {
+  const best = input.radio.gateways.find((g) => g.tmst !== undefined);
+  const radio = input.radio;
+  if (!best || best.tmst === undefined || !radio.frequency || !radio.dataRate) return undefined;
+  return { gatewayEui: best.gatewayId, timing: { tmst: best.tmst, freq: radio.frequency / 1e6, datr: radio.dataRate, codr: radio.codingRate ?? "4/5" } };
+}
 
 interface UplinkDef extends NodeDef {
   keys: string;
@@ -23,7 +38,8 @@ export = function register(RED: NodeAPI): void {
     const topicTemplate = config.topicTemplate || "edge/lorawan/{deviceName}";
     let out = 0;
     let rejected = 0;
-    const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-uplink.status.counts", { out, rejected }) }));
+    let joins = 0;
+    const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._(joins > 0 ? "edge-lorawan-uplink.status.countsJoins" : "edge-lorawan-uplink.status.counts", { out, rejected, joins }) }));
 
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       if (!processor || !keys) return done(new Error(setupProblem ?? RED._("edge-lorawan-uplink.errors.no-keys")));
@@ -33,23 +49,30 @@ export = function register(RED: NodeAPI): void {
       };
       processor.process(msg.payload, context).then(
         (up) => {
+          const heard = timingOf(up.input);
+          if (up.kind === "join") {
+            joins++;
+            const accept = heard ? { txpk: rx1Txpk(up.joinAccept, heard.timing, 14, JOIN_ACCEPT_DELAY1_S) } : { joinAccept: up.joinAccept.toString("base64") };
+            const lorawan = { devEui: up.device.devEui, devAddr: up.devAddr, devNonce: up.devNonce };
+            send([null, null, { topic: `lorawan/${up.device.name}/join`, payload: accept, gatewayEui: heard?.gatewayEui, lorawan } as unknown as Msg]);
+            status.update();
+            return done();
+          }
           out++;
-          const best = up.input.radio.gateways.find((g) => g.tmst !== undefined);
-          const radio = up.input.radio;
-          if (best && best.tmst !== undefined && radio.frequency && radio.dataRate) {
-            keys.lastUplink.set(up.device.devEui, { gatewayEui: best.gatewayId, at: Date.now(), timing: { tmst: best.tmst, freq: radio.frequency / 1e6, datr: radio.dataRate, codr: radio.codingRate ?? "4/5" } });
+          if (heard) {
+            keys.lastUplink.set(up.device.devEui, { ...heard, at: Date.now() });
             keys.uplinks.emit("uplink", up.device.devEui);
           }
           const topic = renderTemplate(topicTemplate, { payload: up.event, devEui: up.device.devEui, fPort: up.fPort });
           const lorawan = { devEui: up.device.devEui, fCnt: up.fCnt, fPort: up.fPort, bytes: up.payload.toString("hex"), source: up.input.source };
-          send([{ ...msg, payload: up.event, topic, eventId: up.event.id, lorawan } as Msg, null]);
+          send([{ ...msg, payload: up.event, topic, eventId: up.event.id, lorawan } as Msg, null, null]);
           status.update();
           done();
         },
         (err: unknown) => {
           if (!(err instanceof LorawanError)) return done(err instanceof Error ? err : new Error(String(err)));
           rejected++;
-          send([null, { ...msg, error: { code: err.reason, message: err.message, source: { id: node.id, type: "edge-lorawan-uplink", name: node.name } } } as Msg]);
+          send([null, { ...msg, error: { code: err.reason, message: err.message, source: { id: node.id, type: "edge-lorawan-uplink", name: node.name } } } as Msg, null]);
           status.update();
           done();
         },

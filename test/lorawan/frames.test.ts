@@ -9,7 +9,7 @@ import { parseDataFrame } from "../../lib/lorawan/phy-payload";
 import { nextUplinkCounter } from "../../lib/lorawan/frame-counter";
 import { DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
-import { UplinkProcessor, PayloadDecoder } from "../../lib/lorawan/uplink-processor";
+import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { rawDownlinkFrame } from "../../lib/lorawan/downlink";
 import { buildUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../lib/sim/lorawan-tag";
@@ -24,6 +24,11 @@ const lppDecoder: PayloadDecoder = async (_device, bytes) => ({ data: { temperat
 
 function table(entries = [keys]) {
   return new DeviceTable(entries.map((k, i) => ({ name: `tag-${i + 1}`, devEui: k.devEui, devAddr: k.devAddr, nwkSKey: k.nwkSKey, appSKey: k.appSKey, codec: "cayenne-lpp" })));
+}
+
+function uplinkOf(r: AcceptedUplink | AcceptedJoin): AcceptedUplink {
+  assert.strictEqual(r.kind, "uplink");
+  return r as AcceptedUplink;
 }
 
 async function rejection(p: Promise<unknown>): Promise<LorawanError> {
@@ -73,7 +78,7 @@ describe("LoRaWAN frames", function () {
   it("accepts a tag's uplinks, decrypted and decoded into an event with its radio metadata", async function () {
     const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
     const rxpk = { data: buildUplink(keys, 5, 1, encodeTemperatureHumidityLpp(3.7, 80.5)).toString("base64"), datr: "SF9BW125", freq: 868.3, rssi: -97, lsnr: 7.5, tmst: 123456, codr: "4/5", time: "2026-11-30T01:00:00Z" };
-    const up = await proc.process(rxpk, { receptions: [{ gatewayEui: "B827EBFFFE000001", rxpk }] });
+    const up = uplinkOf(await proc.process(rxpk, { receptions: [{ gatewayEui: "B827EBFFFE000001", rxpk }] }));
     assert.strictEqual(up.device.name, "tag-1");
     assert.strictEqual(up.fCnt, 5);
     assert.strictEqual(up.event.deviceName, "tag-1");
@@ -91,7 +96,7 @@ describe("LoRaWAN frames", function () {
   it("tells devices that share a DevAddr apart by their MIC", async function () {
     const shared = { ...other, devAddr: keys.devAddr };
     const proc = new UplinkProcessor(table([keys, shared]), new SessionStore(), lppDecoder);
-    const up = await proc.process(buildUplink(shared, 1, 1, encodeTemperatureHumidityLpp(-20, 50)));
+    const up = uplinkOf(await proc.process(buildUplink(shared, 1, 1, encodeTemperatureHumidityLpp(-20, 50))));
     assert.strictEqual(up.device.name, "tag-2");
     assert.strictEqual(up.event.readings[0].value, -20);
   });
@@ -105,7 +110,7 @@ describe("LoRaWAN frames", function () {
     assert.strictEqual((await rejection(proc.process(buildUplink(keys, 9, 1, encodeTemperatureHumidityLpp(1, 50))))).reason, "replay");
     const restarted = new UplinkProcessor(table(), new SessionStore(file), lppDecoder);
     assert.strictEqual((await rejection(restarted.process(f10))).reason, "replay");
-    assert.strictEqual((await restarted.process(buildUplink(keys, 11, 1, encodeTemperatureHumidityLpp(1, 50)))).fCnt, 11);
+    assert.strictEqual(uplinkOf(await restarted.process(buildUplink(keys, 11, 1, encodeTemperatureHumidityLpp(1, 50)))).fCnt, 11);
   });
 
   it("keeps counters in a journal: a torn last line is dropped, snapshots fold it, and counters never go back", async function () {
@@ -118,20 +123,20 @@ describe("LoRaWAN frames", function () {
     assert.ok(fs.statSync(`${file}.journal`).size < 200, "and the journal was emptied");
     fs.appendFileSync(`${file}.journal`, '{"d":"AAAA","u":5}\n{"d":"AAAA","u":99'); // an old value, then a torn line
     const b = new SessionStore(file);
-    assert.deepStrictEqual(b.get("AAAA"), { fCntUp: 20, fCntDown: 1 });
+    assert.deepStrictEqual(b.get("AAAA"), { fCntUp: 20, fCntDown: 1, epoch: 0 });
     await b.close();
   });
 
   it("reconstructs the 32-bit counter across the 16-bit rollover", async function () {
     const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
     await proc.process(buildUplink(keys, 65534, 1, encodeTemperatureHumidityLpp(1, 50)));
-    const up = await proc.process(buildUplink(keys, 65537, 1, encodeTemperatureHumidityLpp(2, 50)));
+    const up = uplinkOf(await proc.process(buildUplink(keys, 65537, 1, encodeTemperatureHumidityLpp(2, 50))));
     assert.strictEqual(up.fCnt, 65537);
     assert.deepStrictEqual(nextUplinkCounter(65537, 3), { ok: true, fCnt32: 65539 });
     assert.strictEqual(nextUplinkCounter(65537, 65535).ok, false);
   });
 
-  it("gives each bad frame its reason: wrong key, unknown DevAddr, truncated, a downlink, a join request", async function () {
+  it("gives each bad frame its reason: wrong key, unknown DevAddr, truncated, a downlink, a join request or accept we cannot serve", async function () {
     const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
     const wrongKey = buildUplink({ ...keys, nwkSKey: other.nwkSKey }, 1, 1, encodeTemperatureHumidityLpp(1, 50));
     assert.strictEqual((await rejection(proc.process(wrongKey))).reason, "bad-mic");
@@ -139,7 +144,9 @@ describe("LoRaWAN frames", function () {
     assert.strictEqual((await rejection(proc.process(Buffer.from("40aabbccdd00", "hex")))).reason, "truncated-frame");
     const down = rawDownlinkFrame(table().byDevEui(keys.devEui)!, { bytes: Buffer.from([1]), fPort: 2, confirmed: false }, 0);
     assert.strictEqual((await rejection(proc.process(down))).reason, "not-a-data-frame");
-    assert.strictEqual((await rejection(proc.process(Buffer.alloc(23)))).reason, "not-a-data-frame");
+    // a Join-request from a DevEUI without an AppKey
+    assert.strictEqual((await rejection(proc.process(Buffer.alloc(23)))).reason, "unknown-device");
+    assert.strictEqual((await rejection(proc.process(Buffer.from("20", "hex")))).reason, "not-a-data-frame");
     assert.strictEqual((await rejection(proc.process("not hex or base64!"))).reason, "malformed-input");
     assert.strictEqual((await rejection(proc.process({ deviceInfo: {} }))).reason, "malformed-input");
   });

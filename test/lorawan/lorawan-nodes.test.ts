@@ -264,6 +264,54 @@ describe("LoRaWAN nodes", function () {
       assert.strictEqual((got[1].payload as typeof event).readings[0].value, 4.4);
     });
 
+    it("serves an OTAA join: Join-accept in JOIN_ACCEPT_DELAY1 through the gateway, the session's uplinks decoded, kept across a restart", async function () {
+      const port = await freeUdpPort();
+      const appKey = "2B7E151628AED2A6ABF7158809CF4F3C";
+      const otaa = { name: "freezer-otaa", devEui: "70B3D57ED0051234", joinEui: "70B3D57ED0000000", codec: "cayenne-lpp" };
+      const counterFile = `${tempDir("lw-otaa")}/c.json`;
+      const flow = [
+        { id: "f1", type: "tab" },
+        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([otaa]), codecs: "[]", counterFile },
+        { id: "gw", type: "edge-lorawan-gateway", z: "f1", port: String(port), address: "127.0.0.1", dedupWindowMs: "0", txAckTimeoutMs: "3000", wires: [["up"], []] },
+        { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"], ["gw"]] },
+        { id: "events", type: "helper", z: "f1" },
+        { id: "errors", type: "helper", z: "f1" },
+      ];
+      const creds = { keys1: { keys: JSON.stringify({ [otaa.devEui]: { appKey } }) } };
+      await helper.load([keysNode, uplinkNode, gatewayNode], flow, creds);
+      let got = collect("events");
+      let errors = collect("errors");
+      const a = await forwarder("B827EBFFFE000001", port);
+      a.pullData(1);
+      await waitFor(() => a.received.some((m) => m[3] === 0x04), "PULL_ACK");
+      const joinRequest = lora.fromFields({ MType: "Join Request", AppEUI: Buffer.from(otaa.joinEui, "hex"), DevEUI: Buffer.from(otaa.devEui, "hex"), DevNonce: Buffer.from("00a7", "hex") }, undefined, undefined, Buffer.from(appKey, "hex")).getPHYPayload() as Buffer;
+      a.send(pushData(joinRequest, radio(a.eui, -100, 3), 2));
+      const resp = await waitFor(() => a.received.find((m) => m[3] === 0x03), "the Join-accept as PULL_RESP");
+      const txpk = (JSON.parse(resp.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
+      assert.strictEqual(txpk.tmst, (((ts * 1000) >>> 0) + 5_000_000) >>> 0, "JOIN_ACCEPT_DELAY1 after the request");
+      const accept = lora.fromWire(lora.decryptJoinAccept(lora.fromWire(Buffer.from(txpk.data as string, "base64")), Buffer.from(appKey, "hex")));
+      assert.ok(lora.verifyMIC(accept, undefined, Buffer.from(appKey, "hex")), "the Join-accept's MIC under the AppKey");
+      const f = accept.getBuffers();
+      const session = lora.generateSessionKeys(Buffer.from(appKey, "hex"), f.NetID!, f.AppNonce!, Buffer.from("00a7", "hex"));
+      const keys = { devEui: otaa.devEui, devAddr: f.DevAddr!.toString("hex").toUpperCase(), nwkSKey: session.NwkSKey.toString("hex"), appSKey: session.AppSKey.toString("hex") };
+      a.send(pushData(buildUplink(keys, 1, 1, encodeTemperatureHumidityLpp(-19.5, 40)), radio(a.eui, -100, 3, ts + 60000), 3));
+      await waitFor(() => got.length === 1, "the joined device's first uplink");
+      assert.strictEqual((got[0].payload as { deviceName: string }).deviceName, "freezer-otaa");
+      a.send(pushData(joinRequest, radio(a.eui, -100, 3, ts + 70000), 4));
+      await waitFor(() => errors.length === 1, "the replayed Join-request refused");
+      assert.strictEqual((errors[0].error as { code: string }).code, "replay");
+
+      await helper.unload();
+      await helper.load([keysNode, uplinkNode, gatewayNode], flow, creds);
+      got = collect("events");
+      errors = collect("errors");
+      a.pullData(5);
+      a.send(pushData(buildUplink(keys, 2, 1, encodeTemperatureHumidityLpp(-19.4, 40)), radio(a.eui, -100, 3, ts + 120000), 6));
+      await waitFor(() => got.length === 1 || errors.length > 0, "an uplink after the restart");
+      assert.strictEqual(errors.length, 0, JSON.stringify(errors[0]?.error));
+      assert.strictEqual(((got[0].payload as { readings: Array<{ value: unknown }> }).readings[0].value), -19.4);
+    });
+
     it("answers in RX1 when the flow is quick, holds a late downlink for the device's next uplink, and completes on TX_ACK", async function () {
       const port = await freeUdpPort();
       const flow = [
