@@ -25,6 +25,7 @@ interface EdgeKafkaOutDef extends NodeDef {
   ceType: string;
   batchSize: string;
   lingerMs: string;
+  stallMs: string;
   compression: "none" | "gzip";
   acks: string;
   idempotent: boolean;
@@ -71,9 +72,9 @@ export = function register(RED: NodeAPI): void {
         compression: config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
         drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
         drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
-        // a produce request unanswered for 2 s: the records waiting behind it go where they drain most urgent
+        // a produce request unanswered this long: the records waiting behind it go where they drain most urgent
         // first (this node's disk buffer, or back to the edge-buffer that sent them) instead of waiting in memory
-        stallMs: 2000,
+        stallMs: numberSetting(config.stallMs, 2000),
       });
       exporter.on("state", () => scheduleStatus(exporter));
       if (exporter.buffered > 0) scheduleStatus(exporter);
