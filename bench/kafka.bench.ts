@@ -3,7 +3,7 @@
  * librdkafka's mock cluster (or KAFKA_BROKERS).
  *
  * Both sides get the same work and the same conditions:
- * - each runs in a fresh child process of its own, is warmed up, then measured (best of two rounds);
+ * - each runs in a fresh child process of its own, is warmed up, then measured (best of five rounds: the machine is shared);
  * - the same simulator messages, generated before the clock starts, fed 50 at a time (one simulator tick) by the
  *   same closed-loop driver with at most 5,000 messages awaiting their ack;
  * - the same records: key = payload.unit_id, value = the payload as JSON, headers message-id (a UUID) and
@@ -30,7 +30,7 @@ const BATCH = 500;
 const LINGER_MS = 5;
 const WINDOW = 5000;
 const CHUNK = 50;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 type Role = "ours" | "bare";
 interface Job {
