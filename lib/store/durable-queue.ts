@@ -94,6 +94,8 @@ export class DurableQueue implements DurableQueueApi {
   private readonly inFlight = new Map<string, Entry>();
   /** queued plus in flight */
   private queuedCount = 0;
+  /** ids of the records in a lane's window or in flight (bounded by the windows): a re-push of one is a duplicate */
+  private readonly heldIds = new Set<string>();
   /** after a restart: positions (segment:offset) of pushes behind a lane's cursor that were acked before the crash */
   private readonly deadBehindCursor = new Set<string>();
   private readonly liveBySegment = new Map<number, number>();
@@ -141,6 +143,8 @@ export class DurableQueue implements DurableQueueApi {
 
   push(data: unknown, priority = this.lanes.length - 1, id: string = randomUUID()): Promise<string> {
     if (this.closed) return Promise.reject(new Error("the queue is closed"));
+    // a sender retrying with the same id while the first copy is still here: keep one (durable as the first is)
+    if (this.heldIds.has(id)) return this.durable().then(() => id);
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
     const record = encodePushRecord(id, lane, enqueuedAt, data);
@@ -156,7 +160,10 @@ export class DurableQueue implements DurableQueueApi {
       if (l.backlog === 0) l.cursor = { segment, offset };
       l.backlog++;
       l.backlogBytes += record.length;
-    } else l.window.push({ id, priority: lane, enqueuedAt, segment, offset, size: record.length, attempts: 0 });
+    } else {
+      l.window.push({ id, priority: lane, enqueuedAt, segment, offset, size: record.length, attempts: 0 });
+      this.heldIds.add(id);
+    }
     this.queuedCount++;
     this.queuedBytes += record.length;
     this.liveBySegment.set(segment, (this.liveBySegment.get(segment) ?? 0) + 1);
@@ -281,9 +288,17 @@ export class DurableQueue implements DurableQueueApi {
           const h = decodePushHeader(r.body);
           if (Math.min(h.priority, this.lanes.length - 1) !== laneIndex) continue;
           if (this.deadBehindCursor.delete(`${seg}:${at}`)) continue;
-          lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
           lane.backlog--;
           lane.backlogBytes -= r.size;
+          if (this.heldIds.has(h.id)) {
+            // a second copy of a record still in a window or in flight: one of them is enough
+            this.queuedCount--;
+            this.queuedBytes -= r.size;
+            this.liveBySegment.set(seg, (this.liveBySegment.get(seg) ?? 1) - 1);
+            continue;
+          }
+          lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
+          this.heldIds.add(h.id);
         }
         const last = records[records.length - 1];
         offset += last.offset + last.size;
@@ -341,6 +356,7 @@ export class DurableQueue implements DurableQueueApi {
     });
     this.queuedCount--;
     this.queuedBytes -= entry.size;
+    this.heldIds.delete(entry.id);
     const left = (this.liveBySegment.get(entry.segment) ?? 1) - 1;
     this.liveBySegment.set(entry.segment, left);
     if (left === 0) this.deleteConsumedSegments();
@@ -477,7 +493,10 @@ export class DurableQueue implements DurableQueueApi {
     }
     for (const e of entries.values()) {
       const lane = this.lanes[e.priority];
-      if (lane.backlog === 0 && lane.window.length < this.options.memoryWindow) lane.window.push(e);
+      if (lane.backlog === 0 && lane.window.length < this.options.memoryWindow) {
+        lane.window.push(e);
+        this.heldIds.add(e.id);
+      }
       else {
         if (lane.backlog === 0) lane.cursor = { segment: e.segment, offset: e.offset };
         lane.backlog++;

@@ -35,6 +35,31 @@ describe("durable queue: backlog beyond the memory window", function () {
     await b.close();
   });
 
+  it("keeps one copy of a record pushed again under the same id while the first is still queued or in flight", async function () {
+    const dir = tempDir("q-dup");
+    const q = await DurableQueue.open({ dir, sync: 2, memoryWindow: 4 });
+    for (let i = 0; i < 10; i++) await q.push({ i }, 3, `m${i}`);
+    await q.push({ i: 1, again: true }, 3, "m1"); // in the window
+    await q.push({ i: 8, again: true }, 3, "m8"); // behind it, on disk only: dropped when read back
+    const first = q.take(2); // m0, m1 in flight
+    await q.push({ i: 0, again: true }, 3, "m0"); // in flight
+    for (const r of first) q.ack(r.id);
+    const rest: string[] = [];
+    for (let batch = q.take(3); batch.length; batch = q.take(3)) {
+      for (const r of batch) {
+        rest.push(r.id);
+        q.ack(r.id);
+      }
+    }
+    assert.deepStrictEqual(rest, ["m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"]);
+    assert.strictEqual(q.pending(), 0);
+    assert.deepStrictEqual(q.stats().queuedPerLane, [0, 0, 0, 0]);
+    await q.close();
+    const again = await DurableQueue.open({ dir, sync: 2, memoryWindow: 4 });
+    assert.strictEqual(again.pending(), 0, "nothing comes back after a reopen");
+    await again.close();
+  });
+
   it("behaves like the in-memory model over random pushes, takes, acks, nacks and reopens with small windows", async function () {
     for (let run = 0; run < 12; run++) {
       const rnd = new SeededRandom(500 + run);
