@@ -84,7 +84,7 @@ export class UplinkProcessor {
       deviceName: device.name,
       devEui: device.devEui,
       devAddr: device.devAddr ?? input.devAddr,
-      profileName: device.codec.kind === "none" && input.decoded ? "lorawan" : profileName,
+      profileName,
       source: input.source,
       fCnt,
       fPort,

@@ -62,7 +62,7 @@ describe("LoRaWAN nodes", function () {
     helper.unload().then(() => helper.stopServer(done));
   });
 
-  describe("network-server events through Mosquitto", function () {
+  describe("network servers (ChirpStack, TTN) through Mosquitto", function () {
     let broker: MosquittoPeer;
     before(async function () {
       broker = await startMosquitto();
@@ -71,12 +71,16 @@ describe("LoRaWAN nodes", function () {
     after(async function () {
       await broker?.stop();
     });
+    /** the Mosquitto connection and the device table both tests use */
+    const brokerAndKeys = () => [
+      { id: "mb", type: "mqtt-broker", broker: "127.0.0.1", port: String(broker.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
+      { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
+    ];
 
     it("decodes ChirpStack v4 and TTN v3 uplinks published through mqtt in into normalised events with radio metadata", async function () {
       const flow = [
         { id: "f1", type: "tab" },
-        { id: "mb", type: "mqtt-broker", broker: "127.0.0.1", port: String(broker.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
-        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
+        ...brokerAndKeys(),
         { id: "in-cs", type: "mqtt in", z: "f1", broker: "mb", topic: "application/+/device/+/event/up", qos: "1", datatype: "json", wires: [["up"]] },
         { id: "in-ttn", type: "mqtt in", z: "f1", broker: "mb", topic: "v3/+/devices/+/up", qos: "1", datatype: "json", wires: [["up"]] },
         { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"]] },
@@ -126,6 +130,37 @@ describe("LoRaWAN nodes", function () {
       // mqtt in with datatype json sends unparseable JSON to its own error path, not to us: nothing refused here
       assert.strictEqual(errors.length, 0);
     });
+
+    it("publishes a ChirpStack command/down and a TTN down/push, the payload encoded by the device's codec", async function () {
+      const flow = [
+        { id: "f1", type: "tab" },
+        ...brokerAndKeys(),
+        { id: "down-cs", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "chirpstack", applicationId: "cold-chain", fPort: "10", wires: [["out"]] },
+        // ids unlike any property value: Node-RED takes a value equal to a node id for a reference to it
+        { id: "down-ttn", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "ttn", applicationId: "cold-chain", tenantId: "retail", fPort: "11", confirmed: true, wires: [["out"]] },
+        { id: "out", type: "mqtt out", z: "f1", broker: "mb", topic: "", qos: "1", retain: "false", wires: [] },
+      ];
+      const client = mqtt.connect(broker.url);
+      await new Promise((resolve) => client.once("connect", resolve));
+      const got: Array<{ topic: string; body: Record<string, unknown> }> = [];
+      client.on("message", (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) }));
+      await client.subscribeAsync("#", { qos: 1 });
+      try {
+        await helper.load([coreMqtt, keysNode, downlinkNode], flow, { keys1: tagKeys });
+        await waitFor(() => (helper.getNode("out") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt out connected");
+        helper.getNode("down-cs").receive({ payload: { digitalOutput_3: 1 }, deviceName: "coldroom-01" } as never);
+        helper.getNode("down-ttn").receive({ payload: [0x0a, 0x0b], lorawan: { devEui: tag.devEui } } as never);
+        await waitFor(() => got.length === 2, "both downlinks on the broker");
+        const cs = got.find((m) => m.topic.startsWith("application/"))!;
+        assert.strictEqual(cs.topic, `application/cold-chain/device/${tag.devEui.toLowerCase()}/command/down`);
+        assert.deepStrictEqual(cs.body, { devEui: tag.devEui.toLowerCase(), confirmed: false, fPort: 10, data: Buffer.from([3, 1, 1]).toString("base64") });
+        const ttn = got.find((m) => m.topic.startsWith("v3/"))!;
+        assert.strictEqual(ttn.topic, "v3/cold-chain@retail/devices/coldroom-01/down/push");
+        assert.deepStrictEqual(ttn.body, { downlinks: [{ f_port: 11, frm_payload: Buffer.from([0x0a, 0x0b]).toString("base64"), priority: "NORMAL", confirmed: true }] });
+      } finally {
+        client.end(true);
+      }
+    });
   });
 
   it("runs a TS013 script codec in its sandbox, and a codec that never returns goes to the error output within its limit while the next uplink passes", async function () {
@@ -161,49 +196,6 @@ describe("LoRaWAN nodes", function () {
     assert.strictEqual(event.deviceName, "freezer-acme");
     assert.strictEqual(event.profileName, "acme-th");
     assert.deepStrictEqual(event.readings.map((r) => [r.resourceName, r.value]), [["temperature", -18.7], ["port", 2]]);
-  });
-
-  describe("downlinks to network servers through Mosquitto", function () {
-    let broker: MosquittoPeer;
-    before(async function () {
-      broker = await startMosquitto();
-      await broker.start();
-    });
-    after(async function () {
-      await broker?.stop();
-    });
-
-    it("publishes a ChirpStack command/down and a TTN down/push, the payload encoded by the device's codec", async function () {
-      const flow = [
-        { id: "f1", type: "tab" },
-        { id: "mb", type: "mqtt-broker", broker: "127.0.0.1", port: String(broker.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
-        { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([tagEntry]), codecs: "[]", counterFile: "none" },
-        { id: "down-cs", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "chirpstack", applicationId: "cold-chain", fPort: "10", wires: [["out"]] },
-        // ids unlike any property value: Node-RED takes a value equal to a node id for a reference to it
-        { id: "down-ttn", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "ttn", applicationId: "cold-chain", tenantId: "retail", fPort: "11", confirmed: true, wires: [["out"]] },
-        { id: "out", type: "mqtt out", z: "f1", broker: "mb", topic: "", qos: "1", retain: "false", wires: [] },
-      ];
-      const client = mqtt.connect(broker.url);
-      await new Promise((resolve) => client.once("connect", resolve));
-      const got: Array<{ topic: string; body: Record<string, unknown> }> = [];
-      client.on("message", (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) }));
-      await client.subscribeAsync("#", { qos: 1 });
-      try {
-        await helper.load([coreMqtt, keysNode, downlinkNode], flow, { keys1: tagKeys });
-        await waitFor(() => (helper.getNode("out") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt out connected");
-        helper.getNode("down-cs").receive({ payload: { digitalOutput_3: 1 }, deviceName: "coldroom-01" } as never);
-        helper.getNode("down-ttn").receive({ payload: [0x0a, 0x0b], lorawan: { devEui: tag.devEui } } as never);
-        await waitFor(() => got.length === 2, "both downlinks on the broker");
-        const cs = got.find((m) => m.topic.startsWith("application/"))!;
-        assert.strictEqual(cs.topic, `application/cold-chain/device/${tag.devEui.toLowerCase()}/command/down`);
-        assert.deepStrictEqual(cs.body, { devEui: tag.devEui.toLowerCase(), confirmed: false, fPort: 10, data: Buffer.from([3, 1, 1]).toString("base64") });
-        const ttn = got.find((m) => m.topic.startsWith("v3/"))!;
-        assert.strictEqual(ttn.topic, "v3/cold-chain@retail/devices/coldroom-01/down/push");
-        assert.deepStrictEqual(ttn.body, { downlinks: [{ f_port: 11, frm_payload: Buffer.from([0x0a, 0x0b]).toString("base64"), priority: "NORMAL", confirmed: true }] });
-      } finally {
-        client.end(true);
-      }
-    });
   });
 
   describe("a store's LoRa gateway over the packet-forwarder protocol", function () {

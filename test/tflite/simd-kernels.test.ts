@@ -61,6 +61,27 @@ function outSize(padding: number, inSize: number, k: number, stride: number, dil
 }
 
 /** A one-operator int8 convolution model with per-channel filter scales and an int32 bias. */
+/** random convolution cases: depth multipliers to draw from, and the input and output zero points */
+function convCases(multipliers: number[], zeroPoint: fc.Arbitrary<number>): fc.Arbitrary<ConvCase> {
+  return fc.record({
+    depthwise: fc.boolean(),
+    inH: fc.integer({ min: 1, max: 9 }),
+    inW: fc.integer({ min: 1, max: 9 }),
+    inC: fc.integer({ min: 1, max: 24 }),
+    mult: fc.constantFrom(...multipliers),
+    outC: fc.integer({ min: 1, max: 20 }),
+    kH: fc.integer({ min: 1, max: 4 }),
+    kW: fc.integer({ min: 1, max: 4 }),
+    stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    padding: fc.constantFrom(Padding.SAME, Padding.VALID),
+    activation: fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6),
+    inZero: zeroPoint,
+    outZero: zeroPoint,
+    seed: fc.integer(),
+  });
+}
+
 function convModel(c: ConvCase): Uint8Array {
   const next = random(c.seed);
   const outC = c.depthwise ? c.inC * c.mult : c.outC;
@@ -222,23 +243,7 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
 
   it("random CONV_2D and DEPTHWISE_CONV_2D models give the same int8 outputs with and without SIMD", function () {
     this.timeout(120000);
-    const convCase = fc.record({
-      depthwise: fc.boolean(),
-      inH: fc.integer({ min: 1, max: 9 }),
-      inW: fc.integer({ min: 1, max: 9 }),
-      inC: fc.integer({ min: 1, max: 24 }),
-      mult: fc.constantFrom(1, 2, 3, 8, 16),
-      outC: fc.integer({ min: 1, max: 20 }),
-      kH: fc.integer({ min: 1, max: 4 }),
-      kW: fc.integer({ min: 1, max: 4 }),
-      stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-      dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-      padding: fc.constantFrom(Padding.SAME, Padding.VALID),
-      activation: fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6),
-      inZero: fc.integer({ min: -128, max: 127 }),
-      outZero: fc.integer({ min: -128, max: 127 }),
-      seed: fc.integer(),
-    });
+    const convCase = convCases([1, 2, 3, 8, 16], fc.integer({ min: -128, max: 127 }));
     fc.assert(
       fc.property(convCase, (c) => {
         fc.pre(outSize(c.padding, c.inH, c.kH, c.stride[0], c.dilation[0]) > 0 && outSize(c.padding, c.inW, c.kW, c.stride[1], c.dilation[1]) > 0);
@@ -283,23 +288,7 @@ describe("tflite int8 WebAssembly SIMD kernels", function () {
 
   it("float32 copies of random CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED models agree with the JS loops within 1e-5", function () {
     this.timeout(120000);
-    const convCase = fc.record({
-      depthwise: fc.boolean(),
-      inH: fc.integer({ min: 1, max: 9 }),
-      inW: fc.integer({ min: 1, max: 9 }),
-      inC: fc.integer({ min: 1, max: 24 }),
-      mult: fc.constantFrom(1, 2, 3, 4, 8),
-      outC: fc.integer({ min: 1, max: 20 }),
-      kH: fc.integer({ min: 1, max: 4 }),
-      kW: fc.integer({ min: 1, max: 4 }),
-      stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-      dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-      padding: fc.constantFrom(Padding.SAME, Padding.VALID),
-      activation: fc.constantFrom(Activation.NONE, Activation.RELU, Activation.RELU6),
-      inZero: fc.constant(0),
-      outZero: fc.constant(0),
-      seed: fc.integer(),
-    });
+    const convCase = convCases([1, 2, 3, 4, 8], fc.constant(0));
     fc.assert(
       fc.property(convCase, (c) => {
         fc.pre(outSize(c.padding, c.inH, c.kH, c.stride[0], c.dilation[0]) > 0 && outSize(c.padding, c.inW, c.kW, c.stride[1], c.dilation[1]) > 0);

@@ -12,7 +12,8 @@ import type { Tensor } from "../tensor";
 import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 
-interface ConvGeometry {
+/** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
+export interface ConvGeometry {
   batches: number;
   inH: number;
   inW: number;

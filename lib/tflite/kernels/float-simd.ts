@@ -8,7 +8,8 @@
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { OpKind, opRun, placeOp, type Int8ConvGeometry } from "./int8-simd";
+import { OpKind, opRun, placeOp } from "./int8-simd";
+import type { ConvGeometry } from "./conv";
 
 const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -44,7 +45,7 @@ export function prepareFloatFullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Ten
   return opRun(heap, x, y, placeOp(heap, OpKind.FloatConv, header, [0, wPtr, 0, batches, 1, 1, depth, 1, 1, units, 1, 1, 1, 1, 1, 1, 0, 0, 0]));
 }
 
-export function prepareFloatConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, bias: Float64Array, lo: number, hi: number): Invoke {
+export function prepareFloatConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, depthwise: boolean, bias: Float64Array, lo: number, hi: number): Invoke {
   const wd = w.data as Float32Array;
   const header = placeBias(heap, bias, g.outC, lo, hi);
   if (depthwise) {

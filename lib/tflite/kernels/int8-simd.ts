@@ -6,6 +6,7 @@
  * the shared input/output area). Results are bit-exact with the plain JavaScript loops of conv.ts /
  * fully-connected.ts, which remain the fallback.
  */
+import type { ConvGeometry } from "./conv";
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
@@ -22,24 +23,6 @@ export interface Int8Requant {
   outOffset: number;
   lo: number;
   hi: number;
-}
-
-export interface Int8ConvGeometry {
-  batches: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  dilH: number;
-  dilW: number;
-  padH: number;
-  padW: number;
 }
 
 /** True when the operator's tensors are what the WebAssembly loops handle: int8 in, constant int8 filter, int8 out. */
@@ -202,12 +185,12 @@ export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tens
 }
 
 /** True when the WebAssembly loops take this DEPTHWISE_CONV_2D (depth multiplier 1 or a multiple of 8). */
-export function depthwiseSimdApplicable(g: Int8ConvGeometry): boolean {
+export function depthwiseSimdApplicable(g: ConvGeometry): boolean {
   const dm = g.outC / g.inC;
   return dm === 1 || dm % 8 === 0;
 }
 
-export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: Int8ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
+export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
   const wd = w.data as Int8Array;
   if (depthwise) return prepareDepthwise(heap, x, wd, y, g, q);
   const k = g.kH * g.kW * g.inC;
@@ -223,7 +206,7 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
  * is written once), so the WebAssembly loop needs no bounds; the filter is packed per block of eight channels,
  * per filter row, per pair of taps (see "depthwise" in int8.wat).
  */
-function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: Int8ConvGeometry, q: Int8Requant): Invoke {
+function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: ConvGeometry, q: Int8Requant): Invoke {
   const outCp = ceilTo(g.outC, 8);
   const pairs = (g.kW + 1) >> 1;
   const packed = new Int16Array((outCp / 8) * g.kH * pairs * 16);
