@@ -21,7 +21,7 @@ import * as path from "path";
 import { randomUUID } from "crypto";
 import { allocateRecord, decodeRecords, encodeRecord, HEADER_BYTES, RecordKind, sealRecord } from "./record-codec";
 import { Deque } from "./deque";
-import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord } from "./types";
+import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord, RecoveryReport } from "./types";
 
 const SEGMENT_BYTES = 16 * 1024 * 1024;
 const SEGMENT_NAME = /^segment-(\d{10})\.log$/;
@@ -115,7 +115,8 @@ export class DurableQueue implements DurableQueueApi {
   private syncTimer: NodeJS.Timeout | undefined;
   private syncing = false;
   private closed = false;
-  private readonly options: Required<QueueOptions>;
+  private readonly options: Required<Omit<QueueOptions, "onError">> & Pick<QueueOptions, "onError">;
+  readonly recovery: RecoveryReport = { damaged: [], tornTailBytes: 0 };
 
   private constructor(options: QueueOptions) {
     this.options = {

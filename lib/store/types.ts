@@ -20,6 +20,19 @@ export interface QueueOptions {
   evictCritical?: boolean;
   /** index entries kept in memory per lane (default 10,000); a longer backlog stays on disk, read back as the lane drains */
   memoryWindow?: number;
+  /**
+   * a failure of a write no push waits for (the delayed ack/evict records, a segment roll or deletion): the queue
+   * stays consistent and retries; the node shows it (log once, red status) instead of the process ending
+   */
+  onError?: (err: Error) => void;
+}
+
+/** what recovery found on disk at open: damaged records it skipped (resynchronising on the next valid one), a torn tail */
+export interface RecoveryReport {
+  /** damaged regions skipped, each in its segment file at its byte offset */
+  damaged: Array<{ file: string; offset: number; bytes: number }>;
+  /** bytes of an incomplete last record (a write cut by a crash) dropped from the active segment */
+  tornTailBytes: number;
 }
 
 export interface QueuedRecord {
@@ -54,5 +67,7 @@ export interface DurableQueueApi {
   stats(): QueueStats;
   /** queued plus in flight (cheap: for a per-message check) */
   pending(): number;
+  /** what recovery found when the queue was opened (empty when the files were intact) */
+  readonly recovery: RecoveryReport;
   close(): Promise<void>;
 }
