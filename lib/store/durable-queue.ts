@@ -21,7 +21,9 @@
  * and evictions in it are written again later, reported through options.onError. A damaged record costs only
  * itself: recovery and the read path skip to the next record that checks out and say where (`recovery`,
  * onError). Segments are sized from maxBytes and deleted as they drain, the active one too once all of it is
- * consumed, so the disk holds about maxBytes plus one segment.
+ * consumed, so the disk holds about maxBytes plus one segment while the oldest records go first (FIFO, eviction of
+ * the oldest). Not yet: compacting an old segment held by a few live records (a critical record behind evicted
+ * bulk ones keeps its segment, and those after it, on disk).
  */
 import * as fs from "fs";
 import * as path from "path";
