@@ -4,13 +4,16 @@
  * a frame is refused even before the first is on disk) and is appended to a journal; the promise it returns
  * resolves at the next group commit (one fdatasync for every change made while the previous one ran), and the
  * caller passes the frame on only then.
- * The journal is folded into a snapshot (written, fsynced, renamed) when it grows. Within a session counters only
+ * The journal is lib/durable's group-commit journal (a failed write is cut off again and fails exactly the changes
+ * in it) and is folded into a snapshot (lib/durable's atomic file write) when it grows. Within a session counters only
  * ever increase, so loading takes the highest value seen for each, whatever the order of snapshot and journal
  * lines; an OTAA join starts a new session (its JoinNonce is the counters' epoch) and resets them. The session
  * keys of a join are stored wrapped under the device's AppKey, never in clear.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { AppendJournal } from "../durable/append-journal";
+import { writeFileAtomic } from "../durable/atomic-file";
 
 export interface DeviceCounters {
   fCntUp?: number;
@@ -40,12 +43,10 @@ export class SessionStore {
   private readonly counters = new Map<string, DeviceCounters>();
   private readonly sessions = new Map<string, StoredSession>();
   private readonly journalFile?: string;
-  private fd = -1;
-  private journalBytes = 0;
-  private waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
-  private syncing = false;
-  private syncScheduled = false;
+  private log?: AppendJournal;
   private readonly compactBytes: number;
+  /** journal size that triggers the next snapshot */
+  private compactAt: number;
 
   /** `file` undefined: counters in memory only (tests, or a user who opts out) */
   constructor(
@@ -53,6 +54,7 @@ export class SessionStore {
     options: SessionStoreOptions = {},
   ) {
     this.compactBytes = options.compactBytes ?? 4 * 1024 * 1024;
+    this.compactAt = this.compactBytes;
     if (!file) return;
     this.journalFile = `${file}.journal`;
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -74,8 +76,8 @@ export class SessionStore {
     } catch (err) {
       throw new Error(`frame counter file ${file} is unreadable (${(err as Error).message}); move it away to start afresh`);
     }
-    this.fd = fs.openSync(this.journalFile, "a");
-    this.journalBytes = fs.fstatSync(this.fd).size;
+    // every change of one turn of the event loop goes in one commit; changes made during a commit, in the next
+    this.log = AppendJournal.open(this.journalFile, { commit: "tick" });
   }
 
   get(devEui: string): DeviceCounters {
@@ -118,9 +120,8 @@ export class SessionStore {
   }
 
   async close(): Promise<void> {
-    while (this.syncing || this.waiting.length > 0) await this.sync();
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
+    await this.log?.close();
+    this.log = undefined;
   }
 
   private raise(devEui: string, c: Partial<DeviceCounters>): void {
@@ -134,52 +135,24 @@ export class SessionStore {
   }
 
   private journal(entry: JournalEntry): Promise<void> {
-    if (this.fd < 0) return Promise.resolve();
-    const line = Buffer.from(JSON.stringify(entry) + "\n");
-    fs.writeSync(this.fd, line);
-    this.journalBytes += line.length;
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      // every change of this turn of the event loop goes in one commit; changes made during a commit, in the next
-      if (!this.syncScheduled && !this.syncing) {
-        this.syncScheduled = true;
-        setImmediate(() => void this.sync());
-      }
-    });
+    const log = this.log;
+    if (!log) return Promise.resolve();
+    log.append(Buffer.from(JSON.stringify(entry) + "\n"));
+    return log.durable().then(() => this.compactIfLarge(log));
   }
 
-  private async sync(): Promise<void> {
-    this.syncScheduled = false;
-    if (this.syncing) return;
-    const waiting = this.waiting;
-    this.waiting = [];
-    if (waiting.length === 0) return;
-    this.syncing = true;
+  /** the whole state as a snapshot, then an empty journal; a failure (a full disk) only postpones it */
+  private compactIfLarge(log: AppendJournal): void {
+    if (log.length <= this.compactAt || log.isClosed) return;
     try {
-      await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-      if (this.journalBytes > this.compactBytes) this.compact();
-      for (const w of waiting) w.resolve();
-    } catch (err) {
-      for (const w of waiting) w.reject(err as Error);
-    } finally {
-      this.syncing = false;
-      if (this.waiting.length > 0) void this.sync();
+      // the snapshot holds every change made so far, those still waiting for their commit too: they are settled
+      // (written and synced) before the journal that holds them is emptied
+      log.syncSync();
+      writeFileAtomic(this.file!, JSON.stringify({ counters: Object.fromEntries(this.counters), sessions: Object.fromEntries(this.sessions) }));
+      log.truncate(0);
+      this.compactAt = this.compactBytes;
+    } catch {
+      this.compactAt = log.length + this.compactBytes / 4;
     }
-  }
-
-  /** the whole state as a snapshot (write, fsync, rename), then an empty journal */
-  private compact(): void {
-    const tmp = `${this.file}.tmp`;
-    const fd = fs.openSync(tmp, "w");
-    try {
-      fs.writeSync(fd, JSON.stringify({ counters: Object.fromEntries(this.counters), sessions: Object.fromEntries(this.sessions) }));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file!);
-    fs.ftruncateSync(this.fd, 0);
-    fs.fdatasyncSync(this.fd);
-    this.journalBytes = 0;
   }
 }

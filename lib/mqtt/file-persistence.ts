@@ -12,9 +12,13 @@
  *   PUBACK/PUBREC only for what is on disk;
  * - a mirror of the state, kept as plain data, lets the journal be compacted into a snapshot (written to a new
  *   file, fsynced, renamed over the old one) when it grows; a torn last line after a crash is dropped.
+ * The journal and the snapshot are lib/durable's (group commit; a failed write cut off again and failing exactly
+ * the changes in it; atomic file replace), the same as the durable queue's and the LoRaWAN counters'.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { AppendJournal } from "../durable/append-journal";
+import { writeFileAtomic } from "../durable/atomic-file";
 import type { Readable } from "stream";
 
 /** the packet shape aedes hands its persistence (aedes-packet, QoSPacket, PubRel) */
@@ -210,11 +214,8 @@ export class FilePersistence extends MemoryPersistence {
   private readonly dir: string;
   private readonly compactBytes: number;
   private readonly mirror = new MirrorState();
-  private fd = -1;
-  private journalBytes = 0;
+  private log?: AppendJournal;
   private snapshotBytes = 0;
-  private waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
-  private syncScheduled = false;
   private closed = false;
 
   constructor(options: FilePersistenceOptions) {
@@ -302,46 +303,37 @@ export class FilePersistence extends MemoryPersistence {
   }
 
   override async destroy(): Promise<void> {
-    await this.syncNow();
     this.closed = true;
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
+    await this.log?.close();
+    this.log = undefined;
     await super.destroy();
   }
 
   /** journal size on disk, for tests and the status */
   get bytesOnDisk(): number {
-    return this.journalBytes;
+    return this.log?.length ?? 0;
   }
 
   private record(r: JournalRecord, durable: boolean): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    const log = this.log;
+    if (this.closed || !log) return Promise.resolve();
     this.mirror.apply(r);
-    const line = Buffer.from(JSON.stringify(r) + "\n");
-    fs.writeSync(this.fd, line);
-    this.journalBytes += line.length;
-    if (!durable) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (!this.syncScheduled) {
-        this.syncScheduled = true;
-        // group commit: every record written before the next turn of the event loop shares one fdatasync
-        setImmediate(() => void this.syncNow());
-      }
-    });
+    log.append(Buffer.from(JSON.stringify(r) + "\n"));
+    if (!durable) {
+      log.write();
+      return Promise.resolve();
+    }
+    // group commit: every record of this turn of the event loop shares one fdatasync
+    return log.durable().then(() => this.compactIfLarge(log));
   }
 
-  private async syncNow(): Promise<void> {
-    this.syncScheduled = false;
-    const waiting = this.waiting;
-    this.waiting = [];
-    if (this.fd < 0) return;
+  private compactIfLarge(log: AppendJournal): void {
+    if (log !== this.log || log.length <= this.compactBytes || log.length <= 2 * this.snapshotBytes) return;
     try {
-      if (this.journalBytes > this.compactBytes && this.journalBytes > 2 * this.snapshotBytes) this.compact();
-      else await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-      for (const w of waiting) w.resolve();
-    } catch (err) {
-      for (const w of waiting) w.reject(err as Error);
+      this.compact();
+    } catch {
+      // a full disk: the journal keeps growing until a snapshot fits
+      this.snapshotBytes = log.length;
     }
   }
 
@@ -392,30 +384,20 @@ export class FilePersistence extends MemoryPersistence {
 
   /** rewrites the journal as a snapshot of the current state: written aside, fsynced, renamed over */
   private compact(): void {
-    const tmp = this.journalPath() + ".tmp";
-    const fd = fs.openSync(tmp, "w");
-    let bytes = 0;
-    try {
+    const old = this.log;
+    // every change is in the mirror, those still waiting for their commit too: they are settled first
+    old?.syncSync();
+    const mirror = this.mirror;
+    const bytes = writeFileAtomic(this.journalPath(), (function* () {
       const chunk: string[] = [];
-      for (const r of this.mirror.snapshot()) {
+      for (const r of mirror.snapshot()) {
         chunk.push(JSON.stringify(r));
-        if (chunk.length >= 1000) bytes += fs.writeSync(fd, chunk.splice(0).join("\n") + "\n");
+        if (chunk.length >= 1000) yield chunk.splice(0).join("\n") + "\n";
       }
-      if (chunk.length) bytes += fs.writeSync(fd, chunk.join("\n") + "\n");
-      fs.fdatasyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.journalPath());
-    const dirFd = fs.openSync(this.dir, "r");
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.journalPath(), "a");
-    this.journalBytes = bytes;
+      if (chunk.length) yield chunk.join("\n") + "\n";
+    })());
+    this.log = AppendJournal.open(this.journalPath(), { commit: "tick" });
     this.snapshotBytes = bytes;
+    void old?.close().catch(() => undefined);
   }
 }

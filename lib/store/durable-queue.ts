@@ -12,19 +12,41 @@
  * not for every platform a gateway runs). bench/store.bench.ts measures both, as a queue with the same sync
  * cadence, and against a bare write+fsync loop (BENCHMARKS.md).
  *
- * Durability: push() resolves once the record is fsynced ("always") or at the next group commit (every N ms).
- * Acks and evictions are logged too; after a crash the queue holds exactly the pushed records that were not
- * acknowledged (a torn or corrupted tail record is detected by its CRC and dropped).
+ * Durability: push() resolves once the record is written and fsynced ("always") or at the next group commit
+ * (every N ms), through lib/durable/append-journal. Acks and evictions are logged too; after a crash the queue
+ * holds exactly the pushed records that were not acknowledged.
+ *
+ * Faults: a write that fails (ENOSPC, EIO) is cut off the file again and fails exactly the pushes whose records
+ * were in it (they leave the index, so nothing unconfirmed is delivered and nothing confirmed is missing); acks
+ * and evictions in it are written again later, reported through options.onError. A damaged record costs only
+ * itself: recovery and the read path skip to the next record that checks out and say where (`recovery`,
+ * onError). Segments are sized from maxBytes and deleted as they drain, the active one too once all of it is
+ * consumed, so the disk holds about maxBytes plus one segment while the oldest records go first (FIFO, eviction of
+ * the oldest). Not yet: compacting an old segment held by a few live records (a critical record behind evicted
+ * bulk ones keeps its segment, and those after it, on disk).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
-import { allocateRecord, decodeRecords, encodeRecord, HEADER_BYTES, RecordKind, sealRecord } from "./record-codec";
+import { allocateRecord, decodeOne, encodeRecord, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
+import { decodeMessage, encodeMessage } from "./message-codec";
 import { Deque } from "./deque";
+import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
 import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord, RecoveryReport } from "./types";
 
-const SEGMENT_BYTES = 16 * 1024 * 1024;
 const SEGMENT_NAME = /^segment-(\d{10})\.log$/;
+const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
+const MIN_SEGMENT_BYTES = 64 * 1024;
+/** records waiting in memory that are written without waiting for the commit */
+const WRITE_THRESHOLD = 1024 * 1024;
+/** how soon acks and evictions whose write failed are written again */
+const RETRY_MS = 1000;
+const READ_CHUNK = 1024 * 1024;
+
+/** a segment size that lets maxBytes span several segments, so that draining frees disk early */
+export function segmentBytesFor(maxBytes: number): number {
+  return Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, Math.floor(maxBytes / 8)));
+}
 
 interface Entry {
   id: string;
@@ -48,21 +70,34 @@ interface Lane {
   cursor?: { segment: number; offset: number };
 }
 
-const READ_CHUNK = 1024 * 1024;
+interface Segment {
+  /** bytes in the file (the active segment: see the journal) */
+  size: number;
+  /** queued or in-flight records in it */
+  live: number;
+}
 
-/** A push record, body [id length u8][id][priority u8][enqueuedAt f64][data JSON], written in place: the index is read without parsing data. */
+/** what a journal append stands for, to undo or redo it when its write fails */
+interface AppendTag {
+  kind: RecordKind;
+  id: string;
+  lane: number;
+  record: Buffer;
+}
+
+/** A push record, body [id length u8][id][priority u8][enqueuedAt f64][data], written in place: the index is read without decoding data. */
 function encodePushRecord(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
   const idLength = Buffer.byteLength(id);
   if (idLength > 255) throw new Error("record id longer than 255 bytes");
-  const json = JSON.stringify(data ?? null);
-  const record = allocateRecord(RecordKind.Push, 10 + idLength + Buffer.byteLength(json));
+  const stored = encodeMessage(data ?? null);
+  const record = allocateRecord(RecordKind.Push, 10 + idLength + stored.length);
   let at = HEADER_BYTES;
   record.writeUInt8(idLength, at);
   record.write(id, at + 1, "utf8");
   at += 1 + idLength;
   record.writeUInt8(priority, at);
   record.writeDoubleLE(enqueuedAt, at + 1);
-  record.write(json, at + 9, "utf8");
+  stored.copy(record, at + 9);
   return sealRecord(record);
 }
 
@@ -76,17 +111,9 @@ function decodePushHeader(body: Buffer): { id: string; priority: number; enqueue
   };
 }
 
-/** what is left of `buffers` after the first `skip` bytes (a short writev) */
-function remainingAfter(buffers: Buffer[], skip: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const b of buffers) {
-    if (skip >= b.length) skip -= b.length;
-    else {
-      out.push(skip > 0 ? b.subarray(skip) : b);
-      skip = 0;
-    }
-  }
-  return out;
+function decodePushData(kind: RecordKind, body: Buffer, dataStart: number): unknown {
+  // queues written before the message codec hold JSON
+  return kind === RecordKind.PushJson ? JSON.parse(body.toString("utf8", dataStart)) : decodeMessage(body.subarray(dataStart));
 }
 
 export class DurableQueue implements DurableQueueApi {
@@ -98,23 +125,23 @@ export class DurableQueue implements DurableQueueApi {
   private readonly heldIds = new Set<string>();
   /** after a restart: positions (segment:offset) of pushes behind a lane's cursor that were acked before the crash */
   private readonly deadBehindCursor = new Set<string>();
-  private readonly liveBySegment = new Map<number, number>();
-  private readonly segmentSizes = new Map<number, number>();
+  private readonly segments = new Map<number, Segment>();
   private readonly readFds = new Map<number, number>();
+  /** damaged regions already reported, per segment: [start, end) */
+  private readonly knownDamage = new Map<number, Array<[number, number]>>();
   private activeSegment = 0;
-  private activeFd = -1;
-  private activeSize = 0;
-  /** bytes of the active segment handed to the OS; records past it wait in pendingWrites for one write call */
-  private writtenSize = 0;
-  private pendingWrites: Buffer[] = [];
-  private flushTimer: NodeJS.Immediate | undefined;
+  private journal!: AppendJournal<AppendTag>;
+  private writeTimer: NodeJS.Immediate | undefined;
+  /** acks and evictions whose write failed, written again by retryTimer */
+  private retryRecords: AppendTag[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private lastReported: string | undefined;
   private queuedBytes = 0;
   private evicted = 0;
   private delivered = 0;
-  private pendingSync: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  private syncTimer: NodeJS.Timeout | undefined;
-  private syncing = false;
   private closed = false;
+  private rolling = false;
+  private readonly segmentBytes: number;
   private readonly options: Required<Omit<QueueOptions, "onError">> & Pick<QueueOptions, "onError">;
   readonly recovery: RecoveryReport = { damaged: [], tornTailBytes: 0 };
 
@@ -129,6 +156,7 @@ export class DurableQueue implements DurableQueueApi {
       memoryWindow: 10_000,
       ...options,
     };
+    this.segmentBytes = segmentBytesFor(this.options.maxBytes);
     this.lanes = Array.from({ length: Math.max(1, Math.min(255, this.options.lanes)) }, () => ({ window: new Deque<Entry>(), backlog: 0, backlogBytes: 0 }));
   }
 
@@ -145,16 +173,21 @@ export class DurableQueue implements DurableQueueApi {
   push(data: unknown, priority = this.lanes.length - 1, id: string = randomUUID()): Promise<string> {
     if (this.closed) return Promise.reject(new Error("the queue is closed"));
     // a sender retrying with the same id while the first copy is still here: keep one (durable as the first is)
-    if (this.heldIds.has(id)) return this.durable().then(() => id);
+    if (this.heldIds.has(id)) return this.journal.durable().then(() => id);
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
-    const record = encodePushRecord(id, lane, enqueuedAt, data);
+    let record: Buffer;
+    try {
+      record = encodePushRecord(id, lane, enqueuedAt, data);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     if (record.length > this.options.maxBytes) return Promise.reject(new QueueFullError(`a ${record.length}-byte message exceeds the buffer's ${this.options.maxBytes} bytes`));
     // make room first, so a full buffer never holds more than its bounds
     while (this.count() + 1 > this.options.maxMessages || this.queuedBytes + record.length > this.options.maxBytes) {
       if (!this.evictOne(lane)) return Promise.reject(new QueueFullError("the buffer is full of messages that may not be evicted"));
     }
-    const { segment, offset } = this.append(record);
+    const { segment, offset } = this.append(record, { kind: RecordKind.Push, id, lane, record });
     const l = this.lanes[lane];
     if (l.backlog > 0 || l.window.length >= this.options.memoryWindow) {
       // behind a full window (or behind records already on disk only): a count and, for the first, a cursor
@@ -167,13 +200,18 @@ export class DurableQueue implements DurableQueueApi {
     }
     this.queuedCount++;
     this.queuedBytes += record.length;
-    this.liveBySegment.set(segment, (this.liveBySegment.get(segment) ?? 0) + 1);
-    return this.durable().then(() => id);
+    this.segment(segment).live++;
+    // the waiter first, then a write: if the write fails, it fails this push (and the record leaves the index)
+    const durable = this.journal.durable().then(() => id);
+    if (this.journal.unwritten > WRITE_THRESHOLD) this.journal.write();
+    return durable;
   }
 
   take(n: number): QueuedRecord[] {
     const out: QueuedRecord[] = [];
     const now = Date.now();
+    // records still in memory reach the file before any is read back (a failed write takes them out of the index)
+    this.journal.write();
     for (const lane of this.lanes) {
       while (out.length < n && this.headOf(lane)) {
         const entry = lane.window.shift()!;
@@ -182,9 +220,15 @@ export class DurableQueue implements DurableQueueApi {
           this.evicted++;
           continue;
         }
-        const data = this.readData(entry);
+        const read = this.readData(entry);
+        if (!read.ok) {
+          // damaged on disk since it was indexed: that record is lost, not the queue
+          this.reportBackground(new Error(`queue record ${entry.id} in ${this.segmentPath(entry.segment)} at offset ${entry.offset} is damaged (${read.reason}); it is dropped`));
+          this.drop(entry, RecordKind.Evict);
+          continue;
+        }
         this.inFlight.set(entry.id, entry);
-        out.push({ id: entry.id, priority: entry.priority, data, enqueuedAt: entry.enqueuedAt, attempts: entry.attempts++ });
+        out.push({ id: entry.id, priority: entry.priority, data: read.data, enqueuedAt: entry.enqueuedAt, attempts: entry.attempts++ });
       }
       if (out.length >= n) break;
     }
@@ -218,11 +262,13 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   stats(): QueueStats {
+    let bytesOnDisk = 0;
+    for (const [n, s] of this.segments) bytesOnDisk += n === this.activeSegment ? this.journal.length : s.size;
     return {
       queued: this.count() - this.inFlight.size,
       queuedPerLane: this.lanes.map((l) => l.window.length + l.backlog),
       inFlight: this.inFlight.size,
-      bytesOnDisk: [...this.segmentSizes.values()].reduce((s, v) => s + v, 0),
+      bytesOnDisk,
       evicted: this.evicted,
       delivered: this.delivered,
     };
@@ -230,26 +276,32 @@ export class DurableQueue implements DurableQueueApi {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
     this.closed = true;
-    clearTimeout(this.syncTimer);
-    if (this.flushTimer) clearImmediate(this.flushTimer);
-    this.flushWrites();
-    if (this.activeFd >= 0) fs.closeSync(this.activeFd);
-    for (const fd of this.readFds.values()) fs.closeSync(fd);
+    if (this.writeTimer) clearImmediate(this.writeTimer);
+    clearTimeout(this.retryTimer);
+    this.appendRetries();
+    // the last commit settles every waiting push (resolved if its record is on disk, rejected if not)
+    await this.journal.close();
+    for (const fd of this.readFds.values()) closeQuietly(fd);
     this.readFds.clear();
-    this.activeFd = -1;
   }
 
   /** fsyncs now and resolves every waiting push */
   async flush(): Promise<void> {
-    clearTimeout(this.syncTimer);
-    this.syncTimer = undefined;
-    await this.syncNow();
+    await this.journal.sync();
   }
 
   private count(): number {
     return this.queuedCount;
+  }
+
+  private segment(n: number): Segment {
+    let s = this.segments.get(n);
+    if (!s) {
+      s = { size: 0, live: 0 };
+      this.segments.set(n, s);
+    }
+    return s;
   }
 
   /** the lane's oldest record is in its window, read back from disk if the window ran dry; false when the lane is empty */
@@ -261,31 +313,29 @@ export class DurableQueue implements DurableQueueApi {
   /** Reads the lane's next backlog records from the log into its window, from the cursor on. */
   private refill(lane: Lane): void {
     if (!lane.cursor) return;
-    this.flushWrites();
+    this.journal.write();
+    if (!lane.cursor) return; // the write failed and took the backlog with it
     const laneIndex = this.lanes.indexOf(lane);
     let { segment, offset } = lane.cursor;
-    const segments = [...this.segmentSizes.keys()].filter((s) => s >= segment).sort((a, b) => a - b);
+    const segments = [...this.segments.keys()].filter((s) => s >= segment).sort((a, b) => a - b);
     for (const seg of segments) {
       if (seg !== segment) offset = 0;
       segment = seg;
-      const end = this.segmentSizes.get(seg) ?? 0;
+      const end = this.segmentEnd(seg);
+      let need = 0;
       while (offset < end && lane.backlog > 0 && lane.window.length < this.options.memoryWindow) {
-        const chunk = this.readAt(seg, offset, Math.min(READ_CHUNK, end - offset));
-        let { records } = decodeRecords(chunk);
-        if (records.length === 0) {
-          // one record larger than the chunk: read it whole
-          const size = chunk.length >= 4 ? 8 + chunk.readUInt32LE(0) : 0;
-          if (size <= chunk.length || offset + size > end) throw new Error(`queue segment ${seg} is damaged at ${offset}`);
-          records = decodeRecords(this.readAt(seg, offset, size)).records;
-          if (records.length === 0) throw new Error(`queue segment ${seg} is damaged at ${offset}`);
-        }
-        for (const r of records) {
+        const want = Math.min(Math.max(READ_CHUNK, need), end - offset);
+        const chunk = this.readAt(seg, offset, want);
+        const scan = scanRecords(chunk, chunk.length < want || offset + chunk.length >= end);
+        for (const region of scan.skipped) this.reportDamage(seg, offset + region.offset, region.bytes);
+        need = scan.needBytes;
+        for (const r of scan.records) {
           const at = offset + r.offset;
           if (lane.backlog === 0 || lane.window.length >= this.options.memoryWindow) {
             lane.cursor = lane.backlog > 0 ? { segment: seg, offset: at } : undefined;
             return this.forgetDeadPositions();
           }
-          if (r.kind !== RecordKind.Push) continue;
+          if (!isPush(r.kind)) continue;
           const h = decodePushHeader(r.body);
           if (Math.min(h.priority, this.lanes.length - 1) !== laneIndex) continue;
           if (this.deadBehindCursor.delete(`${seg}:${at}`)) continue;
@@ -295,16 +345,24 @@ export class DurableQueue implements DurableQueueApi {
             // a second copy of a record still in a window or in flight: one of them is enough
             this.queuedCount--;
             this.queuedBytes -= r.size;
-            this.liveBySegment.set(seg, (this.liveBySegment.get(seg) ?? 1) - 1);
+            this.segment(seg).live--;
             continue;
           }
           lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
           this.heldIds.add(h.id);
         }
-        const last = records[records.length - 1];
-        offset += last.offset + last.size;
+        if (scan.end === 0 && need === 0) break; // nothing readable here (a file shorter than indexed)
+        offset += scan.end;
       }
       if (lane.backlog === 0) break;
+    }
+    if (lane.backlog > 0 && segment === this.activeSegment && offset >= this.segmentEnd(segment)) {
+      // the log ended before the lane's backlog did: the rest was damaged on disk since the queue was opened
+      this.reportBackground(new Error(`${lane.backlog} queued records of lane ${laneIndex} could not be read back from ${this.options.dir}; they are lost`));
+      this.queuedCount -= lane.backlog;
+      this.queuedBytes -= lane.backlogBytes;
+      lane.backlog = 0;
+      lane.backlogBytes = 0;
     }
     lane.cursor = lane.backlog > 0 ? { segment, offset } : undefined;
     this.forgetDeadPositions();
@@ -315,20 +373,52 @@ export class DurableQueue implements DurableQueueApi {
     if (this.deadBehindCursor.size > 0 && !this.lanes.some((l) => l.cursor)) this.deadBehindCursor.clear();
   }
 
-  private readAt(segment: number, offset: number, length: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
-    const read = fs.readSync(this.fdFor(segment), buf, 0, length, offset);
-    return buf.subarray(0, read);
+  private segmentEnd(seg: number): number {
+    return seg === this.activeSegment ? this.journal.length : (this.segments.get(seg)?.size ?? 0);
   }
 
-  private fdFor(segment: number): number {
-    if (segment === this.activeSegment) return this.activeFd;
+  private readAt(segment: number, offset: number, length: number): Buffer {
+    if (segment === this.activeSegment) return this.journal.read(offset, length);
     let fd = this.readFds.get(segment);
     if (fd === undefined) {
       fd = fs.openSync(this.segmentPath(segment), "r");
       this.readFds.set(segment, fd);
     }
-    return fd;
+    const buf = Buffer.allocUnsafe(length);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
+  }
+
+  private readData(entry: Entry): { ok: true; data: unknown } | { ok: false; reason: string } {
+    try {
+      const r = decodeOne(this.readAt(entry.segment, entry.offset, entry.size));
+      if (!r || !isPush(r.kind)) return { ok: false, reason: "checksum mismatch" };
+      const h = decodePushHeader(r.body);
+      if (h.id !== entry.id) return { ok: false, reason: "another record at its offset" };
+      return { ok: true, data: decodePushData(r.kind, r.body, h.dataStart) };
+    } catch (err) {
+      return { ok: false, reason: (err as Error).message };
+    }
+  }
+
+  /** a damaged region met while reading: reported once (recovery reported those it found) */
+  private reportDamage(seg: number, offset: number, bytes: number): void {
+    const known = this.knownDamage.get(seg) ?? [];
+    if (known.some(([s, e]) => offset >= s && offset <= e)) return;
+    known.push([offset, offset + bytes]);
+    this.knownDamage.set(seg, known);
+    this.reportBackground(new Error(`queue segment ${this.segmentPath(seg)} is damaged at offset ${offset}: ${bytes} bytes skipped`));
+  }
+
+  /** a failure no push waits for: to the owner (log, status), never thrown from a timer; repeats of one error once */
+  private reportBackground(err: Error): void {
+    const key = `${(err as NodeJS.ErrnoException).code ?? ""}:${err.message}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    try {
+      this.options.onError?.(err);
+    } catch {
+      /* the owner's handler must not break the queue */
+    }
   }
 
   /** the oldest record of the lowest-priority lane that may be evicted (lane 0 only when allowed) */
@@ -348,118 +438,158 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
-    this.append(encodeRecord(kind, Buffer.from(entry.id)));
+    const record = encodeRecord(kind, Buffer.from(entry.id));
+    this.append(record, { kind, id: entry.id, lane: entry.priority, record });
     // acks need no fsync (a lost ack means a redelivery), but reach the OS at the end of this turn of the event
     // loop, all of them in one write: once there, a kill -9 of the process cannot make them redeliver
-    this.flushTimer ??= setImmediate(() => {
-      this.flushTimer = undefined;
-      if (!this.closed) this.flushWrites();
+    this.writeTimer ??= setImmediate(() => {
+      this.writeTimer = undefined;
+      if (!this.closed) this.journal.write();
     });
     this.queuedCount--;
     this.queuedBytes -= entry.size;
     this.heldIds.delete(entry.id);
-    const left = (this.liveBySegment.get(entry.segment) ?? 1) - 1;
-    this.liveBySegment.set(entry.segment, left);
-    if (left === 0) this.deleteConsumedSegments();
+    const seg = this.segment(entry.segment);
+    seg.live--;
+    if (seg.live <= 0) this.reclaim();
   }
 
-  /** Whole segments are deleted from the oldest on, once nothing in them or before them is queued. */
-  private deleteConsumedSegments(): void {
-    const segments = [...this.segmentSizes.keys()].sort((a, b) => a - b);
-    for (const seg of segments) {
-      if (seg === this.activeSegment || (this.liveBySegment.get(seg) ?? 0) > 0) break;
-      const fd = this.readFds.get(seg);
-      if (fd !== undefined) fs.closeSync(fd);
-      this.readFds.delete(seg);
-      fs.rmSync(this.segmentPath(seg), { force: true });
-      this.segmentSizes.delete(seg);
-      this.liveBySegment.delete(seg);
+  /**
+   * Deletes whole segments from the oldest on once nothing in them or before them is queued; the active one too,
+   * when everything in it is consumed and it is worth a new file (a quarter full), or the disk is full.
+   */
+  private reclaim(force = false): void {
+    const order = [...this.segments.keys()].sort((a, b) => a - b);
+    for (const n of order) {
+      if ((this.segments.get(n)?.live ?? 0) > 0) return;
+      if (n === this.activeSegment) {
+        if (this.queuedCount === 0 && this.journal.length > 0 && (force || this.journal.length >= this.segmentBytes / 4)) this.roll(true);
+        return;
+      }
+      this.deleteSegment(n);
     }
   }
 
-  private append(record: Buffer): { segment: number; offset: number } {
-    if (this.activeSize + record.length > SEGMENT_BYTES && this.activeSize > 0) this.roll();
-    const offset = this.activeSize;
-    this.pendingWrites.push(record);
-    this.activeSize += record.length;
-    this.segmentSizes.set(this.activeSegment, this.activeSize);
-    if (this.activeSize - this.writtenSize > 1024 * 1024) this.flushWrites();
+  private deleteSegment(n: number): void {
+    const fd = this.readFds.get(n);
+    if (fd !== undefined) closeQuietly(fd);
+    this.readFds.delete(n);
+    this.segments.delete(n);
+    this.knownDamage.delete(n);
+    try {
+      fs.rmSync(this.segmentPath(n), { force: true });
+    } catch (err) {
+      this.reportBackground(fileError(err, "delete", this.segmentPath(n)));
+    }
+  }
+
+  private append(record: Buffer, tag: AppendTag): { segment: number; offset: number } {
+    if (this.journal.length + record.length > this.segmentBytes && this.journal.length > 0) this.roll(false);
+    const offset = this.journal.append(record, tag);
     return { segment: this.activeSegment, offset };
   }
 
-  /** hands the records appended since the last call to the OS in one write */
-  private flushWrites(): void {
-    if (this.pendingWrites.length === 0 || this.activeFd < 0) return;
-    const records = this.pendingWrites;
-    this.pendingWrites = [];
-    // one system call for all of them, without first copying them into one buffer
-    let written = 0;
-    while (written < this.activeSize - this.writtenSize) {
-      written += fs.writevSync(this.activeFd, written === 0 ? records : remainingAfter(records, written), this.writtenSize + written);
+  /** a new active segment; the old one is synced (settling its waiters) and closed, and deleted when `consumed` */
+  private roll(consumed: boolean): void {
+    if (this.rolling) return; // a write failing while the old segment is synced: one roll at a time
+    this.rolling = true;
+    try {
+      const old = this.journal;
+      const oldSegment = this.activeSegment;
+      let next: AppendJournal<AppendTag>;
+      try {
+        next = this.openJournal(oldSegment + 1);
+      } catch (err) {
+        // no new file (a full disk, no descriptors left): the old one grows past its size; tried again next time
+        this.reportBackground(fileError(err, "create", this.segmentPath(oldSegment + 1)));
+        return;
+      }
+      // its waiters are settled (resolved if on disk, rejected if not) before any record goes to the next segment
+      old.syncSync();
+      this.segment(oldSegment).size = old.length;
+      this.journal = next;
+      this.activeSegment = oldSegment + 1;
+      this.segment(this.activeSegment).size = 0;
+      // waits for a sync still running on it
+      old.close().catch((err: Error) => this.reportBackground(err));
+      if (consumed) this.deleteSegment(oldSegment);
+    } finally {
+      this.rolling = false;
     }
-    this.writtenSize += written;
   }
 
-  private roll(): void {
-    this.flushWrites();
-    fs.fdatasyncSync(this.activeFd);
-    fs.closeSync(this.activeFd);
-    this.openSegment(this.activeSegment + 1);
-  }
-
-  private openSegment(n: number): void {
-    this.activeSegment = n;
-    this.activeFd = fs.openSync(this.segmentPath(n), "a+");
-    this.activeSize = fs.fstatSync(this.activeFd).size;
-    this.writtenSize = this.activeSize;
-    this.segmentSizes.set(n, this.activeSize);
-  }
-
-  private durable(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingSync.push({ resolve, reject });
-      if (this.options.sync === "always") void this.syncNow();
-      else if (!this.syncTimer) this.syncTimer = setTimeout(() => {
-        this.syncTimer = undefined;
-        void this.syncNow();
-      }, Math.max(0, this.options.sync));
+  private openJournal(n: number): AppendJournal<AppendTag> {
+    const sync = this.options.sync;
+    return AppendJournal.open<AppendTag>(this.segmentPath(n), {
+      commit: sync === "always" ? "now" : Math.max(0, sync),
+      onWriteFailure: (failure) => this.writeFailed(n, failure),
     });
   }
 
-  private async syncNow(): Promise<void> {
-    if (this.syncing || this.activeFd < 0) return;
-    const waiting = this.pendingSync;
-    this.pendingSync = [];
-    if (waiting.length === 0) return;
-    this.syncing = true;
-    try {
-      this.flushWrites();
-      await new Promise<void>((resolve, reject) => fs.fdatasync(this.activeFd, (err) => (err ? reject(err) : resolve())));
-      for (const w of waiting) w.resolve();
-    } catch (err) {
-      for (const w of waiting) w.reject(err as Error);
-    } finally {
-      this.syncing = false;
-      if (this.pendingSync.length > 0) void this.syncNow();
+  /**
+   * A write to segment `n` failed and was cut off the file: its pushes leave the index (their push() rejects with
+   * the error), its acks and evictions are written again later.
+   */
+  private writeFailed(n: number, failure: WriteFailure<AppendTag>): void {
+    let background = false;
+    for (const d of failure.dropped) {
+      if (isPush(d.tag.kind)) this.unindex(d.tag, n, d.offset, d.length);
+      else {
+        this.retryRecords.push(d.tag);
+        background = true;
+      }
     }
+    for (const lane of this.lanes) if (lane.backlog === 0) lane.cursor = undefined;
+    if (n === this.activeSegment) this.segment(n).size = this.journal.length;
+    if (background) this.reportBackground(failure.error);
+    if (this.retryRecords.length > 0 && !this.retryTimer && !this.closed) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        if (this.closed) return;
+        this.appendRetries();
+        this.journal.write();
+      }, RETRY_MS);
+      this.retryTimer.unref();
+    }
+    // a full disk and nothing queued: the consumed active segment can go now, which frees its space
+    if (this.queuedCount === 0) this.reclaim(true);
   }
 
-  private readData(entry: Entry): unknown {
-    if (entry.segment === this.activeSegment && entry.offset + entry.size > this.writtenSize) this.flushWrites();
-    const { records } = decodeRecords(this.readAt(entry.segment, entry.offset, entry.size));
-    if (records.length !== 1) throw new Error(`queue record ${entry.id} is damaged on disk`);
-    const { dataStart } = decodePushHeader(records[0].body);
-    return JSON.parse(records[0].body.toString("utf8", dataStart));
+  private appendRetries(): void {
+    const records = this.retryRecords;
+    this.retryRecords = [];
+    for (const tag of records) this.append(tag.record, tag);
+  }
+
+  /** a push whose record is not in the file: out of the index */
+  private unindex(tag: AppendTag, segment: number, offset: number, size: number): void {
+    const at = (e: Entry) => e.id === tag.id && e.segment === segment && e.offset === offset;
+    const lane = this.lanes[tag.lane];
+    const flying = this.inFlight.get(tag.id);
+    if (flying && at(flying)) {
+      this.inFlight.delete(tag.id);
+      this.heldIds.delete(tag.id);
+    } else if (lane.window.remove(at)) this.heldIds.delete(tag.id);
+    else if (lane.backlog > 0) {
+      lane.backlog--;
+      lane.backlogBytes -= size;
+    } else return; // already gone (evicted, or a duplicate dropped when read back)
+    this.queuedCount--;
+    this.queuedBytes -= size;
+    this.segment(segment).live--;
   }
 
   private segmentPath(n: number): string {
     return path.join(this.options.dir, `segment-${String(n).padStart(10, "0")}.log`);
   }
 
-  /** Rebuilds the index from the segments on disk, dropping a torn or corrupted tail. */
+  /**
+   * Rebuilds the index from the segments on disk. A damaged region is skipped (the records after it are kept)
+   * and reported; a torn or damaged end of the last segment is cut off, so appends follow the last whole record.
+   */
   private recover(): void {
     fs.mkdirSync(this.options.dir, { recursive: true });
-    const segments = fs
+    const numbers = fs
       .readdirSync(this.options.dir)
       .map((f) => SEGMENT_NAME.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -469,14 +599,22 @@ export class DurableQueue implements DurableQueueApi {
     // pushes no longer queued (acked, evicted, or replaced by a later push of the same id): those that end up
     // behind a lane's cursor must be skipped when the lane reads its backlog back
     const dead: Entry[] = [];
-    for (const seg of segments) {
+    for (const seg of numbers) {
       const file = this.segmentPath(seg);
       const buf = fs.readFileSync(file);
-      const { records, validBytes } = decodeRecords(buf);
-      if (validBytes < buf.length) fs.truncateSync(file, validBytes);
-      this.segmentSizes.set(seg, validBytes);
+      const { records, skipped } = scanRecords(buf, true);
+      let size = buf.length;
+      const last = seg === numbers[numbers.length - 1];
+      for (const region of skipped) {
+        const tail = last && region.offset + region.bytes === buf.length;
+        if (tail && region.torn) this.recovery.tornTailBytes += region.bytes;
+        else this.noteDamage(seg, file, region);
+        if (tail) size = region.offset;
+      }
+      if (size < buf.length) fs.truncateSync(file, size);
+      this.segment(seg).size = size;
       for (const r of records) {
-        if (r.kind === RecordKind.Push) {
+        if (isPush(r.kind)) {
           const h = decodePushHeader(r.body);
           const earlier = entries.get(h.id);
           if (earlier) {
@@ -497,22 +635,38 @@ export class DurableQueue implements DurableQueueApi {
       if (lane.backlog === 0 && lane.window.length < this.options.memoryWindow) {
         lane.window.push(e);
         this.heldIds.add(e.id);
-      }
-      else {
+      } else {
         if (lane.backlog === 0) lane.cursor = { segment: e.segment, offset: e.offset };
         lane.backlog++;
         lane.backlogBytes += e.size;
       }
       this.queuedCount++;
       this.queuedBytes += e.size;
-      this.liveBySegment.set(e.segment, (this.liveBySegment.get(e.segment) ?? 0) + 1);
+      this.segment(e.segment).live++;
     }
     for (const d of dead) {
       const cursor = this.lanes[d.priority].cursor;
       if (cursor && (d.segment > cursor.segment || (d.segment === cursor.segment && d.offset >= cursor.offset))) this.deadBehindCursor.add(`${d.segment}:${d.offset}`);
     }
     entries.clear();
-    this.openSegment(segments.length ? segments[segments.length - 1] : 0);
-    this.deleteConsumedSegments();
+    this.activeSegment = numbers.length ? numbers[numbers.length - 1] : 0;
+    this.journal = this.openJournal(this.activeSegment);
+    this.segment(this.activeSegment).size = this.journal.length;
+    this.reclaim();
+  }
+
+  private noteDamage(seg: number, file: string, region: SkippedRegion): void {
+    this.recovery.damaged.push({ file, offset: region.offset, bytes: region.bytes });
+    const known = this.knownDamage.get(seg) ?? [];
+    known.push([region.offset, region.offset + region.bytes]);
+    this.knownDamage.set(seg, known);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* closing a read descriptor cannot lose data */
   }
 }
