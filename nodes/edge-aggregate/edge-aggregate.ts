@@ -3,7 +3,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { asError, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
-import { newEventId } from "../../lib/contract/message";
+import { newEventId, PRIORITY } from "../../lib/contract/message";
 
 interface EdgeAggregateDef extends NodeDef {
   kind: "tumbling" | "sliding";
@@ -49,7 +49,7 @@ export = function register(RED: NodeAPI): void {
     const toMsg = (s: Summary) => {
       const n = names.get(s.key)!;
       // a summary is a message of its own, with an id of its own
-      return { topic: `summary/${n.deviceName}/${n.resourceName}`, payload: { ...n, ...s }, eventId: newEventId() };
+      return { topic: `summary/${n.deviceName}/${n.resourceName}`, payload: { ...n, ...s }, eventId: newEventId(), priority: PRIORITY.bulk };
     };
     const emit = (send: Send, summaries: Summary[]) => {
       if (!summaries.length) return;

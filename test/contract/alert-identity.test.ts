@@ -54,7 +54,7 @@ describe("contract: an alert is a message of its own", function () {
     const model = path.join(dir, "identity.tflite");
     fs.writeFileSync(model, denseModel(1, [{ weights: [[1]], bias: [0] }]));
     const modelAlert = exampleNode("ex1-model-alert");
-    await helper.load([bufferNode, rulesNode, tfliteNode, ...core], [
+    await helper.load([bufferNode, rulesNode, tfliteNode, ...core], <never>[
       { id: "t", type: "tab" },
       { id: "fan", z: "t", type: "change", rules: [{ t: "set", p: "fanned", pt: "msg", to: "true", tot: "bool" }], wires: [["buf", "rules", "model"]] },
       { id: "rules", z: "t", type: "edge-rules", tickS: "60", rules: [{ name: "warm", type: "threshold", severity: "critical", resource: "returnAir", direction: "above", raise: "8", clear: "7.5", forS: "0" }], wires: [["buf"], []] },

@@ -50,7 +50,7 @@ describe("edge-rules keeps message order", function () {
   });
 
   it("evaluates events that arrive together one after the other, and sends them on in input order", async function () {
-    await helper.load(rulesNode, [{ id: "rules", type: "edge-rules", tickS: "60", rules, wires: [["alerts"], ["readings"]] }, { id: "alerts", type: "helper" }, { id: "readings", type: "helper" }]);
+    await helper.load(rulesNode, <never>[{ id: "rules", type: "edge-rules", tickS: "60", rules, wires: [["alerts"], ["readings"]] }, { id: "alerts", type: "helper" }, { id: "readings", type: "helper" }]);
     const alerts: Alert[] = [];
     const order: string[] = [];
     events(helper.getNode("alerts")).on("input", (m: { payload: Alert }) => alerts.push(m.payload));
