@@ -8,6 +8,7 @@ import helper from "node-red-node-test-helper";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
+import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 
@@ -84,5 +85,25 @@ describe("edge-ingest (EdgeX DTOs) → edge-rules", function () {
     helper.getNode("rules").receive({ payload: bad });
     await waitFor(() => caught.length === 1, "the bad DTO at the Catch node");
     assert.match(caught[0].error!.message, /reading 1 \(temp\): "warm" is not a Float32/);
+  });
+
+  it("edge-aggregate summarises the DTO's readings by their own time (string values typed, origins in ms)", async function () {
+    await helper.load([profileNode, ingestNode, aggregateNode], <never>[
+      { id: "t", type: "tab" },
+      { id: "p", z: "t", type: "edge-device-profile", source: "text", profile: PROFILE },
+      { id: "in", z: "t", type: "edge-ingest", profile: "p", deviceNameFrom: "fixed", deviceName: "truck-1", outOfRange: "flag", output: "edgex", originPath: "ts", wires: [["agg"], []] },
+      { id: "agg", z: "t", type: "edge-aggregate", kind: "tumbling", by: "time", size: "60", latenessS: "0", resources: "temp", percentiles: "50", wires: [["out"]] },
+      { id: "out", z: "t", type: "helper" },
+    ]);
+    const out: Out[] = [];
+    events(helper.getNode("out")).on("input", (m: Out) => out.push(m));
+    const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
+    const ingest = helper.getNode("in");
+    [4, 5, 6].forEach((t, i) => ingest.receive({ payload: { t, door: false, ts: T0 + i * 10_000 } }));
+    // a reading in the next minute closes the first window
+    ingest.receive({ payload: { t: 7, door: false, ts: T0 + 61_000 } });
+    await waitFor(() => out.length === 1, "the first minute's summary");
+    const summary = out[0].payload;
+    assert.deepStrictEqual([summary.count, summary.mean, summary.start, summary.end], [3, 5, T0, T0 + 60_000]);
   });
 });
