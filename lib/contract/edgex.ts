@@ -182,12 +182,11 @@ function typed(v: unknown, t: ValueType, where: string): ReadingValue {
   return n;
 }
 
+/** a value as an error message shows it: short, and without walking a large or deep object */
 function short(v: unknown): string {
-  let s: string;
-  try {
-    s = typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
-  } catch {
-    s = String(v);
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return v.length > 40 ? `${JSON.stringify(v.slice(0, 40))}…` : JSON.stringify(v);
+  if (Array.isArray(v)) return "an array";
+  if (v !== null && typeof v === "object") return "an object";
+  return String(v);
 }

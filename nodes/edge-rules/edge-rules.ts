@@ -49,11 +49,8 @@ export = function register(RED: NodeAPI): void {
     const toMsg = (a: Alert) => ({ ...alertMessage(a, `alerts/${a.deviceName}/${a.rule}`, a.at) }) as unknown as Msg;
     // one evaluation at a time, in arrival order (as core's trigger node keeps order): the engine's per-key state
     // must see readings in order, and outputs leave in input order; a JSONata rule makes every evaluation async
-    let queue: Promise<unknown> = restored;
-    const serially = (work: () => Promise<void>) => {
-      queue = queue.then(work, work);
-      return queue;
-    };
+    let queue: Promise<void> = restored;
+    const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
     const showStatus = () => node.status({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) });
     const countOpen = (alerts: Alert[]) => {
       for (const a of alerts) raised += a.state === "raised" ? 1 : a.state === "cleared" ? -1 : 0;
