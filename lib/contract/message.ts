@@ -10,7 +10,7 @@
  * - `msg._buffer`: edge-buffer's tag on a message it sends, so its Complete/Catch echo finds the record.
  * - times: epoch milliseconds everywhere; `toEpochMs` converts what devices and EdgeX send.
  */
-import { randomUUID } from "crypto";
+import { createHash, randomUUID } from "crypto";
 
 export const PRIORITY = { critical: 0, major: 1, minor: 2, bulk: 3 } as const;
 export type PriorityName = keyof typeof PRIORITY;
@@ -19,6 +19,25 @@ export const DEFAULT_PRIORITY = PRIORITY.bulk;
 /** a fresh message identity */
 export function newEventId(): string {
   return randomUUID();
+}
+
+/**
+ * The identity of a message derived from another (a model's result, one transition of an alert): a name-based
+ * UUID of the cause's id and the producer's scope, so a redelivered cause yields the same id (queues de-duplicate
+ * the copy) while the derived message never shares its cause's id. A fresh id when there is no cause.
+ */
+export function derivedEventId(causeEventId: string | undefined, scope: string): string {
+  if (causeEventId === undefined) return newEventId();
+  const h = createHash("sha256").update(causeEventId).update("\u0000").update(scope).digest();
+  h[6] = (h[6] & 0x0f) | 0x80; // version 8: custom, name-based
+  h[8] = (h[8] & 0x3f) | 0x80; // RFC 9562 variant
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** the message that carries an event (edge-ingest, edge-lorawan-uplink): the event's id is the message's identity */
+export function withEventIdentity<M extends Record<string, unknown>>(msg: M, event: { id: string }): M & { eventId: string } {
+  return { ...msg, eventId: event.id };
 }
 
 /** msg.eventId when it is a usable identity (a non-empty string of at most 255 bytes), else undefined */

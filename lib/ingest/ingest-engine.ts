@@ -14,6 +14,11 @@ import { unitConverter } from "./units";
 import { decodeSenmlCbor, isSenmlPack, resolveSenml, SenmlRecord } from "./senml";
 import { compileTopicPattern, TopicMatcher } from "./topic-pattern";
 import { lookup, renderTemplate } from "../common/template";
+import { toEdgexDto, type EdgexEventDto } from "../contract/edgex";
+import { newEventId, toEpochMs } from "../contract/message";
+
+// the DTO lives with the contract (lib/contract/edgex.ts, both directions); kept importable from here
+export { toEdgexDto, type EdgexEventDto };
 
 export interface IngestOptions {
   deviceNameFrom: "topic" | "path" | "fixed";
@@ -39,15 +44,6 @@ export interface IngestError {
 
 export type IngestResult = { ok: true; event: EdgeEvent | EdgexEventDto; topic: string } | { ok: false; error: IngestError };
 
-export interface EdgexEventDto {
-  apiVersion: "v3";
-  id: string;
-  deviceName: string;
-  profileName: string;
-  sourceName: string;
-  origin: number;
-  readings: Array<{ id: string; origin: number; deviceName: string; resourceName: string; profileName: string; valueType: string; value?: string; objectValue?: unknown; units?: string }>;
-}
 
 interface CompiledResource {
   resource: DeviceResource;
@@ -96,23 +92,23 @@ export class IngestEngine {
     if (options.payloadSchema) this.validatePayload = new Ajv({ allErrors: true, strict: false }).compile(options.payloadSchema);
   }
 
-  async process(payload: unknown, topic: string | undefined, now = Date.now()): Promise<IngestResult> {
+  /** eventId: the event's id (the node derives it from the message's, so a redelivered message keeps its event's id) */
+  async process(payload: unknown, topic: string | undefined, now = Date.now(), eventId = newEventId()): Promise<IngestResult> {
     try {
-      return await this.run(payload, topic, now);
+      return await this.run(payload, topic, now, eventId);
     } catch (err) {
       if (err instanceof Rejection) return { ok: false, error: err.detail };
       return { ok: false, error: { code: "bad-payload", message: (err as Error).message } };
     }
   }
 
-  private async run(payload: unknown, topic: string | undefined, now: number): Promise<IngestResult> {
+  private async run(payload: unknown, topic: string | undefined, now: number, eventId: string): Promise<IngestResult> {
     const source = this.source(payload);
     if (this.validatePayload && !this.validatePayload(source.kind === "object" ? source.payload : payload)) {
       const e = this.validatePayload.errors?.[0];
       throw new Rejection({ code: "payload-schema", message: `payload does not match the schema: ${e?.instancePath || "/"} ${e?.message}`, path: e?.instancePath });
     }
     const deviceName = this.deviceName(source, topic);
-    const eventId = randomUUID();
     const readings: Reading[] = [];
     if (this.options.originPath && source.kind === "object") now = this.deviceTime(lookup(source.payload, this.options.originPath)) ?? now;
     let origin = now;
@@ -129,13 +125,11 @@ export class IngestEngine {
     return { ok: true, event: this.options.edgexDto ? toEdgexDto(event) : event, topic: topicOut };
   }
 
+  /** epoch s (a number below 1e11: before 1973 in ms), ms, µs, ns or an ISO date, as epoch ms */
   private deviceTime(v: unknown): number | undefined {
-    if (typeof v === "number" && Number.isFinite(v)) return v < 1e11 ? v * 1000 : v;
-    if (typeof v === "string") {
-      const t = Date.parse(v);
-      return Number.isFinite(t) ? t : undefined;
-    }
-    return undefined;
+    const n = typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+    if (typeof n === "number" && Number.isFinite(n) && Math.abs(n) < 1e11) return n * 1000;
+    return toEpochMs(n);
   }
 
   private source(payload: unknown): Source {
@@ -222,27 +216,4 @@ export class IngestEngine {
     if (flags.length) reading.flags = flags;
     return reading;
   }
-}
-
-/** EdgeX's own v3 event DTO: values as strings, origins in nanoseconds. */
-export function toEdgexDto(e: EdgeEvent): EdgexEventDto {
-  const ns = (ms: number) => ms * 1e6;
-  return {
-    apiVersion: "v3",
-    id: e.id,
-    deviceName: e.deviceName,
-    profileName: e.profileName,
-    sourceName: e.sourceName,
-    origin: ns(e.origin),
-    readings: e.readings.map((r) => ({
-      id: r.id,
-      origin: ns(r.origin),
-      deviceName: r.deviceName,
-      resourceName: r.resourceName,
-      profileName: r.profileName,
-      valueType: r.valueType,
-      ...(r.valueType === "Object" ? { objectValue: r.value } : { value: String(r.value) }),
-      ...(r.units ? { units: r.units } : {}),
-    })),
-  };
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "crypto";
 import type { EdgeEvent, Reading, ValueType } from "../ingest/event";
+import { newEventId } from "../contract/message";
 import type { RadioMetadata, UplinkSource } from "./uplink-input";
 
 /** units of Cayenne LPP fields, by the field's type (the part of `<type>_<channel>` before the channel) */
@@ -67,7 +68,7 @@ export function lorawanEvent(input: LorawanEventInput): EdgeEvent {
     ...input.radio,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
-  return { id: randomUUID(), deviceName: input.deviceName, profileName: input.profileName, sourceName: "lorawan-uplink", origin: input.origin, readings, metadata: { lorawan } };
+  return { id: newEventId(), deviceName: input.deviceName, profileName: input.profileName, sourceName: "lorawan-uplink", origin: input.origin, readings, metadata: { lorawan } };
 }
 
 function valueTypeOf(value: unknown): ValueType {

@@ -1,6 +1,8 @@
 /** The rules edge-rules evaluates, as the editor saves them. */
-export type Severity = "critical" | "major" | "minor" | "info";
-export const SEVERITY_PRIORITY: Record<Severity, number> = { critical: 0, major: 1, minor: 2, info: 3 };
+import type { AlertSeverity } from "../contract/alert";
+
+export type Severity = AlertSeverity;
+export { SEVERITY_PRIORITY } from "../contract/alert";
 
 interface RuleBase {
   name: string;

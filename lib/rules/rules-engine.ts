@@ -9,11 +9,13 @@ import jsonata from "jsonata";
 import type { EdgeEvent, Reading } from "../ingest/event";
 import { renderTemplate } from "../common/template";
 import { meanKineticTemperature, DEFAULT_DELTA_H_OVER_R } from "./mkt";
-import { Rule, SEVERITY_PRIORITY, Severity } from "./rule-types";
+import { Rule, Severity } from "./rule-types";
+import { alertPriority, newAlertId, type AlertIdentity, type AlertState } from "../contract/alert";
 
-export type AlertState = "raised" | "updated" | "cleared";
+export type { AlertState };
 
-export interface Alert {
+/** one transition of an alert; alertId (the same over its life) and causeEventId come from the contract */
+export interface Alert extends AlertIdentity {
   rule: string;
   type: Rule["type"];
   severity: Severity;
@@ -25,6 +27,8 @@ export interface Alert {
   /** epoch ms */
   start: number;
   end?: number;
+  /** epoch ms of this transition */
+  at: number;
   durationS: number;
   value: number;
   peak: number;
@@ -33,6 +37,7 @@ export interface Alert {
 }
 
 interface OpenAlert {
+  alertId: string;
   start: number;
   peak: number;
   lastUpdate: number;
@@ -91,11 +96,20 @@ export class RulesEngine {
 
   restore(s: RulesSnapshot | undefined): void {
     if (!s || s.version !== 1) return;
-    for (const r of this.rules) if (s.states[r.name]) this.states[r.name] = s.states[r.name];
+    for (const r of this.rules) {
+      if (!s.states[r.name]) continue;
+      this.states[r.name] = s.states[r.name];
+      // alerts opened before alerts had ids keep one from now on
+      for (const k of Object.values(this.states[r.name])) if (k.alert && !k.alert.alertId) k.alert.alertId = newAlertId();
+    }
   }
 
-  /** every reading of the event against every rule, in order */
-  async evaluate(event: EdgeEvent): Promise<Evaluation> {
+  /**
+   * every reading of the event against every rule, in order. Not re-entrant: the caller awaits one evaluation
+   * before the next (edge-rules queues its messages), or a key's state would see readings out of order.
+   * causeEventId: msg.eventId of the message that carried the event (default: the event's id).
+   */
+  async evaluate(event: EdgeEvent, causeEventId: string = event.id): Promise<Evaluation> {
     const alerts: Alert[] = [];
     const tripped = new Map<string, string[]>();
     for (const reading of event.readings) {
@@ -107,7 +121,7 @@ export class RulesEngine {
         const state = (this.states[rule.name][key] ??= {});
         state.deviceName = reading.deviceName;
         state.resourceName = reading.resourceName;
-        const alert = await this.step(rule, key, state, reading, event);
+        const alert = await this.step(rule, key, state, reading, event, causeEventId);
         if (alert) alerts.push(alert);
         if (state.alert) tripped.set(reading.id, [...(tripped.get(reading.id) ?? []), rule.name]);
       }
@@ -123,7 +137,7 @@ export class RulesEngine {
       for (const [key, s] of Object.entries(this.states[rule.name])) {
         if (s.alert || s.lastSeen === undefined) continue;
         if (now - s.lastSeen >= rule.seconds * 1000) {
-          s.alert = { start: s.lastSeen, peak: (now - s.lastSeen) / 1000, lastUpdate: now, deviceName: s.deviceName ?? "", resourceName: s.resourceName ?? "" };
+          s.alert = { alertId: newAlertId(), start: s.lastSeen, peak: (now - s.lastSeen) / 1000, lastUpdate: now, deviceName: s.deviceName ?? "", resourceName: s.resourceName ?? "" };
           alerts.push(this.alert(rule, key, s.alert, "raised", now, (now - s.lastSeen) / 1000));
         }
       }
@@ -131,11 +145,11 @@ export class RulesEngine {
     return alerts;
   }
 
-  private async step(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent): Promise<Alert | undefined> {
+  private async step(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent, cause: string): Promise<Alert | undefined> {
     const t = reading.origin;
     if (rule.type === "nodata") {
       s.lastSeen = Date.now();
-      if (s.alert) return this.close(rule, key, s, t, 0);
+      if (s.alert) return this.close(rule, key, s, t, 0, undefined, cause);
       return undefined;
     }
     const v = typeof reading.value === "boolean" ? Number(reading.value) : Number(reading.value);
@@ -149,39 +163,42 @@ export class RulesEngine {
       s.pendingSince ??= t;
       const forMs = ("forS" in rule && rule.forS ? rule.forS : 0) * 1000;
       if (t - s.pendingSince < forMs) return undefined;
-      s.alert = { start: s.pendingSince, peak: c.value, lastUpdate: t, deviceName: reading.deviceName, resourceName: reading.resourceName, units: reading.units };
-      return this.alert(rule, key, s.alert, "raised", t, c.value, c.detail);
+      s.alert = { alertId: newAlertId(), start: s.pendingSince, peak: c.value, lastUpdate: t, deviceName: reading.deviceName, resourceName: reading.resourceName, units: reading.units };
+      return this.alert(rule, key, s.alert, "raised", t, c.value, c.detail, cause);
     }
-    if (!c.stillActive) return this.close(rule, key, s, t, c.value, c.detail);
+    if (!c.stillActive) return this.close(rule, key, s, t, c.value, c.detail, cause);
     const worse = c.lowerIsWorse ? c.value < s.alert.peak : c.value > s.alert.peak;
     if (worse) {
       s.alert.peak = c.value;
       if (t - s.alert.lastUpdate >= UPDATE_EVERY_MS) {
         s.alert.lastUpdate = t;
-        return this.alert(rule, key, s.alert, "updated", t, c.value, c.detail);
+        return this.alert(rule, key, s.alert, "updated", t, c.value, c.detail, cause);
       }
     }
     return undefined;
   }
 
-  private close(rule: Rule, key: string, s: KeyState, t: number, value: number, detail?: Record<string, unknown>): Alert {
+  private close(rule: Rule, key: string, s: KeyState, t: number, value: number, detail: Record<string, unknown> | undefined, cause: string): Alert {
     const open = s.alert!;
     s.alert = undefined;
     s.pendingSince = undefined;
-    return { ...this.alert(rule, key, open, "cleared", t, value, detail), end: t };
+    return { ...this.alert(rule, key, open, "cleared", t, value, detail, cause), end: t };
   }
 
-  private alert(rule: Rule, key: string, open: OpenAlert, state: AlertState, t: number, value: number, detail?: Record<string, unknown>): Alert {
+  private alert(rule: Rule, key: string, open: OpenAlert, state: AlertState, t: number, value: number, detail?: Record<string, unknown>, cause?: string): Alert {
     const a: Alert = {
+      alertId: open.alertId,
+      ...(cause !== undefined ? { causeEventId: cause } : {}),
       rule: rule.name,
       type: rule.type,
       severity: rule.severity,
-      priority: SEVERITY_PRIORITY[rule.severity] ?? 3,
+      priority: alertPriority(rule.severity),
       state,
       key,
       deviceName: open.deviceName,
       resourceName: open.resourceName,
       start: open.start,
+      at: t,
       durationS: Math.max(0, (t - open.start) / 1000),
       value,
       peak: open.peak,

@@ -1,22 +1,27 @@
 /**
- * The normalised event a node receives: an edge-ingest event in msg.payload, or, for flows of the user's own,
- * a single reading or a bare number (named by msg.topic).
+ * The normalised event a node receives: an edge-ingest event in msg.payload, an EdgeX v3 event DTO (converted:
+ * ns → ms, string values typed), or, for flows of the user's own, a single reading or a bare number (named by
+ * msg.topic). What is not an event throws an error that says why.
  */
-import { randomUUID } from "crypto";
-import type { EdgeEvent, Reading } from "../../lib/ingest/event";
+import type { EdgeEvent } from "../../lib/ingest/event";
+import { isEdgexDto, toEdgeEvent } from "../../lib/contract/edgex";
 
 export function asEvent(payload: unknown, topic: unknown, now = Date.now()): EdgeEvent {
-  if (payload && typeof payload === "object" && Array.isArray((payload as EdgeEvent).readings)) return payload as EdgeEvent;
+  if (payload && typeof payload === "object" && (Array.isArray((payload as EdgeEvent).readings) || isEdgexDto(payload))) {
+    return toEdgeEvent(payload as Record<string, unknown>, now);
+  }
   const name = typeof topic === "string" && topic ? topic : "value";
   const [deviceName, resourceName] = name.includes("/") ? [name.slice(0, name.lastIndexOf("/")), name.slice(name.lastIndexOf("/") + 1)] : [name, "value"];
-  let reading: Reading;
+  let reading: Record<string, unknown>;
   if (payload && typeof payload === "object" && "value" in (payload as object)) {
-    const r = payload as Partial<Reading>;
-    reading = { id: r.id ?? randomUUID(), origin: r.origin ?? now, deviceName: r.deviceName ?? deviceName, resourceName: r.resourceName ?? resourceName, profileName: r.profileName ?? "", valueType: r.valueType ?? "Float64", value: r.value as Reading["value"], units: r.units };
+    const given = Object.entries(payload as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    reading = { deviceName, resourceName, profileName: "", valueType: "Float64", ...Object.fromEntries(given) };
   } else if (typeof payload === "number" || typeof payload === "boolean") {
-    reading = { id: randomUUID(), origin: now, deviceName, resourceName, profileName: "", valueType: typeof payload === "number" ? "Float64" : "Bool", value: payload };
+    reading = { deviceName, resourceName, profileName: "", valueType: typeof payload === "number" ? "Float64" : "Bool", value: payload };
   } else {
-    throw new Error("msg.payload must be a normalised event (from edge-ingest), a reading {value, …}, or a number");
+    throw new Error("msg.payload must be a normalised event (from edge-ingest), an EdgeX event DTO, a reading {value, …}, or a number");
   }
-  return { id: randomUUID(), deviceName: reading.deviceName, profileName: reading.profileName, sourceName: reading.resourceName, origin: reading.origin, readings: [reading] };
+  const event = toEdgeEvent({ readings: [reading] }, now);
+  const r = event.readings[0];
+  return { ...event, deviceName: r.deviceName, profileName: r.profileName, sourceName: r.resourceName };
 }

@@ -3,6 +3,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { asError, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
+import { newEventId, PRIORITY } from "../../lib/contract/message";
 
 interface EdgeAggregateDef extends NodeDef {
   kind: "tumbling" | "sliding";
@@ -47,7 +48,8 @@ export = function register(RED: NodeAPI): void {
     const names = new Map<string, { deviceName: string; resourceName: string; units?: string }>();
     const toMsg = (s: Summary) => {
       const n = names.get(s.key)!;
-      return { topic: `summary/${n.deviceName}/${n.resourceName}`, payload: { ...n, ...s } };
+      // a summary is a message of its own, with an id of its own
+      return { topic: `summary/${n.deviceName}/${n.resourceName}`, payload: { ...n, ...s }, eventId: newEventId(), priority: PRIORITY.bulk };
     };
     const emit = (send: Send, summaries: Summary[]) => {
       if (!summaries.length) return;

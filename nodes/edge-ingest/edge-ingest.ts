@@ -3,6 +3,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
+import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
 
 interface EdgeIngestDef extends NodeDef {
   profile: string;
@@ -53,12 +54,12 @@ export = function register(RED: NodeAPI): void {
 
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       if (!engine) return done(new Error(setupProblem));
-      engine.process(msg.payload, typeof msg.topic === "string" ? msg.topic : undefined).then(
+      const inputId = eventIdOf(msg);
+      engine.process(msg.payload, typeof msg.topic === "string" ? msg.topic : undefined, Date.now(), inputId ? derivedEventId(inputId, node.id) : newEventId()).then(
         (result) => {
           if (result.ok) {
             out++;
-            const event = result.event as { id: string };
-            send([{ ...msg, payload: result.event, topic: result.topic, eventId: event.id } as Msg, null]);
+            send([withEventIdentity({ ...msg, payload: result.event, topic: result.topic }, result.event) as Msg, null]);
           } else {
             rejected++;
             send([null, { ...msg, error: { ...result.error, source: { id: node.id, type: "edge-ingest", name: node.name } } } as Msg]);

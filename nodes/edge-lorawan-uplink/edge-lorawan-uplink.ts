@@ -8,6 +8,7 @@ import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { renderTemplate } from "../../lib/common/template";
+import { withEventIdentity } from "../../lib/contract/message";
 import type { ReceptionContext, UplinkInput } from "../../lib/lorawan/uplink-input";
 import { rx1Txpk, UplinkTiming } from "../../lib/lorawan/downlink";
 
@@ -65,7 +66,7 @@ export = function register(RED: NodeAPI): void {
           }
           const topic = renderTemplate(topicTemplate, { payload: up.event, devEui: up.device.devEui, fPort: up.fPort });
           const lorawan = { devEui: up.device.devEui, fCnt: up.fCnt, fPort: up.fPort, bytes: up.payload.toString("hex"), source: up.input.source };
-          send([{ ...msg, payload: up.event, topic, eventId: up.event.id, lorawan } as Msg, null, null]);
+          send([withEventIdentity({ ...msg, payload: up.event, topic, lorawan }, up.event) as Msg, null, null]);
           status.update();
           done();
         },

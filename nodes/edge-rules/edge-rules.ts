@@ -4,6 +4,8 @@ import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
+import { alertMessage } from "../../lib/contract/alert";
+import { eventIdOf } from "../../lib/contract/message";
 
 interface EdgeRulesDef extends NodeDef {
   rules: Rule[];
@@ -43,7 +45,12 @@ export = function register(RED: NodeAPI): void {
         resolve();
       });
     });
-    const toMsg = (a: Alert) => ({ topic: `alerts/${a.deviceName}/${a.rule}`, payload: a, priority: a.priority });
+    // an alert is a message of its own: its own eventId per transition, never the reading's
+    const toMsg = (a: Alert) => ({ ...alertMessage(a, `alerts/${a.deviceName}/${a.rule}`, a.at) }) as unknown as Msg;
+    // one evaluation at a time, in arrival order (as core's trigger node keeps order): the engine's per-key state
+    // must see readings in order, and outputs leave in input order; a JSONata rule makes every evaluation async
+    let queue: Promise<void> = restored;
+    const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
     const showStatus = () => node.status({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) });
     const countOpen = (alerts: Alert[]) => {
       for (const a of alerts) raised += a.state === "raised" ? 1 : a.state === "cleared" ? -1 : 0;
@@ -51,7 +58,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     const ticker = setInterval(() => {
-      void restored.then(() => {
+      void serially(async () => {
         const alerts = engine.tick(Date.now());
         if (alerts.length) {
           countOpen(alerts);
@@ -69,23 +76,27 @@ export = function register(RED: NodeAPI): void {
       } catch (err) {
         return done(asError(err));
       }
-      restored
-        .then(() => engine.evaluate(event))
-        .then(({ alerts, tripped }) => {
+      const cause = eventIdOf(msg) ?? event.id;
+      void serially(async () => {
+        try {
+          const { alerts, tripped } = await engine.evaluate(event, cause);
           countOpen(alerts);
           const annotated = { ...event, readings: event.readings.map((r) => (tripped.has(r.id) ? { ...r, rules: tripped.get(r.id) } : r)) };
+          // the annotated readings are the same event: they keep its eventId
           send([alerts.map(toMsg), { ...msg, payload: annotated }]);
           if (alerts.length) showStatus();
           scheduleSave();
           done();
-        })
-        .catch((err) => done(asError(err)));
+        } catch (err) {
+          done(asError(err));
+        }
+      });
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(ticker);
       clearTimeout(saveTimer);
-      save().then(done, done);
+      void serially(() => save()).then(() => done());
     });
     showStatus();
   }

@@ -7,6 +7,8 @@ import { TfliteSession, type InputMode, type OutputMode } from "../../lib/tflite
 import { QueueFullError } from "../../lib/tflite/worker-pool";
 import type { Normalisation } from "../../lib/tflite/image-input";
 import { resolveModelPath } from "../../lib/tflite/model-path";
+import { derivedEventId, eventIdOf } from "../../lib/contract/message";
+import { isEdgexDto, toEdgeEvent } from "../../lib/contract/edgex";
 
 interface EdgeTfliteDef extends NodeDef {
   modelPath: string;
@@ -102,9 +104,15 @@ export = function register(RED: NodeAPI): void {
         }
         if (!session.loaded && fileLoad) await fileLoad;
         if (!session.loaded) throw new Error(RED._("edge-tflite.errors.no-model"));
-        const result = await session.infer(msg.payload);
+        // an EdgeX DTO carries its values as strings and its origins in ns: the windows need the typed event
+        const input = isEdgexDto(msg.payload) ? toEdgeEvent(msg.payload as Record<string, unknown>) : msg.payload;
+        const result = await session.infer(input);
         if (result.payload === undefined) return; // window still filling for this device
         const out = msg as Msg;
+        // the result is new information: an id of its own (never the input's, or a queue holding both keeps one)
+        const cause = eventIdOf(msg);
+        out.eventId = derivedEventId(cause, node.id);
+        if (cause) out.causeEventId = cause;
         out.payload = result.payload;
         out.inference = { model: modelName, version: session.version, ms: Math.round(result.ms * 1000) / 1000 };
         send(result.aboveThreshold ? [out, null] : [null, out]);

@@ -41,6 +41,24 @@ describe("edge-ingest node", function () {
     assert.strictEqual(errors[0].correlation, 7, "the raw message is kept whole");
   });
 
+  it("derives the event's id from the incoming message's eventId: a message delivered twice gives one event id", async function () {
+    await helper.load([profileNode, ingestNode], flow({ source: "builtin", builtin: "reefer-unit" }));
+    const received: Array<{ eventId: string; payload: { id: string } }> = [];
+    events(helper.getNode("events")).on("input", (m: { eventId: string; payload: { id: string } }) => received.push(m));
+    const n = helper.getNode("in");
+    const raw = { unit_id: "truck-3", ret_air_f: 40 };
+    n.receive({ payload: raw, eventId: "upstream-1" });
+    n.receive({ payload: raw, eventId: "upstream-1" });
+    n.receive({ payload: raw, eventId: "upstream-2" });
+    n.receive({ payload: raw });
+    await waitFor(() => received.length === 4, "four events");
+    const ids = received.map((m) => m.eventId);
+    assert.ok(received.every((m) => m.payload.id === m.eventId), "msg.eventId is the event's id");
+    assert.strictEqual(ids[0], ids[1], "the same message twice: the same event id");
+    assert.notStrictEqual(ids[0], "upstream-1", "an id of its own, not the raw message's");
+    assert.strictEqual(new Set(ids).size, 3);
+  });
+
   it("reports a bad profile in its status and hands messages to a Catch node", async function () {
     await helper.load([profileNode, ingestNode], flow({ source: "text", profile: "name: x\ndeviceResources: []\n" }));
     const n = helper.getNode("in");

@@ -136,6 +136,16 @@ describe("ingest engine", function () {
     assert.deepStrictEqual([ms, s, iso, none].map((r) => (r.ok ? (r.event as { origin: number }).origin : NaN)), [1700000000123, 1700000000000, Date.UTC(2026, 0, 1), 5]);
   });
 
+  it("reads a device's timestamp in ns, µs or as a numeric string through the contract (not as ms)", async function () {
+    const timed = new IngestEngine(reefer, { deviceNameFrom: "fixed", deviceName: "t", outOfRange: "flag", originPath: "ts" });
+    const origins = [];
+    for (const ts of [1700000000123 * 1e6, 1700000000123 * 1e3, "1700000000", "1700000000123"]) {
+      const r = await timed.process({ ...payload, ts }, undefined, 5);
+      origins.push(r.ok ? (r.event as { origin: number }).origin : NaN);
+    }
+    assert.deepStrictEqual(origins, [1700000000123, 1700000000123, 1700000000000, 1700000000123]);
+  });
+
   it("checks the raw payload against an optional JSON Schema", async function () {
     const withSchema = new IngestEngine(reefer, { deviceNameFrom: "fixed", deviceName: "t", outOfRange: "flag", payloadSchema: { type: "object", required: ["unit_id"] } });
     const r = await withSchema.process(payload, undefined);
