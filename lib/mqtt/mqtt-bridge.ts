@@ -47,7 +47,7 @@ export class MqttBridge extends EventEmitter {
       window: options.window ?? 32,
       ratePerSec: options.drainRatePerSec ?? 0,
       ackTimeoutMs: options.ackTimeoutMs ?? 10000,
-      // the link's own reconnect tells us when to try again (kick on connect); back off gently meanwhile
+      // the link's own reconnect tells us when to try again (retryNow on connect); back off gently meanwhile
       backoff: { initialMs: 200, maxMs: 5000, jitter: 0.2 },
       breaker: { failures: 3, probeAfterMs: 5000 },
       clock: options.clock,
@@ -58,7 +58,7 @@ export class MqttBridge extends EventEmitter {
     });
     this.forwarder.on("failed", (_record: QueuedRecord, err: Error) => this.emit("retry", err));
     upstream.on("connect", () => {
-      this.forwarder.kick();
+      this.forwarder.retryNow();
       this.emit("change");
     });
     upstream.on("offline", () => this.emit("change"));
