@@ -12,8 +12,8 @@ import type { NodeAPI } from "./node-red";
 
 export interface FlowsStarted {
   /** resolves with what ended the wait */
-  readonly ready: Promise<"flows:started" | "fallback">;
-  /** the node is closing: stop listening (the promise then never resolves) */
+  readonly ready: Promise<"flows:started" | "fallback" | "cancelled">;
+  /** the node is closing: stop listening (the promise resolves "cancelled") */
   cancel(): void;
 }
 
@@ -22,24 +22,22 @@ export const FLOWS_STARTED_FALLBACK_MS = 15000;
 export function flowsStarted(RED: NodeAPI, fallbackMs = FLOWS_STARTED_FALLBACK_MS): FlowsStarted {
   let timer: NodeJS.Timeout | undefined;
   let listener: (() => void) | undefined;
+  let settle: (how: "flows:started" | "fallback" | "cancelled") => void = () => undefined;
   const events = RED.events;
-  const stop = () => {
-    clearTimeout(timer);
-    if (listener) events?.removeListener("flows:started", listener);
-    listener = undefined;
-  };
-  const ready = new Promise<"flows:started" | "fallback">((resolve) => {
-    if (!events || typeof events.on !== "function") return resolve("fallback");
-    listener = () => {
-      stop();
-      resolve("flows:started");
+  const ready = new Promise<"flows:started" | "fallback" | "cancelled">((resolve) => {
+    settle = (how) => {
+      clearTimeout(timer);
+      if (listener) events?.removeListener("flows:started", listener);
+      listener = undefined;
+      resolve(how);
     };
-    events.on("flows:started", listener);
-    timer = setTimeout(() => {
-      stop();
-      resolve("fallback");
-    }, fallbackMs);
-    timer.unref?.();
   });
-  return { ready, cancel: stop };
+  if (!events || typeof events.on !== "function") settle("fallback");
+  else {
+    listener = () => settle("flows:started");
+    events.on("flows:started", listener);
+    timer = setTimeout(() => settle("fallback"), fallbackMs);
+    timer.unref?.();
+  }
+  return { ready, cancel: () => settle("cancelled") };
 }
