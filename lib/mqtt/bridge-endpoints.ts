@@ -15,6 +15,10 @@ export interface SourceMessage {
 }
 
 export interface BridgeSource {
+  /** false while the source broker is unreachable (undefined: always reachable, e.g. in-process) */
+  readonly connected?: boolean;
+  /** the last connection error, until the next connect */
+  readonly lastError?: Error;
   start(filters: string[], onMessage: (message: SourceMessage) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,6 +34,12 @@ export interface PublishRequest {
 /** emits "connect" and "offline" */
 export interface BridgeUpstream extends EventEmitter {
   readonly connected: boolean;
+  /** the last link error, until the next connect */
+  readonly lastError?: Error;
+  /** how long a publish waits for its acknowledgement before it fails */
+  readonly ackTimeoutMs?: number;
+  /** how long the oldest publish in flight has waited for its acknowledgement (0: none waiting) */
+  unacknowledgedForMs?(): number;
   publish(request: PublishRequest): Promise<void>;
   close(): Promise<void>;
 }
@@ -41,6 +51,7 @@ export interface BridgeUpstream extends EventEmitter {
  */
 export class MqttSource extends EventEmitter implements BridgeSource {
   private client: MqttClient | undefined;
+  lastError: Error | undefined;
 
   constructor(
     private readonly url: string,
@@ -74,6 +85,7 @@ export class MqttSource extends EventEmitter implements BridgeSource {
       );
     };
     client.on("connect", () => {
+      this.lastError = undefined;
       this.emit("connect");
       // a resumed session already has the subscriptions; subscribing again is harmless and covers a lost session
       client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err) => {
@@ -82,6 +94,7 @@ export class MqttSource extends EventEmitter implements BridgeSource {
     });
     client.on("offline", () => this.emit("offline"));
     client.on("error", (err) => {
+      this.lastError = err;
       if (this.listenerCount("error") > 0) this.emit("error", err);
     });
     client.connect();
@@ -123,21 +136,36 @@ export class PublishTimeoutError extends Error {}
  */
 export class MqttUpstream extends EventEmitter implements BridgeUpstream {
   private readonly client: MqttClient;
+  lastError: Error | undefined;
+  /** start times of the publishes waiting for their acknowledgement */
+  private readonly waiting = new Set<{ since: number }>();
 
   constructor(
     url: string,
     options: IClientOptions,
-    private readonly ackTimeoutMs = 10000,
+    readonly ackTimeoutMs = 10000,
   ) {
     super();
     this.client = mqtt.connect(url, { clean: true, queueQoSZero: false, ...options });
-    this.client.on("connect", () => this.emit("connect"));
+    this.client.on("connect", () => {
+      this.lastError = undefined;
+      this.emit("connect");
+    });
     this.client.on("offline", () => this.emit("offline"));
     this.client.on("close", () => {
       this.dropUnacknowledged();
       this.emit("offline");
     });
-    this.client.on("error", (err) => this.emit("link-error", err));
+    this.client.on("error", (err) => {
+      this.lastError = err;
+      this.emit("link-error", err);
+    });
+  }
+
+  unacknowledgedForMs(): number {
+    let oldest = Infinity;
+    for (const w of this.waiting) oldest = Math.min(oldest, w.since);
+    return oldest === Infinity ? 0 : Date.now() - oldest;
   }
 
   get connected(): boolean {
@@ -152,7 +180,9 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     if (!this.client.connected) return Promise.reject(new Error("the upstream broker is not connected"));
     const options: IClientPublishOptions = { qos: request.qos, retain: request.retain };
     if (request.userProperties && this.supportsUserProperties) options.properties = { userProperties: request.userProperties };
-    return new Promise((resolve, reject) => {
+    const waiting = { since: Date.now() };
+    this.waiting.add(waiting);
+    return new Promise<void>((resolve, reject) => {
       const acked = (err?: Error) => {
         clearTimeout(timer);
         if (err) reject(err);
@@ -164,7 +194,7 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
         for (const [id, entry] of Object.entries(this.client.outgoing)) if (entry.cb === acked) this.client.removeOutgoingMessage(Number(id));
       }, this.ackTimeoutMs);
       this.client.publish(request.topic, request.payload, options, acked);
-    });
+    }).finally(() => this.waiting.delete(waiting));
   }
 
   /** the link dropped: every publish still waiting for its ack fails now, and mqtt.js forgets it */

@@ -24,15 +24,40 @@ export interface BridgeOptions {
   drainRatePerSec?: number;
   /** publishes in flight while draining */
   window?: number;
+  /**
+   * the forwarder's own ack timeout, a backstop only: the upstream owns the publish timeout (it also takes the
+   * publish out of mqtt.js's store); default: the upstream's timeout plus 5 s
+   */
   ackTimeoutMs?: number;
+  /** from this long without a PUBACK the status stops saying "connected" */
+  stallAfterMs?: number;
   clock?: Clock;
 }
 
 export type BridgeState = "connected" | "buffering" | "disconnected";
 
+/** what the status says, with its reason */
+export type BridgeCondition =
+  | "starting"
+  | "connected"
+  | "buffering"
+  | "unacknowledged"
+  | "upstream-unreachable"
+  | "source-unreachable";
+
+export interface BridgeHealth {
+  condition: BridgeCondition;
+  /** the last error behind the condition, if any */
+  reason?: string;
+  buffered: number;
+  /** seconds without an acknowledgement, for "unacknowledged" */
+  waitingS?: number;
+}
+
 export class MqttBridge extends EventEmitter {
   private readonly forwarder: Forwarder;
   private source: BridgeSource | undefined;
+  private readonly stallAfterMs: number;
   forwarded = 0;
   unmatched = 0;
 
@@ -43,22 +68,24 @@ export class MqttBridge extends EventEmitter {
     options: BridgeOptions = {},
   ) {
     super();
+    this.stallAfterMs = options.stallAfterMs ?? 5000;
     this.forwarder = new Forwarder(queue, (record) => this.deliver(record), {
       window: options.window ?? 32,
       ratePerSec: options.drainRatePerSec ?? 0,
-      ackTimeoutMs: options.ackTimeoutMs ?? 10000,
-      // the link's own reconnect tells us when to try again (kick on connect); back off gently meanwhile
+      ackTimeoutMs: options.ackTimeoutMs ?? (upstream.ackTimeoutMs ?? 10000) + 5000,
+      // the link's own reconnect tells us when to try again (retryNow on connect); back off gently meanwhile
       backoff: { initialMs: 200, maxMs: 5000, jitter: 0.2 },
       breaker: { failures: 3, probeAfterMs: 5000 },
       clock: options.clock,
     });
     this.forwarder.on("delivered", () => {
       this.forwarded++;
+      this.emit("delivered");
       this.emit("change");
     });
     this.forwarder.on("failed", (_record: QueuedRecord, err: Error) => this.emit("retry", err));
     upstream.on("connect", () => {
-      this.forwarder.kick();
+      this.forwarder.retryNow();
       this.emit("change");
     });
     upstream.on("offline", () => this.emit("change"));
@@ -77,6 +104,18 @@ export class MqttBridge extends EventEmitter {
   get state(): BridgeState {
     if (this.queue.pending() > 0) return "buffering";
     return this.upstream.connected ? "connected" : "disconnected";
+  }
+
+  /** connected only while both brokers are reachable, nothing waits on disk and publishes are acknowledged */
+  health(): BridgeHealth {
+    const buffered = this.queue.pending();
+    if (!this.source) return { condition: "starting", buffered };
+    if (this.source.connected === false) return { condition: "source-unreachable", reason: this.source.lastError?.message, buffered };
+    if (!this.upstream.connected) return { condition: "upstream-unreachable", reason: this.upstream.lastError?.message, buffered };
+    const waitingMs = Math.max(this.upstream.unacknowledgedForMs?.() ?? 0, this.forwarder.unacknowledgedForMs());
+    if (waitingMs >= this.stallAfterMs) return { condition: "unacknowledged", buffered, waitingS: Math.floor(waitingMs / 1000) };
+    if (buffered > 0) return { condition: "buffering", reason: this.forwarder.lastFailure?.message, buffered };
+    return { condition: "connected", buffered };
   }
 
   /** resolves once the message is published upstream or durably queued; not forwarded when no rule matches */

@@ -1,7 +1,9 @@
 /**
  * Drains a durable queue into a delivery function: at least once, highest priority first, a window of records
  * in flight, a drain rate limit, an ack timeout, retries with exponential backoff and jitter, and a circuit
- * breaker that stops trying after repeated failures and sends one probe at a time until delivery works again.
+ * breaker that stops trying after repeated failures and sends one probe per `probeAfterMs` until delivery works
+ * again. New records do not bring a probe forward (a steady input would probe a dead peer at the input rate); only
+ * `retryNow()`, for a link known to be back, does.
  */
 import { EventEmitter } from "events";
 import type { DurableQueueApi, QueuedRecord } from "./types";
@@ -50,6 +52,10 @@ export class Forwarder extends EventEmitter {
   private wakeAt = 0;
   private nextSendAt = 0;
   private retries = 0;
+  private failure: Error | undefined;
+  /** when the forwarder last made progress: an ack, or work arriving after an idle spell */
+  private progressAt = 0;
+  private idle = true;
   private settled = Promise.resolve();
   /** hand-out order of the records in flight, so failed ones go back in the order they were taken */
   private sequence = 0;
@@ -79,6 +85,21 @@ export class Forwarder extends EventEmitter {
     return this.retries;
   }
 
+  /** the error of the last failed delivery, until one succeeds */
+  get lastFailure(): Error | undefined {
+    return this.failure;
+  }
+
+  /**
+   * How long records have been waiting with no acknowledgement (0 while idle or while acks arrive): a downstream
+   * that takes records and never answers leaves the breaker closed until the ack timeouts add up, and this is how
+   * a status can tell "online" from "sending into the void" within seconds.
+   */
+  unacknowledgedForMs(): number {
+    if (!this.running || this.idle || this.queue.pending() === 0) return 0;
+    return Math.max(0, this.clock.now() - this.progressAt);
+  }
+
   start(): void {
     this.running = true;
     this.pump();
@@ -92,8 +113,13 @@ export class Forwarder extends EventEmitter {
     await this.settled;
   }
 
-  /** new records were queued, or the link is known to be back: try now */
+  /** new records were queued: send them if the window and the breaker allow (an open breaker waits for its probe) */
   kick(): void {
+    this.pump();
+  }
+
+  /** the link is known to be back (e.g. a reconnect): probe now instead of waiting out the breaker */
+  retryNow(): void {
     if (this.state === "offline") {
       this.wakeAt = 0;
       if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
@@ -103,8 +129,19 @@ export class Forwarder extends EventEmitter {
     this.pump();
   }
 
+  /** the wait for an ack is counted from the moment work arrives after idling, or from the last ack */
+  private noteWork(): void {
+    if (this.queue.pending() === 0) this.idle = true;
+    else if (this.idle) {
+      this.idle = false;
+      this.progressAt = this.clock.now();
+    }
+  }
+
   private pump(): void {
-    if (!this.running || this.wakeTimer !== undefined) return;
+    if (!this.running) return;
+    this.noteWork();
+    if (this.wakeTimer !== undefined) return;
     const now = this.clock.now();
     if (now < this.wakeAt) return this.sleepUntil(this.wakeAt);
     // the backoff is over: the records that failed meanwhile go back to their lanes before anything is taken
@@ -149,6 +186,8 @@ export class Forwarder extends EventEmitter {
         this.clock.clearTimeout(timer);
         this.inFlight--;
         this.queue.ack(record.id);
+        this.progressAt = this.clock.now();
+        this.failure = undefined;
         this.consecutiveFailures = 0;
         this.setState("online");
         this.emit("delivered", record);
@@ -158,6 +197,7 @@ export class Forwarder extends EventEmitter {
         this.inFlight--;
         this.failedRecords.push({ record, order });
         this.retries++;
+        this.failure = err instanceof Error ? err : new Error(String(err));
         this.consecutiveFailures++;
         this.emit("failed", record, err);
         const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(20, this.consecutiveFailures - 1));

@@ -4,11 +4,15 @@
  * when it comes back from a Catch node or is not acknowledged in time.
  */
 import * as path from "path";
+import { EventEmitter } from "events";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
+import { flowsStarted } from "../_shared/flows-started";
 import { DurableQueue } from "../../lib/store/durable-queue";
-import { Forwarder, ForwarderState } from "../../lib/store/forwarder";
-import type { QueuedRecord } from "../../lib/store/types";
+import { Forwarder } from "../../lib/store/forwarder";
+import { conditionFill, deliveryCondition, DeliveryCondition, DistinctErrors } from "../../lib/store/delivery-status";
+import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
+import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
 
 interface EdgeBufferDef extends NodeDef {
   dir: string;
@@ -28,11 +32,31 @@ interface EdgeBufferDef extends NodeDef {
   metricsIntervalS: string;
 }
 
-/** what travels with a buffered message so its ack or nack finds the record */
-interface BufferTag {
-  id: string;
-  node: string;
-  attempt: number;
+/** records waiting this long with no ack (or the ack timeout, if shorter) and the status stops saying "online" */
+const STALL_AFTER_MS = 5000;
+const STATUS_EVERY_MS = 1000;
+
+/**
+ * The message as stored: without the buffer's own fields, and without what core nodes leave out of a copy and
+ * JSON cannot hold — msg.req/msg.res of `http in` (circular), sockets and streams. The queue's message codec
+ * leaves these out too; this keeps edge-buffer working with a queue that stores plain JSON.
+ */
+function storableMessage(msg: Msg): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(msg)) {
+    if (key === "_msgid" || key === "_buffer" || key === "req" || key === "res") continue;
+    if (value instanceof EventEmitter) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** what recovery skipped: a summary for the status, and where, for the log */
+function recoveryText(RED: NodeAPI, r: RecoveryReport | undefined): { summary: string; where: string } | undefined {
+  if (!r || (r.damaged.length === 0 && r.tornTailBytes === 0)) return undefined;
+  const bytes = r.damaged.reduce((sum, d) => sum + d.bytes, 0);
+  const where = r.damaged.map((d) => `${path.basename(d.file)}@${d.offset} (${d.bytes} B)`).join(", ");
+  return { summary: RED._("edge-buffer.recovery", { damaged: r.damaged.length, bytes, torn: r.tornTailBytes }), where: where || "-" };
 }
 
 export = function register(RED: NodeAPI): void {
@@ -41,40 +65,74 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.dir ? path.resolve(userDir, config.dir) : path.join(userDir, "edge-buffer", node.id.replace(/[^\w.-]/g, "_"));
+    const lanes = numberSetting(config.lanes, 4);
+    const ackTimeoutMs = numberSetting(config.ackTimeoutS, 30) * 1000;
+    const stallAfterMs = Math.min(STALL_AFTER_MS, ackTimeoutMs);
     const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+    const logged = new DistinctErrors();
+    const writeErrorsLogged = new DistinctErrors();
     let queue: DurableQueue | undefined;
     let forwarder: Forwarder | undefined;
     let metricsTimer: NodeJS.Timeout | undefined;
     let statusTimer: NodeJS.Timeout | undefined;
+    let inputStatusTimer: NodeJS.Timeout | undefined;
+    let started = false;
+    let writeError: string | undefined;
+    let recovered: string | undefined;
+    let lastStatus = "";
+    let lastCondition: DeliveryCondition | undefined;
     let closing = false;
+    const gate = flowsStarted(RED);
     const ready = DurableQueue.open({
       dir,
-      lanes: numberSetting(config.lanes, 4),
+      lanes,
       sync: config.sync === "always" ? "always" : numberSetting(config.groupCommitMs, 10),
       maxMessages: numberSetting(config.maxMessages, 1_000_000),
       maxBytes: numberSetting(config.maxMB, 1024) * 1024 * 1024,
       maxAgeMs: numberSetting(config.maxAgeH, 0) * 3600 * 1000,
       evictCritical: config.evictCritical === true,
+      onError: (err: Error) => {
+        if (closing) return;
+        writeError = errorText(err);
+        if (writeErrorsLogged.first(writeError)) node.error(RED._("edge-buffer.errors.write", { dir, error: writeError }));
+        showStatus();
+      },
     }).then((q) => {
       queue = q;
+      const report = recoveryText(RED, q.recovery);
+      recovered = report?.summary;
+      if (report) node.warn(RED._("edge-buffer.warnings.recovered", { dir, report: report.summary, where: report.where }));
       forwarder = new Forwarder(q, deliver, {
         window: numberSetting(config.window, 16),
         ratePerSec: numberSetting(config.ratePerSec, 0),
-        ackTimeoutMs: numberSetting(config.ackTimeoutS, 30) * 1000,
+        ackTimeoutMs,
         backoff: { initialMs: 500, maxMs: numberSetting(config.backoffMaxS, 30) * 1000, jitter: 0.2 },
         breaker: { failures: numberSetting(config.breakerFailures, 5), probeAfterMs: numberSetting(config.probeAfterS, 10) * 1000 },
       });
-      forwarder.on("state", (state: ForwarderState) => showStatus(state));
-      forwarder.start();
-      const interval = numberSetting(config.metricsIntervalS, 10) * 1000;
-      if (interval > 0) metricsTimer = setInterval(sendMetrics, interval);
-      showStatus(forwarder.currentState);
+      forwarder.on("state", () => showStatus());
+      forwarder.on("delivered", () => logged.reset());
+      forwarder.on("failed", (_record: QueuedRecord, err: Error) => {
+        const text = errorText(err);
+        if (!closing && logged.first(text)) node.warn(RED._("edge-buffer.warnings.delivery", { error: text }));
+      });
+      showStatus();
       return q;
     });
     ready.catch((err) => {
       node.error(RED._("edge-buffer.errors.open", { dir, error: errorText(err) }));
       node.status({ fill: "red", shape: "ring", text: RED._("edge-buffer.status.error") });
     });
+    // nothing goes downstream before Node-RED has created every node of the flows (the backlog after a restart)
+    void Promise.all([ready, gate.ready]).then(() => {
+      if (closing || !forwarder) return;
+      started = true;
+      forwarder.start();
+      const interval = numberSetting(config.metricsIntervalS, 10) * 1000;
+      if (interval > 0) metricsTimer = setInterval(sendMetrics, interval);
+      // time passes without events while nothing is acknowledged: the status is re-read on a clock
+      statusTimer = setInterval(showStatus, STATUS_EVERY_MS);
+      showStatus();
+    }, () => undefined);
 
     function deliver(record: QueuedRecord): Promise<void> {
       return new Promise<void>((resolve, reject) => {
@@ -85,12 +143,27 @@ export = function register(RED: NodeAPI): void {
       }).finally(() => pending.delete(record.id));
     }
 
-    function showStatus(state: ForwarderState = forwarder?.currentState ?? "online") {
-      if (closing || !queue) return;
+    function showStatus() {
+      if (closing || !queue || !forwarder) return;
       const s = queue.stats();
-      const lanes = s.queuedPerLane.join("/");
-      const fill = state === "online" ? "green" : state === "probing" ? "yellow" : "red";
-      node.status({ fill, shape: state === "online" ? "dot" : "ring", text: RED._(`edge-buffer.status.${state}`, { queued: s.queued, lanes, mb: (s.bytesOnDisk / 2 ** 20).toFixed(1) }) });
+      const condition = deliveryCondition({ started, state: forwarder.currentState, unacknowledgedMs: forwarder.unacknowledgedForMs(), stallAfterMs, writeError });
+      if (condition === "unacknowledged" && lastCondition !== "unacknowledged") node.warn(RED._("edge-buffer.warnings.unacknowledged", { s: Math.round(stallAfterMs / 1000) }));
+      lastCondition = condition;
+      let text = RED._(`edge-buffer.status.${condition}`, {
+        queued: s.queued,
+        inFlight: s.inFlight,
+        lanes: s.queuedPerLane.join("/"),
+        mb: (s.bytesOnDisk / 2 ** 20).toFixed(1),
+        s: Math.floor(forwarder.unacknowledgedForMs() / 1000),
+        error: writeError ?? (forwarder.lastFailure ? errorText(forwarder.lastFailure) : "-"),
+      });
+      if (recovered) text += ` · ${recovered}`;
+      const fill = conditionFill(condition);
+      // the editor gets a message only when the status changes, not every tick
+      const key = `${fill}|${text}`;
+      if (key === lastStatus) return;
+      lastStatus = key;
+      node.status({ fill, shape: fill === "green" ? "dot" : "ring", text });
     }
 
     function sendMetrics() {
@@ -100,9 +173,9 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
-      const tag = msg._buffer as BufferTag | undefined;
       // a message that comes back from a Complete node (ack) or a Catch node (nack)
-      if (tag && typeof tag === "object" && tag.node === node.id) {
+      const tag: BufferTag | undefined = bufferTagOf(msg);
+      if (tag && tag.node === node.id) {
         const waiter = pending.get(tag.id);
         if (waiter) {
           if (msg.error) waiter.reject(new Error(errorText((msg.error as { message?: string }).message ?? msg.error)));
@@ -110,16 +183,14 @@ export = function register(RED: NodeAPI): void {
         }
         return done();
       }
-      const priority = Number.isFinite(Number(msg.priority)) && msg.priority !== undefined && msg.priority !== null ? Number(msg.priority) : undefined;
-      const { _msgid, _buffer, ...rest } = msg;
-      void _msgid;
-      void _buffer;
+      const stored = storableMessage(msg);
       ready
-        .then((q) => q.push(rest, priority, typeof msg.eventId === "string" ? msg.eventId : undefined))
+        .then((q) => q.push(stored, priorityOf(msg, lanes), eventIdOf(msg)))
         .then(() => {
+          writeError = undefined; // a confirmed push: the disk takes writes again
           forwarder?.kick();
-          if (!statusTimer) statusTimer = setTimeout(() => {
-            statusTimer = undefined;
+          if (!inputStatusTimer) inputStatusTimer = setTimeout(() => {
+            inputStatusTimer = undefined;
             showStatus();
           }, 250);
           done();
@@ -129,8 +200,10 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
+      gate.cancel();
       clearInterval(metricsTimer);
-      clearTimeout(statusTimer);
+      clearInterval(statusTimer);
+      clearTimeout(inputStatusTimer);
       for (const w of pending.values()) w.reject(new Error("the node is closing"));
       ready
         .then(async (q) => {

@@ -1,14 +1,17 @@
 /**
  * edge-mqtt-bridge: subscribes on one broker (a core mqtt-broker config node, or the local edge-broker
  * in-process) and republishes what its rules match on an upstream broker (a core mqtt-broker config node).
- * While the upstream is unreachable, messages wait on disk in the shared durable queue and drain by priority.
+ * While the upstream is unreachable, messages wait on disk in the shared durable queue and drain by priority; the
+ * queue is opened only when a message has to wait (or a backlog from before is on disk).
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
-import { DurableQueue } from "../../lib/store/durable-queue";
+import { LazyQueue } from "../../lib/store/lazy-queue";
+import { DistinctErrors } from "../../lib/store/delivery-status";
+import { flowsStarted } from "../_shared/flows-started";
 import { BridgeRules, BridgeRuleConfig } from "../../lib/mqtt/bridge-rules";
-import { MqttBridge } from "../../lib/mqtt/mqtt-bridge";
+import { MqttBridge, BridgeHealth } from "../../lib/mqtt/mqtt-bridge";
 import { BridgeSource, EmbeddedSource, MqttSource, MqttUpstream } from "../../lib/mqtt/bridge-endpoints";
 import { clientSettings, CoreBrokerFields } from "../../lib/mqtt/client-options";
 import type { EmbeddedBrokerProvider } from "../../lib/mqtt/embedded-broker";
@@ -70,7 +73,16 @@ export = function register(RED: NodeAPI): void {
     const up = clientSettings(upstreamNode, `${baseId}-up`);
     if (rules.hasUserProperties && up.protocolVersion !== 5) node.warn(RED._("edge-mqtt-bridge.warnings.user-properties-v5"));
 
-    let source: BridgeSource;
+    const sourceErrors = new DistinctErrors();
+    const upstreamErrors = new DistinctErrors();
+    const otherErrors = new DistinctErrors();
+    /** each distinct error once per outage (cleared when that side connects again), not once per reconnect attempt */
+    const warnOnce = (seen: DistinctErrors, key: string, err: unknown) => {
+      const text = errorText(err);
+      if (!closed && seen.first(text)) node.warn(RED._(key, { error: text }));
+    };
+
+    let source: BridgeSource | undefined;
     let sourceReady: Promise<BridgeSource>;
     if (config.sourceType === "edge") {
       const local = RED.nodes.getNode(config.localBroker) as (Node & EmbeddedBrokerProvider) | null;
@@ -81,63 +93,98 @@ export = function register(RED: NodeAPI): void {
       if (!sourceNode) return fail(RED._("edge-mqtt-bridge.errors.no-source"));
       const settings = clientSettings(sourceNode, `${baseId}-src`);
       const mqttSource = new MqttSource(settings.url, settings.options);
-      mqttSource.on("error", (err: Error) => node.warn(RED._("edge-mqtt-bridge.warnings.source", { error: errorText(err) })));
+      mqttSource.on("error", (err: Error) => warnOnce(sourceErrors, "edge-mqtt-bridge.warnings.source", err));
+      mqttSource.on("connect", () => sourceErrors.reset());
       sourceReady = Promise.resolve((source = mqttSource));
     }
 
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.bufferDir ? path.resolve(userDir, config.bufferDir) : path.join(userDir, "edge-buffer", `mqtt-bridge-${node.id.replace(/[^\w.-]/g, "_")}`);
     const upstream = new MqttUpstream(up.url, up.options);
-    let statusTimer: NodeJS.Timeout | undefined;
-    let lastLinkError = "";
-    upstream.on("link-error", (err: Error) => {
-      // log each distinct failure once, not every reconnect attempt
-      if (err.message !== lastLinkError) node.warn(RED._("edge-mqtt-bridge.warnings.upstream", { error: err.message }));
-      lastLinkError = err.message;
+    upstream.on("link-error", (err: Error) => warnOnce(upstreamErrors, "edge-mqtt-bridge.warnings.upstream", err));
+    upstream.on("connect", () => upstreamErrors.reset());
+    let writeError: string | undefined;
+    const queue = new LazyQueue({
+      dir,
+      sync: "always",
+      maxBytes: numberSetting(config.bufferMB, 256) * 1024 * 1024,
+      onError: (err: Error) => {
+        writeError = errorText(err);
+        warnOnce(otherErrors, "edge-mqtt-bridge.warnings.write", err);
+      },
     });
-    upstream.on("connect", () => (lastLinkError = ""));
+    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500) });
+    bridge.on("retry", (err: Error) => {
+      // while the link is down its own error says why; a publish refused on a live link is news
+      if (upstream.connected) warnOnce(otherErrors, "edge-mqtt-bridge.warnings.retry", err);
+    });
+    bridge.on("delivered", () => otherErrors.reset());
+    let closed = false;
+    let lastStatus = "";
+    let recoveryReported = false;
+    const statusTimer = setInterval(showStatus, 1000);
+    const gate = flowsStarted(RED);
 
     const running = (async () => {
-      const queue = await DurableQueue.open({ dir, sync: "always", maxBytes: numberSetting(config.bufferMB, 256) * 1024 * 1024 });
-      const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500) });
-      bridge.on("change", () => scheduleStatus(bridge));
-      scheduleStatus(bridge);
+      await queue.openIfBacklog();
+      // the drain, and the source's messages, only once every node of the flows exists
+      await gate.ready;
+      if (closed) return;
       await bridge.start(await sourceReady);
-      return { bridge, queue };
+      showStatus();
     })();
-    running.catch((err) => fail(RED._("edge-mqtt-bridge.errors.start", { error: errorText(err) })));
+    running.catch((err) => {
+      clearInterval(statusTimer); // the red status stays
+      fail(RED._("edge-mqtt-bridge.errors.start", { error: errorText(err) }));
+    });
+    showStatus();
 
-    let closed = false;
-    function scheduleStatus(bridge: MqttBridge) {
-      if (statusTimer || closed) return;
-      statusTimer = setTimeout(() => {
-        statusTimer = undefined;
-        const state = bridge.state;
-        if (state === "connected") node.status({ fill: "green", shape: "dot", text: RED._("edge-mqtt-bridge.status.connected") });
-        else if (state === "buffering") node.status({ fill: "yellow", shape: "ring", text: RED._("edge-mqtt-bridge.status.buffering", { count: bridge.buffered }) });
-        else node.status({ fill: "red", shape: "ring", text: RED._("edge-mqtt-bridge.status.disconnected") });
-        // keep the count moving while draining
-        if (state === "buffering") scheduleStatus(bridge);
-      }, 500);
+    function statusOf(h: BridgeHealth): { fill: "green" | "yellow" | "red"; text: string } {
+      const count = h.buffered;
+      if (writeError !== undefined) return { fill: "red", text: RED._("edge-mqtt-bridge.status.write-error", { reason: writeError, count }) };
+      switch (h.condition) {
+        case "starting":
+          return { fill: "yellow", text: RED._("edge-mqtt-bridge.status.starting", { count }) };
+        case "connected":
+          return { fill: "green", text: RED._("edge-mqtt-bridge.status.connected") };
+        case "buffering":
+          return { fill: "yellow", text: RED._("edge-mqtt-bridge.status.buffering", { count, reason: h.reason ?? RED._("edge-mqtt-bridge.status.draining") }) };
+        case "unacknowledged":
+          return { fill: "yellow", text: RED._("edge-mqtt-bridge.status.unacknowledged", { count, s: h.waitingS ?? 0 }) };
+        case "upstream-unreachable":
+          return { fill: "red", text: RED._("edge-mqtt-bridge.status.upstream-unreachable", { count, reason: h.reason ?? RED._("edge-mqtt-bridge.status.connecting") }) };
+        case "source-unreachable":
+          return { fill: "red", text: RED._("edge-mqtt-bridge.status.source-unreachable", { count, reason: h.reason ?? RED._("edge-mqtt-bridge.status.connecting") }) };
+      }
+    }
+
+    function showStatus() {
+      if (closed) return;
+      if (queue.isOpen && !recoveryReported) {
+        recoveryReported = true;
+        const r = queue.recovery;
+        if (r.damaged.length > 0 || r.tornTailBytes > 0) node.warn(RED._("edge-mqtt-bridge.warnings.recovered", { dir, damaged: r.damaged.length, bytes: r.damaged.reduce((n, d) => n + d.bytes, 0), torn: r.tornTailBytes }));
+      }
+      const { fill, text } = statusOf(bridge.health());
+      // the editor hears only of changes, not of every tick
+      if (`${fill}|${text}` === lastStatus) return;
+      lastStatus = `${fill}|${text}`;
+      node.status({ fill, shape: fill === "green" ? "dot" : "ring", text });
     }
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
-      clearTimeout(statusTimer);
-      statusTimer = undefined;
+      gate.cancel();
+      clearInterval(statusTimer);
       running
-        .then(async ({ bridge, queue }) => {
+        .catch(() => undefined)
+        .then(async () => {
           await bridge.close();
+          await source?.close().catch(() => undefined);
           await queue.close();
         })
-        .catch(async () => {
-          await source?.close().catch(() => undefined);
-          await upstream.close();
-        })
-        .finally(() => {
-          clearTimeout(statusTimer);
-          done();
-        });
+        .catch(() => undefined)
+        .finally(() => done());
     });
   }
 

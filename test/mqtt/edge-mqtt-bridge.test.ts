@@ -5,6 +5,7 @@ import mqtt, { MqttClient, IClientOptions } from "mqtt";
 import bridgeNode from "../../nodes/edge-mqtt-bridge/edge-mqtt-bridge";
 import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
+import { freeTcpPort } from "../harness/ports";
 
 helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
@@ -50,7 +51,36 @@ function message(seq: number): { topic: string; body: string } {
   return { topic: `edge/${site}/truck${seq % 7}/${kind}`, body: JSON.stringify({ seq, kind }) };
 }
 
-function flow(source: MosquittoPeer, upstream: MosquittoPeer, bufferDir: string) {
+/** the test helper's RED._ returns the bare key: statuses and warnings here are read as users see them */
+const catalog = JSON.parse(fs.readFileSync(require.resolve("../../locales/en-US/edge-mqtt-bridge.json"), "utf8")) as Record<string, unknown>;
+function translate(key: string, params: Record<string, unknown> = {}): string {
+  const text = key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), catalog);
+  return typeof text === "string" ? text.replace(/__(\w+)__/g, (_, name: string) => String(params[name] ?? "")) : key;
+}
+const localisedBridgeNode = (RED: Parameters<typeof bridgeNode>[0]) => {
+  (RED as unknown as { _: typeof translate })._ = translate;
+  return bridgeNode(RED);
+};
+
+type Status = { fill?: string; text?: string };
+/** records the statuses and warnings a loaded node shows from now on */
+function watch(node: unknown): { statuses: Status[]; warnings: string[] } {
+  const n = node as { status: (s: Status) => void; warn: (m: unknown) => void };
+  const seen = { statuses: [] as Status[], warnings: [] as string[] };
+  const status = n.status.bind(n);
+  const warn = n.warn.bind(n);
+  n.status = (st: Status) => {
+    seen.statuses.push(st);
+    status(st);
+  };
+  n.warn = (m: unknown) => {
+    seen.warnings.push(String(m));
+    warn(m);
+  };
+  return seen;
+}
+
+function flow(source: Pick<MosquittoPeer, "port">, upstream: Pick<MosquittoPeer, "port">, bufferDir: string) {
   return [
     { id: "t", type: "tab" },
     { id: "src", type: "mqtt-broker", broker: "127.0.0.1", port: String(source.port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "30", cleansession: true },
@@ -199,5 +229,44 @@ describe("edge-mqtt-bridge between two Mosquittos", function () {
     await waitFor(() => new Set(got.map((m) => m.seq)).size >= N + 1, `${N} messages upstream`, { timeoutMs: 60000, intervalMs: 100 });
     const seqs = new Set(got.map((m) => m.seq));
     for (let s = 0; s < N; s++) assert.ok(seqs.has(s), `message ${s} is missing upstream`);
+  });
+
+  it("opens no disk queue while messages go straight through, and one as soon as a message has to wait", async function () {
+    const bufferDir = `${tempDir("bridge-lazy")}/queue`;
+    const got = await upstreamWatcher(upstream.url, "watch-lazy");
+    await helper.load([coreMqtt, bridgeNode], flow(source, upstream, bufferDir));
+    const pub = await connect(source.url);
+    await waitFor(async () => {
+      await pub.publishAsync("edge/s0/probe/alerts", JSON.stringify({ seq: -1, kind: "alerts" }), { qos: 1 });
+      return got.some((m) => m.seq === -1);
+    }, "the bridge to subscribe", { timeoutMs: 15000, intervalMs: 200 });
+    await publishPaced(pub, 0, 100, 500);
+    await waitFor(() => new Set(got.map((m) => m.seq)).size >= 101, "100 messages upstream");
+    assert.ok(!fs.existsSync(bufferDir), "a disk queue was opened though nothing had to wait");
+    await upstream.stop();
+    await publishPaced(pub, 100, 120, 200);
+    await waitFor(() => dirBytes(bufferDir) > 0, "the messages on disk once the upstream is gone");
+    await upstream.start();
+    await waitFor(() => new Set(got.map((m) => m.seq)).size >= 121, "the buffered messages upstream", { timeoutMs: 30000, intervalMs: 100 });
+  });
+
+  it("shows an unreachable source broker in red with the reason, and logs it once however often it reconnects", async function () {
+    const deadSource = { port: await freeTcpPort() };
+    await helper.load([coreMqtt, localisedBridgeNode], flow(deadSource, upstream, tempDir("bridge-status")));
+    const seen = watch(helper.getNode("bridge"));
+    // mqtt.js retries every second: let it try three times
+    await waitFor(() => seen.statuses.find((st) => st.fill === "red" && /source broker unreachable \(.*ECONNREFUSED/.test(st.text ?? "")), "a red 'source broker unreachable (…ECONNREFUSED…)' status", { timeoutMs: 8000, intervalMs: 100 });
+    // an observation window over which mqtt.js retries (every second) at least three times
+    const started = Date.now();
+    await waitFor(() => Date.now() - started > 3500, "three reconnect attempts", { timeoutMs: 5000, intervalMs: 100 });
+    assert.ok(!seen.statuses.some((st) => st.fill === "green"), `green while nothing can be bridged: ${JSON.stringify(seen.statuses)}`);
+    assert.strictEqual(seen.warnings.filter((w) => /source broker/.test(w)).length, 1, `warnings: ${seen.warnings.join(" | ")}`);
+  });
+
+  it("shows an unreachable upstream in red with the reason", async function () {
+    const deadUpstream = { port: await freeTcpPort() };
+    await helper.load([coreMqtt, localisedBridgeNode], flow(source, deadUpstream, tempDir("bridge-status")));
+    const seen = watch(helper.getNode("bridge"));
+    await waitFor(() => seen.statuses.find((st) => st.fill === "red" && /upstream unreachable \(.*ECONNREFUSED/.test(st.text ?? "")), "a red 'upstream unreachable (…ECONNREFUSED…)' status", { timeoutMs: 8000, intervalMs: 100 });
   });
 });

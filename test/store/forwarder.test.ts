@@ -73,4 +73,89 @@ describe("forwarder", function () {
     await forwarder.stop();
     await queue.close();
   });
+
+  it("with the breaker open, probes a dead downstream once per probeAfterMs however fast records arrive", async function () {
+    this.timeout(10000);
+    const queue = await DurableQueue.open({ dir: tempDir("forwarder-probe"), sync: 5 });
+    const attempts: number[] = [];
+    const states: string[] = [];
+    const probeAfterMs = 400;
+    const forwarder = new Forwarder(
+      queue,
+      () => {
+        attempts.push(Date.now());
+        return Promise.reject(new Error("downstream dead"));
+      },
+      { window: 4, ackTimeoutMs: 60000, backoff: { initialMs: 10, maxMs: 10, jitter: 0 }, breaker: { failures: 3, probeAfterMs } },
+    );
+    forwarder.on("state", (s: string) => states.push(s));
+    forwarder.start();
+    // a steady input: a record every 20 ms, each followed by a kick, as edge-buffer does per message
+    let n = 0;
+    const pushOne = async () => {
+      await queue.push({ n }, 3, `m-${n++}`);
+      forwarder.kick();
+    };
+    await pushOne();
+    await waitFor(() => forwarder.currentState === "offline", "the breaker open");
+    const openedAt = Date.now();
+    const before = attempts.length;
+    const windowMs = 2000;
+    while (Date.now() - openedAt < windowMs) {
+      await pushOne();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the input's pace, not a synchronisation
+    }
+    const probes = attempts.length - before;
+    const bound = Math.ceil(windowMs / probeAfterMs) + 1;
+    assert.ok(n > 50, `the input kept coming (${n} records)`);
+    assert.ok(probes >= 1, "the breaker probes at all");
+    assert.ok(probes <= bound, `${probes} probes in ${windowMs} ms with probeAfterMs ${probeAfterMs} (at most ${bound}); states: ${states.join(",")}`);
+    // between probes the status stays put: one offline → probing → offline cycle per probe, not per message
+    assert.ok(states.filter((s) => s === "probing").length <= bound, `states flapped: ${states.join(",")}`);
+    await forwarder.stop();
+    await queue.close();
+  });
+
+  it("retryNow() (the link is known to be back) probes at once instead of waiting out the breaker", async function () {
+    const queue = await DurableQueue.open({ dir: tempDir("forwarder-retry-now"), sync: 5 });
+    await queue.push({ n: 0 }, 3, "a");
+    let up = false;
+    const delivered: string[] = [];
+    const forwarder = new Forwarder(
+      queue,
+      (record: QueuedRecord) => {
+        if (!up) return Promise.reject(new Error("down"));
+        delivered.push(record.id);
+        return Promise.resolve();
+      },
+      { window: 1, ackTimeoutMs: 60000, backoff: { initialMs: 10, maxMs: 10, jitter: 0 }, breaker: { failures: 1, probeAfterMs: 60000 } },
+    );
+    forwarder.start();
+    await waitFor(() => forwarder.currentState === "offline", "the breaker open");
+    up = true;
+    forwarder.kick();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepStrictEqual(delivered, [], "a kick does not bring the probe forward");
+    forwarder.retryNow();
+    await waitFor(() => delivered.length === 1, "the probe after retryNow", { timeoutMs: 2000 });
+    assert.strictEqual(forwarder.currentState, "online");
+    await forwarder.stop();
+    await queue.close();
+  });
+
+  it("counts how long records wait with no acknowledgement, and resets on an ack", async function () {
+    const queue = await DurableQueue.open({ dir: tempDir("forwarder-unacked"), sync: 5 });
+    const waiting: Array<() => void> = [];
+    const forwarder = new Forwarder(queue, () => new Promise<void>((resolve) => waiting.push(resolve)), { window: 2, ackTimeoutMs: 60000 });
+    forwarder.start();
+    assert.strictEqual(forwarder.unacknowledgedForMs(), 0, "idle");
+    await queue.push({ n: 0 }, 3, "a");
+    forwarder.kick();
+    await waitFor(() => forwarder.unacknowledgedForMs() >= 200, "the wait counted while no ack comes", { timeoutMs: 3000 });
+    assert.strictEqual(forwarder.currentState, "online", "the breaker alone cannot tell");
+    waiting[0]();
+    await waitFor(() => forwarder.unacknowledgedForMs() === 0, "reset once acknowledged and idle");
+    await forwarder.stop();
+    await queue.close();
+  });
 });

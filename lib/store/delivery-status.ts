@@ -1,0 +1,60 @@
+/**
+ * What a store-and-forward node's status says, from what its forwarder and queue report: green only while the
+ * downstream acknowledges; otherwise the reason, within seconds. Plain data: the node turns it into text.
+ */
+import type { ForwarderState } from "./forwarder";
+
+export type DeliveryCondition =
+  /** the flows have not started yet: nothing is sent */
+  | "starting"
+  /** delivering and acknowledged (or idle) */
+  | "online"
+  /** records handed out, none acknowledged for a while (a downstream that takes and never answers) */
+  | "unacknowledged"
+  /** the breaker is half open: one record at a time */
+  | "probing"
+  /** the breaker is open: waiting for the next probe */
+  | "offline"
+  /** a write to disk failed (the queue retries it) */
+  | "write-error";
+
+export interface DeliveryFacts {
+  started: boolean;
+  state: ForwarderState;
+  /** how long records have waited with no acknowledgement (Forwarder.unacknowledgedForMs) */
+  unacknowledgedMs: number;
+  /** from this long without an ack, "online" is no longer true */
+  stallAfterMs: number;
+  writeError?: string;
+}
+
+export function deliveryCondition(f: DeliveryFacts): DeliveryCondition {
+  if (f.writeError !== undefined) return "write-error";
+  if (!f.started) return "starting";
+  if (f.state !== "online") return f.state;
+  return f.unacknowledgedMs >= f.stallAfterMs ? "unacknowledged" : "online";
+}
+
+export function conditionFill(c: DeliveryCondition): "green" | "yellow" | "red" {
+  if (c === "online") return "green";
+  return c === "offline" || c === "write-error" ? "red" : "yellow";
+}
+
+/** Each distinct message once (until `reset`, e.g. when delivery works again), not once per message. */
+export class DistinctErrors {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit = 100) {}
+
+  /** true the first time a text is seen */
+  first(text: string): boolean {
+    if (this.seen.has(text)) return false;
+    if (this.seen.size >= this.limit) this.seen.clear();
+    this.seen.add(text);
+    return true;
+  }
+
+  reset(): void {
+    this.seen.clear();
+  }
+}
