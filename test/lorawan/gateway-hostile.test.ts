@@ -46,14 +46,15 @@ describe("edge-lorawan-gateway: hostile datagrams", function () {
 
   it("stays up through a deeply nested stat and 2,000 fuzzed datagrams, then still acknowledges and passes a stat on", async function () {
     const port = await freeUdpPort();
-    await helper.load(gatewayNode, [
+    const flow = [
       { id: "t", type: "tab" },
       { id: "gw", z: "t", type: "edge-lorawan-gateway", port: String(port), address: "127.0.0.1", dedupWindowMs: "0", wires: [["rx1", "rx2"], ["stat1", "stat2"]] },
       { id: "rx1", z: "t", type: "helper" },
       { id: "rx2", z: "t", type: "helper" },
       { id: "stat1", z: "t", type: "helper" },
       { id: "stat2", z: "t", type: "helper" },
-    ]);
+    ];
+    await helper.load(gatewayNode, flow);
     const stats: unknown[] = [];
     const warnings: unknown[] = [];
     events(helper.getNode("stat2")).on("input", (m: unknown) => stats.push(m));
