@@ -5,6 +5,9 @@
 import * as dgram from "dgram";
 import { EventEmitter } from "events";
 import { dtls } from "node-dtls-client";
+import { applyDtlsPskPatch } from "./dtls-psk-patch";
+
+applyDtlsPskPatch();
 
 export interface Origin {
   secure: boolean;
@@ -43,7 +46,7 @@ export class UdpTransport extends EventEmitter implements ClientTransport {
     if (!ready) {
       ready = new Promise((resolve, reject) => {
         const socket = dgram.createSocket(type);
-        socket.on("message", (data, rinfo) => this.emit("message", data, { secure: false, host: rinfo.address, port: rinfo.port }));
+        socket.on("message", (data, rinfo) => this.deliver(data, { secure: false, host: rinfo.address, port: rinfo.port }));
         socket.once("error", reject);
         socket.bind(0, () => {
           socket.off("error", reject);
@@ -54,6 +57,15 @@ export class UdpTransport extends EventEmitter implements ClientTransport {
       this.sockets.set(type, ready);
     }
     return ready;
+  }
+
+  /** a listener's exception must not escape into dgram's handler (it would end the process) */
+  private deliver(data: Buffer, from: Origin): void {
+    try {
+      this.emit("message", data, from);
+    } catch (err) {
+      this.emit("warning", err);
+    }
   }
 
   async close(): Promise<void> {
@@ -103,19 +115,31 @@ export class DtlsTransport extends EventEmitter implements ClientTransport {
     if (!ready) {
       ready = new Promise<dtls.Socket>((resolve, reject) => {
         let connected = false;
-        const socket = dtls.createSocket({
-          type: origin.host.includes(":") ? "udp6" : "udp4",
-          address: origin.host,
-          port: origin.port,
-          psk: { [this.credentials.identity]: this.credentials.key },
-          timeout: this.handshakeTimeoutMs,
-          ciphers: [...DTLS_PSK_CIPHERS],
-        });
+        let socket: dtls.Socket;
+        try {
+          socket = dtls.createSocket({
+            type: origin.host.includes(":") ? "udp6" : "udp4",
+            address: origin.host,
+            port: origin.port,
+            psk: { [this.credentials.identity]: this.credentials.key },
+            timeout: this.handshakeTimeoutMs,
+            ciphers: [...DTLS_PSK_CIPHERS],
+          });
+        } catch (err) {
+          reject(new DtlsError(`DTLS session with ${key} could not start: ${err instanceof Error ? err.message : String(err)}`));
+          return;
+        }
         socket.on("connected", () => {
           connected = true;
           resolve(socket);
         });
-        socket.on("message", (data: Buffer) => this.emit("message", data, origin));
+        socket.on("message", (data: Buffer) => {
+          try {
+            this.emit("message", data, origin);
+          } catch (err) {
+            this.emit("warning", err);
+          }
+        });
         const fail = (why: unknown) => {
           this.sessions.delete(key);
           const err = new DtlsError(`DTLS session with ${key} failed: ${why instanceof Error ? why.message : String(why)}`);
@@ -125,7 +149,10 @@ export class DtlsTransport extends EventEmitter implements ClientTransport {
         socket.on("error", fail);
         socket.on("close", () => fail("closed"));
       });
-      ready.catch(() => undefined);
+      const session = ready;
+      session.catch(() => {
+        if (this.sessions.get(key) === session) this.sessions.delete(key);
+      });
       this.sessions.set(key, ready);
     }
     return ready;

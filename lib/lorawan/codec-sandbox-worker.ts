@@ -9,7 +9,7 @@
  * thrown away and rebuilt (`rebuilding: true`, then "ready" again), so one bad call never poisons the next.
  */
 import { parentPort, workerData } from "worker_threads";
-import { newQuickJSWASMModule } from "quickjs-emscripten";
+import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from "quickjs-emscripten";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
 
 export type FailureReason = "timeout" | "memory" | "syntax" | "threw" | "invalid-result" | "codec-errors";
@@ -37,6 +37,40 @@ export type WorkerMessage =
 /** QuickJS's own stack limit; the worker has an 8 MB native stack (codec-sandbox.ts) so QuickJS always trips first */
 const QUICKJS_STACK_BYTES = 256 * 1024;
 const FILENAME = "codec.js";
+
+/**
+ * The memory limit is enforced on the WebAssembly memory itself. QuickJS's own setMemoryLimit counts each allocation
+ * by malloc_usable_size, which this emscripten build lacks, so it adds 8 bytes per allocation whatever its size: a
+ * 1 MB Uint8Array or a 65,536-element array counted as 8 bytes and a codec allocating in a loop grew the process by
+ * hundreds of MB until the backstop. A WebAssembly.Memory with a maximum makes malloc fail (QuickJS then throws
+ * "out of memory") once the heap cannot grow. The build needs 16 MB of initial memory, of which the engine itself
+ * (static data, stack, runtime, context) takes about ENGINE_OVERHEAD_MB; the maximum adds the codec's limit to that.
+ */
+const WASM_PAGE = 65536;
+const WASM_INITIAL_BYTES = 16 * 1024 * 1024;
+export const ENGINE_OVERHEAD_MB = 6;
+
+/** the WebAssembly memory a codec with this limit gets: memoryBytes + the engine's overhead, at least the initial 16 MB */
+export function wasmMemoryBytes(memoryBytes: number): number {
+  const wanted = Math.max(WASM_INITIAL_BYTES, memoryBytes + ENGINE_OVERHEAD_MB * 1024 * 1024);
+  return Math.ceil(wanted / WASM_PAGE) * WASM_PAGE;
+}
+
+let wasmMemory: WebAssembly.Memory | undefined;
+
+/**
+ * the heap has grown to (nearly) its maximum: a failure to allocate now is the memory limit. "Nearly": malloc grows
+ * the heap in steps, so the last step that did not fit may leave up to about a megabyte unused.
+ */
+const heapAtLimit = (): boolean => !!wasmMemory && wasmMemory.buffer.byteLength + 2 * 1024 * 1024 > wasmMemoryBytes(config.memoryBytes);
+
+function newModule(): Promise<QuickJSWASMModule> {
+  wasmMemory = new WebAssembly.Memory({ initial: WASM_INITIAL_BYTES / WASM_PAGE, maximum: wasmMemoryBytes(config.memoryBytes) / WASM_PAGE });
+  return newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory }));
+}
+
+const limitMb = (): string => `${Math.round((config.memoryBytes / 1048576) * 100) / 100}`;
+const memoryMessage = (detail = ""): string => `the codec exceeded its ${limitMb()} MB memory limit${detail}`;
 
 /** set up before the codec runs, so the codec cannot replace what the host relies on */
 const PRELUDE = `(function (parse, stringify, DateCtor) {
@@ -85,6 +119,7 @@ function startClock(ms = config.timeoutMs): void {
 }
 
 interface ErrorInfo {
+  thrownNull?: boolean;
   name?: string;
   message: string;
   line?: number;
@@ -95,6 +130,8 @@ interface ErrorInfo {
 function describe(context: QuickJSContext, handle: QuickJSHandle): ErrorInfo {
   const wasInterrupted = interrupted;
   startClock(50); // dumping may run the codec's toJSON/getters: give it a short leash of its own
+  // dumping allocates: at QuickJS's own limit it would fail and the "out of memory" error would read as null
+  context.runtime.setMemoryLimit(-1);
   try {
     const value: unknown = context.dump(handle);
     if (value !== null && typeof value === "object") {
@@ -110,10 +147,11 @@ function describe(context: QuickJSContext, handle: QuickJSHandle): ErrorInfo {
       }
       return { message: JSON.stringify(value) ?? String(value) };
     }
-    return { message: String(value) };
+    return { message: String(value), thrownNull: value === null };
   } catch {
     return { message: "(a value that cannot be displayed)" };
   } finally {
+    context.runtime.setMemoryLimit(config.memoryBytes);
     interrupted = wasInterrupted;
   }
 }
@@ -125,8 +163,17 @@ const text = (info: ErrorInfo): string => `${info.name ? `${info.name}: ` : ""}$
 function failureOf(context: QuickJSContext, handle: QuickJSHandle, stage: "compile" | "top-level" | "call" | "result"): Failure {
   const info = describe(context, handle);
   if (interrupted) return { reason: "timeout", message: `the codec ran longer than its limit of ${config.timeoutMs} ms` };
-  if (info.name === "InternalError" && info.message === "out of memory") {
-    return { reason: "memory", message: `the codec ran out of memory (limit ${Math.round(config.memoryBytes / 1048576)} MB)${where(info)}` };
+  // with the heap exhausted QuickJS may not even build its InternalError (it throws null), nor can the error be read
+  if (heapAtLimit() && (info.thrownNull || !info.name || info.name === "InternalError") && !(info.name === "InternalError" && info.message === "stack overflow")) {
+    return { reason: "memory", message: memoryMessage(info.name === "InternalError" && info.message === "out of memory" ? where(info) : "") };
+  }
+  if (info.name === "InternalError" && info.message === "out of memory") return { reason: "memory", message: memoryMessage(where(info)) };
+  // QuickJS's ropes make s + s cheap, so doubling a string meets the length limit (2^30) before the memory limit
+  if (info.name === "InternalError" && /^(string|array) too long$|^invalid array length$/.test(info.message)) {
+    return { reason: "memory", message: memoryMessage(` (${info.message})${where(info)}`) };
+  }
+  if (info.name === "RangeError" && /^invalid array buffer length$|^invalid array length$/.test(info.message)) {
+    return { reason: "memory", message: memoryMessage(` (${info.message})${where(info)}`) };
   }
   if (info.name === "InternalError" && info.message === "stack overflow") return { reason: "memory", message: `the codec overflowed its stack${where(info)}` };
   if (stage === "compile") return { reason: "syntax", message: `${text(info)}${where(info)}` };
@@ -222,7 +269,7 @@ async function rebuild(): Promise<void> {
   let failure: Failure | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      wasmModule ??= await newQuickJSWASMModule();
+      wasmModule ??= await newModule();
       const qjs = wasmModule;
       engine = guarded(() => build(qjs));
       break;
@@ -234,7 +281,7 @@ async function rebuild(): Promise<void> {
       }
       wasmModule = undefined;
       if (attempt >= 1) {
-        failure = { reason: "memory", message: `the codec broke the engine while loading: ${(err as Error).message}` };
+        failure = { reason: "memory", message: memoryMessage(` while loading (the engine failed: ${(err as Error).message})`) };
         break;
       }
     }
@@ -317,7 +364,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     if (err instanceof Failed) failure = err.failure;
     else {
       broken = true;
-      failure = { reason: "memory", message: `the codec exhausted the engine (${(err as Error).message})` };
+      failure = { reason: "memory", message: memoryMessage(` (the engine failed: ${(err as Error).message})`) };
     }
     const rebuild = broken || failure.reason === "timeout" || failure.reason === "memory";
     post({ type: "result", id: request.id, ok: false, failure, rebuilding: rebuild });
@@ -336,7 +383,7 @@ async function handle(request: WorkerRequest): Promise<void> {
 }
 
 let chain: Promise<void> = (async () => {
-  wasmModule = await newQuickJSWASMModule();
+  wasmModule = await newModule();
   post({ type: "loaded" });
   await rebuild();
 })();

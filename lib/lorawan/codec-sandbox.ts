@@ -3,8 +3,11 @@
  * optionally `encodeDownlink(input)`) in QuickJS compiled to WebAssembly, inside a worker thread of its own.
  *
  * Isolation: the codec sees no host object at all (no require, process, timers, I/O); input goes in as JSON and the
- * result comes back as JSON, shape-checked. Limits: QuickJS's interrupt handler stops a codec past `timeoutMs`, its
- * runtime memory limit one past `memoryMb`; the runtime is then rebuilt, so the next call works. The event loop is
+ * result comes back as JSON, shape-checked. Limits: QuickJS's interrupt handler stops a codec past `timeoutMs`; a
+ * WebAssembly memory capped at `memoryMb` plus the engine's own ~6 MB (at least 16 MB) stops one allocating past
+ * `memoryMb`, whatever it allocates (arrays, typed arrays, strings, objects); the runtime is then rebuilt, so the
+ * next call works. The worker's own V8 heap is capped too (WORKER_HEAP_MB), so one codec costs the process at most
+ * about memoryMb + 6 + WORKER_HEAP_MB MB plus the worker's fixed cost (~15 MB). The event loop is
  * never blocked: calls run in the worker one at a time, at most CODEC_QUEUE_LIMIT more wait their turn. Should the
  * worker itself not answer within timeoutMs + 1 s, it is terminated and a new one started.
  */
@@ -26,6 +29,8 @@ const BACKSTOP_GRACE_MS = 1000;
 const STARTUP_LIMIT_MS = 30000;
 /** the worker's native stack: large enough that QuickJS's own 256 KB stack limit always trips first */
 const WORKER_STACK_MB = 8;
+/** the worker's V8 old generation: its JavaScript only carries JSON in and out; QuickJS's memory is outside it */
+export const WORKER_HEAP_MB = 64;
 
 export type CodecErrorReason = "timeout" | "memory" | "syntax" | "threw" | "invalid-result" | "codec-errors" | "closed" | "queue-full";
 
@@ -156,7 +161,7 @@ export class CodecSandbox {
   private spawn(): void {
     const entry = workerEntry();
     const config: WorkerConfig = { source: this.source, timeoutMs: this.limits.timeoutMs, memoryBytes: Math.round(this.limits.memoryMb * 1024 * 1024) };
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: config, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+    const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: config, resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker = worker;
     this.phase = "starting";
     this.arm(STARTUP_LIMIT_MS, () => this.abandon(new CodecError(`the codec worker did not start within ${STARTUP_LIMIT_MS / 1000} s`, "timeout")));
@@ -165,7 +170,8 @@ export class CodecSandbox {
     });
     worker.on("error", (err: Error & { code?: string }) => {
       if (this.worker !== worker) return;
-      this.abandon(new CodecError(`the codec worker failed: ${err.message}`, err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "threw"));
+      if (err.code === "ERR_WORKER_OUT_OF_MEMORY") this.abandon(new CodecError(`the codec's worker exceeded its ${WORKER_HEAP_MB} MB heap limit: ${err.message}`, "memory"));
+      else this.abandon(new CodecError(`the codec worker failed: ${err.message}`, "threw"));
     });
     worker.on("exit", (code) => {
       if (this.worker === worker) this.abandon(new CodecError(`the codec worker exited (code ${code})`, "threw"));

@@ -34,9 +34,10 @@ export class PacketForwarderServer extends EventEmitter {
 
   constructor(private readonly options: PacketForwarderServerOptions) {
     super();
+    // frames leave from the deduplicator's timer: a listener's exception there would be uncaught
     this.dedup = new RxpkDeduplicator(options.dedupWindowMs, (frame: DeduplicatedFrame) => {
       this.frames++;
-      this.emit("frame", frame);
+      this.guarded(() => this.emit("frame", frame));
     });
   }
 
@@ -49,10 +50,10 @@ export class PacketForwarderServer extends EventEmitter {
       const socket = dgram.createSocket("udp4");
       this.socket = socket;
       socket.once("error", reject);
-      socket.on("message", (datagram, from) => this.onDatagram(datagram, from));
+      socket.on("message", (datagram, from) => this.guarded(() => this.onDatagram(datagram, from)));
       socket.bind(this.options.port, this.options.address, () => {
         socket.off("error", reject);
-        socket.on("error", (err) => this.emit("error", err));
+        socket.on("error", (err) => this.reportError(err));
         resolve(socket.address().port);
       });
     });
@@ -92,6 +93,35 @@ export class PacketForwarderServer extends EventEmitter {
     return new Promise((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
   }
 
+  /**
+   * Runs a socket or timer callback so that nothing a peer sends can end the process: an exception (ours, or a
+   * listener's, e.g. Node-RED's cloning of a message) becomes an "error" event for the node.
+   */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.reportError(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** "error" without a listener would throw: then the error is dropped rather than ending the process */
+  private reportError(err: Error): void {
+    if (this.listenerCount("error") === 0) return;
+    try {
+      this.emit("error", err);
+    } catch {
+      // the listener itself failed: nothing more can be done here
+    }
+  }
+
+  /** replies to a gateway; a failed send is reported, never thrown */
+  private reply(datagram: Buffer, to: dgram.RemoteInfo): void {
+    this.socket?.send(datagram, to.port, to.address, (err) => {
+      if (err) this.reportError(err);
+    });
+  }
+
   private onDatagram(datagram: Buffer, from: dgram.RemoteInfo): void {
     let packet;
     try {
@@ -103,7 +133,7 @@ export class PacketForwarderServer extends EventEmitter {
     }
     switch (packet.kind) {
       case "push-data":
-        this.socket?.send(ack(packet.version, packet.token, PUSH_ACK), from.port, from.address);
+        this.reply(ack(packet.version, packet.token, PUSH_ACK), from);
         for (const rxpk of packet.rxpk) {
           if (rxpk.stat === -1 || rxpk.stat === 0) continue; // CRC failed or absent: not a frame (Semtech PROTOCOL.TXT §4)
           this.dedup.add({ gatewayEui: packet.gatewayEui, rxpk });
@@ -112,7 +142,7 @@ export class PacketForwarderServer extends EventEmitter {
         return;
       case "pull-data":
         this.routes.set(packet.gatewayEui, { address: from.address, port: from.port, version: packet.version, seenAt: Date.now() });
-        this.socket?.send(ack(packet.version, packet.token, PULL_ACK), from.port, from.address);
+        this.reply(ack(packet.version, packet.token, PULL_ACK), from);
         return;
       case "tx-ack": {
         const pending = this.pendingTx.get(packet.token);

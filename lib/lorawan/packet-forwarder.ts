@@ -3,6 +3,8 @@
  * random token, identifier), the gateway's EUI on upstream packets, then JSON. Parsing validates every field a
  * datagram from the network could get wrong.
  */
+import { isPayloadLimitError, parseJsonWithin } from "../common/payload-limits";
+
 export const PUSH_DATA = 0x00;
 export const PUSH_ACK = 0x01;
 export const PULL_DATA = 0x02;
@@ -94,11 +96,18 @@ export function pullResp(version: number, token: number, txpk: Txpk): Buffer {
   return Buffer.concat([Buffer.from([version, token >> 8, token & 0xff, PULL_RESP]), Buffer.from(JSON.stringify({ txpk }))]);
 }
 
+/**
+ * A forwarder's JSON is a few levels deep (rxpk[i].rsig[j] at most); 16 leaves room and keeps a crafted datagram
+ * (64 KB of brackets) from handing the flow a structure that Node-RED's cloning overflows on.
+ */
+export const FORWARDER_JSON_LIMITS = { maxBytes: 65536, maxDepth: 16 } as const;
+
 function json(bytes: Buffer): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString("utf8"));
+    value = parseJsonWithin(bytes, FORWARDER_JSON_LIMITS, "JSON body");
   } catch (err) {
+    if (isPayloadLimitError(err)) throw new PacketForwarderError(err.message);
     throw new PacketForwarderError(`malformed JSON: ${(err as Error).message}`);
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new PacketForwarderError("JSON body is not an object");

@@ -3,6 +3,7 @@
  * uplink message, an rxpk from edge-lorawan-gateway, or a raw PHYPayload (Buffer, base64 or hex).
  */
 import { LorawanError } from "./lorawan-error";
+import { assertSizeWithin, assertWithinLimits, isPayloadLimitError, parseJsonWithin, PayloadLimits } from "../common/payload-limits";
 import type { Rxpk } from "./packet-forwarder";
 
 export type UplinkSource = "chirpstack" | "ttn" | "rxpk" | "raw";
@@ -52,11 +53,28 @@ export interface ReceptionContext {
   gatewayEui?: string;
 }
 
+/**
+ * What an uplink may be: the shared defaults (1 MiB, 64 levels), far above a real event (a few KB, under 10 levels),
+ * low enough that nothing recursive meets an input beyond them.
+ */
+export const UPLINK_LIMITS: PayloadLimits = {};
+
 export function recogniseUplink(payload: unknown, context: ReceptionContext = {}): UplinkInput {
+  try {
+    if (typeof payload === "string" || payload instanceof Uint8Array) assertSizeWithin(payload, UPLINK_LIMITS, "uplink payload");
+    else if (payload && typeof payload === "object") assertWithinLimits(payload, UPLINK_LIMITS, "uplink payload");
+  } catch (err) {
+    if (isPayloadLimitError(err)) throw new LorawanError("malformed-input", err.message);
+    throw err;
+  }
+  return recognise(payload, context);
+}
+
+function recognise(payload: unknown, context: ReceptionContext): UplinkInput {
   if (Buffer.isBuffer(payload) || payload instanceof Uint8Array) return { source: "raw", phyPayload: Buffer.from(payload), radio: { gateways: [] } };
   if (typeof payload === "string") {
     const text = payload.trim();
-    if (text.startsWith("{")) return recogniseUplink(parseJson(text), context);
+    if (text.startsWith("{")) return recognise(parseJson(text), context);
     return { source: "raw", phyPayload: textBytes(text), radio: { gateways: [] } };
   }
   if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new LorawanError("malformed-input", "expected a ChirpStack or TTN uplink object, an rxpk, or a PHYPayload (Buffer, base64 or hex)");
@@ -149,7 +167,8 @@ function withBest(radio: RadioMetadata): RadioMetadata {
 
 function textBytes(text: string): Buffer {
   if (text.length === 0) throw new LorawanError("malformed-input", "empty payload");
-  if (/^([0-9a-fA-F]{2})+$/.test(text)) return Buffer.from(text, "hex");
+  // no repeated group: /^([0-9a-f]{2})+$/ overflows the regexp stack on a long string
+  if (text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text)) return Buffer.from(text, "hex");
   return base64(text, "payload");
 }
 
@@ -160,8 +179,9 @@ function base64(text: string, what: string): Buffer {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonWithin(text, UPLINK_LIMITS, "uplink payload");
   } catch (err) {
+    if (isPayloadLimitError(err)) throw new LorawanError("malformed-input", err.message);
     throw new LorawanError("malformed-input", `malformed JSON: ${(err as Error).message}`);
   }
 }
