@@ -18,13 +18,26 @@ export interface SecretListOptions {
   listed: string[] | undefined;
   /** entries from an older credential format, under the stored map; `legacyKey` is dropped on write-back */
   legacy?: { key: string; entries: Record<string, SecretFields> };
+  /** ids as the list spells them (e.g. DevEUIs upper case): applied to stored and edited ids */
+  normalizeId?: (id: string) => string;
+}
+
+function rekeyed<T extends object>(map: Record<string, T>, normalize: ((id: string) => string) | undefined): Record<string, T> {
+  if (!normalize) return map;
+  return Object.fromEntries(
+    Object.entries(map).map(([id, entry]) => {
+      const from = (entry as { from?: unknown }).from;
+      return [normalize(id), typeof from === "string" ? { ...entry, from: normalize(from) } : entry];
+    }),
+  );
 }
 
 export function foldSecretEdits(RED: NodeAPI, node: Node, options: SecretListOptions): Record<string, SecretFields> {
   const credentials = (node.credentials ?? {}) as Record<string, string | undefined>;
-  const stored = { ...options.legacy?.entries, ...parseSecretMap<SecretFields>(credentials[options.storedKey], options.storedKey) };
+  const norm = options.normalizeId;
+  const stored = rekeyed({ ...options.legacy?.entries, ...parseSecretMap<SecretFields>(credentials[options.storedKey], options.storedKey) }, norm);
   const editsText = credentials[options.editsKey];
-  const edits = parseSecretMap<SecretEdit>(editsText, options.editsKey);
+  const edits = rekeyed(parseSecretMap<SecretEdit>(editsText, options.editsKey), norm);
   const merged = mergeSecretMap(stored, edits, options.listed);
   const mergedText = JSON.stringify(merged);
   const hasLegacy = options.legacy !== undefined && credentials[options.legacy.key] !== undefined;
