@@ -52,7 +52,7 @@ describe("browser: credentials in the edit dialogs", function () {
       { id: "tab1", type: "tab", label: "broker" },
       {
         id: "broker1", type: "edge-broker", z: "tab1", x: 200, y: 100, name: "", host: "127.0.0.1", port: String(port), tls: false, ws: false, wsPort: "8080", wsPath: "/mqtt", allowAnonymous: false, acl: "", dataDir: tempDir("browser-broker"),
-        userNames: ["alice", "bob"], credentials: { passwordEdits: JSON.stringify({ alice: { password: "alice-pw" }, bob: { password: "bob-pw" } }) },
+        userNames: ["alice", "bob"], credentials: { passwordEdits: JSON.stringify({ alice: { password: "alice-pw" }, bob: { password: "bob-pw" } }), cert: "stored-cert-pem" },
       },
     ]);
     await waitFor(() => connects(port, "alice", "alice-pw") && connects(port, "bob", "bob-pw"), "alice and bob on the broker", { timeoutMs: 20000, intervalMs: 200 });
@@ -68,7 +68,9 @@ describe("browser: credentials in the edit dialogs", function () {
     });
     assert.deepStrictEqual((await fields(".edge-broker-user-name")).map((f) => f.value), ["alice", "bob"]);
     assert.deepStrictEqual(await fields(".edge-broker-user-password"), [{ type: "password", value: "" }, { type: "password", value: "" }]);
-    assert.doesNotMatch(await s.page.locator(".red-ui-tray").innerHTML(), /__PWRD__|alice-pw|bob-pw/);
+    const shown = await s.page.$$eval(".red-ui-tray input, .red-ui-tray textarea", (els) => els.map((e) => (e as HTMLInputElement).value).join("\n"));
+    assert.doesNotMatch(shown, /__PWRD__|alice-pw|bob-pw|stored-cert-pem/, "a field of the dialog shows a secret or its placeholder");
+    assert.match(String(await s.page.locator("#node-input-cert").getAttribute("placeholder")), /stored/);
 
     await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-user-list") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-broker-user-name").nth(2).fill("carol");
@@ -81,6 +83,7 @@ describe("browser: credentials in the edit dialogs", function () {
     assert.ok(connects(port, "alice", "alice-pw"), "alice keeps her password");
     assert.ok(connects(port, "bob", "bob-pw"), "bob keeps his password");
     assert.ok(!connects(port, "carol", "alice-pw"), "a wrong password is refused");
+    assert.strictEqual(((await s.red.getJson("/credentials/edge-broker/broker1")) as { has_cert?: boolean }).has_cert, true, "the certificate left blank in the dialog is kept");
   });
 
   it("edge-lorawan-keys: key fields are password fields left blank, and adding a device keeps the others' keys", async function () {
@@ -102,7 +105,8 @@ describe("browser: credentials in the edit dialogs", function () {
     for (const cls of [".edge-lw-nwkskey", ".edge-lw-appskey", ".edge-lw-appkey"]) {
       assert.deepStrictEqual(await fields(cls), [{ type: "password", value: "" }, { type: "password", value: "" }], `${cls} fields`);
     }
-    assert.doesNotMatch((await s.page.locator(".red-ui-tray").last().innerHTML()).toUpperCase(), new RegExp(`__PWRD__|${a.nwkSKey}|${a.appSKey}|${b.appSKey}`));
+    const shown = await s.page.$$eval(".red-ui-tray input, .red-ui-tray textarea", (els) => els.map((e) => (e as HTMLInputElement).value).join("\n"));
+    assert.doesNotMatch(shown.toUpperCase(), new RegExp(`__PWRD__|${a.nwkSKey}|${a.appSKey}|${b.appSKey}`), "a field of the dialog shows a key or its placeholder");
 
     await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-config-input-device-list") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-lw-name").nth(2).fill("c");
