@@ -1,7 +1,8 @@
 /**
  * Who may connect to the embedded broker, and which topics each user may publish and subscribe to.
  *
- * Users (kept in the node's credentials): one `username:password` per line.
+ * Users: names in the flow, each password in the node's credentials (see nodes/edge-broker). Flows saved before
+ * that kept every user in one credential, one `username:password` per line (parseUsers).
  * ACL rules (in the flow, no secrets): one `<user|*> <publish|subscribe|all> <filter>` per line; `%u` in a filter
  * stands for the connecting user's name (as in Mosquitto's `pattern`). With no rule at all every client may use
  * every topic; with rules, a client may do only what some rule allows.

@@ -157,6 +157,7 @@ export class EmbeddedBroker extends EventEmitter {
     this.aedes.authenticate = (client, username, password, done) => {
       if (auth.authenticate(username, password)) {
         if (username) this.usernames.set(client, username);
+        this.emit("accepted", username ?? "");
         return done(null, true);
       }
       this.emit("denied", "auth" satisfies DenialKind, username ?? "", client?.id);

@@ -7,6 +7,9 @@ import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import { EmbeddedBroker, DenialKind, EmbeddedBrokerProvider } from "../../lib/mqtt/embedded-broker";
 import { BrokerAuth, parseAcl, parseUsers } from "../../lib/mqtt/broker-auth";
+import type { SecretFields } from "../../lib/common/secret-map";
+import { foldSecretEdits } from "../_shared/secret-credentials";
+import { LogOnce } from "../_shared/log-once";
 
 interface EdgeBrokerDef extends NodeDef {
   host: string;
@@ -18,9 +21,16 @@ interface EdgeBrokerDef extends NodeDef {
   allowAnonymous: boolean;
   acl: string;
   dataDir: string;
+  /** the user names (their passwords are in the credentials); absent in flows saved before the list */
+  userNames?: string[];
 }
 
 interface EdgeBrokerCredentials {
+  /** JSON {name: {password}}: every user's password */
+  passwords?: string;
+  /** JSON {name: {password?, from?}}: what the editor changed since the last deploy (see foldSecretEdits) */
+  passwordEdits?: string;
+  /** the old format, one `name:password` per line: read, then folded into `passwords` */
   users?: string;
   cert?: string;
   key?: string;
@@ -28,6 +38,18 @@ interface EdgeBrokerCredentials {
 }
 
 const STATUS_INTERVAL_MS = 2000;
+
+/** running nodes' user names, for the editor (the passwords never leave the runtime) */
+const userNamesById = new Map<string, string[]>();
+
+function listedNames(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((n): n is string => typeof n === "string" && n.trim() !== "").map((n) => n.trim());
+}
+
+function legacyUsers(text: string | undefined): Record<string, SecretFields> {
+  return Object.fromEntries([...parseUsers(text)].map(([name, password]) => [name, { password }]));
+}
 
 export = function register(RED: NodeAPI): void {
   function EdgeBrokerNodeCtor(this: Node, config: EdgeBrokerDef) {
@@ -38,8 +60,24 @@ export = function register(RED: NodeAPI): void {
     const dataDir = config.dataDir ? path.resolve(userDir, config.dataDir) : path.join(userDir, "edge-broker", node.id.replace(/[^\w.-]/g, "_"));
     let statusTimer: NodeJS.Timeout | undefined;
 
+    const refusals = new LogOnce((text) => node.warn(text));
+    const listed = listedNames(config.userNames);
+
     const starting = (async () => {
-      const auth = new BrokerAuth(parseUsers(credentials.users), parseAcl(config.acl), config.allowAnonymous !== false);
+      const passwords = foldSecretEdits(RED, node, {
+        storedKey: "passwords",
+        editsKey: "passwordEdits",
+        listed,
+        legacy: { key: "users", entries: legacyUsers(credentials.users) },
+      });
+      const users = new Map<string, string>();
+      for (const name of listed ?? Object.keys(passwords)) {
+        const password = passwords[name]?.password;
+        if (password) users.set(name, password);
+        else node.warn(RED._("edge-broker.warnings.no-password", { user: name }));
+      }
+      userNamesById.set(node.id, listed ?? [...users.keys()]);
+      const auth = new BrokerAuth(users, parseAcl(config.acl), config.allowAnonymous !== false);
       if (config.tls && (!credentials.cert || !credentials.key)) throw new Error(RED._("edge-broker.errors.tls-material"));
       return EmbeddedBroker.start({
         host: config.host || "127.0.0.1",
@@ -55,7 +93,11 @@ export = function register(RED: NodeAPI): void {
     node.status({ fill: "yellow", shape: "ring", text: RED._("edge-broker.status.starting") });
     starting.then(
       (broker) => {
-        broker.on("denied", (kind: DenialKind, user: string, what: string) => node.warn(RED._(`edge-broker.warnings.denied-${kind}`, { user: user || "-", what: what ?? "" })));
+        // a client retrying with a bad password would log a line per attempt: each distinct refusal once, until
+        // that user gets in again
+        const refusal = (kind: DenialKind, user: string, what: string) => RED._(`edge-broker.warnings.denied-${kind}`, { user: user || "-", what: kind === "auth" ? "" : (what ?? "") });
+        broker.on("denied", (kind: DenialKind, user: string, what: string) => refusals.log(refusal(kind, user, what)));
+        broker.on("accepted", (user: string) => refusals.reset(refusal("auth", user, "")));
         broker.on("error", (err: unknown) => node.error(errorText(err)));
         const showStatus = () =>
           node.status({ fill: "green", shape: "dot", text: RED._("edge-broker.status.running", { clients: broker.clients, rate: Math.round(broker.messagesPerSecond()) }) });
@@ -73,6 +115,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(statusTimer);
+      userNamesById.delete(node.id);
       starting
         .then((broker) => broker.close())
         .catch(() => undefined)
@@ -80,8 +123,17 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
+  // the editor lists the users of a flow saved before the names were in the config (they were in a credential)
+  RED.httpAdmin.get("/edge-broker/:id/users", RED.auth.needsPermission("edge-broker.read"), (req, res) => {
+    const names = userNamesById.get(String(req.params.id));
+    if (names) res.json({ users: names });
+    else res.sendStatus(404);
+  });
+
   RED.nodes.registerType("edge-broker", EdgeBrokerNodeCtor, {
     credentials: {
+      passwords: { type: "password" },
+      passwordEdits: { type: "password" },
       users: { type: "password" },
       cert: { type: "password" },
       key: { type: "password" },

@@ -9,6 +9,7 @@ import { SessionStore } from "../../lib/lorawan/session-store";
 import { CodecRegistry, ScriptCodec } from "../../lib/lorawan/codec-registry";
 import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { unwrapKey } from "../../lib/lorawan/join";
+import { foldSecretEdits } from "../_shared/secret-credentials";
 
 interface KeysDef extends NodeDef {
   source: "table" | "simulator";
@@ -25,9 +26,15 @@ interface KeysDef extends NodeDef {
   simFreezers: string;
 }
 
-interface KeysCredentials {
-  /** JSON: {DevEUI: {nwkSKey, appSKey}} */
-  keys?: string;
+/** the secret fields of a device entry: kept in `password` credentials, never in the flow */
+const KEY_FIELDS = ["nwkSKey", "appSKey", "appKey"] as const;
+type DeviceKeys = Partial<Record<(typeof KEY_FIELDS)[number], string>>;
+
+/** running nodes: which keys each device has (never their values), for the editor's "unchanged" fields */
+const keyPresenceById = new Map<string, Record<string, string[]>>();
+
+function normEui(devEui: unknown): string {
+  return String(devEui ?? "").replace(/[\s:-]/g, "").toUpperCase();
 }
 
 export = function register(RED: NodeAPI): void {
@@ -42,7 +49,7 @@ export = function register(RED: NodeAPI): void {
     let scripts: ScriptCodec[] = [];
     try {
       scripts = parseList<ScriptCodec>(config.codecs, "codecs").filter((c) => c && c.name && c.script);
-      entries = config.source === "simulator" ? simulatorDevices(config) : tableDevices(config, (node.credentials ?? {}) as KeysCredentials);
+      entries = config.source === "simulator" ? simulatorDevices(config) : tableDevices(node, config);
     } catch (err) {
       problems.push(errorText(err));
     }
@@ -68,15 +75,23 @@ export = function register(RED: NodeAPI): void {
       node.error(RED._("edge-lorawan-keys.errors.table", { problems: node.problem }));
     }
 
+    keyPresenceById.set(node.id, Object.fromEntries(entries.map((e) => [normEui(e.devEui), KEY_FIELDS.filter((k) => e[k])])));
+
     node.on("close", (_removed: boolean, done: () => void) => {
+      keyPresenceById.delete(node.id);
       node.uplinks.removeAllListeners();
       Promise.allSettled([node.codecs.close(), node.sessions?.close()]).then(() => done());
     });
   }
 
-  function tableDevices(config: KeysDef, credentials: KeysCredentials): DeviceEntryInput[] {
-    const keys = credentials.keys ? (JSON.parse(credentials.keys) as Record<string, { nwkSKey?: string; appSKey?: string; appKey?: string }>) : {};
-    return parseList<DeviceEntryInput>(config.devices, "devices").map((d) => ({ ...d, ...(keys[String(d.devEui).toUpperCase()] ?? keys[d.devEui] ?? {}) }));
+  /**
+   * The table's devices with their keys: `keys` holds every device's keys (JSON {DevEUI: {nwkSKey, appSKey,
+   * appKey}}), `keyEdits` what the editor changed since (only the fields typed in), folded into `keys` here.
+   */
+  function tableDevices(node: Node, config: KeysDef): DeviceEntryInput[] {
+    const devices = parseList<DeviceEntryInput>(config.devices, "devices");
+    const keys = foldSecretEdits(RED, node, { storedKey: "keys", editsKey: "keyEdits", listed: devices.map((d) => normEui(d.devEui)), normalizeId: normEui });
+    return devices.map((d) => ({ ...d, ...(keys[normEui(d.devEui)] as DeviceKeys | undefined) }));
   }
 
   /** the demo keys edge-sim derives from its seed: public by construction, for demonstrations only */
@@ -97,5 +112,13 @@ export = function register(RED: NodeAPI): void {
     return value as T[];
   }
 
-  RED.nodes.registerType("edge-lorawan-keys", EdgeLorawanKeysNode, { credentials: { keys: { type: "text" } } });
+  RED.httpAdmin.get("/edge-lorawan-keys/:id/keys", RED.auth.needsPermission("edge-lorawan-keys.read"), (req, res) => {
+    const presence = keyPresenceById.get(String(req.params.id));
+    if (presence) res.json({ devices: presence });
+    else res.sendStatus(404);
+  });
+
+  RED.nodes.registerType("edge-lorawan-keys", EdgeLorawanKeysNode, {
+    credentials: { keys: { type: "password" }, keyEdits: { type: "password" } },
+  });
 };

@@ -31,11 +31,13 @@ export = function register(RED: NodeAPI): void {
     const intervalMs = Math.max(10, numberSetting(config.intervalMs, 1000));
     const stepS = Math.max(0.001, numberSetting(config.stepS, 60));
     let faults: Fault[] = [];
+    // a schedule that does not parse: the simulator runs without it, and its status says so the whole time
+    let badFaults = false;
     try {
       faults = parseFaultSchedule(config.faults);
     } catch (err) {
+      badFaults = true;
       node.error(RED._("edge-sim.errors.faults", { error: errorText(err) }));
-      node.status({ fill: "red", shape: "ring", text: "edge-sim.status.bad-faults" });
     }
     const sim = new ColdChainSimulator({
       seed: numberSetting(config.seed, 1),
@@ -70,7 +72,8 @@ export = function register(RED: NodeAPI): void {
     };
     const showStatus = () => {
       const text = RED._("edge-sim.status.running", { devices: sim.deviceNames().length, hours: (sim.simulatedSeconds / 3600).toFixed(1) });
-      node.status(timer ? { fill: "green", shape: "dot", text } : { fill: "grey", shape: "ring", text: RED._("edge-sim.status.stopped") });
+      if (badFaults) node.status({ fill: "red", shape: "ring", text: RED._("edge-sim.status.bad-faults") });
+      else node.status(timer ? { fill: "green", shape: "dot", text } : { fill: "grey", shape: "ring", text: RED._("edge-sim.status.stopped") });
     };
     const start = () => {
       if (timer) return;
