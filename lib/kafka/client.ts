@@ -8,8 +8,10 @@
  * Every callback handed to the library is guarded: an exception in our handler, or a library event we did not
  * expect, becomes an error passed to the caller, never an uncaught exception that ends Node-RED.
  */
+import * as net from "net";
+import * as tls from "tls";
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
-import type { KafkaConfig, SASLOptions, Consumer, Producer, IHeaders } from "kafkajs";
+import type { KafkaConfig, SASLOptions, Consumer, Producer, IHeaders, ISocketFactory } from "kafkajs";
 import { producerConfig } from "./client-config";
 
 export type Acks = -1 | 0 | 1;
@@ -140,6 +142,29 @@ function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) =>
   };
 }
 
+/**
+ * The library's own socket factory, with its data handler guarded: it decodes responses inside the socket's "data"
+ * event, and a peer that sends a malformed frame (a size shorter than a correlation id, a half frame) makes it
+ * throw there — an uncaught exception that would end Node-RED. The connection is destroyed with the error
+ * instead, which the library handles as a broken connection (its requests fail, it reconnects).
+ */
+const guardedSockets: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket: net.Socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60000);
+  const on = socket.on.bind(socket);
+  socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
+    if (event !== "data") return on(event, listener);
+    return on(event, (...args: unknown[]) => {
+      try {
+        listener(...args);
+      } catch (err) {
+        socket.destroy(new Error(`malformed response from ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`));
+      }
+    });
+  }) as typeof socket.on;
+  return socket;
+};
+
 function libraryConfig(o: ClientOptions): KafkaConfig {
   const config: KafkaConfig = {
     clientId: o.clientId,
@@ -147,6 +172,7 @@ function libraryConfig(o: ClientOptions): KafkaConfig {
     connectionTimeout: o.connectionTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     logLevel: logLevel.NOTHING,
+    socketFactory: guardedSockets,
     retry: { retries: o.retry.retries, initialRetryTime: o.retry.initialRetryTimeMs, maxRetryTime: o.retry.maxRetryTimeMs },
   };
   if (o.tls) config.ssl = { ca: o.tls.ca ? [o.tls.ca] : undefined, cert: o.tls.cert || undefined, key: o.tls.key || undefined, rejectUnauthorized: o.tls.rejectUnauthorized };
@@ -163,8 +189,20 @@ const mapped = <T>(p: Promise<T>): Promise<T> =>
   );
 
 class Producing implements KafkaProducer {
-  constructor(private readonly producer: Producer) {}
-  connect = () => mapped(this.producer.connect());
+  constructor(
+    private readonly producer: Producer,
+    private readonly probe: () => Promise<void>,
+  ) {}
+  /** connected once the cluster has answered a metadata request: the library's connect alone proves little (a peer that never completes a response passes it) */
+  connect = async () => {
+    await mapped(this.producer.connect());
+    try {
+      await this.probe();
+    } catch (err) {
+      await this.producer.disconnect().catch(() => undefined);
+      throw toKafkaError(err);
+    }
+  };
   disconnect = () => mapped(this.producer.disconnect());
   async send(request: ProduceRequest): Promise<void> {
     let sent: Promise<unknown>;
@@ -224,8 +262,18 @@ class Consuming implements KafkaConsumer {
 
 export function createKafkaClient(options: ClientOptions): KafkaClient {
   const kafka = new Kafka(libraryConfig(options));
+  /** one metadata round trip (no admin rights needed; the mock cluster answers it too) */
+  const probe = async () => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
   return {
-    producer: (p) => new Producing(kafka.producer(producerConfig(p))),
+    producer: (p) => new Producing(kafka.producer(producerConfig(p)), probe),
     consumer: (c) => new Consuming(kafka.consumer({ groupId: c.groupId, retry: { retries: 1000, initialRetryTime: 500, maxRetryTime: 10000 } })),
   };
 }
