@@ -1,6 +1,6 @@
 /**
  * Collects records for up to `lingerMs` or `batchSize` records and sends them in one produce request
- * (kafkajs sendBatch); each record's callback runs with its batch's acknowledgement. One request is in flight at a
+ * (KafkaProducer.send); each record's callback runs with its batch's acknowledgement. One request is in flight at a
  * time — the next batch fills meanwhile — so records of a key reach the broker in order. When a request fails, the
  * records still waiting behind it fail too, in order, so that none of them can overtake the failed ones.
  *
@@ -9,14 +9,14 @@
  * stallable record added until the request settles), instead of being held in memory and sent in arrival order
  * whenever the broker answers — their owner puts them where they are delivered in priority order.
  */
-import type { CompressionTypes, Producer } from "kafkajs";
+import type { Acks, Compression, KafkaProducer } from "./client";
 import type { KafkaRecord } from "./kafka-record";
 
 export interface BatcherOptions {
   batchSize: number;
   lingerMs: number;
-  acks: -1 | 0 | 1;
-  compression: CompressionTypes;
+  acks: Acks;
+  compression: Compression;
   /** a request unanswered for this long hands the stallable records waiting behind it back (0: never) */
   stallMs?: number;
 }
@@ -45,7 +45,7 @@ export class Batcher {
   };
 
   constructor(
-    private readonly producer: () => Producer,
+    private readonly producer: () => Pick<KafkaProducer, "send">,
     private readonly options: BatcherOptions,
   ) {}
 
@@ -86,7 +86,7 @@ export class Batcher {
     this.stallable = this.stallable.length === n ? [] : this.stallable.slice(n);
     let send: Promise<unknown>;
     try {
-      send = this.producer().sendBatch({ acks: this.options.acks, compression: this.options.compression, topicMessages: byTopic(batch) });
+      send = this.producer().send({ acks: this.options.acks, compression: this.options.compression, topics: byTopic(batch) });
     } catch (err) {
       send = Promise.reject(err);
     }
@@ -164,8 +164,8 @@ export class Batcher {
 
 const STALLED = "the broker has not answered the request before this record: handed back unsent";
 
-/** kafkajs takes the records as they are: it reads key, value and headers and ignores the topic field */
-function byTopic(batch: KafkaRecord[]): Array<{ topic: string; messages: KafkaRecord[] }> {
+/** the client takes the records as they are: it reads key, value and headers and ignores the topic field */
+function byTopic(batch: KafkaRecord[]): Array<{ topic: string; records: KafkaRecord[] }> {
   const first = batch[0].topic;
   let single = true;
   for (const r of batch) {
@@ -174,12 +174,12 @@ function byTopic(batch: KafkaRecord[]): Array<{ topic: string; messages: KafkaRe
       break;
     }
   }
-  if (single) return [{ topic: first, messages: batch }];
+  if (single) return [{ topic: first, records: batch }];
   const map = new Map<string, KafkaRecord[]>();
   for (const r of batch) {
     const list = map.get(r.topic);
     if (list) list.push(r);
     else map.set(r.topic, [r]);
   }
-  return [...map].map(([topic, messages]) => ({ topic, messages }));
+  return [...map].map(([topic, records]) => ({ topic, records }));
 }

@@ -1,6 +1,5 @@
-/** kafkajs client settings from the edge-kafka-broker node's configuration and credentials. */
-import type { KafkaConfig, ProducerConfig, SASLOptions } from "kafkajs";
-import { logLevel } from "kafkajs";
+/** Kafka client settings from the edge-kafka-broker node's configuration and credentials. */
+import type { ClientOptions } from "./client";
 
 export interface BrokerSettings {
   brokers: string;
@@ -30,34 +29,35 @@ export function parseBrokers(list: string): string[] {
   return brokers;
 }
 
-export function kafkaConfig(s: BrokerSettings, c: BrokerCredentials = {}): KafkaConfig {
-  const config: KafkaConfig = {
+/** the client's options; throws, saying what is wrong, when the configuration cannot work */
+export function clientOptions(s: BrokerSettings, c: BrokerCredentials = {}): ClientOptions {
+  const options: ClientOptions = {
     clientId: s.clientId || "edge-ai-gateway",
     brokers: parseBrokers(s.brokers),
-    connectionTimeout: s.connectionTimeoutMs,
-    requestTimeout: s.requestTimeoutMs,
-    logLevel: logLevel.NOTHING,
+    connectionTimeoutMs: s.connectionTimeoutMs,
+    requestTimeoutMs: s.requestTimeoutMs,
     // the disk buffer is our retry: fail fast to it instead of blocking a flow for minutes
-    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+    retry: { retries: 2, initialRetryTimeMs: 200, maxRetryTimeMs: 2000 },
   };
-  if (s.tls) config.ssl = { ca: c.ca ? [c.ca] : undefined, cert: c.cert || undefined, key: c.key || undefined, rejectUnauthorized: s.rejectUnauthorized };
+  if (s.tls) options.tls = { ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: s.rejectUnauthorized };
   if (s.sasl !== "none") {
+    if (!["plain", "scram-sha-256", "scram-sha-512"].includes(s.sasl)) throw new Error(`unknown SASL mechanism '${s.sasl}'`);
     if (!c.username) throw new Error("SASL needs a username");
-    config.sasl = { mechanism: s.sasl, username: c.username, password: c.password ?? "" } as SASLOptions;
+    options.sasl = { mechanism: s.sasl, username: c.username, password: c.password ?? "" };
   }
-  return config;
+  return options;
 }
 
 export interface ProducerSettings {
-  /** kafkajs idempotent producer (needs InitProducerId: real brokers only); forces acks all */
+  /** idempotent producer (needs InitProducerId: real brokers only); forces acks all */
   idempotent: boolean;
 }
 
 /**
- * kafkajs producer settings. One produce request in flight per broker keeps each key in order across retries.
+ * The client library's producer settings. One produce request in flight per broker keeps each key in order across retries.
  * The idempotent producer numbers its batches, so the broker itself rejects duplicates and gaps; Kafka allows up to
  * five requests in flight with it (kafkajs still serialises produce requests per broker for the sequence numbers).
  */
-export function producerConfig(p: ProducerSettings): ProducerConfig {
+export function producerConfig(p: ProducerSettings): { allowAutoTopicCreation: true; idempotent?: true; maxInFlightRequests: number } {
   return p.idempotent ? { allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 5 } : { allowAutoTopicCreation: true, maxInFlightRequests: 1 };
 }

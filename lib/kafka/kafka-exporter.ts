@@ -19,9 +19,15 @@
  * records already waiting on disk — it is handed back with an error at once, so that the sender's alerts are not
  * stuck behind bulk records that this queue has already taken. It is still sent directly while the disk queue is
  * empty, even while buffering: that is how such a sender probes whether Kafka is back.
+ *
+ * The disk queue can be opened lazily (a function instead of a queue): only when a record arrives that is not
+ * returnable, so an exporter fed only by an edge-buffer keeps no queue of its own. `start()` connects at once
+ * instead of on the first record, and keeps trying with backoff, so the state says within seconds whether the
+ * cluster is reachable.
  */
 import { EventEmitter } from "events";
-import type { Producer } from "kafkajs";
+import type { KafkaProducer } from "./client";
+import { toKafkaError } from "./client";
 import { Acked, Batcher, BatcherOptions, StalledError } from "./batcher";
 import { KafkaRecord, StoredRecord, fromStored, toStored } from "./kafka-record";
 import type { DurableQueueApi } from "../store/types";
@@ -41,26 +47,51 @@ const HANDED_BACK = "Kafka is not taking records now; the record was not sent an
 /** a returnable record that was not sent: its sender keeps it and retries it */
 export class HandedBackError extends Error {}
 
-export type ExporterState = "connected" | "buffering";
+/**
+ * connecting: no connection made yet; connected: the last connection or request succeeded and nothing waits on
+ * disk; draining: the cluster takes records and the disk queue drains; buffering: the last attempt failed (see the error)
+ */
+export type ExporterState = "connecting" | "connected" | "draining" | "buffering";
+
+type Producer = Pick<KafkaProducer, "send">;
+
+interface Held {
+  record: KafkaRecord;
+  priority: number;
+  id: string;
+  acked: Acked;
+  returnable: boolean;
+}
 
 export class KafkaExporter extends EventEmitter {
   private readonly batcher: Batcher;
   private readonly waiting = new Map<string, Acked>();
   private producer: Producer | undefined;
   /** records that arrived while the producer connects, in order */
-  private starting: Array<{ record: KafkaRecord; priority: number; id: string; acked: Acked; returnable: boolean }> | undefined;
+  private starting: Held[] | undefined;
+  /** records that arrived while the disk queue opens, in order */
+  private holding: Held[] | undefined;
+  private queue: DurableQueueApi | undefined;
+  private readonly openQueue: (() => Promise<DurableQueueApi>) | undefined;
+  private opening: Promise<DurableQueueApi> | undefined;
+  private connecting: Promise<Producer> | undefined;
   private draining = false;
   private closed = false;
   private failures = 0;
+  private connectFailures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private state: ExporterState = "connected";
+  private why: Error | undefined;
 
   constructor(
     private readonly connect: () => Promise<Producer>,
-    private readonly queue: DurableQueueApi,
+    queue: DurableQueueApi | (() => Promise<DurableQueueApi>),
     private readonly options: ExporterOptions,
   ) {
     super();
+    if (typeof queue === "function") this.openQueue = queue;
+    else this.queue = queue;
     this.batcher = new Batcher(() => {
       if (!this.producer) throw new Error("not connected to Kafka");
       return this.producer;
@@ -70,7 +101,74 @@ export class KafkaExporter extends EventEmitter {
   }
 
   get buffered(): number {
-    return this.queue.pending();
+    return this.queue?.pending() ?? 0;
+  }
+
+  get current(): { state: ExporterState; error?: Error; buffered: number } {
+    return { state: this.state, error: this.why, buffered: this.buffered };
+  }
+
+  /** whether this exporter has a disk queue (opened, or opening) */
+  get hasQueue(): boolean {
+    return this.queue !== undefined || this.opening !== undefined;
+  }
+
+  /**
+   * connects now (not on the first record), and keeps trying with backoff until it is connected, so the state
+   * tells at once whether the cluster is reachable
+   */
+  start(): void {
+    if (this.state === "connected" && !this.producer) this.setState("connecting");
+    this.reconnect();
+  }
+
+  private reconnect(): void {
+    this.reconnectTimer = undefined;
+    if (this.closed || this.producer) return;
+    this.connectOnce().then(
+      () => {
+        this.connectFailures = 0;
+        if (this.buffered === 0 && !this.draining) this.setState("connected");
+        this.drain();
+      },
+      (err: Error) => {
+        if (this.closed) return;
+        this.setState("buffering", err);
+        this.connectFailures++;
+        this.reconnectTimer = setTimeout(() => this.reconnect(), this.backoff(this.connectFailures));
+      },
+    );
+  }
+
+  /** opens the disk queue now (a backlog left on disk by an earlier run drains at once) */
+  ensureQueue(): Promise<DurableQueueApi> {
+    if (this.queue) return Promise.resolve(this.queue);
+    if (!this.openQueue) return Promise.reject(new Error("no disk queue"));
+    this.opening ??= this.openQueue().then(
+      (queue) => {
+        this.opening = undefined;
+        if (this.closed) {
+          void queue.close().catch(() => undefined);
+          throw new Error("the node is closing");
+        }
+        this.queue = queue;
+        if (queue.pending() > 0) this.setState("buffering", this.why);
+        const held = this.holding ?? [];
+        this.holding = undefined;
+        for (const h of held) this.send(h.record, h.priority, h.id, h.acked, h.returnable);
+        this.drain();
+        return queue;
+      },
+      (err: unknown) => {
+        this.opening = undefined;
+        const held = this.holding ?? [];
+        this.holding = undefined;
+        const e = err instanceof Error ? err : new Error(String(err));
+        for (const h of held) h.acked(e);
+        throw e;
+      },
+    );
+    return this.opening;
   }
 
   /** resolves when the broker has acknowledged the record (at once, or after it drained from the disk queue) */
@@ -85,17 +183,22 @@ export class KafkaExporter extends EventEmitter {
    */
   send(record: KafkaRecord, priority: number, id: string, acked: Acked, returnable = false): void {
     if (this.closed) return acked(new Error("the node is closing"));
+    if (!returnable && !this.queue) {
+      // the first record no edge-buffer holds: this exporter needs its own disk queue from now on
+      (this.holding ??= []).push({ record, priority, id, acked, returnable });
+      this.ensureQueue().catch(() => undefined); // the held records fail with the error
+      return;
+    }
     if (this.starting) {
       this.starting.push({ record, priority, id, acked, returnable });
       return;
     }
     // a returnable record probes the cluster while nothing waits on disk, even while buffering
-    if ((this.state === "connected" || returnable) && this.queue.pending() === 0) {
+    if ((this.state !== "buffering" || returnable) && this.buffered === 0) {
       if (this.producer) return this.batcher.add(record, (err) => (err ? this.failed(record, priority, id, acked, err, returnable) : this.sent(acked)), true);
       this.starting = [{ record, priority, id, acked, returnable }];
-      this.connectSafely().then(
-        (producer) => {
-          this.producer ??= producer;
+      this.connectOnce().then(
+        () => {
           const started = this.starting ?? [];
           this.starting = undefined;
           for (const s of started) this.send(s.record, s.priority, s.id, s.acked, s.returnable);
@@ -114,7 +217,7 @@ export class KafkaExporter extends EventEmitter {
 
   /** a direct send was acknowledged */
   private sent(acked: Acked): void {
-    if (this.state === "buffering" && this.queue.pending() === 0 && !this.draining) this.setState("connected");
+    if (this.state !== "connected" && this.buffered === 0 && !this.draining) this.setState("connected");
     acked();
   }
 
@@ -131,13 +234,15 @@ export class KafkaExporter extends EventEmitter {
   private buffer(record: KafkaRecord, priority: number, id: string, acked: Acked, returnable = false): void {
     // the sender keeps it on its own disk and retries it in its own order: not buffered here a second time
     if (returnable) return acked(new HandedBackError(HANDED_BACK));
+    const queue = this.queue;
+    if (!queue) return acked(new Error("no disk queue")); // not reached: a record that is not returnable waits for the queue
     if (this.closed) {
       // closing: keep it on disk for the next start, and tell the flow it was not delivered
-      this.queue.push(toStored(record), priority, id).then(() => acked(new Error(CLOSED_BUFFERED)), acked);
+      queue.push(toStored(record), priority, id).then(() => acked(new Error(CLOSED_BUFFERED)), acked);
       return;
     }
     this.waiting.set(id, acked);
-    this.queue.push(toStored(record), priority, id).then(
+    queue.push(toStored(record), priority, id).then(
       () => this.drain(),
       (err: Error) => {
         this.waiting.delete(id);
@@ -146,61 +251,83 @@ export class KafkaExporter extends EventEmitter {
     );
   }
 
+  /** fails what waits in memory (what waits on disk stays there) and closes the disk queue if this exporter opened it */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.reconnectTimer);
+    if (this.opening) await this.opening.catch(() => undefined);
     // what waits in memory goes to disk, in order
     const starting = this.starting ?? [];
     this.starting = undefined;
     for (const s of starting) this.buffer(s.record, s.priority, s.id, s.acked, s.returnable);
     this.batcher.abort(new Error("the node is closing"));
-    while (this.draining) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; this.draining && i < 3000; i++) await new Promise((r) => setTimeout(r, 10));
     for (const acked of this.waiting.values()) acked(new Error(CLOSED_BUFFERED));
     this.waiting.clear();
+    if (this.openQueue && this.queue) await this.queue.close();
   }
 
-  private async connectSafely(): Promise<Producer> {
-    return this.connect();
+  /** one connection attempt shared by everyone waiting for it */
+  private connectOnce(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => this.connect())().then(
+      (producer) => {
+        this.connecting = undefined;
+        this.producer ??= producer;
+        return this.producer;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw toKafkaError(err);
+      },
+    );
+    return this.connecting;
   }
 
-  private async ensureConnected(): Promise<void> {
-    if (!this.producer) this.producer = await this.connect();
+  private backoff(failures: number): number {
+    const base = Math.min(this.options.retryMaxMs ?? 5000, (this.options.retryInitialMs ?? 250) * 2 ** Math.min(10, failures - 1));
+    return base * (0.8 + 0.4 * Math.random());
   }
 
   private drain(): void {
-    if (this.draining || this.closed || this.retryTimer) return;
+    if (this.draining || this.closed || this.retryTimer || !this.queue) return;
     this.draining = true;
-    void this.drainLoop().finally(() => {
-      this.draining = false;
-    });
+    void this.drainLoop()
+      .catch((err: unknown) => this.setState("buffering", err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        this.draining = false;
+      });
   }
 
   private async drainLoop(): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
     while (!this.closed) {
-      const batch = this.queue.take(this.options.drainBatch);
+      const batch = queue.take(this.options.drainBatch);
       if (batch.length === 0) {
-        if (this.state === "buffering" && this.buffered === 0) this.setState("connected");
+        if ((this.state === "buffering" || this.state === "draining") && this.buffered === 0 && this.producer) this.setState("connected");
         return;
       }
       const started = Date.now();
       try {
-        await this.ensureConnected();
+        await this.connectOnce();
         await Promise.all(batch.map((r) => this.batcher.send(fromStored(r.data as StoredRecord))));
       } catch (err) {
-        for (let i = batch.length - 1; i >= 0; i--) this.queue.nack(batch[i].id);
+        for (let i = batch.length - 1; i >= 0; i--) queue.nack(batch[i].id);
         this.producer = undefined;
         this.failures++;
-        this.setState("buffering", err as Error);
-        const base = Math.min(this.options.retryMaxMs ?? 5000, (this.options.retryInitialMs ?? 250) * 2 ** Math.min(10, this.failures - 1));
+        this.setState("buffering", toKafkaError(err));
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.drain();
-        }, base * (0.8 + 0.4 * Math.random()));
+        }, this.backoff(this.failures));
         return;
       }
       this.failures = 0;
+      if (this.state === "buffering") this.setState("draining");
       for (const r of batch) {
-        this.queue.ack(r.id);
+        queue.ack(r.id);
         const acked = this.waiting.get(r.id);
         this.waiting.delete(r.id);
         acked?.();
@@ -214,8 +341,14 @@ export class KafkaExporter extends EventEmitter {
   }
 
   private setState(state: ExporterState, error?: Error): void {
-    if (state === this.state) return;
+    const changed = state !== this.state || (error !== undefined && error.message !== this.why?.message);
     this.state = state;
-    this.emit("state", state, error);
+    this.why = state === "connected" ? undefined : (error ?? this.why);
+    if (!changed) return;
+    try {
+      this.emit("state", state, this.why);
+    } catch {
+      // a listener's failure must not break delivery; listeners report their own errors
+    }
   }
 }

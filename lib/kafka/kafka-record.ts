@@ -15,7 +15,7 @@ export interface RecordSettings {
   ceType: string;
 }
 
-/** a record as kafkajs takes it (plus its topic); a string value is written as UTF-8 */
+/** a record as the Kafka client takes it (plus its topic); a string value is written as UTF-8 */
 export interface KafkaRecord {
   topic: string;
   key: string | null;
@@ -83,7 +83,7 @@ export class RecordBuilder {
       else throw new Error("raw values need a Buffer or string payload");
       contentType = "application/octet-stream";
     } else {
-      // kafkajs writes a string straight into the request as UTF-8: no Buffer per record
+      // the client writes a string straight into the request as UTF-8: no Buffer per record
       value = JSON.stringify(msg.payload ?? null);
       contentType = "application/json";
     }

@@ -1,9 +1,9 @@
 /** edge-kafka-broker: the shared Kafka connection (bootstrap brokers, TLS, SASL) of edge-kafka-out and edge-kafka-in. */
-import { Kafka, Producer } from "kafkajs";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
-import { numberSetting } from "../_shared/node-red";
-import { kafkaConfig, producerConfig, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
+import { errorText, numberSetting } from "../_shared/node-red";
+import { clientOptions, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
+import { createKafkaClient, ClientOptions, KafkaClient, KafkaProducer } from "../../lib/kafka/client";
 
 interface EdgeKafkaBrokerDef extends NodeDef {
   brokers: string;
@@ -20,34 +20,48 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this as KafkaBrokerNode;
     const credentials = (node.credentials ?? {}) as BrokerCredentials;
-    let client: Kafka | undefined;
-    /** one producer per setting (plain, idempotent), each connected on first use and again after a failure */
-    const producers = new Map<string, { producer: Producer; connecting?: Promise<Producer> }>();
-
-    node.kafka = () => {
-      client ??= new Kafka(
-        kafkaConfig(
-          {
-            brokers: config.brokers,
-            clientId: config.clientId,
-            tls: config.tls === true,
-            rejectUnauthorized: config.rejectUnauthorized !== false,
-            sasl: config.sasl || "none",
-            connectionTimeoutMs: numberSetting(config.connectionTimeoutMs, 3000),
-            requestTimeoutMs: numberSetting(config.requestTimeoutMs, 10000),
-          },
-          credentials,
-        ),
+    let options: ClientOptions | undefined;
+    try {
+      options = clientOptions(
+        {
+          brokers: config.brokers ?? "",
+          clientId: config.clientId,
+          tls: config.tls === true,
+          rejectUnauthorized: config.rejectUnauthorized !== false,
+          sasl: config.sasl || "none",
+          connectionTimeoutMs: numberSetting(config.connectionTimeoutMs, 3000),
+          requestTimeoutMs: numberSetting(config.requestTimeoutMs, 10000),
+        },
+        credentials,
       );
+      node.configError = undefined;
+    } catch (err) {
+      // a configuration that can never work: said once here, and by every node that uses it (status, Catch)
+      node.configError = errorText(err);
+      node.error(RED._("edge-kafka-broker.errors.config", { error: node.configError }));
+    }
+    let client: KafkaClient | undefined;
+    /** one producer per setting (plain, idempotent), each connected on first use and again after a failure */
+    const producers = new Map<string, { producer: KafkaProducer; connecting?: Promise<KafkaProducer> }>();
+    let closed = false;
+
+    node.client = () => {
+      if (!options) throw new Error(node.configError);
+      client ??= createKafkaClient(options);
       return client;
     };
 
     node.producer = (settings = {}) => {
+      if (closed) return Promise.reject(new Error(RED._("edge-kafka-broker.errors.closed")));
       const idempotent = settings.idempotent === true;
       const name = idempotent ? "idempotent" : "plain";
       let entry = producers.get(name);
       if (!entry) {
-        entry = { producer: node.kafka().producer(producerConfig({ idempotent })) };
+        try {
+          entry = { producer: node.client().producer({ idempotent }) };
+        } catch (err) {
+          return Promise.reject(err);
+        }
         producers.set(name, entry);
       }
       const e = entry;
@@ -62,6 +76,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     node.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
       const all = [...producers.values()].map((e) => e.producer);
       producers.clear();
       Promise.all(all.map((p) => p.disconnect().catch(() => undefined))).finally(() => done());

@@ -1,11 +1,16 @@
 /**
  * edge-kafka-in: a consumer group for cloud-to-edge commands. A message's offset is committed only after the
  * flow has completed it: wire a Complete node back into this node (a Catch node back makes it retry).
+ *
+ * A start that fails (cluster unreachable, or on Kafka 4 a topic not created yet) is retried with backoff, and the
+ * status says why until the consumer has joined its group.
  */
-import type { Consumer, EachMessagePayload } from "kafkajs";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
+import { IncomingRecord, KafkaClientError, KafkaConsumer, toKafkaError } from "../../lib/kafka/client";
+import { OnceLog, shortReason } from "../../lib/kafka/once-log";
+import { Backoff } from "../../lib/kafka/backoff";
 
 interface EdgeKafkaInDef extends NodeDef {
   broker: string;
@@ -27,16 +32,24 @@ export = function register(RED: NodeAPI): void {
   function EdgeKafkaInNode(this: Node, config: EdgeKafkaInDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(config.broker) as KafkaBrokerNode | null;
+    const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
     const waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
     const timeoutMs = numberSetting(config.completionTimeoutS, 60) * 1000;
-    let consumer: Consumer | undefined;
+    const log = new OnceLog((text) => node.error(text));
+    const backoff = new Backoff(1000, 30000);
+    let consumer: KafkaConsumer | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
     let closed = false;
-    if (!broker) {
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.no-broker") });
+    const topics = (config.topics || "").split(/[\s,]+/).filter(Boolean);
+    const unusable = !broker ? RED._("edge-kafka-in.errors.no-broker") : broker.configError;
+    if (unusable || topics.length === 0) {
+      const why = unusable ?? RED._("edge-kafka-in.errors.no-topic");
+      log.error(why);
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
+      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
       return;
     }
-    const topics = (config.topics || "").split(/[\s,]+/).filter(Boolean);
+    const kafka = broker as KafkaBrokerNode;
 
     const decode = (value: Buffer | null): unknown => {
       if (!value) return null;
@@ -50,37 +63,73 @@ export = function register(RED: NodeAPI): void {
       }
     };
 
-    const handle = async ({ topic, partition, message }: EachMessagePayload) => {
-      const tag: KafkaTag = { node: node.id, topic, partition, offset: message.offset };
-      const key = `${topic}/${partition}/${message.offset}`;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+    const handle = async (r: IncomingRecord) => {
+      const c = consumer;
+      const tag: KafkaTag = { node: node.id, topic: r.topic, partition: r.partition, offset: r.offset };
+      const key = `${r.topic}/${r.partition}/${r.offset}`;
       const completed = new Promise<void>((resolve, reject) => {
         waiting.set(key, { resolve, reject });
         setTimeout(() => reject(new Error(RED._("edge-kafka-in.errors.timeout"))), timeoutMs).unref();
       }).finally(() => waiting.delete(key));
-      node.send({ topic, payload: decode(message.value), key: message.key?.toString() ?? null, headers, _kafka: tag } as unknown as Msg);
-      await completed; // a rejection makes kafkajs retry from this offset
-      await consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      node.send({ topic: r.topic, payload: decode(r.value), key: r.key?.toString() ?? null, headers: r.headers, _kafka: tag } as unknown as Msg);
+      await completed; // a rejection makes the consumer deliver this offset again
+      await c?.commit(r.topic, r.partition, (BigInt(r.offset) + 1n).toString());
     };
 
-    const start = async () => {
-      consumer = broker.kafka().consumer({ groupId: config.groupId || "edge-ai-gateway", retry: { retries: 1000, initialRetryTime: 500, maxRetryTime: 10000 } });
-      node.status({ fill: "yellow", shape: "ring", text: RED._("edge-kafka-in.status.connecting") });
-      consumer.on(consumer.events.GROUP_JOIN, () => node.status({ fill: "green", shape: "dot", text: RED._("edge-kafka-in.status.connected") }));
-      consumer.on(consumer.events.CRASH, (e) => node.status({ fill: "red", shape: "ring", text: errorText(e.payload.error) }));
-      await consumer.connect();
-      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: config.fromBeginning === true });
-      await consumer.run({ autoCommit: false, eachMessage: handle });
+    /** why the consumer is not consuming, in the status (red) and once in the log */
+    const notConsuming = (err: KafkaClientError, retryInMs?: number) => {
+      const reason = err.kind === "unknown-topic" ? RED._("edge-kafka-in.status.unknown-topic", { topics: topics.join(", ") }) : shortReason(err.message);
+      log.error(RED._("edge-kafka-in.errors.start", { error: err.kind === "unknown-topic" ? `${reason} (${err.message})` : err.message }));
+      const text = retryInMs === undefined ? reason : RED._("edge-kafka-in.status.retrying", { error: reason, seconds: Math.ceil(retryInMs / 1000) });
+      node.status({ fill: "red", shape: "ring", text });
     };
-    if (topics.length === 0) node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.no-topic") });
-    else
-      start().catch((err) => {
-        if (!closed) {
-          node.error(RED._("edge-kafka-in.errors.start", { error: errorText(err) }));
-          node.status({ fill: "red", shape: "ring", text: errorText(err) });
-        }
+
+    const start = async (c: KafkaConsumer) => {
+      c.onJoin(() => {
+        if (closed || consumer !== c) return;
+        backoff.reset();
+        log.reset();
+        node.status({ fill: "green", shape: "dot", text: RED._("edge-kafka-in.status.connected") });
       });
+      c.onCrash((err, restarting) => {
+        if (closed || consumer !== c) return;
+        if (restarting) return notConsuming(err);
+        restart(err); // the library gave up: start again with our backoff
+      });
+      await c.connect();
+      if (closed) return;
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.joining") });
+      await c.subscribe(topics, config.fromBeginning === true);
+      await c.run(handle);
+    };
+
+    const attempt = () => {
+      retryTimer = undefined;
+      if (closed) return;
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.connecting") });
+      let c: KafkaConsumer;
+      try {
+        c = kafka.client().consumer({ groupId: config.groupId || "edge-ai-gateway" });
+      } catch (err) {
+        return restart(toKafkaError(err));
+      }
+      consumer = c;
+      start(c).catch((err: unknown) => {
+        if (!closed && consumer === c) restart(toKafkaError(err));
+      });
+    };
+
+    const restart = (err: KafkaClientError) => {
+      const c = consumer;
+      consumer = undefined;
+      const wait = backoff.next();
+      notConsuming(err, wait);
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(attempt, wait);
+      c?.disconnect().catch(() => undefined);
+    };
+
+    attempt();
 
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
       const tag = msg._kafka as KafkaTag | undefined;
@@ -95,8 +144,11 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
+      clearTimeout(retryTimer);
       for (const w of waiting.values()) w.reject(new Error("closing"));
-      (consumer ? consumer.disconnect() : Promise.resolve()).catch(() => undefined).finally(() => done());
+      const c = consumer;
+      consumer = undefined;
+      (c ? c.disconnect() : Promise.resolve()).catch(() => undefined).finally(() => done());
     });
   }
 

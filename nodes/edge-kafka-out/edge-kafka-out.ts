@@ -3,17 +3,24 @@
  * Complete node means "in Kafka". While the cluster is unreachable, messages wait in a durable disk buffer and
  * drain in priority order when it returns. A message from an edge-buffer (msg._buffer) is on that buffer's disk
  * already: when Kafka does not take it, it fails to the Catch node at once (edge-buffer retries it, most urgent
- * first) instead of being buffered a second time here, behind the bulk this node already holds.
+ * first) instead of being buffered a second time here, behind the bulk this node already holds. The disk buffer
+ * is opened only when a message arrives that no edge-buffer holds (or one is left on disk from an earlier run).
+ *
+ * A configuration that can never work (no broker, a broker list that does not parse) fails every message to the
+ * Catch node and shows red; an unreachable cluster buffers and shows yellow with the reason. Green only while the
+ * cluster answers.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { randomUUID } from "crypto";
-import { CompressionTypes } from "kafkajs";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { asError, errorText, numberSetting } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { RecordBuilder, RecordSettings, KafkaRecord } from "../../lib/kafka/kafka-record";
 import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
+import { KafkaClientError } from "../../lib/kafka/client";
 import { DurableQueue } from "../../lib/store/durable-queue";
+import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
+import { OnceLog, shortReason } from "../../lib/kafka/once-log";
 
 interface EdgeKafkaOutDef extends NodeDef {
   broker: string;
@@ -38,7 +45,8 @@ export = function register(RED: NodeAPI): void {
   function EdgeKafkaOutNode(this: Node, config: EdgeKafkaOutDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(config.broker) as KafkaBrokerNode | null;
+    const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
+    const log = new OnceLog((text) => node.error(text));
     const settings: RecordSettings = {
       topic: config.topic ?? "",
       key: config.key ?? "{deviceName}",
@@ -47,11 +55,15 @@ export = function register(RED: NodeAPI): void {
       ceSource: config.ceSource,
       ceType: config.ceType,
     };
-    if (!broker) {
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.no-broker") });
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-kafka-out.errors.no-broker"))));
+    // a configuration that can never work: every message reaches the Catch node with the reason
+    const unusable = !broker ? RED._("edge-kafka-out.errors.no-broker") : broker.configError;
+    if (unusable) {
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
+      log.error(unusable);
+      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
       return;
     }
+    const kafka = broker as KafkaBrokerNode;
     const records = new RecordBuilder(settings);
     const idempotent = config.idempotent === true;
     const acksSetting = numberSetting(config.acks, -1);
@@ -61,75 +73,108 @@ export = function register(RED: NodeAPI): void {
     const dir = config.bufferDir ? path.resolve(userDir, config.bufferDir) : path.join(userDir, "edge-buffer", `kafka-${node.id.replace(/[^\w.-]/g, "_")}`);
     let statusTimer: NodeJS.Timeout | undefined;
     let closing = false;
-    let showsConnected = false;
-    /** set once the buffer is open: messages then go to it synchronously */
-    let live: KafkaExporter | undefined;
-    const ready = DurableQueue.open({ dir, sync: 10, maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024 }).then((queue) => {
-      const exporter = new KafkaExporter(() => broker.producer({ idempotent }), queue, {
+    /** the disk buffer's last failure (opening it, or a write no message waits for), shown until it works again */
+    let diskError: string | undefined;
+
+    const exporter = new KafkaExporter(
+      () => kafka.producer({ idempotent }),
+      () =>
+        DurableQueue.open({
+          dir,
+          sync: 10,
+          maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024,
+          onError: (err) => {
+            diskError = errorText(err);
+            log.error(RED._("edge-kafka-out.errors.disk", { dir, error: diskError }));
+            scheduleStatus();
+          },
+        }).then(
+          (queue) => {
+            diskError = undefined;
+            scheduleStatus();
+            return queue;
+          },
+          (err: unknown) => {
+            diskError = errorText(err);
+            log.error(RED._("edge-kafka-out.errors.buffer", { dir, error: diskError }));
+            scheduleStatus();
+            throw err;
+          },
+        ),
+      {
         batchSize: Math.max(1, numberSetting(config.batchSize, 500)),
         lingerMs: Math.max(0, numberSetting(config.lingerMs, 10)),
         acks,
-        compression: config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: config.compression === "gzip" ? "gzip" : "none",
         drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
         drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
         // a produce request unanswered this long: the records waiting behind it go where they drain most urgent
         // first (this node's disk buffer, or back to the edge-buffer that sent them) instead of waiting in memory
         stallMs: numberSetting(config.stallMs, 2000),
-      });
-      exporter.on("state", () => scheduleStatus(exporter));
-      if (exporter.buffered > 0) scheduleStatus(exporter);
-      live = exporter;
-      return { queue, exporter };
+      },
+    );
+    exporter.on("state", (state: string, err?: Error) => {
+      if (state === "connected") log.reset();
+      else if (err) log.error(RED._("edge-kafka-out.errors.kafka", { error: errorText(err) }));
+      scheduleStatus();
     });
-    ready.catch((err) => node.error(RED._("edge-kafka-out.errors.buffer", { dir, error: errorText(err) })));
+    node.status({ fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.connecting") });
+    // a backlog left on disk by an earlier run drains now; otherwise the disk buffer waits for a message that needs it
+    if (hasFiles(dir)) exporter.ensureQueue().catch(() => undefined);
+    exporter.start();
 
-    function scheduleStatus(exporter: KafkaExporter) {
+    function render(): Parameters<Node["status"]>[0] {
+      const { state, error, buffered } = exporter.current;
+      if (diskError) return { fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.disk", { error: shortReason(diskError) }) };
+      if (state === "connecting") return { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.connecting") };
+      if (state === "connected") return { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") };
+      if (state === "draining") return { fill: "yellow", shape: "dot", text: RED._("edge-kafka-out.status.draining", { count: buffered }) };
+      const reason = shortReason(error ? errorText(error) : "");
+      if (error instanceof KafkaClientError && error.kind === "unreachable") {
+        return { fill: "red", shape: "ring", text: buffered > 0 ? RED._("edge-kafka-out.status.unreachable", { count: buffered }) : RED._("edge-kafka-out.status.unreachable-why", { error: reason }) };
+      }
+      if (!error) return { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: buffered }) };
+      return { fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.failing", { count: buffered, error: reason }) };
+    }
+
+    function scheduleStatus() {
       if (statusTimer || closing) return;
       statusTimer = setTimeout(() => {
         statusTimer = undefined;
-        const n = exporter.buffered;
-        showsConnected = n === 0;
-        node.status(n > 0 ? { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: n }) } : { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") });
+        if (!closing) node.status(render());
       }, 200);
-    }
-
-    function exportTo(exporter: KafkaExporter, record: KafkaRecord, priority: number, id: string, returnable: boolean, done: Done) {
-      exporter.send(record, priority, id, (err) => {
-        // the status follows the buffer: only when something is (or was just) buffered
-        if (err || !showsConnected || exporter.buffered > 0) scheduleStatus(exporter);
-        if (err) done(err);
-        else done();
-      }, returnable);
     }
 
     node.on("input", (msg: Msg, _send: Send, done: Done) => {
       let record: KafkaRecord;
-      const tag = msg._buffer as { id?: unknown } | undefined;
-      const id = typeof msg.eventId === "string" ? msg.eventId : typeof tag?.id === "string" ? tag.id : randomUUID();
+      const m = msg as Record<string, unknown>;
+      const tag = bufferTagOf(m);
+      const id = eventIdOf(m) ?? tag?.id ?? newEventId();
       try {
-        record = records.build(msg as Record<string, unknown>, id);
+        record = records.build(m, id);
       } catch (err) {
         return done(asError(err));
       }
       // sent by an edge-buffer, which keeps it on disk until a Complete node acks it and retries it, most urgent
       // first, when a Catch node nacks it: it is not buffered here a second time (see KafkaExporter)
-      const returnable = typeof tag?.id === "string" && typeof (tag as { node?: unknown }).node === "string";
-      const priority = msg.priority === undefined || msg.priority === null || !Number.isFinite(Number(msg.priority)) ? 3 : Number(msg.priority);
-      if (live) return exportTo(live, record, priority, id, returnable, done);
-      ready.then(
-        ({ exporter }) => exportTo(exporter, record, priority, id, returnable, done),
-        (err) => done(asError(err)),
+      exporter.send(
+        record,
+        priorityOf(m),
+        id,
+        (err) => {
+          if (exporter.buffered > 0 || err) scheduleStatus();
+          if (err) done(err);
+          else done();
+        },
+        tag !== undefined,
       );
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
       clearTimeout(statusTimer);
-      ready
-        .then(async ({ queue, exporter }) => {
-          await exporter.close();
-          await queue.close();
-        })
+      exporter
+        .close()
         .catch(() => undefined)
         .finally(() => done());
     });
@@ -137,3 +182,11 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType("edge-kafka-out", EdgeKafkaOutNode);
 };
+
+function hasFiles(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}

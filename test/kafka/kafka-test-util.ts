@@ -1,4 +1,6 @@
 /** Flows and a verifying consumer shared by the edge-kafka-out tests. */
+import * as fs from "fs";
+import * as path from "path";
 import { Kafka, KafkaConfig, logLevel } from "kafkajs";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
@@ -43,4 +45,26 @@ export async function consumeAll(brokers: string[], topic: string, expected: num
     await consumer.disconnect();
   }
   return got;
+}
+
+/**
+ * A node module whose RED._ speaks the pack's English catalogue (locales/en-US/*.json, __name__ filled in): the
+ * test helper's RED._ returns the key, and a status is only worth asserting with its reason in it.
+ */
+export function withMessages<R>(register: (RED: R) => void): (RED: R) => void {
+  const dir = path.resolve(__dirname, "../../locales/en-US");
+  const catalogue: Record<string, unknown> = {};
+  for (const f of fs.readdirSync(dir)) if (f.endsWith(".json")) Object.assign(catalogue, JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
+  const translate = (key: string, args: Record<string, unknown> = {}) => {
+    let v: unknown = catalogue;
+    for (const part of key.split(".")) v = (v as Record<string, unknown> | undefined)?.[part];
+    if (typeof v !== "string") return key;
+    return v.replace(/__(\w+)__/g, (_m, name: string) => String(args[name] ?? ""));
+  };
+  const wrapped = (RED: R) => {
+    const red = Object.create(RED as object) as R & { _: typeof translate };
+    red._ = translate;
+    return register(red);
+  };
+  return wrapped;
 }
