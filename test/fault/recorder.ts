@@ -69,3 +69,18 @@ export async function nodeRedAnswers(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** POST /fault/send with a JSON array of messages: each is sent to `target` as it is (answered 204 once all are sent) */
+export function sendRoute(z: string, target: string): FlowNode[] {
+  const func = `for (const m of msg.payload) node.send([m, null], false);\nreturn [null, msg];`;
+  return [
+    { id: "fault-send-in", z, type: "http in", url: "/fault/send", method: "post", upload: false, wires: [["fault-send-split"]] },
+    { id: "fault-send-split", z, type: "function", name: "send each", func, outputs: 2, wires: [[target], ["fault-send-ok"]] },
+    { id: "fault-send-ok", z, type: "http response", statusCode: "204", wires: [] },
+  ];
+}
+
+export async function sendMessages(url: string, messages: unknown[]): Promise<void> {
+  const res = await httpRequest("POST", `${url}/fault/send`, JSON.stringify(messages), { "content-type": "application/json" });
+  if (res.status !== 204) throw new Error(`POST /fault/send: ${res.status} ${res.body}`);
+}
