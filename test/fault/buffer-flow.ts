@@ -68,10 +68,13 @@ export function bufferFlow(bufferDir: string, files: BufferFiles, config: Record
 export const readLines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
 
 /** POSTs messages {eventId, priority, payload} for ids [from, to) */
-export async function pushRange(url: string, from: number, to: number, payloadBytes = 150): Promise<void> {
+export function pushRange(url: string, from: number, to: number, payloadBytes = 150): Promise<void> {
+  return pushNumbers(url, Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i), payloadBytes);
+}
+
+export async function pushNumbers(url: string, numbers: number[], payloadBytes = 150): Promise<void> {
   const pad = "p".repeat(payloadBytes);
-  const messages = [];
-  for (let n = from; n < to; n++) messages.push({ eventId: `m${n}`, priority: n % 4, payload: { n, pad } });
+  const messages = numbers.map((n) => ({ eventId: `m${n}`, priority: n % 4, payload: { n, pad } }));
   const res = await httpRequest("POST", `${url}/fault/send`, JSON.stringify(messages), { "content-type": "application/json" });
   if (res.status !== 204) throw new Error(`POST /fault/send: ${res.status} ${res.body}`);
 }
