@@ -655,7 +655,8 @@ export class DurableQueue implements DurableQueueApi {
         this.retryTimer = undefined;
         if (this.closed) return;
         this.appendRetries();
-        this.journal.write();
+        // written: the next failure is news again, to be reported
+        if (this.journal.write()) this.lastReported = undefined;
       }, RETRY_MS);
       this.retryTimer.unref();
     }
