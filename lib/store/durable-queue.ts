@@ -212,6 +212,7 @@ export class DurableQueue implements DurableQueueApi {
 
   take(n: number): QueuedRecord[] {
     const out: QueuedRecord[] = [];
+    if (this.closed) return out;
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
@@ -239,8 +240,8 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   ack(id: string): void {
-    const entry = this.inFlight.get(id);
-    if (!entry) return;
+    const entry = this.closed ? undefined : this.inFlight.get(id);
+    if (!entry) return; // unknown, or after close (a delivery settling late): it is redelivered after the reopen
     this.inFlight.delete(id);
     this.drop(entry, RecordKind.Ack);
     this.delivered++;
@@ -342,7 +343,15 @@ export class DurableQueue implements DurableQueueApi {
       let need = 0;
       while (offset < end && lane.backlog > 0 && lane.window.length < this.options.memoryWindow) {
         const want = Math.min(Math.max(READ_CHUNK, need), end - offset);
-        const chunk = this.readAt(seg, offset, want);
+        let chunk: Buffer;
+        try {
+          chunk = this.readAt(seg, offset, want);
+        } catch (err) {
+          // EIO and the like: the backlog stays where it is, read again at the next take
+          this.reportBackground(fileError(err, "read", this.segmentPath(seg)));
+          lane.cursor = { segment: seg, offset };
+          return;
+        }
         const scan = scanRecords(chunk, chunk.length < want || offset + chunk.length >= end);
         for (const region of scan.skipped) this.reportDamage(seg, offset + region.offset, region.bytes);
         need = scan.needBytes;
