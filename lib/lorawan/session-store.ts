@@ -137,6 +137,7 @@ export class SessionStore {
   private journal(entry: JournalEntry): Promise<void> {
     const log = this.log;
     if (!log) return Promise.resolve();
+    if (log.isClosed) return Promise.reject(new Error(`frame counter file ${this.file} is closed`));
     log.append(Buffer.from(JSON.stringify(entry) + "\n"));
     return log.durable().then(() => this.compactIfLarge(log));
   }

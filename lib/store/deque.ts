@@ -31,6 +31,11 @@ export class Deque<T> {
     return item;
   }
 
+  /** the items, head first (for a pass over all of them) */
+  *values(): Generator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i];
+  }
+
   /** removes the first item matching, O(n) */
   remove(match: (item: T) => boolean): T | undefined {
     for (let i = this.head; i < this.items.length; i++) {

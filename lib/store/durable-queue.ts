@@ -21,9 +21,8 @@
  * and evictions in it are written again later, reported through options.onError. A damaged record costs only
  * itself: recovery and the read path skip to the next record that checks out and say where (`recovery`,
  * onError). Segments are sized from maxBytes and deleted as they drain, the active one too once all of it is
- * consumed, so the disk holds about maxBytes plus one segment while the oldest records go first (FIFO, eviction of
- * the oldest). Not yet: compacting an old segment held by a few live records (a critical record behind evicted
- * bulk ones keeps its segment, and those after it, on disk).
+ * consumed; a closed segment held on disk by a few live records is rewritten with those only when the closed
+ * segments exceed maxBytes. So the disk holds about maxBytes plus one segment.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -32,6 +31,7 @@ import { allocateRecord, decodeOne, encodeRecord, HEADER_BYTES, isPush, RecordKi
 import { decodeMessage, encodeMessage } from "./message-codec";
 import { Deque } from "./deque";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
+import { writeFileAtomic } from "../durable/atomic-file";
 import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord, RecoveryReport } from "./types";
 
 const SEGMENT_NAME = /^segment-(\d{10})\.log$/;
@@ -75,6 +75,8 @@ interface Segment {
   size: number;
   /** queued or in-flight records in it */
   live: number;
+  /** their bytes: the rest of the file is consumed records, acks and evictions */
+  liveBytes: number;
 }
 
 /** what a journal append stands for, to undo or redo it when its write fails */
@@ -200,7 +202,8 @@ export class DurableQueue implements DurableQueueApi {
     }
     this.queuedCount++;
     this.queuedBytes += record.length;
-    this.segment(segment).live++;
+    this.addLive(segment, record.length);
+    this.compactIfOverLimit();
     // the waiter first, then a write: if the write fails, it fails this push (and the record leaves the index)
     const durable = this.journal.durable().then(() => id);
     if (this.journal.unwritten > WRITE_THRESHOLD) this.journal.write();
@@ -209,6 +212,7 @@ export class DurableQueue implements DurableQueueApi {
 
   take(n: number): QueuedRecord[] {
     const out: QueuedRecord[] = [];
+    if (this.closed) return out;
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
@@ -236,8 +240,8 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   ack(id: string): void {
-    const entry = this.inFlight.get(id);
-    if (!entry) return;
+    const entry = this.closed ? undefined : this.inFlight.get(id);
+    if (!entry) return; // unknown, or after close (a delivery settling late): it is redelivered after the reopen
     this.inFlight.delete(id);
     this.drop(entry, RecordKind.Ack);
     this.delivered++;
@@ -298,10 +302,24 @@ export class DurableQueue implements DurableQueueApi {
   private segment(n: number): Segment {
     let s = this.segments.get(n);
     if (!s) {
-      s = { size: 0, live: 0 };
+      s = { size: 0, live: 0, liveBytes: 0 };
       this.segments.set(n, s);
     }
     return s;
+  }
+
+  private addLive(n: number, bytes: number): void {
+    const s = this.segment(n);
+    s.live++;
+    s.liveBytes += bytes;
+  }
+
+  /** returns how many live records are left in the segment */
+  private removeLive(n: number, bytes: number): number {
+    const s = this.segment(n);
+    s.live--;
+    s.liveBytes -= bytes;
+    return s.live;
   }
 
   /** the lane's oldest record is in its window, read back from disk if the window ran dry; false when the lane is empty */
@@ -325,7 +343,15 @@ export class DurableQueue implements DurableQueueApi {
       let need = 0;
       while (offset < end && lane.backlog > 0 && lane.window.length < this.options.memoryWindow) {
         const want = Math.min(Math.max(READ_CHUNK, need), end - offset);
-        const chunk = this.readAt(seg, offset, want);
+        let chunk: Buffer;
+        try {
+          chunk = this.readAt(seg, offset, want);
+        } catch (err) {
+          // EIO and the like: the backlog stays where it is, read again at the next take
+          this.reportBackground(fileError(err, "read", this.segmentPath(seg)));
+          lane.cursor = { segment: seg, offset };
+          return;
+        }
         const scan = scanRecords(chunk, chunk.length < want || offset + chunk.length >= end);
         for (const region of scan.skipped) this.reportDamage(seg, offset + region.offset, region.bytes);
         need = scan.needBytes;
@@ -345,7 +371,7 @@ export class DurableQueue implements DurableQueueApi {
             // a second copy of a record still in a window or in flight: one of them is enough
             this.queuedCount--;
             this.queuedBytes -= r.size;
-            this.segment(seg).live--;
+            this.removeLive(seg, r.size);
             continue;
           }
           lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
@@ -354,7 +380,11 @@ export class DurableQueue implements DurableQueueApi {
         if (scan.end === 0 && need === 0) break; // nothing readable here (a file shorter than indexed)
         offset += scan.end;
       }
-      if (lane.backlog === 0) break;
+      if (lane.backlog === 0 || lane.window.length >= this.options.memoryWindow) {
+        // the window filled with the last record read: the next backlog record is after it, in this segment or later
+        lane.cursor = lane.backlog > 0 ? { segment: seg, offset } : undefined;
+        return this.forgetDeadPositions();
+      }
     }
     if (lane.backlog > 0 && segment === this.activeSegment && offset >= this.segmentEnd(segment)) {
       // the log ended before the lane's backlog did: the rest was damaged on disk since the queue was opened
@@ -449,9 +479,7 @@ export class DurableQueue implements DurableQueueApi {
     this.queuedCount--;
     this.queuedBytes -= entry.size;
     this.heldIds.delete(entry.id);
-    const seg = this.segment(entry.segment);
-    seg.live--;
-    if (seg.live <= 0) this.reclaim();
+    if (this.removeLive(entry.segment, entry.size) <= 0) this.reclaim();
   }
 
   /**
@@ -518,6 +546,95 @@ export class DurableQueue implements DurableQueueApi {
     }
   }
 
+  private diskBytes(): number {
+    let total = 0;
+    for (const [n, s] of this.segments) total += n === this.activeSegment ? this.journal.length : s.size;
+    return total;
+  }
+
+  /**
+   * Once the disk holds more than maxBytes plus a segment, the closed segments with the most consumed bytes
+   * (kept on disk by a few live records: a critical one behind evicted bulk ones) are rewritten with their live
+   * records only, down to maxBytes plus half a segment, so that rewrites come in batches, not at every push.
+   */
+  private compactIfOverLimit(): void {
+    if (this.diskBytes() <= this.options.maxBytes + this.segmentBytes) return;
+    for (let round = 0; round < 64 && this.diskBytes() > this.options.maxBytes + this.segmentBytes / 2; round++) {
+      let best: [number, Segment] | undefined;
+      let oldest = Infinity;
+      for (const entry of this.segments) {
+        if (entry[0] === this.activeSegment) continue;
+        oldest = Math.min(oldest, entry[0]);
+        if (!best || entry[1].size - entry[1].liveBytes > best[1].size - best[1].liveBytes) best = entry;
+      }
+      if (!best || best[1].size - best[1].liveBytes <= 0 || !this.compactSegment(best[0], best[0] === oldest)) return;
+    }
+  }
+
+  /** rewrites a closed segment with only what is still needed in it (atomically); false if that failed */
+  private compactSegment(n: number, oldest: boolean): boolean {
+    const file = this.segmentPath(n);
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (err) {
+      this.reportBackground(fileError(err, "read", file));
+      return false;
+    }
+    // the index entries of this segment by offset: windows and in flight; backlog records are those at or after
+    // their lane's cursor (but the dead ones remembered from recovery)
+    const held = new Map<number, Entry>();
+    for (const lane of this.lanes) for (const e of lane.window.values()) if (e.segment === n) held.set(e.offset, e);
+    for (const e of this.inFlight.values()) if (e.segment === n) held.set(e.offset, e);
+    const inBacklog = (lane: number, offset: number) => {
+      const c = this.lanes[lane].cursor;
+      return c !== undefined && (c.segment < n || (c.segment === n && offset >= c.offset)) && !this.deadBehindCursor.has(`${n}:${offset}`);
+    };
+    const kept: Buffer[] = [];
+    const moved = new Map<number, number>();
+    const pushedHere = new Set<string>();
+    let size = 0;
+    for (const r of scanRecords(buf, true).records) {
+      let keep: boolean;
+      if (isPush(r.kind)) {
+        const h = decodePushHeader(r.body);
+        pushedHere.add(h.id);
+        keep = held.has(r.offset) || inBacklog(Math.min(h.priority, this.lanes.length - 1), r.offset);
+      } else {
+        // an ack of a push in an older segment still matters; of one in this segment (dropped now) or, in the oldest
+        // segment, of anything, it does not
+        keep = !oldest && !pushedHere.has(r.body.toString("utf8"));
+      }
+      if (!keep) continue;
+      moved.set(r.offset, size);
+      kept.push(buf.subarray(r.offset, r.offset + r.size));
+      size += r.size;
+    }
+    try {
+      writeFileAtomic(file, kept);
+    } catch (err) {
+      this.reportBackground(err as Error);
+      return false;
+    }
+    const fd = this.readFds.get(n);
+    if (fd !== undefined) closeQuietly(fd); // it reads the old file
+    this.readFds.delete(n);
+    this.knownDamage.delete(n);
+    // an entry whose record no longer checks out (damaged since it was indexed) points past the end: dropped when taken
+    for (const e of held.values()) e.offset = moved.get(e.offset) ?? Number.MAX_SAFE_INTEGER;
+    for (const key of [...this.deadBehindCursor]) if (key.startsWith(`${n}:`)) this.deadBehindCursor.delete(key);
+    for (const lane of this.lanes) {
+      const c = lane.cursor;
+      if (!c || c.segment !== n) continue;
+      // the first record kept at or after the cursor
+      let to = size;
+      for (const [from, at] of moved) if (from >= c.offset && at < to) to = at;
+      lane.cursor = { segment: n, offset: to };
+    }
+    this.segment(n).size = size;
+    return true;
+  }
+
   private openJournal(n: number): AppendJournal<AppendTag> {
     const sync = this.options.sync;
     return AppendJournal.open<AppendTag>(this.segmentPath(n), {
@@ -547,7 +664,8 @@ export class DurableQueue implements DurableQueueApi {
         this.retryTimer = undefined;
         if (this.closed) return;
         this.appendRetries();
-        this.journal.write();
+        // written: the next failure is news again, to be reported
+        if (this.journal.write()) this.lastReported = undefined;
       }, RETRY_MS);
       this.retryTimer.unref();
     }
@@ -576,7 +694,7 @@ export class DurableQueue implements DurableQueueApi {
     } else return; // already gone (evicted, or a duplicate dropped when read back)
     this.queuedCount--;
     this.queuedBytes -= size;
-    this.segment(segment).live--;
+    this.removeLive(segment, size);
   }
 
   private segmentPath(n: number): string {
@@ -589,6 +707,8 @@ export class DurableQueue implements DurableQueueApi {
    */
   private recover(): void {
     fs.mkdirSync(this.options.dir, { recursive: true });
+    // a segment rewrite cut by a crash: the segment itself is whole (the rewrite is renamed over it only once done)
+    for (const f of fs.readdirSync(this.options.dir)) if (/^segment-\d{10}\.log\.tmp$/.test(f)) fs.rmSync(path.join(this.options.dir, f), { force: true });
     const numbers = fs
       .readdirSync(this.options.dir)
       .map((f) => SEGMENT_NAME.exec(f))
@@ -642,7 +762,7 @@ export class DurableQueue implements DurableQueueApi {
       }
       this.queuedCount++;
       this.queuedBytes += e.size;
-      this.segment(e.segment).live++;
+      this.addLive(e.segment, e.size);
     }
     for (const d of dead) {
       const cursor = this.lanes[d.priority].cursor;

@@ -44,24 +44,25 @@ class Stripper {
   constructor(private readonly keepInstances: boolean) {}
 
   strip(value: unknown, depth: number): unknown {
-    if (value === null) return null;
     const t = typeof value;
-    if (t === "function" || t === "symbol") return OMIT;
-    if (t !== "object") return value;
+    if (t !== "object") return t === "function" || t === "symbol" ? OMIT : value;
+    if (value === null) return null;
     const obj = value as object;
     const seen = this.copies.get(obj);
     if (seen !== undefined) return seen;
     if (depth > MAX_MESSAGE_DEPTH) throw new MessageNotStorableError(`the message is nested deeper than ${MAX_MESSAGE_DEPTH} levels; it cannot be stored`);
-    if (isClonedAsIs(obj)) return obj;
+    // the common shapes first: plain objects and arrays
     if (Array.isArray(obj)) {
-      const out: unknown[] = [];
+      const out: unknown[] = new Array(obj.length);
       this.copies.set(obj, out);
       for (let i = 0; i < obj.length; i++) {
         const v = this.strip(obj[i], depth + 1);
-        out.push(v === OMIT ? null : v); // as JSON does: an array keeps its length
+        out[i] = v === OMIT ? null : v; // as JSON does: an array keeps its length
       }
       return out;
     }
+    if (isPlainObject(obj)) return this.copyFields(obj as Record<string, unknown>, depth);
+    if (isClonedAsIs(obj)) return obj;
     if (types.isMap(obj)) {
       const out = new Map<unknown, unknown>();
       this.copies.set(obj, out);
@@ -81,21 +82,24 @@ class Stripper {
       }
       return out;
     }
-    if (!isPlainObject(obj)) {
-      if (!this.keepInstances || isLiveObject(obj)) return OMIT;
-      const toJSON = (obj as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") {
-        this.copies.set(obj, null); // a toJSON that returns its own object would otherwise recurse
-        const data = this.strip(toJSON.call(obj), depth + 1);
-        this.copies.set(obj, data === OMIT ? null : data);
-        return data;
-      }
+    // a class instance
+    if (!this.keepInstances || isLiveObject(obj)) return OMIT;
+    const toJSON = (obj as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") {
+      this.copies.set(obj, null); // a toJSON that returns its own object would otherwise recurse
+      const data = this.strip(toJSON.call(obj), depth + 1);
+      this.copies.set(obj, data === OMIT ? null : data);
+      return data;
     }
+    return this.copyFields(obj as Record<string, unknown>, depth);
+  }
+
+  private copyFields(obj: Record<string, unknown>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.copies.set(obj, out);
-    for (const key of Object.keys(obj)) {
-      if (depth === 0 && RUNTIME_FIELDS.has(key)) continue;
-      const v = this.strip((obj as Record<string, unknown>)[key], depth + 1);
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key) || (depth === 0 && RUNTIME_FIELDS.has(key))) continue;
+      const v = this.strip(obj[key], depth + 1);
       if (v !== OMIT) out[key] = v;
     }
     return out;

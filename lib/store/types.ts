@@ -39,7 +39,10 @@ export interface QueuedRecord {
   /** stable id: the same on every redelivery, for de-duplication downstream */
   id: string;
   priority: Priority;
-  /** the stored message, as pushed (JSON-serialisable) */
+  /**
+   * the stored message, as pushed: Buffers, typed arrays, Dates, Maps, Sets and shared references come back as
+   * they were; what cannot be stored (req, res, sockets, functions, timers) is left out (lib/store/message-codec)
+   */
   data: unknown;
   enqueuedAt: number;
   /** how many times it was handed out before */
@@ -56,7 +59,12 @@ export interface QueueStats {
 }
 
 export interface DurableQueueApi {
-  /** durable (per the sync policy) when the promise resolves; returns the record's id */
+  /**
+   * durable (written and synced per the sync policy) when the promise resolves; returns the record's id. Rejects
+   * with the fs error (code ENOSPC, EIO…) when its record could not be written (it is not queued) or synced (it
+   * stays queued and may still be delivered: a retry under the same id is kept once), and with
+   * MessageNotStorableError when the message cannot be stored (nested too deep)
+   */
   push(data: unknown, priority?: Priority, id?: string): Promise<string>;
   /** up to n records not in flight: highest priority lane first, FIFO within a lane; marks them in flight */
   take(n: number): QueuedRecord[];

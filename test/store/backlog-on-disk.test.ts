@@ -35,6 +35,21 @@ describe("durable queue: backlog beyond the memory window", function () {
     await b.close();
   });
 
+  it("reads the backlog on from where the window filled, when it filled with the last record of a read (records 240 KB, two segments)", async function () {
+    const q = await DurableQueue.open({ dir: tempDir("q-chunk"), sync: 5, memoryWindow: 8 });
+    // four 240 KB records fill one 1 MB read, exactly what the window of 8, drained to 4, takes: the next record is
+    // in the same segment, not in the next one (21 MB: two segments)
+    const body = "c".repeat(240 * 1024 - 100);
+    for (let i = 0; i < 90; i++) await q.push({ i, body }, 3);
+    const order: number[] = [];
+    for (let batch = q.take(1); batch.length; batch = q.take(1)) {
+      order.push((batch[0].data as { i: number }).i);
+      q.ack(batch[0].id);
+    }
+    assert.deepStrictEqual(order, Array.from({ length: 90 }, (_, i) => i));
+    await q.close();
+  });
+
   it("keeps one copy of a record pushed again under the same id while the first is still queued or in flight", async function () {
     const dir = tempDir("q-dup");
     const q = await DurableQueue.open({ dir, sync: 2, memoryWindow: 4 });
@@ -108,6 +123,65 @@ describe("durable queue: backlog beyond the memory window", function () {
         assert.deepStrictEqual(stats.queuedPerLane, queued.map((l) => l.length), `run ${run} op ${op}: per lane`);
         assert.strictEqual(q.pending(), queued.reduce((n, l) => n + l.length, 0) + inFlight.size);
       }
+      await q.close();
+    }
+  });
+
+  it("behaves like the in-memory model when old segments are rewritten to bound the disk (small maxBytes, small windows)", async function () {
+    const body = "r".repeat(4000);
+    for (let run = 0; run < 6; run++) {
+      const rnd = new SeededRandom(900 + run);
+      const dir = tempDir("q-compact");
+      const lanes = 2;
+      const maxBytes = 512 * 1024; // 64 KB segments; the model keeps the queue below maxBytes, so nothing is evicted
+      let window = 1 + rnd.int(0, 8);
+      let q = await DurableQueue.open({ dir, sync: 2, lanes, memoryWindow: window, maxBytes });
+      const queued: ModelRecord[][] = Array.from({ length: lanes }, () => []);
+      const inFlight = new Map<string, ModelRecord>();
+      const idOf = new Map<number, string>();
+      let seq = 0;
+      let peak = 0;
+      for (let op = 0; op < 1500; op++) {
+        const dice = rnd.next();
+        const held = queued.reduce((n, l) => n + l.length, 0) + inFlight.size;
+        if (dice < 0.5 && held < 100) {
+          // lane 0 rarely drains: its records keep old segments on disk
+          const lane = rnd.chance(0.15) ? 0 : 1;
+          const s = seq++;
+          idOf.set(s, await q.push({ s, body }, lane));
+          queued[lane].push({ seq: s, lane });
+        } else if (dice < 0.8) {
+          const n = 1 + rnd.int(0, 6);
+          const expected: ModelRecord[] = [];
+          for (const lane of queued) while (expected.length < n && lane.length) expected.push(lane.shift()!);
+          const got = q.take(n);
+          assert.deepStrictEqual(got.map((r) => (r.data as { s: number }).s), expected.map((r) => r.seq), `run ${run} op ${op}: take(${n})`);
+          for (const r of expected) inFlight.set(idOf.get(r.seq)!, r);
+        } else if (dice < 0.97) {
+          for (const [id, r] of [...inFlight]) {
+            // lane 0 is acked seldom: nacked back, it stays
+            if (r.lane === 1 ? rnd.chance(0.9) : rnd.chance(0.05)) {
+              q.ack(id);
+              inFlight.delete(id);
+            } else {
+              q.nack(id);
+              inFlight.delete(id);
+              queued[r.lane].unshift(r);
+            }
+          }
+        } else {
+          await q.close();
+          window = 1 + rnd.int(0, 8);
+          q = await DurableQueue.open({ dir, sync: 2, lanes, memoryWindow: window, maxBytes });
+          for (const r of inFlight.values()) queued[r.lane].push(r);
+          inFlight.clear();
+          for (const lane of queued) lane.sort((x, y) => x.seq - y.seq);
+        }
+        peak = Math.max(peak, q.stats().bytesOnDisk);
+        assert.deepStrictEqual(q.stats().queuedPerLane, queued.map((l) => l.length), `run ${run} op ${op}: per lane`);
+        assert.strictEqual(q.stats().evicted, 0);
+      }
+      assert.ok(peak <= maxBytes + 64 * 1024 + 4100, `run ${run}: peak ${peak} bytes on disk`);
       await q.close();
     }
   });
