@@ -52,11 +52,19 @@ export = function register(RED: NodeAPI): void {
     let rejected = 0;
     const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-ingest.status.counts", { out, rejected }) }));
 
+    // one message at a time, in arrival order: a profile's JSONata expressions make processing asynchronous, and
+    // a device's events must leave in the order its readings came (edge-rules' timers read them in that order)
+    let queue: Promise<void> = Promise.resolve();
+
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       if (!engine) return done(new Error(setupProblem));
+      const run = engine;
       const inputId = eventIdOf(msg);
-      engine.process(msg.payload, typeof msg.topic === "string" ? msg.topic : undefined, Date.now(), inputId ? derivedEventId(inputId, node.id) : newEventId()).then(
-        (result) => {
+      const eventId = inputId ? derivedEventId(inputId, node.id) : newEventId();
+      const topic = typeof msg.topic === "string" ? msg.topic : undefined;
+      queue = queue.then(async () => {
+        try {
+          const result = await run.process(msg.payload, topic, Date.now(), eventId);
           if (result.ok) {
             out++;
             send([withEventIdentity({ ...msg, payload: result.event, topic: result.topic }, result.event) as Msg, null]);
@@ -66,9 +74,10 @@ export = function register(RED: NodeAPI): void {
           }
           status.update();
           done();
-        },
-        (err) => done(err instanceof Error ? err : new Error(String(err))),
-      );
+        } catch (err) {
+          done(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {

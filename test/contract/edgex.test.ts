@@ -32,6 +32,12 @@ describe("contract: EdgeX v3 event DTOs", () => {
     assert.equal(ingestToEdgexDto, toEdgexDto, "lib/ingest's toEdgexDto is the contract's");
   });
 
+  it("reads values as EdgeX formats them (floats in exponent form, Bool in any case)", () => {
+    const dto = toEdgexDto(event);
+    const e = toEdgeEvent({ ...dto, readings: [{ ...dto.readings[0], valueType: "Float64", value: "2.500000e+01" }, { ...dto.readings[1], value: "TRUE" }] });
+    assert.deepEqual(e.readings.map((r) => r.value), [25, true]);
+  });
+
   it("reads an AddEventRequest wrapping the DTO, and nodes take it through asEvent", () => {
     const request = { apiVersion: "v3", requestId: "q1", event: toEdgexDto(event) };
     assert.deepEqual(toEdgeEvent(request), event);

@@ -59,6 +59,19 @@ describe("edge-ingest node", function () {
     assert.strictEqual(new Set(ids).size, 3);
   });
 
+  it("sends events in arrival order when a profile's JSONata expressions make processing asynchronous", async function () {
+    const profile = "name: batches\ndeviceResources:\n  - name: seq\n    attributes: { path: seq }\n    properties: { valueType: Int32, readWrite: R }\n  - name: total\n    attributes: { expression: \"$sum(items.($number($string(v))))\" }\n    properties: { valueType: Float64, readWrite: R }\n";
+    await helper.load([profileNode, ingestNode], flow({ source: "text", profile }));
+    const order: number[] = [];
+    events(helper.getNode("events")).on("input", (m: { payload: { readings: Array<{ resourceName: string; value: number }> } }) => order.push(m.payload.readings.find((r) => r.resourceName === "seq")!.value));
+    const n = helper.getNode("in");
+    const count = 40;
+    // the larger a batch, the more awaits its expression takes
+    for (let i = 0; i < count; i++) n.receive({ payload: { unit_id: "scale-1", seq: i, items: Array.from({ length: ((i * 7) % 5) * 20 + 1 }, (_, k) => ({ v: k })) } });
+    await waitFor(() => order.length === count, `${count} events`);
+    assert.deepStrictEqual(order, Array.from({ length: count }, (_, i) => i));
+  });
+
   it("reports a bad profile in its status and hands messages to a Catch node", async function () {
     await helper.load([profileNode, ingestNode], flow({ source: "text", profile: "name: x\ndeviceResources: []\n" }));
     const n = helper.getNode("in");
