@@ -195,7 +195,11 @@ export = function register(RED: NodeAPI): void {
           }, 250);
           done();
         })
-        .catch((err) => done(err instanceof Error ? err : new Error(String(err))));
+        .catch((err) => {
+          // what JSON cannot hold deeper inside (a circular object, a BigInt) is refused, clearly, to Catch
+          if (err instanceof TypeError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
+          done(err instanceof Error ? err : new Error(String(err)));
+        });
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {

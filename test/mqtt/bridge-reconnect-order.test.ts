@@ -125,4 +125,33 @@ describe("edge-mqtt-bridge: publishes unacknowledged when the upstream link drop
       await proxy.close();
     }
   });
+
+  it("says 'unacknowledged' within seconds while the upstream takes publishes and never answers, and 'connected' again once it does", async function () {
+    const proxy = await tcpProxy(broker.port);
+    const queue = await DurableQueue.open({ dir: tempDir("bridge-unacked"), sync: 5 });
+    const upstream = new MqttUpstream(`mqtt://127.0.0.1:${proxy.port}`, { clientId: "bridge-unacked", reconnectPeriod: 200, connectTimeout: 2000 }, 20000);
+    const rules = new BridgeRules([{ pattern: "edge/+site/+device/events", template: "stores/{site}/events/{device}", qos: 1, priority: 3 }]);
+    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: 0, stallAfterMs: 1000 });
+    const source = new ManualSource();
+    await bridge.start(source);
+    const send = (id: string) => source.onMessage!({ topic: "edge/s1/truck-1/events", payload: Buffer.from(JSON.stringify({ id })), qos: 1, retain: false });
+    try {
+      await waitFor(() => upstream.connected, "the upstream link");
+      await send("through");
+      assert.strictEqual(bridge.health().condition, "connected");
+      proxy.hold(); // the link stays up, the broker hears nothing and answers nothing
+      const held = send("held");
+      const unacked = await waitFor(() => (bridge.health().condition === "unacknowledged" ? bridge.health() : undefined), "the 'unacknowledged' condition", { timeoutMs: 5000 });
+      assert.ok(unacked.waitingS !== undefined && unacked.waitingS >= 1, JSON.stringify(unacked));
+      assert.ok(upstream.connected, "the link itself looks fine: only the missing PUBACK tells");
+      proxy.cut();
+      await held; // the link dropped: the publish went to disk
+      proxy.restore();
+      await waitFor(() => bridge.health().condition === "connected", "connected again once the buffer has drained", { timeoutMs: 20000 });
+    } finally {
+      await bridge.close();
+      await queue.close();
+      await proxy.close();
+    }
+  });
 });

@@ -199,6 +199,37 @@ describe("edge-buffer status", function () {
     buf.receive({ payload: "after" }); // a status update after the open
     await waitFor(() => seen.statuses.some((st) => /recovered: \d+ damaged region/.test(st.text ?? "")), "the recovery in the status");
   });
+
+  it("stores a message with msg.req/msg.res left out, and refuses one JSON cannot hold with a clear error to Catch", async function () {
+    const dir = tempDir("buffer-unstorable");
+    // the delivering side never fails here: its Catch node is replaced by one watching the buffer (the test helper
+    // loads a core module once per node of its type, so a flow takes one Catch node)
+    const f = [
+      ...flow(dir).filter((n) => n.id !== "fail-back"),
+      { id: "refused", z: "t", type: "catch", scope: ["buf"], uncaught: false, wires: [["refusals"]] },
+      { id: "refusals", z: "t", type: "helper" },
+    ];
+    await helper.load([localisedBufferNode, ...core], f);
+    helper.getNode("deliver").context().global.set("linkUp", true);
+    const delivered: Array<Record<string, unknown>> = [];
+    const refusals: Array<{ error: { message: string } }> = [];
+    events(helper.getNode("out")).on("input", (msg: Record<string, unknown>) => delivered.push(msg));
+    events(helper.getNode("refusals")).on("input", (msg: { error: { message: string } }) => refusals.push(msg));
+    const buf = helper.getNode("buf");
+    // what http in hands on: a request and a response that point at each other
+    const req: Record<string, unknown> = { url: "/x" };
+    const res: Record<string, unknown> = { req };
+    req.res = res;
+    buf.receive({ payload: { n: 1 }, req, res } as never);
+    const circular: Record<string, unknown> = { n: 2 };
+    circular.self = circular;
+    buf.receive({ payload: circular } as never);
+    await waitFor(() => delivered.length === 1 && refusals.length === 1, "one delivery and one refusal");
+    assert.deepStrictEqual(delivered[0].payload, { n: 1 });
+    assert.ok(!("req" in delivered[0]) && !("res" in delivered[0]), "delivered without req/res");
+    // the refusal names the cause (the queue's message codec may word it its own way)
+    assert.match(refusals[0].error.message, /circular|cannot be stored/i);
+  });
 });
 
 function fsQueued(dir: string): number {

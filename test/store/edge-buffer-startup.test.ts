@@ -33,7 +33,8 @@ async function writeBacklog(dir: string, count: number): Promise<void> {
 const delivered = (file: string) => new Set(fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
 
 describe("edge-buffer start-up in Node-RED", function () {
-  this.timeout(120000);
+  // the build (once per run) and two Node-RED starts on a shared machine; the drain itself is timed separately
+  this.timeout(300000);
   let red: NodeRedProcess | undefined;
   afterEach(async function () {
     await red?.stop().catch(() => undefined);
