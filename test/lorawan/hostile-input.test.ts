@@ -101,4 +101,37 @@ describe("edge-lorawan-uplink and -downlink: oversized and deeply nested input",
     down.receive({ devEui: tag.devEui, payload: "0164" });
     await waitFor(() => out.length === 1, "the next downlink");
   });
+
+  it("edge-lorawan-uplink reports a message Node-RED cannot copy for a second wire as its error, not an unhandled rejection", async function () {
+    const devices = [{ name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp" }];
+    const flow = [
+      { id: "f1", type: "tab" },
+      { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify(devices), counterFile: "none" },
+      { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events", "events2"], ["errors"]] },
+      { id: "events", type: "helper", z: "f1" },
+      { id: "events2", type: "helper", z: "f1" },
+      { id: "errors", type: "helper", z: "f1" },
+    ];
+    await helper.load([keysNode, uplinkNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
+    const got: Msg[] = [];
+    const errors: Error[] = [];
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.prependListener("unhandledRejection", onRejection);
+    try {
+      events(helper.getNode("events2")).on("input", (m: Msg) => got.push(m));
+      events(helper.getNode("up")).on("call:error", (call: { args: unknown[] }) => errors.push(call.args[0] as Error));
+      const up = helper.getNode("up") as unknown as { receive(m: object): void };
+      const radio = { gatewayEui: "B827EBFFFE000001", rssi: -101, snr: 4.5, sf: 10, frequencyHz: 868500000, ts: Date.now() };
+      const uplinkAt = (fCnt: number) => chirpstackUplink("coldroom-01", tag, 1, fCnt, encodeTemperatureHumidityLpp(3.5, 80), radio, "cold-chain").event;
+      up.receive({ payload: uplinkAt(1), context: deepObject(10_000) });
+      await waitFor(() => errors.length === 1, "the error on the node");
+      assert.match(String(errors[0]), /Maximum call stack size exceeded/);
+      up.receive({ payload: uplinkAt(2) });
+      await waitFor(() => got.length === 1, "the next uplink on both wires");
+      assert.deepStrictEqual(rejections, []);
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+  });
 });
