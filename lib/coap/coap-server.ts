@@ -163,7 +163,7 @@ export class CoapServer extends EventEmitter {
     const address = this.options.address || "0.0.0.0";
     const socket = dgram.createSocket({ type: address.includes(":") ? "udp6" : "udp4" });
     this.socket = socket;
-    socket.on("message", (data, rinfo) => this.onDatagram(data, { address: rinfo.address, port: rinfo.port }));
+    socket.on("message", (data, rinfo) => this.guarded(() => this.onDatagram(data, { address: rinfo.address, port: rinfo.port })));
     this.scheduleSweep();
     return new Promise((resolve, reject) => {
       socket.once("error", reject);
@@ -206,6 +206,24 @@ export class CoapServer extends EventEmitter {
   }
 
   // ---------------------------------------------------------------- receiving
+
+  /**
+   * Runs a socket or timer callback so that nothing a client sends can end the process: an exception (ours, or a
+   * listener's) is counted and reported as a "warning" for the node.
+   * @internal
+   */
+  guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.stats.malformed++;
+      try {
+        this.emit("warning", err);
+      } catch {
+        // the listener failed too: nothing more can be done here
+      }
+    }
+  }
 
   private onDatagram(data: Buffer, source: Endpoint): void {
     if (this.closed) return;
@@ -418,9 +436,14 @@ export class CoapServer extends EventEmitter {
 
   /** @internal */
   sendRaw(bytes: Buffer, to: Endpoint): void {
-    this.socket?.send(bytes, to.port, to.address, (err) => {
-      if (err) this.emit("warning", err);
-    });
+    // called from retransmission timers too: a socket closed meanwhile throws synchronously
+    try {
+      this.socket?.send(bytes, to.port, to.address, (err) => {
+        if (err) this.emit("warning", err);
+      });
+    } catch (err) {
+      this.emit("warning", err);
+    }
   }
 
   /** @internal */
@@ -454,19 +477,21 @@ export class CoapServer extends EventEmitter {
   }
 
   private scheduleSweep(): void {
-    this.sweepTimer = this.clock.setTimeout(() => {
-      const now = this.clock.now();
-      // insertion order is expiry order; past MAX_DEDUP entries the oldest go early (memory is bounded under load).
-      // One pass of one iterator: restarting an iterator per deletion walks the holes again each time.
-      let excess = this.dedup.size - MAX_DEDUP;
-      for (const [key, entry] of this.dedup) {
-        if (entry.expires > now && excess <= 0) break;
-        this.dedup.delete(key);
-        excess--;
-      }
-      for (const [key, entry] of this.block2Cache) if (entry.expires <= now) this.block2Cache.delete(key);
-      if (!this.closed) this.scheduleSweep();
-    }, 5000);
+    this.sweepTimer = this.clock.setTimeout(() => this.guarded(() => this.sweep()), 5000);
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    // insertion order is expiry order; past MAX_DEDUP entries the oldest go early (memory is bounded under load).
+    // One pass of one iterator: restarting an iterator per deletion walks the holes again each time.
+    let excess = this.dedup.size - MAX_DEDUP;
+    for (const [key, entry] of this.dedup) {
+      if (entry.expires > now && excess <= 0) break;
+      this.dedup.delete(key);
+      excess--;
+    }
+    for (const [key, entry] of this.block2Cache) if (entry.expires <= now) this.block2Cache.delete(key);
+    if (!this.closed) this.scheduleSweep();
   }
 }
 
@@ -490,19 +515,19 @@ class Exchange {
   awaitHandler(separateAfterMs: number, timeoutMs: number): void {
     const clock = this.server.timers;
     if (this.request.type === MessageType.CON) {
-      this.separateTimer = clock.setTimeout(() => {
+      this.separateTimer = clock.setTimeout(() => this.server.guarded(() => {
         if (this.answered) return;
         this.separate = true;
         const ack = encodeMessage({ type: MessageType.ACK, code: Code.EMPTY, messageId: this.request.messageId, token: Buffer.alloc(0), options: [], payload: Buffer.alloc(0) });
         this.entry.reply = ack;
         this.server.sendRaw(ack, this.source);
-      }, separateAfterMs);
+      }), separateAfterMs);
     }
-    this.timeoutTimer = clock.setTimeout(() => {
+    this.timeoutTimer = clock.setTimeout(() => this.server.guarded(() => {
       if (this.answered) return;
       this.server.countResponseTimeout();
       this.reply({ code: Code.SERVICE_UNAVAILABLE });
-    }, timeoutMs);
+    }), timeoutMs);
   }
 
   reply(response: OutgoingResponse): void {

@@ -5,6 +5,15 @@
  */
 import { decodeFirstSync, encode as encodeCbor } from "cbor";
 import { ContentFormat, CONTENT_FORMAT_NAMES } from "./constants";
+import { assertWithinLimits, isPayloadLimitError, jsonTextDepth, depthError, PayloadLimits, resolveLimits, sizeError } from "../common/payload-limits";
+import { assertCborDepthWithin } from "../common/cbor-depth";
+
+/**
+ * Bounds on what is decoded or encoded: 64 levels (the pack's default), and 16 MiB, the largest body the client
+ * assembles; the server refuses bodies over its own maxPayloadKB before decoding. Beyond them a decoder would block
+ * the event loop (1 MB of nested CBOR arrays takes seconds) and JSON.stringify or a deep clone would overflow.
+ */
+export const COAP_PAYLOAD_LIMITS: Readonly<Required<PayloadLimits>> = { maxBytes: 16 * 1024 * 1024, maxDepth: 64 };
 
 const SENML_CBOR_LABELS: Record<string, number> = { bver: -1, bn: -2, bt: -3, bu: -4, bv: -5, bs: -6, n: 0, u: 1, v: 2, vs: 3, vb: 4, s: 5, t: 6, ut: 7, vd: 8 };
 const SENML_CBOR_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SENML_CBOR_LABELS).map(([k, v]) => [v, k]));
@@ -31,8 +40,10 @@ export function contentFormatName(format: number | undefined): string | undefine
  * keys stay Maps), octets, unknown formats and no Content-Format at all stay Buffers (RFC 7252 leaves such bodies
  * unspecified, so they are not guessed at).
  */
-export function decodePayload(payload: Buffer, format: number | undefined): unknown {
+export function decodePayload(payload: Buffer, format: number | undefined, limits: PayloadLimits = COAP_PAYLOAD_LIMITS): unknown {
   if (payload.length === 0 && format === undefined) return "";
+  const { maxBytes } = resolveLimits(limits);
+  if (payload.length > maxBytes && format !== undefined && DECODED_FORMATS.has(format)) throw new PayloadFormatError(sizeError("payload", payload.length, maxBytes).message);
   switch (format) {
     case ContentFormat.TEXT:
     case ContentFormat.LINK_FORMAT:
@@ -40,19 +51,24 @@ export function decodePayload(payload: Buffer, format: number | undefined): unkn
       return payload.toString("utf8");
     case ContentFormat.JSON:
     case ContentFormat.SENML_JSON:
-      return parseJson(payload, format);
+      return parseJson(payload, format, limits);
     case ContentFormat.CBOR:
-      return decodeCbor(payload);
+      return decodeCbor(payload, limits);
     case ContentFormat.SENML_CBOR:
-      return senmlFromCbor(decodeCbor(payload));
+      return senmlFromCbor(decodeCbor(payload, limits));
     default:
       return payload;
   }
 }
 
-function parseJson(payload: Buffer, format: number): unknown {
+const DECODED_FORMATS = new Set<number>([ContentFormat.TEXT, ContentFormat.LINK_FORMAT, ContentFormat.XML, ContentFormat.JSON, ContentFormat.SENML_JSON, ContentFormat.CBOR, ContentFormat.SENML_CBOR]);
+
+function parseJson(payload: Buffer, format: number, limits: PayloadLimits): unknown {
+  const text = payload.toString("utf8");
+  const { maxDepth } = resolveLimits(limits);
+  if (jsonTextDepth(text, maxDepth) > maxDepth) throw new PayloadFormatError(depthError("payload", maxDepth).message);
   try {
-    const value = JSON.parse(payload.toString("utf8")) as unknown;
+    const value = JSON.parse(text) as unknown;
     if (format === ContentFormat.SENML_JSON && !Array.isArray(value)) throw new PayloadFormatError("a SenML pack is a JSON array");
     return value;
   } catch (err) {
@@ -61,7 +77,12 @@ function parseJson(payload: Buffer, format: number): unknown {
   }
 }
 
-function decodeCbor(payload: Buffer): unknown {
+function decodeCbor(payload: Buffer, limits: PayloadLimits): unknown {
+  try {
+    assertCborDepthWithin(payload, limits, "payload");
+  } catch (err) {
+    throw new PayloadFormatError((err as Error).message);
+  }
   try {
     return decodeFirstSync(payload, { required: true }) as unknown;
   } catch (err) {
@@ -87,8 +108,16 @@ function senmlFromCbor(value: unknown): Array<Record<string, unknown>> {
  * Encodes msg.payload for the wire. Without a format: Buffers go as octets, strings as text, numbers/booleans as
  * text, objects as JSON. With a format the value is encoded as that format says (a Buffer is sent as is).
  */
-export function encodePayload(value: unknown, format: number | undefined): { payload: Buffer; format: number | undefined } {
+export function encodePayload(value: unknown, format: number | undefined, limits: PayloadLimits = COAP_PAYLOAD_LIMITS): { payload: Buffer; format: number | undefined } {
   if (value === undefined || value === null) return { payload: Buffer.alloc(0), format };
+  if (typeof value === "object" || typeof value === "string") {
+    try {
+      assertWithinLimits(value, limits, "msg.payload");
+    } catch (err) {
+      if (isPayloadLimitError(err)) throw new PayloadFormatError(err.message);
+      throw err;
+    }
+  }
   if (Buffer.isBuffer(value)) return { payload: value, format: format ?? ContentFormat.OCTETS };
   if (value instanceof Uint8Array) return { payload: Buffer.from(value), format: format ?? ContentFormat.OCTETS };
   switch (format) {

@@ -7,8 +7,6 @@ import { EventEmitter } from "events";
 import { dtls } from "node-dtls-client";
 import { applyDtlsPskPatch } from "./dtls-psk-patch";
 
-applyDtlsPskPatch();
-
 export interface Origin {
   secure: boolean;
   host: string;
@@ -117,6 +115,8 @@ export class DtlsTransport extends EventEmitter implements ClientTransport {
         let connected = false;
         let socket: dtls.Socket;
         try {
+          // applied on first use, so that a library version it does not fit fails coaps:// requests only
+          applyDtlsPskPatch();
           socket = dtls.createSocket({
             type: origin.host.includes(":") ? "udp6" : "udp4",
             address: origin.host,

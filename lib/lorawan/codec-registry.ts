@@ -6,6 +6,10 @@ import { decodeCayenneLpp, encodeCayenneLpp, LPP_TYPES, LppReading } from "./cay
 import { CodecLimits, CodecSandbox } from "./codec-sandbox";
 import type { LorawanDevice } from "./device-table";
 import type { DecodedPayload } from "./uplink-processor";
+import { assertWithinLimits, PayloadLimits } from "../common/payload-limits";
+
+/** what a downlink may ask to encode: far above any downlink (at most 242 bytes on air), the pack's shared defaults */
+export const DOWNLINK_LIMITS: PayloadLimits = {};
 
 export interface ScriptCodec {
   name: string;
@@ -42,6 +46,7 @@ export class CodecRegistry {
 
   /** `data` is what the flow asked to send: bytes as they are (Buffer, byte array, hex string) or an object for the codec */
   async encode(device: LorawanDevice, data: unknown): Promise<EncodedDownlink> {
+    assertWithinLimits(data, DOWNLINK_LIMITS, "msg.payload");
     const raw = rawBytes(data);
     if (raw) return { bytes: raw, warnings: [] };
     switch (device.codec.kind) {
@@ -68,7 +73,8 @@ export class CodecRegistry {
 function rawBytes(data: unknown): Buffer | undefined {
   if (Buffer.isBuffer(data) || data instanceof Uint8Array) return Buffer.from(data);
   if (Array.isArray(data) && data.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(data as number[]);
-  if (typeof data === "string" && /^([0-9a-fA-F]{2})+$/.test(data)) return Buffer.from(data, "hex");
+  // no repeated group: /^([0-9a-f]{2})+$/ overflows the regexp stack on a long string
+  if (typeof data === "string" && data.length > 0 && data.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(data)) return Buffer.from(data, "hex");
   return undefined;
 }
 

@@ -11,6 +11,10 @@
 import { parentPort, workerData } from "worker_threads";
 import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from "quickjs-emscripten";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
+import { DEFAULT_MAX_DEPTH, jsonTextDepth } from "../common/payload-limits";
+
+/** the result as a whole ({data: …} counts one level) */
+const RESULT_MAX_DEPTH = DEFAULT_MAX_DEPTH + 1;
 
 export type FailureReason = "timeout" | "memory" | "syntax" | "threw" | "invalid-result" | "codec-errors";
 export interface Failure {
@@ -345,7 +349,10 @@ function call(e: Engine, op: WorkerRequest["op"], json: string): unknown {
     if (serialised.error) throw new Failed(failureOf(context, own(serialised.error), "result"));
     const jsonOut = own(serialised.value);
     if (context.typeof(jsonOut) !== "string") throw typeError(`${op} returned a value that has no JSON form`);
-    return validate(op, JSON.parse(context.getString(jsonOut)));
+    const text = context.getString(jsonOut);
+    // a result the flow cannot copy (Node-RED clones recursively) is refused here, by the pack's depth limit
+    if (jsonTextDepth(text, RESULT_MAX_DEPTH) > RESULT_MAX_DEPTH) throw typeError(`${op} returned data nested deeper than the ${DEFAULT_MAX_DEPTH}-level depth limit`);
+    return validate(op, JSON.parse(text));
   } finally {
     for (const h of owned) if (h.alive) h.dispose();
   }

@@ -117,7 +117,17 @@ export = function register(RED: NodeAPI): void {
         observations.set(url, observation);
         setStatus();
         observation.on("notification", (response: ClientResponse) => {
-          const out = toMessage(msg, url, response);
+          let out: Msg;
+          try {
+            out = toMessage(msg, url, response);
+          } catch (err) {
+            // reached from a promise callback in the client: a throw would be an unhandled rejection
+            if (first) {
+              first = false;
+              done(asError(err));
+            } else node.error(asError(err), msg);
+            return;
+          }
           if (first) {
             first = false;
             send(out);
@@ -143,7 +153,12 @@ export = function register(RED: NodeAPI): void {
         (response) => {
           inFlight--;
           setStatus();
-          send(toMessage(msg, url, response));
+          // a throw here (e.g. cloning a message too deep to copy) would be an unhandled rejection, ending Node-RED
+          try {
+            send(toMessage(msg, url, response));
+          } catch (err) {
+            return done(asError(err));
+          }
           done();
         },
         (err: Error) => {

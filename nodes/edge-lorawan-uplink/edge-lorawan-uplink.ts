@@ -48,8 +48,19 @@ export = function register(RED: NodeAPI): void {
         receptions: Array.isArray(msg.receptions) ? (msg.receptions as ReceptionContext["receptions"]) : undefined,
         gatewayEui: typeof msg.gatewayEui === "string" ? msg.gatewayEui : undefined,
       };
+      // the callbacks run in a promise: a throw there (e.g. Node-RED cloning a message too deep to copy for a second
+      // wire) would be an unhandled rejection, which ends Node-RED. Each becomes done(err) instead.
+      const guardedCallback =
+        <T>(fn: (value: T) => void) =>
+        (value: T) => {
+          try {
+            fn(value);
+          } catch (err) {
+            done(err instanceof Error ? err : new Error(String(err)));
+          }
+        };
       processor.process(msg.payload, context).then(
-        (up) => {
+        guardedCallback((up) => {
           const heard = timingOf(up.input);
           if (up.kind === "join") {
             joins++;
@@ -69,14 +80,14 @@ export = function register(RED: NodeAPI): void {
           send([withEventIdentity({ ...msg, payload: up.event, topic, lorawan }, up.event) as Msg, null, null]);
           status.update();
           done();
-        },
-        (err: unknown) => {
+        }),
+        guardedCallback((err: unknown) => {
           if (!(err instanceof LorawanError)) return done(err instanceof Error ? err : new Error(String(err)));
           rejected++;
           send([null, { ...msg, error: { code: err.reason, message: err.message, source: { id: node.id, type: "edge-lorawan-uplink", name: node.name } } } as Msg, null]);
           status.update();
           done();
-        },
+        }),
       );
     });
 

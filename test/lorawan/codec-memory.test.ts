@@ -121,4 +121,17 @@ describe("LoRaWAN codec sandbox: the memory limit against allocation patterns", 
       await tight.close();
     }
   });
+
+  it("refuses a result nested deeper than 64 levels (the flow could not copy it), and passes one of 64", async function () {
+    const codec = new CodecSandbox(
+      `function decodeUplink(input) { var v = 1; for (var i = 0; i < input.fPort * 100; i++) v = { v: v }; if (input.fPort === 2) { v = 1; for (var j = 0; j < 63; j++) v = { v: v }; } return { data: { deep: v } }; }`,
+      { timeoutMs: TIME_LIMIT_MS, memoryMb: 16 },
+    );
+    try {
+      await assert.rejects(codec.decodeUplink(uplink(100)), (err: CodecError) => err.reason === "invalid-result" && /returned data nested deeper than the 64-level depth limit/.test(err.message));
+      assert.ok((await codec.decodeUplink(uplink(2))).data.deep);
+    } finally {
+      await codec.close();
+    }
+  });
 });
