@@ -98,7 +98,9 @@ export = function register(RED: NodeAPI): void {
         const refusal = (kind: DenialKind, user: string, what: string) => RED._(`edge-broker.warnings.denied-${kind}`, { user: user || "-", what: kind === "auth" ? "" : (what ?? "") });
         broker.on("denied", (kind: DenialKind, user: string, what: string) => refusals.log(refusal(kind, user, what)));
         broker.on("accepted", (user: string) => refusals.reset(refusal("auth", user, "")));
-        broker.on("error", (err: unknown) => node.error(errorText(err)));
+        // an in-process subscriber that fails does so per message: each distinct error once
+        const failures = new LogOnce((text) => node.error(text));
+        broker.on("error", (err: unknown) => failures.log(errorText(err)));
         const showStatus = () =>
           node.status({ fill: "green", shape: "dot", text: RED._("edge-broker.status.running", { clients: broker.clients, rate: Math.round(broker.messagesPerSecond()) }) });
         showStatus();

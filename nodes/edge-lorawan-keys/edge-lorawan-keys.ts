@@ -91,7 +91,12 @@ export = function register(RED: NodeAPI): void {
   function tableDevices(node: Node, config: KeysDef): DeviceEntryInput[] {
     const devices = parseList<DeviceEntryInput>(config.devices, "devices");
     const keys = foldSecretEdits(RED, node, { storedKey: "keys", editsKey: "keyEdits", listed: devices.map((d) => normEui(d.devEui)), normalizeId: normEui });
-    return devices.map((d) => ({ ...d, ...(keys[normEui(d.devEui)] as DeviceKeys | undefined) }));
+    return devices.map((d) => {
+      const stored = keys[normEui(d.devEui)] ?? {};
+      // only key fields come from the credentials: an edit cannot change a device's identity
+      const secrets: DeviceKeys = Object.fromEntries(KEY_FIELDS.filter((k) => stored[k]).map((k) => [k, stored[k]]));
+      return { ...d, ...secrets };
+    });
   }
 
   /** the demo keys edge-sim derives from its seed: public by construction, for demonstrations only */

@@ -86,6 +86,32 @@ describe("browser: credentials in the edit dialogs", function () {
     assert.strictEqual(((await s.red.getJson("/credentials/edge-broker/broker1")) as { has_cert?: boolean }).has_cert, true, "the certificate left blank in the dialog is kept");
   });
 
+  it("edge-broker: a flow saved in the old format lists its users in the dialog and keeps their passwords when one is added", async function () {
+    const port = await freeTcpPort();
+    await s.red.deploy([
+      { id: "tab3", type: "tab", label: "old broker" },
+      { id: "oldbroker", type: "edge-broker", z: "tab3", x: 200, y: 100, name: "", host: "127.0.0.1", port: String(port), tls: false, ws: false, wsPort: "8080", wsPath: "/mqtt", allowAnonymous: false, acl: "", dataDir: tempDir("browser-old-broker"), credentials: { users: "erin:erin-pw\nfrank:frank-pw" } },
+    ]);
+    await waitFor(() => connects(port, "erin", "erin-pw"), "the old-format broker running", { timeoutMs: 20000, intervalMs: 200 });
+    await openEditor(s.page, s.red.url);
+    await s.page.evaluate(() => {
+      const RED = (window as unknown as RedWindow).RED;
+      RED.editor.edit(RED.nodes.node("oldbroker"));
+    });
+    await s.page.waitForSelector("#node-dialog-ok", { state: "visible", timeout: 15000 });
+    await waitFor(async () => (await fields(".edge-broker-user-name")).map((f) => f.value).join() === "erin,frank", "the old users listed in the dialog");
+    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-user-list") }).locator(".red-ui-editableList-addButton").click();
+    await s.page.locator(".edge-broker-user-name").nth(2).fill("gina");
+    await s.page.locator(".edge-broker-user-password").nth(2).fill("gina-pw");
+    await s.page.click("#node-dialog-ok");
+    await s.page.waitForSelector(".red-ui-tray", { state: "detached", timeout: 15000 });
+    await deployFromEditor();
+    await waitFor(() => connects(port, "gina", "gina-pw"), "gina on the redeployed broker", { timeoutMs: 20000, intervalMs: 200 });
+    assert.ok(connects(port, "erin", "erin-pw") && connects(port, "frank", "frank-pw"), "the old users keep their passwords");
+    const flows = (await s.red.getJson("/flows")) as Array<{ id: string; userNames?: string[] }>;
+    assert.deepStrictEqual(flows.find((n) => n.id === "oldbroker")?.userNames, ["erin", "frank", "gina"]);
+  });
+
   it("edge-lorawan-keys: key fields are password fields left blank, and adding a device keeps the others' keys", async function () {
     const a = demoKeys(3, "a");
     const b = demoKeys(3, "b");

@@ -187,6 +187,23 @@ describe("edge-broker with mqtt.js clients", function () {
     assert.strictEqual(v311.connected, true);
   });
 
+  it("logs a failing in-process subscriber's error once, not once per message", async function () {
+    const { port } = await brokerFlow({});
+    const node = helper.getNode("b") as unknown as { broker(): Promise<{ subscribe(f: string, h: () => Promise<void>): Promise<unknown> }> };
+    await (await node.broker()).subscribe("fail/#", () => Promise.reject(new Error("the bridge's queue is full")));
+    const runtimeNode = helper.getNode("b");
+    const logged: string[] = [];
+    const original = runtimeNode.error.bind(runtimeNode);
+    runtimeNode.error = (text: unknown, msg?: unknown) => {
+      logged.push(String(text));
+      return original(text as string, msg as never);
+    };
+    const pub = await connect(`mqtt://127.0.0.1:${port}`);
+    // QoS 1: each PUBACK comes after the subscriber's handler has settled, so all five have failed by now
+    for (let i = 0; i < 5; i++) await publish(pub, "fail/t", String(i), { qos: 1 });
+    assert.deepStrictEqual(logged, ["the bridge's queue is full"]);
+  });
+
   it("counts connected clients and messages per second for its status", async function () {
     const { port } = await brokerFlow({});
     const node = helper.getNode("b") as unknown as { broker(): Promise<{ clients: number; messagesPerSecond(): number }> };
