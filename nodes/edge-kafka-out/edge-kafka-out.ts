@@ -91,6 +91,12 @@ export = function register(RED: NodeAPI): void {
         }).then(
           (queue) => {
             diskError = undefined;
+            // what recovery skipped (damaged records, a torn tail) is said once, where the user looks
+            const { damaged, tornTailBytes } = queue.recovery ?? { damaged: [], tornTailBytes: 0 };
+            if (damaged.length > 0 || tornTailBytes > 0) {
+              const where = damaged.map((d) => `${d.file}@${d.offset} (${d.bytes} bytes)`).join(", ");
+              node.warn(RED._("edge-kafka-out.errors.recovered", { dir, damaged: damaged.length, where: where || "-", torn: tornTailBytes }));
+            }
             scheduleStatus();
             return queue;
           },

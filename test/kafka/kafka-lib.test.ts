@@ -4,6 +4,9 @@
  */
 import * as assert from "assert";
 import type { KafkaProducer, ProduceRequest } from "../../lib/kafka/client";
+import { toKafkaError } from "../../lib/kafka/client";
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from "kafkajs";
+import type { DurableQueueApi } from "../../lib/store/types";
 import { Batcher, StalledError } from "../../lib/kafka/batcher";
 import { KafkaExporter, HandedBackError } from "../../lib/kafka/kafka-exporter";
 import { KafkaRecord, RecordBuilder, compileTemplate, fromStored, toStored } from "../../lib/kafka/kafka-record";
@@ -245,6 +248,66 @@ describe("lib/kafka exporter", function () {
     await exporter.close();
     await waitFor(() => results.length === 3, "closed");
     await queue.close();
+  });
+});
+
+describe("lib/kafka exporter: its own disk queue only when needed", function () {
+  it("opens no queue for records their sender holds (returnable), and opens it for the first record nobody else holds", async function () {
+    const { producer, sent } = scriptedProducer();
+    const dir = tempDir("kafka-exporter-lazy");
+    let opened = 0;
+    const exporter = new KafkaExporter(async () => producer, () => (opened++, DurableQueue.open({ dir, sync: 5 })), { ...options, batchSize: 1, drainBatch: 3, drainRatePerSec: 0 });
+    const results: string[] = [];
+    exporter.send(rec("k", 0), 3, "r-0", (err) => results.push(err ? err.message : "acked-r0"), true);
+    await waitFor(() => sent.length === 1, "the returnable record sent");
+    sent[0].resolve();
+    await waitFor(() => results.length === 1, "acked");
+    assert.strictEqual(opened, 0, "no queue for a record its sender keeps");
+    assert.strictEqual(exporter.hasQueue, false);
+    exporter.send(rec("k", 1), 3, "o-1", (err) => results.push(err ? err.message : "acked-o1"));
+    await waitFor(() => sent.length === 2, "the other record sent, once the queue is open");
+    assert.strictEqual(opened, 1);
+    sent[1].resolve();
+    await waitFor(() => results.length === 2, "acked");
+    assert.deepStrictEqual(results, ["acked-r0", "acked-o1"]);
+    await exporter.close();
+  });
+
+  it("a queue that cannot be opened fails the records that needed it, and is tried again for the next", async function () {
+    const { producer } = scriptedProducer();
+    let attempts = 0;
+    const exporter = new KafkaExporter(
+      async () => producer,
+      async (): Promise<DurableQueueApi> => {
+        attempts++;
+        throw new Error("EACCES: cannot create the buffer folder");
+      },
+      { ...options, drainBatch: 3, drainRatePerSec: 0 },
+    );
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) exporter.send(rec("k", i), 3, `id-${i}`, (err) => results.push(err ? err.message : "acked"));
+    await waitFor(() => results.length === 3, "the three records failed");
+    assert.ok(results.every((r) => /EACCES/.test(r)), results.join());
+    assert.strictEqual(attempts, 1, "one open for the records that arrived together");
+    exporter.send(rec("k", 3), 3, "id-3", (err) => results.push(err ? err.message : "acked"));
+    await waitFor(() => results.length === 4, "the next record failed too");
+    assert.strictEqual(attempts, 2, "opened again for the next record");
+    await exporter.close();
+  });
+});
+
+describe("lib/kafka client errors", function () {
+  it("maps the library's errors to what the nodes act on", function () {
+    const refused = new KafkaJSConnectionError("Connection error: connect ECONNREFUSED 127.0.0.1:1");
+    const retries = new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 2, retryTime: 200 });
+    assert.deepStrictEqual([toKafkaError(retries).kind, toKafkaError(retries).retriable], ["unreachable", true]);
+    assert.match(toKafkaError(retries).message, /ECONNREFUSED/);
+    const unknown = new KafkaJSProtocolError({ message: "This server does not host this topic-partition", type: "UNKNOWN_TOPIC_OR_PARTITION", code: 3, retriable: true } as unknown as string);
+    assert.strictEqual(toKafkaError(unknown).kind, "unknown-topic");
+    assert.strictEqual(toKafkaError(new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)("bad password")).kind, "not-authorized");
+    const tooLarge = new KafkaJSProtocolError({ message: "The request included a message larger than the max message size", type: "MESSAGE_TOO_LARGE", code: 10, retriable: false } as unknown as string);
+    assert.deepStrictEqual([toKafkaError(tooLarge).kind, toKafkaError(tooLarge).retriable], ["rejected", false]);
+    assert.strictEqual(toKafkaError("something odd").kind, "other");
   });
 });
 
