@@ -73,6 +73,7 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-kafka-in", outputs: 1, config: { broker: "fz-kafka-broker", topics: "fault-in", groupId: "fault-suite", fromBeginning: false, valueFormat: "json", completionTimeoutS: "60" } },
     { type: "edge-ingest", outputs: 2, errorOutputs: [1], config: { profile: "fz-profile", deviceNameFrom: "path", topicPattern: "", deviceNamePath: "unit_id", deviceName: "", outOfRange: "flag", payloadSchema: "", topicTemplate: "edge/{profileName}/{deviceName}", output: "event", originPath: "ts" } },
     { type: "edge-rules", outputs: 2, config: { rules: [{ name: "box too warm", type: "threshold", severity: "critical", resource: "value", device: "", direction: "above", raise: "8", clear: "7.5", forS: "0" }, { name: "door open", type: "jsonata", severity: "minor", resource: "door", device: "", expression: "value = true", forS: "1200" }], store: "", tickS: "1" } },
+    { type: "edge-alarms", outputs: 4, config: { reminderMin: "15", escalation: "30:major, 60:critical", maxShelveMin: "480", startupMin: "0", sources: [{ name: "door open", resource: "door", device: "", activeWhen: "true", graceMin: "10", maxMin: "30", resources: "returnAir,supplyAir", rules: "" }], units: "", unitPattern: "", store: "", tickS: "1" } },
     { type: "edge-aggregate", outputs: 1, config: { kind: "tumbling", by: "count", size: "1000", slide: "", latenessS: "0", resources: "", percentiles: "50,90,99", mkt: false, rangeLow: "2", rangeHigh: "8" } },
     { type: "edge-coap-in", outputs: 1, config: { server: "fz-coap-server", path: "/fault-observed", methods: ["GET"], observable: true, notify: "non", valueFormat: "", output: "parsed" } },
     { type: "edge-coap-response", outputs: 0, config: { code: "2.04", contentFormat: "" } },
@@ -182,7 +183,8 @@ describe("fault suite: hostile inputs to every node that takes input, in one Nod
     linkPack(userDir);
     const coap = await freeUdpPort();
     const gateway = await freeUdpPort();
-    list = targets({ coap, gateway });
+    // only the types this pack registers: a flow naming an unknown type would never start
+    list = targets({ coap, gateway }).filter((t) => inputNodes.includes(t.type));
     red = await startNodeRed({ userDir, flows: flows([...list, ...CALIBRATION], kafka, coap), settings });
     await routesAnswer(red);
   });
@@ -243,7 +245,8 @@ describe("fault suite: hostile inputs to every node that takes input, in one Nod
   });
 
   it("covers every node of package.json whose editor definition takes input", function () {
-    assert.deepStrictEqual(list.map((t) => t.type).sort(), [...inputNodes].sort(), "the hostile-input table must list every node that takes input");
+    const missing = inputNodes.filter((type) => !list.some((t) => t.type === type));
+    assert.deepStrictEqual(missing, [], `nodes that take input but have no configuration in the hostile-input table: ${missing.join(", ")}`);
   });
 
   for (const type of inputNodes) {
