@@ -35,10 +35,18 @@ function segments(dir: string): string[] {
   return files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
 }
 
+/** where the written data ends: a segment may be preallocated, zeros past its data */
+function dataEnd(file: string): number {
+  const buf = fs.readFileSync(file);
+  let end = buf.length;
+  while (end > 0 && buf[end - 1] === 0) end--;
+  return end;
+}
+
 function flipMiddle(file: string): string {
   const fd = fs.openSync(file, "r+");
   try {
-    const size = fs.fstatSync(fd).size;
+    const size = dataEnd(file);
     const at = Math.floor(size / 2);
     const bytes = Buffer.alloc(16);
     fs.readSync(fd, bytes, 0, 16, at);
@@ -51,7 +59,7 @@ function flipMiddle(file: string): string {
 }
 
 function truncateTail(file: string): string {
-  const size = fs.statSync(file).size;
+  const size = dataEnd(file);
   fs.truncateSync(file, size - 100);
   return `cut ${path.basename(file)} from ${size} to ${size - 100} bytes`;
 }

@@ -23,7 +23,7 @@ function flows(): unknown[] {
     ...sendRoute(z, NODE),
     {
       id: NODE, z, type: "edge-coap-request", name: "coaps request", url: "", method: "GET", confirmable: true, contentFormat: "", accept: "", observe: false, output: "parsed",
-      ackTimeoutS: "1", ackRandomFactor: "1.5", maxRetransmit: "2", responseTimeoutS: "10", blockSize: "1024",
+      ackTimeoutS: "1", ackRandomFactor: "1.5", maxRetransmit: "0", responseTimeoutS: "10", blockSize: "1024",
       credentials: { identity: "edge-gateway", key: "edge-secret" }, wires: [["fd-out"]],
     },
     recorderNode("fd-out", z, "edge-coap-request", "output", 0),
