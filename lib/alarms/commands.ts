@@ -14,12 +14,8 @@ export type Command =
 export const COMMANDS = ["ack", "shelve", "unshelve", "list", "suppress", "unsuppress"] as const;
 const ALIASES: Record<string, Command["command"]> = { acknowledge: "ack" };
 
-export class CommandError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CommandError";
-  }
-}
+/** a refused command; named plain "Error" so Node-RED's error.message is the reason alone */
+export class CommandError extends Error {}
 
 /** the command a message names, or undefined when it names none */
 export function commandName(topic: unknown, payload: unknown): Command["command"] | undefined {
