@@ -39,22 +39,3 @@ export function conditionFill(c: DeliveryCondition): "green" | "yellow" | "red" 
   if (c === "online") return "green";
   return c === "offline" || c === "write-error" ? "red" : "yellow";
 }
-
-/** Each distinct message once (until `reset`, e.g. when delivery works again), not once per message. */
-export class DistinctErrors {
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly limit = 100) {}
-
-  /** true the first time a text is seen */
-  first(text: string): boolean {
-    if (this.seen.has(text)) return false;
-    if (this.seen.size >= this.limit) this.seen.clear();
-    this.seen.add(text);
-    return true;
-  }
-
-  reset(): void {
-    this.seen.clear();
-  }
-}

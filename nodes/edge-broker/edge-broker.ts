@@ -9,7 +9,7 @@ import { EmbeddedBroker, DenialKind, EmbeddedBrokerProvider } from "../../lib/mq
 import { BrokerAuth, parseAcl, parseUsers } from "../../lib/mqtt/broker-auth";
 import type { SecretFields } from "../../lib/common/secret-map";
 import { foldSecretEdits } from "../_shared/secret-credentials";
-import { LogOnce } from "../_shared/log-once";
+import { LogOnce } from "../../lib/common/log-once";
 
 interface EdgeBrokerDef extends NodeDef {
   host: string;

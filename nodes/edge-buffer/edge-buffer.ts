@@ -10,7 +10,8 @@ import { errorText, numberSetting } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { Forwarder } from "../../lib/store/forwarder";
-import { conditionFill, deliveryCondition, DeliveryCondition, DistinctErrors } from "../../lib/store/delivery-status";
+import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/store/delivery-status";
+import { LogOnce } from "../../lib/common/log-once";
 import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
 
@@ -69,8 +70,8 @@ export = function register(RED: NodeAPI): void {
     const ackTimeoutMs = numberSetting(config.ackTimeoutS, 30) * 1000;
     const stallAfterMs = Math.min(STALL_AFTER_MS, ackTimeoutMs);
     const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
-    const logged = new DistinctErrors();
-    const writeErrorsLogged = new DistinctErrors();
+    const logged = new LogOnce();
+    const writeErrorsLogged = new LogOnce();
     let queue: DurableQueue | undefined;
     let forwarder: Forwarder | undefined;
     let metricsTimer: NodeJS.Timeout | undefined;

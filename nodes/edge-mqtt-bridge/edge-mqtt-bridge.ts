@@ -8,7 +8,7 @@ import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import { LazyQueue } from "../../lib/store/lazy-queue";
-import { DistinctErrors } from "../../lib/store/delivery-status";
+import { LogOnce } from "../../lib/common/log-once";
 import { flowsStarted } from "../_shared/flows-started";
 import { BridgeRules, BridgeRuleConfig } from "../../lib/mqtt/bridge-rules";
 import { MqttBridge, BridgeHealth } from "../../lib/mqtt/mqtt-bridge";
@@ -73,11 +73,11 @@ export = function register(RED: NodeAPI): void {
     const up = clientSettings(upstreamNode, `${baseId}-up`);
     if (rules.hasUserProperties && up.protocolVersion !== 5) node.warn(RED._("edge-mqtt-bridge.warnings.user-properties-v5"));
 
-    const sourceErrors = new DistinctErrors();
-    const upstreamErrors = new DistinctErrors();
-    const otherErrors = new DistinctErrors();
+    const sourceErrors = new LogOnce();
+    const upstreamErrors = new LogOnce();
+    const otherErrors = new LogOnce();
     /** each distinct error once per outage (cleared when that side connects again), not once per reconnect attempt */
-    const warnOnce = (seen: DistinctErrors, key: string, err: unknown) => {
+    const warnOnce = (seen: LogOnce, key: string, err: unknown) => {
       const text = errorText(err);
       if (!closed && seen.first(text)) node.warn(RED._(key, { error: text }));
     };

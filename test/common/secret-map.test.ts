@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { mergeSecretMap, parseSecretMap, SecretMapError } from "../../lib/common/secret-map";
-import { LogOnce } from "../../nodes/_shared/log-once";
+import { LogOnce } from "../../lib/common/log-once";
 
 describe("secret map: the editor's edits folded into the stored secrets", function () {
   const stored = { alice: { password: "a" }, bob: { password: "b" } };

@@ -7,16 +7,22 @@ export class LogOnce {
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly write: (text: string) => void,
+    private readonly write: (text: string) => void = () => undefined,
     private readonly limit = 200,
   ) {}
 
   /** logs `text` unless it was logged since the last reset; true when it was logged now */
   log(text: string): boolean {
+    if (!this.first(text)) return false;
+    this.write(text);
+    return true;
+  }
+
+  /** true the first time `text` is seen since the last reset (for a caller that words the log line itself) */
+  first(text: string): boolean {
     if (this.seen.has(text)) return false;
     if (this.seen.size >= this.limit) this.seen.delete(this.seen.values().next().value as string);
     this.seen.add(text);
-    this.write(text);
     return true;
   }
 
