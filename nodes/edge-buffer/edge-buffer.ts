@@ -4,11 +4,11 @@
  * when it comes back from a Catch node or is not acknowledged in time.
  */
 import * as path from "path";
-import { EventEmitter } from "events";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
 import { DurableQueue } from "../../lib/store/durable-queue";
+import { MessageNotStorableError } from "../../lib/store/message-codec";
 import { Forwarder } from "../../lib/store/forwarder";
 import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/store/delivery-status";
 import { LogOnce } from "../../lib/common/log-once";
@@ -37,19 +37,13 @@ interface EdgeBufferDef extends NodeDef {
 const STALL_AFTER_MS = 5000;
 const STATUS_EVERY_MS = 1000;
 
-/**
- * The message as stored: without the buffer's own fields, and without what core nodes leave out of a copy and
- * JSON cannot hold — msg.req/msg.res of `http in` (circular), sockets and streams. The queue's message codec
- * leaves these out too; this keeps edge-buffer working with a queue that stores plain JSON.
- */
+/** The message as stored: without the buffer's own fields (a redelivery gets a new _msgid and tag). */
 function storableMessage(msg: Msg): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(msg)) {
-    if (key === "_msgid" || key === "_buffer" || key === "req" || key === "res") continue;
-    if (value instanceof EventEmitter) continue;
-    out[key] = value;
-  }
-  return out;
+  // the queue's message codec leaves out what cannot be stored (req/res, sockets, functions); these two are ours
+  const { _msgid, _buffer, ...rest } = msg;
+  void _msgid;
+  void _buffer;
+  return rest;
 }
 
 /** what recovery skipped: a summary for the status, and where, for the log */
@@ -197,8 +191,8 @@ export = function register(RED: NodeAPI): void {
           done();
         })
         .catch((err) => {
-          // what JSON cannot hold deeper inside (a circular object, a BigInt) is refused, clearly, to Catch
-          if (err instanceof TypeError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
+          // what the codec cannot hold (nested deeper than its limit) is refused, clearly, to Catch
+          if (err instanceof MessageNotStorableError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
           done(err instanceof Error ? err : new Error(String(err)));
         });
     });

@@ -200,7 +200,7 @@ describe("edge-buffer status", function () {
     await waitFor(() => seen.statuses.some((st) => /recovered: \d+ damaged region/.test(st.text ?? "")), "the recovery in the status");
   });
 
-  it("stores a message with msg.req/msg.res left out, and refuses one JSON cannot hold with a clear error to Catch", async function () {
+  it("stores a message with msg.req/msg.res left out and a circular one intact, and refuses one nested too deep with a clear error to Catch", async function () {
     const dir = tempDir("buffer-unstorable");
     // the delivering side never fails here: its Catch node is replaced by one watching the buffer (the test helper
     // loads a core module once per node of its type, so a flow takes one Catch node)
@@ -224,11 +224,18 @@ describe("edge-buffer status", function () {
     const circular: Record<string, unknown> = { n: 2 };
     circular.self = circular;
     buf.receive({ payload: circular } as never);
-    await waitFor(() => delivered.length === 1 && refusals.length === 1, "one delivery and one refusal");
-    assert.deepStrictEqual(delivered[0].payload, { n: 1 });
-    assert.ok(!("req" in delivered[0]) && !("res" in delivered[0]), "delivered without req/res");
-    // the refusal names the cause (the queue's message codec may word it its own way)
-    assert.match(refusals[0].error.message, /circular|cannot be stored/i);
+    let deep: Record<string, unknown> = { n: 3 };
+    // deeper than the codec takes, but not so deep that Node-RED's own copy for the Catch node overflows
+    for (let i = 0; i < 1200; i++) deep = { inner: deep };
+    buf.receive({ payload: deep } as never);
+    await waitFor(() => delivered.length === 2 && refusals.length === 1, "two deliveries and one refusal")
+    const byN = (n: number) => delivered.find((m) => (m.payload as { n?: number }).n === n)!;
+    assert.deepStrictEqual(byN(1).payload, { n: 1 });
+    assert.ok(!("req" in byN(1)) && !("res" in byN(1)), "delivered without req/res");
+    const back = byN(2).payload as Record<string, unknown>;
+    assert.strictEqual(back.self, back, "the circular reference comes back as one");
+    // the refusal names the limit
+    assert.match(refusals[0].error.message, /deeper than \d+ levels/);
   });
 });
 
