@@ -17,6 +17,17 @@ const ALIASES: Record<string, Command["command"]> = { acknowledge: "ack" };
 /** a refused command; named plain "Error" so Node-RED's error.message is the reason alone */
 export class CommandError extends Error {}
 
+/** a command's payload as an object: MQTT and raw HTTP bodies may carry it as JSON text or a Buffer */
+export function commandPayload(payload: unknown): unknown {
+  const text = Buffer.isBuffer(payload) ? payload.toString("utf8") : payload;
+  if (typeof text !== "string" || !/^\s*\{/.test(text)) return payload;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CommandError("the command's payload is not valid JSON");
+  }
+}
+
 /** the command a message names, or undefined when it names none */
 export function commandName(topic: unknown, payload: unknown): Command["command"] | undefined {
   const fromPayload = payload && typeof payload === "object" ? (payload as Record<string, unknown>).command : undefined;

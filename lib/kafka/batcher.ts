@@ -27,6 +27,13 @@ export type Acked = (err?: Error) => void;
 /** the record was not sent: the request before it has had no answer for too long */
 export class StalledError extends Error {}
 
+/** the record was not sent: the request before it failed (with `reason`) */
+export class NotSentError extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message);
+  }
+}
+
 export class Batcher {
   private records: KafkaRecord[] = [];
   private callbacks: Acked[] = [];
@@ -137,7 +144,8 @@ export class Batcher {
       this.callbacks = [];
       this.stallable = [];
       for (const cb of callbacks) cb(err);
-      for (const cb of behind) cb(err);
+      const notSent = new NotSentError(err);
+      for (const cb of behind) cb(notSent);
       return;
     }
     for (const cb of callbacks) cb();

@@ -27,8 +27,8 @@
  */
 import { EventEmitter } from "events";
 import type { KafkaProducer } from "./client";
-import { toKafkaError } from "./client";
-import { Acked, Batcher, BatcherOptions, StalledError } from "./batcher";
+import { KafkaClientError, toKafkaError } from "./client";
+import { Acked, Batcher, BatcherOptions, NotSentError, StalledError } from "./batcher";
 import { KafkaRecord, StoredRecord, fromStored, toStored } from "./kafka-record";
 import type { DurableQueueApi } from "../store/types";
 
@@ -46,6 +46,11 @@ const HANDED_BACK = "Kafka is not taking records now; the record was not sent an
 
 /** a returnable record that was not sent: its sender keeps it and retries it */
 export class HandedBackError extends Error {}
+
+/** the broker refused the request itself and will refuse it again (a record too large, …): retrying cannot help */
+export function isPermanent(err: unknown): boolean {
+  return err instanceof KafkaClientError && err.kind === "rejected" && !err.retriable;
+}
 
 /**
  * connecting: no connection made yet; connected: the last connection or request succeeded and nothing waits on
@@ -83,6 +88,8 @@ export class KafkaExporter extends EventEmitter {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private state: ExporterState = "connected";
   private why: Error | undefined;
+  /** drain rounds still to send one record at a time: a request was refused for good, and the record that caused it is not known yet */
+  private isolating = 0;
 
   constructor(
     private readonly connect: () => Promise<Producer>,
@@ -226,7 +233,16 @@ export class KafkaExporter extends EventEmitter {
    * keeps the producer: its records may still be written when the broker answers.
    */
   private failed(record: KafkaRecord, priority: number, id: string, acked: Acked, err: Error, returnable: boolean): void {
-    if (!(err instanceof StalledError)) this.producer = undefined;
+    // refused for good: a record its sender holds goes back with the reason; the others go to disk, where the
+    // drain sends them one by one to find the record the broker refuses (see drainLoop)
+    if (isPermanent(err)) {
+      if (returnable) return acked(err);
+      this.isolating = Math.max(this.isolating, this.options.batchSize);
+      if (this.state === "connected") this.setState("draining");
+      this.buffer(record, priority, id, acked, returnable);
+      return;
+    }
+    if (!(err instanceof StalledError) && !(err instanceof NotSentError && isPermanent(err.reason))) this.producer = undefined;
     this.setState("buffering", err);
     this.buffer(record, priority, id, acked, returnable);
   }
@@ -304,33 +320,50 @@ export class KafkaExporter extends EventEmitter {
     const queue = this.queue;
     if (!queue) return;
     while (!this.closed) {
-      const batch = queue.take(this.options.drainBatch);
+      const single = this.isolating > 0;
+      const batch = queue.take(single ? 1 : this.options.drainBatch);
       if (batch.length === 0) {
+        this.isolating = 0;
         if ((this.state === "buffering" || this.state === "draining") && this.buffered === 0 && this.producer) this.setState("connected");
         return;
       }
+      if (single) this.isolating--;
       const started = Date.now();
+      let results: PromiseSettledResult<void>[];
       try {
         await this.connectOnce();
-        await Promise.all(batch.map((r) => this.batcher.send(fromStored(r.data as StoredRecord))));
+        results = await Promise.all(batch.map((r) => this.batcher.send(fromStored(r.data as StoredRecord)).then(ok, ko)));
       } catch (err) {
-        for (let i = batch.length - 1; i >= 0; i--) queue.nack(batch[i].id);
+        results = batch.map(() => ({ status: "rejected", reason: err }));
+      }
+      const refused = results.map((r) => r.status === "rejected" && isPermanent(r.reason));
+      if (batch.length === 1 && refused[0]) {
+        // this record is the one the broker refuses for good: off the disk, and to its sender (or the log)
+        const reason = (results[0] as PromiseRejectedResult).reason as Error;
+        queue.ack(batch[0].id);
+        this.settle(batch[0].id, reason);
+        continue;
+      }
+      const failures = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+      // acknowledged ones are done (they were sent before the failed request); the rest go back, in order
+      for (let i = batch.length - 1; i >= 0; i--) if (results[i].status === "rejected") queue.nack(batch[i].id);
+      for (let i = 0; i < batch.length; i++) if (results[i].status === "fulfilled") this.settle(batch[i].id, queue);
+      if (failures.length === 0) {
+        this.failures = 0;
+        if (this.state === "buffering") this.setState("draining");
+      } else if (refused.some(Boolean) || failures.some((f) => f.reason instanceof NotSentError && isPermanent(f.reason.reason))) {
+        // the cluster answers but refuses one of these for good: send them one by one to find it
+        this.isolating = Math.max(this.isolating, batch.length);
+        continue;
+      } else {
         this.producer = undefined;
         this.failures++;
-        this.setState("buffering", toKafkaError(err));
+        this.setState("buffering", toKafkaError(failures[0].reason));
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.drain();
         }, this.backoff(this.failures));
         return;
-      }
-      this.failures = 0;
-      if (this.state === "buffering") this.setState("draining");
-      for (const r of batch) {
-        queue.ack(r.id);
-        const acked = this.waiting.get(r.id);
-        this.waiting.delete(r.id);
-        acked?.();
       }
       if (this.options.drainRatePerSec > 0) {
         const minMs = (batch.length / this.options.drainRatePerSec) * 1000;
@@ -340,15 +373,36 @@ export class KafkaExporter extends EventEmitter {
     }
   }
 
+  /** a drained record is delivered (`queue` given: ack it there) or refused for good (`err`): tell whoever waits */
+  private settle(id: string, outcome: DurableQueueApi | Error): void {
+    const acked = this.waiting.get(id);
+    this.waiting.delete(id);
+    if (outcome instanceof Error) {
+      if (acked) acked(outcome);
+      // left on disk by an earlier run: nobody waits for it; said instead of dropped in silence
+      else this.emitSafely("refused", id, outcome);
+      return;
+    }
+    outcome.ack(id);
+    acked?.();
+  }
+
+  private emitSafely(event: string, ...args: unknown[]): void {
+    try {
+      this.emit(event, ...args);
+    } catch {
+      // a listener's failure must not break delivery; listeners report their own errors
+    }
+  }
+
   private setState(state: ExporterState, error?: Error): void {
     const changed = state !== this.state || (error !== undefined && error.message !== this.why?.message);
     this.state = state;
     this.why = state === "connected" ? undefined : (error ?? this.why);
     if (!changed) return;
-    try {
-      this.emit("state", state, this.why);
-    } catch {
-      // a listener's failure must not break delivery; listeners report their own errors
-    }
+    this.emitSafely("state", state, this.why);
   }
 }
+
+const ok = (): PromiseSettledResult<void> => ({ status: "fulfilled", value: undefined });
+const ko = (reason: unknown): PromiseSettledResult<void> => ({ status: "rejected", reason });

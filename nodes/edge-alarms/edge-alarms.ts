@@ -7,7 +7,7 @@ import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { newEventId } from "../../lib/contract/message";
 import { AlarmManager, AlarmsSnapshot, validAlert } from "../../lib/alarms/alarm-manager";
 import type { Emission } from "../../lib/alarms/alarm-types";
-import { commandName, parseCommand } from "../../lib/alarms/commands";
+import { commandName, commandPayload, parseCommand } from "../../lib/alarms/commands";
 import { Suppression, ReadingLike } from "../../lib/alarms/suppression";
 import { parseEscalation, parseSources, parseUnitTable, SourceDef } from "../../lib/alarms/settings";
 
@@ -104,9 +104,10 @@ export = function register(RED: NodeAPI): void {
             if (readings.map((r) => manager.onReading(r, now)).some(Boolean)) changed();
             return done();
           }
-          const name = commandName(msg.topic, payload);
+          const args = commandPayload(payload);
+          const name = commandName(msg.topic, args);
           if (!name) return done(new Error(RED._("edge-alarms.errors.unknownInput")));
-          const result = manager.command(parseCommand(name, payload), now);
+          const result = manager.command(parseCommand(name, args), now);
           send([...outputs(result.emissions), null, { ...msg, payload: result.reply }]);
           changed();
           done();

@@ -119,6 +119,7 @@ export = function register(RED: NodeAPI): void {
         stallMs: numberSetting(config.stallMs, 2000),
       },
     );
+    exporter.on("refused", (id: string, err: Error) => log.error(RED._("edge-kafka-out.errors.refused", { id, error: errorText(err) })));
     exporter.on("state", (state: string, err?: Error) => {
       if (state === "connected") log.reset();
       else if (err) log.error(RED._("edge-kafka-out.errors.kafka", { error: errorText(err) }));

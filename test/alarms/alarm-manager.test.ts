@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AlarmManager, alarmIdOf } from "../../lib/alarms/alarm-manager";
 import type { AlarmSettings, AlertIn, Emission } from "../../lib/alarms/alarm-types";
-import { CommandError, commandName, parseCommand } from "../../lib/alarms/commands";
+import { CommandError, commandName, commandPayload, parseCommand } from "../../lib/alarms/commands";
 import { Suppression } from "../../lib/alarms/suppression";
 import { parseEscalation, parseSources, parseUnitTable } from "../../lib/alarms/settings";
 
@@ -250,6 +250,14 @@ describe("alarms: commands and settings", function () {
     assert.strictEqual(commandName("anything", { command: "list" }), "list");
     assert.strictEqual(commandName("alerts/truck-1/box too warm", {}), undefined);
     assert.throws(() => parseCommand("ack", { alarmId: "x" }), (e: Error) => e instanceof CommandError && /payload.by/.test(e.message));
+  });
+
+  it("reads a payload sent as JSON text or a Buffer (MQTT, raw HTTP bodies), and says when it is not JSON", function () {
+    assert.deepStrictEqual(commandPayload('{"alarmId": "a", "by": "ana"}'), { alarmId: "a", by: "ana" });
+    assert.deepStrictEqual(commandPayload(Buffer.from('{"command": "list"}')), { command: "list" });
+    assert.strictEqual(commandName("x", commandPayload(Buffer.from('{"command": "list"}'))), "list");
+    assert.strictEqual(commandPayload("plain"), "plain");
+    assert.throws(() => commandPayload("{not json"), /not valid JSON/);
   });
 
   it("parses escalation steps and unit tables, refusing what it cannot read", function () {

@@ -65,7 +65,8 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
     assert.match(String(raised.eventId), /^[0-9a-f-]{36}$/, "an eventId of its own");
     await waitFor(() => lastStatus("alarms").fill === "yellow", "yellow while unacknowledged");
 
-    helper.getNode("alarms").receive({ topic: "ack", payload: { alarmId: raised.payload.alarmId, by: "ana", comment: "driver called" } });
+    // as an MQTT in node hands it over: the command in the topic's last segment, the payload JSON text
+    helper.getNode("alarms").receive({ topic: "store-1/alarms/ack", payload: JSON.stringify({ alarmId: raised.payload.alarmId, by: "ana", comment: "driver called" }) });
     await waitFor(() => out.length === 2 && replies.length === 1, "the acknowledgement and its reply");
     assert.deepStrictEqual([out[1].payload.transition, out[1].payload.state, (out[1].payload.acknowledged as { by: string }).by], ["acknowledged", "active-acknowledged", "ana"]);
     assert.notStrictEqual(out[1].eventId, raised.eventId, "one eventId per transition");

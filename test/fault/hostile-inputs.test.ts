@@ -7,6 +7,7 @@
  * object), the case is Node-RED's: tallied as a node-red clone overflow, not against the pack.
  */
 import * as assert from "assert";
+import * as fs from "fs";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { ensureBuilt, linkPack } from "../harness/build";
 import { httpRequest, startKafka, tempDir, KafkaPeer } from "../harness/peers";
@@ -192,6 +193,8 @@ describe("fault suite: hostile inputs to every node that takes input, in one Nod
   after(async function () {
     await red?.stop().catch(() => undefined);
     await kafka?.stop().catch(() => undefined);
+    // the 10 MB inputs stay in the queues' folders
+    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
   async function restart(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import type { KafkaProducer, ProduceRequest } from "../../lib/kafka/client";
-import { toKafkaError } from "../../lib/kafka/client";
+import { KafkaClientError, toKafkaError } from "../../lib/kafka/client";
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from "kafkajs";
 import type { DurableQueueApi } from "../../lib/store/types";
 import { Batcher, StalledError } from "../../lib/kafka/batcher";
@@ -293,6 +293,35 @@ describe("lib/kafka exporter: its own disk queue only when needed", function () 
     await waitFor(() => results.length === 4, "the next record failed too");
     assert.strictEqual(attempts, 2, "opened again for the next record");
     await exporter.close();
+  });
+});
+
+describe("lib/kafka exporter: a record the broker refuses for good", function () {
+  it("reaches its sender with the reason, found by sending one by one; the others are delivered, in order, and nothing loops", async function () {
+    const requests: string[][] = [];
+    const producer = {
+      async send(req: ProduceRequest) {
+        const keys = req.topics.flatMap((t) => t.records.map((r) => String(JSON.parse(String(r.value)).n)));
+        requests.push(keys);
+        if (requests.length > 50) throw new Error("looping");
+        if (keys.includes("2")) throw new KafkaClientError("The request included a message larger than the max message size", "rejected", false);
+      },
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+    } as KafkaProducer;
+    const queue = await DurableQueue.open({ dir: tempDir("kafka-exporter-refused"), sync: 5 });
+    const exporter = new KafkaExporter(async () => producer, queue, { ...options, batchSize: 3, lingerMs: 5, drainBatch: 3, drainRatePerSec: 0, retryInitialMs: 20, retryMaxMs: 20 });
+    const results = new Map<number, string>();
+    for (let i = 0; i < 6; i++) exporter.send(rec("k", i), 3, `id-${i}`, (err) => results.set(i, err ? err.message : "acked"));
+    await waitFor(() => results.size === 6, "every record settled", { timeoutMs: 5000 });
+    assert.match(results.get(2) ?? "", /larger than the max message size/);
+    for (const i of [0, 1, 3, 4, 5]) assert.strictEqual(results.get(i), "acked", `record ${i}`);
+    const delivered = requests.filter((keys) => !keys.includes("2")).flat();
+    assert.deepStrictEqual(delivered.filter((k, i) => delivered.indexOf(k) === i), ["0", "1", "3", "4", "5"], "in order");
+    assert.ok(requests.length < 20, `bounded: ${requests.length} requests`);
+    assert.strictEqual(exporter.buffered, 0);
+    await exporter.close();
+    await queue.close();
   });
 });
 
