@@ -82,6 +82,8 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-lorawan-uplink", outputs: 3, errorOutputs: [1], config: { keys: "fz-keys", topicTemplate: "edge/lorawan/{deviceName}" } },
     { type: "edge-lorawan-downlink", outputs: 1, extras: { deviceName: "store-001-coldroom-01" }, config: { keys: "fz-keys", format: "chirpstack", applicationId: "cold-chain", tenantId: "", fPort: "10", confirmed: false, rx1BudgetMs: "800", maxQueued: "8" } },
     { type: "edge-lorawan-gateway", outputs: 2, extras: { gatewayEui: "0102030405060708" }, config: { port: String(ports.gateway), address: "127.0.0.1", dedupWindowMs: "200", txAckTimeoutMs: "3000" } },
+    // no public key in this flow: every input is refused (event on output 2, error to Catch)
+    { type: "edge-bundle", outputs: 2, config: { gatewayId: "fz-gateway", groups: "canary", deviceClasses: "reefer", maxMB: "16", store: "", reactivate: true } },
   ];
 }
 

@@ -1,0 +1,178 @@
+/**
+ * edge-bundle: takes signed bundles (a model or a rule set) from the centre, verifies them against the public keys
+ * in its credentials, refuses what does not verify, is for another gateway, or is older than what runs, and
+ * activates the rest: output 1 carries msg.model to an edge-tflite node (or msg.rules for a rule set); output 2
+ * reports every step upstream. msg.rollback goes back to the previous version.
+ */
+import * as os from "os";
+import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { errorText, numberSetting } from "../_shared/node-red";
+import { flowsStarted } from "../_shared/flows-started";
+import { BundleGate, GateState, InstalledBundle } from "../../lib/fleet/bundle-gate";
+import { BundleKind, BundleRefusal, BUNDLE_KINDS, bundleObject } from "../../lib/fleet/bundle-format";
+import { parsePublicKeys, PublicKey } from "../../lib/fleet/bundle-signing";
+import { GatewayIdentity, listSetting } from "../../lib/fleet/bundle-targets";
+import { derivedEventId, eventIdOf, newEventId } from "../../lib/contract/message";
+
+interface EdgeBundleDef extends NodeDef {
+  gatewayId: string;
+  groups: string;
+  deviceClasses: string;
+  maxMB: string;
+  store: string;
+  reactivate: boolean;
+}
+
+interface Credentials {
+  publicKeys?: string;
+}
+
+type Step = "received" | "verified" | "active" | "already-active" | "refused" | "rolled-back";
+
+const STATE_KEY = "edge-bundle-state";
+
+export = function register(RED: NodeAPI): void {
+  function EdgeBundleNode(this: Node, config: EdgeBundleDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const gateway: GatewayIdentity = {
+      gatewayId: (config.gatewayId || "").trim() || os.hostname(),
+      groups: listSetting(config.groups),
+      deviceClasses: listSetting(config.deviceClasses),
+    };
+    const maxBytes = Math.max(1, numberSetting(config.maxMB, 16)) * 1024 * 1024;
+    const store = config.store || undefined;
+    const context = node.context();
+    let keys: PublicKey[] = [];
+    let keyError: string | undefined;
+    try {
+      keys = parsePublicKeys((node.credentials as Credentials | undefined)?.publicKeys);
+    } catch (err) {
+      keyError = RED._("edge-bundle.errors.key", { error: errorText(err) });
+      node.error(keyError);
+    }
+    let gate = new BundleGate();
+    const started = flowsStarted(RED);
+
+    const showStatus = (refused?: string) => {
+      const active = gate.active();
+      if (keyError || keys.length === 0) node.status({ fill: "red", shape: "ring", text: RED._("edge-bundle.status.no-key") });
+      else if (refused) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-bundle.status.refused", { reason: refused, count: active.length }) });
+      else if (active.length === 0) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-bundle.status.waiting") });
+      else node.status({ fill: "green", shape: "dot", text: active.map((b) => `${b.manifest.name} v${b.manifest.version}`).join(", ") });
+    };
+
+    const event = (step: Step, details: Record<string, unknown>, cause?: string): Msg =>
+      ({
+        topic: `fleet/${gateway.gatewayId}/bundle/${step}`,
+        eventId: newEventId(),
+        ...(cause ? { causeEventId: cause } : {}),
+        payload: { step, gateway: gateway.gatewayId, groups: gateway.groups, at: Date.now(), ...details },
+      }) as unknown as Msg;
+
+    const about = (m: InstalledBundle["manifest"]) => ({ kind: m.kind, name: m.name, version: m.version, contentSha256: m.contentSha256 });
+
+    const activation = (installed: InstalledBundle, content: Buffer, cause: string | undefined): Msg => {
+      const m = installed.manifest;
+      const base = { topic: `${m.kind}/${m.name}`, bundle: { ...m, keyId: installed.keyId }, eventId: derivedEventId(cause ?? `${m.kind}/${m.name}@${m.version}/${installed.activatedAt}`, node.id) };
+      if (m.kind === "model") return { ...base, model: content, modelName: `${m.name}@${m.version}` } as unknown as Msg;
+      const rules = JSON.parse(content.toString("utf8")) as unknown[];
+      return { ...base, rules, payload: rules } as unknown as Msg;
+    };
+
+    const save = () => new Promise<void>((resolve) => context.set(STATE_KEY, gate.snapshot(), store, () => resolve()));
+
+    // one bundle at a time, in arrival order, after the stored state is back
+    let queue: Promise<void> = new Promise<void>((resolve) => {
+      context.get(STATE_KEY, store, (err: Error | null | undefined, value: unknown) => {
+        if (err) node.warn(RED._("edge-bundle.errors.restore", { error: errorText(err) }));
+        else if (value && typeof value === "object") gate = new BundleGate(value as Partial<GateState>);
+        showStatus();
+        resolve();
+      });
+    });
+    const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
+
+    // edge-tflite forgets a model it was sent when Node-RED restarts: the active bundles are sent again once the
+    // flows run (before that the nodes after this one may not exist yet)
+    if (config.reactivate !== false) {
+      void serially(async () => {
+        if ((await started.ready) === "cancelled") return;
+        for (const installed of gate.active()) {
+          const content = Buffer.from(installed.content, "base64");
+          node.send([activation(installed, content, undefined), event("active", { ...about(installed.manifest), keyId: installed.keyId, restored: true })]);
+        }
+      });
+    }
+
+    const refuse = (send: Send, done: Done, err: unknown, cause: string | undefined, what: Record<string, unknown>) => {
+      const code = err instanceof BundleRefusal ? err.code : "malformed";
+      const reason = errorText(err);
+      send([null, event("refused", { ...what, code, reason }, cause)]);
+      showStatus(code);
+      done(new Error(RED._("edge-bundle.errors.refused", { code, reason })));
+    };
+
+    node.on("input", (msg: Msg, send: Send, done: Done) => {
+      const cause = eventIdOf(msg);
+      void serially(async () => {
+        if (msg.rollback) {
+          const r = typeof msg.rollback === "object" ? (msg.rollback as Record<string, unknown>) : {};
+          const kind = BUNDLE_KINDS.includes(r.kind as BundleKind) ? (r.kind as BundleKind) : undefined;
+          const name = typeof r.name === "string" && r.name ? r.name : undefined;
+          const why = typeof r.reason === "string" ? r.reason : typeof msg.reason === "string" ? msg.reason : undefined;
+          try {
+            const { restored, content, from } = gate.rollback(kind, name);
+            await save();
+            send([activation(restored, content, cause), event("rolled-back", { ...about(restored.manifest), from: from.manifest.version, reason: why ?? RED._("edge-bundle.events.rollback-requested") }, cause)]);
+            showStatus();
+            done();
+          } catch (err) {
+            refuse(send, done, err, cause, { kind, name, rollback: true });
+          }
+          return;
+        }
+        if (keyError) return refuse(send, done, new BundleRefusal("no-key", keyError), cause, {});
+        let input: unknown;
+        try {
+          input = bundleObject(msg.payload, maxBytes);
+        } catch (err) {
+          send([null, event("received", {}, cause)]);
+          return refuse(send, done, err, cause, {});
+        }
+        // what the bundle claims to be, for the "received" event, before anything about it is trusted
+        const claimed = claimedManifest(input);
+        send([null, event("received", claimed, cause)]);
+        try {
+          const admission = gate.admit(input, keys, gateway, maxBytes, Date.now(), (b) => send([null, event("verified", { ...about(b.manifest), keyId: b.manifest.keyId }, cause)]));
+          const m = admission.installed.manifest;
+          if (admission.outcome === "already-active") {
+            send([null, event("already-active", about(m), cause)]);
+            return done();
+          }
+          await save();
+          send([activation(admission.installed, admission.content, cause), event("active", { ...about(m), keyId: admission.installed.keyId, previousVersion: admission.previousVersion }, cause)]);
+          showStatus();
+          done();
+        } catch (err) {
+          refuse(send, done, err, cause, claimed);
+        }
+      });
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      started.cancel();
+      void queue.then(() => done());
+    });
+  }
+
+  /** kind, name and version as the bundle states them (unverified), for the events; {} when unreadable */
+  function claimedManifest(input: unknown): Record<string, unknown> {
+    const m = input && typeof input === "object" ? (input as { manifest?: Record<string, unknown> }).manifest : undefined;
+    if (!m || typeof m !== "object") return {};
+    const pick = (v: unknown) => (typeof v === "string" ? v.slice(0, 128) : undefined);
+    return { kind: pick(m.kind), name: pick(m.name), version: pick(m.version) };
+  }
+
+  RED.nodes.registerType("edge-bundle", EdgeBundleNode, { credentials: { publicKeys: { type: "text" } } });
+};
