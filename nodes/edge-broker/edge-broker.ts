@@ -10,6 +10,7 @@ import { BrokerAuth, parseAcl, parseUsers } from "../../lib/mqtt/broker-auth";
 import type { SecretFields } from "../../lib/common/secret-map";
 import { foldSecretEdits } from "../_shared/secret-credentials";
 import { LogOnce } from "../../lib/common/log-once";
+import { metrics } from "../../lib/fleet/metrics";
 
 interface EdgeBrokerDef extends NodeDef {
   host: string;
@@ -93,6 +94,7 @@ export = function register(RED: NodeAPI): void {
     node.status({ fill: "yellow", shape: "ring", text: RED._("edge-broker.status.starting") });
     starting.then(
       (broker) => {
+        metrics.source(node.id, () => [{ name: "edge_broker_clients", labels: {}, value: broker.clients }]);
         // a client retrying with a bad password would log a line per attempt: each distinct refusal once, until
         // that user gets in again
         const refusal = (kind: DenialKind, user: string, what: string) => RED._(`edge-broker.warnings.denied-${kind}`, { user: user || "-", what: kind === "auth" ? "" : (what ?? "") });

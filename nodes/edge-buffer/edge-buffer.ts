@@ -14,6 +14,7 @@ import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/s
 import { LogOnce } from "../../lib/common/log-once";
 import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
+import { metrics, queueSamples } from "../../lib/fleet/metrics";
 
 interface EdgeBufferDef extends NodeDef {
   dir: string;
@@ -106,6 +107,8 @@ export = function register(RED: NodeAPI): void {
       });
       forwarder.on("state", () => showStatus());
       forwarder.on("delivered", () => logged.reset());
+      forwarder.on("delivered", (r: QueuedRecord) => metrics.observe("edge_delivery_latency_seconds", { node: node.id }, (Date.now() - r.enqueuedAt) / 1000));
+      metrics.source(node.id, () => queueSamples(q.stats()));
       forwarder.on("failed", (_record: QueuedRecord, err: Error) => {
         const text = errorText(err);
         if (!closing && logged.first(text)) node.warn(RED._("edge-buffer.warnings.delivery", { error: text }));

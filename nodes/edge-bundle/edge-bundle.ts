@@ -12,6 +12,7 @@ import { BundleGate, GateState, InstalledBundle } from "../../lib/fleet/bundle-g
 import { BundleKind, BundleRefusal, BUNDLE_KINDS, bundleObject } from "../../lib/fleet/bundle-format";
 import { parsePublicKeys, PublicKey } from "../../lib/fleet/bundle-signing";
 import { GatewayIdentity, listSetting } from "../../lib/fleet/bundle-targets";
+import { metrics } from "../../lib/fleet/metrics";
 import { derivedEventId, eventIdOf, newEventId } from "../../lib/contract/message";
 
 interface EdgeBundleDef extends NodeDef {
@@ -62,13 +63,15 @@ export = function register(RED: NodeAPI): void {
       else node.status({ fill: "green", shape: "dot", text: active.map((b) => `${b.manifest.name} v${b.manifest.version}`).join(", ") });
     };
 
-    const event = (step: Step, details: Record<string, unknown>, cause?: string): Msg =>
-      ({
+    const event = (step: Step, details: Record<string, unknown>, cause?: string): Msg => {
+      metrics.count("edge_bundle_events_total", { node: node.id, step });
+      return {
         topic: `fleet/${gateway.gatewayId}/bundle/${step}`,
         eventId: newEventId(),
         ...(cause ? { causeEventId: cause } : {}),
         payload: { step, gateway: gateway.gatewayId, groups: gateway.groups, at: Date.now(), ...details },
-      }) as unknown as Msg;
+      } as unknown as Msg;
+    };
 
     const about = (m: InstalledBundle["manifest"]) => ({ kind: m.kind, name: m.name, version: m.version, contentSha256: m.contentSha256 });
 

@@ -21,6 +21,7 @@ import { KafkaClientError } from "../../lib/kafka/client";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
 import { OnceLog, shortReason } from "../../lib/kafka/once-log";
+import { metrics, queueSamples } from "../../lib/fleet/metrics";
 
 interface EdgeKafkaOutDef extends NodeDef {
   broker: string;
@@ -129,6 +130,7 @@ export = function register(RED: NodeAPI): void {
     // a backlog left on disk by an earlier run drains now; otherwise the disk buffer waits for a message that needs it
     if (hasFiles(dir)) exporter.ensureQueue().catch(() => undefined);
     exporter.start();
+    metrics.source(node.id, () => queueSamples({ queued: exporter.buffered }));
 
     function render(): Parameters<Node["status"]>[0] {
       const { state, error, buffered } = exporter.current;

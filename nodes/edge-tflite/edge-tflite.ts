@@ -9,6 +9,7 @@ import type { Normalisation } from "../../lib/tflite/image-input";
 import { resolveModelPath } from "../../lib/tflite/model-path";
 import { derivedEventId, eventIdOf } from "../../lib/contract/message";
 import { isEdgexDto, toEdgeEvent } from "../../lib/contract/edgex";
+import { metrics } from "../../lib/fleet/metrics";
 
 interface EdgeTfliteDef extends NodeDef {
   modelPath: string;
@@ -107,6 +108,7 @@ export = function register(RED: NodeAPI): void {
         // an EdgeX DTO carries its values as strings and its origins in ns: the windows need the typed event
         const input = isEdgexDto(msg.payload) ? toEdgeEvent(msg.payload as Record<string, unknown>) : msg.payload;
         const result = await session.infer(input);
+        metrics.observe("edge_inference_seconds", { node: node.id }, result.ms / 1000);
         if (result.payload === undefined) return; // window still filling for this device
         const out = msg as Msg;
         // the result is new information: an id of its own (never the input's, or a queue holding both keeps one)

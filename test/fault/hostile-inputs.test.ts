@@ -84,6 +84,8 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-lorawan-gateway", outputs: 2, extras: { gatewayEui: "0102030405060708" }, config: { port: String(ports.gateway), address: "127.0.0.1", dedupWindowMs: "200", txAckTimeoutMs: "3000" } },
     // no public key in this flow: every input is refused (event on output 2, error to Catch)
     { type: "edge-bundle", outputs: 2, config: { gatewayId: "fz-gateway", groups: "canary", deviceClasses: "reefer", maxMB: "16", store: "", reactivate: true } },
+    // every input asks for a heartbeat, answered on its output
+    { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false } },
   ];
 }
 
