@@ -86,6 +86,7 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-bundle", outputs: 2, config: { gatewayId: "fz-gateway", groups: "canary", deviceClasses: "reefer", maxMB: "16", store: "", reactivate: true } },
     // every input asks for a heartbeat, answered on its output
     { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false } },
+    { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
   ];
 }
 
