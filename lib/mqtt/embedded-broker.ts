@@ -11,7 +11,7 @@ import { EventEmitter } from "events";
 import { Aedes } from "aedes";
 import type { Client } from "aedes";
 import { WebSocketServer, createWebSocketStream } from "ws";
-import { FilePersistence, PacketLike } from "./file-persistence";
+import { FilePersistence } from "./file-persistence";
 import { BrokerAuth } from "./broker-auth";
 import { RateMeter } from "./rate-meter";
 import { topicMatches } from "./topic-filter";
