@@ -18,6 +18,7 @@ import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { RecordBuilder, RecordSettings, KafkaRecord } from "../../lib/kafka/kafka-record";
 import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
 import { KafkaClientError } from "../../lib/kafka/client";
+import { StalledError } from "../../lib/kafka/batcher";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
 import { OnceLog, shortReason } from "../../lib/kafka/once-log";
@@ -137,7 +138,8 @@ export = function register(RED: NodeAPI): void {
       if (state === "connected") return { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") };
       if (state === "draining") return { fill: "yellow", shape: "dot", text: RED._("edge-kafka-out.status.draining", { count: buffered }) };
       const reason = shortReason(error ? errorText(error) : "");
-      if (error instanceof KafkaClientError && error.kind === "unreachable") {
+      // a request left unanswered (a frozen broker) is as unreachable as a refused connection
+      if ((error instanceof KafkaClientError && error.kind === "unreachable") || error instanceof StalledError) {
         return { fill: "red", shape: "ring", text: buffered > 0 ? RED._("edge-kafka-out.status.unreachable", { count: buffered }) : RED._("edge-kafka-out.status.unreachable-why", { error: reason }) };
       }
       if (!error) return { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: buffered }) };
