@@ -43,9 +43,7 @@ describe("edge-model-watch node", function () {
     const modelFile = path.join(dir, "classifier.tflite");
     fs.writeFileSync(modelFile, denseModel(2, [{ weights: [[1, 0], [0, 1]], bias: [0, 0], softmax: true }]));
     fs.writeFileSync(path.join(dir, "labels.txt"), "ok\nfault\n");
-    await helper.load(
-      [tfliteNode, watchNode],
-      [
+    const flow = [
         { id: "f1", type: "tab" },
         { id: "tf", z: "f1", type: "edge-tflite", modelPath: modelFile, labelsPath: path.join(dir, "labels.txt"), output: "classify", input: "auto", threshold: "0", poolSize: "1", maxQueue: "64", wires: [["watch"], ["watch"]] },
         { id: "watch", z: "f1", type: "edge-model-watch", classProperty: "deviceClass", confidenceBelow: "0.6", severity: "major", windowSize: "20", referenceSize: "20", checkEvery: "20", bins: "5", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "1000", wires: [["alerts"], ["reports"]] },
@@ -53,8 +51,8 @@ describe("edge-model-watch node", function () {
         { id: "reports", z: "f1", type: "helper" },
         { id: "catcher", z: "f1", type: "catch", scope: ["watch"], wires: [["caught"]] },
         { id: "caught", z: "f1", type: "helper" },
-      ],
-    );
+    ];
+    await helper.load([tfliteNode, watchNode], flow);
     const [alerts, reports, caught] = ["alerts", "reports", "caught"].map(collect);
     const tf = helper.getNode("tf");
     const watch = helper.getNode("watch");
