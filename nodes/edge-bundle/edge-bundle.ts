@@ -9,6 +9,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, numberSetting } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
 import { BundleGate, GateState, InstalledBundle } from "../../lib/fleet/bundle-gate";
+import { Probation } from "../../lib/fleet/probation";
 import { BundleKind, BundleRefusal, BUNDLE_KINDS, bundleObject } from "../../lib/fleet/bundle-format";
 import { parsePublicKeys, PublicKey } from "../../lib/fleet/bundle-signing";
 import { GatewayIdentity, listSetting } from "../../lib/fleet/bundle-targets";
@@ -22,13 +23,15 @@ interface EdgeBundleDef extends NodeDef {
   maxMB: string;
   store: string;
   reactivate: boolean;
+  probationS: string;
+  maxErrors: string;
 }
 
 interface Credentials {
   publicKeys?: string;
 }
 
-type Step = "received" | "verified" | "active" | "already-active" | "refused" | "rolled-back";
+type Step = "received" | "verified" | "active" | "already-active" | "refused" | "rolled-back" | "healthy";
 
 const STATE_KEY = "edge-bundle-state";
 
@@ -53,6 +56,8 @@ export = function register(RED: NodeAPI): void {
       node.error(keyError);
     }
     let gate = new BundleGate();
+    const probation = new Probation(Math.max(0, numberSetting(config.probationS, 0)) * 1000, Math.max(1, numberSetting(config.maxErrors, 3)));
+    let probationTimer: NodeJS.Timeout | undefined;
     const started = flowsStarted(RED);
 
     const showStatus = (refused?: string) => {
@@ -108,6 +113,42 @@ export = function register(RED: NodeAPI): void {
       });
     }
 
+    const rollBack = async (send: Send, kind: BundleKind | undefined, name: string | undefined, why: string, cause: string | undefined, automatic: boolean) => {
+      probation.cancel();
+      clearTimeout(probationTimer);
+      const { restored, content, from } = gate.rollback(kind, name);
+      await save();
+      send([activation(restored, content, cause), event("rolled-back", { ...about(restored.manifest), from: from.manifest.version, reason: why, automatic }, cause)]);
+      showStatus();
+    };
+
+    // the health window of a version just activated: quiet to its end → healthy; too many errors → rolled back
+    const startProbation = (installed: InstalledBundle): number | undefined => {
+      clearTimeout(probationTimer);
+      const until = probation.start(`${installed.manifest.kind}/${installed.manifest.name}`, installed.manifest.version, Date.now());
+      if (until !== undefined) {
+        probationTimer = setTimeout(() => {
+          void serially(async () => {
+            const verdict = probation.expire(Date.now());
+            if (verdict) node.send([null, event("healthy", { ...about(installed.manifest), errors: verdict.errors })]);
+          });
+        }, until - Date.now() + 5);
+      }
+      return until;
+    };
+
+    const reportError = async (reason: string, immediately: boolean, cause: string | undefined) => {
+      const verdict = probation.error(reason.slice(0, 500), Date.now(), immediately);
+      if (!verdict) return;
+      const [kind, name] = verdict.key.split("/") as [BundleKind, string];
+      try {
+        await rollBack((m) => node.send(m), kind, name, RED._("edge-bundle.events.automatic", { reason: verdict.reason ?? "" }), cause, true);
+      } catch (err) {
+        node.send([null, event("refused", { kind, name, version: verdict.version, rollback: true, code: err instanceof BundleRefusal ? err.code : "not-active", reason: errorText(err) }, cause)]);
+        node.warn(RED._("edge-bundle.errors.no-rollback", { version: verdict.version, reason: verdict.reason ?? "", error: errorText(err) }));
+      }
+    };
+
     const refuse = (send: Send, done: Done, err: unknown, cause: string | undefined, what: Record<string, unknown>) => {
       const code = err instanceof BundleRefusal ? err.code : "malformed";
       const reason = errorText(err);
@@ -119,16 +160,21 @@ export = function register(RED: NodeAPI): void {
     node.on("input", (msg: Msg, send: Send, done: Done) => {
       const cause = eventIdOf(msg);
       void serially(async () => {
+        // health reports: an error from a Catch node (on the model) or a drift alert from edge-model-watch; they
+        // count only within a health window, outside one they are taken and nothing follows
+        const health = msg.payload as { kind?: unknown; state?: unknown; reasons?: unknown } | undefined;
+        if (msg.error !== undefined || (health && typeof health === "object" && health.kind === "model-drift")) {
+          if (msg.error !== undefined) await reportError(errorText((msg.error as { message?: unknown })?.message ?? msg.error), false, cause);
+          else if (health!.state === "raised") await reportError(RED._("edge-bundle.events.drift", { reasons: Array.isArray(health!.reasons) ? health!.reasons.join("; ") : "" }), true, cause);
+          return done();
+        }
         if (msg.rollback) {
           const r = typeof msg.rollback === "object" ? (msg.rollback as Record<string, unknown>) : {};
           const kind = BUNDLE_KINDS.includes(r.kind as BundleKind) ? (r.kind as BundleKind) : undefined;
           const name = typeof r.name === "string" && r.name ? r.name : undefined;
           const why = typeof r.reason === "string" ? r.reason : typeof msg.reason === "string" ? msg.reason : undefined;
           try {
-            const { restored, content, from } = gate.rollback(kind, name);
-            await save();
-            send([activation(restored, content, cause), event("rolled-back", { ...about(restored.manifest), from: from.manifest.version, reason: why ?? RED._("edge-bundle.events.rollback-requested") }, cause)]);
-            showStatus();
+            await rollBack(send, kind, name, why ?? RED._("edge-bundle.events.rollback-requested"), cause, false);
             done();
           } catch (err) {
             refuse(send, done, err, cause, { kind, name, rollback: true });
@@ -154,7 +200,8 @@ export = function register(RED: NodeAPI): void {
             return done();
           }
           await save();
-          send([activation(admission.installed, admission.content, cause), event("active", { ...about(m), keyId: admission.installed.keyId, previousVersion: admission.previousVersion }, cause)]);
+          const probationUntil = startProbation(admission.installed);
+          send([activation(admission.installed, admission.content, cause), event("active", { ...about(m), keyId: admission.installed.keyId, previousVersion: admission.previousVersion, ...(probationUntil ? { probationUntil } : {}) }, cause)]);
           showStatus();
           done();
         } catch (err) {
@@ -165,6 +212,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       started.cancel();
+      clearTimeout(probationTimer);
       void queue.then(() => done());
     });
   }

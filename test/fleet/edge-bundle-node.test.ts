@@ -140,6 +140,55 @@ describe("edge-bundle node", function () {
     await answers(6, scored, tfcaught);
   });
 
+  it("a version that fails its health window is rolled back on its own; one that passes it is reported healthy", async function () {
+    // errors of edge-tflite go back into edge-bundle (a Catch node on the model): two within 1.5 s roll back
+    const guarded = [
+      { id: "f1", type: "tab" },
+      { id: "bundle", z: "f1", type: "edge-bundle", gatewayId: "gw-1", groups: "canary", deviceClasses: "", maxMB: "4", store: "", reactivate: true, probationS: "1.5", maxErrors: "2", wires: [["tf"], ["events"]] },
+      { id: "tf", z: "f1", type: "edge-tflite", output: "tensors", input: "auto", threshold: "0", poolSize: "1", maxQueue: "16", wires: [["scored"], ["scored"]] },
+      { id: "scored", z: "f1", type: "helper" },
+      { id: "events", z: "f1", type: "helper" },
+      { id: "catcher", z: "f1", type: "catch", scope: ["tf"], wires: [["bundle", "caught"]] },
+      { id: "caught", z: "f1", type: "helper" },
+    ];
+    await helper.load([bundleNode, tfliteNode], guarded, credentials);
+    const scored = collect("scored");
+    const events = collect("events");
+    const tfcaught = collect("caught", "tf");
+    const b = helper.getNode("bundle");
+    const last = (step: string) => [...events].reverse().find((e) => (e.payload as { step: string }).step === step)?.payload as Record<string, unknown> | undefined;
+
+    b.receive({ payload: bundle("1", 2) });
+    await waitFor(() => last("healthy")?.version === "1", "version 1 healthy after its window", { timeoutMs: 5000 });
+    assert.equal(last("healthy")!.errors, 0);
+    await answers(6, scored, tfcaught);
+
+    b.receive({ payload: bundle("2", 5) });
+    await waitFor(() => last("active")?.version === "2", "version 2 active");
+    assert.ok(typeof last("active")!.probationUntil === "number");
+    await answers(15, scored, tfcaught);
+    // two bad inputs: edge-tflite refuses them to Catch, which tells edge-bundle
+    const errors = tfcaught.length;
+    helper.getNode("tf").receive({ payload: [[1, 2]] });
+    helper.getNode("tf").receive({ payload: [[1, 2, 3]] });
+    await waitFor(() => last("rolled-back") !== undefined, "automatic rollback");
+    assert.ok(tfcaught.length >= errors + 2);
+    const rolled = last("rolled-back")!;
+    assert.equal(rolled.version, "1");
+    assert.equal(rolled.from, "2");
+    assert.equal(rolled.automatic, true);
+    assert.match(String(rolled.reason), /2 errors within the health window|edge-bundle\.events\.automatic/);
+    await answers(6, scored, tfcaught);
+    assert.equal(events.filter((e) => (e.payload as { step: string }).step === "healthy").length, 1, "version 2 never reported healthy");
+
+    // a rollback opens no health window: errors now change nothing
+    helper.getNode("tf").receive({ payload: [[1, 2]] });
+    helper.getNode("tf").receive({ payload: [[1, 2]] });
+    await waitFor(() => tfcaught.length >= errors + 4, "two more errors");
+    await answers(6, scored, tfcaught);
+    assert.equal(events.filter((e) => (e.payload as { step: string }).step === "rolled-back").length, 1);
+  });
+
   it("without a public key every bundle is refused", async function () {
     await helper.load([bundleNode, tfliteNode], flow, {});
     const caught = collect("caught", "bundle");
