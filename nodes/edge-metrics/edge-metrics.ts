@@ -20,6 +20,8 @@ interface EdgeMetricsDef extends NodeDef {
   path: string;
   heartbeatS: string;
   allNodes: boolean;
+  /** undefined in flows saved before the setting existed: on */
+  countMessages?: boolean;
 }
 
 interface HookedNode {
@@ -77,8 +79,9 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const gateway = (config.gatewayId || "").trim() || os.hostname();
     const versions: Versions = { pack: packVersion(), nodeRed: String((RED.version as unknown as () => string)()), nodejs: process.version };
+    const counting = config.countMessages !== false;
     if (config.allNodes) countAllNodes = true;
-    installHooks();
+    if (counting) installHooks();
 
     const scrape = () => {
       metrics.pruneSources((id) => RED.nodes.getNode(id) !== null);
@@ -113,7 +116,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(timer);
-      removeHooks();
+      if (counting) removeHooks();
       if (app) removeRoute(app as unknown as { _router?: Router; router?: Router }, path, handler);
       done();
     });

@@ -84,8 +84,10 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-lorawan-gateway", outputs: 2, extras: { gatewayEui: "0102030405060708" }, config: { port: String(ports.gateway), address: "127.0.0.1", dedupWindowMs: "200", txAckTimeoutMs: "3000" } },
     // no public key in this flow: every input is refused (event on output 2, error to Catch)
     { type: "edge-bundle", outputs: 2, config: { gatewayId: "fz-gateway", groups: "canary", deviceClasses: "reefer", maxMB: "16", store: "", reactivate: true } },
-    // every input asks for a heartbeat, answered on its output
-    { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false } },
+    // every input asks for a heartbeat, answered on its output. Message counting off: its Node-RED hooks wrap every
+    // node's delivery in their try/catch, so Node-RED's own clone overflow on the deep object would be logged
+    // without the stack this suite recognises it by (see edge-metrics' help), for every node of the process
+    { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false, countMessages: false } },
     { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
   ];
 }
