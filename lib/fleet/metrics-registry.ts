@@ -78,9 +78,12 @@ export class MetricsRegistry {
     };
   }
 
-  /** keeps only the sources whose owner still exists */
-  pruneSources(exists: (owner: string) => boolean): void {
+  /** forgets the sources and series of nodes that no longer exist (removed by a deploy) */
+  prune(exists: (node: string) => boolean): void {
     for (const owner of [...this.sources.keys()]) if (!exists(owner)) this.sources.delete(owner);
+    for (const map of [this.counters, this.histograms] as Array<Map<string, Map<string, { labels: Labels }>>>) {
+      for (const series of map.values()) for (const [key, s] of series) if (s.labels.node && !exists(s.labels.node)) series.delete(key);
+    }
   }
 
   counterSamples(): Sample[] {

@@ -67,6 +67,7 @@ export = function register(RED: NodeAPI): void {
   function removeHooks() {
     if (!hooks || --hookUsers > 0) return;
     for (const h of HOOKS) hooks.remove(h);
+    countAllNodes = false;
   }
 
   const describe = (id: string) => {
@@ -84,7 +85,7 @@ export = function register(RED: NodeAPI): void {
     if (counting) installHooks();
 
     const scrape = () => {
-      metrics.pruneSources((id) => RED.nodes.getNode(id) !== null);
+      metrics.prune((id) => RED.nodes.getNode(id) !== null);
       return renderPrometheus(exposition(metrics, processSamples(versions, gateway), describe));
     };
 

@@ -34,15 +34,21 @@ describe("gateway metrics", function () {
     assert.equal(p.samples.find((s) => s.name === "edge_messages_in_total")!.labels.name, 'cold "room"\n1');
   });
 
-  it("a source that throws costs only its own gauges; pruned sources disappear; series per metric are bounded", function () {
+  it("a source that throws costs only its own gauges; a removed node's sources and series disappear; series per metric are bounded", function () {
     const r = new MetricsRegistry();
     r.source("broken", () => {
       throw new Error("closed");
     });
     r.source("n1", () => [{ name: "edge_broker_clients", labels: {}, value: 2 }]);
     assert.deepEqual(r.gaugeSamples(), [{ name: "edge_broker_clients", labels: { node: "n1" }, value: 2 }]);
-    r.pruneSources((id) => id !== "n1");
+    r.count("edge_messages_in_total", { node: "n1" });
+    r.count("edge_messages_in_total", { node: "n2" });
+    r.observe("edge_inference_seconds", { node: "n1" }, 0.01);
+    r.prune((id) => id !== "n1");
     assert.deepEqual(r.gaugeSamples(), []);
+    assert.deepEqual(r.counterSamples(), [{ name: "edge_messages_in_total", labels: { node: "n2" }, value: 1 }]);
+    assert.deepEqual(r.histogramSamples(), []);
+    r.reset();
     for (let i = 0; i < MAX_SERIES_PER_METRIC + 10; i++) r.count("edge_messages_in_total", { node: `n${i}` });
     assert.equal(r.counterSamples().length, MAX_SERIES_PER_METRIC);
     assert.equal(r.droppedSeries, 10);
