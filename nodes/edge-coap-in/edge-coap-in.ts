@@ -11,6 +11,7 @@ import type { IncomingRequest, Resource, Respond } from "../../lib/coap/coap-ser
 import { Code, ContentFormat, MethodName } from "../../lib/coap/constants";
 import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from "../../lib/coap/content-format";
 import { holdResponse } from "../../lib/coap/pending-responses";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeCoapInDef extends NodeDef {
   server: string;
@@ -38,7 +39,7 @@ export = function register(RED: NodeAPI): void {
 
     if (!serverNode) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-coap-in.status.no-server") });
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-coap-in.errors.no-server"))));
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-coap-in.errors.no-server"))));
       return;
     }
     const path = "/" + (config.path || "").split("/").filter(Boolean).join("/");
@@ -91,7 +92,7 @@ export = function register(RED: NodeAPI): void {
     }
 
     // the input sets the value of an observable resource
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       if (!observable) return done(new Error(RED._("edge-coap-in.errors.not-observable")));
       if (!resource) return done(new Error(RED._("edge-coap-in.errors.not-ready")));
       const format = contentFormatOf(msg.contentFormat) ?? contentFormatOf(config.valueFormat);

@@ -4,6 +4,7 @@ import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
 import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeIngestDef extends NodeDef {
   profile: string;
@@ -56,7 +57,7 @@ export = function register(RED: NodeAPI): void {
     // a device's events must leave in the order its readings came (edge-rules' timers read them in that order)
     let queue: Promise<void> = Promise.resolve();
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (!engine) return done(new Error(setupProblem));
       const run = engine;
       const inputId = eventIdOf(msg);

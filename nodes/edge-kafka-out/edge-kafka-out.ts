@@ -23,6 +23,7 @@ import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
 import { LogOnce } from "../../lib/common/log-once";
 import { shortReason } from "../../lib/common/status-text";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeKafkaOutDef extends NodeDef {
   broker: string;
@@ -62,7 +63,7 @@ export = function register(RED: NodeAPI): void {
     if (unusable) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
       log.log(unusable);
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
       return;
     }
     const kafka = broker as KafkaBrokerNode;
@@ -155,7 +156,7 @@ export = function register(RED: NodeAPI): void {
       }, 200);
     }
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       let record: KafkaRecord;
       const m = msg as Record<string, unknown>;
       const tag = bufferTagOf(m);

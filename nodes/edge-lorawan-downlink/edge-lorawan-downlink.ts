@@ -9,6 +9,7 @@ import { errorText, numberSetting } from "../_shared/node-red";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import type { LorawanDevice } from "../../lib/lorawan/device-table";
 import { chirpstackDownlink, rawDownlinkFrame, rx1Txpk, ttnDownlink, validateDownlink } from "../../lib/lorawan/downlink";
+import { onInput } from "../_shared/guarded-input";
 
 interface DownlinkDef extends NodeDef {
   keys: string;
@@ -60,7 +61,7 @@ export = function register(RED: NodeAPI): void {
     };
     if (format === "raw" && keys) keys.uplinks.on("uplink", onUplink);
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (!keys) return done(new Error(RED._("edge-lorawan-downlink.errors.no-keys")));
       if (keys.problem) return done(new Error(keys.problem));
       const device = findDevice(keys, msg);

@@ -4,6 +4,7 @@ import { errorText, numberSetting, throttledStatus } from "../_shared/node-red";
 import { PacketForwarderServer } from "../../lib/lorawan/packet-forwarder-server";
 import type { Txpk } from "../../lib/lorawan/packet-forwarder";
 import type { DeduplicatedFrame } from "../../lib/lorawan/rxpk-deduplicator";
+import { onInput } from "../_shared/guarded-input";
 
 interface GatewayDef extends NodeDef {
   port: string;
@@ -49,7 +50,7 @@ export = function register(RED: NodeAPI): void {
       },
     );
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       const body = (msg.payload ?? {}) as { txpk?: Txpk };
       const txpk = body.txpk ?? (msg.payload as Txpk);
       if (typeof msg.gatewayEui !== "string" || !txpk || typeof txpk.data !== "string") return done(new Error(RED._("edge-lorawan-gateway.errors.bad-downlink")));

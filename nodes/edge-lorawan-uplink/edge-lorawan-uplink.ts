@@ -11,6 +11,7 @@ import { renderTemplate } from "../../lib/common/template";
 import { withEventIdentity } from "../../lib/contract/message";
 import type { ReceptionContext, UplinkInput } from "../../lib/lorawan/uplink-input";
 import { rx1Txpk, UplinkTiming } from "../../lib/lorawan/downlink";
+import { onInput } from "../_shared/guarded-input";
 
 /** LoRaWAN 1.0.x JOIN_ACCEPT_DELAY1 */
 const JOIN_ACCEPT_DELAY1_S = 5;
@@ -42,7 +43,7 @@ export = function register(RED: NodeAPI): void {
     let joins = 0;
     const status = throttledStatus(node, () => ({ fill: rejected > 0 ? "yellow" : "green", shape: "dot", text: RED._(joins > 0 ? "edge-lorawan-uplink.status.countsJoins" : "edge-lorawan-uplink.status.counts", { out, rejected, joins }) }));
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (!processor || !keys) return done(new Error(setupProblem ?? RED._("edge-lorawan-uplink.errors.no-keys")));
       const context: ReceptionContext = {
         receptions: Array.isArray(msg.receptions) ? (msg.receptions as ReceptionContext["receptions"]) : undefined,

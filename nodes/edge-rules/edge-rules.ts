@@ -6,6 +6,7 @@ import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine"
 import type { Rule } from "../../lib/rules/rule-types";
 import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeRulesDef extends NodeDef {
   rules: Rule[];
@@ -26,7 +27,7 @@ export = function register(RED: NodeAPI): void {
       engine = new RulesEngine((config.rules ?? []).map(normaliseRule));
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: errorText(err) });
-      node.on("input", (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
       return;
     }
     let raised = 0;
@@ -69,7 +70,7 @@ export = function register(RED: NodeAPI): void {
       });
     }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       let event;
       try {
         event = asEvent(msg.payload, msg.topic);
