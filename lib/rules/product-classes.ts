@@ -56,6 +56,11 @@ export interface LoadContext {
   metadata?: Record<string, unknown>;
 }
 
+/** whether the table has a class of that name (its own: "constructor" or "__proto__" are no classes) */
+export function hasClass(classes: ClassTable, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(classes, name);
+}
+
 /** one "device = class" per line (or comma); a device name may end in * to match a prefix */
 export function parseDeviceClasses(text: string | undefined, classes: ClassTable): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -64,7 +69,7 @@ export function parseDeviceClasses(text: string | undefined, classes: ClassTable
     if (!line.trim()) continue;
     const m = /^\s*([^=]+?)\s*=\s*(.+?)\s*$/.exec(line);
     if (!m) throw new Error(`device class ${JSON.stringify(line.trim())} is not "device = class"`);
-    if (!classes[m[2]]) throw new Error(`device class ${JSON.stringify(line.trim())}: unknown class '${m[2]}' (known: ${Object.keys(classes).join(", ")})`);
+    if (!hasClass(classes, m[2])) throw new Error(`device class ${JSON.stringify(line.trim())}: unknown class '${m[2]}' (known: ${Object.keys(classes).join(", ")})`);
     out.push([m[1], m[2]]);
   }
   return out;
@@ -81,7 +86,10 @@ export function classTable(json: string | undefined): ClassTable {
     throw new Error(`the product classes are not valid JSON: ${(err as Error).message}`);
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error('the product classes must be a JSON object {"name": {"low": 2, "high": 8}}');
-  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) table[name] = checkLimits(raw, `product class '${name}'`);
+  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    if (name === "__proto__") throw new Error("'__proto__' cannot name a product class");
+    table[name] = checkLimits(raw, `product class '${name}'`);
+  }
   return table;
 }
 
@@ -104,7 +112,7 @@ export function checkLimits(raw: unknown, what: string): ClassLimits {
 
 export class ProductClasses {
   /** per-trip assignments, set by message at run time (a truck loaded with another product) */
-  private trips: Record<string, string> = {};
+  private trips = new Map<string, string>();
 
   constructor(
     readonly classes: ClassTable,
@@ -115,7 +123,7 @@ export class ProductClasses {
   resolve(deviceName: string, load: LoadContext): AppliedLimits | undefined {
     if (load.msgLimits !== undefined && load.msgLimits !== null) return { ...pick(checkLimits(load.msgLimits, "msg.limits")), source: "message" };
     if (load.msgClass !== undefined && load.msgClass !== null && load.msgClass !== "") return this.named(String(load.msgClass), "message", "msg.productClass");
-    const trip = this.trips[deviceName];
+    const trip = this.trips.get(deviceName);
     if (trip) return this.named(trip, "trip", "the trip's class");
     const row = this.deviceTable.find(([pattern]) => matches(pattern, deviceName));
     if (row) return this.named(row[1], "device-table", "the device table");
@@ -127,24 +135,24 @@ export class ProductClasses {
   /** a trip's class for a device (null or "" ends the trip: the device table applies again) */
   setTrip(deviceName: string, productClass: string | null | undefined): void {
     if (!productClass) {
-      delete this.trips[deviceName];
+      this.trips.delete(deviceName);
       return;
     }
-    if (!this.classes[productClass]) throw new Error(`unknown product class '${productClass}' (known: ${Object.keys(this.classes).join(", ")})`);
-    this.trips[deviceName] = productClass;
+    if (!hasClass(this.classes, productClass)) throw new Error(`unknown product class '${productClass}' (known: ${Object.keys(this.classes).join(", ")})`);
+    this.trips.set(deviceName, productClass);
   }
 
   tripSnapshot(): Record<string, string> {
-    return { ...this.trips };
+    return Object.fromEntries(this.trips);
   }
 
   restoreTrips(trips: Record<string, string> | undefined): void {
-    this.trips = {};
-    for (const [d, c] of Object.entries(trips ?? {})) if (this.classes[c]) this.trips[d] = c;
+    this.trips = new Map();
+    for (const [d, c] of Object.entries(trips ?? {})) if (typeof c === "string" && hasClass(this.classes, c)) this.trips.set(d, c);
   }
 
   private named(name: string, source: LimitsSource, where: string): AppliedLimits {
-    const c = this.classes[name];
+    const c = hasClass(this.classes, name) ? this.classes[name] : undefined;
     if (!c) throw new Error(`${where} names the unknown product class '${name}' (known: ${Object.keys(this.classes).join(", ")})`);
     return { productClass: name, ...pick(c), source };
   }

@@ -96,6 +96,10 @@ describe("product classes", function () {
     assert.throws(() => parseDeviceClasses("truck-01 frozen", BUILTIN_CLASSES), /is not "device = class"/);
     assert.throws(() => parseDeviceClasses("truck-01 = tepid", BUILTIN_CLASSES), /unknown class 'tepid'/);
     assert.throws(() => classTable("{"), /not valid JSON/);
+    // names of Object's own properties are no classes
+    await assert.rejects(e.evaluate(event("truck-01", 5, 0), undefined, { msgClass: "constructor" }), /unknown product class 'constructor'/);
+    assert.throws(() => e.classes.setTrip("truck-01", "toString"), /unknown product class/);
+    assert.throws(() => classTable('{"__proto__": {"high": 1}}'), /cannot name a product class/);
     assert.throws(() => classTable('{"x": {"description": "no limits"}}'), /needs a low or a high limit/);
   });
 
