@@ -12,7 +12,8 @@ const userDir = path.resolve(process.env.EDGE_AI_USER_DIR || path.join(root, ".n
 const port = Number(process.env.PORT || 1880);
 const host = process.env.HOST || "127.0.0.1";
 
-execFileSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit", cwd: root });
+// EDGE_AI_NO_BUILD=1 starts from the dist/ already built (the test of this script builds once for three starts)
+if (process.env.EDGE_AI_NO_BUILD !== "1") execFileSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit", cwd: root });
 
 // The pack is found by Node-RED as a module in the user dir, linked to the working tree.
 const linkDir = path.join(userDir, "node_modules", "@edge-ai");
