@@ -3,6 +3,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
+import { parseCalibrationTable } from "../../lib/ingest/calibration";
 import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
 
@@ -17,6 +18,8 @@ interface EdgeIngestDef extends NodeDef {
   topicTemplate: string;
   output: "event" | "edgex";
   originPath: string;
+  /** one probe per line: device/resource offset [certificate] [due date] */
+  calibration: string;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -40,6 +43,7 @@ export = function register(RED: NodeAPI): void {
           topicTemplate: config.topicTemplate,
           edgexDto: config.output === "edgex",
           originPath: config.originPath || undefined,
+          calibration: parseCalibrationTable(config.calibration),
         });
       } catch (err) {
         setupProblem = errorText(err);
