@@ -9,6 +9,8 @@ import { fixed, isoTime, minutes } from "./report-format";
 
 const MARGIN = 40;
 const ROW = 13;
+const LINE = 10;
+const MAX_LINES = 4;
 const SIZE = 8;
 /** Helvetica's mean advance at this size, for cutting cells to their column */
 const CHAR_W = SIZE * 0.5;
@@ -28,29 +30,37 @@ export function reportPdf(report: Report, generatedAt: number, head: { seq: numb
   const need = (height: number) => {
     if (y - height < MARGIN + 20) newPage();
   };
+  /** a row of cells wrapped to their columns (at most MAX_LINES lines each), as tall as its tallest cell */
+  const row = (columns: Column[], cells: string[], bold: boolean) => {
+    const wrapped = cells.map((text, i) => wrap(text, columns[i].width));
+    const lines = Math.max(1, ...wrapped.map((w) => w.length));
+    return {
+      height: lines * LINE + (ROW - LINE),
+      draw: () => {
+        let x = MARGIN;
+        wrapped.forEach((w, i) => {
+          w.forEach((text, l) => pdf.text(x, y - l * LINE, SIZE, text, bold));
+          x += columns[i].width;
+        });
+        y -= lines * LINE + (ROW - LINE);
+      },
+    };
+  };
   const table = (columns: Column[], rows: string[][]) => {
     const header = () => {
-      need(ROW * 2);
-      let x = MARGIN;
-      for (const c of columns) {
-        pdf.text(x, y, SIZE, cut(c.title, c.width), true);
-        x += c.width;
-      }
-      pdf.line(MARGIN, y - 3, A4.width - MARGIN, y - 3);
-      y -= ROW;
+      const h = row(columns, columns.map((c) => c.title), true);
+      need(h.height + ROW);
+      h.draw();
+      pdf.line(MARGIN, y + ROW - 3, A4.width - MARGIN, y + ROW - 3);
     };
     header();
-    for (const row of rows) {
-      if (y - ROW < MARGIN + 20) {
+    for (const cells of rows) {
+      const r = row(columns, cells, false);
+      if (y - r.height < MARGIN + 20) {
         newPage();
         header();
       }
-      let x = MARGIN;
-      row.forEach((text, i) => {
-        pdf.text(x, y, SIZE, cut(text, columns[i].width));
-        x += columns[i].width;
-      });
-      y -= ROW;
+      r.draw();
     }
     if (rows.length === 0) {
       pdf.text(MARGIN, y, SIZE, "none");
@@ -94,23 +104,23 @@ export function reportPdf(report: Report, generatedAt: number, head: { seq: numb
   y -= ROW + 2;
   table(
     [
-      { title: "rule", width: 70 },
+      { title: "rule", width: 62 },
       { title: "severity", width: 38 },
-      { title: "start", width: 78 },
-      { title: "end", width: 78 },
-      { title: "peak", width: 30 },
-      { title: "acknowledged by", width: 60 },
-      { title: "at", width: 78 },
-      { title: "comment / shelved / escalated", width: 83 },
+      { title: "start (UTC)", width: 82 },
+      { title: "end (UTC)", width: 82 },
+      { title: "peak", width: 28 },
+      { title: "acknowledged by", width: 55 },
+      { title: "at (UTC)", width: 82 },
+      { title: "comment / shelved / escalated", width: 86 },
     ],
     report.alarms.map((a) => [
       a.rule,
       a.severity,
-      isoTime(a.start),
-      a.end === null ? "open" : isoTime(a.end),
+      when(a.start),
+      a.end === null ? "open" : when(a.end),
       fixed(a.peak, 1),
       a.acknowledgements.map((k) => k.by).join(", ") || "not acknowledged",
-      a.acknowledgements.map((k) => isoTime(k.at)).join(", "),
+      a.acknowledgements.map((k) => when(k.at)).join(", "),
       [...a.acknowledgements.map((k) => k.comment).filter(Boolean), ...a.shelves.map((s) => `shelved by ${s.by}: ${s.reason}`), ...a.escalations.map((e) => `escalated ${e.severity}`), ...(a.suppressed.length ? [`suppressed: ${a.suppressed.join(", ")}`] : [])].join("; "),
     ]),
   );
@@ -119,7 +129,22 @@ export function reportPdf(report: Report, generatedAt: number, head: { seq: numb
   return pdf.toBuffer();
 }
 
-function cut(text: string, width: number): string {
+/** text in lines that fit `width`, broken at spaces where it can; the last line cut with an ellipsis when it cannot all fit */
+function wrap(text: string, width: number): string[] {
   const max = Math.max(1, Math.floor((width - 3) / CHAR_W));
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > max && lines.length < MAX_LINES - 1) {
+    const space = rest.lastIndexOf(" ", max);
+    const at = space > 0 ? space : max;
+    lines.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  lines.push(rest.length <= max ? rest : `${rest.slice(0, max - 1)}…`);
+  return lines.filter((l, i) => l !== "" || i === 0);
+}
+
+/** a time as the PDF shows it: date and time, UTC, to the second */
+function when(ms: number | null): string {
+  return isoTime(ms).replace("T", " ").replace("Z", "");
 }

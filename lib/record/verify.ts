@@ -47,6 +47,9 @@ export function verifyRecord(dir: string, now = Date.now()): Verification {
   let first: { entry: Entry; segment: string; line: number } | undefined;
   const anchors: Array<{ seq: unknown; hash: unknown }> = [];
   let entries = 0;
+  let prevLine = 0;
+  /** the second of two entries with the same number, until the next entry tells which one was inserted */
+  let twin: { entry: Entry; problem: Problem; line: number; refLine: number; refWhere: string } | undefined;
   const gaps: Array<{ from: number; to: number; seen: Set<number>; segment: string; line: number; where: string }> = [];
   segments.forEach((s, si) => {
     const segment = path.basename(s.file);
@@ -64,8 +67,17 @@ export function verifyRecord(dir: string, now = Date.now()): Verification {
       if (!prev) first = { entry, segment, line };
       else if (entry.seq > prev.seq + 1) gaps.push({ from: prev.seq + 1, to: entry.seq - 1, seen: new Set(), segment, line, where });
       else if (entry.seq === prev.seq + 1) {
-        if (entry.prev !== prev.hash) add({ kind: "inserted", segment, line, seq: entry.seq, message: `${where}: it does not follow entry ${prev.seq} (replaced or inserted)` });
-      } else if (entry.seq === prev.seq && entry.hash !== prev.hash) add({ kind: "inserted", segment, line, seq: entry.seq, message: `${where}: a second entry ${entry.seq} (inserted)` });
+        if (twin && entry.prev === twin.entry.hash) {
+          // the entry after two of the same number chains to the later one: the earlier was the insertion
+          twin.problem.line = twin.refLine;
+          twin.problem.message = `${twin.refWhere}: inserted (the entry after it chains to line ${twin.line} instead)`;
+        } else if (entry.prev !== prev.hash) add({ kind: "inserted", segment, line, seq: entry.seq, message: `${where}: it does not follow entry ${prev.seq} (replaced or inserted)` });
+      } else if (entry.seq === prev.seq && entry.hash !== prev.hash) {
+        const problem: Problem = { kind: "inserted", segment, line, seq: entry.seq, message: `${where}: a second entry ${entry.seq} (inserted)` };
+        add(problem);
+        twin = { entry, problem, line, refLine: prevLine, refWhere: `${segment} line ${prevLine} (entry ${prev.seq})` };
+        return;
+      }
       else {
         for (const g of gaps) if (entry.seq >= g.from && entry.seq <= g.to) g.seen.add(entry.seq);
         add({ kind: entry.seq === prev.seq ? "inserted" : "reordered", segment, line, seq: entry.seq, message: `${where}: comes after entry ${prev.seq} (${entry.seq === prev.seq ? "a copy inserted" : "reordered or inserted"})` });
@@ -73,7 +85,11 @@ export function verifyRecord(dir: string, now = Date.now()): Verification {
       if (entry.kind === "checkpoint") anchors.push((entry.data.anchor ?? {}) as { seq: unknown; hash: unknown });
       if (entry.kind === "recovery" || entry.kind === "checkpoint") notes.push({ seq: entry.seq, kind: entry.kind, data: entry.data });
       // a reordered entry does not become the reference: the next one is checked against the order it broke
-      if (!prev || entry.seq > prev.seq) prev = entry;
+      if (!prev || entry.seq > prev.seq) {
+        prev = entry;
+        prevLine = line;
+      }
+      twin = undefined;
     });
     if (torn !== "") {
       const last = si === segments.length - 1;
@@ -97,6 +113,8 @@ export function verifyRecord(dir: string, now = Date.now()): Verification {
     if (head.seq > lastSeq) add({ kind: "truncated", segment: HEAD_NAME, seq: head.seq, message: `the head names entry ${head.seq} but the record ends at entry ${lastSeq} (entries removed at the end)` });
     else if (head.seq === lastSeq && prev && head.hash !== prev.hash) add({ kind: "edited", segment: HEAD_NAME, seq: head.seq, message: `entry ${head.seq} is not the one the head names (rewritten)` });
   }
+  // in file order: segments by day (the head last), lines within
+  problems.sort((a, b) => (a.segment === b.segment ? (a.line ?? 0) - (b.line ?? 0) : a.segment === HEAD_NAME ? 1 : b.segment === HEAD_NAME ? -1 : a.segment < b.segment ? -1 : 1));
   return { ok: problems.length === 0, entries, segments: segments.length, firstSeq: first?.entry.seq ?? null, last: prev ? { seq: prev.seq, hash: prev.hash } : null, problems, notes, verifiedAt: now };
 }
 
