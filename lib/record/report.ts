@@ -199,7 +199,8 @@ function alarmsOf(entries: Entry[], from: number, to: number, used: Entry[]): Al
     if (typeof d.resource === "string") s.resource = d.resource;
     if (typeof d.units === "string") s.units = d.units;
     if (typeof d.start === "number") s.start = d.start;
-    if (typeof d.end === "number") s.end = d.end;
+    // the first clear ends it: a clear repeated later (a producer that lost its state in a crash) does not move the end
+    if (typeof d.end === "number" && s.end === null) s.end = d.end;
     if (typeof d.peak === "number") s.peak = d.peak;
     if (typeof d.severity === "string" && e.kind !== "alarm") s.severity ||= d.severity;
     if (e.kind === "alarm" && typeof d.severity === "string") s.severity = d.severity;
