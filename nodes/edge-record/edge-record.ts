@@ -11,6 +11,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { newEventId } from "../../lib/contract/message";
 import { assertWithinLimits } from "../../lib/common/payload-limits";
+import { shortReason } from "../../lib/common/status-text";
 import { RecordLog, DEFAULT_RETENTION_DAYS } from "../../lib/record/record-log";
 import { verifyRecord, Verification } from "../../lib/record/verify";
 import { RecordInputError, recordablesOf } from "../../lib/record/recordable";
@@ -66,7 +67,7 @@ export = function register(RED: NodeAPI): void {
       openDirs.set(dir, node.id);
     } catch (err) {
       const error = errorText(err);
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-record.status.openFailed", { error }) });
+      node.status({ fill: "red", shape: "ring", text: RED._("edge-record.status.openFailed", { error: shortReason(error) }) });
       node.error(RED._("edge-record.status.openFailed", { error }));
       node.on("input", (_m: Msg, _s: Send, done: Done) => done(new Error(RED._("edge-record.errors.notOpen", { error }))));
       return;
@@ -75,7 +76,7 @@ export = function register(RED: NodeAPI): void {
     let dirty = false;
     let failed = "";
     const showStatus = () => {
-      if (failed) node.status({ fill: "red", shape: "ring", text: RED._("edge-record.status.writeFailed", { error: failed }) });
+      if (failed) node.status({ fill: "red", shape: "ring", text: RED._("edge-record.status.writeFailed", { error: shortReason(failed) }) });
       else node.status({ fill: "green", shape: "dot", text: RED._("edge-record.status.recording", { seq: log.last.seq }) });
     };
     const append = (kind: Parameters<RecordLog["append"]>[0], data: Record<string, unknown>) => {
