@@ -96,9 +96,8 @@ export class RecordLog {
     journal.append(Buffer.from(entryLine(entry)), { seq: entry.seq, prev: entry.prev });
     this.nextSeq = entry.seq + 1;
     this.lastHash = entry.hash;
-    const durable = journal.durable();
-    journal.write();
-    return durable.then(() => entry);
+    // the journal's commit writes and syncs every entry of this turn (or of the group-commit delay) at once
+    return journal.durable().then(() => entry);
   }
 
   /** writes the head file naming the last durable entry (after a sync) and `config` */
