@@ -82,7 +82,7 @@ export function buildReport(dir: string, query: ReportQuery): Report {
   const window = periodOf(query);
   const entries = readEntries(dir, window?.from);
   const mine = entries.filter((e) => e.data.device === query.device);
-  const readingEntries = mine.filter((e) => e.kind === "reading" && typeof e.data.value === "number" && (!query.resources || query.resources.includes(e.data.resource as string)));
+  const readingEntries = withoutRedeliveries(mine.filter((e) => e.kind === "reading" && typeof e.data.value === "number" && (!query.resources || query.resources.includes(e.data.resource as string))));
   let from: number;
   let to: number;
   let label: string;
@@ -143,6 +143,22 @@ export function buildReport(dir: string, query: ReportQuery): Report {
   const alarms = alarmsOf(mine, from, to, used);
   const seqs = used.map((e) => e.seq);
   return { device: query.device, period: { label, from, to }, summaries, alarms, readings, entries: { first: seqs.length ? extreme(seqs, -1) : null, last: seqs.length ? extreme(seqs, 1) : null } };
+}
+
+/**
+ * A reading delivered twice (a buffer's redelivery after a lost acknowledgement) is in the log twice, as it
+ * happened, but counts once in the figures: the same reading id, or the same event id, resource and time.
+ */
+function withoutRedeliveries(readings: Entry[]): Entry[] {
+  const seen = new Set<string>();
+  return readings.filter((e) => {
+    const d = e.data;
+    const key = typeof d.readingId === "string" ? `r:${d.readingId}:${String(d.resource)}` : typeof d.eventId === "string" ? `e:${d.eventId}:${String(d.resource)}:${String(d.origin)}` : undefined;
+    if (key === undefined) return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function periodOf(query: ReportQuery): { from: number; to: number; label: string } | undefined {
