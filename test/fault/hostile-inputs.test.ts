@@ -82,6 +82,7 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     { type: "edge-coap-request", outputs: 1, config: { url: `${coapUrl}/fault-post`, method: "POST", confirmable: true, contentFormat: "", accept: "", observe: false, output: "parsed", ackTimeoutS: "1", ackRandomFactor: "1.5", maxRetransmit: "2", responseTimeoutS: "10", blockSize: "1024" } },
     { type: "edge-lorawan-uplink", outputs: 3, errorOutputs: [1], config: { keys: "fz-keys", topicTemplate: "edge/lorawan/{deviceName}" } },
     { type: "edge-lorawan-downlink", outputs: 1, extras: { deviceName: "store-001-coldroom-01" }, config: { keys: "fz-keys", format: "chirpstack", applicationId: "cold-chain", tenantId: "", fPort: "10", confirmed: false, rx1BudgetMs: "800", maxQueued: "8" } },
+    { type: "edge-record", outputs: 1, config: { dir: "", retentionDays: "730", groupCommitMs: "10", low: "2", high: "8", ranges: "", gapMin: "30", resources: "", servePath: "" } },
     { type: "edge-lorawan-gateway", outputs: 2, extras: { gatewayEui: "0102030405060708" }, config: { port: String(ports.gateway), address: "127.0.0.1", dedupWindowMs: "200", txAckTimeoutMs: "3000" } },
   ];
 }
