@@ -47,15 +47,11 @@ export interface DtlsStats {
   helloVerifyRequests: number;
   handshakesStarted: number;
   handshakesFailed: number;
+  handshakesEvicted: number;
   sessionsOpened: number;
   sessionsEvicted: number;
   replays: number;
   badRecords: number;
-}
-
-interface ReadState {
-  epoch: number;
-  window: ReplayWindow;
 }
 
 interface FlightRecord {
@@ -171,7 +167,7 @@ class HandshakeAbort extends Error {
 }
 
 export class DtlsServer extends EventEmitter {
-  readonly stats: DtlsStats = { datagrams: 0, dropped: 0, helloVerifyRequests: 0, handshakesStarted: 0, handshakesFailed: 0, sessionsOpened: 0, sessionsEvicted: 0, replays: 0, badRecords: 0 };
+  readonly stats: DtlsStats = { datagrams: 0, dropped: 0, helloVerifyRequests: 0, handshakesStarted: 0, handshakesFailed: 0, handshakesEvicted: 0, sessionsOpened: 0, sessionsEvicted: 0, replays: 0, badRecords: 0 };
   private socket: dgram.Socket | undefined;
   private readonly handshakes = new Map<string, Handshake>();
   private readonly sessions = new Map<string, Session>();
@@ -339,8 +335,12 @@ export class DtlsServer extends EventEmitter {
       this.handshakes.delete(key);
     }
     if (this.handshakes.size >= this.maxHandshakes) {
-      this.stats.dropped++;
-      return;
+      // the oldest goes: a real client finishes in a few round trips, so a table filled by peers that stop after
+      // the cookie exchange cannot keep it out
+      const [oldestKey, oldest] = this.handshakes.entries().next().value as [string, Handshake];
+      clearTimeout(oldest.timer);
+      this.handshakes.delete(oldestKey);
+      this.stats.handshakesEvicted++;
     }
     const handshake = new Handshake(address, port, this.now(), hello, f.messageSeq, record.sequence, this.retransmitMs, this.handshakeTimeoutMs);
     handshake.windows[0].accept(record.sequence);
