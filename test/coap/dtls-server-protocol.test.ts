@@ -215,6 +215,35 @@ describe("DTLS server (lib/coap/dtls)", function () {
     assert.strictEqual(s.dtls.handshakeCount, 0, "no state for a peer without a valid cookie");
   });
 
+  it("refuses renegotiation with a no_renegotiation alert", async function () {
+    const s = await server();
+    const proc = spawnTracked(requireBinary("openssl"), ["s_client", "-dtls1_2", "-connect", `127.0.0.1:${s.dtls.port}`, "-psk_identity", "dev-1", "-psk", KEYS.get("dev-1")!.toString("hex"), "-cipher", "PSK-AES128-CCM8", "-state"], { stdio: ["pipe", "pipe", "pipe"] });
+    stops.push(() => proc.stop("SIGKILL"));
+    await waitFor(() => s.dtls.sessionCount === 1, "the session");
+    // s_client's "R" command starts a renegotiation
+    proc.child.stdin!.write("R\n");
+    await waitFor(() => /alert read:warning:no renegotiation/.test(proc.output()), "the alert");
+  });
+
+  it("ends a session on close_notify, keeps at most maxSessions (least recently used out) and drops idle ones", async function () {
+    const s = await server({ maxSessions: 2, sessionIdleMs: 1500 });
+    const holds = [0, 1, 2].map(() => {
+      const run = spawnTracked(requireBinary("coap-client-openssl"), ["-u", "dev-1", "-k", "the-key-of-dev-1", "-B", "20", "-m", "post", "-e", "hold", `coaps://127.0.0.1:${s.dtls.port}/hello`]);
+      stops.push(() => run.stop("SIGKILL"));
+      return run;
+    });
+    await waitFor(() => s.dtls.stats.sessionsOpened === 3, "three sessions opened");
+    assert.strictEqual(s.dtls.sessionCount, 2);
+    assert.strictEqual(s.dtls.stats.sessionsEvicted, 1);
+    await waitFor(() => s.dtls.sessionCount === 0, "idle sessions dropped", { timeoutMs: 5000 });
+    for (const run of holds) await run.stop("SIGKILL");
+
+    const out = await libcoap(s.dtls.port, ["-m", "post", "-e", "bye"]);
+    assert.match(out, /hello dev-1/, out);
+    // libcoap's client says close_notify when it ends
+    await waitFor(() => s.dtls.sessionCount === 0, "the session ended by close_notify", { timeoutMs: 1000 });
+  });
+
   describe("record layer", function () {
     it("the replay window takes each sequence number once, late ones within 64, nothing older", function () {
       const w = new ReplayWindow();

@@ -211,7 +211,7 @@ export class DtlsServer extends EventEmitter {
     const socket = dgram.createSocket({ type: address.includes(":") ? "udp6" : "udp4" });
     this.socket = socket;
     socket.on("message", (data, rinfo) => this.guarded(() => this.onDatagram(data, rinfo.address, rinfo.port)));
-    this.sweepTimer = setInterval(() => this.guarded(() => this.sweep()), 5000);
+    this.sweepTimer = setInterval(() => this.guarded(() => this.sweep()), Math.max(100, Math.min(5000, this.sessionIdleMs / 2)));
     this.sweepTimer.unref();
     return new Promise((resolve, reject) => {
       socket.once("error", reject);
@@ -232,7 +232,14 @@ export class DtlsServer extends EventEmitter {
     this.sessions.clear();
     const socket = this.socket;
     this.socket = undefined;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    // a socket whose bind failed is not running: closing it throws
+    if (socket) await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
   }
 
   /** sends a datagram to a peer with a session; false when there is none (it expired or closed) */
