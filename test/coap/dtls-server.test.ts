@@ -57,20 +57,19 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
     await new Promise<void>((r) => helper.stopServer(() => r()));
   });
 
-  async function load() {
+  async function load(credentials: Record<string, string> = { pskKeys: JSON.stringify(Object.fromEntries(Object.entries(KEYS).map(([id, key]) => [id, { key }]))) }, identities: string[] = Object.keys(KEYS)) {
     plainPort = await freeUdpPort();
     dtlsPort = await freeUdpPort();
     const flow: FlowNode[] = [
       { id: "t", type: "tab" },
-      { id: "srv", type: "edge-coap-server", port: String(plainPort), address: "127.0.0.1", maxPayloadKB: "256", blockSize: "1024", responseTimeoutS: "5", dtls: true, dtlsPort: String(dtlsPort), pskIdentities: Object.keys(KEYS) },
+      { id: "srv", type: "edge-coap-server", port: String(plainPort), address: "127.0.0.1", maxPayloadKB: "256", blockSize: "1024", responseTimeoutS: "5", dtls: true, dtlsPort: String(dtlsPort), pskIdentities: identities },
       { id: "items", z: "t", type: "edge-coap-in", server: "srv", path: "/items/a", methods: ["GET", "PUT", "POST"], output: "parsed", wires: [["store", "seen"]] },
       { id: "private", z: "t", type: "edge-coap-in", server: "srv", path: "/private", methods: ["GET", "POST"], identities: "shelf-2", output: "parsed", wires: [["store", "seen"]] },
       { id: "store", z: "t", type: "function", func: STORE_FUNCTION, outputs: 1, wires: [["resp"]] },
       { id: "resp", z: "t", type: "edge-coap-response" },
       { id: "seen", z: "t", type: "helper" },
     ];
-    const credentials = { srv: { pskKeys: JSON.stringify(Object.fromEntries(Object.entries(KEYS).map(([id, key]) => [id, { key }]))) } };
-    await helper.load(coapNodes, asFlow(flow), credentials as never);
+    await helper.load(coapNodes, asFlow(flow), { srv: credentials } as never);
     const srv = helper.getNode("srv") as CoapServerNode;
     await waitFor(() => srv.server(), "the CoAP server listening");
     warnings = [];
@@ -161,6 +160,29 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
     assert.strictEqual(allowed.status, 0, allowed.output);
     assert.deepStrictEqual(JSON.parse(allowed.stdout.trim()), { received: "restock", contentFormat: 0 });
     assert.strictEqual(warnings.filter((w) => /denied-identity|may not use/.test(w)).length, 1, warnings.join("\n"));
+  });
+
+  it("keys edited in the editor: a renamed identity keeps its key, a new key replaces the old, an identity without key is warned about", async function () {
+    const srv = await load(
+      {
+        pskKeys: JSON.stringify({ "truck-old": { key: KEYS["truck-17"] }, "shelf-2": { key: "old-shelf-key" } }),
+        pskKeyEdits: JSON.stringify({ "truck-17": { from: "truck-old" }, "shelf-2": { key: KEYS["shelf-2"] } }),
+      },
+      ["truck-17", "shelf-2", "door-9"],
+    );
+    const url = `coaps://127.0.0.1:${dtlsPort}/items/a`;
+    const renamed = await coapClient("coap-client-openssl", [...secure("truck-17"), "-m", "post", "-t", "0", "-e", "a", url]);
+    assert.strictEqual(renamed.status, 0, renamed.output);
+    const rekeyed = await coapClient("coap-client-gnutls", [...secure("shelf-2"), "-m", "post", "-t", "0", "-e", "b", url]);
+    assert.strictEqual(rekeyed.status, 0, rekeyed.output);
+    const old = await coapClient("coap-client-openssl", ["-u", "shelf-2", "-k", "old-shelf-key", "-B", "8", url]);
+    assert.match(old.output, /decrypt error/i, old.output);
+    const log = helper.log() as unknown as { args: Array<[{ level: number; id?: string; msg?: unknown }]>; WARN: number };
+    const noKey = log.args.map((a) => a[0]).filter((e) => e.id === "srv" && e.level === log.WARN && /no-key|door-9/.test(String(e.msg)));
+    assert.strictEqual(noKey.length, 1, "the identity without a key is named once");
+    // what the store now holds: the edits folded in, nothing for an identity no longer listed
+    const stored = JSON.parse((srv.credentials as { pskKeys: string }).pskKeys) as Record<string, { key: string }>;
+    assert.deepStrictEqual(stored, { "truck-17": { key: KEYS["truck-17"] }, "shelf-2": { key: KEYS["shelf-2"] } });
   });
 
   describe("hostile datagrams at the DTLS port", function () {

@@ -246,6 +246,8 @@ export class DtlsServer extends EventEmitter {
   send(data: Buffer, to: { address: string; port: number }): boolean {
     const session = this.sessions.get(peerKey(to.address, to.port));
     if (!session) return false;
+    // an observer that only receives notifications keeps its session; a dead one is dropped by CoAP's CON check
+    session.lastSeen = this.now();
     this.transmit(session, [session.encode(ContentType.APPLICATION_DATA, 1, data)]);
     return true;
   }
