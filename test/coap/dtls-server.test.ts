@@ -65,6 +65,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
       { id: "srv", type: "edge-coap-server", port: String(plainPort), address: "127.0.0.1", maxPayloadKB: "256", blockSize: "1024", responseTimeoutS: "5", dtls: true, dtlsPort: String(dtlsPort), pskIdentities: identities },
       { id: "items", z: "t", type: "edge-coap-in", server: "srv", path: "/items/a", methods: ["GET", "PUT", "POST"], output: "parsed", wires: [["store", "seen"]] },
       { id: "private", z: "t", type: "edge-coap-in", server: "srv", path: "/private", methods: ["GET", "POST"], identities: "shelf-2", output: "parsed", wires: [["store", "seen"]] },
+      { id: "temp", z: "t", type: "edge-coap-in", server: "srv", path: "/temp", methods: ["GET"], observable: true, notify: "con", valueFormat: "50", wires: [[]] },
       { id: "store", z: "t", type: "function", func: STORE_FUNCTION, outputs: 1, wires: [["resp"]] },
       { id: "resp", z: "t", type: "edge-coap-response" },
       { id: "seen", z: "t", type: "helper" },
@@ -162,6 +163,28 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
     assert.strictEqual(warnings.filter((w) => /denied-identity|may not use/.test(w)).length, 1, warnings.join("\n"));
   });
 
+  it("notifies an observer over DTLS (coap-client-openssl -s) of values set by the flow", async function () {
+    await load();
+    const proc = spawnTracked(requireBinary("coap-client-openssl"), [...secure("truck-17"), "-s", "20", `coaps://127.0.0.1:${dtlsPort}/temp`]);
+    let stdout = "";
+    proc.child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const temp = helper.getNode("temp") as unknown as { receive(msg: unknown): void };
+      let n = 0;
+      // a value per poll until one arrives: the registration's own timing is not ours to know
+      await waitFor(() => {
+        temp.receive({ payload: { celsius: -18 - n++ } });
+        return /"celsius":-\d+/.test(stdout);
+      }, "a notification", { intervalMs: 200 });
+      const before = n;
+      temp.receive({ payload: { celsius: 3 } });
+      await waitFor(() => stdout.includes('{"celsius":3}'), "the next notification");
+      assert.ok(before >= 1);
+    } finally {
+      await proc.stop("SIGKILL");
+    }
+  });
+
   it("keys edited in the editor: a renamed identity keeps its key, a new key replaces the old, an identity without key is warned about", async function () {
     const srv = await load(
       {
@@ -237,6 +260,9 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
         assert.ok(dtls.sessionCount <= 1000, `sessions ${dtls.sessionCount}`);
       }
       assert.strictEqual(dtls.sessionCount, 0, "no session without a key");
+      // what the node logged are refused handshakes, never an exception that escaped the parser
+      const unexpected = warnings.filter((w) => !/handshake/.test(w));
+      assert.deepStrictEqual(unexpected, [], unexpected.slice(0, 5).join("\n"));
       assert.ok(dtls.handshakeCount <= peers.length, "at most one handshake per peer");
 
       const ok = await coapClient("coap-client-openssl", [...secure("truck-17"), "-m", "post", "-t", "0", "-e", "after the storm", `coaps://127.0.0.1:${dtlsPort}/items/a`]);
