@@ -25,6 +25,13 @@ interface EdgeCoapServerDef extends NodeDef {
   pskIdentities?: string[];
 }
 
+/** an identity as a peer sent it, fit for one log line: control characters escaped, cut at 64 characters */
+function printable(identity: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = identity.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return escaped.length > 64 ? escaped.slice(0, 64) + "…" : escaped;
+}
+
 function listedIdentities(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   return value.filter((n): n is string => typeof n === "string" && n.trim() !== "").map((n) => n.trim());
@@ -96,7 +103,7 @@ export = function register(RED: NodeAPI): void {
     // identity gets in again
     const failures = new LogOnce((text) => node.warn(text));
     const text = (reason: HandshakeFailure, identity: string | undefined, source: string) =>
-      RED._(`edge-coap-server.warnings.handshake-${reason}`, { identity: identity ?? "-", source });
+      RED._(`edge-coap-server.warnings.handshake-${reason}`, { identity: printable(identity ?? "-"), source });
     dtls.on("handshake-failed", (f: { address: string; port: number; identity?: string; reason: HandshakeFailure }) => {
       // the source port changes with every attempt of a device: the address alone makes the failure "the same"
       failures.log(text(f.reason, f.identity, f.address));
@@ -104,7 +111,7 @@ export = function register(RED: NodeAPI): void {
     dtls.on("session", (peer: { address: string; identity: string }) => {
       failures.reset(text("bad-key", peer.identity, peer.address));
     });
-    dtls.on("warning", (err: unknown) => node.warn(errorText(err)));
+    dtls.on("warning", (err: unknown) => failures.log(errorText(err)));
     return dtls;
   }
 

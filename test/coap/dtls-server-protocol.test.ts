@@ -95,6 +95,15 @@ describe("DTLS server (lib/coap/dtls)", function () {
     assert.strictEqual(s.failures[0].reason, "no-shared-suite");
   });
 
+  it("refuses a DTLS 1.0 client with protocol_version", async function () {
+    const s = await server();
+    const proc = spawnTracked(requireBinary("openssl"), ["s_client", "-dtls1", "-connect", `127.0.0.1:${s.dtls.port}`, "-psk_identity", "dev-1", "-psk", KEYS.get("dev-1")!.toString("hex"), "-cipher", "PSK-AES128-CBC-SHA:@SECLEVEL=0", "-quiet"], { stdio: ["pipe", "pipe", "pipe"] });
+    stops.push(() => proc.stop("SIGKILL"));
+    await waitFor(() => /alert protocol version/.test(proc.output()), "the alert");
+    await waitFor(() => s.failures.length === 1, "the failure event");
+    assert.strictEqual(s.failures[0].reason, "protocol-version");
+  });
+
   it("sends the identity hint in a ServerKeyExchange only when one is configured", async function () {
     for (const hint of ["", "store-42"]) {
       const s = await server({ identityHint: hint || undefined });

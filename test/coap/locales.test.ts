@@ -37,7 +37,7 @@ describe("CoAP nodes: messages and help", function () {
 
   it("every handshake failure the DTLS server reports has its warning", function () {
     const catalogue = JSON.parse(fs.readFileSync(path.join(root, "locales", "en-US", "edge-coap-server.json"), "utf8")) as Record<string, unknown>;
-    for (const reason of ["unknown-identity", "bad-key", "no-shared-suite", "timeout", "malformed", "alert"]) {
+    for (const reason of ["unknown-identity", "bad-key", "no-shared-suite", "protocol-version", "timeout", "malformed", "alert"]) {
       assert.strictEqual(typeof lookup(catalogue, `edge-coap-server.warnings.handshake-${reason}`), "string", reason);
     }
   });

@@ -22,7 +22,7 @@ export interface DtlsPeer {
   identity: string;
 }
 
-export type HandshakeFailure = "unknown-identity" | "bad-key" | "no-shared-suite" | "timeout" | "malformed" | "alert";
+export type HandshakeFailure = "unknown-identity" | "bad-key" | "no-shared-suite" | "protocol-version" | "timeout" | "malformed" | "alert";
 
 export interface DtlsServerOptions {
   port: number;
@@ -356,6 +356,8 @@ export class DtlsServer extends EventEmitter {
     this.handshakes.set(key, handshake);
     this.stats.handshakesStarted++;
     handshake.transcript.push(encodeHandshake(HandshakeType.CLIENT_HELLO, f.messageSeq, f.body));
+    // DTLS versions count down: 0xfeff (1.0) is older than 0xfefd (1.2)
+    if (hello.version > DTLS_1_2) throw new HandshakeAbort("protocol-version", AlertDescription.PROTOCOL_VERSION, `the client speaks DTLS 0x${hello.version.toString(16)} only, not 1.2`);
     handshake.suite = chooseSuite(hello.cipherSuites);
     if (!handshake.suite) throw new HandshakeAbort("no-shared-suite", AlertDescription.HANDSHAKE_FAILURE, `no PSK cipher suite in common (offered ${hello.cipherSuites.map((s) => "0x" + s.toString(16).padStart(4, "0")).join(" ")})`);
     if (hello.compressionMethods.indexOf(0) === -1) throw new HandshakeAbort("malformed", AlertDescription.HANDSHAKE_FAILURE, "the client offers no null compression");
