@@ -160,7 +160,7 @@ export class CoapServer extends EventEmitter {
   private socket: dgram.Socket | undefined;
   private readonly resources = new Map<string, Resource>();
   private readonly dedup = new Map<string, DedupEntry>();
-  private readonly block2Cache = new Map<string, { body: Representation; etag: Buffer; expires: number }>();
+  private readonly block2Cache = new Map<string, { code: number; body: Representation; etag: Buffer; expires: number }>();
   private readonly notificationIds = new Map<string, Observer>();
   private readonly assembler: Block1Assembler;
   private readonly clock: Clock;
@@ -348,11 +348,12 @@ export class CoapServer extends EventEmitter {
     const block2 = (block2Value !== undefined ? decodeBlock(block2Value) : undefined) ?? { num: 0, more: false, szx: this.blockSzx };
     exchange.block1 = block1;
     exchange.block2 = { ...block2, szx: Math.min(block2.szx, this.blockSzx) };
-    exchange.blockKey = [endpointKey(source), path, ...optionValues(message, Option.URI_QUERY).map(String)].join("|");
+    exchange.blockKey = [endpointKey(source), method, path, ...optionValues(message, Option.URI_QUERY).map(String)].join("|");
 
-    if ((method === "GET" || method === "FETCH") && block2.num > 0) {
+    // the later blocks of any response, a POST's too (RFC 7959 §2.6: libcoap repeats the POST with Block2)
+    if (block2.num > 0) {
       const cached = this.block2Cache.get(exchange.blockKey);
-      if (cached && cached.expires > this.clock.now()) return exchange.reply({ code: Code.CONTENT, payload: cached.body.payload, contentFormat: cached.body.contentFormat, options: [{ number: Option.ETAG, value: cached.etag }] });
+      if (cached && cached.expires > this.clock.now()) return exchange.reply({ code: cached.code, payload: cached.body.payload, contentFormat: cached.body.contentFormat, options: [{ number: Option.ETAG, value: cached.etag }] });
     }
     if (resource.settings.observable && method === "GET") return this.onObservableGet(resource, message, source, exchange);
 
@@ -492,8 +493,8 @@ export class CoapServer extends EventEmitter {
   }
 
   /** @internal remembers a big body so that the next blocks need not ask the handler again */
-  cacheBlocks(key: string, body: Representation, etag: Buffer): void {
-    this.block2Cache.set(key, { body, etag, expires: this.clock.now() + 60_000 });
+  cacheBlocks(key: string, code: number, body: Representation, etag: Buffer): void {
+    this.block2Cache.set(key, { code, body, etag, expires: this.clock.now() + 60_000 });
     if (this.block2Cache.size > 1000) this.block2Cache.delete(this.block2Cache.keys().next().value as string);
   }
 
@@ -588,7 +589,7 @@ class Exchange {
           etag = etagOf({ payload, contentFormat: response.contentFormat });
           options.push({ number: Option.ETAG, value: etag });
         }
-        this.server.cacheBlocks(this.blockKey, { payload, contentFormat: response.contentFormat }, etag);
+        this.server.cacheBlocks(this.blockKey, response.code, { payload, contentFormat: response.contentFormat }, etag);
       }
       const sliced = sliceBlock(payload, block2);
       if (!sliced.block) {
