@@ -36,9 +36,12 @@ export interface SecureChannel {
 const UNAUTHORIZED = (4 << 5) | 1;
 const FORBIDDEN = (4 << 5) | 3;
 
-/** a peer over DTLS is another peer than a plain one at the same address and port */
+/**
+ * A peer over DTLS is another peer than a plain one at the same address and port, and so is one that came back
+ * there with another identity: a duplicate's cached answer must not go to it.
+ */
 function endpointKey(e: Endpoint): string {
-  return e.identity !== undefined ? `dtls|${e.address}|${e.port}` : `${e.address}|${e.port}`;
+  return e.identity !== undefined ? `dtls|${e.address}|${e.port}|${e.identity}` : `${e.address}|${e.port}`;
 }
 
 export interface IncomingRequest {
