@@ -46,7 +46,7 @@ interface Heard {
 }
 
 export interface ScheduleOptions {
-  /** how long after an uplink a downlink still makes RX1 */
+  /** how long after an uplink a downlink still makes RX1 (0: never RX1); RX2 a second longer */
   rx1BudgetMs: number;
   maxQueued: number;
 }
@@ -117,7 +117,7 @@ export class DownlinkScheduler {
     if (heard && !heard.answered && queue.length === 0) {
       const elapsed = this.now() - heard.at;
       const window: ReceiveWindow | undefined =
-        device.radio.rxWindow === "rx1" && elapsed <= options.rx1BudgetMs ? "rx1" : elapsed <= options.rx1BudgetMs + RX2_AFTER_RX1_MS ? "rx2" : undefined;
+        device.radio.rxWindow === "rx1" && elapsed < options.rx1BudgetMs ? "rx1" : elapsed < options.rx1BudgetMs + RX2_AFTER_RX1_MS ? "rx2" : undefined;
       if (window) {
         heard.answered = true; // before the await: a second downlink must not take the same window
         pending.deliver(await this.build(device, pending.req, heard, window, false));

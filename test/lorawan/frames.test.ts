@@ -9,7 +9,7 @@ import { parseDataFrame } from "../../lib/lorawan/phy-payload";
 import { nextUplinkCounter } from "../../lib/lorawan/frame-counter";
 import { DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
-import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin, Retransmission } from "../../lib/lorawan/uplink-processor";
+import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin, Retransmission, MAX_RETRANSMISSIONS } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { rawDownlinkFrame } from "../../lib/lorawan/downlink";
 import { buildUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../lib/sim/lorawan-tag";
@@ -114,6 +114,19 @@ describe("LoRaWAN frames", function () {
     assert.strictEqual((await rejection(restarted.process(f9))).reason, "replay");
     assert.strictEqual((await restarted.process(f10)).kind, "retransmission");
     assert.strictEqual(uplinkOf(await restarted.process(buildUplink(keys, 11, 1, encodeTemperatureHumidityLpp(1, 50)))).fCnt, 11);
+  });
+
+  it("takes a frame back up to LoRaWAN's largest NbTrans (15) as a retransmission, then as a replay; a confirmed one says so", async function () {
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    const f = buildUplink(keys, 5, 1, encodeTemperatureHumidityLpp(1, 50), { confirmed: true });
+    const first = uplinkOf(await proc.process(f));
+    assert.strictEqual(first.confirmed, true);
+    assert.strictEqual(first.event.metadata!.lorawan && (first.event.metadata!.lorawan as { mType: string }).mType, "ConfirmedDataUp");
+    for (let i = 1; i <= MAX_RETRANSMISSIONS; i++) {
+      const again = (await proc.process(f)) as Retransmission;
+      assert.deepStrictEqual([again.kind, again.fCnt, again.confirmed, again.count], ["retransmission", 5, true, i]);
+    }
+    assert.strictEqual((await rejection(proc.process(f))).reason, "replay");
   });
 
   it("keeps counters in a journal: a torn last line is dropped, snapshots fold it, and counters never go back", async function () {

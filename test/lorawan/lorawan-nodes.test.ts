@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as dgram from "dgram";
 import helper from "node-red-node-test-helper";
 import mqtt from "mqtt";
 import lora from "lora-packet";
@@ -12,6 +11,7 @@ import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { FakeForwarder } from "./fake-forwarder";
 
 helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
@@ -25,32 +25,6 @@ function collect(id: string): Msg[] {
   const got: Msg[] = [];
   events(helper.getNode(id)).on("input", (m: Msg) => got.push(m));
   return got;
-}
-
-/** a LoRa gateway as the packet forwarder speaks: its own UDP socket on 127.0.0.1 */
-class FakeForwarder {
-  readonly socket = dgram.createSocket("udp4");
-  readonly received: Buffer[] = [];
-  constructor(readonly eui: string, readonly serverPort: number) {
-    this.socket.on("message", (m) => this.received.push(m));
-  }
-  async open(): Promise<void> {
-    await new Promise<void>((resolve) => this.socket.bind(0, "127.0.0.1", () => resolve()));
-  }
-  send(datagram: Buffer): void {
-    this.socket.send(datagram, this.serverPort, "127.0.0.1");
-  }
-  pullData(token: number): void {
-    const b = Buffer.alloc(12);
-    b[0] = 2;
-    b.writeUInt16BE(token, 1);
-    b[3] = 0x02;
-    Buffer.from(this.eui, "hex").copy(b, 4);
-    this.send(b);
-  }
-  close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
 }
 
 describe("LoRaWAN nodes", function () {
