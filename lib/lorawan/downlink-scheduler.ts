@@ -17,6 +17,8 @@ const RX2_AFTER_RX1_MS = 1000;
 
 export interface Transmission {
   txpk: Txpk;
+  /** the same frame in RX2, for the gateway to send when it cannot make RX1 */
+  fallback?: Txpk;
   gatewayEui: string;
   window: ReceiveWindow;
   fCntDown: number;
@@ -82,7 +84,10 @@ export class DownlinkScheduler {
       if (!up.confirmed) return undefined;
       this.heard.set(device.devEui, { gatewayEui, timing, at: this.now(), answered: true });
       const sent = this.acks.get(device.devEui);
-      if (sent && sent.fCntUp === up.fCnt) return { txpk: windowTxpk(device, sent.frame, window, timing), gatewayEui, window, fCntDown: sent.fCntDown, ack: true, repeated: true };
+      if (sent && sent.fCntUp === up.fCnt) {
+        const fallback = window === "rx1" ? windowTxpk(device, sent.frame, "rx2", timing) : undefined;
+        return { txpk: windowTxpk(device, sent.frame, window, timing), fallback, gatewayEui, window, fCntDown: sent.fCntDown, ack: true, repeated: true };
+      }
       // the ACK was sent before a restart: a new one
     } else this.heard.set(device.devEui, { gatewayEui, timing, at: this.now(), answered: false });
     const heard = this.heard.get(device.devEui)!;
@@ -153,7 +158,8 @@ export class DownlinkScheduler {
     const counter = this.sessions.takeDownlinkCounter(device.devEui);
     const frame = rawDownlinkFrame(device, req, counter.fCnt, ack);
     const txpk = windowTxpk(device, frame, window, heard.timing);
+    const fallback = window === "rx1" ? windowTxpk(device, frame, "rx2", heard.timing) : undefined;
     await counter.durable; // never on air before its FCntDown is on disk
-    return { txpk, gatewayEui: heard.gatewayEui, window, fCntDown: counter.fCnt, ack, repeated: false };
+    return { txpk, fallback, gatewayEui: heard.gatewayEui, window, fCntDown: counter.fCnt, ack, repeated: false };
   }
 }

@@ -39,6 +39,8 @@ export interface LorawanEventInput {
   confirmed?: boolean;
   /** the frame's MType, when the frame itself was read */
   mType?: string;
+  /** FCtrl.ACK of the uplink: the device acknowledges our last confirmed downlink */
+  downlinkAcked?: boolean;
   origin: number;
   data: Record<string, unknown>;
   radio: RadioMetadata;
@@ -71,6 +73,7 @@ export function lorawanEvent(input: LorawanEventInput): EdgeEvent {
     ...(input.fPort !== undefined ? { fPort: input.fPort } : {}),
     confirmed: input.confirmed ?? false,
     ...(input.mType ? { mType: input.mType } : {}),
+    ...(input.downlinkAcked ? { downlinkAcked: true } : {}),
     ...input.radio,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };

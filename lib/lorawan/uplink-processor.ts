@@ -68,7 +68,7 @@ const DEV_NONCES_KEPT = 64;
 /** LoRaWAN 1.0.x NbTrans is at most 15: a frame coming back more often than that is a replay */
 export const MAX_RETRANSMISSIONS = 15;
 
-type Verified = Omit<AcceptedUplink, "event" | "input" | "kind"> & { counterOnDisk?: Promise<void>; mType?: string };
+type Verified = Omit<AcceptedUplink, "event" | "input" | "kind"> & { counterOnDisk?: Promise<void>; mType?: string; downlinkAcked?: boolean };
 
 export class UplinkProcessor {
   constructor(
@@ -112,6 +112,7 @@ export class UplinkProcessor {
       fPort,
       confirmed,
       mType: accepted.mType,
+      downlinkAcked: accepted.downlinkAcked,
       origin,
       data: decoded.data,
       radio: input.radio,
@@ -161,17 +162,18 @@ export class UplinkProcessor {
     for (const device of candidates) {
       const last = this.sessions.get(device.devEui).fCntUp;
       // a device never heard may be far into its count (an ABP device running before): its starting counter, then later epochs
-      for (const candidate of uplinkCounterCandidates(last, frame.fCnt16, device.fCntStart ?? 0)) {
+      for (const candidate of uplinkCounterCandidates(last, frame.fCnt16, device.fCntStart)) {
         if (!micMatches(device, frame, candidate.fCnt32)) continue;
         if (candidate.kind === "retransmission") return this.retransmission(device, input, frame, candidate.fCnt32);
         if (candidate.kind === "gap") {
-          throw new LorawanError("fcnt-gap", `${device.name}: frame counter ${candidate.fCnt32} jumped more than MAX_FCNT_GAP (${MAX_FCNT_GAP}) above the last accepted ${last}; set the device's starting counter if it was reset or replaced`);
+          const from = last === undefined ? `the starting counter ${device.fCntStart}` : `the last accepted ${last}`;
+          throw new LorawanError("fcnt-gap", `${device.name}: frame counter ${candidate.fCnt32} is more than MAX_FCNT_GAP (${MAX_FCNT_GAP}) above ${from}; if the device was reset or replaced, set its starting counter`);
         }
         this.repeats.delete(device.devEui);
         const counterOnDisk = this.sessions.acceptUplink(device.devEui, candidate.fCnt32);
         const key = frame.fPort === 0 ? device.nwkSKey! : device.appSKey!;
         const payload = cryptFrmPayload(key, frame.frmPayload, true, frame.devAddr, candidate.fCnt32);
-        return { device, fCnt: candidate.fCnt32, fPort: frame.fPort, payload, confirmed: frame.confirmed, mType: frame.mType, counterOnDisk };
+        return { device, fCnt: candidate.fCnt32, fPort: frame.fPort, payload, confirmed: frame.confirmed, mType: frame.mType, downlinkAcked: frame.fCtrl.ack, counterOnDisk };
       }
       const floor = last ?? (device.fCntStart ? device.fCntStart - 1 : undefined);
       if (floor !== undefined && micMatches(device, frame, olderCounter(floor, frame.fCnt16))) {

@@ -64,7 +64,7 @@ export = function register(RED: NodeAPI): void {
               owner: node.id,
               req,
               deliver: (tx: Transmission) => {
-                send({ ...msg, payload: { txpk: tx.txpk }, gatewayEui: tx.gatewayEui, lorawan: { devEui: device.devEui, fCntDown: tx.fCntDown, window: tx.window, ack: tx.ack } } as Msg);
+                send({ ...msg, payload: { txpk: tx.txpk, ...(tx.fallback ? { fallback: tx.fallback } : {}) }, gatewayEui: tx.gatewayEui, lorawan: { devEui: device.devEui, fCntDown: tx.fCntDown, window: tx.window, ack: tx.ack } } as Msg);
                 showQueue();
                 done();
               },

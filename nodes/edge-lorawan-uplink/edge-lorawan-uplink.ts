@@ -60,7 +60,7 @@ export = function register(RED: NodeAPI): void {
     /** a frame to the gateway, through the third output */
     const toGateway = (send: Send, tx: Transmission, device: LorawanDevice, lorawan: Record<string, unknown>) => {
       acks++;
-      send([null, null, { topic: `lorawan/${device.name}/ack`, payload: { txpk: tx.txpk }, gatewayEui: tx.gatewayEui, lorawan: { devEui: device.devEui, fCntDown: tx.fCntDown, window: tx.window, ack: tx.ack, ...lorawan } } as unknown as Msg]);
+      send([null, null, { topic: `lorawan/${device.name}/ack`, payload: { txpk: tx.txpk, ...(tx.fallback ? { fallback: tx.fallback } : {}) }, gatewayEui: tx.gatewayEui, lorawan: { devEui: device.devEui, fCntDown: tx.fCntDown, window: tx.window, ack: tx.ack, ...lorawan } } as unknown as Msg]);
     };
 
     const handle = async (msg: Msg, send: Send): Promise<void> => {

@@ -23,6 +23,7 @@ import type { LorawanKeysNode } from "../../nodes/_shared/lorawan-keys";
 helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
+const completeNode = require("@node-red/nodes/core/common/24-complete.js");
 
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
 type Event = { deviceName: string; readings: Array<{ resourceName: string; value: unknown }>; metadata: { lorawan: Record<string, unknown> } };
@@ -62,14 +63,16 @@ describe("LoRaWAN as networks run it", function () {
       { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"], ["gw", "acks"]] },
       { id: "down", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "raw", fPort: "10", rx1BudgetMs: "0", wires: [["gw", "sent"]] },
       { id: "cat", type: "catch", z: "f1", scope: ["gw", "down", "up"], uncaught: false, wires: [["caught"]] },
+      { id: "cmp", type: "complete", z: "f1", scope: ["gw"], uncaught: false, wires: [["completed"]] },
+      { id: "completed", type: "helper", z: "f1" },
       { id: "events", type: "helper", z: "f1" },
       { id: "errors", type: "helper", z: "f1" },
       { id: "acks", type: "helper", z: "f1" },
       { id: "sent", type: "helper", z: "f1" },
       { id: "caught", type: "helper", z: "f1" },
     ];
-    await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, catchNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
-    const got = { events: collect("events"), errors: collect("errors"), acks: collect("acks"), sent: collect("sent"), caught: collect("caught") };
+    await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, catchNode, completeNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
+    const got = { events: collect("events"), errors: collect("errors"), acks: collect("acks"), sent: collect("sent"), caught: collect("caught"), completed: collect("completed") };
     const fwd = new FakeForwarder("B827EBFFFE000001", port);
     fwd.autoTxAck = true;
     await fwd.open();
@@ -138,6 +141,25 @@ describe("LoRaWAN as networks run it", function () {
     assert.strictEqual(ack.datr, "SF9BW125");
     assert.strictEqual(frameOf(ack).getFCtrlACK(), true);
     assert.strictEqual(got.events.length, 1);
+  });
+
+  it("sends the same frame in RX2 when the gateway answers RX1 with TX_ACK TOO_LATE, and completes then", async function () {
+    const { fwd, got } = await deploy({});
+    fwd.txAckError = (_txpk, index) => (index === 0 ? "TOO_LATE" : undefined);
+    fwd.send(pushData(buildUplink(tag, 1, 1, encodeTemperatureHumidityLpp(2, 50), { confirmed: true }), radio(ts, { sf: 10 }), 2));
+    const rx2 = await waitFor(() => fwd.txpks()[1], "the ACK again, in RX2");
+    const rx1 = fwd.txpks()[0];
+    assert.strictEqual(rx2.data, rx1.data, "the same frame");
+    assert.strictEqual(rx1.tmst, (tmstOf(ts) + 1_000_000) >>> 0);
+    assert.strictEqual(rx2.tmst, (tmstOf(ts) + 2_000_000) >>> 0);
+    assert.deepStrictEqual([rx2.freq, rx2.datr], [869.525, "SF12BW125"]);
+    await waitFor(() => got.completed.length === 1, "the gateway node completes on RX2's TX_ACK");
+    assert.strictEqual(got.caught.length, 0, JSON.stringify(got.caught[0]?.error));
+    fwd.txAckError = () => "TOO_LATE";
+    fwd.send(pushData(buildUplink(tag, 2, 1, encodeTemperatureHumidityLpp(2, 50), { confirmed: true }), radio(ts + 60000), 3));
+    await waitFor(() => got.caught.length === 1, "RX2 refused too: caught");
+    assert.strictEqual(fwd.txpks().length, 4, "RX1 and RX2 tried, nothing more");
+    assert.match(String((got.caught[0].error as { message: string }).message), /TOO_LATE/);
   });
 
   it("puts a downlink in RX2 when the flow missed RX1 (RX1 budget 0) but makes RX2, RX2 at the region's default", async function () {

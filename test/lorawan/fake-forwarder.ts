@@ -6,13 +6,17 @@ export class FakeForwarder {
   readonly received: Buffer[] = [];
   /** answer every PULL_RESP with a TX_ACK without error, as a gateway that scheduled it does */
   autoTxAck = false;
+  /** with autoTxAck: the error a TX_ACK reports for a txpk (e.g. "TOO_LATE"), none when undefined */
+  txAckError?: (txpk: Record<string, unknown>, index: number) => string | undefined;
   constructor(
     readonly eui: string,
     readonly serverPort: number,
   ) {
     this.socket.on("message", (m) => {
       this.received.push(m);
-      if (this.autoTxAck && m[3] === 0x03) this.send(Buffer.concat([Buffer.from([2, m[1], m[2], 0x05]), Buffer.from(this.eui, "hex")]));
+      if (!this.autoTxAck || m[3] !== 0x03) return;
+      const error = this.txAckError?.((JSON.parse(m.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk, this.txpks().length - 1);
+      this.send(Buffer.concat([Buffer.from([2, m[1], m[2], 0x05]), Buffer.from(this.eui, "hex"), Buffer.from(error ? JSON.stringify({ txpk_ack: { error } }) : "")]));
     });
   }
   async open(): Promise<void> {

@@ -6,7 +6,7 @@ import lora from "lora-packet";
 import fc from "fast-check";
 import { aesCmac, cryptFrmPayload, dataFrameMic } from "../../lib/lorawan/lorawan-crypto";
 import { parseDataFrame } from "../../lib/lorawan/phy-payload";
-import { nextUplinkCounter } from "../../lib/lorawan/frame-counter";
+import { MAX_FCNT_GAP, nextUplinkCounter } from "../../lib/lorawan/frame-counter";
 import { DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
 import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin, Retransmission, MAX_RETRANSMISSIONS } from "../../lib/lorawan/uplink-processor";
@@ -127,6 +127,18 @@ describe("LoRaWAN frames", function () {
       assert.deepStrictEqual([again.kind, again.fCnt, again.confirmed, again.count], ["retransmission", 5, true, i]);
     }
     assert.strictEqual((await rejection(proc.process(f))).reason, "replay");
+  });
+
+  it("first contact with a starting counter: accepted within MAX_FCNT_GAP of it, fcnt-gap beyond, replay below; the device's ACK of a downlink is in the event", async function () {
+    const started = (start: number) => new UplinkProcessor(new DeviceTable([{ name: "tag-1", devEui: keys.devEui, devAddr: keys.devAddr, nwkSKey: keys.nwkSKey, appSKey: keys.appSKey, codec: "cayenne-lpp", fCntStart: start }]), new SessionStore(), lppDecoder);
+    const lpp = encodeTemperatureHumidityLpp(1, 50);
+    assert.strictEqual(uplinkOf(await started(65530).process(buildUplink(keys, 65540, 1, lpp))).fCnt, 65540, "across the 16-bit boundary");
+    assert.strictEqual((await rejection(started(65530).process(buildUplink(keys, 65530 + MAX_FCNT_GAP + 1, 1, lpp)))).reason, "fcnt-gap");
+    assert.strictEqual((await rejection(started(65530).process(buildUplink(keys, 65529, 1, lpp)))).reason, "replay");
+    const acked = lora.fromFields({ MType: "Unconfirmed Data Up", DevAddr: Buffer.from(keys.devAddr, "hex"), FCnt: 3, FPort: 1, FCtrl: { ACK: true }, payload: lpp }, Buffer.from(keys.appSKey, "hex"), Buffer.from(keys.nwkSKey, "hex"));
+    const up = uplinkOf(await new UplinkProcessor(table(), new SessionStore(), lppDecoder).process(acked.getPHYPayload() as Buffer));
+    assert.strictEqual((up.event.metadata!.lorawan as { downlinkAcked?: boolean }).downlinkAcked, true);
+    assert.strictEqual(up.confirmed, false);
   });
 
   it("keeps counters in a journal: a torn last line is dropped, snapshots fold it, and counters never go back", async function () {

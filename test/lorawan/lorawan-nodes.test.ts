@@ -336,6 +336,11 @@ describe("LoRaWAN nodes", function () {
       assert.deepStrictEqual(lora.decrypt(late, app, nwk), Buffer.from([0x0a, 0x0b]));
       assert.strictEqual(txpkOf(second).tmst, ((((ts + 60000) * 1000) >>> 0) + 1_000_000) >>> 0);
       txAck(second, "TOO_LATE");
+      // the gateway could not make RX1: the same frame in RX2, and when that is refused too, the refusal caught
+      const third = await waitFor(() => pullResps()[2], "the same frame in RX2");
+      assert.strictEqual(txpkOf(third).data, txpkOf(second).data);
+      assert.strictEqual(txpkOf(third).tmst, ((((ts + 60000) * 1000) >>> 0) + 2_000_000) >>> 0);
+      txAck(third, "TOO_LATE");
       await waitFor(() => caught.length === 1, "the gateway's refusal caught");
       assert.match(String((caught[0].error as { message: string }).message), /TOO_LATE/);
 
