@@ -150,7 +150,7 @@ function radioSettings(entry: DeviceEntryInput, defaultRegion: string): RadioSet
   const rx1DrOffset = optionalInt(entry.rx1DrOffset) ?? 0;
   if (!(rx1DrOffset >= 0 && rx1DrOffset <= region.maxRx1DrOffset)) return `RX1DROffset must be 0 to ${region.maxRx1DrOffset} in ${region.name}`;
   const rx2DataRate = optionalInt(entry.rx2DataRate);
-  if (rx2DataRate !== undefined && !region.dataRates[rx2DataRate]) return `RX2 data rate DR${entry.rx2DataRate} is not a LoRa data rate of ${region.name}`;
+  if (rx2DataRate !== undefined && !region.downlinkDataRates.includes(rx2DataRate)) return `RX2 data rate DR${entry.rx2DataRate} is not a LoRa downlink data rate of ${region.name} (${region.downlinkDataRates.map((d) => `DR${d}`).join(", ")})`;
   const rx2Frequency = optionalInt(entry.rx2Frequency);
   if (rx2Frequency !== undefined && !(rx2Frequency >= 100_000_000 && rx2Frequency <= 1_100_000_000)) return `RX2 frequency ${entry.rx2Frequency} is not a frequency in Hz`;
   const rxDelayS = optionalInt(entry.rxDelay) ?? 1;

@@ -68,13 +68,15 @@ export interface WindowOptions {
   /** seconds from the end of the uplink to RX1 (RECEIVE_DELAY1, or JOIN_ACCEPT_DELAY1 for a Join-accept) */
   delayS?: number;
   rx1DrOffset?: number;
+  /** the region's RX2, not the device's own: a device that has not joined yet knows only the defaults */
+  regionRx2?: boolean;
 }
 
 /** the txpk that puts a frame in one of the device's receive windows, per its region and settings */
 export function windowTxpk(device: LorawanDevice, frame: Buffer, window: ReceiveWindow, uplink?: UplinkTiming, options: WindowOptions = {}): Txpk {
   const { region } = device.radio;
   const delayS = options.delayS ?? device.radio.rxDelayS;
-  let params = window === "rx1" && uplink ? rx1Parameters(region, Math.round(uplink.freq * 1e6), uplink.datr, options.rx1DrOffset ?? device.radio.rx1DrOffset) : rx2Parameters(region, device.radio.rx2);
+  let params = window === "rx1" && uplink ? rx1Parameters(region, Math.round(uplink.freq * 1e6), uplink.datr, options.rx1DrOffset ?? device.radio.rx1DrOffset) : rx2Parameters(region, options.regionRx2 ? {} : device.radio.rx2);
   if (!params) throw new LorawanError("bad-downlink", `${device.name}: ${window === "rx1" ? `an uplink at ${uplink?.datr} is not a data rate of ${region.name}` : `no RX2 data rate in ${region.name}`}`);
   if (window !== "immediate" && !uplink) throw new LorawanError("bad-downlink", `${device.name}: ${window.toUpperCase()} needs the timing of an uplink`);
   // RX2 opens one second after RX1

@@ -3,9 +3,9 @@
  * Parameters RP002-1.0.x, LoRa data rates only): the data-rate table, where and how fast RX1 answers an uplink
  * (channel and RX1DROffset), and the RX2 defaults. Frequencies in Hz.
  */
-export type RegionName = "EU868" | "US915" | "AU915" | "AS923" | "IN865";
+export type RegionName = "EU868" | "US915" | "AU915" | "AS923" | "AS923-2" | "AS923-3" | "AS923-4" | "IN865";
 
-export const REGION_NAMES: RegionName[] = ["EU868", "US915", "AU915", "AS923", "IN865"];
+export const REGION_NAMES: RegionName[] = ["EU868", "US915", "AU915", "AS923", "AS923-2", "AS923-3", "AS923-4", "IN865"];
 
 export interface LoraDataRate {
   sf: number;
@@ -17,6 +17,8 @@ export interface Region {
   name: RegionName;
   /** uplink and downlink data rates of the region, by DR index */
   dataRates: Record<number, LoraDataRate>;
+  /** the DR indexes downlinks use (US915 and AU915 answer at 500 kHz only) */
+  downlinkDataRates: number[];
   /** the RX1DROffset values a device may be given */
   maxRx1DrOffset: number;
   rx1DataRate(uplinkDr: number, rx1DrOffset: number): number;
@@ -43,10 +45,24 @@ function hybridRx1FrequencyHz(first: number, first500: number, region: () => Reg
   };
 }
 
+function as923(name: RegionName, offsetHz: number): Region {
+  return {
+    name,
+    dataRates: { ...SF12_TO_SF7_125, 6: { sf: 7, bw: 250 } },
+    downlinkDataRates: [0, 1, 2, 3, 4, 5, 6],
+    maxRx1DrOffset: 7,
+    rx1DataRate: (dr, off) => Math.min(5, Math.max(0, dr - EFFECTIVE_OFFSET[off])),
+    rx1FrequencyHz: (hz) => hz,
+    rx2: { frequencyHz: 923_200_000 + offsetHz, dataRate: 2 },
+    txPowerDbm: 14,
+  };
+}
+
 export const REGIONS: Record<RegionName, Region> = {
   EU868: {
     name: "EU868",
     dataRates: { ...SF12_TO_SF7_125, 6: { sf: 7, bw: 250 } },
+    downlinkDataRates: [0, 1, 2, 3, 4, 5, 6],
     maxRx1DrOffset: 5,
     rx1DataRate: (dr, off) => Math.max(0, dr - off),
     rx1FrequencyHz: (hz) => hz,
@@ -56,6 +72,7 @@ export const REGIONS: Record<RegionName, Region> = {
   US915: {
     name: "US915",
     dataRates: { 0: { sf: 10, bw: 125 }, 1: { sf: 9, bw: 125 }, 2: { sf: 8, bw: 125 }, 3: { sf: 7, bw: 125 }, 4: { sf: 8, bw: 500 }, ...DOWN_500 },
+    downlinkDataRates: [8, 9, 10, 11, 12, 13],
     maxRx1DrOffset: 3,
     rx1DataRate: (dr, off) => clamp(10 + dr - off, 8, 13),
     rx1FrequencyHz: hybridRx1FrequencyHz(902_300_000, 903_000_000, () => REGIONS.US915),
@@ -65,25 +82,22 @@ export const REGIONS: Record<RegionName, Region> = {
   AU915: {
     name: "AU915",
     dataRates: { ...SF12_TO_SF7_125, 6: { sf: 8, bw: 500 }, ...DOWN_500 },
+    downlinkDataRates: [8, 9, 10, 11, 12, 13],
     maxRx1DrOffset: 5,
     rx1DataRate: (dr, off) => clamp(8 + dr - off, 8, 13),
     rx1FrequencyHz: hybridRx1FrequencyHz(915_200_000, 915_900_000, () => REGIONS.AU915),
     rx2: { frequencyHz: 923_300_000, dataRate: 8 },
     txPowerDbm: 20,
   },
-  // AS923-1, DownlinkDwellTime 0 (MinDR 0)
-  AS923: {
-    name: "AS923",
-    dataRates: { ...SF12_TO_SF7_125, 6: { sf: 7, bw: 250 } },
-    maxRx1DrOffset: 7,
-    rx1DataRate: (dr, off) => Math.min(5, Math.max(0, dr - EFFECTIVE_OFFSET[off])),
-    rx1FrequencyHz: (hz) => hz,
-    rx2: { frequencyHz: 923_200_000, dataRate: 2 },
-    txPowerDbm: 14,
-  },
+  // AS923-1, DownlinkDwellTime 0 (MinDR 0); AS923-2, -3 and -4 are the same plan shifted by -1.8, -6.6 and -5.9 MHz
+  AS923: as923("AS923", 0),
+  "AS923-2": as923("AS923-2", -1_800_000),
+  "AS923-3": as923("AS923-3", -6_600_000),
+  "AS923-4": as923("AS923-4", -5_900_000),
   IN865: {
     name: "IN865",
     dataRates: { ...SF12_TO_SF7_125 },
+    downlinkDataRates: [0, 1, 2, 3, 4, 5],
     maxRx1DrOffset: 7,
     rx1DataRate: (dr, off) => Math.min(5, Math.max(0, dr - EFFECTIVE_OFFSET[off])),
     rx1FrequencyHz: (hz) => hz,
@@ -92,9 +106,12 @@ export const REGIONS: Record<RegionName, Region> = {
   },
 };
 
+const normName = (name: string) => name.toUpperCase().replace(/[\s_-]/g, "");
+const BY_NORM_NAME = new Map<string, Region>([...REGION_NAMES.map((n): [string, Region] => [normName(n), REGIONS[n]]), ["AS9231", REGIONS.AS923]]);
+
+/** a region by any usual spelling: "EU868", "eu868", "AS923-1", "AS923_2" */
 export function regionNamed(name: string | undefined): Region | undefined {
-  const key = String(name ?? "").toUpperCase().replace(/[\s_-]/g, "");
-  return (REGIONS as Record<string, Region>)[key === "AS9231" ? "AS923" : key];
+  return BY_NORM_NAME.get(normName(String(name ?? "")));
 }
 
 /** the forwarder's notation, e.g. "SF9BW125" */

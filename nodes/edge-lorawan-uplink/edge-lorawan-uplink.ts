@@ -81,7 +81,11 @@ export = function register(RED: NodeAPI): void {
         let accept: Record<string, unknown>;
         try {
           // the Join-accept goes in RX1 of the request with the region's defaults: the device has no settings yet
-          accept = heard ? { txpk: windowTxpk(up.device, up.joinAccept, "rx1", heard.timing, { delayS: JOIN_ACCEPT_DELAY1_S, rx1DrOffset: 0 }) } : { joinAccept: up.joinAccept.toString("base64") };
+          // and RX2 a second later (JOIN_ACCEPT_DELAY2) when the gateway cannot make RX1
+          const window = { delayS: JOIN_ACCEPT_DELAY1_S, rx1DrOffset: 0, regionRx2: true };
+          accept = heard
+            ? { txpk: windowTxpk(up.device, up.joinAccept, "rx1", heard.timing, window), fallback: windowTxpk(up.device, up.joinAccept, "rx2", heard.timing, window) }
+            : { joinAccept: up.joinAccept.toString("base64") };
         } catch (err) {
           if (!(err instanceof LorawanError)) throw err;
           return refuse(msg, send, err);

@@ -255,6 +255,11 @@ describe("LoRaWAN nodes", function () {
       const resp = await waitFor(() => a.received.find((m) => m[3] === 0x03), "the Join-accept as PULL_RESP");
       const txpk = (JSON.parse(resp.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
       assert.strictEqual(txpk.tmst, (((ts * 1000) >>> 0) + 5_000_000) >>> 0, "JOIN_ACCEPT_DELAY1 after the request");
+      // the gateway cannot make RX1: the Join-accept again in RX2, JOIN_ACCEPT_DELAY2 after the request, at the region's RX2 defaults
+      a.send(Buffer.concat([Buffer.from([2, resp[1], resp[2], 0x05]), Buffer.from(a.eui, "hex"), Buffer.from(JSON.stringify({ txpk_ack: { error: "TOO_LATE" } }))]));
+      const resp2 = await waitFor(() => a.received.filter((m) => m[3] === 0x03)[1], "the Join-accept in RX2");
+      const txpk2 = (JSON.parse(resp2.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
+      assert.deepStrictEqual([txpk2.tmst, txpk2.freq, txpk2.datr, txpk2.data], [(((ts * 1000) >>> 0) + 6_000_000) >>> 0, 869.525, "SF12BW125", txpk.data]);
       const accept = lora.fromWire(lora.decryptJoinAccept(lora.fromWire(Buffer.from(txpk.data as string, "base64")), Buffer.from(appKey, "hex")));
       assert.ok(lora.verifyMIC(accept, undefined, Buffer.from(appKey, "hex")), "the Join-accept's MIC under the AppKey");
       const f = accept.getBuffers();

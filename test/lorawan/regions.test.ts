@@ -3,10 +3,10 @@
  * RX1DROffset) as the document prints them, the RX1 channel of US915 and AU915, and the RX2 defaults.
  */
 import * as assert from "assert";
-import { dataRateIndex, REGIONS, RegionName, rx1Parameters, rx2Parameters } from "../../lib/lorawan/regions";
+import { dataRateIndex, REGIONS, RegionName, regionNamed, rx1Parameters, rx2Parameters } from "../../lib/lorawan/regions";
 
 /** RP002-1.0.x: rows are the upstream DR, columns RX1DROffset 0, 1, 2, … */
-const RX1_DR_TABLES: Record<RegionName, number[][]> = {
+const RX1_DR_TABLES: Partial<Record<RegionName, number[][]>> = {
   EU868: [
     [0, 0, 0, 0, 0, 0],
     [1, 0, 0, 0, 0, 0],
@@ -99,5 +99,11 @@ describe("LoRaWAN regional parameters", function () {
     assert.deepStrictEqual(rx2("AS923"), { frequencyHz: 923_200_000, dataRate: 2, datr: "SF10BW125" });
     assert.deepStrictEqual(rx2("IN865"), { frequencyHz: 866_550_000, dataRate: 2, datr: "SF10BW125" });
     assert.deepStrictEqual(rx2Parameters(REGIONS.EU868, { dataRate: 3 }), { frequencyHz: 869_525_000, dataRate: 3, datr: "SF9BW125" }, "TTN's EU868 RX2 at SF9");
+    assert.deepStrictEqual(["AS923-2", "AS923-3", "AS923-4"].map((n) => rx2Parameters(REGIONS[n as RegionName])!.frequencyHz), [921_400_000, 916_600_000, 917_300_000], "AS923-2/-3/-4: the AS923-1 plan shifted by -1.8, -6.6, -5.9 MHz");
+    assert.strictEqual(REGIONS["AS923-3"].rx1DataRate(5, 6), 5);
+    assert.strictEqual(regionNamed("as923_1"), REGIONS.AS923);
+    assert.strictEqual(regionNamed("AS923-4"), REGIONS["AS923-4"]);
+    assert.strictEqual(regionNamed("eu868"), REGIONS.EU868);
+    assert.strictEqual(regionNamed("EU433"), undefined);
   });
 });
