@@ -10,7 +10,7 @@ import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { renderTemplate } from "../../lib/common/template";
 import { withEventIdentity } from "../../lib/contract/message";
-import type { ReceptionContext, UplinkInput } from "../../lib/lorawan/uplink-input";
+import type { GatewayReception, ReceptionContext, UplinkInput } from "../../lib/lorawan/uplink-input";
 import { UplinkTiming, windowTxpk } from "../../lib/lorawan/downlink";
 import type { Transmission } from "../../lib/lorawan/downlink-scheduler";
 import type { LorawanDevice } from "../../lib/lorawan/device-table";
@@ -20,7 +20,8 @@ const JOIN_ACCEPT_DELAY1_S = 5;
 
 /** where and when the frame was heard best, for an answer in its receive window */
 function timingOf(input: UplinkInput): { gatewayEui: string; timing: UplinkTiming } | undefined {
-  const best = input.radio.gateways.find((g) => g.tmst !== undefined);
+  // the gateway that heard it best (highest SNR) is the likeliest to reach the device
+  const best = input.radio.gateways.filter((g) => g.tmst !== undefined).reduce<GatewayReception | undefined>((a, g) => (!a || (g.snr ?? -100) > (a.snr ?? -100) ? g : a), undefined);
   const radio = input.radio;
   if (!best || best.tmst === undefined || !radio.frequency || !radio.dataRate) return undefined;
   return { gatewayEui: best.gatewayId, timing: { tmst: best.tmst, freq: radio.frequency / 1e6, datr: radio.dataRate, codr: radio.codingRate ?? "4/5" } };

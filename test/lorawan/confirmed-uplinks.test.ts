@@ -53,13 +53,13 @@ describe("LoRaWAN as networks run it", function () {
   });
 
   /** a gateway node, an uplink node whose third output goes to it, a raw downlink node; the device settings as given */
-  async function deploy(device: Record<string, unknown>, keysSettings: Record<string, unknown> = {}) {
+  async function deploy(device: Record<string, unknown>, keysSettings: Record<string, unknown> = {}, dedupWindowMs = "0") {
     const port = await freeUdpPort();
     const entry = { name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp", ...device };
     const flow = [
       { id: "f1", type: "tab" },
       { id: "keys1", type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([entry]), codecs: "[]", counterFile: "none", ...keysSettings },
-      { id: "gw", type: "edge-lorawan-gateway", z: "f1", port: String(port), address: "127.0.0.1", dedupWindowMs: "0", txAckTimeoutMs: "3000", wires: [["up"], []] },
+      { id: "gw", type: "edge-lorawan-gateway", z: "f1", port: String(port), address: "127.0.0.1", dedupWindowMs, txAckTimeoutMs: "3000", wires: [["up"], []] },
       { id: "up", type: "edge-lorawan-uplink", z: "f1", keys: "keys1", wires: [["events"], ["errors"], ["gw", "acks"]] },
       { id: "down", type: "edge-lorawan-downlink", z: "f1", keys: "keys1", format: "raw", fPort: "10", rx1BudgetMs: "0", wires: [["gw", "sent"]] },
       { id: "cat", type: "catch", z: "f1", scope: ["gw", "down", "up"], uncaught: false, wires: [["caught"]] },
@@ -130,6 +130,23 @@ describe("LoRaWAN as networks run it", function () {
     assert.deepStrictEqual([...lora.decrypt(withData, app, nwk)], [3, 1, 1]);
     assert.strictEqual(fwd.txpks().length, 3, "one frame for that uplink, not an ACK and a downlink");
     assert.strictEqual(got.caught.length, 0, JSON.stringify(got.caught[0]?.error));
+  });
+
+  it("sends the ACK through the gateway that heard the uplink best (highest SNR)", async function () {
+    const { fwd, got } = await deploy({}, {}, "150");
+    const other = new FakeForwarder("B827EBFFFE000002", fwd.serverPort);
+    other.autoTxAck = true;
+    await other.open();
+    forwarders.push(other);
+    other.pullData(1);
+    await waitFor(() => other.received.some((m) => m[3] === 0x04), "PULL_ACK of the second gateway");
+    const phy = buildUplink(tag, 1, 1, encodeTemperatureHumidityLpp(2, 50), { confirmed: true });
+    fwd.send(pushData(phy, radio(ts, { snr: -3 }), 2));
+    other.send(pushData(phy, radio(ts + 1, { gatewayEui: other.eui, snr: 9 }), 2));
+    const ack = await waitFor(() => other.txpks()[0], "the ACK through the better gateway");
+    assert.strictEqual(ack.tmst, (tmstOf(ts + 1) + 1_000_000) >>> 0, "timed on that gateway's own clock");
+    assert.strictEqual(fwd.txpks().length, 0);
+    assert.strictEqual(got.events.length, 1);
   });
 
   it("answers in RX2 when the device is set to, at the data rate it was given (TTN's SF9 RX2 in EU868)", async function () {
