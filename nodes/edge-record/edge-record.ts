@@ -19,6 +19,7 @@ import { configChanges, configurationOf } from "../../lib/record/config-change";
 import { parseRangeTable } from "../../lib/record/limits-table";
 import { ReportDefaults, renderReport } from "../../lib/record/report-request";
 import { ReportQueryError } from "../../lib/record/report";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeRecordDef extends NodeDef {
   dir: string;
@@ -69,7 +70,7 @@ export = function register(RED: NodeAPI): void {
       const error = errorText(err);
       node.status({ fill: "red", shape: "ring", text: RED._("edge-record.status.openFailed", { error: shortReason(error) }) });
       node.error(RED._("edge-record.status.openFailed", { error }));
-      node.on("input", (_m: Msg, _s: Send, done: Done) => done(new Error(RED._("edge-record.errors.notOpen", { error }))));
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(new Error(RED._("edge-record.errors.notOpen", { error }))));
       return;
     }
 
@@ -134,7 +135,7 @@ export = function register(RED: NodeAPI): void {
     served.set(node.id, { verify, report });
     const routes = config.servePath ? serveOnHttpNode(RED, config.servePath, { verify, report }) : undefined;
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       try {
         if (msg.topic === "verify") {
           send({ ...msg, topic: "verify", payload: verify(), eventId: newEventId() });
