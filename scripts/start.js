@@ -12,7 +12,8 @@ const userDir = path.resolve(process.env.EDGE_AI_USER_DIR || path.join(root, ".n
 const port = Number(process.env.PORT || 1880);
 const host = process.env.HOST || "127.0.0.1";
 
-execFileSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit", cwd: root });
+// EDGE_AI_NO_BUILD=1 starts from the dist/ already built (the test of this script builds once for three starts)
+if (process.env.EDGE_AI_NO_BUILD !== "1") execFileSync(process.execPath, [path.join(root, "scripts", "build.js")], { stdio: "inherit", cwd: root });
 
 // The pack is found by Node-RED as a module in the user dir, linked to the working tree.
 const linkDir = path.join(userDir, "node_modules", "@edge-ai");
@@ -25,12 +26,22 @@ try {
 }
 if (!fs.existsSync(link)) fs.symlinkSync(root, link, "dir");
 
-// The flows of flows/ are deployed on every start, so the demo always starts from the committed flows.
-const flows = [];
-for (const file of fs.readdirSync(path.join(root, "flows")).filter((f) => f.endsWith(".json")).sort()) {
-  flows.push(...JSON.parse(fs.readFileSync(path.join(root, "flows", file), "utf8")));
+// The flows of flows/ are copied into the user dir on the first start only, so the user's own edits (deployed
+// from the editor) survive a restart; `npm start -- --reset-flows` (or EDGE_AI_RESET_FLOWS=1) starts over from
+// the committed flows, keeping the replaced ones as flows.json.bak.
+const flowFile = path.join(userDir, "flows.json");
+const reset = process.argv.includes("--reset-flows") || process.env.EDGE_AI_RESET_FLOWS === "1";
+if (reset || !fs.existsSync(flowFile)) {
+  const flows = [];
+  for (const file of fs.readdirSync(path.join(root, "flows")).filter((f) => f.endsWith(".json")).sort()) {
+    flows.push(...JSON.parse(fs.readFileSync(path.join(root, "flows", file), "utf8")));
+  }
+  if (fs.existsSync(flowFile)) fs.copyFileSync(flowFile, `${flowFile}.bak`);
+  fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
+  console.log(`edge-ai demo: flows of ${path.join(root, "flows")} copied to ${flowFile}`);
+} else {
+  console.log(`edge-ai demo: keeping the flows in ${flowFile} (npm start -- --reset-flows starts over from flows/)`);
 }
-fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
 
 const settings = {
   uiHost: host,

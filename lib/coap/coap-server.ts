@@ -17,6 +17,31 @@ import { Retransmission } from "./retransmission";
 export interface Endpoint {
   address: string;
   port: number;
+  /** the PSK identity of a peer that came in over the secure channel (DTLS); absent for plain UDP */
+  identity?: string;
+}
+
+/**
+ * A second way in beside the UDP socket (DTLS): it delivers decrypted datagrams with the peer's identity, and
+ * takes replies for such peers back.
+ */
+export interface SecureChannel {
+  listen(): Promise<void>;
+  close(): Promise<void>;
+  send(data: Buffer, to: Endpoint): boolean;
+  on(event: "datagram", listener: (data: Buffer, from: Required<Endpoint>) => void): unknown;
+}
+
+/** 4.01 and 4.03 (RFC 7252 §5.9.2) */
+const UNAUTHORIZED = (4 << 5) | 1;
+const FORBIDDEN = (4 << 5) | 3;
+
+/**
+ * A peer over DTLS is another peer than a plain one at the same address and port, and so is one that came back
+ * there with another identity: a duplicate's cached answer must not go to it.
+ */
+function endpointKey(e: Endpoint): string {
+  return e.identity !== undefined ? `dtls|${e.address}|${e.port}|${e.identity}` : `${e.address}|${e.port}`;
 }
 
 export interface IncomingRequest {
@@ -49,6 +74,8 @@ export interface ResourceSettings {
   observable: boolean;
   /** notifications as CON (else NON, with a CON every 20th to learn whether the observer is still there) */
   confirmableNotifications: boolean;
+  /** PSK identities allowed (requests over DTLS only); undefined or empty: everyone */
+  identities?: string[];
   handler: RequestHandler;
 }
 
@@ -68,6 +95,7 @@ export interface ServerStats {
   notFound: number;
   responseTimeouts: number;
   notifications: number;
+  denied: number;
 }
 
 export interface ServerOptions {
@@ -83,6 +111,8 @@ export interface ServerOptions {
   /** answer 5.03 when a handler has not responded within this */
   responseTimeoutMs?: number;
   clock?: Clock;
+  /** DTLS, served beside plain UDP */
+  secure?: SecureChannel;
 }
 
 interface Observer {
@@ -129,11 +159,11 @@ export class Resource {
 }
 
 export class CoapServer extends EventEmitter {
-  readonly stats: ServerStats = { received: 0, requests: 0, malformed: 0, badOption: 0, tooLarge: 0, incomplete: 0, duplicates: 0, notFound: 0, responseTimeouts: 0, notifications: 0 };
+  readonly stats: ServerStats = { received: 0, requests: 0, malformed: 0, badOption: 0, tooLarge: 0, incomplete: 0, duplicates: 0, notFound: 0, responseTimeouts: 0, notifications: 0, denied: 0 };
   private socket: dgram.Socket | undefined;
   private readonly resources = new Map<string, Resource>();
   private readonly dedup = new Map<string, DedupEntry>();
-  private readonly block2Cache = new Map<string, { body: Representation; etag: Buffer; expires: number }>();
+  private readonly block2Cache = new Map<string, { code: number; body: Representation; etag: Buffer; expires: number }>();
   private readonly notificationIds = new Map<string, Observer>();
   private readonly assembler: Block1Assembler;
   private readonly clock: Clock;
@@ -165,7 +195,7 @@ export class CoapServer extends EventEmitter {
     this.socket = socket;
     socket.on("message", (data, rinfo) => this.guarded(() => this.onDatagram(data, { address: rinfo.address, port: rinfo.port })));
     this.scheduleSweep();
-    return new Promise((resolve, reject) => {
+    const plain = new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
       socket.bind(this.options.port, address, () => {
         socket.off("error", reject);
@@ -173,6 +203,10 @@ export class CoapServer extends EventEmitter {
         resolve();
       });
     });
+    const secure = this.options.secure;
+    if (!secure) return plain;
+    secure.on("datagram", (data, from) => this.guarded(() => this.onDatagram(data, from)));
+    return Promise.all([plain, secure.listen()]).then(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -185,6 +219,7 @@ export class CoapServer extends EventEmitter {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    await this.options.secure?.close();
   }
 
   addResource(path: string, settings: ResourceSettings): Resource {
@@ -258,7 +293,7 @@ export class CoapServer extends EventEmitter {
       if (message.type === MessageType.CON) this.sendEmpty(MessageType.RST, message.messageId, source);
       return;
     }
-    const dedupKey = `${source.address}|${source.port}|${message.messageId}`;
+    const dedupKey = `${endpointKey(source)}|${message.messageId}`;
     const seen = this.dedup.get(dedupKey);
     if (seen) {
       this.stats.duplicates++;
@@ -286,6 +321,12 @@ export class CoapServer extends EventEmitter {
       this.stats.notFound++;
       return exchange.reply({ code: Code.NOT_FOUND });
     }
+    const allowed = resource.settings.identities;
+    if (allowed && allowed.length > 0 && (source.identity === undefined || !allowed.includes(source.identity))) {
+      this.stats.denied++;
+      this.emit("denied", resource, source);
+      return exchange.reply({ code: source.identity === undefined ? UNAUTHORIZED : FORBIDDEN });
+    }
     if (!method || !resource.settings.methods.includes(method)) return exchange.reply({ code: Code.METHOD_NOT_ALLOWED });
 
     const block1Value = firstOption(message, Option.BLOCK1);
@@ -294,7 +335,7 @@ export class CoapServer extends EventEmitter {
     if (block1Value !== undefined) {
       block1 = decodeBlock(block1Value);
       if (!block1) return exchange.reply({ code: Code.BAD_OPTION });
-      const key = [source.address, source.port, method, path, ...meaningfulOptions(message)].join("|");
+      const key = [endpointKey(source), method, path, ...meaningfulOptions(message)].join("|");
       const outcome = this.assembler.add(key, block1, message.payload);
       if (outcome.kind === "continue") return exchange.reply({ code: Code.CONTINUE, options: [{ number: Option.BLOCK1, value: encodeBlock({ ...block1, more: true }) }] });
       if (outcome.kind === "incomplete") {
@@ -310,11 +351,12 @@ export class CoapServer extends EventEmitter {
     const block2 = (block2Value !== undefined ? decodeBlock(block2Value) : undefined) ?? { num: 0, more: false, szx: this.blockSzx };
     exchange.block1 = block1;
     exchange.block2 = { ...block2, szx: Math.min(block2.szx, this.blockSzx) };
-    exchange.blockKey = [source.address, source.port, path, ...optionValues(message, Option.URI_QUERY).map(String)].join("|");
+    exchange.blockKey = [endpointKey(source), method, path, ...optionValues(message, Option.URI_QUERY).map(String)].join("|");
 
-    if ((method === "GET" || method === "FETCH") && block2.num > 0) {
+    // the later blocks of any response, a POST's too (RFC 7959 §2.6: libcoap repeats the POST with Block2)
+    if (block2.num > 0) {
       const cached = this.block2Cache.get(exchange.blockKey);
-      if (cached && cached.expires > this.clock.now()) return exchange.reply({ code: Code.CONTENT, payload: cached.body.payload, contentFormat: cached.body.contentFormat, options: [{ number: Option.ETAG, value: cached.etag }] });
+      if (cached && cached.expires > this.clock.now()) return exchange.reply({ code: cached.code, payload: cached.body.payload, contentFormat: cached.body.contentFormat, options: [{ number: Option.ETAG, value: cached.etag }] });
     }
     if (resource.settings.observable && method === "GET") return this.onObservableGet(resource, message, source, exchange);
 
@@ -353,7 +395,7 @@ export class CoapServer extends EventEmitter {
 
   private onObservableGet(resource: Resource, message: CoapMessage, source: Endpoint, exchange: Exchange): void {
     const observe = uintOptionOf(message, Option.OBSERVE);
-    const key = `${source.address}|${source.port}|${message.token.toString("hex")}`;
+    const key = `${endpointKey(source)}|${message.token.toString("hex")}`;
     const options: CoapOption[] = [];
     if (observe === 0 && exchange.block2!.num === 0 && (resource.observers.has(key) || resource.observers.size < MAX_OBSERVERS)) {
       // past MAX_OBSERVERS the answer carries no Observe option: the client knows it is not registered (RFC 7641 §4.1)
@@ -370,7 +412,7 @@ export class CoapServer extends EventEmitter {
   }
 
   private onReply(message: CoapMessage, source: Endpoint): void {
-    const key = `${source.address}|${source.port}|${message.messageId}`;
+    const key = `${endpointKey(source)}|${message.messageId}`;
     const pending = this.pendingExchanges.get(key);
     if (pending) {
       this.pendingExchanges.delete(key);
@@ -411,7 +453,7 @@ export class CoapServer extends EventEmitter {
     if (body.block) options.push({ number: Option.BLOCK2, value: encodeBlock(body.block) });
     if (value.contentFormat !== undefined) options.push({ number: Option.CONTENT_FORMAT, value: uintOption(value.contentFormat) });
     const bytes = encodeMessage({ type: confirmable ? MessageType.CON : MessageType.NON, code: Code.CONTENT, messageId, token: observer.token, options, payload: body.payload });
-    const idKey = `${observer.endpoint.address}|${observer.endpoint.port}|${messageId}`;
+    const idKey = `${endpointKey(observer.endpoint)}|${messageId}`;
     this.notificationIds.set(idKey, observer);
     if (this.notificationIds.size > 10_000) this.notificationIds.delete(this.notificationIds.keys().next().value as string);
     this.stats.notifications++;
@@ -438,6 +480,8 @@ export class CoapServer extends EventEmitter {
   sendRaw(bytes: Buffer, to: Endpoint): void {
     // called from retransmission timers too: a socket closed meanwhile throws synchronously
     try {
+      // a DTLS peer whose session ended meanwhile cannot be answered: it will start a new handshake
+      if (to.identity !== undefined) return void this.options.secure?.send(bytes, to);
       this.socket?.send(bytes, to.port, to.address, (err) => {
         if (err) this.emit("warning", err);
       });
@@ -452,8 +496,8 @@ export class CoapServer extends EventEmitter {
   }
 
   /** @internal remembers a big body so that the next blocks need not ask the handler again */
-  cacheBlocks(key: string, body: Representation, etag: Buffer): void {
-    this.block2Cache.set(key, { body, etag, expires: this.clock.now() + 60_000 });
+  cacheBlocks(key: string, code: number, body: Representation, etag: Buffer): void {
+    this.block2Cache.set(key, { code, body, etag, expires: this.clock.now() + 60_000 });
     if (this.block2Cache.size > 1000) this.block2Cache.delete(this.block2Cache.keys().next().value as string);
   }
 
@@ -548,7 +592,7 @@ class Exchange {
           etag = etagOf({ payload, contentFormat: response.contentFormat });
           options.push({ number: Option.ETAG, value: etag });
         }
-        this.server.cacheBlocks(this.blockKey, { payload, contentFormat: response.contentFormat }, etag);
+        this.server.cacheBlocks(this.blockKey, response.code, { payload, contentFormat: response.contentFormat }, etag);
       }
       const sliced = sliceBlock(payload, block2);
       if (!sliced.block) {
@@ -565,7 +609,7 @@ class Exchange {
     if (confirmable && this.separate) {
       const messageId = this.server.allocateMessageId();
       const bytes = encodeMessage({ type: MessageType.CON, code, messageId, token: this.request.token, options, payload });
-      const key = `${this.source.address}|${this.source.port}|${messageId}`;
+      const key = `${endpointKey(this.source)}|${messageId}`;
       const retransmission = new Retransmission(this.server.transmissionParameters, this.server.timers, () => this.server.sendRaw(bytes, this.source), () => this.server.pendingExchanges.delete(key));
       this.server.pendingExchanges.set(key, { cancel: () => retransmission.stop() });
       retransmission.start();

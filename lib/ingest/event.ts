@@ -25,6 +25,10 @@ export interface Reading {
   units?: string;
   /** e.g. "out-of-range" when the node keeps and flags such readings */
   flags?: string[];
+  /** the value before the probe's calibration offset (present only on a calibrated probe's reading) */
+  rawValue?: number;
+  /** the calibration that corrected value: value = rawValue + offset; due in epoch ms */
+  calibration?: { offset: number; certificate?: string; due?: number };
 }
 
 export interface EdgeEvent {

@@ -16,6 +16,7 @@ import { compileTopicPattern, TopicMatcher } from "./topic-pattern";
 import { lookup, renderTemplate } from "../common/template";
 import { toEdgexDto, type EdgexEventDto } from "../contract/edgex";
 import { newEventId, toEpochMs } from "../contract/message";
+import { probeKey, type CalibrationTable } from "./calibration";
 
 // the DTO lives with the contract (lib/contract/edgex.ts, both directions); kept importable from here
 export { toEdgexDto, type EdgexEventDto };
@@ -32,6 +33,8 @@ export interface IngestOptions {
   sourceName?: string;
   /** where the device's own timestamp is (epoch ms, epoch s or an ISO date); default: the time it arrived */
   originPath?: string;
+  /** probe offsets by device/resource (lib/ingest/calibration.ts) */
+  calibration?: CalibrationTable;
 }
 
 export interface IngestError {
@@ -188,6 +191,7 @@ export class IngestEngine {
     if (!coerced.ok) fail("bad-value", coerced.message);
     let value = (coerced as { value: ReadingValue }).value;
     const flags: string[] = [];
+    let calibration: { offset: number; certificate?: string; due?: number; rawValue: number } | undefined;
     if (typeof value === "number") {
       let v = applyTransforms(value, p);
       let convert = c.convert;
@@ -200,6 +204,14 @@ export class IngestEngine {
       }
       if (convert) v = convert(v);
       if (isIntegerType(p.valueType) && !Number.isInteger(v)) v = Math.round(v);
+      // the probe's calibration offset, in the resource's units; the range check sees the corrected value
+      const cal = this.options.calibration?.get(probeKey(deviceName, c.resource.name));
+      if (cal) {
+        calibration = { ...cal, rawValue: fround(v, p.valueType) };
+        // rounded at 1e-9 so −0.3 on 3.1 reads 2.8, not 2.8000000000000003
+        v = Math.round((v + cal.offset) * 1e9) / 1e9;
+        if (isIntegerType(p.valueType) && !Number.isInteger(v)) v = Math.round(v);
+      }
       const typeProblem = typeRangeProblem(v, p.valueType);
       if (typeProblem) fail("bad-value", typeProblem);
       const below = p.minimum !== undefined && v < p.minimum;
@@ -209,11 +221,21 @@ export class IngestEngine {
         if (this.options.outOfRange === "reject") throw new Rejection({ code: "out-of-range", message: `${c.resource.name}: ${message}`, resource: c.resource.name, path: c.where, value: v });
         flags.push("out-of-range");
       }
-      value = p.valueType === "Float32" ? Math.fround(v) === v ? v : Number(Math.fround(v).toPrecision(7)) : v;
+      value = fround(v, p.valueType);
     }
     const reading: Reading = { id: randomUUID(), origin, deviceName, resourceName: c.resource.name, profileName: this.profile.name, valueType: p.valueType, value };
     if (p.units) reading.units = p.units;
     if (flags.length) reading.flags = flags;
+    if (calibration) {
+      const { rawValue, ...applied } = calibration;
+      reading.rawValue = rawValue;
+      reading.calibration = applied;
+    }
     return reading;
   }
+}
+
+/** a Float32 reading as the shortest decimal that is that float (21.3, not 21.299999237060547) */
+function fround(v: number, valueType: string): number {
+  return valueType === "Float32" ? (Math.fround(v) === v ? v : Number(Math.fround(v).toPrecision(7))) : v;
 }

@@ -1,12 +1,13 @@
 /**
  * Downlinks in the three forms a gateway may need: a ChirpStack v4 `command/down`, a TTN v3 `down/push`, or an
  * encrypted data frame (FCntDown from the session store) wrapped in a txpk for edge-lorawan-gateway, timed for
- * the device's RX1 window after its last uplink.
+ * one of the device's receive windows per its region.
  */
 import { cryptFrmPayload, dataFrameMic } from "./lorawan-crypto";
 import type { LorawanDevice } from "./device-table";
 import { LorawanError } from "./lorawan-error";
 import type { Txpk } from "./packet-forwarder";
+import { rx1Parameters, rx2Parameters } from "./regions";
 
 export interface DownlinkRequest {
   bytes: Buffer;
@@ -34,17 +35,20 @@ export function ttnDownlink(applicationId: string, tenantId: string, device: Lor
   };
 }
 
-/** An encrypted, MIC-signed data downlink (LoRaWAN 1.0.x, ABP). */
-export function rawDownlinkFrame(device: LorawanDevice, req: DownlinkRequest, fCntDown: number): Buffer {
-  validateDownlink(req);
+/**
+ * An encrypted, MIC-signed data downlink (LoRaWAN 1.0.x). `req` undefined: an empty frame (no FPort), as an ACK
+ * with nothing to carry is sent; `ack` sets FCtrl.ACK, answering a confirmed uplink.
+ */
+export function rawDownlinkFrame(device: LorawanDevice, req: DownlinkRequest | undefined, fCntDown: number, ack = false): Buffer {
+  if (req) validateDownlink(req);
   if (!device.devAddr || !device.nwkSKey || !device.appSKey) throw new LorawanError("bad-downlink", `${device.name} has no DevAddr and session keys: a raw downlink needs them`);
-  const mhdr = req.confirmed ? 0xa0 : 0x60;
+  const mhdr = req?.confirmed ? 0xa0 : 0x60;
   const fhdr = Buffer.alloc(7);
   Buffer.from(device.devAddr, "hex").reverse().copy(fhdr, 0);
-  fhdr[4] = 0x00; // FCtrl: no ADR, no ACK, no FOpts
+  fhdr[4] = ack ? 0x20 : 0x00; // FCtrl: no ADR, no FPending, no FOpts
   fhdr.writeUInt16LE(fCntDown & 0xffff, 5);
-  const enc = cryptFrmPayload(device.appSKey, req.bytes, false, device.devAddr, fCntDown);
-  const signed = Buffer.concat([Buffer.from([mhdr]), fhdr, Buffer.from([req.fPort]), enc]);
+  const body = req ? Buffer.concat([Buffer.from([req.fPort]), cryptFrmPayload(device.appSKey, req.bytes, false, device.devAddr, fCntDown)]) : Buffer.alloc(0);
+  const signed = Buffer.concat([Buffer.from([mhdr]), fhdr, body]);
   return Buffer.concat([signed, dataFrameMic(device.nwkSKey, signed, false, device.devAddr, fCntDown)]);
 }
 
@@ -57,17 +61,36 @@ export interface UplinkTiming {
   codr: string;
 }
 
-/** RX1 of a Class A device, the region's default RX1DROffset 0 and RECEIVE_DELAY1 1 s: the uplink's channel and data rate. */
-export function rx1Txpk(frame: Buffer, uplink: UplinkTiming, powerDbm = 14, receiveDelayS = 1): Txpk {
+/** RX1 or RX2 after an uplink (Class A), or at once on RX2 parameters (Class C) */
+export type ReceiveWindow = "rx1" | "rx2" | "immediate";
+
+export interface WindowOptions {
+  /** seconds from the end of the uplink to RX1 (RECEIVE_DELAY1, or JOIN_ACCEPT_DELAY1 for a Join-accept) */
+  delayS?: number;
+  rx1DrOffset?: number;
+  /** the region's RX2, not the device's own: a device that has not joined yet knows only the defaults */
+  regionRx2?: boolean;
+}
+
+/** the txpk that puts a frame in one of the device's receive windows, per its region and settings */
+export function windowTxpk(device: LorawanDevice, frame: Buffer, window: ReceiveWindow, uplink?: UplinkTiming, options: WindowOptions = {}): Txpk {
+  const { region } = device.radio;
+  const delayS = options.delayS ?? device.radio.rxDelayS;
+  let params = window === "rx1" && uplink ? rx1Parameters(region, Math.round(uplink.freq * 1e6), uplink.datr, options.rx1DrOffset ?? device.radio.rx1DrOffset) : rx2Parameters(region, options.regionRx2 ? {} : device.radio.rx2);
+  if (!params) throw new LorawanError("bad-downlink", `${device.name}: ${window === "rx1" ? `an uplink at ${uplink?.datr} is not a data rate of ${region.name}` : `no RX2 data rate in ${region.name}`}`);
+  if (window !== "immediate" && !uplink) throw new LorawanError("bad-downlink", `${device.name}: ${window.toUpperCase()} needs the timing of an uplink`);
+  // RX2 opens one second after RX1
+  const tmst = window === "immediate" ? undefined : (uplink!.tmst + (delayS + (window === "rx2" ? 1 : 0)) * 1_000_000) >>> 0;
+  params = params!;
   return {
-    imme: false,
-    tmst: (uplink.tmst + receiveDelayS * 1_000_000) >>> 0,
-    freq: uplink.freq,
+    imme: window === "immediate",
+    ...(tmst !== undefined ? { tmst } : {}),
+    freq: params.frequencyHz / 1e6,
     rfch: 0,
-    powe: powerDbm,
+    powe: region.txPowerDbm,
     modu: "LORA",
-    datr: uplink.datr,
-    codr: uplink.codr || "4/5",
+    datr: params.datr,
+    codr: uplink?.codr || "4/5",
     ipol: true,
     size: frame.length,
     data: frame.toString("base64"),

@@ -17,3 +17,34 @@ export function nextUplinkCounter(last: number | undefined, fCnt16: number, maxG
   if (fCnt32 > 0xffffffff) return { ok: false, detail: "frame counter exhausted: the device must rejoin" };
   return { ok: true, fCnt32 };
 }
+
+/** 16-bit epochs tried past the guessed one, so a device far into its count is still found (16 × 65536 frames) */
+export const EPOCHS_TRIED = 16;
+
+/**
+ * What a counter on air may stand for, in the order to try the MIC: "retransmission" (the last accepted counter
+ * again), "next" (above it within MAX_FCNT_GAP), "gap" (above it by more: the frame is genuine but refused), and
+ * "first" for a device never heard (over EPOCHS_TRIED epochs; within MAX_FCNT_GAP of its starting counter when it
+ * has one, "gap" beyond).
+ */
+export interface CounterCandidate {
+  fCnt32: number;
+  kind: "retransmission" | "next" | "gap" | "first";
+}
+
+export function uplinkCounterCandidates(last: number | undefined, fCnt16: number, start?: number, maxGap = MAX_FCNT_GAP, epochs = EPOCHS_TRIED): CounterCandidate[] {
+  const out: CounterCandidate[] = [];
+  if (last === undefined) {
+    // a starting counter is where the device is: within MAX_FCNT_GAP of it; without one, any epoch tried
+    const from = start ?? 0;
+    let c = from - (from % 0x10000) + fCnt16;
+    if (c < from) c += 0x10000;
+    for (let k = 0; k < epochs && c <= 0xffffffff; k++, c += 0x10000) out.push({ fCnt32: c, kind: start === undefined || c - start <= maxGap ? "first" : "gap" });
+    return out;
+  }
+  const diff = (fCnt16 - (last % 0x10000) + 0x10000) % 0x10000;
+  if (diff === 0) out.push({ fCnt32: last, kind: "retransmission" });
+  let c = last + (diff === 0 ? 0x10000 : diff);
+  for (let k = 0; k < epochs && c <= 0xffffffff; k++, c += 0x10000) out.push({ fCnt32: c, kind: c - last <= maxGap ? "next" : "gap" });
+  return out;
+}

@@ -6,6 +6,7 @@ export type LorawanErrorReason =
   | "unknown-device"
   | "bad-mic"
   | "replay"
+  | "fcnt-gap"
   | "codec"
   | "bad-downlink";
 

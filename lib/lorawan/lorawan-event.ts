@@ -35,6 +35,12 @@ export interface LorawanEventInput {
   source: UplinkSource;
   fCnt?: number;
   fPort?: number;
+  /** a ConfirmedDataUp (the device asked for an ACK) */
+  confirmed?: boolean;
+  /** the frame's MType, when the frame itself was read */
+  mType?: string;
+  /** FCtrl.ACK of the uplink: the device acknowledges our last confirmed downlink */
+  downlinkAcked?: boolean;
   origin: number;
   data: Record<string, unknown>;
   radio: RadioMetadata;
@@ -65,6 +71,9 @@ export function lorawanEvent(input: LorawanEventInput): EdgeEvent {
     ...(input.devAddr ? { devAddr: input.devAddr } : {}),
     ...(input.fCnt !== undefined ? { fCnt: input.fCnt } : {}),
     ...(input.fPort !== undefined ? { fPort: input.fPort } : {}),
+    confirmed: input.confirmed ?? false,
+    ...(input.mType ? { mType: input.mType } : {}),
+    ...(input.downlinkAcked ? { downlinkAcked: true } : {}),
     ...input.radio,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };

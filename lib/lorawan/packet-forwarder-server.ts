@@ -8,6 +8,20 @@ import { EventEmitter } from "events";
 import { ack, parseUpstream, pullResp, PULL_ACK, PUSH_ACK, Txpk } from "./packet-forwarder";
 import { DeduplicatedFrame, RxpkDeduplicator } from "./rxpk-deduplicator";
 
+/** the gateway's TX_ACK refused a downlink: `code` as Semtech's PROTOCOL.TXT names it (TOO_LATE, COLLISION_PACKET, …) */
+export class TxRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "TxRefusedError";
+  }
+}
+
+/** refusals a later window can cure: the frame came too late for RX1, or RX1 collides with another downlink */
+export const RETRY_IN_RX2 = new Set(["TOO_LATE", "COLLISION_PACKET"]);
+
 export interface PacketForwarderServerOptions {
   port: number;
   address: string;
@@ -149,7 +163,7 @@ export class PacketForwarderServer extends EventEmitter {
         if (!pending) return;
         clearTimeout(pending.timer);
         this.pendingTx.delete(packet.token);
-        if (packet.error) pending.reject(new Error(`gateway ${packet.gatewayEui ?? ""} refused the downlink: ${packet.error}`));
+        if (packet.error) pending.reject(new TxRefusedError(packet.error, `gateway ${packet.gatewayEui ?? ""} refused the downlink: ${packet.error}`));
         else pending.resolve();
       }
     }

@@ -36,6 +36,8 @@ export interface UplinkInput {
   devAddr?: string;
   fCnt?: number;
   fPort?: number;
+  /** the network server says the device sent a ConfirmedDataUp */
+  confirmed?: boolean;
   /** the decrypted FRMPayload a network server hands on */
   payload?: Buffer;
   /** what the network server's own codec made of it */
@@ -99,8 +101,10 @@ function chirpstack(o: Record<string, unknown>): UplinkInput {
     devEui,
     deviceName: str(info.deviceName),
     devAddr: str(o.devAddr),
-    fCnt: num(o.fCnt),
+    // ChirpStack's JSON leaves out fields at their zero value (proto3): no fCnt is the first frame
+    fCnt: num(o.fCnt) ?? 0,
     fPort: num(o.fPort),
+    confirmed: o.confirmed === true,
     payload: typeof o.data === "string" ? base64(o.data, "data") : undefined,
     decoded: isObject(o.object) ? o.object : undefined,
     receivedAt: time(o.time),
@@ -131,10 +135,11 @@ function ttn(o: Record<string, unknown>): UplinkInput {
     devAddr: str(ids.dev_addr),
     fCnt: num(up.f_cnt) ?? 0,
     fPort: num(up.f_port),
+    confirmed: up.confirmed === true,
     payload: typeof up.frm_payload === "string" ? base64(up.frm_payload, "frm_payload") : undefined,
     decoded: isObject(up.decoded_payload) ? up.decoded_payload : undefined,
     receivedAt: time(o.received_at ?? up.received_at),
-    radio: withBest({ gateways, spreadingFactor: num(dr.spreading_factor), bandwidth: num(dr.bandwidth), frequency: num(settings.frequency), codingRate: str(dr.coding_rate) }),
+    radio: withBest({ gateways, spreadingFactor: num(dr.spreading_factor), bandwidth: num(dr.bandwidth), frequency: num(settings.frequency), codingRate: str(dr.coding_rate) ?? str(settings.coding_rate) }),
   };
 }
 

@@ -7,10 +7,10 @@
 import { randomInt } from "crypto";
 import type { EdgeEvent } from "../ingest/event";
 import { cryptFrmPayload, dataFrameMic, sameMic } from "./lorawan-crypto";
-import type { LorawanDevice, DeviceTable } from "./device-table";
+import { defaultRadioSettings, LorawanDevice, DeviceTable } from "./device-table";
 import { LorawanError } from "./lorawan-error";
 import { lorawanEvent } from "./lorawan-event";
-import { nextUplinkCounter } from "./frame-counter";
+import { MAX_FCNT_GAP, uplinkCounterCandidates } from "./frame-counter";
 import { parseDataFrame, DataFrame, mTypeOf } from "./phy-payload";
 import { buildJoinAccept, deriveSessionKeys, joinRequestMicValid, parseJoinRequest, wrapKey } from "./join";
 import type { SessionStore } from "./session-store";
@@ -32,7 +32,23 @@ export interface AcceptedUplink {
   fPort?: number;
   /** the decrypted application payload */
   payload: Buffer;
+  /** a ConfirmedDataUp: the device waits for a downlink with FCtrl.ACK */
+  confirmed: boolean;
   event: EdgeEvent;
+}
+
+/**
+ * The device sent the frame it sent last again (same FCnt, same MIC): it missed our ACK (a confirmed uplink) or
+ * repeats every frame (NbTrans). Not new information: no event; a confirmed one is acknowledged again.
+ */
+export interface Retransmission {
+  kind: "retransmission";
+  device: LorawanDevice;
+  input: UplinkInput;
+  fCnt: number;
+  confirmed: boolean;
+  /** how many times this frame came again */
+  count: number;
 }
 
 /** an OTAA device joined: the Join-accept to send back through the gateway, JOIN_ACCEPT_DELAY1 after the request */
@@ -49,8 +65,10 @@ export interface AcceptedJoin {
 export const NET_ID = "000000";
 /** DevNonces remembered per device to refuse a replayed Join-request */
 const DEV_NONCES_KEPT = 64;
+/** LoRaWAN 1.0.x NbTrans is at most 15: a frame coming back more often than that is a replay */
+export const MAX_RETRANSMISSIONS = 15;
 
-type Verified = Omit<AcceptedUplink, "event" | "input" | "kind"> & { counterOnDisk?: Promise<void> };
+type Verified = Omit<AcceptedUplink, "event" | "input" | "kind"> & { counterOnDisk?: Promise<void>; mType?: string; downlinkAcked?: boolean };
 
 export class UplinkProcessor {
   constructor(
@@ -60,15 +78,19 @@ export class UplinkProcessor {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async process(payload: unknown, context: ReceptionContext = {}): Promise<AcceptedUplink | AcceptedJoin> {
+  /** retransmissions seen of each device's last frame (in memory: after a restart a retransmission counts afresh) */
+  private readonly repeats = new Map<string, { fCnt: number; count: number }>();
+
+  async process(payload: unknown, context: ReceptionContext = {}): Promise<AcceptedUplink | AcceptedJoin | Retransmission> {
     const input = recogniseUplink(payload, context);
     if (input.phyPayload && input.phyPayload.length > 0 && mTypeOf(input.phyPayload[0]) === "JoinRequest") return this.join(input, input.phyPayload);
     // verification and the counter update happen before any await, so two copies of a frame cannot both pass
     const accepted = input.phyPayload ? this.verifyFrame(input, input.phyPayload) : this.fromNetworkServer(input);
+    if ("kind" in accepted) return accepted;
     // the new counter is in memory already (a second copy is refused now); the frame is passed on once it is on disk
     const counterOnDisk = accepted.counterOnDisk ?? Promise.resolve();
     const origin = input.receivedAt ?? this.now();
-    const { device, fCnt, fPort, payload: bytes } = accepted;
+    const { device, fCnt, fPort, payload: bytes, confirmed } = accepted;
     let decoded: DecodedPayload;
     if (device.codec.kind !== "none" && fPort !== undefined && fPort > 0) {
       try {
@@ -88,12 +110,15 @@ export class UplinkProcessor {
       source: input.source,
       fCnt,
       fPort,
+      confirmed,
+      mType: accepted.mType,
+      downlinkAcked: accepted.downlinkAcked,
       origin,
       data: decoded.data,
       radio: input.radio,
       warnings: decoded.warnings,
     });
-    return { kind: "uplink", device, input, fCnt, fPort, payload: bytes, event };
+    return { kind: "uplink", device, input, fCnt, fPort, payload: bytes, confirmed, event };
   }
 
   private async join(input: UplinkInput, phy: Buffer): Promise<AcceptedJoin> {
@@ -107,7 +132,9 @@ export class UplinkProcessor {
     const joinNonce = (previous?.joinNonce ?? 0) + 1;
     const devAddr = this.freeDevAddr();
     const keys = deriveSessionKeys(device.appKey, joinNonce, NET_ID, req.devNonce);
-    const joinAccept = buildJoinAccept(device.appKey, { joinNonce, netId: NET_ID, devAddr, rx1DrOffset: 0, rx2DataRate: 0, rxDelay: 1 });
+    // the settings the device keeps for its session: its RX windows must be where the gateway answers
+    const radio = device.radio;
+    const joinAccept = buildJoinAccept(device.appKey, { joinNonce, netId: NET_ID, devAddr, rx1DrOffset: radio.rx1DrOffset, rx2DataRate: radio.rx2.dataRate ?? radio.region.rx2.dataRate, rxDelay: radio.rxDelayS });
     this.table.activate(device.devEui, devAddr, keys.nwkSKey, keys.appSKey);
     await this.sessions.recordJoin(device.devEui, {
       devAddr,
@@ -127,25 +154,42 @@ export class UplinkProcessor {
     throw new LorawanError("unknown-device", "no free DevAddr found");
   }
 
-  private verifyFrame(input: UplinkInput, phy: Buffer): Verified {
+  private verifyFrame(input: UplinkInput, phy: Buffer): Verified | Retransmission {
     const frame = parseDataFrame(phy);
     if (!frame.uplink) throw new LorawanError("not-a-data-frame", `${frame.mType}: a downlink, not an uplink`);
     const candidates = this.table.byDevAddr(frame.devAddr);
     if (candidates.length === 0) throw new LorawanError("unknown-device", `no device with DevAddr ${frame.devAddr} in the device table`);
     for (const device of candidates) {
       const last = this.sessions.get(device.devEui).fCntUp;
-      const next = nextUplinkCounter(last, frame.fCnt16);
-      if (next.ok && micMatches(device, frame, next.fCnt32)) {
-        const counterOnDisk = this.sessions.acceptUplink(device.devEui, next.fCnt32);
+      // a device never heard may be far into its count (an ABP device running before): its starting counter, then later epochs
+      for (const candidate of uplinkCounterCandidates(last, frame.fCnt16, device.fCntStart)) {
+        if (!micMatches(device, frame, candidate.fCnt32)) continue;
+        if (candidate.kind === "retransmission") return this.retransmission(device, input, frame, candidate.fCnt32);
+        if (candidate.kind === "gap") {
+          const from = last === undefined ? `the starting counter ${device.fCntStart}` : `the last accepted ${last}`;
+          throw new LorawanError("fcnt-gap", `${device.name}: frame counter ${candidate.fCnt32} is more than MAX_FCNT_GAP (${MAX_FCNT_GAP}) above ${from}; if the device was reset or replaced, set its starting counter`);
+        }
+        this.repeats.delete(device.devEui);
+        const counterOnDisk = this.sessions.acceptUplink(device.devEui, candidate.fCnt32);
         const key = frame.fPort === 0 ? device.nwkSKey! : device.appSKey!;
-        const payload = cryptFrmPayload(key, frame.frmPayload, true, frame.devAddr, next.fCnt32);
-        return { device, fCnt: next.fCnt32, fPort: frame.fPort, payload, counterOnDisk };
+        const payload = cryptFrmPayload(key, frame.frmPayload, true, frame.devAddr, candidate.fCnt32);
+        return { device, fCnt: candidate.fCnt32, fPort: frame.fPort, payload, confirmed: frame.confirmed, mType: frame.mType, downlinkAcked: frame.fCtrl.ack, counterOnDisk };
       }
-      if (!next.ok && last !== undefined && micMatches(device, frame, olderCounter(last, frame.fCnt16))) {
-        throw new LorawanError("replay", `${device.name}: ${next.detail}`);
+      const floor = last ?? (device.fCntStart ? device.fCntStart - 1 : undefined);
+      if (floor !== undefined && micMatches(device, frame, olderCounter(floor, frame.fCnt16))) {
+        const detail = last === undefined ? `frame counter below the starting counter ${device.fCntStart}` : `frame counter ${frame.fCnt16} (16 bits) is not above the last accepted ${last}`;
+        throw new LorawanError("replay", `${device.name}: ${detail}`);
       }
     }
     throw new LorawanError("bad-mic", `MIC check failed for DevAddr ${frame.devAddr} (${candidates.length === 1 ? candidates[0].name : `${candidates.length} devices share it`})`);
+  }
+
+  private retransmission(device: LorawanDevice, input: UplinkInput, frame: DataFrame, fCnt: number): Retransmission {
+    const seen = this.repeats.get(device.devEui);
+    const count = seen && seen.fCnt === fCnt ? seen.count + 1 : 1;
+    if (count > MAX_RETRANSMISSIONS) throw new LorawanError("replay", `${device.name}: frame counter ${fCnt} came back more than ${MAX_RETRANSMISSIONS} times (LoRaWAN's largest NbTrans)`);
+    this.repeats.set(device.devEui, { fCnt, count });
+    return { kind: "retransmission", device, input, fCnt, confirmed: frame.confirmed, count };
   }
 
   private fromNetworkServer(input: UplinkInput): Verified {
@@ -153,8 +197,8 @@ export class UplinkProcessor {
     if (!known && !input.decoded) {
       throw new LorawanError("unknown-device", `device ${input.deviceName ?? input.devEui} is not in the device table and the network server did not decode its payload`);
     }
-    const device: LorawanDevice = known ?? { name: input.deviceName ?? input.devEui!.toLowerCase(), devEui: (input.devEui ?? "").toUpperCase(), codec: { kind: "none" } };
-    return { device, fCnt: input.fCnt, fPort: input.fPort, payload: input.payload ?? Buffer.alloc(0) };
+    const device: LorawanDevice = known ?? { name: input.deviceName ?? input.devEui!.toLowerCase(), devEui: (input.devEui ?? "").toUpperCase(), codec: { kind: "none" }, radio: defaultRadioSettings() };
+    return { device, fCnt: input.fCnt, fPort: input.fPort, payload: input.payload ?? Buffer.alloc(0), confirmed: input.confirmed ?? false };
   }
 }
 

@@ -13,6 +13,12 @@ interface RuleBase {
   device?: string;
   /** state key template; default "{deviceName}/{resourceName}" */
   key?: string;
+  /**
+   * "class": the limits come from the device's product class (threshold: the class's high, or low when below,
+   * the clear level as far from it as the rule's; band and tor: low and high; mkt: the class's mkt or high),
+   * the rule's own when no class applies. Default "rule".
+   */
+  limits?: "rule" | "class";
 }
 
 export interface ThresholdRule extends RuleBase {

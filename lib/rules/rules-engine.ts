@@ -11,13 +11,15 @@ import { renderTemplate } from "../common/template";
 import { meanKineticTemperature, DEFAULT_DELTA_H_OVER_R } from "./mkt";
 import { Rule, Severity } from "./rule-types";
 import { alertPriority, newAlertId, type AlertIdentity, type AlertState } from "../contract/alert";
+import { ProductClasses, type AppliedLimits, type LoadContext } from "./product-classes";
+import { CALIBRATION_RULE, checkCalibration, type OverdueState, type OverdueTransition } from "./calibration-due";
 
 export type { AlertState };
 
 /** one transition of an alert; alertId (the same over its life) and causeEventId come from the contract */
 export interface Alert extends AlertIdentity {
   rule: string;
-  type: Rule["type"];
+  type: Rule["type"] | "calibration";
   severity: Severity;
   priority: number;
   state: AlertState;
@@ -33,6 +35,10 @@ export interface Alert extends AlertIdentity {
   value: number;
   peak: number;
   units?: string;
+  /** the product class whose limits applied (absent: the rule's own) */
+  productClass?: string;
+  /** the limits that applied (°C for temperatures), and where they came from */
+  limits?: AppliedLimits;
   detail?: Record<string, unknown>;
 }
 
@@ -60,6 +66,10 @@ interface KeyState {
 export interface RulesSnapshot {
   version: 1;
   states: Record<string, Record<string, KeyState>>;
+  /** probes past their calibration's due date */
+  calibration?: Record<string, OverdueState>;
+  /** per-trip product classes by device */
+  trips?: Record<string, string>;
 }
 
 export interface Evaluation {
@@ -80,9 +90,13 @@ interface Condition {
 
 export class RulesEngine {
   private states: Record<string, Record<string, KeyState>> = {};
+  private calibration: Record<string, OverdueState> = {};
   private readonly expressions = new Map<string, ReturnType<typeof jsonata>>();
 
-  constructor(private readonly rules: Rule[]) {
+  constructor(
+    private readonly rules: Rule[],
+    readonly classes = new ProductClasses({}),
+  ) {
     rules.forEach((r, i) => {
       if (!r.name) throw new Error(`rule ${i + 1} has no name`);
       if (r.type === "jsonata") this.expressions.set(r.name, jsonata(r.expression));
@@ -91,11 +105,13 @@ export class RulesEngine {
   }
 
   snapshot(): RulesSnapshot {
-    return { version: 1, states: JSON.parse(JSON.stringify(this.states)) };
+    return { version: 1, states: JSON.parse(JSON.stringify(this.states)), calibration: JSON.parse(JSON.stringify(this.calibration)), trips: this.classes.tripSnapshot() };
   }
 
   restore(s: RulesSnapshot | undefined): void {
     if (!s || s.version !== 1) return;
+    this.calibration = s.calibration ?? {};
+    this.classes.restoreTrips(s.trips);
     for (const r of this.rules) {
       if (!s.states[r.name]) continue;
       this.states[r.name] = s.states[r.name];
@@ -108,12 +124,23 @@ export class RulesEngine {
    * every reading of the event against every rule, in order. Not re-entrant: the caller awaits one evaluation
    * before the next (edge-rules queues its messages), or a key's state would see readings out of order.
    * causeEventId: msg.eventId of the message that carried the event (default: the event's id).
+   * load: what the message says of the load (msg.productClass, msg.limits); the event's metadata is added here.
    */
-  async evaluate(event: EdgeEvent, causeEventId: string = event.id): Promise<Evaluation> {
+  async evaluate(event: EdgeEvent, causeEventId: string = event.id, load: LoadContext = {}): Promise<Evaluation> {
     const alerts: Alert[] = [];
     const tripped = new Map<string, string[]>();
+    const context: LoadContext = { ...load, metadata: event.metadata };
+    const limitsOf = new Map<string, AppliedLimits | undefined>();
     for (const reading of event.readings) {
-      for (const rule of this.rules) {
+      const overdue = checkCalibration(this.calibration, reading, newAlertId);
+      if (overdue) alerts.push(this.calibrationAlert(overdue, causeEventId));
+      for (const raw of this.rules) {
+        let applied: AppliedLimits | undefined;
+        if (raw.limits === "class") {
+          if (!limitsOf.has(reading.deviceName)) limitsOf.set(reading.deviceName, this.classes.resolve(reading.deviceName, context));
+          applied = limitsOf.get(reading.deviceName);
+        }
+        const rule = applied ? withLimits(raw, applied) : raw;
         if (rule.resource && rule.resource !== reading.resourceName) continue;
         if (rule.device && rule.device !== reading.deviceName) continue;
         if (!rule.resource && rule.type !== "jsonata" && typeof reading.value !== "number" && typeof reading.value !== "boolean") continue;
@@ -122,7 +149,11 @@ export class RulesEngine {
         state.deviceName = reading.deviceName;
         state.resourceName = reading.resourceName;
         const alert = await this.step(rule, key, state, reading, event, causeEventId);
-        if (alert) alerts.push(alert);
+        if (alert) {
+          const limits = applied ?? ruleLimits(rule);
+          if (limits) alerts.push({ ...alert, ...(limits.productClass ? { productClass: limits.productClass } : {}), limits });
+          else alerts.push(alert);
+        }
         if (state.alert) tripped.set(reading.id, [...(tripped.get(reading.id) ?? []), rule.name]);
       }
     }
@@ -176,6 +207,30 @@ export class RulesEngine {
       }
     }
     return undefined;
+  }
+
+  private calibrationAlert(o: OverdueTransition, cause: string): Alert {
+    const a: Alert = {
+      alertId: o.open.alertId,
+      causeEventId: cause,
+      rule: CALIBRATION_RULE,
+      type: "calibration",
+      severity: "info",
+      priority: alertPriority("info"),
+      state: o.state,
+      key: o.key,
+      deviceName: o.open.deviceName,
+      resourceName: o.open.resourceName,
+      start: o.open.start,
+      at: o.at,
+      durationS: Math.max(0, (o.at - o.open.start) / 1000),
+      value: Math.round(o.daysOverdue * 10) / 10,
+      peak: Math.round(o.daysOverdue * 10) / 10,
+      units: "d",
+      detail: { certificate: o.certificate ?? o.open.certificate, due: o.due },
+    };
+    if (o.state === "cleared") a.end = o.at;
+    return a;
   }
 
   private close(rule: Rule, key: string, s: KeyState, t: number, value: number, detail: Record<string, unknown> | undefined, cause: string): Alert {
@@ -276,5 +331,40 @@ export class RulesEngine {
     while (samples.length > 2 && samples[1][0] <= t - windowMs) samples.shift();
     if (samples.length > 100_000) samples.splice(0, samples.length - 100_000);
     return samples;
+  }
+}
+
+/** the rule with the class's limits in place of its own; a side the class has no limit on never trips */
+function withLimits(rule: Rule, l: AppliedLimits): Rule {
+  const low = l.low ?? -Infinity;
+  const high = l.high ?? Infinity;
+  switch (rule.type) {
+    case "threshold": {
+      const raise = rule.direction === "below" ? low : high;
+      const gap = rule.clear !== undefined ? rule.raise - rule.clear : 0;
+      return { ...rule, raise, clear: raise - gap };
+    }
+    case "band":
+    case "tor":
+      return { ...rule, low, high };
+    case "mkt":
+      return { ...rule, limit: l.mkt ?? high };
+    default:
+      return rule;
+  }
+}
+
+/** the rule's own limits, for the alert to say what applied */
+function ruleLimits(rule: Rule): AppliedLimits | undefined {
+  switch (rule.type) {
+    case "threshold":
+      return rule.direction === "below" ? { low: rule.raise, source: "rule" } : { high: rule.raise, source: "rule" };
+    case "band":
+    case "tor":
+      return { low: rule.low, high: rule.high, source: "rule" };
+    case "mkt":
+      return { mkt: rule.limit, source: "rule" };
+    default:
+      return undefined;
   }
 }

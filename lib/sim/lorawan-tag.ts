@@ -34,11 +34,12 @@ export function encodeTemperatureHumidityLpp(temperatureC: number, humidityPct: 
   return out;
 }
 
-export function buildUplink(keys: LorawanSessionKeys, fCnt: number, fPort: number, payload: Buffer): Buffer {
+/** `confirmed`: a ConfirmedDataUp, which the network acknowledges with FCtrl.ACK in RX1 or RX2 */
+export function buildUplink(keys: LorawanSessionKeys, fCnt: number, fPort: number, payload: Buffer, options: { confirmed?: boolean } = {}): Buffer {
   const msb = Buffer.alloc(2);
   msb.writeUInt16LE((fCnt >>> 16) & 0xffff, 0);
   const packet = lora.fromFields(
-    { MType: "Unconfirmed Data Up", DevAddr: Buffer.from(keys.devAddr, "hex"), FCnt: fCnt & 0xffff, FPort: fPort, payload },
+    { MType: options.confirmed ? "Confirmed Data Up" : "Unconfirmed Data Up", DevAddr: Buffer.from(keys.devAddr, "hex"), FCnt: fCnt & 0xffff, FPort: fPort, payload },
     Buffer.from(keys.appSKey, "hex"),
     Buffer.from(keys.nwkSKey, "hex"),
     undefined,

@@ -4,6 +4,7 @@ import { asError, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
 import { newEventId, PRIORITY } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeAggregateDef extends NodeDef {
   kind: "tumbling" | "sliding";
@@ -41,7 +42,7 @@ export = function register(RED: NodeAPI): void {
       });
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: (err as Error).message });
-      node.on("input", (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
       return;
     }
     let windows = 0;
@@ -59,7 +60,7 @@ export = function register(RED: NodeAPI): void {
     };
     const timer = byTime ? setInterval(() => emit((m) => node.send(m as never), aggregator.flush(Date.now())), 1000) : undefined;
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       try {
         const event = asEvent(msg.payload, msg.topic);
         const out: Summary[] = [];

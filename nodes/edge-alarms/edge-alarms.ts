@@ -10,6 +10,7 @@ import type { Emission } from "../../lib/alarms/alarm-types";
 import { commandName, commandPayload, parseCommand } from "../../lib/alarms/commands";
 import { Suppression, ReadingLike } from "../../lib/alarms/suppression";
 import { parseEscalation, parseSources, parseUnitTable, SourceDef } from "../../lib/alarms/settings";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeAlarmsDef extends NodeDef {
   store: string;
@@ -40,7 +41,7 @@ export = function register(RED: NodeAPI): void {
       );
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-alarms.status.badConfig", { error: errorText(err) }) });
-      node.on("input", (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
       return;
     }
 
@@ -86,7 +87,7 @@ export = function register(RED: NodeAPI): void {
       });
     }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       restored
         .then(() => {
           const now = Date.now();

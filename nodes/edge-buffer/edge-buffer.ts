@@ -14,6 +14,7 @@ import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/s
 import { LogOnce } from "../../lib/common/log-once";
 import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
 
 interface EdgeBufferDef extends NodeDef {
@@ -170,7 +171,7 @@ export = function register(RED: NodeAPI): void {
       node.send([null, { topic: "edge-buffer/metrics", payload: { ...s, retries: forwarder.retryCount, state: forwarder.currentState, dir } }]);
     }
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       // a message that comes back from a Complete node (ack) or a Catch node (nack)
       const tag: BufferTag | undefined = bufferTagOf(msg);
       if (tag && tag.node === node.id) {

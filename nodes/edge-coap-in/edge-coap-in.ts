@@ -11,6 +11,8 @@ import type { IncomingRequest, Resource, Respond } from "../../lib/coap/coap-ser
 import { Code, ContentFormat, MethodName } from "../../lib/coap/constants";
 import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from "../../lib/coap/content-format";
 import { holdResponse } from "../../lib/coap/pending-responses";
+import { onInput } from "../_shared/guarded-input";
+import { LogOnce } from "../../lib/common/log-once";
 
 interface EdgeCoapInDef extends NodeDef {
   server: string;
@@ -20,6 +22,8 @@ interface EdgeCoapInDef extends NodeDef {
   notify: "non" | "con";
   output: "parsed" | "buffer";
   valueFormat: string;
+  /** PSK identities allowed, comma-separated; blank: every client */
+  identities?: string;
 }
 
 const METHODS: MethodName[] = ["GET", "POST", "PUT", "DELETE", "FETCH"];
@@ -31,6 +35,8 @@ export = function register(RED: NodeAPI): void {
     const serverNode = RED.nodes.getNode(config.server) as CoapServerNode | null;
     const methods = (Array.isArray(config.methods) ? config.methods : String(config.methods ?? "GET,POST,PUT").split(",")).map((m) => m.trim().toUpperCase()).filter((m): m is MethodName => METHODS.includes(m as MethodName));
     const observable = config.observable === true;
+    const identities = String(config.identities ?? "").split(",").map((i) => i.trim()).filter(Boolean);
+    const denials = new LogOnce((text) => node.warn(text));
     let resource: Resource | undefined;
     let closed = false;
     let requests = 0;
@@ -38,7 +44,7 @@ export = function register(RED: NodeAPI): void {
 
     if (!serverNode) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-coap-in.status.no-server") });
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-coap-in.errors.no-server"))));
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(RED._("edge-coap-in.errors.no-server"))));
       return;
     }
     const path = "/" + (config.path || "").split("/").filter(Boolean).join("/");
@@ -61,12 +67,13 @@ export = function register(RED: NodeAPI): void {
     };
 
     serverNode
-      .addResource(path, { methods, observable, confirmableNotifications: config.notify === "con", handler })
+      .addResource(path, { methods, observable, confirmableNotifications: config.notify === "con", identities, handler })
       .then((r) => {
         if (closed) return r.remove();
         resource = r;
         updateStatus();
         serverNode.server()?.on("observers", onObservers);
+        serverNode.server()?.on("denied", onDenied);
       })
       .catch((err: Error) => {
         node.status({ fill: "red", shape: "ring", text: RED._("edge-coap-in.status.error") });
@@ -75,6 +82,15 @@ export = function register(RED: NodeAPI): void {
 
     function onObservers(changed: Resource) {
       if (changed === resource) updateStatus();
+    }
+
+    // a device retrying without access would log a line per request: once per identity (or plain client address)
+    function onDenied(denied: Resource, source: IncomingRequest["source"]) {
+      if (denied !== resource) return;
+      rejected++;
+      updateStatus();
+      if (source.identity === undefined) denials.log(RED._("edge-coap-in.warnings.denied-plain", { path, source: source.address }));
+      else denials.log(RED._("edge-coap-in.warnings.denied-identity", { path, identity: source.identity, source: source.address }));
     }
 
     let statusTimer: NodeJS.Timeout | undefined;
@@ -91,7 +107,7 @@ export = function register(RED: NodeAPI): void {
     }
 
     // the input sets the value of an observable resource
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       if (!observable) return done(new Error(RED._("edge-coap-in.errors.not-observable")));
       if (!resource) return done(new Error(RED._("edge-coap-in.errors.not-ready")));
       const format = contentFormatOf(msg.contentFormat) ?? contentFormatOf(config.valueFormat);
@@ -109,6 +125,7 @@ export = function register(RED: NodeAPI): void {
       closed = true;
       clearTimeout(statusTimer);
       serverNode.server()?.off("observers", onObservers);
+      serverNode.server()?.off("denied", onDenied);
       resource?.remove();
       resource = undefined;
       done();

@@ -8,6 +8,7 @@ import { CoapClient, ClientRequest, ClientResponse, Observation } from "../../li
 import { MethodName } from "../../lib/coap/constants";
 import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from "../../lib/coap/content-format";
 import { optionsByName } from "../../lib/coap/coap-server";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeCoapRequestDef extends NodeDef {
   url: string;
@@ -78,7 +79,7 @@ export = function register(RED: NodeAPI): void {
       return out;
     }
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       const url = typeof msg.url === "string" && msg.url ? msg.url : config.url;
       // a message asking to stop: msg.observe === false (or msg.cancel) ends the observation of its URL, or all
       if (msg.observe === false || msg.cancel === true) {

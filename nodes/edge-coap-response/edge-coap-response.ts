@@ -7,6 +7,7 @@ import { asError } from "../_shared/node-red";
 import { Code, parseCode } from "../../lib/coap/constants";
 import { contentFormatOf, encodePayload } from "../../lib/coap/content-format";
 import { takeResponse } from "../../lib/coap/pending-responses";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeCoapResponseDef extends NodeDef {
   code: string;
@@ -18,7 +19,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       const exchange = msg._coap as { id?: unknown } | undefined;
       if (!exchange || typeof exchange.id !== "string") return done(new Error(RED._("edge-coap-response.errors.no-request")));
       const given = msg.statusCode ?? (config.code || undefined);

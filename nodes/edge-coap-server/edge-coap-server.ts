@@ -1,11 +1,16 @@
 /**
- * edge-coap-server: the UDP endpoint (port, bind address) shared by the edge-coap-in resources of a flow. The socket
- * is bound when the first resource registers and closed with the node.
+ * edge-coap-server: the UDP endpoint (port, bind address) shared by the edge-coap-in resources of a flow, and
+ * optionally a DTLS 1.2 endpoint with pre-shared keys beside it (coaps://). The sockets are bound when the first
+ * resource registers and closed with the node. The PSK identities are listed in the config, their keys kept in one
+ * `password` credential (see nodes/_shared/secret-credentials.ts).
  */
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import type { CoapServerNode } from "./coap-server-node";
 import { CoapServer } from "../../lib/coap/coap-server";
+import { DtlsServer, HandshakeFailure } from "../../lib/coap/dtls/dtls-server";
+import { foldSecretEdits } from "../_shared/secret-credentials";
+import { LogOnce } from "../../lib/common/log-once";
 
 interface EdgeCoapServerDef extends NodeDef {
   port: string;
@@ -13,31 +18,65 @@ interface EdgeCoapServerDef extends NodeDef {
   maxPayloadKB: string;
   blockSize: string;
   responseTimeoutS: string;
+  dtls?: boolean;
+  dtlsPort?: string;
+  identityHint?: string;
+  /** the PSK identities (their keys are in the credentials) */
+  pskIdentities?: string[];
+}
+
+/** an identity as a peer sent it, fit for one log line: control characters escaped, cut at 64 characters */
+function printable(identity: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = identity.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return escaped.length > 64 ? escaped.slice(0, 64) + "…" : escaped;
+}
+
+function listedIdentities(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((n): n is string => typeof n === "string" && n.trim() !== "").map((n) => n.trim());
 }
 
 export = function register(RED: NodeAPI): void {
   function EdgeCoapServerNode(this: Node, config: EdgeCoapServerDef) {
     RED.nodes.createNode(this, config);
     const node = this as CoapServerNode;
+    const address = config.address || "0.0.0.0";
+    let secure: DtlsServer | undefined;
+    let setupError: Error | undefined;
+    if (config.dtls) {
+      try {
+        secure = startDtls(node, config, address);
+      } catch (err) {
+        // a bad key list must not leave coaps:// silently off: every resource reports it
+        setupError = new Error(RED._("edge-coap-server.errors.dtls-keys", { error: errorText(err) }));
+        node.error(setupError.message);
+      }
+    }
     const server = new CoapServer({
       port: numberSetting(config.port, 5683),
-      address: config.address || "0.0.0.0",
+      address,
       maxPayloadBytes: Math.max(1, numberSetting(config.maxPayloadKB, 1024)) * 1024,
       blockBytes: numberSetting(config.blockSize, 1024),
       responseTimeoutMs: Math.max(1, numberSetting(config.responseTimeoutS, 30)) * 1000,
+      secure,
     });
     node.responseTimeoutMs = Math.max(1, numberSetting(config.responseTimeoutS, 30)) * 1000;
+    node.dtls = () => secure;
     let listening: Promise<void> | undefined;
     let ready = false;
     server.on("warning", (err: unknown) => node.warn(errorText(err)));
 
     node.addResource = async (path, settings) => {
+      if (setupError) throw setupError;
       listening ??= server.listen().then(
         () => {
           ready = true;
+          if (secure) node.log(RED._("edge-coap-server.log.dtls", { address, port: secure.port }));
         },
         (err: Error) => {
-          throw new Error(RED._("edge-coap-server.errors.listen", { address: config.address || "0.0.0.0", port: config.port, error: err.message }));
+          const port = secure ? `${config.port}, ${config.dtlsPort || "5684"}` : config.port;
+          throw new Error(RED._("edge-coap-server.errors.listen", { address, port, error: err.message }));
         },
       );
       await listening;
@@ -50,5 +89,36 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("edge-coap-server", EdgeCoapServerNode);
+  function startDtls(node: CoapServerNode, config: EdgeCoapServerDef, address: string): DtlsServer {
+    const listed = listedIdentities(config.pskIdentities);
+    const stored = foldSecretEdits(RED, node, { storedKey: "pskKeys", editsKey: "pskKeyEdits", listed });
+    const keys = new Map<string, Buffer>();
+    for (const identity of listed ?? Object.keys(stored)) {
+      const key = stored[identity]?.key;
+      if (key) keys.set(identity, Buffer.from(key, "utf8"));
+      else node.warn(RED._("edge-coap-server.warnings.no-key", { identity }));
+    }
+    const dtls = new DtlsServer({ port: numberSetting(config.dtlsPort, 5684), address, keys, identityHint: config.identityHint || undefined });
+    // a device retrying with a wrong key would log a line per attempt: each distinct failure once, until that
+    // identity gets in again
+    const failures = new LogOnce((text) => node.warn(text));
+    const text = (reason: HandshakeFailure, identity: string | undefined, source: string) =>
+      RED._(`edge-coap-server.warnings.handshake-${reason}`, { identity: printable(identity ?? "-"), source });
+    dtls.on("handshake-failed", (f: { address: string; port: number; identity?: string; reason: HandshakeFailure }) => {
+      // the source port changes with every attempt of a device: the address alone makes the failure "the same"
+      failures.log(text(f.reason, f.identity, f.address));
+    });
+    dtls.on("session", (peer: { address: string; identity: string }) => {
+      failures.reset(text("bad-key", peer.identity, peer.address));
+    });
+    dtls.on("warning", (err: unknown) => failures.log(errorText(err)));
+    return dtls;
+  }
+
+  RED.nodes.registerType("edge-coap-server", EdgeCoapServerNode, {
+    credentials: {
+      pskKeys: { type: "password" },
+      pskKeyEdits: { type: "password" },
+    },
+  });
 };

@@ -3,7 +3,9 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
+import { parseCalibrationTable } from "../../lib/ingest/calibration";
 import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeIngestDef extends NodeDef {
   profile: string;
@@ -16,6 +18,8 @@ interface EdgeIngestDef extends NodeDef {
   topicTemplate: string;
   output: "event" | "edgex";
   originPath: string;
+  /** one probe per line: device/resource offset [certificate] [due date] */
+  calibration: string;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -39,6 +43,7 @@ export = function register(RED: NodeAPI): void {
           topicTemplate: config.topicTemplate,
           edgexDto: config.output === "edgex",
           originPath: config.originPath || undefined,
+          calibration: parseCalibrationTable(config.calibration),
         });
       } catch (err) {
         setupProblem = errorText(err);
@@ -56,7 +61,7 @@ export = function register(RED: NodeAPI): void {
     // a device's events must leave in the order its readings came (edge-rules' timers read them in that order)
     let queue: Promise<void> = Promise.resolve();
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (!engine) return done(new Error(setupProblem));
       const run = engine;
       const inputId = eventIdOf(msg);

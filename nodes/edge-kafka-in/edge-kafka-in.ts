@@ -12,6 +12,7 @@ import { IncomingRecord, KafkaClientError, KafkaConsumer, toKafkaError } from ".
 import { LogOnce } from "../../lib/common/log-once";
 import { shortReason } from "../../lib/common/status-text";
 import { Backoff } from "../../lib/kafka/backoff";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeKafkaInDef extends NodeDef {
   broker: string;
@@ -47,7 +48,7 @@ export = function register(RED: NodeAPI): void {
       const why = unusable ?? RED._("edge-kafka-in.errors.no-topic");
       log.log(why);
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
       return;
     }
     const kafka = broker as KafkaBrokerNode;
@@ -132,7 +133,7 @@ export = function register(RED: NodeAPI): void {
 
     attempt();
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       const tag = msg._kafka as KafkaTag | undefined;
       if (!tag || tag.node !== node.id) return done(new Error(RED._("edge-kafka-in.errors.not-ours")));
       const w = waiting.get(`${tag.topic}/${tag.partition}/${tag.offset}`);

@@ -23,6 +23,7 @@ import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
 import { LogOnce } from "../../lib/common/log-once";
 import { shortReason } from "../../lib/common/status-text";
+import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
 
 interface EdgeKafkaOutDef extends NodeDef {
@@ -63,7 +64,7 @@ export = function register(RED: NodeAPI): void {
     if (unusable) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
       log.log(unusable);
-      node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
       return;
     }
     const kafka = broker as KafkaBrokerNode;
@@ -157,7 +158,7 @@ export = function register(RED: NodeAPI): void {
       }, 200);
     }
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
       let record: KafkaRecord;
       const m = msg as Record<string, unknown>;
       const tag = bufferTagOf(m);

@@ -1,14 +1,16 @@
 /**
  * edge-lorawan-downlink: msg.payload through the device's codec into a ChirpStack or TTN downlink, or into an
- * encrypted frame for edge-lorawan-gateway. A raw downlink answers in the RX1 window of the device's uplink
- * when the flow is quick enough, and otherwise waits for the device's next uplink (Class A devices listen only
- * then); done() is called when it leaves.
+ * encrypted frame for edge-lorawan-gateway. A raw downlink to a Class A device answers in RX1 (or RX2) of the
+ * device's uplink when the flow is quick enough, and otherwise waits for the device's next uplink (acknowledging
+ * it when it is confirmed); a Class C device gets it at once on RX2 parameters. done() is called when it leaves.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import type { LorawanDevice } from "../../lib/lorawan/device-table";
-import { chirpstackDownlink, rawDownlinkFrame, rx1Txpk, ttnDownlink, validateDownlink } from "../../lib/lorawan/downlink";
+import { chirpstackDownlink, ttnDownlink, validateDownlink } from "../../lib/lorawan/downlink";
+import type { PendingDownlink, Transmission } from "../../lib/lorawan/downlink-scheduler";
+import { onInput } from "../_shared/guarded-input";
 
 interface DownlinkDef extends NodeDef {
   keys: string;
@@ -22,13 +24,6 @@ interface DownlinkDef extends NodeDef {
   maxQueued: string;
 }
 
-interface Queued {
-  frame: Buffer;
-  msg: Msg;
-  send: Send;
-  done: Done;
-}
-
 export = function register(RED: NodeAPI): void {
   function EdgeLorawanDownlinkNode(this: Node, config: DownlinkDef) {
     RED.nodes.createNode(this, config);
@@ -37,30 +32,12 @@ export = function register(RED: NodeAPI): void {
     const format = config.format || "chirpstack";
     const rx1BudgetMs = numberSetting(config.rx1BudgetMs, 800);
     const maxQueued = numberSetting(config.maxQueued, 8);
-    const queues = new Map<string, Queued[]>();
-    const queuedCount = () => [...queues.values()].reduce((n, q) => n + q.length, 0);
     const showQueue = () => {
-      const n = queuedCount();
+      const n = keys?.downlinks?.queued(node.id) ?? 0;
       node.status(n > 0 ? { fill: "yellow", shape: "ring", text: RED._("edge-lorawan-downlink.status.queued", { n }) } : {});
     };
 
-    /** a raw frame leaves toward the gateway that heard the device last, timed for RX1 */
-    const transmit = (devEui: string, q: Queued) => {
-      const last = keys!.lastUplink.get(devEui)!;
-      q.send({ ...q.msg, payload: { txpk: rx1Txpk(q.frame, last.timing) }, gatewayEui: last.gatewayEui } as Msg);
-      q.done();
-    };
-    const onUplink = (devEui: string) => {
-      const q = queues.get(devEui);
-      const next = q?.shift();
-      if (!next) return;
-      if (q!.length === 0) queues.delete(devEui);
-      transmit(devEui, next);
-      showQueue();
-    };
-    if (format === "raw" && keys) keys.uplinks.on("uplink", onUplink);
-
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (!keys) return done(new Error(RED._("edge-lorawan-downlink.errors.no-keys")));
       if (keys.problem) return done(new Error(keys.problem));
       const device = findDevice(keys, msg);
@@ -82,16 +59,22 @@ export = function register(RED: NodeAPI): void {
               send({ ...msg, topic: d.topic, payload: d.payload } as Msg);
               return done();
             }
-            const counter = keys.sessions!.takeDownlinkCounter(device.devEui);
-            const frame = rawDownlinkFrame(device, req, counter.fCnt);
-            await counter.durable; // never on air before its FCntDown is on disk
-            const last = keys.lastUplink.get(device.devEui);
-            if (last && Date.now() - last.at <= rx1BudgetMs && !queues.has(device.devEui)) return transmit(device.devEui, { frame, msg, send, done });
-            const q = queues.get(device.devEui) ?? [];
-            if (q.length >= maxQueued) return done(new Error(RED._("edge-lorawan-downlink.errors.queue-full", { device: device.name, max: maxQueued })));
-            q.push({ frame, msg, send, done });
-            queues.set(device.devEui, q);
-            showQueue();
+            const scheduler = keys.downlinks;
+            if (!scheduler) return done(new Error(keys.problem ?? RED._("edge-lorawan-downlink.errors.no-keys")));
+            const pending: PendingDownlink = {
+              owner: node.id,
+              req,
+              deliver: (tx: Transmission) => {
+                send({ ...msg, payload: { txpk: tx.txpk, ...(tx.fallback ? { fallback: tx.fallback } : {}) }, gatewayEui: tx.gatewayEui, lorawan: { devEui: device.devEui, fCntDown: tx.fCntDown, window: tx.window, ack: tx.ack } } as Msg);
+                showQueue();
+                done();
+              },
+              fail: (err: Error) => {
+                showQueue();
+                done(new Error(errorText(err)));
+              },
+            };
+            if ((await scheduler.schedule(device, pending, { rx1BudgetMs, maxQueued })) === "queued") showQueue();
           } catch (err) {
             done(new Error(errorText(err)));
           }
@@ -101,9 +84,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      keys?.uplinks.off("uplink", onUplink);
-      for (const q of queues.values()) for (const item of q) item.done(new Error(RED._("edge-lorawan-downlink.errors.closed")));
-      queues.clear();
+      for (const item of keys?.downlinks?.cancel(node.id) ?? []) item.fail(new Error(RED._("edge-lorawan-downlink.errors.closed")));
       done();
     });
   }

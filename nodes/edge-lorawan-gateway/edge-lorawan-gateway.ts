@@ -1,9 +1,10 @@
 /** edge-lorawan-gateway: the Semtech packet-forwarder UDP protocol, so a store's LoRa gateway needs no network server in the cloud. */
 import type { NodeAPI, Node, NodeDef, NodeMessage, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting, throttledStatus } from "../_shared/node-red";
-import { PacketForwarderServer } from "../../lib/lorawan/packet-forwarder-server";
+import { PacketForwarderServer, RETRY_IN_RX2, TxRefusedError } from "../../lib/lorawan/packet-forwarder-server";
 import type { Txpk } from "../../lib/lorawan/packet-forwarder";
 import type { DeduplicatedFrame } from "../../lib/lorawan/rxpk-deduplicator";
+import { onInput } from "../_shared/guarded-input";
 
 interface GatewayDef extends NodeDef {
   port: string;
@@ -23,7 +24,12 @@ export = function register(RED: NodeAPI): void {
       txAckTimeoutMs: numberSetting(config.txAckTimeoutMs, 3000),
     });
     let lastWarning = 0;
-    const status = throttledStatus(node, () => ({ fill: server.malformed > 0 ? "yellow" : "green", shape: "dot", text: RED._("edge-lorawan-gateway.status.counts", { gateways: server.gateways.length, frames: server.frames, malformed: server.malformed }) }));
+    let fallbacks = 0;
+    const status = throttledStatus(node, () => {
+      const counts = { gateways: server.gateways.length, frames: server.frames, malformed: server.malformed, fallbacks };
+      const text = RED._("edge-lorawan-gateway.status.counts", counts) + (fallbacks > 0 ? `, ${RED._("edge-lorawan-gateway.status.fallbacks", counts)}` : "");
+      return { fill: server.malformed > 0 ? "yellow" : "green", shape: "dot", text };
+    });
 
     server.on("frame", (frame: DeduplicatedFrame) => {
       const eui = frame.best.gatewayEui;
@@ -49,11 +55,25 @@ export = function register(RED: NodeAPI): void {
       },
     );
 
-    node.on("input", (msg: Msg, _send: Send, done: Done) => {
-      const body = (msg.payload ?? {}) as { txpk?: Txpk };
+    onInput(node, (msg: Msg, _send: Send, done: Done) => {
+      const body = (msg.payload ?? {}) as { txpk?: Txpk; fallback?: Txpk };
       const txpk = body.txpk ?? (msg.payload as Txpk);
       if (typeof msg.gatewayEui !== "string" || !txpk || typeof txpk.data !== "string") return done(new Error(RED._("edge-lorawan-gateway.errors.bad-downlink")));
-      server.transmit(msg.gatewayEui, txpk).then(() => done(), (err: unknown) => done(new Error(errorText(err))));
+      const gatewayEui = msg.gatewayEui;
+      // the same frame in RX2 when the gateway could not make RX1 (TX_ACK TOO_LATE or a collision)
+      const fallback = body.fallback && typeof body.fallback.data === "string" ? body.fallback : undefined;
+      server
+        .transmit(gatewayEui, txpk)
+        .catch((err: unknown) => {
+          if (!fallback || !(err instanceof TxRefusedError) || !RETRY_IN_RX2.has(err.code)) throw err;
+          fallbacks++;
+          status.update();
+          return server.transmit(gatewayEui, fallback);
+        })
+        .then(
+          () => done(),
+          (err: unknown) => done(new Error(errorText(err))),
+        );
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {

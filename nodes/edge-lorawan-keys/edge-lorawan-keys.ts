@@ -1,11 +1,11 @@
 /** edge-lorawan-keys (config): the device table, ABP session keys (credentials only), codecs and frame counters. */
 import * as path from "path";
-import { EventEmitter } from "events";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
-import type { LastUplink, LorawanKeysNode } from "../_shared/lorawan-keys";
+import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { DeviceEntryInput, DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
+import { DownlinkScheduler } from "../../lib/lorawan/downlink-scheduler";
 import { CodecRegistry, ScriptCodec } from "../../lib/lorawan/codec-registry";
 import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { unwrapKey } from "../../lib/lorawan/join";
@@ -13,8 +13,10 @@ import { foldSecretEdits } from "../_shared/secret-credentials";
 
 interface KeysDef extends NodeDef {
   source: "table" | "simulator";
-  /** JSON: [{name, devEui, devAddr, codec}] — identities only, the keys are in the credentials */
+  /** JSON: [{name, devEui, devAddr, codec, class, region, fCntStart, …}] — identities and radio settings only, the keys are in the credentials */
   devices: string;
+  /** the region of devices that name none */
+  region: string;
   /** JSON: [{name, script}] */
   codecs: string;
   counterFile: string;
@@ -41,9 +43,6 @@ export = function register(RED: NodeAPI): void {
   function EdgeLorawanKeysNode(this: Node, config: KeysDef) {
     RED.nodes.createNode(this, config);
     const node = this as LorawanKeysNode;
-    node.lastUplink = new Map<string, LastUplink>();
-    node.uplinks = new EventEmitter();
-    node.uplinks.setMaxListeners(0);
     const problems: string[] = [];
     let entries: DeviceEntryInput[] = [];
     let scripts: ScriptCodec[] = [];
@@ -54,7 +53,7 @@ export = function register(RED: NodeAPI): void {
       problems.push(errorText(err));
     }
     node.codecs = new CodecRegistry(scripts, { timeoutMs: numberSetting(config.codecTimeoutMs, 100), memoryMb: numberSetting(config.codecMemoryMb, 16) });
-    node.table = new DeviceTable(entries, node.codecs.names);
+    node.table = new DeviceTable(entries, node.codecs.names, config.region || "EU868");
     problems.push(...node.table.problems);
     if (config.counterFile !== "none") {
       const userDir = RED.settings.userDir ?? process.cwd();
@@ -65,6 +64,7 @@ export = function register(RED: NodeAPI): void {
         problems.push(errorText(err));
       }
     } else node.sessions = new SessionStore();
+    if (node.sessions) node.downlinks = new DownlinkScheduler(node.sessions);
     // OTAA devices that joined before the restart carry on with their session: no rejoin needed
     for (const [devEui, session] of node.sessions?.allSessions() ?? []) {
       const device = node.table.byDevEui(devEui);
@@ -79,7 +79,6 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       keyPresenceById.delete(node.id);
-      node.uplinks.removeAllListeners();
       Promise.allSettled([node.codecs.close(), node.sessions?.close()]).then(() => done());
     });
   }

@@ -4,14 +4,23 @@ import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
+import { ProductClasses, classTable, parseDeviceClasses } from "../../lib/rules/product-classes";
 import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeRulesDef extends NodeDef {
   rules: Rule[];
   store: string;
   tickS: string;
+  /** JSON {"name": {low, high, mkt}} over the built-in product classes */
+  classes: string;
+  /** "device = class" per line */
+  deviceClasses: string;
 }
+
+/** msg.topic of a message that sets (or, without productClass, ends) a device's trip class */
+const TRIP_TOPIC = "product-class";
 
 const STATE_KEY = "edge-rules-state";
 
@@ -23,10 +32,11 @@ export = function register(RED: NodeAPI): void {
     const context = node.context();
     let engine: RulesEngine;
     try {
-      engine = new RulesEngine((config.rules ?? []).map(normaliseRule));
+      const classes = classTable(config.classes);
+      engine = new RulesEngine((config.rules ?? []).map(normaliseRule), new ProductClasses(classes, parseDeviceClasses(config.deviceClasses, classes)));
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: errorText(err) });
-      node.on("input", (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
       return;
     }
     let raised = 0;
@@ -69,7 +79,22 @@ export = function register(RED: NodeAPI): void {
       });
     }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
+      if (msg.topic === TRIP_TOPIC) {
+        const p = (msg.payload ?? {}) as Record<string, unknown>;
+        if (typeof p.deviceName !== "string" || !p.deviceName) return done(new Error(RED._("edge-rules.errors.tripDevice")));
+        const productClass = typeof p.productClass === "string" ? p.productClass : null;
+        void serially(async () => {
+          try {
+            engine.classes.setTrip(p.deviceName as string, productClass);
+            scheduleSave();
+            done();
+          } catch (err) {
+            done(asError(err));
+          }
+        });
+        return;
+      }
       let event;
       try {
         event = asEvent(msg.payload, msg.topic);
@@ -79,7 +104,7 @@ export = function register(RED: NodeAPI): void {
       const cause = eventIdOf(msg) ?? event.id;
       void serially(async () => {
         try {
-          const { alerts, tripped } = await engine.evaluate(event, cause);
+          const { alerts, tripped } = await engine.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
           countOpen(alerts);
           const annotated = { ...event, readings: event.readings.map((r) => (tripped.has(r.id) ? { ...r, rules: tripped.get(r.id) } : r)) };
           // the annotated readings are the same event: they keep its eventId

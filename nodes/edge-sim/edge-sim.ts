@@ -3,6 +3,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, numberSetting } from "../_shared/node-red";
 import { ColdChainSimulator, FaultChange, LorawanTransport, SimMessage } from "../../lib/sim/simulator";
 import { Fault, isFaultKind, parseFaultSchedule } from "../../lib/sim/faults";
+import { onInput } from "../_shared/guarded-input";
 
 interface EdgeSimDef extends NodeDef {
   seed: string;
@@ -89,7 +90,7 @@ export = function register(RED: NodeAPI): void {
       showStatus();
     };
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       const command = msg.payload;
       if (command === "start") start();
       else if (command === "stop") stop();

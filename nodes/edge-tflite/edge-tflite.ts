@@ -9,6 +9,7 @@ import type { Normalisation } from "../../lib/tflite/image-input";
 import { resolveModelPath } from "../../lib/tflite/model-path";
 import { derivedEventId, eventIdOf } from "../../lib/contract/message";
 import { isEdgexDto, toEdgeEvent } from "../../lib/contract/edgex";
+import { onInput } from "../_shared/guarded-input";
 import { metrics } from "../../lib/fleet/metrics";
 
 interface EdgeTfliteDef extends NodeDef {
@@ -97,7 +98,7 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.no-model") });
     }
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       const run = async () => {
         if (Buffer.isBuffer(msg.model) || msg.model instanceof Uint8Array) {
           await loadBytes(new Uint8Array(msg.model as Uint8Array), typeof msg.modelName === "string" ? msg.modelName : "msg.model");

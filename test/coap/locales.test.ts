@@ -28,7 +28,17 @@ describe("CoAP nodes: messages and help", function () {
     });
   }
 
-  it("the server's help says plainly that it has no DTLS", function () {
-    assert.match(fs.readFileSync(path.join(root, "locales", "en-US", "edge-coap-server.html"), "utf8"), /No DTLS on the server side/);
+  it("the server's help describes its DTLS: the suites served and what is left out", function () {
+    const help = fs.readFileSync(path.join(root, "locales", "en-US", "edge-coap-server.html"), "utf8");
+    assert.match(help, /<h3>DTLS \(coaps:\/\/\)<\/h3>/);
+    assert.match(help, /TLS_PSK_WITH_AES_128_CCM_8/);
+    assert.match(help, /PSK only, no certificates/);
+  });
+
+  it("every handshake failure the DTLS server reports has its warning", function () {
+    const catalogue = JSON.parse(fs.readFileSync(path.join(root, "locales", "en-US", "edge-coap-server.json"), "utf8")) as Record<string, unknown>;
+    for (const reason of ["unknown-identity", "bad-key", "no-shared-suite", "protocol-version", "timeout", "malformed", "alert"]) {
+      assert.strictEqual(typeof lookup(catalogue, `edge-coap-server.warnings.handshake-${reason}`), "string", reason);
+    }
   });
 });

@@ -351,11 +351,20 @@ describe("LoRaWAN codec sandbox", function () {
     it("works compiled to CommonJS as in dist/, its worker started from the .js file without tsx", async function () {
       // transpiled like tsc does for dist/lib/lorawan/ (a CommonJS-only mistake, e.g. a top-level \`let module\`, fails here)
       const libDir = path.join(outDir, "lib", "lorawan");
-      fs.mkdirSync(libDir, { recursive: true });
-      for (const name of ["codec-sandbox", "codec-sandbox-worker"]) {
-        const source = fs.readFileSync(path.resolve(__dirname, "../../lib/lorawan", `${name}.ts`), "utf8");
+      const repoLib = path.resolve(__dirname, "../../lib");
+      // the two modules and every module of lib/ they import, relative paths kept
+      const pending = [path.join(repoLib, "lorawan", "codec-sandbox.ts"), path.join(repoLib, "lorawan", "codec-sandbox-worker.ts")];
+      const done = new Set<string>();
+      while (pending.length > 0 && done.size < 50) {
+        const file = pending.pop()!;
+        if (done.has(file)) continue;
+        done.add(file);
+        const source = fs.readFileSync(file, "utf8");
+        for (const m of source.matchAll(/from "(\.{1,2}\/[^"]+)"/g)) pending.push(path.resolve(path.dirname(file), `${m[1]}.ts`));
         const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-        fs.writeFileSync(path.join(libDir, `${name}.js`), outputText);
+        const out = path.join(outDir, "lib", path.relative(repoLib, file).replace(/\.ts$/, ".js"));
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        fs.writeFileSync(out, outputText);
       }
       const compiled = require(path.join(libDir, "codec-sandbox.js")) as typeof import("../../lib/lorawan/codec-sandbox");
       const codec = new compiled.CodecSandbox(TAG_CODEC);

@@ -6,10 +6,10 @@ import lora from "lora-packet";
 import fc from "fast-check";
 import { aesCmac, cryptFrmPayload, dataFrameMic } from "../../lib/lorawan/lorawan-crypto";
 import { parseDataFrame } from "../../lib/lorawan/phy-payload";
-import { nextUplinkCounter } from "../../lib/lorawan/frame-counter";
+import { MAX_FCNT_GAP, nextUplinkCounter } from "../../lib/lorawan/frame-counter";
 import { DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
-import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin } from "../../lib/lorawan/uplink-processor";
+import { UplinkProcessor, PayloadDecoder, AcceptedUplink, AcceptedJoin, Retransmission, MAX_RETRANSMISSIONS } from "../../lib/lorawan/uplink-processor";
 import { LorawanError } from "../../lib/lorawan/lorawan-error";
 import { rawDownlinkFrame } from "../../lib/lorawan/downlink";
 import { buildUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../lib/sim/lorawan-tag";
@@ -26,7 +26,7 @@ function table(entries = [keys]) {
   return new DeviceTable(entries.map((k, i) => ({ name: `tag-${i + 1}`, devEui: k.devEui, devAddr: k.devAddr, nwkSKey: k.nwkSKey, appSKey: k.appSKey, codec: "cayenne-lpp" })));
 }
 
-function uplinkOf(r: AcceptedUplink | AcceptedJoin): AcceptedUplink {
+function uplinkOf(r: AcceptedUplink | AcceptedJoin | Retransmission): AcceptedUplink {
   assert.strictEqual(r.kind, "uplink");
   return r as AcceptedUplink;
 }
@@ -101,16 +101,44 @@ describe("LoRaWAN frames", function () {
     assert.strictEqual(up.event.readings[0].value, -20);
   });
 
-  it("rejects a replayed frame and a counter that went back, also after a restart (the counters are on disk)", async function () {
+  it("rejects a counter that went back, also after a restart (the counters are on disk); the last frame again is a retransmission, not new", async function () {
     const file = path.join(tempDir("sessions"), "counters.json");
     const proc = new UplinkProcessor(table(), new SessionStore(file), lppDecoder);
+    const f9 = buildUplink(keys, 9, 1, encodeTemperatureHumidityLpp(1, 50));
     const f10 = buildUplink(keys, 10, 1, encodeTemperatureHumidityLpp(1, 50));
+    await proc.process(f9);
     await proc.process(f10);
-    assert.strictEqual((await rejection(proc.process(f10))).reason, "replay");
-    assert.strictEqual((await rejection(proc.process(buildUplink(keys, 9, 1, encodeTemperatureHumidityLpp(1, 50))))).reason, "replay");
+    assert.strictEqual((await proc.process(f10)).kind, "retransmission");
+    assert.strictEqual((await rejection(proc.process(f9))).reason, "replay");
     const restarted = new UplinkProcessor(table(), new SessionStore(file), lppDecoder);
-    assert.strictEqual((await rejection(restarted.process(f10))).reason, "replay");
+    assert.strictEqual((await rejection(restarted.process(f9))).reason, "replay");
+    assert.strictEqual((await restarted.process(f10)).kind, "retransmission");
     assert.strictEqual(uplinkOf(await restarted.process(buildUplink(keys, 11, 1, encodeTemperatureHumidityLpp(1, 50)))).fCnt, 11);
+  });
+
+  it("takes a frame back up to LoRaWAN's largest NbTrans (15) as a retransmission, then as a replay; a confirmed one says so", async function () {
+    const proc = new UplinkProcessor(table(), new SessionStore(), lppDecoder);
+    const f = buildUplink(keys, 5, 1, encodeTemperatureHumidityLpp(1, 50), { confirmed: true });
+    const first = uplinkOf(await proc.process(f));
+    assert.strictEqual(first.confirmed, true);
+    assert.strictEqual(first.event.metadata!.lorawan && (first.event.metadata!.lorawan as { mType: string }).mType, "ConfirmedDataUp");
+    for (let i = 1; i <= MAX_RETRANSMISSIONS; i++) {
+      const again = (await proc.process(f)) as Retransmission;
+      assert.deepStrictEqual([again.kind, again.fCnt, again.confirmed, again.count], ["retransmission", 5, true, i]);
+    }
+    assert.strictEqual((await rejection(proc.process(f))).reason, "replay");
+  });
+
+  it("first contact with a starting counter: accepted within MAX_FCNT_GAP of it, fcnt-gap beyond, replay below; the device's ACK of a downlink is in the event", async function () {
+    const started = (start: number) => new UplinkProcessor(new DeviceTable([{ name: "tag-1", devEui: keys.devEui, devAddr: keys.devAddr, nwkSKey: keys.nwkSKey, appSKey: keys.appSKey, codec: "cayenne-lpp", fCntStart: start }]), new SessionStore(), lppDecoder);
+    const lpp = encodeTemperatureHumidityLpp(1, 50);
+    assert.strictEqual(uplinkOf(await started(65530).process(buildUplink(keys, 65540, 1, lpp))).fCnt, 65540, "across the 16-bit boundary");
+    assert.strictEqual((await rejection(started(65530).process(buildUplink(keys, 65530 + MAX_FCNT_GAP + 1, 1, lpp)))).reason, "fcnt-gap");
+    assert.strictEqual((await rejection(started(65530).process(buildUplink(keys, 65529, 1, lpp)))).reason, "replay");
+    const acked = lora.fromFields({ MType: "Unconfirmed Data Up", DevAddr: Buffer.from(keys.devAddr, "hex"), FCnt: 3, FPort: 1, FCtrl: { ACK: true }, payload: lpp }, Buffer.from(keys.appSKey, "hex"), Buffer.from(keys.nwkSKey, "hex"));
+    const up = uplinkOf(await new UplinkProcessor(table(), new SessionStore(), lppDecoder).process(acked.getPHYPayload() as Buffer));
+    assert.strictEqual((up.event.metadata!.lorawan as { downlinkAcked?: boolean }).downlinkAcked, true);
+    assert.strictEqual(up.confirmed, false);
   });
 
   it("keeps counters in a journal: a torn last line is dropped, snapshots fold it, and counters never go back", async function () {

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as dgram from "dgram";
 import helper from "node-red-node-test-helper";
 import mqtt from "mqtt";
 import lora from "lora-packet";
@@ -12,6 +11,7 @@ import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { FakeForwarder } from "./fake-forwarder";
 
 helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
@@ -25,32 +25,6 @@ function collect(id: string): Msg[] {
   const got: Msg[] = [];
   events(helper.getNode(id)).on("input", (m: Msg) => got.push(m));
   return got;
-}
-
-/** a LoRa gateway as the packet forwarder speaks: its own UDP socket on 127.0.0.1 */
-class FakeForwarder {
-  readonly socket = dgram.createSocket("udp4");
-  readonly received: Buffer[] = [];
-  constructor(readonly eui: string, readonly serverPort: number) {
-    this.socket.on("message", (m) => this.received.push(m));
-  }
-  async open(): Promise<void> {
-    await new Promise<void>((resolve) => this.socket.bind(0, "127.0.0.1", () => resolve()));
-  }
-  send(datagram: Buffer): void {
-    this.socket.send(datagram, this.serverPort, "127.0.0.1");
-  }
-  pullData(token: number): void {
-    const b = Buffer.alloc(12);
-    b[0] = 2;
-    b.writeUInt16BE(token, 1);
-    b[3] = 0x02;
-    Buffer.from(this.eui, "hex").copy(b, 4);
-    this.send(b);
-  }
-  close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
 }
 
 describe("LoRaWAN nodes", function () {
@@ -213,7 +187,7 @@ describe("LoRaWAN nodes", function () {
       return f;
     }
 
-    it("acknowledges, passes one frame heard by two gateways once with both receptions, reports stat, refuses a replay and survives garbage", async function () {
+    it("acknowledges, passes one frame heard by two gateways once with both receptions, reports stat, refuses an older counter (a replay) and survives garbage", async function () {
       const port = await freeUdpPort();
       const flow = [
         { id: "f1", type: "tab" },
@@ -248,7 +222,7 @@ describe("LoRaWAN nodes", function () {
 
       a.send(Buffer.from("garbage"));
       a.send(Buffer.from([2, 0, 1, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 0x7b]));
-      a.send(pushData(phy, radio(a.eui, -100, 1, ts + 5000), 0x5555));
+      a.send(pushData(buildUplink(tag, 40, 1, encodeTemperatureHumidityLpp(4.2, 55)), radio(a.eui, -100, 1, ts + 5000), 0x5555));
       await waitFor(() => errors.length === 1, "the replay refused");
       assert.strictEqual((errors[0].error as { code: string }).code, "replay");
       a.send(pushData(buildUplink(tag, 42, 1, encodeTemperatureHumidityLpp(4.4, 55)), radio(a.eui, -100, 1, ts + 60000), 0x6666));
@@ -281,6 +255,11 @@ describe("LoRaWAN nodes", function () {
       const resp = await waitFor(() => a.received.find((m) => m[3] === 0x03), "the Join-accept as PULL_RESP");
       const txpk = (JSON.parse(resp.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
       assert.strictEqual(txpk.tmst, (((ts * 1000) >>> 0) + 5_000_000) >>> 0, "JOIN_ACCEPT_DELAY1 after the request");
+      // the gateway cannot make RX1: the Join-accept again in RX2, JOIN_ACCEPT_DELAY2 after the request, at the region's RX2 defaults
+      a.send(Buffer.concat([Buffer.from([2, resp[1], resp[2], 0x05]), Buffer.from(a.eui, "hex"), Buffer.from(JSON.stringify({ txpk_ack: { error: "TOO_LATE" } }))]));
+      const resp2 = await waitFor(() => a.received.filter((m) => m[3] === 0x03)[1], "the Join-accept in RX2");
+      const txpk2 = (JSON.parse(resp2.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
+      assert.deepStrictEqual([txpk2.tmst, txpk2.freq, txpk2.datr, txpk2.data], [(((ts * 1000) >>> 0) + 6_000_000) >>> 0, 869.525, "SF12BW125", txpk.data]);
       const accept = lora.fromWire(lora.decryptJoinAccept(lora.fromWire(Buffer.from(txpk.data as string, "base64")), Buffer.from(appKey, "hex")));
       assert.ok(lora.verifyMIC(accept, undefined, Buffer.from(appKey, "hex")), "the Join-accept's MIC under the AppKey");
       const f = accept.getBuffers();
@@ -362,6 +341,11 @@ describe("LoRaWAN nodes", function () {
       assert.deepStrictEqual(lora.decrypt(late, app, nwk), Buffer.from([0x0a, 0x0b]));
       assert.strictEqual(txpkOf(second).tmst, ((((ts + 60000) * 1000) >>> 0) + 1_000_000) >>> 0);
       txAck(second, "TOO_LATE");
+      // the gateway could not make RX1: the same frame in RX2, and when that is refused too, the refusal caught
+      const third = await waitFor(() => pullResps()[2], "the same frame in RX2");
+      assert.strictEqual(txpkOf(third).data, txpkOf(second).data);
+      assert.strictEqual(txpkOf(third).tmst, ((((ts + 60000) * 1000) >>> 0) + 2_000_000) >>> 0);
+      txAck(third, "TOO_LATE");
       await waitFor(() => caught.length === 1, "the gateway's refusal caught");
       assert.match(String((caught[0].error as { message: string }).message), /TOO_LATE/);
 
