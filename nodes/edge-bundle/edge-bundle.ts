@@ -8,6 +8,7 @@ import * as os from "os";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
+import { onInput } from "../_shared/guarded-input";
 import { BundleGate, GateState, InstalledBundle } from "../../lib/fleet/bundle-gate";
 import { Probation } from "../../lib/fleet/probation";
 import { BundleKind, BundleRefusal, BUNDLE_KINDS, bundleObject } from "../../lib/fleet/bundle-format";
@@ -157,7 +158,7 @@ export = function register(RED: NodeAPI): void {
       done(new Error(RED._("edge-bundle.errors.refused", { code, reason })));
     };
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       const cause = eventIdOf(msg);
       void serially(async () => {
         // health reports: an error from a Catch node (on the model) or a drift alert from edge-model-watch; they

@@ -9,6 +9,7 @@ import type { Request, Response } from "express";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { numberSetting } from "../_shared/node-red";
 import { packVersion } from "../_shared/pack-version";
+import { onInput } from "../_shared/guarded-input";
 import { metrics } from "../../lib/fleet/metrics-registry";
 import { exposition, heartbeat, processSamples, Versions } from "../../lib/fleet/gateway-health";
 import { CONTENT_TYPE, renderPrometheus } from "../../lib/fleet/prometheus-text";
@@ -110,7 +111,7 @@ export = function register(RED: NodeAPI): void {
     node.status({ fill: "green", shape: "dot", text: app ? RED._("edge-metrics.status.serving", { path }) : RED._("edge-metrics.status.heartbeat") });
 
     // a heartbeat on request answers the message that asked (an HTTP request keeps its response object)
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       beat(msg, (m) => send(m));
       done();
     });

@@ -6,6 +6,7 @@
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { numberSetting, throttledStatus } from "../_shared/node-red";
+import { onInput } from "../_shared/guarded-input";
 import { ScoreMonitor, DriftCheck } from "../../lib/fleet/score-monitor";
 import { PrecisionRecall } from "../../lib/fleet/precision-recall";
 import { predictionOf } from "../../lib/fleet/prediction";
@@ -73,7 +74,7 @@ export = function register(RED: NodeAPI): void {
 
     const timer = numberSetting(config.reportS, 60) > 0 ? setInterval(() => node.send([null, summaryReport()]), Math.max(1, numberSetting(config.reportS, 60)) * 1000) : undefined;
 
-    node.on("input", (msg: Msg, send: Send, done: Done) => {
+    onInput(node, (msg: Msg, send: Send, done: Done) => {
       const cause = eventIdOf(msg);
       if (msg.resetReference) {
         monitor.resetReference(typeof msg.resetReference === "string" ? msg.resetReference : undefined);
