@@ -11,6 +11,7 @@ import { prepareDequantize, prepareQuantize } from "./quantize";
 import { prepareMean } from "./mean";
 import { prepareUnidirectionalSequenceLstm } from "./lstm";
 import { prepareTransposeConv } from "./transpose-conv";
+import * as move from "./data-movement";
 
 export const KERNELS = new Map<number, PrepareKernel>([
   [B.FULLY_CONNECTED, prepareFullyConnected],
@@ -37,4 +38,18 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.DEQUANTIZE, prepareDequantize],
   [B.TRANSPOSE_CONV, prepareTransposeConv],
   [B.UNIDIRECTIONAL_SEQUENCE_LSTM, prepareUnidirectionalSequenceLstm],
+  [B.PADV2, preparePad],
+  [B.TRANSPOSE, move.prepareTranspose],
+  [B.PACK, move.preparePack],
+  [B.UNPACK, move.prepareUnpack],
+  [B.SPLIT, move.prepareSplit],
+  [B.SPLIT_V, move.prepareSplitV],
+  [B.SLICE, move.prepareSlice],
+  [B.GATHER, move.prepareGather],
+  [B.GATHER_ND, move.prepareGatherNd],
+  [B.TILE, move.prepareTile],
+  [B.EXPAND_DIMS, move.prepareExpandDims],
+  [B.DEPTH_TO_SPACE, move.prepareDepthToSpace],
+  [B.SPACE_TO_DEPTH, move.prepareSpaceToDepth],
+  [B.MIRROR_PAD, move.prepareMirrorPad],
 ]);
