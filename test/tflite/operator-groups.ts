@@ -136,3 +136,94 @@ function dataMovement(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 export const OPERATOR_GROUPS: OperatorGroup[] = [{ name: "data movement (float32, int8)", seed: 11, cases: 6, make: dataMovement }];
+
+function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const pair = (rank: number) => m.broadcastPair(rank);
+  const floatInt = k % 2 === 0 ? T.FLOAT32 : T.INT32;
+  for (const [op, name, types] of [
+    [B.MAXIMUM, "MAXIMUM", [T.FLOAT32, T.INT32, T.INT8]],
+    [B.MINIMUM, "MINIMUM", [T.FLOAT32, T.INT32, T.INT8]],
+    [B.DIV, "DIV", [T.FLOAT32, T.INT32]],
+    [B.FLOOR_DIV, "FLOOR_DIV", [T.FLOAT32, T.INT32]],
+    [B.SQUARED_DIFFERENCE, "SQUARED_DIFFERENCE", [T.FLOAT32, T.INT32]],
+  ] as const) {
+    const type = types[k % types.length];
+    const [a, b, y] = pair(m.int(1, 4));
+    const q = m.quant();
+    const divides = op === B.DIV || op === B.FLOOR_DIV;
+    // a divisor that is never zero: a constant with no zero element (random inputs may contain 0 for int32)
+    const divisor = divides ? { shape: b, type, values: Array.from({ length: b.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround((m.next() + 0.1) * (m.next() < 0.5 ? -3 : 3)) : m.pick([-7, -3, -2, -1, 1, 2, 3, 5]))) } : undefined;
+    const options = op === B.DIV && type === T.FLOAT32 ? { optionsType: O.DivOptions, options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8" as const, value: m.pick([0, 1, 3]) }] } : {};
+    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, q), divisor ?? m.operand(type, b, q)], outputs: [m.operand(type, y, q)], ...options });
+  }
+  {
+    const [a, b, y] = pair(m.int(1, 4));
+    const type = k % 3 === 2 ? T.INT8 : T.FLOAT32;
+    cases.push({ label: `PRELU ${T[type]} [${a}] alpha [${b}]`, builtin: B.PRELU, inputs: [m.operand(type, y), { ...m.operand(type, b), values: Array.from({ length: b.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround(m.next() - 0.5) : m.int(-128, 127))) }], outputs: [m.operand(type, y)] });
+    void a;
+  }
+  for (const [op, name] of [
+    [B.EQUAL, "EQUAL"],
+    [B.NOT_EQUAL, "NOT_EQUAL"],
+    [B.LESS, "LESS"],
+    [B.LESS_EQUAL, "LESS_EQUAL"],
+    [B.GREATER, "GREATER"],
+    [B.GREATER_EQUAL, "GREATER_EQUAL"],
+  ] as const) {
+    const type = [T.FLOAT32, T.INT32, T.INT8][k % 3];
+    const [a, b, y] = pair(m.int(1, 4));
+    // equal quantization on one case in two, so EQUAL sees ties
+    const qa = m.quant();
+    const qb = k % 2 === 0 ? qa : m.quant();
+    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, qa), m.operand(type, b, qb)], outputs: [{ shape: y, type: T.BOOL }], intRange: [-3, 3] });
+  }
+  {
+    const [a, b, y] = pair(m.int(1, 3));
+    const c = y.map((d) => (m.next() < 0.3 ? 1 : d));
+    const type = [T.FLOAT32, T.INT32, T.INT8][k % 3];
+    const q = m.quant();
+    cases.push({ label: `SELECT_V2 ${T[type]} [${c}] [${a}] [${b}]`, builtin: B.SELECT_V2, inputs: [{ shape: c, type: T.BOOL }, m.operand(type, a, q), m.operand(type, b, q)], outputs: [m.operand(type, y, q)] });
+  }
+  void floatInt;
+  return cases;
+}
+
+/** float values a cast converts in range (C++ leaves out-of-range float → integer conversions undefined) */
+function castRange(to: T): [number, number] {
+  if (to === T.UINT8) return [0, 255];
+  if (to === T.INT8) return [-128, 127];
+  return [-200, 200];
+}
+
+function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4));
+  for (const [op, name, range, int] of [
+    [B.ABS, "ABS", [-3, 3], false],
+    [B.NEG, "NEG", [-3, 3], true],
+    [B.SQUARE, "SQUARE", [-3, 3], false],
+    [B.SQRT, "SQRT", [0, 9], false],
+    [B.RSQRT, "RSQRT", [0.05, 9], false],
+    [B.EXP, "EXP", [-6, 6], false],
+    [B.LOG, "LOG", [0.01, 20], false],
+    [B.HARD_SWISH, "HARD_SWISH", [-5, 5], false],
+    [B.GELU, "GELU", [-5, 5], false],
+    [B.RELU_N1_TO_1, "RELU_N1_TO_1", [-2, 2], false],
+  ] as const) {
+    const type = int && k % 2 === 1 ? T.INT32 : T.FLOAT32;
+    const options = op === B.GELU ? { optionsType: O.GeluOptions, options: [{ slot: F.GeluOptions.approximate, kind: "bool" as const, value: k % 2 === 1 }] } : {};
+    cases.push({ label: `${name} ${T[type]} [${shape}]${op === B.GELU ? ` approximate ${k % 2 === 1}` : ""}`, builtin: op, inputs: [{ shape, type }], outputs: [{ shape, type }], range: [range[0], range[1]], ...options });
+  }
+  const q = m.quant();
+  cases.push({ label: `RELU_N1_TO_1 INT8 [${shape}]`, builtin: B.RELU_N1_TO_1, inputs: [m.operand(T.INT8, shape)], outputs: [m.operand(T.INT8, shape, k % 2 ? q : undefined)] });
+  const types = [T.FLOAT32, T.INT32, T.INT8, T.UINT8, T.INT16, T.BOOL];
+  const from = types[k % types.length];
+  for (const to of types) {
+    if (to === from) continue;
+    cases.push({ label: `CAST ${T[from]} → ${T[to]} [${shape}]`, builtin: B.CAST, inputs: [{ shape, type: from }], outputs: [{ shape, type: to }], range: castRange(to), intRange: [-300, 300], optionsType: O.CastOptions, options: [{ slot: F.CastOptions.in_data_type, kind: "int8", value: from }, { slot: F.CastOptions.out_data_type, kind: "int8", value: to }] });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "binary operators with broadcasting", seed: 23, cases: 6, make: binaryOps }, { name: "unary operators and CAST", seed: 37, cases: 6, make: unaryOps });

@@ -12,6 +12,9 @@ import { prepareMean } from "./mean";
 import { prepareUnidirectionalSequenceLstm } from "./lstm";
 import { prepareTransposeConv } from "./transpose-conv";
 import * as move from "./data-movement";
+import * as binary from "./binary";
+import * as unary from "./unary";
+import { prepareReluN1To1 } from "./activations";
 
 export const KERNELS = new Map<number, PrepareKernel>([
   [B.FULLY_CONNECTED, prepareFullyConnected],
@@ -52,4 +55,28 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.DEPTH_TO_SPACE, move.prepareDepthToSpace],
   [B.SPACE_TO_DEPTH, move.prepareSpaceToDepth],
   [B.MIRROR_PAD, move.prepareMirrorPad],
+  [B.MAXIMUM, binary.prepareMaximum],
+  [B.MINIMUM, binary.prepareMinimum],
+  [B.DIV, binary.prepareDiv],
+  [B.FLOOR_DIV, binary.prepareFloorDiv],
+  [B.SQUARED_DIFFERENCE, binary.prepareSquaredDifference],
+  [B.PRELU, binary.preparePrelu],
+  [B.EQUAL, binary.prepareEqual],
+  [B.NOT_EQUAL, binary.prepareNotEqual],
+  [B.LESS, binary.prepareLess],
+  [B.LESS_EQUAL, binary.prepareLessEqual],
+  [B.GREATER, binary.prepareGreater],
+  [B.GREATER_EQUAL, binary.prepareGreaterEqual],
+  [B.SELECT_V2, binary.prepareSelectV2],
+  [B.ABS, unary.prepareAbs],
+  [B.NEG, unary.prepareNeg],
+  [B.SQUARE, unary.prepareSquare],
+  [B.SQRT, unary.prepareSqrt],
+  [B.RSQRT, unary.prepareRsqrt],
+  [B.EXP, unary.prepareExp],
+  [B.LOG, unary.prepareLog],
+  [B.HARD_SWISH, unary.prepareHardSwish],
+  [B.GELU, unary.prepareGelu],
+  [B.CAST, unary.prepareCast],
+  [B.RELU_N1_TO_1, prepareReluN1To1],
 ]);
