@@ -227,3 +227,48 @@ function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "binary operators with broadcasting", seed: 23, cases: 6, make: binaryOps }, { name: "unary operators and CAST", seed: 37, cases: 6, make: unaryOps });
+
+function reductions(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const reduceCase = (op: number, name: string, type: T, sameQuant: boolean, globalPool = false): OperatorCase => {
+    const shape = globalPool ? [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 6)] : m.shape(m.int(1, 4), 1, 6);
+    const axes = globalPool ? [1, 2] : shape.map((_, i) => i).filter(() => m.next() < 0.5);
+    if (axes.length === 0) axes.push(m.int(0, shape.length - 1));
+    const keep = globalPool ? true : m.next() < 0.5;
+    const declared = axes.map((a) => (m.next() < 0.3 ? a - shape.length : a));
+    const out = keep ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+    const qIn = m.quant();
+    return {
+      label: `${name} ${T[type]} [${shape}] axes [${declared}] keep ${keep}${type === T.FLOAT32 ? "" : sameQuant ? " same quantization" : " requantized"}`,
+      builtin: op,
+      inputs: [m.operand(type, shape, qIn), int32Constant(declared)],
+      outputs: [m.operand(type, out, sameQuant ? qIn : undefined)],
+      optionsType: O.ReducerOptions,
+      options: [{ slot: F.ReducerOptions.keep_dims, kind: "bool", value: keep }],
+    };
+  };
+  cases.push(reduceCase(B.SUM, "SUM", T.FLOAT32, true));
+  cases.push(reduceCase(B.SUM, "SUM", T.INT8, false));
+  cases.push(reduceCase(B.REDUCE_MAX, "REDUCE_MAX", k % 2 ? T.INT8 : T.FLOAT32, true));
+  cases.push(reduceCase(B.REDUCE_MIN, "REDUCE_MIN", k % 2 ? T.INT8 : T.FLOAT32, true));
+  cases.push(reduceCase(B.MEAN, "MEAN", T.INT8, false));
+  cases.push(reduceCase(B.MEAN, "MEAN (global average pooling)", T.INT8, false, true));
+  {
+    const type = [T.FLOAT32, T.INT8, T.INT32][k % 3];
+    const shape = m.shape(m.int(1, 4), 1, 6);
+    const axis = m.int(-shape.length, shape.length - 1);
+    const a = axis < 0 ? axis + shape.length : axis;
+    cases.push({
+      label: `ARG_MAX ${T[type]} [${shape}] axis ${axis}`,
+      builtin: B.ARG_MAX,
+      inputs: [m.operand(type, shape), int32Constant([axis], k % 2 ? [] : [1])],
+      outputs: [{ shape: shape.filter((_, i) => i !== a), type: T.INT32 }],
+      optionsType: O.ArgMaxOptions,
+      options: [{ slot: F.ArgMaxOptions.output_type, kind: "int8", value: T.INT32 }],
+      intRange: [-5, 5],
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "reductions", seed: 41, cases: 8, make: reductions });

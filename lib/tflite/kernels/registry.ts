@@ -14,6 +14,7 @@ import { prepareTransposeConv } from "./transpose-conv";
 import * as move from "./data-movement";
 import * as binary from "./binary";
 import * as unary from "./unary";
+import * as reduce from "./reduce";
 import { prepareReluN1To1 } from "./activations";
 
 export const KERNELS = new Map<number, PrepareKernel>([
@@ -79,4 +80,8 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.GELU, unary.prepareGelu],
   [B.CAST, unary.prepareCast],
   [B.RELU_N1_TO_1, prepareReluN1To1],
+  [B.SUM, reduce.prepareSum],
+  [B.REDUCE_MAX, reduce.prepareReduceMax],
+  [B.REDUCE_MIN, reduce.prepareReduceMin],
+  [B.ARG_MAX, reduce.prepareArgMax],
 ]);
