@@ -14,6 +14,11 @@ export interface OperatorCase {
   options?: OptionField[];
   /** real-valued range of random float inputs (default [-2, 2]); integer inputs span their type */
   range?: [number, number];
+  /**
+   * tfjs-tflite runs this case through XNNPACK, whose integer arithmetic differs from TFLite's reference kernel:
+   * only the xnnpack arithmetic is compared with it
+   */
+  xnnpackOnly?: boolean;
   /** the integer range of random int32 inputs (default ±1000) */
   intRange?: [number, number];
 }

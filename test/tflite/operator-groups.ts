@@ -272,3 +272,29 @@ function reductions(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "reductions", seed: 41, cases: 8, make: reductions });
+
+function resizes(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  for (const [op, name, optionsType, S] of [
+    [B.RESIZE_BILINEAR, "RESIZE_BILINEAR", O.ResizeBilinearOptions, F.ResizeBilinearOptions],
+    [B.RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR", O.ResizeNearestNeighborOptions, F.ResizeNearestNeighborOptions],
+  ] as const) {
+    const type = [T.FLOAT32, T.INT8, T.UINT8][k % 3];
+    const [n, h, w, c] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 4)];
+    const [oh, ow] = [m.int(1, 12), m.int(1, 12)];
+    const mode = m.int(0, 2);
+    const q = m.quant();
+    cases.push({
+      label: `${name} ${T[type]} [${n},${h},${w},${c}] → ${oh}×${ow} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+      builtin: op,
+      inputs: [m.operand(type, [n, h, w, c], q), int32Constant([oh, ow])],
+      outputs: [m.operand(type, [n, oh, ow, c], q)],
+      optionsType,
+      options: [{ slot: S.align_corners, kind: "bool", value: mode === 1 }, { slot: S.half_pixel_centers, kind: "bool", value: mode === 2 }],
+      xnnpackOnly: op === B.RESIZE_BILINEAR && type !== T.FLOAT32,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "resize", seed: 53, cases: 12, make: resizes });

@@ -15,6 +15,7 @@ import * as move from "./data-movement";
 import * as binary from "./binary";
 import * as unary from "./unary";
 import * as reduce from "./reduce";
+import { prepareResizeBilinear, prepareResizeNearestNeighbor } from "./resize";
 import { prepareReluN1To1 } from "./activations";
 
 export const KERNELS = new Map<number, PrepareKernel>([
@@ -84,4 +85,6 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.REDUCE_MAX, reduce.prepareReduceMax],
   [B.REDUCE_MIN, reduce.prepareReduceMin],
   [B.ARG_MAX, reduce.prepareArgMax],
+  [B.RESIZE_BILINEAR, prepareResizeBilinear],
+  [B.RESIZE_NEAREST_NEIGHBOR, prepareResizeNearestNeighbor],
 ]);
