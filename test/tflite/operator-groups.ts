@@ -298,3 +298,32 @@ function resizes(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "resize", seed: 53, cases: 12, make: resizes });
+
+function matrixOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4), 1, 6);
+  cases.push({ label: `L2_NORMALIZATION FLOAT32 [${shape}]`, builtin: B.L2_NORMALIZATION, inputs: [{ shape, type: T.FLOAT32 }], outputs: [{ shape, type: T.FLOAT32 }] });
+  cases.push({ label: `LOG_SOFTMAX FLOAT32 [${shape}]`, builtin: B.LOG_SOFTMAX, inputs: [{ shape, type: T.FLOAT32 }], outputs: [{ shape, type: T.FLOAT32 }], range: [-8, 8] });
+  {
+    const type = k % 2 ? T.INT8 : T.FLOAT32;
+    const [mm, kk, nn] = [m.int(1, 5), m.int(1, 8), m.int(1, 5)];
+    const [ba, bb, by] = m.broadcastPair(m.int(0, 2) || 1);
+    const noBatch = m.next() < 0.25;
+    const [adjX, adjY] = [m.next() < 0.5, m.next() < 0.5];
+    const aShape = [...(noBatch ? [] : ba), ...(adjX ? [kk, mm] : [mm, kk])];
+    const bShape = [...(noBatch ? [] : bb), ...(adjY ? [nn, kk] : [kk, nn])];
+    const yShape = [...(noBatch ? [] : by), mm, nn];
+    const qy = { scale: [Math.fround(0.05 + m.next() * 0.3)], zeroPoint: [m.int(-20, 20)] };
+    cases.push({
+      label: `BATCH_MATMUL ${T[type]} [${aShape}] × [${bShape}] adj ${adjX} ${adjY}`,
+      builtin: B.BATCH_MATMUL,
+      inputs: [m.operand(type, aShape), m.operand(type, bShape, type === T.INT8 ? { scale: [Math.fround(0.01 + m.next() * 0.05)], zeroPoint: [0] } : undefined)],
+      outputs: [m.operand(type, yShape, qy)],
+      optionsType: O.BatchMatMulOptions,
+      options: [{ slot: F.BatchMatMulOptions.adj_x, kind: "bool", value: adjX }, { slot: F.BatchMatMulOptions.adj_y, kind: "bool", value: adjY }],
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "normalization and BATCH_MATMUL", seed: 67, cases: 10, make: matrixOps });

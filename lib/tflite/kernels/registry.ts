@@ -16,6 +16,8 @@ import * as binary from "./binary";
 import * as unary from "./unary";
 import * as reduce from "./reduce";
 import { prepareResizeBilinear, prepareResizeNearestNeighbor } from "./resize";
+import { prepareL2Normalization, prepareLogSoftmax } from "./normalization";
+import { prepareBatchMatmul } from "./batch-matmul";
 import { prepareReluN1To1 } from "./activations";
 
 export const KERNELS = new Map<number, PrepareKernel>([
@@ -87,4 +89,7 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.ARG_MAX, reduce.prepareArgMax],
   [B.RESIZE_BILINEAR, prepareResizeBilinear],
   [B.RESIZE_NEAREST_NEIGHBOR, prepareResizeNearestNeighbor],
+  [B.L2_NORMALIZATION, prepareL2Normalization],
+  [B.LOG_SOFTMAX, prepareLogSoftmax],
+  [B.BATCH_MATMUL, prepareBatchMatmul],
 ]);
