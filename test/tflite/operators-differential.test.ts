@@ -6,8 +6,8 @@
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
-import { singleOperatorModel } from "../../lib/tflite/model-builder";
-import { TensorType } from "../../lib/tflite/schema";
+import { ModelBuilder, elementBytes, singleOperatorModel } from "../../lib/tflite/model-builder";
+import { BuiltinOperator, TensorType } from "../../lib/tflite/schema";
 import type { Tensor } from "../../lib/tflite/tensor";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { CaseMaker, rng, type OperatorCase } from "./operator-cases";
@@ -65,6 +65,44 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
 
   after(async function () {
     await oracle?.close();
+  });
+
+  /** DEQUANTIZE of constant weights (how converters store float16 and per-channel int8 ones), added to an input. */
+  const dequantizeThenAdd = (type: TensorType, shape: number[], raw: number[], quantization?: { scale: number[]; zeroPoint: number[]; quantizedDimension: number }) => {
+    const m = new ModelBuilder();
+    const x = m.addTensor({ name: "x", shape, type: TensorType.FLOAT32 });
+    const w = m.addTensor({ name: "w", shape, type, data: elementBytes(type, raw), quantization });
+    const dq = m.addTensor({ name: "w_float", shape, type: TensorType.FLOAT32 });
+    const y = m.addTensor({ name: "y", shape, type: TensorType.FLOAT32 });
+    m.addOperator({ builtin: BuiltinOperator.DEQUANTIZE, inputs: [w], outputs: [dq] });
+    m.addOperator({ builtin: BuiltinOperator.ADD, inputs: [x, dq], outputs: [y] });
+    return m.finish([x], [y]);
+  };
+
+  it("DEQUANTIZE of float16 and of per-channel int8 constants", async function () {
+    const next = rng(79);
+    for (let k = 0; k < 6; k++) {
+      const shape = [1 + Math.floor(next() * 4), 1 + Math.floor(next() * 4), 1 + Math.floor(next() * 5)];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const axis = Math.floor(next() * shape.length);
+      // float16 bit patterns: normal numbers of both signs, subnormals and zeros
+      const halves = Array.from({ length: size }, () => Math.floor(next() * 0x7c00) | (next() < 0.5 ? 0x8000 : 0));
+      const ints = Array.from({ length: size }, () => Math.floor(next() * 256) - 128);
+      const channels = shape[axis];
+      const perChannel = { scale: Array.from({ length: channels }, () => Math.fround(0.001 + next() * 0.1)), zeroPoint: new Array<number>(channels).fill(0), quantizedDimension: axis };
+      for (const [label, bytes] of [
+        [`float16 [${shape}]`, dequantizeThenAdd(TensorType.FLOAT16, shape, halves)],
+        [`int8 per-channel along ${axis} [${shape}]`, dequantizeThenAdd(TensorType.INT8, shape, ints, perChannel)],
+      ] as const) {
+        await oracle!.load(bytes);
+        const values = Array.from({ length: size }, () => Math.fround(next() * 4 - 2));
+        const { outputs } = await oracle!.run([Float32Array.from(values)]);
+        const it = new Interpreter(bytes);
+        (it.inputs[0].data as Float32Array).set(values);
+        it.invoke();
+        compare(`DEQUANTIZE ${label}`, it.outputs[0].data as Float32Array, outputs[0].data, true);
+      }
+    }
   });
 
   for (const group of OPERATOR_GROUPS) {
