@@ -327,3 +327,23 @@ function matrixOps(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "normalization and BATCH_MATMUL", seed: 67, cases: 10, make: matrixOps });
+
+/** per-tensor weights only: per-channel hybrid weights are refused (see kernels/hybrid.ts) */
+function hybridOps(m: CaseMaker): OperatorCase[] {
+  const [batches, depth, units] = [m.int(1, 3), m.int(1, 12), m.int(1, 6)];
+  const weights = Array.from({ length: units * depth }, () => m.int(-127, 127));
+  const scale = Array.from({ length: 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+  const activation = m.pick([0, 1, 3]);
+  return [
+    {
+      label: `FULLY_CONNECTED hybrid [${batches},${depth}] × ${units} activation ${activation}`,
+      builtin: B.FULLY_CONNECTED,
+      inputs: [{ shape: [batches, depth], type: T.FLOAT32 }, { shape: [units, depth], type: T.INT8, values: weights, quantization: { scale, zeroPoint: scale.map(() => 0) } }, { shape: [units], type: T.FLOAT32, values: Array.from({ length: units }, () => Math.fround(m.next() - 0.5)) }],
+      outputs: [{ shape: [batches, units], type: T.FLOAT32 }],
+      optionsType: O.FullyConnectedOptions,
+      options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+    },
+  ];
+}
+
+OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps });
