@@ -216,6 +216,12 @@ function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
     cases.push({ label: `${name} ${T[type]} [${shape}]${op === B.GELU ? ` approximate ${k % 2 === 1}` : ""}`, builtin: op, inputs: [{ shape, type }], outputs: [{ shape, type }], range: [range[0], range[1]], ...options });
   }
   const q = m.quant();
+  for (const type of [T.INT8, T.UINT8]) {
+    // output scales from about the input's up to 6× it: HARD_SWISH's range [-0.375, max]
+    const qx = { scale: [Math.fround(0.01 + m.next() * 0.05)], zeroPoint: [type === T.INT8 ? m.int(-60, 60) : m.int(60, 200)] };
+    const qy = { scale: [Math.fround(qx.scale[0] * (0.5 + m.next() * 5))], zeroPoint: [type === T.INT8 ? m.int(-128, -60) : m.int(0, 60)] };
+    cases.push({ label: `HARD_SWISH ${T[type]} [${shape}] scales ${qx.scale[0]} → ${qy.scale[0]}`, builtin: B.HARD_SWISH, inputs: [{ shape, type, quantization: qx }], outputs: [{ shape, type, quantization: qy }] });
+  }
   cases.push({ label: `RELU_N1_TO_1 INT8 [${shape}]`, builtin: B.RELU_N1_TO_1, inputs: [m.operand(T.INT8, shape)], outputs: [m.operand(T.INT8, shape, k % 2 ? q : undefined)] });
   const types = [T.FLOAT32, T.INT32, T.INT8, T.UINT8, T.INT16, T.BOOL];
   const from = types[k % types.length];

@@ -18,6 +18,7 @@ import * as reduce from "./reduce";
 import { prepareResizeBilinear, prepareResizeNearestNeighbor } from "./resize";
 import { prepareL2Normalization, prepareLogSoftmax } from "./normalization";
 import { prepareBatchMatmul } from "./batch-matmul";
+import { prepareHardSwish } from "./hard-swish";
 import { prepareReluN1To1 } from "./activations";
 
 export const KERNELS = new Map<number, PrepareKernel>([
@@ -79,7 +80,7 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.RSQRT, unary.prepareRsqrt],
   [B.EXP, unary.prepareExp],
   [B.LOG, unary.prepareLog],
-  [B.HARD_SWISH, unary.prepareHardSwish],
+  [B.HARD_SWISH, prepareHardSwish],
   [B.GELU, unary.prepareGelu],
   [B.CAST, unary.prepareCast],
   [B.RELU_N1_TO_1, prepareReluN1To1],

@@ -1,6 +1,6 @@
 /**
- * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, HARD_SWISH, GELU (float32; ABS,
- * NEG and SQUARE also int32), and CAST between the numeric types and BOOL.
+ * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, GELU (float32; NEG
+ * also int32), and CAST between the numeric types and BOOL.
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
@@ -37,7 +37,6 @@ export const prepareSqrt = unary(Math.sqrt);
 export const prepareRsqrt = unary((v) => 1 / f32(Math.sqrt(v)));
 export const prepareExp = unary(Math.exp);
 export const prepareLog = unary(Math.log);
-export const prepareHardSwish = unary((v) => f32(v * Math.min(6, Math.max(0, f32(v + 3)))) / 6);
 
 /** erf through the Chebyshev-fitted erfc of Numerical Recipes (relative error below 1.2e-7, well inside float32 tolerance). */
 export function erf(x: number): number {
