@@ -216,6 +216,21 @@ function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
     cases.push({ label: `${name} ${T[type]} [${shape}]${op === B.GELU ? ` approximate ${k % 2 === 1}` : ""}`, builtin: op, inputs: [{ shape, type }], outputs: [{ shape, type }], range: [range[0], range[1]], ...options });
   }
   const q = m.quant();
+  {
+    // quantized kernels: ABS int8, GELU int8 and uint8 (int8 RSQRT's fixed-point inverse square root is not reproduced)
+    for (const [op, name, lo, hi] of [
+      [B.ABS, "ABS", -3, 3],
+      [B.GELU, "GELU", -5, 5],
+    ] as const) {
+      const type = k % 2 && op === B.GELU ? T.UINT8 : T.INT8;
+      const qmin = type === T.INT8 ? -128 : 0;
+      const sx = Math.fround((hi - lo) / 255);
+      const qx = { scale: [sx], zeroPoint: [Math.round(qmin - lo / sx)] };
+      const qy = m.quant();
+      qy.zeroPoint[0] += type === T.UINT8 ? 128 : 0;
+      cases.push({ label: `${name} ${T[type]} [${shape}]`, builtin: op, inputs: [{ shape, type, quantization: qx }], outputs: [{ shape, type, quantization: qy }] });
+    }
+  }
   for (const type of [T.INT8, T.UINT8]) {
     // output scales from about the input's up to 6× it: HARD_SWISH's range [-0.375, max]
     const qx = { scale: [Math.fround(0.01 + m.next() * 0.05)], zeroPoint: [type === T.INT8 ? m.int(-60, 60) : m.int(60, 200)] };
