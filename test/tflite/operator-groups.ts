@@ -8,10 +8,10 @@ export interface OperatorGroup {
   make: (m: CaseMaker, k: number) => OperatorCase[];
 }
 
-const MOVED_TYPES = [T.FLOAT32, T.INT8] as const;
+const MOVED_TYPES = [T.FLOAT32, T.INT8, T.UINT8, T.INT32] as const;
 
 function dataMovement(m: CaseMaker, k: number): OperatorCase[] {
-  const type = MOVED_TYPES[k % 2];
+  const type = MOVED_TYPES[k % MOVED_TYPES.length];
   const q = m.quant();
   const op = (shape: number[]) => m.operand(type, shape, q);
   const name = T[type].toLowerCase();
@@ -127,15 +127,15 @@ function dataMovement(m: CaseMaker, k: number): OperatorCase[] {
     const pads = shape.flatMap((d) => [m.int(0, symmetric ? d : d - 1), m.int(0, symmetric ? d : d - 1)]);
     const padded = shape.map((d, i) => d + pads[2 * i] + pads[2 * i + 1]);
     cases.push({ label: `MIRROR_PAD ${name} [${shape}] ${symmetric ? "symmetric" : "reflect"} [${pads}]`, builtin: B.MIRROR_PAD, inputs: [op(shape), int32Constant(pads, [shape.length, 2])], outputs: [op(padded)], optionsType: O.MirrorPadOptions, options: [{ slot: F.MirrorPadOptions.mode, kind: "int8", value: symmetric ? 1 : 0 }] });
-    const value = type === T.FLOAT32 ? [Math.fround(m.next() * 4 - 2)] : [m.int(-128, 127)];
-    const padValue = { shape: [], type, quantization: type === T.FLOAT32 ? undefined : q, values: value };
+    const value = type === T.FLOAT32 ? [Math.fround(m.next() * 4 - 2)] : type === T.UINT8 ? [m.int(0, 255)] : [m.int(-128, 127)];
+    const padValue = { shape: [], type, quantization: type === T.INT8 || type === T.UINT8 ? q : undefined, values: value };
     const pads2 = shape.flatMap(() => [m.int(0, 2), m.int(0, 2)]);
     cases.push({ label: `PADV2 ${name} [${shape}] [${pads2}] with ${value[0]}`, builtin: B.PADV2, inputs: [op(shape), int32Constant(pads2, [shape.length, 2]), padValue], outputs: [op(shape.map((d, i) => d + pads2[2 * i] + pads2[2 * i + 1]))] });
   }
   return cases;
 }
 
-export const OPERATOR_GROUPS: OperatorGroup[] = [{ name: "data movement (float32, int8)", seed: 11, cases: 6, make: dataMovement }];
+export const OPERATOR_GROUPS: OperatorGroup[] = [{ name: "data movement (float32, int8, uint8, int32)", seed: 11, cases: 8, make: dataMovement }];
 
 function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
   const cases: OperatorCase[] = [];
@@ -146,22 +146,26 @@ function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
     [B.MINIMUM, "MINIMUM", [T.FLOAT32, T.INT32, T.INT8]],
     [B.DIV, "DIV", [T.FLOAT32, T.INT32]],
     [B.FLOOR_DIV, "FLOOR_DIV", [T.FLOAT32, T.INT32]],
-    [B.SQUARED_DIFFERENCE, "SQUARED_DIFFERENCE", [T.FLOAT32, T.INT32]],
+    [B.SQUARED_DIFFERENCE, "SQUARED_DIFFERENCE", [T.FLOAT32, T.INT32, T.INT8]],
   ] as const) {
     const type = types[k % types.length];
     const [a, b, y] = pair(m.int(1, 4));
     const q = m.quant();
+    // SQUARED_DIFFERENCE: inputs of their own scales, an output scale for squares
+    const [qa, qb, qy] = op === B.SQUARED_DIFFERENCE ? [m.quant(), m.quant(), { scale: [Math.fround(0.01 + m.next() * 0.1)], zeroPoint: [-128 + m.int(0, 20)] }] : [q, q, q];
     const divides = op === B.DIV || op === B.FLOOR_DIV;
     // a divisor that is never zero: a constant with no zero element (random inputs may contain 0 for int32)
     const divisor = divides ? { shape: b, type, values: Array.from({ length: b.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround((m.next() + 0.1) * (m.next() < 0.5 ? -3 : 3)) : m.pick([-7, -3, -2, -1, 1, 2, 3, 5]))) } : undefined;
     const options = op === B.DIV && type === T.FLOAT32 ? { optionsType: O.DivOptions, options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8" as const, value: m.pick([0, 1, 3]) }] } : {};
-    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, q), divisor ?? m.operand(type, b, q)], outputs: [m.operand(type, y, q)], ...options });
+    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, qa), divisor ?? m.operand(type, b, qb)], outputs: [m.operand(type, y, qy)], ...options });
   }
   {
-    const [a, b, y] = pair(m.int(1, 4));
+    // alpha per channel (the last dimension) or over the whole input: tfjs-tflite's XNNPACK reads a channel's worth
+    // of slopes whatever alpha's shape, so an alpha broadcast along the channels would compare with garbage
+    const y = m.shape(m.int(1, 4));
+    const alpha = k % 2 ? [y[y.length - 1]] : y.map((d, i) => (i === y.length - 1 ? d : 1));
     const type = k % 3 === 2 ? T.INT8 : T.FLOAT32;
-    cases.push({ label: `PRELU ${T[type]} [${a}] alpha [${b}]`, builtin: B.PRELU, inputs: [m.operand(type, y), { ...m.operand(type, b), values: Array.from({ length: b.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround(m.next() - 0.5) : m.int(-128, 127))) }], outputs: [m.operand(type, y)] });
-    void a;
+    cases.push({ label: `PRELU ${T[type]} [${y}] alpha [${alpha}]`, builtin: B.PRELU, inputs: [m.operand(type, y), { ...m.operand(type, alpha), values: Array.from({ length: alpha.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround(m.next() - 0.5) : m.int(-128, 127))) }], outputs: [m.operand(type, y)] });
   }
   for (const [op, name] of [
     [B.EQUAL, "EQUAL"],

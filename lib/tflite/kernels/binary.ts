@@ -83,8 +83,26 @@ export const prepareFloorDiv: PrepareKernel = (ctx) => {
 };
 
 export const prepareSquaredDifference: PrepareKernel = (ctx) => {
-  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32]);
+  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8]);
   if (a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => Math.imul(u - v, u - v));
+  if (a.type === TensorType.INT8) {
+    if (y.type !== TensorType.INT8) fail(ctx, `output type ${y.typeName} is not INT8`);
+    requireQuantized(ctx, a, "input 1");
+    requireQuantized(ctx, b, "input 2");
+    requireQuantized(ctx, y, "output");
+    // both inputs on a common scale with 7 bits of headroom, the square rescaled once
+    const twiceMax = 2 * Math.max(a.scale, b.scale);
+    const ma = quantizeMultiplier(a.scale / twiceMax);
+    const mb = quantizeMultiplier(b.scale / twiceMax);
+    const mo = quantizeMultiplier((twiceMax * twiceMax) / (2 ** 14 * y.scale));
+    return binaryInvoke(a, b, y, (u, v) => {
+      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * 128, ma.multiplier, ma.shift);
+      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * 128, mb.multiplier, mb.shift);
+      const d = su - sv;
+      const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
+      return r < -128 ? -128 : r > 127 ? 127 : r;
+    });
+  }
   return binaryInvoke(a, b, y, (u, v) => {
     const d = f32(u - v);
     return d * d;
