@@ -29,8 +29,11 @@ export class StalledError extends Error {}
 
 /** the record was not sent: the request before it failed (with `reason`) */
 export class NotSentError extends Error {
+  /** the failed request's error, also as `cause` so that error mapping finds it */
+  override readonly cause: Error;
   constructor(readonly reason: Error) {
     super(reason.message);
+    this.cause = reason;
   }
 }
 
@@ -54,6 +57,8 @@ export class Batcher {
   constructor(
     private readonly producer: () => Pick<KafkaProducer, "send">,
     private readonly options: BatcherOptions,
+    /** the request in flight has had no answer for stallMs (told once per request) */
+    private readonly onStall: (err: StalledError) => void = () => undefined,
   ) {}
 
   /** records waiting or in flight */
@@ -129,6 +134,7 @@ export class Batcher {
     }
     const err = new StalledError(STALLED);
     for (const cb of handBack) cb(err);
+    this.onStall(new StalledError(UNANSWERED));
   }
 
   private settled(callbacks: Acked[], err?: Error): void {
@@ -171,6 +177,7 @@ export class Batcher {
 }
 
 const STALLED = "the broker has not answered the request before this record: handed back unsent";
+const UNANSWERED = "the broker has not answered a produce request";
 
 /** the client takes the records as they are: it reads key, value and headers and ignores the topic field */
 function byTopic(batch: KafkaRecord[]): Array<{ topic: string; records: KafkaRecord[] }> {

@@ -119,7 +119,10 @@ export function toKafkaError(err: unknown): KafkaClientError {
   let e = (err ?? {}) as LibraryError;
   const outer = e;
   // "retries exceeded" wraps the error of the last attempt: that one says what happened
-  for (let i = 0; i < 10 && (e.cause || e.originalError) && typeof (e.cause ?? e.originalError) === "object"; i++) e = (e.cause ?? e.originalError) as LibraryError;
+  for (let i = 0; i < 10 && (e.cause || e.originalError) && typeof (e.cause ?? e.originalError) === "object"; i++) {
+    e = (e.cause ?? e.originalError) as LibraryError;
+    if (e instanceof KafkaClientError) return e;
+  }
   const message = e.message || outer.message || String(err);
   const name = e.name ?? "";
   const type = e.type ?? "";

@@ -99,10 +99,15 @@ export class KafkaExporter extends EventEmitter {
     super();
     if (typeof queue === "function") this.openQueue = queue;
     else this.queue = queue;
-    this.batcher = new Batcher(() => {
-      if (!this.producer) throw new Error("not connected to Kafka");
-      return this.producer;
-    }, options);
+    this.batcher = new Batcher(
+      () => {
+        if (!this.producer) throw new Error("not connected to Kafka");
+        return this.producer;
+      },
+      options,
+      // a request left unanswered: not "connected" any more, even when nothing waits behind it
+      (err) => this.setState("buffering", err),
+    );
     if (this.buffered > 0) this.setState("buffering");
     this.drain();
   }
@@ -243,7 +248,8 @@ export class KafkaExporter extends EventEmitter {
       return;
     }
     if (!(err instanceof StalledError) && !(err instanceof NotSentError && isPermanent(err.reason))) this.producer = undefined;
-    this.setState("buffering", err);
+    // behind a failed request: the state says why that one failed
+    this.setState("buffering", err instanceof NotSentError ? err.reason : err);
     this.buffer(record, priority, id, acked, returnable);
   }
 

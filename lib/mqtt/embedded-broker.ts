@@ -11,9 +11,10 @@ import { EventEmitter } from "events";
 import { Aedes } from "aedes";
 import type { Client } from "aedes";
 import { WebSocketServer, createWebSocketStream } from "ws";
-import { FilePersistence, PacketLike } from "./file-persistence";
+import { FilePersistence } from "./file-persistence";
 import { BrokerAuth } from "./broker-auth";
 import { RateMeter } from "./rate-meter";
+import { topicMatches } from "./topic-filter";
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -74,6 +75,7 @@ export class EmbeddedBroker extends EventEmitter {
   private readonly usernames = new WeakMap<Client, string>();
   private readonly meter: RateMeter;
   private closing: Promise<void> | undefined;
+  private readonly inProcess: Array<{ filter: string; handler: (message: BrokerMessage) => Promise<void> }> = [];
 
   private constructor(
     readonly aedes: Aedes,
@@ -108,31 +110,40 @@ export class EmbeddedBroker extends EventEmitter {
   }
 
   /**
-   * An in-process subscription (no ACL: it is the gateway's own). The broker waits for `handler` before it
-   * completes the publish, so a QoS 1 publisher gets its PUBACK only once the handler's promise has resolved.
+   * An in-process subscription (no ACL: it is the gateway's own). Its handler runs before the broker
+   * acknowledges or routes the message: aedes writes a QoS 1 PUBACK before it routes a publish to subscribers, so
+   * an ordinary subscription would be acknowledged to the device before the handler (the bridge's upstream
+   * publish or disk write) had the message. When the handler rejects a QoS 1/2 publish, the broker drops the
+   * client's connection without acknowledging it, and the device sends it again after reconnecting.
    */
   async subscribe(filter: string, handler: (message: BrokerMessage) => Promise<void>): Promise<() => Promise<void>> {
-    const deliver = (packet: PacketLike, cb: () => void) => {
-      const message: BrokerMessage = {
-        topic: String(packet.topic),
-        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? "")),
-        qos: (packet.qos ?? 0) as 0 | 1 | 2,
-        retain: packet.retain === true,
-      };
-      handler(message).then(
-        () => cb(),
-        (err: unknown) => {
-          if (this.listenerCount("error") > 0) this.emit("error", err);
-          cb();
-        },
-      );
+    const entry = { filter, handler };
+    this.inProcess.push(entry);
+    return async () => {
+      const at = this.inProcess.indexOf(entry);
+      if (at >= 0) this.inProcess.splice(at, 1);
     };
-    await new Promise<void>((resolve) => this.aedes.subscribe(filter, deliver as never, () => resolve()));
-    return () => new Promise<void>((resolve) => this.aedes.unsubscribe(filter, deliver as never, () => resolve()));
+  }
+
+  /** the in-process handlers whose filter matches, all settled; rejects with the first failure */
+  private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean }): Promise<void> {
+    const topic = packet.topic;
+    const matching = this.inProcess.filter((s) => topicMatches(s.filter, topic));
+    if (matching.length === 0) return;
+    const message: BrokerMessage = {
+      topic,
+      payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? "")),
+      qos: (packet.qos ?? 0) as 0 | 1 | 2,
+      retain: packet.retain === true,
+    };
+    const results = await Promise.allSettled(matching.map((s) => s.handler(message)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 
   /** publishes on behalf of the gateway (no ACL) */
-  publish(message: BrokerMessage): Promise<void> {
+  async publish(message: BrokerMessage): Promise<void> {
+    await this.deliverInProcess(message);
     return new Promise((resolve, reject) =>
       this.aedes.publish({ cmd: "publish", topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, dup: false }, (err) => (err ? reject(err) : resolve())),
     );
@@ -170,7 +181,14 @@ export class EmbeddedBroker extends EventEmitter {
         this.emit("denied", "publish" satisfies DenialKind, user ?? "", packet.topic);
         return done(new Error(`not allowed to publish to ${packet.topic}`));
       }
-      done(null);
+      this.deliverInProcess(packet).then(
+        () => done(null),
+        (err: unknown) => {
+          if (this.listenerCount("error") > 0) this.emit("error", err);
+          // QoS 0 has no acknowledgement to withhold; a QoS 1/2 publish is refused, and the client sends it again
+          done((packet.qos ?? 0) > 0 ? (err as Error) : null);
+        },
+      );
     };
     this.aedes.authorizeSubscribe = (client, sub, done) => {
       const user = this.usernames.get(client);

@@ -9,7 +9,8 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, numberSetting } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { IncomingRecord, KafkaClientError, KafkaConsumer, toKafkaError } from "../../lib/kafka/client";
-import { OnceLog, shortReason } from "../../lib/kafka/once-log";
+import { LogOnce } from "../../lib/common/log-once";
+import { shortReason } from "../../lib/common/status-text";
 import { Backoff } from "../../lib/kafka/backoff";
 
 interface EdgeKafkaInDef extends NodeDef {
@@ -35,7 +36,7 @@ export = function register(RED: NodeAPI): void {
     const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
     const waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
     const timeoutMs = numberSetting(config.completionTimeoutS, 60) * 1000;
-    const log = new OnceLog((text) => node.error(text));
+    const log = new LogOnce((text) => node.error(text), 100);
     const backoff = new Backoff(1000, 30000);
     let consumer: KafkaConsumer | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
@@ -44,7 +45,7 @@ export = function register(RED: NodeAPI): void {
     const unusable = !broker ? RED._("edge-kafka-in.errors.no-broker") : broker.configError;
     if (unusable || topics.length === 0) {
       const why = unusable ?? RED._("edge-kafka-in.errors.no-topic");
-      log.error(why);
+      log.log(why);
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
       node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
       return;
@@ -79,7 +80,7 @@ export = function register(RED: NodeAPI): void {
     /** why the consumer is not consuming, in the status (red) and once in the log */
     const notConsuming = (err: KafkaClientError, retryInMs?: number) => {
       const reason = err.kind === "unknown-topic" ? RED._("edge-kafka-in.status.unknown-topic", { topics: topics.join(", ") }) : shortReason(err.message);
-      log.error(RED._("edge-kafka-in.errors.start", { error: err.kind === "unknown-topic" ? `${reason} (${err.message})` : err.message }));
+      log.log(RED._("edge-kafka-in.errors.start", { error: err.kind === "unknown-topic" ? `${reason} (${err.message})` : err.message }));
       const text = retryInMs === undefined ? reason : RED._("edge-kafka-in.status.retrying", { error: reason, seconds: Math.ceil(retryInMs / 1000) });
       node.status({ fill: "red", shape: "ring", text });
     };

@@ -18,9 +18,11 @@ import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { RecordBuilder, RecordSettings, KafkaRecord } from "../../lib/kafka/kafka-record";
 import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
 import { KafkaClientError } from "../../lib/kafka/client";
+import { StalledError } from "../../lib/kafka/batcher";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
-import { OnceLog, shortReason } from "../../lib/kafka/once-log";
+import { LogOnce } from "../../lib/common/log-once";
+import { shortReason } from "../../lib/common/status-text";
 
 interface EdgeKafkaOutDef extends NodeDef {
   broker: string;
@@ -46,7 +48,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
-    const log = new OnceLog((text) => node.error(text));
+    const log = new LogOnce((text) => node.error(text), 100);
     const settings: RecordSettings = {
       topic: config.topic ?? "",
       key: config.key ?? "{deviceName}",
@@ -59,7 +61,7 @@ export = function register(RED: NodeAPI): void {
     const unusable = !broker ? RED._("edge-kafka-out.errors.no-broker") : broker.configError;
     if (unusable) {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
-      log.error(unusable);
+      log.log(unusable);
       node.on("input", (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
       return;
     }
@@ -85,7 +87,7 @@ export = function register(RED: NodeAPI): void {
           maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024,
           onError: (err) => {
             diskError = errorText(err);
-            log.error(RED._("edge-kafka-out.errors.disk", { dir, error: diskError }));
+            log.log(RED._("edge-kafka-out.errors.disk", { dir, error: diskError }));
             scheduleStatus();
           },
         }).then(
@@ -102,7 +104,7 @@ export = function register(RED: NodeAPI): void {
           },
           (err: unknown) => {
             diskError = errorText(err);
-            log.error(RED._("edge-kafka-out.errors.buffer", { dir, error: diskError }));
+            log.log(RED._("edge-kafka-out.errors.buffer", { dir, error: diskError }));
             scheduleStatus();
             throw err;
           },
@@ -119,10 +121,10 @@ export = function register(RED: NodeAPI): void {
         stallMs: numberSetting(config.stallMs, 2000),
       },
     );
-    exporter.on("refused", (id: string, err: Error) => log.error(RED._("edge-kafka-out.errors.refused", { id, error: errorText(err) })));
+    exporter.on("refused", (id: string, err: Error) => log.log(RED._("edge-kafka-out.errors.refused", { id, error: errorText(err) })));
     exporter.on("state", (state: string, err?: Error) => {
       if (state === "connected") log.reset();
-      else if (err) log.error(RED._("edge-kafka-out.errors.kafka", { error: errorText(err) }));
+      else if (err) log.log(RED._("edge-kafka-out.errors.kafka", { error: errorText(err) }));
       scheduleStatus();
     });
     node.status({ fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.connecting") });
@@ -137,7 +139,8 @@ export = function register(RED: NodeAPI): void {
       if (state === "connected") return { fill: "green", shape: "dot", text: RED._("edge-kafka-out.status.connected") };
       if (state === "draining") return { fill: "yellow", shape: "dot", text: RED._("edge-kafka-out.status.draining", { count: buffered }) };
       const reason = shortReason(error ? errorText(error) : "");
-      if (error instanceof KafkaClientError && error.kind === "unreachable") {
+      // a request left unanswered (a frozen broker) is as unreachable as a refused connection
+      if ((error instanceof KafkaClientError && error.kind === "unreachable") || error instanceof StalledError) {
         return { fill: "red", shape: "ring", text: buffered > 0 ? RED._("edge-kafka-out.status.unreachable", { count: buffered }) : RED._("edge-kafka-out.status.unreachable-why", { error: reason }) };
       }
       if (!error) return { fill: "yellow", shape: "ring", text: RED._("edge-kafka-out.status.buffering", { count: buffered }) };

@@ -149,4 +149,32 @@ describe("browser: credentials in the edit dialogs", function () {
     const creds = JSON.stringify(await s.red.getJson("/credentials/edge-lorawan-keys/keys1"));
     assert.doesNotMatch(creds.toUpperCase(), new RegExp(`${a.nwkSKey}|${c.nwkSKey}|${c.appSKey}`));
   });
+
+  it("edge-kafka-broker: PEM fields are textareas that keep line breaks, show no __PWRD__ once stored, and keep a stored PEM left blank", async function () {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----";
+    await s.red.deploy([
+      { id: "tab3", type: "tab", label: "kafka" },
+      { id: "kb1", type: "edge-kafka-broker", name: "", brokers: "127.0.0.1:1", clientId: "gw", tls: true, rejectUnauthorized: true, sasl: "none", connectionTimeoutMs: "3000", requestTimeoutMs: "10000", credentials: { ca: pem } },
+      { id: "ko1", type: "edge-kafka-out", z: "tab3", x: 200, y: 100, name: "", broker: "kb1", topic: "t", wires: [] },
+    ]);
+    await openEditor(s.page, s.red.url);
+    const open = async () => {
+      await s.page.evaluate(() => (window as unknown as RedWindow).RED.editor.editConfig("", "edge-kafka-broker", "kb1"));
+      await s.page.waitForSelector("#node-config-dialog-ok", { state: "visible", timeout: 15000 });
+    };
+    await open();
+    const ca = s.page.locator("textarea#node-config-input-ca");
+    assert.strictEqual(await ca.count(), 1, "the CA is a textarea");
+    assert.strictEqual(await ca.inputValue(), "", "a stored CA is not shown, nor its __PWRD__ placeholder");
+    assert.match(String(await ca.getAttribute("placeholder")), /stored/);
+    await s.page.locator("textarea#node-config-input-cert").fill(pem);
+    assert.strictEqual(await s.page.locator("textarea#node-config-input-cert").inputValue(), pem, "the line breaks of a pasted PEM are kept");
+    await s.page.click("#node-config-dialog-ok");
+    await s.page.waitForSelector(".red-ui-tray", { state: "detached", timeout: 15000 });
+    await deployFromEditor();
+    const creds = (await s.red.getJson("/credentials/edge-kafka-broker/kb1")) as Record<string, unknown>;
+    assert.strictEqual(creds.has_ca, true, "the stored CA kept though its field was left blank");
+    assert.strictEqual(creds.has_cert, true, "the new certificate stored");
+    assert.doesNotMatch(JSON.stringify(creds), /BEGIN CERTIFICATE/);
+  });
 });

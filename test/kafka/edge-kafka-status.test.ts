@@ -144,6 +144,29 @@ describe("edge-kafka-out tells the truth in its status", function () {
     assert.ok(!fs.existsSync(bufferDir), "no disk queue: edge-buffer holds every message");
   });
 
+  it('a frozen cluster (SIGSTOP: connections open, nothing answered): green turns "unreachable, buffering N" within seconds', async function () {
+    kafka = await startKafka(1);
+    const pid = kafka.pid;
+    if (!pid) this.skip(); // a real cluster (KAFKA_BROKERS) cannot be frozen from here
+    const { statuses, acked } = await load(flow(kafka.brokers.join(","), tempDir("status-frozen")));
+    helper.getNode("out").receive({ payload: { deviceName: "truck-1", seq: 0 } });
+    await waitFor(() => acked.length === 1 && statuses.last()?.fill === "green", "delivering: green", { timeoutMs: 15000 });
+    process.kill(pid!, "SIGSTOP");
+    try {
+      const frozenAt = Date.now();
+      for (let i = 1; i <= 20; i++) helper.getNode("out").receive({ payload: { deviceName: "truck-1", seq: i } });
+      // the request in flight goes unanswered: not green after the stall limit (2 s), though nothing waits behind it
+      await waitFor(() => /^unreachable/.test(statuses.last()?.text ?? ""), "unreachable once the request stalls", { timeoutMs: 6000 });
+      assert.ok(Date.now() - frozenAt < 6000);
+      for (let i = 21; i <= 30; i++) helper.getNode("out").receive({ payload: { deviceName: "truck-1", seq: i } });
+      await waitFor(() => /^unreachable, buffering \d+$/.test(statuses.last()?.text ?? ""), "unreachable, buffering N", { timeoutMs: 10000 });
+    } finally {
+      process.kill(pid!, "SIGCONT");
+    }
+    await waitFor(() => acked.length === 31, "everything delivered after the thaw", { timeoutMs: 30000 });
+    await waitFor(() => statuses.last()?.fill === "green", "green again", { timeoutMs: 10000 });
+  });
+
   it("fed only by edge-buffer while the cluster is unreachable: handed back to edge-buffer, still no disk queue", async function () {
     const port = await freeTcpPort();
     const bufferDir = path.join(tempDir("status-fed-down"), "queue");

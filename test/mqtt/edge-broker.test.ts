@@ -190,7 +190,11 @@ describe("edge-broker with mqtt.js clients", function () {
   it("logs a failing in-process subscriber's error once, not once per message", async function () {
     const { port } = await brokerFlow({});
     const node = helper.getNode("b") as unknown as { broker(): Promise<{ subscribe(f: string, h: () => Promise<void>): Promise<unknown> }> };
-    await (await node.broker()).subscribe("fail/#", () => Promise.reject(new Error("the bridge's queue is full")));
+    let calls = 0;
+    await (await node.broker()).subscribe("fail/#", () => {
+      calls++;
+      return Promise.reject(new Error("the bridge's queue is full"));
+    });
     const runtimeNode = helper.getNode("b");
     const logged: string[] = [];
     const original = runtimeNode.error.bind(runtimeNode);
@@ -199,8 +203,11 @@ describe("edge-broker with mqtt.js clients", function () {
       return original(text as string, msg as never);
     };
     const pub = await connect(`mqtt://127.0.0.1:${port}`);
-    // QoS 1: each PUBACK comes after the subscriber's handler has settled, so all five have failed by now
-    for (let i = 0; i < 5; i++) await publish(pub, "fail/t", String(i), { qos: 1 });
+    // QoS 0 (a refused QoS 1 publish would drop the connection): then a QoS 1 publish elsewhere, whose PUBACK
+    // comes after the five refusals have settled
+    for (let i = 0; i < 5; i++) await publish(pub, "fail/t", String(i), { qos: 0 });
+    await waitFor(() => calls === 5, "the subscriber offered all five");
+    await publish(pub, "ok/t", "after", { qos: 1 });
     assert.deepStrictEqual(logged, ["the bridge's queue is full"]);
   });
 
