@@ -1,6 +1,7 @@
 /**
  * BATCH_MATMUL: [..., M, K] × [..., K, N] → [..., M, N] with broadcast batch dimensions and adj_x / adj_y;
- * float32 summed in single precision, int8 with an int32 accumulator and TFLite's fixed-point requantization.
+ * float32 summed in single precision, int8 with an int32 accumulator and TFLite's fixed-point requantization (in the
+ * xnnpack arithmetic XNNPACK's single-precision one, as tfjs-tflite runs it).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
@@ -8,6 +9,7 @@ import { mulByQuantizedMultiplier, quantizeMultiplier } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { extendShape, requireQuantized, stridesOf } from "./common";
 import { broadcastShape } from "./broadcast";
+import { requantizeFp32 } from "./quantized-multipliers";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -52,12 +54,15 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
   const [bP, bJ] = adjY ? [1, bc] : [bc, 1];
   const float = a.type === TensorType.FLOAT32;
   let requant = { multiplier: 0, shift: 0 };
+  let xnnScale = 0;
   let [qmin, qmax] = [0, 0];
   if (!float) {
     requireQuantized(ctx, a, "input 1");
     requireQuantized(ctx, b, "input 2");
     requireQuantized(ctx, y, "output");
-    requant = quantizeMultiplier((a.scale * b.scale) / y.scale);
+    // GetQuantizedConvolutionMultipler: the input product in single precision, the division in double
+    requant = quantizeMultiplier(f32(a.scale * b.scale) / y.scale);
+    if (ctx.xnnpackInt8) xnnScale = f32(f32(a.scale * b.scale) / y.scale);
     [qmin, qmax] = integerRange(y.type);
   }
   const aOff = -a.zeroPoint;
@@ -76,7 +81,7 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
           if (float) for (let p = 0; p < k; p++) acc = f32(acc + f32(ad[ab + i * aI + p * aP] * bd[bb + p * bP + j * bJ]));
           else for (let p = 0; p < k; p++) acc += (ad[ab + i * aI + p * aP] + aOff) * (bd[bb + p * bP + j * bJ] + bOff);
           if (!float) {
-            const r = mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift) + y.zeroPoint;
+            const r = (xnnScale ? requantizeFp32(acc, xnnScale) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift)) + y.zeroPoint;
             acc = r < qmin ? qmin : r > qmax ? qmax : r;
           }
           yd[o++] = acc;
