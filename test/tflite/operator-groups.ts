@@ -140,7 +140,6 @@ export const OPERATOR_GROUPS: OperatorGroup[] = [{ name: "data movement (float32
 function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
   const cases: OperatorCase[] = [];
   const pair = (rank: number) => m.broadcastPair(rank);
-  const floatInt = k % 2 === 0 ? T.FLOAT32 : T.INT32;
   for (const [op, name, types] of [
     [B.MAXIMUM, "MAXIMUM", [T.FLOAT32, T.INT32, T.INT8]],
     [B.MINIMUM, "MINIMUM", [T.FLOAT32, T.INT32, T.INT8]],
@@ -189,7 +188,6 @@ function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
     const q = m.quant();
     cases.push({ label: `SELECT_V2 ${T[type]} [${c}] [${a}] [${b}]`, builtin: B.SELECT_V2, inputs: [{ shape: c, type: T.BOOL }, m.operand(type, a, q), m.operand(type, b, q)], outputs: [m.operand(type, y, q)] });
   }
-  void floatInt;
   return cases;
 }
 

@@ -138,7 +138,8 @@ export const prepareArgMax: PrepareKernel = (ctx) => {
   if (![TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8].includes(x.type)) fail(ctx, `type ${x.typeName} is not supported`);
   if (y.type !== TensorType.INT32 && y.type !== TensorType.INT64) fail(ctx, `output type ${y.typeName} is not supported`);
   if (!axisT.isConstant) fail(ctx, "axis must be constant");
-  void F.ArgMaxOptions;
+  const declared = ctx.options?.int8(F.ArgMaxOptions.output_type, y.type) ?? y.type;
+  if (declared !== y.type) fail(ctx, `output_type ${TensorType[declared] ?? declared} differs from the output's ${y.typeName}`);
   const rank = x.shape.length;
   let axis = Number(axisT.data[0]);
   if (axis < 0) axis += rank;
