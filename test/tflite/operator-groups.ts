@@ -371,4 +371,34 @@ function hybridOps(m: CaseMaker): OperatorCase[] {
   ];
 }
 
-OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps });
+function hybridConv(m: CaseMaker): OperatorCase[] {
+  const [n, h, w, c, oc, kh, kw] = [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 4), m.int(1, 4), m.int(1, 3), m.int(1, 3)];
+  const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, k: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - k + s) / s));
+  const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
+  if (oh < 1 || ow < 1) return [];
+  const activation = m.pick([0, 1, 3]);
+  const S = F.Conv2DOptions;
+  return [
+    {
+      label: `CONV_2D hybrid [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.CONV_2D,
+      inputs: [
+        { shape: [n, h, w, c], type: T.FLOAT32 },
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [0] } },
+        { shape: [oc], type: T.FLOAT32, values: Array.from({ length: oc }, () => Math.fround(m.next() - 0.5)) },
+      ],
+      outputs: [{ shape: [n, oh, ow, oc], type: T.FLOAT32 }],
+      optionsType: O.Conv2DOptions,
+      options: [
+        { slot: S.padding, kind: "int8", value: same ? 0 : 1 },
+        { slot: S.stride_w, kind: "int32", value: sw },
+        { slot: S.stride_h, kind: "int32", value: sh },
+        { slot: S.fused_activation_function, kind: "int8", value: activation },
+      ],
+    },
+  ];
+}
+
+OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 8, make: hybridConv });

@@ -1,5 +1,5 @@
 /**
- * Hybrid FULLY_CONNECTED (float activations, int8 weights, as dynamic-range quantization converts): each input row
+ * Hybrid FULLY_CONNECTED and CONV_2D (float activations, int8 weights, as dynamic-range quantization converts). FC: each input row
  * is quantized symmetrically to int8 on the fly, multiplied in int32, and scaled back in single precision, as
  * TFLite's EvalHybrid does (bias first, then the scaled dot product added to it).
  */
@@ -7,6 +7,7 @@ import { TensorType } from "../schema";
 import { fail, type KernelContext } from "../kernel";
 import { roundHalfAway } from "../fixed-point";
 import type { Tensor } from "../tensor";
+import type { ConvGeometry } from "./conv";
 
 const f32 = Math.fround;
 
@@ -64,6 +65,52 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
       for (let u = 0; u < units; u++) {
         const v = yd[out + u];
         yd[out + u] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  };
+}
+
+/**
+ * Hybrid CONV_2D with per-tensor int8 filters: each batch image quantized symmetrically as a whole, then an int32
+ * convolution scaled back in single precision and the bias added (TFLite's EvalHybrid and HybridConv).
+ */
+export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, lo: number, hi: number) {
+  if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} filter is not supported`);
+  if (w.scales.length === 0) fail(ctx, `filter "${w.name}" has no quantization parameters`);
+  if (w.scales.length > 1) fail(ctx, "hybrid filters quantized per channel are not supported");
+  if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid filters must be symmetric (zero point 0)");
+  if (w.shape[3] !== g.inC) fail(ctx, "grouped hybrid convolution is not supported");
+  if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
+  const scale = f32(w.scales[0]);
+  const image = g.inH * g.inW * g.inC;
+  const q = new Int8Array(image);
+  return () => {
+    const xd = x.data as Float32Array;
+    const wd = w.data as Int8Array;
+    const yd = y.data as Float32Array;
+    const bd = bias?.data as Float32Array | undefined;
+    let o = 0;
+    for (let b = 0; b < g.batches; b++) {
+      const factor = f32(symmetricQuantize(xd, b * image, image, q) * scale);
+      for (let oy = 0; oy < g.outH; oy++) {
+        for (let ox = 0; ox < g.outW; ox++) {
+          for (let oc = 0; oc < g.outC; oc++) {
+            let acc = 0;
+            for (let ky = 0; ky < g.kH; ky++) {
+              const iy = oy * g.strideH - g.padH + ky * g.dilH;
+              if (iy < 0 || iy >= g.inH) continue;
+              for (let kx = 0; kx < g.kW; kx++) {
+                const ix = ox * g.strideW - g.padW + kx * g.dilW;
+                if (ix < 0 || ix >= g.inW) continue;
+                const xo = (iy * g.inW + ix) * g.inC;
+                const wo = ((oc * g.kH + ky) * g.kW + kx) * g.inC;
+                for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * q[xo + c];
+              }
+            }
+            const v = f32(f32(acc * factor) + (bd ? bd[oc] : 0));
+            yd[o++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
       }
     }
   };
