@@ -34,6 +34,8 @@ interface KeyWindows {
 
 export class WindowAggregator {
   private readonly keys = new Map<string, KeyWindows>();
+  /** a key's own range for time in range (its product class), in place of the node's */
+  private readonly ranges = new Map<string, { low: number; high: number }>();
   private lateDropped = 0;
 
   constructor(private readonly o: WindowOptions) {
@@ -43,6 +45,17 @@ export class WindowAggregator {
 
   get droppedLate(): number {
     return this.lateDropped;
+  }
+
+  /** the range a key's time in range is measured against from now on (a device's product class), or the default again */
+  setRange(key: string, range: { low: number; high: number } | undefined): void {
+    if (range) this.ranges.set(key, range);
+    else this.ranges.delete(key);
+  }
+
+  private optionsFor(key: string): WindowOptions {
+    const range = this.ranges.get(key);
+    return range ? { ...this.o, range } : this.o;
   }
 
   add(key: string, t: number, v: number): Summary[] {
@@ -67,7 +80,7 @@ export class WindowAggregator {
     if (this.o.kind === "tumbling" ? k.recent.length < this.o.size : k.sinceEmit < step || k.recent.length < this.o.size) return [];
     k.sinceEmit = 0;
     const samples = k.recent;
-    const summary = { key, start: samples[0][0], end: samples[samples.length - 1][0], ...windowStats(samples, this.o) };
+    const summary = { key, start: samples[0][0], end: samples[samples.length - 1][0], ...windowStats(samples, this.optionsFor(key)) };
     if (this.o.kind === "tumbling") k.recent = [];
     return [summary];
   }
@@ -104,7 +117,7 @@ export class WindowAggregator {
       if (end > before) continue;
       const samples = k.open.get(start)!;
       k.open.delete(start);
-      if (samples.length) out.push({ key, start, end, ...windowStats(samples, this.o, end) });
+      if (samples.length) out.push({ key, start, end, ...windowStats(samples, this.optionsFor(key), end) });
     }
     return out;
   }

@@ -207,3 +207,82 @@ export function denseModel(inputSize: number, layers: DenseLayerSpec[], names: {
   });
   return m.finish([0], [x]);
 }
+
+/** One field of an operator's options table: its slot (schema order), how it is stored, its value. */
+export type OptionField =
+  | { slot: number; kind: "int8" | "int32" | "float32"; value: number }
+  | { slot: number; kind: "bool"; value: boolean }
+  | { slot: number; kind: "int32s"; value: number[] };
+
+/** Writes an options table from its fields (for OperatorSpec.options). */
+export function optionsTable(fields: OptionField[]): (b: Builder) => number {
+  return (b) => {
+    const vectors = fields.map((f) => (f.kind === "int32s" ? intVector(b, f.value) : 0));
+    b.startObject(Math.max(0, ...fields.map((f) => f.slot + 1)));
+    fields.forEach((f, i) => {
+      if (f.kind === "int8") b.addFieldInt8(f.slot, f.value, 0);
+      else if (f.kind === "int32") b.addFieldInt32(f.slot, f.value, 0);
+      else if (f.kind === "float32") b.addFieldFloat32(f.slot, f.value, 0);
+      else if (f.kind === "bool") b.addFieldInt8(f.slot, f.value ? 1 : 0, 0);
+      else b.addFieldOffset(f.slot, vectors[i], 0);
+    });
+    return b.endObject();
+  };
+}
+
+export interface OperandSpec {
+  shape: number[];
+  type: TensorType;
+  quantization?: TensorSpec["quantization"];
+  /** constant contents as numbers (written in the element type); absent: a model input */
+  values?: ArrayLike<number>;
+}
+
+/** Little-endian bytes of numbers in a tensor element type. */
+export function elementBytes(type: TensorType, values: ArrayLike<number>): Uint8Array {
+  const from = Array.from(values);
+  switch (type) {
+    case TensorType.FLOAT32:
+      return new Uint8Array(Float32Array.from(from).buffer);
+    case TensorType.INT32:
+      return new Uint8Array(Int32Array.from(from).buffer);
+    case TensorType.INT16:
+      return new Uint8Array(Int16Array.from(from).buffer);
+    case TensorType.FLOAT16:
+    case TensorType.UINT16:
+      return new Uint8Array(Uint16Array.from(from).buffer);
+    case TensorType.INT8:
+      return new Uint8Array(Int8Array.from(from).buffer);
+    case TensorType.UINT8:
+    case TensorType.BOOL:
+      return Uint8Array.from(from);
+    case TensorType.INT64:
+      return new Uint8Array(BigInt64Array.from(from.map((v) => BigInt(v))).buffer);
+    default:
+      throw new Error(`cannot write constants of type ${TensorType[type] ?? type}`);
+  }
+}
+
+/**
+ * A model of a single builtin operator: every operand without values is a model input (in order), every
+ * output a model output. For conformance tests of one kernel against another runtime.
+ */
+export function singleOperatorModel(spec: {
+  builtin: number;
+  inputs: Array<OperandSpec | null>;
+  outputs: OperandSpec[];
+  optionsType?: number;
+  options?: OptionField[];
+}): Uint8Array {
+  const m = new ModelBuilder();
+  const modelInputs: number[] = [];
+  const ins = spec.inputs.map((o, i) => {
+    if (!o) return -1;
+    const t = m.addTensor({ name: `in${i}`, shape: o.shape, type: o.type, quantization: o.quantization, data: o.values ? elementBytes(o.type, o.values) : undefined });
+    if (!o.values) modelInputs.push(t);
+    return t;
+  });
+  const outs = spec.outputs.map((o, i) => m.addTensor({ name: `out${i}`, shape: o.shape, type: o.type, quantization: o.quantization }));
+  m.addOperator({ builtin: spec.builtin, inputs: ins, outputs: outs, optionsType: spec.optionsType, options: spec.options ? optionsTable(spec.options) : undefined });
+  return m.finish(modelInputs, outs);
+}

@@ -70,6 +70,9 @@ export = function register(RED: NodeAPI): void {
           if (typeof v !== "number" || !Number.isFinite(v)) continue;
           const key = `${r.deviceName}/${r.resourceName}`;
           if (!names.has(key)) names.set(key, { deviceName: r.deviceName, resourceName: r.resourceName, units: r.units });
+          // readings annotated by edge-rules carry their product class's limits: time in range follows them
+          const limits = readingRange(r);
+          if (limits) aggregator.setRange(key, limits);
           out.push(...aggregator.add(key, r.origin, v));
         }
         emit(send, out);
@@ -87,3 +90,12 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType("edge-aggregate", EdgeAggregateNode);
 };
+
+/** a reading's own limits (reading.limits {low?, high?}, as edge-rules annotates them), open ends unbounded */
+function readingRange(r: object): { low: number; high: number } | undefined {
+  const limits = (r as { limits?: { low?: unknown; high?: unknown } }).limits;
+  if (!limits || typeof limits !== "object") return undefined;
+  const low = typeof limits.low === "number" && Number.isFinite(limits.low) ? limits.low : -Infinity;
+  const high = typeof limits.high === "number" && Number.isFinite(limits.high) ? limits.high : Infinity;
+  return low === -Infinity && high === Infinity ? undefined : { low, high };
+}

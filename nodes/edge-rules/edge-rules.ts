@@ -4,7 +4,7 @@ import { asError, errorText, numberSetting } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
-import { ProductClasses, classTable, parseDeviceClasses } from "../../lib/rules/product-classes";
+import { ProductClasses, classTable, parseDeviceClasses, type AppliedLimits } from "../../lib/rules/product-classes";
 import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
@@ -106,7 +106,14 @@ export = function register(RED: NodeAPI): void {
         try {
           const { alerts, tripped } = await engine.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
           countOpen(alerts);
-          const annotated = { ...event, readings: event.readings.map((r) => (tripped.has(r.id) ? { ...r, rules: tripped.get(r.id) } : r)) };
+          const limitsOf = classLimitsOf(engine, event, { msgClass: msg.productClass, msgLimits: msg.limits });
+          const annotated = {
+            ...event,
+            readings: event.readings.map((r) => {
+              const limits = limitsOf(r.deviceName);
+              return tripped.has(r.id) || limits ? { ...r, ...(tripped.has(r.id) ? { rules: tripped.get(r.id) } : {}), ...(limits ? { limits } : {}) } : r;
+            }),
+          };
           // the annotated readings are the same event: they keep its eventId
           send([alerts.map(toMsg), { ...msg, payload: annotated }]);
           if (alerts.length) showStatus();
@@ -137,4 +144,21 @@ function normaliseRule(raw: Rule): Rule {
     else r[k] = Number(r[k]);
   }
   return r as unknown as Rule;
+}
+
+/** the limits of each device's product class for the annotated readings (downstream summaries measure time in range against them) */
+function classLimitsOf(engine: RulesEngine, event: { metadata?: Record<string, unknown> }, load: { msgClass: unknown; msgLimits: unknown }): (deviceName: string) => AppliedLimits | undefined {
+  const cache = new Map<string, AppliedLimits | undefined>();
+  return (deviceName) => {
+    if (!cache.has(deviceName)) {
+      let limits: AppliedLimits | undefined;
+      try {
+        limits = engine.classes.resolve(deviceName, { ...load, metadata: event.metadata });
+      } catch {
+        limits = undefined; // an unknown class named by the message was already refused by the rules that use classes
+      }
+      cache.set(deviceName, limits);
+    }
+    return cache.get(deviceName);
+  };
 }

@@ -7,6 +7,7 @@ import helper from "node-red-node-test-helper";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
+import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 
@@ -101,5 +102,22 @@ describe("edge-ingest → edge-rules: product classes and calibration", function
     const setup = bad.caught.map((m) => (m.error as { message: string }).message).join("\n");
     assert.match(setup, /unknown class 'slush'/);
     assert.match(setup, /the offset 'warm' is not a number/);
+  });
+
+  it("summaries measure time in range against each device's class: the frozen truck at −18 °C is in range, not out of 2–8 °C", async function () {
+    const f = flow().map((n) => (n.id === "rules" ? { ...n, wires: [["alerts"], ["readings", "agg"]] } : n));
+    f.push({ id: "agg", z: "t", type: "edge-aggregate", kind: "tumbling", by: "count", size: "3", percentiles: "50", mkt: false, rangeLow: "2", rangeHigh: "8", resources: "returnAir", wires: [["summaries"]] } as never);
+    f.push({ id: "summaries", z: "t", type: "helper" } as never);
+    await helper.load([profileNode, ingestNode, rulesNode, aggregateNode, catchNode], <never>f);
+    const summaries: Array<{ payload: { deviceName: string; timeInRange: number } }> = [];
+    events(helper.getNode("summaries")).on("input", (m: { payload: { deviceName: string; timeInRange: number } }) => summaries.push(m));
+    const ingest = helper.getNode("in");
+    for (let minute = 0; minute < 3; minute++) {
+      ingest.receive(truck("truck-03", -18, minute));
+      ingest.receive(truck("truck-01", 5, minute));
+    }
+    await waitFor(() => summaries.length === 2, "one summary per truck");
+    const inRange = Object.fromEntries(summaries.map((m) => [m.payload.deviceName, m.payload.timeInRange]));
+    assert.deepStrictEqual(inRange, { "truck-03": 1, "truck-01": 1 });
   });
 });

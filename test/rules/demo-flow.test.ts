@@ -10,12 +10,12 @@ import * as path from "path";
 import { chromium, Browser } from "playwright-core";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { ensureBuilt, linkPack, repoRoot } from "../harness/build";
-import { tempDir } from "../harness/peers";
+import { httpRequest, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { requireBinary } from "../harness/processes";
 
 type FlowNode = Record<string, unknown> & { id: string; type: string; wires?: string[][] };
-type Alert = { rule: string; type: string; state: string; deviceName: string; value: number; peak: number; productClass?: string; limits?: { low?: number; high?: number; source: string }; detail?: Record<string, unknown> };
+type Alert = { rule: string; type: string; state: string; deviceName: string; start: number; value: number; peak: number; productClass?: string; limits?: { low?: number; high?: number; source: string }; detail?: Record<string, unknown> };
 
 const TEMPERATURE_RULES = ["box too warm", "time out of range", "MKT over 24 h"];
 
@@ -75,6 +75,14 @@ describe("the demo (flows/): product classes, calibration and the alarm table", 
     assert.deepStrictEqual([overdue.deviceName, overdue.state, overdue.detail?.certificate], ["truck-02", "raised", "CAL-2025-0932"]);
     assert.strictEqual(all.filter((a) => a.rule === "calibration overdue" && a.state === "raised").length, 1, "once, not per reading");
 
+    // the compliance record has the excursion: the truck's report for the day it began, as the dashboard links it
+    const day = new Date(fault.start).toISOString().slice(0, 10);
+    const report = await waitFor(async () => {
+      const r = await httpRequest("GET", `${red!.url}/edge-record/report?device=truck-03&day=${day}&format=json`);
+      return r.status === 200 && r.body.includes("box too warm") ? r : undefined;
+    }, "truck-03's report from the compliance record, with its excursion", { timeoutMs: 30000, intervalMs: 500 });
+    assert.match(report.body, /returnAir/);
+
     // the dashboard, as an operator sees it
     let executablePath: string;
     try {
@@ -93,6 +101,12 @@ describe("the demo (flows/): product classes, calibration and the alarm table", 
     assert.match(rowText, /≤ -15 °C \(frozen\)/, rowText);
     assert.doesNotMatch(rowText, /\d\.\d{3,}/, `values rounded: ${rowText}`);
     await page.getByText("The gateway's clock, in your time zone").waitFor({ timeout: 10000 });
+    // a truck's report is one click away: the row links the record's PDF for the excursion's day
+    const href = await row.locator("a[href*='/edge-record/report']").first().getAttribute("href", { timeout: 10000 });
+    assert.ok(href && href.includes("device=truck-03") && href.includes(`day=${day}`), `the report link: ${href}`);
+    const pdf = await httpRequest("GET", new URL(href, red.url).toString());
+    assert.strictEqual(pdf.status, 200);
+    assert.ok(pdf.body.startsWith("%PDF-"), "the linked report is a PDF");
 
     // the table is replaced as alarms change: a click is retried until it lands on the row as it is now
     const truckRow = () => page.locator("tr", { hasText: "box too warm" }).filter({ hasText: "truck-03" }).first();

@@ -46,6 +46,7 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void
 
 export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity);
 export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6);
+export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1);
 
 export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);

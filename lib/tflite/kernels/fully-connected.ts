@@ -1,4 +1,4 @@
-/** FULLY_CONNECTED: float32, and int8/uint8 (int32 accumulators) or int16x8 (64-bit accumulators) as TFLite's reference kernels. */
+/** FULLY_CONNECTED: float32, hybrid (float input, int8 weights), and int8/uint8 (int32 accumulators) or int16x8 (64-bit accumulators) as TFLite's reference kernels. */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
@@ -6,6 +6,7 @@ import { biasValues, floatActivationRange, quantizedActivationRange, requireQuan
 import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
 import { floatSimdApplicable, prepareFloatFullyConnectedSimd } from "./float-simd";
 import { int8SimdApplicable, prepareInt8FullyConnectedSimd } from "./int8-simd";
+import { prepareHybridFullyConnected } from "./hybrid";
 
 export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const x = input(ctx, 0);
@@ -23,8 +24,11 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   if (y.size !== batches * units) fail(ctx, `output size ${y.size} does not match ${batches}×${units}`);
 
   if (x.type === TensorType.FLOAT32) {
-    if (w.type !== TensorType.FLOAT32) fail(ctx, `float input with ${w.typeName} weights (hybrid models) is not supported`);
     const [lo, hi] = floatActivationRange(ctx, activation);
+    if (w.type !== TensorType.FLOAT32) {
+      if (ctx.options?.bool(o.asymmetric_quantize_inputs, false)) fail(ctx, "hybrid weights with asymmetric input quantization are not supported");
+      return prepareHybridFullyConnected(ctx, x, w, bias, y, batches, units, depth, lo, hi);
+    }
     const b = biasValues(bias, units);
     if (floatSimdApplicable(x, w, y)) {
       const heap = ctx.simd?.();

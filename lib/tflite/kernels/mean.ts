@@ -1,7 +1,8 @@
-/** MEAN over constant axes: float32, and quantized when input and output share scale and zero point. */
+/** MEAN over constant axes: float32, and quantized (rescaled when input and output quantization differ). */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
 import { stridesOf } from "./common";
+import { prepareQuantizedMeanOrSum } from "./reduce";
 
 export const prepareMean: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -13,7 +14,7 @@ export const prepareMean: PrepareKernel = (ctx) => {
   const float = x.type === TensorType.FLOAT32;
   if (!float) {
     if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
-    if (x.scale !== y.scale || x.zeroPoint !== y.zeroPoint) fail(ctx, "quantized MEAN with different input and output quantization is not supported");
+    if (x.scale !== y.scale || x.zeroPoint !== y.zeroPoint) return prepareQuantizedMeanOrSum(ctx, false);
   }
   void F.ReducerOptions;
   const reducedShape = x.shape.map((d, i) => (axes.has(i) ? 1 : d));

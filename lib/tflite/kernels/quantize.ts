@@ -38,14 +38,48 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   };
 };
 
+/** IEEE 754 half-precision bits → the number they encode. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/** DEQUANTIZE: float16 → float32 (float16 weights), and int8/uint8/int16 per tensor or per channel. */
 export const prepareDequantize: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const n = y.size;
   if (y.type !== TensorType.FLOAT32) fail(ctx, `output type ${y.typeName} is not supported`);
-  if (x.type === TensorType.FLOAT16) fail(ctx, "float16 input is not supported");
+  if (x.size !== n) fail(ctx, `input [${x.shape}] and output [${y.shape}] differ in size`);
+  if (x.type === TensorType.FLOAT16) {
+    return () => {
+      const xd = x.data as Uint16Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = halfToFloat(xd[i]);
+    };
+  }
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
-  if (x.scales.length > 1) fail(ctx, "per-channel dequantization is not supported");
+  if (x.scales.length > 1) {
+    const axis = x.quantizedDimension;
+    const channels = x.shape[axis];
+    if (x.scales.length !== channels) fail(ctx, `${x.scales.length} scales for ${channels} channels of dimension ${axis}`);
+    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const scales = Float32Array.from(x.scales);
+    const zeroPoints = Int32Array.from(x.scales.map((_, c) => x.zeroPoints[c] ?? 0));
+    return () => {
+      const xd = x.data as Int8Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) {
+        const c = Math.floor(i / inner) % channels;
+        yd[i] = scales[c] * (xd[i] - zeroPoints[c]);
+      }
+    };
+  }
   return () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Float32Array;

@@ -1,0 +1,176 @@
+/**
+ * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV, FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
+ * the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's reference kernel does
+ * (8-bit left shift, then each input's scale as a fixed-point multiplier).
+ */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier } from "../fixed-point";
+import { integerRange, type Tensor } from "../tensor";
+import { floatActivationRange, requireQuantized } from "./common";
+import { broadcastMaps, broadcastShape } from "./broadcast";
+
+type Elements = { [i: number]: number; length: number };
+
+const f32 = Math.fround;
+
+function checkBroadcast(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor): void {
+  const shape = broadcastShape(a.shape, b.shape);
+  if (!shape || shape.reduce((p, d) => p * d, 1) !== y.size) fail(ctx, `shapes [${a.shape}] and [${b.shape}] do not broadcast to [${y.shape}]`);
+}
+
+/** y[k] = f(a[..], b[..]) over the broadcast of a and b. */
+function binaryInvoke(a: Tensor, b: Tensor, y: Tensor, f: (u: number, v: number) => number) {
+  const maps = broadcastMaps([a, b], y);
+  const n = y.size;
+  return () => {
+    const ad = a.data as Elements;
+    const bd = b.data as Elements;
+    const yd = y.data as Elements;
+    if (!maps) for (let k = 0; k < n; k++) yd[k] = f(ad[k], bd[k]);
+    else for (let k = 0; k < n; k++) yd[k] = f(ad[maps[0][k]], bd[maps[1][k]]);
+  };
+}
+
+function operands(ctx: KernelContext, types: TensorType[]): [Tensor, Tensor, Tensor] {
+  const a = input(ctx, 0);
+  const b = input(ctx, 1);
+  const y = ctx.outputs[0];
+  if (!types.includes(a.type)) fail(ctx, `type ${a.typeName} is not supported (supported: ${types.map((t) => TensorType[t]).join(", ")})`);
+  if (b.type !== a.type) fail(ctx, `input types ${a.typeName} and ${b.typeName} differ`);
+  checkBroadcast(ctx, a, b, y);
+  return [a, b, y];
+}
+
+function minMax(max: boolean): PrepareKernel {
+  return (ctx) => {
+    const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8, TensorType.INT16]);
+    if (y.type !== a.type) fail(ctx, `output type ${y.typeName} differs from the inputs' ${a.typeName}`);
+    // TFLite compares the raw quantized values and stores them unchanged, whatever the scales
+    return binaryInvoke(a, b, y, max ? (u, v) => (u > v ? u : v) : (u, v) => (u < v ? u : v));
+  };
+}
+export const prepareMaximum = minMax(true);
+export const prepareMinimum = minMax(false);
+
+export const prepareDiv: PrepareKernel = (ctx) => {
+  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32]);
+  const activation = ctx.options?.int8(F.DivOptions.fused_activation_function, 0) ?? 0;
+  if (a.type === TensorType.INT32) {
+    if (activation !== 0) fail(ctx, "fused activation on int32 is not supported");
+    return binaryInvoke(a, b, y, (u, v) => {
+      if (v === 0) throw new RangeError("DIV: integer division by zero");
+      return Math.trunc(u / v) | 0;
+    });
+  }
+  const [lo, hi] = floatActivationRange(ctx, activation);
+  return binaryInvoke(a, b, y, (u, v) => {
+    const r = f32(u / v);
+    return r < lo ? lo : r > hi ? hi : r;
+  });
+};
+
+export const prepareFloorDiv: PrepareKernel = (ctx) => {
+  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32]);
+  if (a.type === TensorType.INT32) {
+    return binaryInvoke(a, b, y, (u, v) => {
+      if (v === 0) throw new RangeError("FLOOR_DIV: integer division by zero");
+      return Math.floor(u / v) | 0;
+    });
+  }
+  // TFLite divides in double precision, then floors
+  return binaryInvoke(a, b, y, (u, v) => Math.floor(u / v));
+};
+
+export const prepareSquaredDifference: PrepareKernel = (ctx) => {
+  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8]);
+  if (a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => Math.imul(u - v, u - v));
+  if (a.type === TensorType.INT8) {
+    if (y.type !== TensorType.INT8) fail(ctx, `output type ${y.typeName} is not INT8`);
+    requireQuantized(ctx, a, "input 1");
+    requireQuantized(ctx, b, "input 2");
+    requireQuantized(ctx, y, "output");
+    // both inputs on a common scale with 7 bits of headroom, the square rescaled once
+    const twiceMax = 2 * Math.max(a.scale, b.scale);
+    const ma = quantizeMultiplier(a.scale / twiceMax);
+    const mb = quantizeMultiplier(b.scale / twiceMax);
+    const mo = quantizeMultiplier((twiceMax * twiceMax) / (2 ** 14 * y.scale));
+    return binaryInvoke(a, b, y, (u, v) => {
+      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * 128, ma.multiplier, ma.shift);
+      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * 128, mb.multiplier, mb.shift);
+      const d = su - sv;
+      const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
+      return r < -128 ? -128 : r > 127 ? 127 : r;
+    });
+  }
+  return binaryInvoke(a, b, y, (u, v) => {
+    const d = f32(u - v);
+    return d * d;
+  });
+};
+
+export const preparePrelu: PrepareKernel = (ctx) => {
+  const [x, alpha, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8]);
+  if (x.type === TensorType.FLOAT32) return binaryInvoke(x, alpha, y, (u, v) => (u >= 0 ? u : u * v));
+  if (y.type !== x.type) fail(ctx, `output type ${y.typeName} differs from the input's ${x.typeName}`);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, alpha, "alpha");
+  requireQuantized(ctx, y, "output");
+  // TFLite forms both real multipliers in single precision
+  const m1 = quantizeMultiplier(f32(x.scale / y.scale));
+  const m2 = quantizeMultiplier(f32(f32(x.scale * alpha.scale) / y.scale));
+  const [qmin, qmax] = integerRange(y.type);
+  return binaryInvoke(x, alpha, y, (u, v) => {
+    const xv = u - x.zeroPoint;
+    const r = (xv >= 0 ? mulByQuantizedMultiplier(xv, m1.multiplier, m1.shift) : mulByQuantizedMultiplier(xv * (v - alpha.zeroPoint), m2.multiplier, m2.shift)) + y.zeroPoint;
+    return r < qmin ? qmin : r > qmax ? qmax : r;
+  });
+};
+
+type Comparison = (u: number, v: number) => boolean;
+
+function comparison(test: Comparison): PrepareKernel {
+  return (ctx) => {
+    const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8]);
+    if (y.type !== TensorType.BOOL) fail(ctx, `output type ${y.typeName} is not BOOL`);
+    if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
+    requireQuantized(ctx, a, "input 1");
+    requireQuantized(ctx, b, "input 2");
+    const ma = quantizeMultiplier(a.scale);
+    const mb = quantizeMultiplier(b.scale);
+    const shift = 1 << 8;
+    return binaryInvoke(a, b, y, (u, v) => {
+      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * shift, ma.multiplier, ma.shift);
+      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * shift, mb.multiplier, mb.shift);
+      return test(su, sv) ? 1 : 0;
+    });
+  };
+}
+export const prepareEqual = comparison((u, v) => u === v);
+export const prepareNotEqual = comparison((u, v) => u !== v);
+export const prepareLess = comparison((u, v) => u < v);
+export const prepareLessEqual = comparison((u, v) => u <= v);
+export const prepareGreater = comparison((u, v) => u > v);
+export const prepareGreaterEqual = comparison((u, v) => u >= v);
+
+export const prepareSelectV2: PrepareKernel = (ctx) => {
+  const c = input(ctx, 0);
+  const a = input(ctx, 1);
+  const b = input(ctx, 2);
+  const y = ctx.outputs[0];
+  if (c.type !== TensorType.BOOL) fail(ctx, `condition type ${c.typeName} is not BOOL`);
+  if (a.type !== b.type || y.type !== a.type) fail(ctx, `value types ${a.typeName}, ${b.typeName} → ${y.typeName} differ`);
+  if (a.scales.length && (a.scale !== b.scale || a.zeroPoint !== b.zeroPoint || a.scale !== y.scale || a.zeroPoint !== y.zeroPoint)) fail(ctx, "inputs and output must share their quantization");
+  const ab = broadcastShape(a.shape, b.shape);
+  const shape = ab && broadcastShape(c.shape, ab);
+  if (!shape || shape.reduce((p, d) => p * d, 1) !== y.size) fail(ctx, `shapes [${c.shape}], [${a.shape}], [${b.shape}] do not broadcast to [${y.shape}]`);
+  const maps = broadcastMaps([c, a, b], y);
+  const n = y.size;
+  return () => {
+    const cd = c.data as Elements;
+    const ad = a.data as Elements;
+    const bd = b.data as Elements;
+    const yd = y.data as Elements;
+    for (let k = 0; k < n; k++) yd[k] = maps ? (cd[maps[0][k]] ? ad[maps[1][k]] : bd[maps[2][k]]) : cd[k] ? ad[k] : bd[k];
+  };
+};

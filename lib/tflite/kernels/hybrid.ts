@@ -1,0 +1,117 @@
+/**
+ * Hybrid FULLY_CONNECTED and CONV_2D (float activations, int8 weights, as dynamic-range quantization converts). FC: each input row
+ * is quantized symmetrically to int8 on the fly, multiplied in int32, and scaled back in single precision, as
+ * TFLite's EvalHybrid does (bias first, then the scaled dot product added to it).
+ */
+import { TensorType } from "../schema";
+import { fail, type KernelContext } from "../kernel";
+import { roundHalfAway } from "../fixed-point";
+import type { Tensor } from "../tensor";
+import type { ConvGeometry } from "./conv";
+
+const f32 = Math.fround;
+
+/** SymmetricQuantizeFloats: the row in int8 steps of max|x| / 127; returns the scaling factor. */
+export function symmetricQuantize(values: Float32Array, offset: number, size: number, out: Int8Array): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < size; i++) {
+    const v = values[offset + i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = Math.max(Math.abs(lo), Math.abs(hi));
+  if (range === 0) {
+    out.fill(0, 0, size);
+    return 1;
+  }
+  const inv = f32(127 / range);
+  for (let i = 0; i < size; i++) {
+    const q = roundHalfAway(f32(values[offset + i] * inv));
+    out[i] = q < -127 ? -127 : q > 127 ? 127 : q;
+  }
+  return f32(range / 127);
+}
+
+export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, batches: number, units: number, depth: number, lo: number, hi: number) {
+  if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} weights is not supported`);
+  if (w.scales.length === 0) fail(ctx, `weights "${w.name}" have no quantization parameters`);
+  if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid weights must be symmetric (zero point 0)");
+  if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
+  // per-channel hybrid weights: tfjs-tflite's results could not be reproduced, so they are refused rather than guessed
+  if (w.scales.length > 1) fail(ctx, "hybrid weights quantized per channel are not supported");
+  const scale = f32(w.scales[0]);
+  const row = new Int8Array(depth);
+  return () => {
+    const xd = x.data as Float32Array;
+    const wd = w.data as Int8Array;
+    const yd = y.data as Float32Array;
+    const bd = bias?.data as Float32Array | undefined;
+    for (let n = 0; n < batches; n++) {
+      const out = n * units;
+      for (let u = 0; u < units; u++) yd[out + u] = bd ? bd[u] : 0;
+      let zero = true;
+      for (let k = 0; k < depth && zero; k++) zero = xd[n * depth + k] === 0;
+      // TFLite skips the product for an all-zero input (of the whole batch; per row gives the same result)
+      if (!zero) {
+        const factor = f32(symmetricQuantize(xd, n * depth, depth, row) * scale);
+        for (let u = 0; u < units; u++) {
+          let dot = 0;
+          const wo = u * depth;
+          for (let k = 0; k < depth; k++) dot += wd[wo + k] * row[k];
+          yd[out + u] = f32(yd[out + u] + f32(dot * factor));
+        }
+      }
+      for (let u = 0; u < units; u++) {
+        const v = yd[out + u];
+        yd[out + u] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  };
+}
+
+/**
+ * Hybrid CONV_2D with per-tensor int8 filters: each batch image quantized symmetrically as a whole, then an int32
+ * convolution scaled back in single precision and the bias added (TFLite's EvalHybrid and HybridConv).
+ */
+export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, lo: number, hi: number) {
+  if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} filter is not supported`);
+  if (w.scales.length === 0) fail(ctx, `filter "${w.name}" has no quantization parameters`);
+  if (w.scales.length > 1) fail(ctx, "hybrid filters quantized per channel are not supported");
+  if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid filters must be symmetric (zero point 0)");
+  if (w.shape[3] !== g.inC) fail(ctx, "grouped hybrid convolution is not supported");
+  if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
+  const scale = f32(w.scales[0]);
+  const image = g.inH * g.inW * g.inC;
+  const q = new Int8Array(image);
+  return () => {
+    const xd = x.data as Float32Array;
+    const wd = w.data as Int8Array;
+    const yd = y.data as Float32Array;
+    const bd = bias?.data as Float32Array | undefined;
+    let o = 0;
+    for (let b = 0; b < g.batches; b++) {
+      const factor = f32(symmetricQuantize(xd, b * image, image, q) * scale);
+      for (let oy = 0; oy < g.outH; oy++) {
+        for (let ox = 0; ox < g.outW; ox++) {
+          for (let oc = 0; oc < g.outC; oc++) {
+            let acc = 0;
+            for (let ky = 0; ky < g.kH; ky++) {
+              const iy = oy * g.strideH - g.padH + ky * g.dilH;
+              if (iy < 0 || iy >= g.inH) continue;
+              for (let kx = 0; kx < g.kW; kx++) {
+                const ix = ox * g.strideW - g.padW + kx * g.dilW;
+                if (ix < 0 || ix >= g.inW) continue;
+                const xo = (iy * g.inW + ix) * g.inC;
+                const wo = ((oc * g.kH + ky) * g.kW + kx) * g.inC;
+                for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * q[xo + c];
+              }
+            }
+            const v = f32(f32(acc * factor) + (bd ? bd[oc] : 0));
+            yd[o++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
+      }
+    }
+  };
+}

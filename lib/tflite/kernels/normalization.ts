@@ -1,0 +1,48 @@
+/** L2_NORMALIZATION and LOG_SOFTMAX over the last dimension (float32, in single precision as TFLite). */
+import { TensorType } from "../schema";
+import { fail, input, type KernelContext } from "../kernel";
+import type { PrepareKernel } from "../kernel";
+import type { Tensor } from "../tensor";
+
+const f32 = Math.fround;
+
+function rows(ctx: KernelContext): { x: Tensor; y: Tensor; depth: number; outer: number } {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (x.type !== TensorType.FLOAT32 || y.type !== TensorType.FLOAT32) fail(ctx, `type ${x.typeName} → ${y.typeName} is not supported (supported: FLOAT32)`);
+  if (x.size !== y.size || x.shape.length === 0) fail(ctx, `input [${x.shape}] and output [${y.shape}] differ`);
+  const depth = x.shape[x.shape.length - 1];
+  return { x, y, depth, outer: depth === 0 ? 0 : x.size / depth };
+}
+
+export const prepareL2Normalization: PrepareKernel = (ctx) => {
+  const { x, y, depth, outer } = rows(ctx);
+  return () => {
+    const xd = x.data as Float32Array;
+    const yd = y.data as Float32Array;
+    for (let r = 0; r < outer; r++) {
+      const base = r * depth;
+      let squares = 0;
+      for (let c = 0; c < depth; c++) squares = f32(squares + f32(xd[base + c] * xd[base + c]));
+      const norm = Math.max(f32(Math.sqrt(squares)), f32(1e-6));
+      for (let c = 0; c < depth; c++) yd[base + c] = xd[base + c] / norm;
+    }
+  };
+};
+
+export const prepareLogSoftmax: PrepareKernel = (ctx) => {
+  const { x, y, depth, outer } = rows(ctx);
+  return () => {
+    const xd = x.data as Float32Array;
+    const yd = y.data as Float32Array;
+    for (let r = 0; r < outer; r++) {
+      const base = r * depth;
+      let max = -Infinity;
+      for (let c = 0; c < depth; c++) max = Math.max(max, xd[base + c]);
+      let sum = 0;
+      for (let c = 0; c < depth; c++) sum = f32(sum + f32(Math.exp(f32(xd[base + c] - max))));
+      const logSum = f32(Math.log(sum));
+      for (let c = 0; c < depth; c++) yd[base + c] = f32(f32(xd[base + c] - max) - logSum);
+    }
+  };
+};

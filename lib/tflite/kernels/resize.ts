@@ -1,0 +1,218 @@
+/**
+ * RESIZE_BILINEAR (float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation, or in the xnnpack
+ * arithmetic XNNPACK's 11-bit one) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
+ * and half_pixel_centers.
+ */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import type { Tensor } from "../tensor";
+
+type Elements = { [i: number]: number; length: number };
+
+const f32 = Math.fround;
+
+interface Geometry {
+  x: Tensor;
+  y: Tensor;
+  batches: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  depth: number;
+  alignCorners: boolean;
+  halfPixel: boolean;
+}
+
+function geometry(ctx: KernelContext, nearest: boolean): Geometry {
+  const x = input(ctx, 0);
+  const size = input(ctx, 1);
+  const y = ctx.outputs[0];
+  if (x.shape.length !== 4) fail(ctx, `input [${x.shape}] is not 4-D`);
+  if (!size.isConstant || size.size !== 2) fail(ctx, "the size must be a constant of two elements");
+  if (x.type !== y.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
+  if (x.scales.length && (x.scale !== y.scale || x.zeroPoint !== y.zeroPoint)) fail(ctx, "input and output quantization differ");
+  const [batches, inH, inW, depth] = x.shape;
+  const outH = Number(size.data[0]);
+  const outW = Number(size.data[1]);
+  if ([batches, outH, outW, depth].join() !== y.shape.join()) fail(ctx, `output [${y.shape}] is not [${batches}, ${outH}, ${outW}, ${depth}]`);
+  const S = nearest ? F.ResizeNearestNeighborOptions : F.ResizeBilinearOptions;
+  const alignCorners = ctx.options?.bool(S.align_corners, false) ?? false;
+  const halfPixel = ctx.options?.bool(S.half_pixel_centers, false) ?? false;
+  if (alignCorners && halfPixel) fail(ctx, "align_corners and half_pixel_centers cannot both be set");
+  return { x, y, batches, inH, inW, outH, outW, depth, alignCorners, halfPixel };
+}
+
+/** Per output coordinate: the two input rows/columns and the interpolation weight of the upper one. */
+function floatAxis(outSize: number, inSize: number, g: Geometry) {
+  let scale = f32(inSize / outSize);
+  if (g.alignCorners && outSize > 1) scale = f32((inSize - 1) / (outSize - 1));
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const frac = new Float32Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    const v = g.halfPixel ? f32(f32(f32(i + 0.5) * scale) - 0.5) : f32(i * scale);
+    lo[i] = Math.max(Math.floor(v), 0);
+    hi[i] = Math.min(Math.ceil(v), inSize - 1);
+    frac[i] = f32(v - lo[i]);
+  }
+  return { lo, hi, frac };
+}
+
+function integerAxis(outSize: number, inSize: number, g: Geometry) {
+  let scale = Math.trunc((1024 * inSize + Math.trunc(outSize / 2)) / outSize);
+  if (g.alignCorners && outSize > 1) scale = Math.trunc((1024 * (inSize - 1) + Math.trunc((outSize - 1) / 2)) / (outSize - 1));
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const frac = new Int32Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    const v = g.halfPixel ? i * scale + Math.trunc(scale / 2) - 512 : i * scale;
+    lo[i] = Math.max(Math.trunc(v / 1024), 0);
+    hi[i] = Math.min(Math.trunc((v + 1023) / 1024), inSize - 1);
+    frac[i] = v - 1024 * lo[i];
+  }
+  return { lo, hi, frac };
+}
+
+export const prepareResizeBilinear: PrepareKernel = (ctx) => {
+  const g = geometry(ctx, false);
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const at = (b: number, h: number, w: number) => ((b * inH + h) * inW + w) * depth;
+  if (x.type === TensorType.FLOAT32) {
+    const ry = floatAxis(outH, inH, g);
+    const rx = floatAxis(outW, inW, g);
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      let o = 0;
+      for (let b = 0; b < batches; b++) {
+        for (let i = 0; i < outH; i++) {
+          const dy = ry.frac[i];
+          const ey = f32(1 - dy);
+          for (let j = 0; j < outW; j++) {
+            const dx = rx.frac[j];
+            const ex = f32(1 - dx);
+            const p00 = at(b, ry.lo[i], rx.lo[j]);
+            const p10 = at(b, ry.hi[i], rx.lo[j]);
+            const p01 = at(b, ry.lo[i], rx.hi[j]);
+            const p11 = at(b, ry.hi[i], rx.hi[j]);
+            for (let c = 0; c < depth; c++) {
+              const s = f32(f32(f32(f32(xd[p00 + c] * ey) * ex) + f32(f32(xd[p10 + c] * dy) * ex)) + f32(f32(xd[p01 + c] * ey) * dx));
+              yd[o++] = f32(s + f32(f32(xd[p11 + c] * dy) * dx));
+            }
+          }
+        }
+      }
+    };
+  }
+  // uint8 and int16: tfjs-tflite's results could not be reproduced in either arithmetic, so they stay refused
+  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8)`);
+  if (ctx.xnnpackInt8) return xnnpackBilinear(g);
+  const ry = integerAxis(outH, inH, g);
+  const rx = integerAxis(outW, inW, g);
+  return () => {
+    const xd = x.data as Elements;
+    const yd = y.data as Elements;
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < outH; i++) {
+        const dy = ry.frac[i];
+        for (let j = 0; j < outW; j++) {
+          const dx = rx.frac[j];
+          const p00 = at(b, ry.lo[i], rx.lo[j]);
+          const p10 = at(b, ry.hi[i], rx.lo[j]);
+          const p01 = at(b, ry.lo[i], rx.hi[j]);
+          const p11 = at(b, ry.hi[i], rx.hi[j]);
+          for (let c = 0; c < depth; c++) {
+            // weights in 1/1024 steps: the sum is a 20-bit fixed-point value, rounded half away from zero
+            const v = xd[p00 + c] * (1024 - dy) * (1024 - dx) + xd[p10 + c] * dy * (1024 - dx) + xd[p01 + c] * (1024 - dy) * dx + xd[p11 + c] * dy * dx;
+            yd[o++] = Math.trunc((v + (v > 0 ? 524288 : -524288)) / 1048576);
+          }
+        }
+      }
+    }
+  };
+};
+
+export const prepareResizeNearestNeighbor: PrepareKernel = (ctx) => {
+  const g = geometry(ctx, true);
+  const { x, y, batches, inH, inW, outH, outW, depth, alignCorners, halfPixel } = g;
+  const nearest = (out: number, inSize: number, outSize: number) => {
+    const scale = alignCorners && outSize > 1 ? f32((inSize - 1) / f32(outSize - 1)) : f32(inSize / f32(outSize));
+    const v = f32(f32(out + (halfPixel ? 0.5 : 0)) * scale);
+    let r = Math.min(alignCorners ? (v < 0 ? -Math.round(-v) : Math.round(v)) : Math.floor(v), inSize - 1);
+    if (halfPixel) r = Math.max(0, r);
+    return r;
+  };
+  const rows = Int32Array.from({ length: outH }, (_, i) => nearest(i, inH, outH));
+  const cols = Int32Array.from({ length: outW }, (_, j) => nearest(j, inW, outW));
+  return () => {
+    const xd = x.data as Elements;
+    const yd = y.data as Elements;
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < outH; i++) {
+        for (let j = 0; j < outW; j++) {
+          const p = ((b * inH + rows[i]) * inW + cols[j]) * depth;
+          for (let c = 0; c < depth; c++) yd[o++] = xd[p + c];
+        }
+      }
+    }
+  };
+};
+
+/** lrintf: to nearest, ties to even */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** XNNPACK's axis mapping: single-precision source coordinates, weights in 1/2048 steps (its q11 indirection). */
+function xnnpackAxis(outSize: number, inSize: number, g: Geometry) {
+  const adjust = g.alignCorners && outSize !== 1 ? 1 : 0;
+  const scale = f32(f32(inSize - adjust) / f32(outSize - adjust));
+  const max = inSize - 1;
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const alpha = new Int32Array(outSize);
+  const offset = f32(f32(0.5 * scale) - 0.5);
+  for (let i = 0; i < outSize; i++) {
+    let v: number;
+    if (!g.halfPixel || g.alignCorners) v = f32(i * scale);
+    else v = Math.min(Math.max(f32(f32(i * scale) + offset), 0), max);
+    lo[i] = Math.trunc(v);
+    hi[i] = Math.min(lo[i] + 1, max);
+    alpha[i] = roundHalfEven(f32(v - lo[i]) * 2048);
+  }
+  return { lo, hi, alpha };
+}
+
+/** int8 RESIZE_BILINEAR as the XNNPACK delegate computes it (tfjs-tflite, TFLite on phones and desktops). */
+function xnnpackBilinear(g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = xnnpackAxis(outH, inH, g);
+  const rx = xnnpackAxis(outW, inW, g);
+  const at = (b: number, h: number, w: number) => ((b * inH + h) * inW + w) * depth;
+  return () => {
+    const xd = x.data as Elements;
+    const yd = y.data as Elements;
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < outH; i++) {
+        const av = ry.alpha[i];
+        for (let j = 0; j < outW; j++) {
+          const ah = rx.alpha[j];
+          const tl = at(b, ry.lo[i], rx.lo[j]);
+          const tr = at(b, ry.lo[i], rx.hi[j]);
+          const bl = at(b, ry.hi[i], rx.lo[j]);
+          const br = at(b, ry.hi[i], rx.hi[j]);
+          for (let c = 0; c < depth; c++) {
+            const t = xd[tl + c] * 2048 + (xd[tr + c] - xd[tl + c]) * ah;
+            const u = xd[bl + c] * 2048 + (xd[br + c] - xd[bl + c]) * ah;
+            yd[o++] = Math.floor((t * 2048 + (u - t) * av + 0x200000) / 4194304);
+          }
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, GELU (float32; NEG also int32;
+ * ABS int8; GELU int8/uint8 through a 256-entry table as TFLite's LUTPopulate), and CAST between the
+ * numeric types and BOOL.
+ */
+import { F, TensorType } from "../schema";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { integerRange, type Tensor } from "../tensor";
+import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
+import { requireQuantized } from "./common";
+
+type Elements = { [i: number]: number; length: number };
+
+const f32 = Math.fround;
+
+function map(x: Tensor, y: Tensor, f: (v: number) => number) {
+  const n = y.size;
+  return () => {
+    const xd = x.data as Elements;
+    const yd = y.data as Elements;
+    for (let i = 0; i < n; i++) yd[i] = f(xd[i]);
+  };
+}
+
+/**
+ * TFLite's LUTPopulate: for every 8-bit input value, dequantize, apply the function in single precision,
+ * requantize (rounded half away from zero) and clamp.
+ */
+function lookupTable(x: Tensor, y: Tensor, f: (v: number) => number): Int16Array {
+  const [qmin, qmax] = integerRange(x.type);
+  const table = new Int16Array(256);
+  const inverse = f32(1 / f32(y.scale));
+  for (let v = qmin; v <= qmax; v++) {
+    const real = f32(f32(x.scale) * (v - x.zeroPoint));
+    const q = roundHalfAway(f32(f32(f(real)) * inverse)) + y.zeroPoint;
+    table[v - qmin] = q < qmin ? qmin : q > qmax ? qmax : q;
+  }
+  return table;
+}
+
+function unary(float: (v: number) => number, int32?: (v: number) => number, quantized?: (v: number) => number): PrepareKernel {
+  return (ctx: KernelContext) => {
+    const x = input(ctx, 0);
+    const y = ctx.outputs[0];
+    if (x.size !== y.size || x.type !== y.type) fail(ctx, `input ${x.typeName} [${x.shape}] and output ${y.typeName} [${y.shape}] differ`);
+    if (x.type === TensorType.FLOAT32) return map(x, y, float);
+    if (x.type === TensorType.INT32 && int32) return map(x, y, int32);
+    if ((x.type === TensorType.INT8 || x.type === TensorType.UINT8) && quantized) {
+      requireQuantized(ctx, x, "input");
+      requireQuantized(ctx, y, "output");
+      const table = lookupTable(x, y, quantized);
+      const base = x.type === TensorType.INT8 ? 128 : 0;
+      return map(x, y, (v) => table[v + base]);
+    }
+    return fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32${int32 ? ", INT32" : ""}${quantized ? ", INT8, UINT8" : ""})`);
+  };
+}
+
+const floatAbs = unary(Math.abs);
+
+/** int8 ABS: |q - zero point|, rescaled by a fixed-point multiplier where the scales differ (TFLite's AbsEvalQuantized). */
+export const prepareAbs: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (x.type !== TensorType.INT8 || y.type !== TensorType.INT8 || x.size !== y.size) return floatAbs(ctx);
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  const rescale = f32(x.scale) !== f32(y.scale);
+  const { multiplier, shift } = quantizeMultiplier(f32(f32(x.scale) / f32(y.scale)));
+  return map(x, y, (q) => {
+    const v = Math.abs(q - x.zeroPoint);
+    const r = (rescale ? mulByQuantizedMultiplier(v, multiplier, shift) : v) + y.zeroPoint;
+    return r < -128 ? -128 : r > 127 ? 127 : r;
+  });
+};
+export const prepareNeg = unary((v) => -v, (v) => -v | 0);
+export const prepareSquare = unary((v) => v * v);
+export const prepareSqrt = unary(Math.sqrt);
+export const prepareRsqrt = unary((v) => 1 / f32(Math.sqrt(v)));
+export const prepareExp = unary(Math.exp);
+export const prepareLog = unary(Math.log);
+
+/** erf through the Chebyshev-fitted erfc of Numerical Recipes (relative error below 1.2e-7, well inside float32 tolerance). */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const erfc =
+    t *
+    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 1 - erfc : erfc - 1;
+}
+
+export const prepareGelu: PrepareKernel = (ctx) => {
+  const approximate = ctx.options?.bool(F.GeluOptions.approximate, false) ?? false;
+  const k = Math.sqrt(2 / Math.PI);
+  const f = approximate ? (v: number) => 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v))) : (v: number) => 0.5 * v * (1 + erf(v * Math.SQRT1_2));
+  return unary(f, undefined, f)(ctx);
+};
+
+const CASTABLE = [TensorType.FLOAT32, TensorType.INT32, TensorType.INT16, TensorType.INT8, TensorType.UINT8, TensorType.BOOL];
+
+export const prepareCast: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (!CASTABLE.includes(x.type) || !CASTABLE.includes(y.type)) fail(ctx, `cast from ${x.typeName} to ${y.typeName} is not supported`);
+  if (x.size !== y.size) fail(ctx, `input [${x.shape}] and output [${y.shape}] differ in size`);
+  // typed-array stores truncate toward zero and wrap, as C++'s static_cast does for in-range values
+  if (y.type === TensorType.BOOL) return map(x, y, (v) => (v !== 0 ? 1 : 0));
+  return map(x, y, (v) => v);
+};

@@ -1,0 +1,404 @@
+/** The operator cases of the differential test, grouped by kernel file. */
+import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
+
+export interface OperatorGroup {
+  name: string;
+  seed: number;
+  cases: number;
+  make: (m: CaseMaker, k: number) => OperatorCase[];
+}
+
+const MOVED_TYPES = [T.FLOAT32, T.INT8, T.UINT8, T.INT32] as const;
+
+function dataMovement(m: CaseMaker, k: number): OperatorCase[] {
+  const type = MOVED_TYPES[k % MOVED_TYPES.length];
+  const q = m.quant();
+  const op = (shape: number[]) => m.operand(type, shape, q);
+  const name = T[type].toLowerCase();
+  const cases: OperatorCase[] = [];
+  // TRANSPOSE
+  {
+    const rank = m.int(2, 4);
+    const shape = m.shape(rank);
+    const perm = [...Array(rank).keys()].sort(() => m.next() - 0.5);
+    cases.push({ label: `TRANSPOSE ${name} [${shape}] by [${perm}]`, builtin: B.TRANSPOSE, inputs: [op(shape), int32Constant(perm)], outputs: [op(perm.map((p) => shape[p]))] });
+  }
+  // PACK / UNPACK
+  {
+    const shape = m.shape(m.int(1, 3));
+    const count = m.int(1, 4);
+    const axis = m.int(0, shape.length);
+    const packed = [...shape.slice(0, axis), count, ...shape.slice(axis)];
+    cases.push({
+      label: `PACK ${name} ${count}×[${shape}] axis ${axis}`,
+      builtin: B.PACK,
+      inputs: Array.from({ length: count }, () => op(shape)),
+      outputs: [op(packed)],
+      optionsType: O.PackOptions,
+      options: [{ slot: F.PackOptions.values_count, kind: "int32", value: count }, { slot: F.PackOptions.axis, kind: "int32", value: axis }],
+    });
+    cases.push({
+      label: `UNPACK ${name} [${packed}] axis ${axis}`,
+      builtin: B.UNPACK,
+      inputs: [op(packed)],
+      outputs: Array.from({ length: count }, () => op(shape)),
+      optionsType: O.UnpackOptions,
+      options: [{ slot: F.UnpackOptions.num, kind: "int32", value: count }, { slot: F.UnpackOptions.axis, kind: "int32", value: axis }],
+    });
+  }
+  // SPLIT / SPLIT_V
+  {
+    const shape = m.shape(m.int(1, 4));
+    const axis = m.int(0, shape.length - 1);
+    const parts = m.int(1, 3);
+    const split = [...shape];
+    split[axis] = m.int(1, 3);
+    const whole = [...shape];
+    whole[axis] = split[axis] * parts;
+    cases.push({
+      label: `SPLIT ${name} [${whole}] in ${parts} along ${axis}`,
+      builtin: B.SPLIT,
+      inputs: [int32Constant([axis - (k % 3 === 0 ? whole.length : 0)], []), op(whole)],
+      outputs: Array.from({ length: parts }, () => op(split)),
+      optionsType: O.SplitOptions,
+      options: [{ slot: F.SplitOptions.num_splits, kind: "int32", value: parts }],
+    });
+    const sizes = Array.from({ length: parts }, () => m.int(0, 3));
+    if (!sizes.some((s) => s > 0)) sizes[0] = 1;
+    const total = [...shape];
+    total[axis] = sizes.reduce((a, b) => a + b, 0);
+    const declared = [...sizes];
+    if (k % 2 === 0) declared[m.int(0, parts - 1)] = -1;
+    cases.push({
+      label: `SPLIT_V ${name} [${total}] in [${declared}] along ${axis}`,
+      builtin: B.SPLIT_V,
+      inputs: [op(total), int32Constant(declared), int32Constant([axis], [])],
+      outputs: sizes.map((s) => op(shape.map((d, i) => (i === axis ? s : d)))),
+      optionsType: O.SplitVOptions,
+      options: [{ slot: F.SplitOptions.num_splits, kind: "int32", value: parts }],
+    });
+  }
+  // SLICE
+  {
+    const shape = m.shape(m.int(1, 4), 1, 6);
+    const begin = shape.map((d) => m.int(0, d - 1));
+    const size = shape.map((d, i) => (m.next() < 0.2 ? -1 : m.int(1, d - begin[i])));
+    cases.push({ label: `SLICE ${name} [${shape}] at [${begin}] size [${size}]`, builtin: B.SLICE, inputs: [op(shape), int32Constant(begin), int32Constant(size)], outputs: [op(size.map((s, i) => (s === -1 ? shape[i] - begin[i] : s)))] });
+  }
+  // GATHER / GATHER_ND
+  {
+    const shape = m.shape(m.int(1, 4));
+    const axis = m.int(0, shape.length - 1);
+    const ishape = m.shape(m.int(1, 2), 1, 4);
+    const indices = Array.from({ length: ishape.reduce((a, b) => a * b, 1) }, () => m.int(0, shape[axis] - 1));
+    cases.push({
+      label: `GATHER ${name} [${shape}] axis ${axis} by [${ishape}]`,
+      builtin: B.GATHER,
+      inputs: [op(shape), int32Constant(indices, ishape)],
+      outputs: [op([...shape.slice(0, axis), ...ishape, ...shape.slice(axis + 1)])],
+      optionsType: O.GatherOptions,
+      options: [{ slot: F.GatherOptions.axis, kind: "int32", value: axis }],
+    });
+    const depth = m.int(1, shape.length);
+    const count = m.int(1, 4);
+    const nd = Array.from({ length: count }, () => shape.slice(0, depth).map((d) => m.int(0, d - 1))).flat();
+    cases.push({ label: `GATHER_ND ${name} [${shape}] by [${count}, ${depth}]`, builtin: B.GATHER_ND, inputs: [op(shape), int32Constant(nd, [count, depth])], outputs: [op([count, ...shape.slice(depth)])] });
+  }
+  // TILE / EXPAND_DIMS
+  {
+    const shape = m.shape(m.int(1, 4), 1, 3);
+    const multiples = shape.map(() => m.int(1, 3));
+    cases.push({ label: `TILE ${name} [${shape}] × [${multiples}]`, builtin: B.TILE, inputs: [op(shape), int32Constant(multiples)], outputs: [op(shape.map((d, i) => d * multiples[i]))] });
+    const axis = m.int(-shape.length - 1, shape.length);
+    const a = axis < 0 ? axis + shape.length + 1 : axis;
+    cases.push({ label: `EXPAND_DIMS ${name} [${shape}] at ${axis}`, builtin: B.EXPAND_DIMS, inputs: [op(shape), int32Constant([axis], [])], outputs: [op([...shape.slice(0, a), 1, ...shape.slice(a)])] });
+  }
+  // DEPTH_TO_SPACE / SPACE_TO_DEPTH
+  {
+    const b = m.int(1, 3);
+    const [n, h, w, c] = [m.int(1, 2), m.int(1, 3), m.int(1, 3), m.int(1, 3)];
+    cases.push({ label: `DEPTH_TO_SPACE ${name} block ${b}`, builtin: B.DEPTH_TO_SPACE, inputs: [op([n, h, w, c * b * b])], outputs: [op([n, h * b, w * b, c])], optionsType: O.DepthToSpaceOptions, options: [{ slot: F.DepthToSpaceOptions.block_size, kind: "int32", value: b }] });
+    cases.push({ label: `SPACE_TO_DEPTH ${name} block ${b}`, builtin: B.SPACE_TO_DEPTH, inputs: [op([n, h * b, w * b, c])], outputs: [op([n, h, w, c * b * b])], optionsType: O.SpaceToDepthOptions, options: [{ slot: F.SpaceToDepthOptions.block_size, kind: "int32", value: b }] });
+  }
+  // MIRROR_PAD / PADV2
+  {
+    const shape = m.shape(m.int(1, 4), 2, 5);
+    const symmetric = k % 2 === 1;
+    const pads = shape.flatMap((d) => [m.int(0, symmetric ? d : d - 1), m.int(0, symmetric ? d : d - 1)]);
+    const padded = shape.map((d, i) => d + pads[2 * i] + pads[2 * i + 1]);
+    cases.push({ label: `MIRROR_PAD ${name} [${shape}] ${symmetric ? "symmetric" : "reflect"} [${pads}]`, builtin: B.MIRROR_PAD, inputs: [op(shape), int32Constant(pads, [shape.length, 2])], outputs: [op(padded)], optionsType: O.MirrorPadOptions, options: [{ slot: F.MirrorPadOptions.mode, kind: "int8", value: symmetric ? 1 : 0 }] });
+    const value = type === T.FLOAT32 ? [Math.fround(m.next() * 4 - 2)] : type === T.UINT8 ? [m.int(0, 255)] : [m.int(-128, 127)];
+    const padValue = { shape: [], type, quantization: type === T.INT8 || type === T.UINT8 ? q : undefined, values: value };
+    const pads2 = shape.flatMap(() => [m.int(0, 2), m.int(0, 2)]);
+    cases.push({ label: `PADV2 ${name} [${shape}] [${pads2}] with ${value[0]}`, builtin: B.PADV2, inputs: [op(shape), int32Constant(pads2, [shape.length, 2]), padValue], outputs: [op(shape.map((d, i) => d + pads2[2 * i] + pads2[2 * i + 1]))] });
+  }
+  return cases;
+}
+
+export const OPERATOR_GROUPS: OperatorGroup[] = [{ name: "data movement (float32, int8, uint8, int32)", seed: 11, cases: 8, make: dataMovement }];
+
+function binaryOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const pair = (rank: number) => m.broadcastPair(rank);
+  for (const [op, name, types] of [
+    [B.MAXIMUM, "MAXIMUM", [T.FLOAT32, T.INT32, T.INT8]],
+    [B.MINIMUM, "MINIMUM", [T.FLOAT32, T.INT32, T.INT8]],
+    [B.DIV, "DIV", [T.FLOAT32, T.INT32]],
+    [B.FLOOR_DIV, "FLOOR_DIV", [T.FLOAT32, T.INT32]],
+    [B.SQUARED_DIFFERENCE, "SQUARED_DIFFERENCE", [T.FLOAT32, T.INT32, T.INT8]],
+  ] as const) {
+    const type = types[k % types.length];
+    const [a, b, y] = pair(m.int(1, 4));
+    const q = m.quant();
+    // SQUARED_DIFFERENCE: inputs of their own scales, an output scale for squares
+    const [qa, qb, qy] = op === B.SQUARED_DIFFERENCE ? [m.quant(), m.quant(), { scale: [Math.fround(0.01 + m.next() * 0.1)], zeroPoint: [-128 + m.int(0, 20)] }] : [q, q, q];
+    const divides = op === B.DIV || op === B.FLOOR_DIV;
+    // a divisor that is never zero: a constant with no zero element (random inputs may contain 0 for int32)
+    const divisor = divides ? { shape: b, type, values: Array.from({ length: b.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround((m.next() + 0.1) * (m.next() < 0.5 ? -3 : 3)) : m.pick([-7, -3, -2, -1, 1, 2, 3, 5]))) } : undefined;
+    const options = op === B.DIV && type === T.FLOAT32 ? { optionsType: O.DivOptions, options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8" as const, value: m.pick([0, 1, 3]) }] } : {};
+    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, qa), divisor ?? m.operand(type, b, qb)], outputs: [m.operand(type, y, qy)], ...options });
+  }
+  {
+    // alpha per channel (the last dimension) or over the whole input: tfjs-tflite's XNNPACK reads a channel's worth
+    // of slopes whatever alpha's shape, so an alpha broadcast along the channels would compare with garbage
+    const y = m.shape(m.int(1, 4));
+    const alpha = k % 2 ? [y[y.length - 1]] : y.map((d, i) => (i === y.length - 1 ? d : 1));
+    const type = k % 3 === 2 ? T.INT8 : T.FLOAT32;
+    cases.push({ label: `PRELU ${T[type]} [${y}] alpha [${alpha}]`, builtin: B.PRELU, inputs: [m.operand(type, y), { ...m.operand(type, alpha), values: Array.from({ length: alpha.reduce((p, d) => p * d, 1) }, () => (type === T.FLOAT32 ? Math.fround(m.next() - 0.5) : m.int(-128, 127))) }], outputs: [m.operand(type, y)] });
+  }
+  for (const [op, name] of [
+    [B.EQUAL, "EQUAL"],
+    [B.NOT_EQUAL, "NOT_EQUAL"],
+    [B.LESS, "LESS"],
+    [B.LESS_EQUAL, "LESS_EQUAL"],
+    [B.GREATER, "GREATER"],
+    [B.GREATER_EQUAL, "GREATER_EQUAL"],
+  ] as const) {
+    const type = [T.FLOAT32, T.INT32, T.INT8][k % 3];
+    const [a, b, y] = pair(m.int(1, 4));
+    // equal quantization on one case in two, so EQUAL sees ties
+    const qa = m.quant();
+    const qb = k % 2 === 0 ? qa : m.quant();
+    cases.push({ label: `${name} ${T[type]} [${a}] [${b}]`, builtin: op, inputs: [m.operand(type, a, qa), m.operand(type, b, qb)], outputs: [{ shape: y, type: T.BOOL }], intRange: [-3, 3] });
+  }
+  {
+    const [a, b, y] = pair(m.int(1, 3));
+    const c = y.map((d) => (m.next() < 0.3 ? 1 : d));
+    const type = [T.FLOAT32, T.INT32, T.INT8][k % 3];
+    const q = m.quant();
+    cases.push({ label: `SELECT_V2 ${T[type]} [${c}] [${a}] [${b}]`, builtin: B.SELECT_V2, inputs: [{ shape: c, type: T.BOOL }, m.operand(type, a, q), m.operand(type, b, q)], outputs: [m.operand(type, y, q)] });
+  }
+  return cases;
+}
+
+/** float values a cast converts in range (C++ leaves out-of-range float → integer conversions undefined) */
+function castRange(to: T): [number, number] {
+  if (to === T.UINT8) return [0, 255];
+  if (to === T.INT8) return [-128, 127];
+  return [-200, 200];
+}
+
+function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4));
+  for (const [op, name, range, int] of [
+    [B.ABS, "ABS", [-3, 3], false],
+    [B.NEG, "NEG", [-3, 3], true],
+    [B.SQUARE, "SQUARE", [-3, 3], false],
+    [B.SQRT, "SQRT", [0, 9], false],
+    [B.RSQRT, "RSQRT", [0.05, 9], false],
+    [B.EXP, "EXP", [-6, 6], false],
+    [B.LOG, "LOG", [0.01, 20], false],
+    [B.HARD_SWISH, "HARD_SWISH", [-5, 5], false],
+    [B.GELU, "GELU", [-5, 5], false],
+    [B.RELU_N1_TO_1, "RELU_N1_TO_1", [-2, 2], false],
+  ] as const) {
+    const type = int && k % 2 === 1 ? T.INT32 : T.FLOAT32;
+    const options = op === B.GELU ? { optionsType: O.GeluOptions, options: [{ slot: F.GeluOptions.approximate, kind: "bool" as const, value: k % 2 === 1 }] } : {};
+    cases.push({ label: `${name} ${T[type]} [${shape}]${op === B.GELU ? ` approximate ${k % 2 === 1}` : ""}`, builtin: op, inputs: [{ shape, type }], outputs: [{ shape, type }], range: [range[0], range[1]], ...options });
+  }
+  const q = m.quant();
+  {
+    // quantized kernels: ABS int8, GELU int8 and uint8 (int8 RSQRT's fixed-point inverse square root is not reproduced)
+    for (const [op, name, lo, hi] of [
+      [B.ABS, "ABS", -3, 3],
+      [B.GELU, "GELU", -5, 5],
+    ] as const) {
+      const type = k % 2 && op === B.GELU ? T.UINT8 : T.INT8;
+      const qmin = type === T.INT8 ? -128 : 0;
+      const sx = Math.fround((hi - lo) / 255);
+      const qx = { scale: [sx], zeroPoint: [Math.round(qmin - lo / sx)] };
+      const qy = m.quant();
+      qy.zeroPoint[0] += type === T.UINT8 ? 128 : 0;
+      cases.push({ label: `${name} ${T[type]} [${shape}]`, builtin: op, inputs: [{ shape, type, quantization: qx }], outputs: [{ shape, type, quantization: qy }] });
+    }
+  }
+  for (const type of [T.INT8, T.UINT8]) {
+    // output scales from about the input's up to 6× it: HARD_SWISH's range [-0.375, max]
+    const qx = { scale: [Math.fround(0.01 + m.next() * 0.05)], zeroPoint: [type === T.INT8 ? m.int(-60, 60) : m.int(60, 200)] };
+    const qy = { scale: [Math.fround(qx.scale[0] * (0.5 + m.next() * 5))], zeroPoint: [type === T.INT8 ? m.int(-128, -60) : m.int(0, 60)] };
+    cases.push({ label: `HARD_SWISH ${T[type]} [${shape}] scales ${qx.scale[0]} → ${qy.scale[0]}`, builtin: B.HARD_SWISH, inputs: [{ shape, type, quantization: qx }], outputs: [{ shape, type, quantization: qy }] });
+  }
+  cases.push({ label: `RELU_N1_TO_1 INT8 [${shape}]`, builtin: B.RELU_N1_TO_1, inputs: [m.operand(T.INT8, shape)], outputs: [m.operand(T.INT8, shape, k % 2 ? q : undefined)] });
+  const types = [T.FLOAT32, T.INT32, T.INT8, T.UINT8, T.INT16, T.BOOL];
+  const from = types[k % types.length];
+  for (const to of types) {
+    if (to === from) continue;
+    cases.push({ label: `CAST ${T[from]} → ${T[to]} [${shape}]`, builtin: B.CAST, inputs: [{ shape, type: from }], outputs: [{ shape, type: to }], range: castRange(to), intRange: [-300, 300], optionsType: O.CastOptions, options: [{ slot: F.CastOptions.in_data_type, kind: "int8", value: from }, { slot: F.CastOptions.out_data_type, kind: "int8", value: to }] });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "binary operators with broadcasting", seed: 23, cases: 6, make: binaryOps }, { name: "unary operators and CAST", seed: 37, cases: 6, make: unaryOps });
+
+function reductions(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const reduceCase = (op: number, name: string, type: T, sameQuant: boolean, globalPool = false): OperatorCase => {
+    const shape = globalPool ? [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 6)] : m.shape(m.int(1, 4), 1, 6);
+    const axes = globalPool ? [1, 2] : shape.map((_, i) => i).filter(() => m.next() < 0.5);
+    if (axes.length === 0) axes.push(m.int(0, shape.length - 1));
+    const keep = globalPool ? true : m.next() < 0.5;
+    const declared = axes.map((a) => (m.next() < 0.3 ? a - shape.length : a));
+    const out = keep ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+    const qIn = m.quant();
+    return {
+      label: `${name} ${T[type]} [${shape}] axes [${declared}] keep ${keep}${type === T.FLOAT32 ? "" : sameQuant ? " same quantization" : " requantized"}`,
+      builtin: op,
+      inputs: [m.operand(type, shape, qIn), int32Constant(declared)],
+      outputs: [m.operand(type, out, sameQuant ? qIn : undefined)],
+      optionsType: O.ReducerOptions,
+      options: [{ slot: F.ReducerOptions.keep_dims, kind: "bool", value: keep }],
+    };
+  };
+  cases.push(reduceCase(B.SUM, "SUM", T.FLOAT32, true));
+  cases.push(reduceCase(B.SUM, "SUM", T.INT8, false));
+  cases.push(reduceCase(B.REDUCE_MAX, "REDUCE_MAX", k % 2 ? T.INT8 : T.FLOAT32, true));
+  cases.push(reduceCase(B.REDUCE_MIN, "REDUCE_MIN", k % 2 ? T.INT8 : T.FLOAT32, true));
+  cases.push(reduceCase(B.MEAN, "MEAN", T.INT8, false));
+  cases.push(reduceCase(B.MEAN, "MEAN (global average pooling)", T.INT8, false, true));
+  {
+    const type = [T.FLOAT32, T.INT8, T.INT32][k % 3];
+    const shape = m.shape(m.int(1, 4), 1, 6);
+    const axis = m.int(-shape.length, shape.length - 1);
+    const a = axis < 0 ? axis + shape.length : axis;
+    cases.push({
+      label: `ARG_MAX ${T[type]} [${shape}] axis ${axis}`,
+      builtin: B.ARG_MAX,
+      inputs: [m.operand(type, shape), int32Constant([axis], k % 2 ? [] : [1])],
+      outputs: [{ shape: shape.filter((_, i) => i !== a), type: T.INT32 }],
+      optionsType: O.ArgMaxOptions,
+      options: [{ slot: F.ArgMaxOptions.output_type, kind: "int8", value: T.INT32 }],
+      intRange: [-5, 5],
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "reductions", seed: 41, cases: 8, make: reductions });
+
+function resizes(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  for (const [op, name, optionsType, S] of [
+    [B.RESIZE_BILINEAR, "RESIZE_BILINEAR", O.ResizeBilinearOptions, F.ResizeBilinearOptions],
+    [B.RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR", O.ResizeNearestNeighborOptions, F.ResizeNearestNeighborOptions],
+  ] as const) {
+    // uint8 only for nearest neighbour: uint8 RESIZE_BILINEAR is refused (its tfjs-tflite arithmetic is not reproduced)
+    const type = [T.FLOAT32, T.INT8, op === B.RESIZE_BILINEAR ? T.INT8 : T.UINT8][k % 3];
+    const [n, h, w, c] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 4)];
+    const [oh, ow] = [m.int(1, 12), m.int(1, 12)];
+    const mode = m.int(0, 2);
+    const q = m.quant();
+    cases.push({
+      label: `${name} ${T[type]} [${n},${h},${w},${c}] → ${oh}×${ow} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+      builtin: op,
+      inputs: [m.operand(type, [n, h, w, c], q), int32Constant([oh, ow])],
+      outputs: [m.operand(type, [n, oh, ow, c], q)],
+      optionsType,
+      options: [{ slot: S.align_corners, kind: "bool", value: mode === 1 }, { slot: S.half_pixel_centers, kind: "bool", value: mode === 2 }],
+      xnnpackOnly: op === B.RESIZE_BILINEAR && type === T.INT8,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "resize", seed: 53, cases: 12, make: resizes });
+
+function matrixOps(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4), 1, 6);
+  cases.push({ label: `L2_NORMALIZATION FLOAT32 [${shape}]`, builtin: B.L2_NORMALIZATION, inputs: [{ shape, type: T.FLOAT32 }], outputs: [{ shape, type: T.FLOAT32 }] });
+  cases.push({ label: `LOG_SOFTMAX FLOAT32 [${shape}]`, builtin: B.LOG_SOFTMAX, inputs: [{ shape, type: T.FLOAT32 }], outputs: [{ shape, type: T.FLOAT32 }], range: [-8, 8] });
+  {
+    const type = k % 2 ? T.INT8 : T.FLOAT32;
+    const [mm, kk, nn] = [m.int(1, 5), m.int(1, 8), m.int(1, 5)];
+    const [ba, bb, by] = m.broadcastPair(m.int(0, 2) || 1);
+    const noBatch = m.next() < 0.25;
+    const [adjX, adjY] = [m.next() < 0.5, m.next() < 0.5];
+    const aShape = [...(noBatch ? [] : ba), ...(adjX ? [kk, mm] : [mm, kk])];
+    const bShape = [...(noBatch ? [] : bb), ...(adjY ? [nn, kk] : [kk, nn])];
+    const yShape = [...(noBatch ? [] : by), mm, nn];
+    const qy = { scale: [Math.fround(0.05 + m.next() * 0.3)], zeroPoint: [m.int(-20, 20)] };
+    cases.push({
+      label: `BATCH_MATMUL ${T[type]} [${aShape}] × [${bShape}] adj ${adjX} ${adjY}`,
+      builtin: B.BATCH_MATMUL,
+      inputs: [m.operand(type, aShape), m.operand(type, bShape, type === T.INT8 ? { scale: [Math.fround(0.01 + m.next() * 0.05)], zeroPoint: [0] } : undefined)],
+      outputs: [m.operand(type, yShape, qy)],
+      optionsType: O.BatchMatMulOptions,
+      options: [{ slot: F.BatchMatMulOptions.adj_x, kind: "bool", value: adjX }, { slot: F.BatchMatMulOptions.adj_y, kind: "bool", value: adjY }],
+      xnnpackOnly: type === T.INT8,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "normalization and BATCH_MATMUL", seed: 67, cases: 10, make: matrixOps });
+
+/** per-tensor weights only: per-channel hybrid weights are refused (see kernels/hybrid.ts) */
+function hybridOps(m: CaseMaker): OperatorCase[] {
+  const [batches, depth, units] = [m.int(1, 3), m.int(1, 12), m.int(1, 6)];
+  const weights = Array.from({ length: units * depth }, () => m.int(-127, 127));
+  const scale = Array.from({ length: 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+  const activation = m.pick([0, 1, 3]);
+  return [
+    {
+      label: `FULLY_CONNECTED hybrid [${batches},${depth}] × ${units} activation ${activation}`,
+      builtin: B.FULLY_CONNECTED,
+      inputs: [{ shape: [batches, depth], type: T.FLOAT32 }, { shape: [units, depth], type: T.INT8, values: weights, quantization: { scale, zeroPoint: scale.map(() => 0) } }, { shape: [units], type: T.FLOAT32, values: Array.from({ length: units }, () => Math.fround(m.next() - 0.5)) }],
+      outputs: [{ shape: [batches, units], type: T.FLOAT32 }],
+      optionsType: O.FullyConnectedOptions,
+      options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+    },
+  ];
+}
+
+function hybridConv(m: CaseMaker): OperatorCase[] {
+  const [n, h, w, c, oc, kh, kw] = [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 4), m.int(1, 4), m.int(1, 3), m.int(1, 3)];
+  const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, k: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - k + s) / s));
+  const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
+  if (oh < 1 || ow < 1) return [];
+  const activation = m.pick([0, 1, 3]);
+  const S = F.Conv2DOptions;
+  return [
+    {
+      label: `CONV_2D hybrid [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.CONV_2D,
+      inputs: [
+        { shape: [n, h, w, c], type: T.FLOAT32 },
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [0] } },
+        { shape: [oc], type: T.FLOAT32, values: Array.from({ length: oc }, () => Math.fround(m.next() - 0.5)) },
+      ],
+      outputs: [{ shape: [n, oh, ow, oc], type: T.FLOAT32 }],
+      optionsType: O.Conv2DOptions,
+      options: [
+        { slot: S.padding, kind: "int8", value: same ? 0 : 1 },
+        { slot: S.stride_w, kind: "int32", value: sw },
+        { slot: S.stride_h, kind: "int32", value: sh },
+        { slot: S.fused_activation_function, kind: "int8", value: activation },
+      ],
+    },
+  ];
+}
+
+OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 8, make: hybridConv });
