@@ -11,6 +11,7 @@ import { commandName, commandPayload, parseCommand } from "../../lib/alarms/comm
 import { Suppression, ReadingLike } from "../../lib/alarms/suppression";
 import { parseEscalation, parseSources, parseUnitTable, SourceDef } from "../../lib/alarms/settings";
 import { onInput } from "../_shared/guarded-input";
+import { contextState } from "../_shared/context-state";
 
 interface EdgeAlarmsDef extends NodeDef {
   store: string;
@@ -31,7 +32,6 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const store = config.store || undefined;
-    const context = node.context();
     let manager: AlarmManager;
     try {
       const suppression = new Suppression(parseSources(config.sources), { table: parseUnitTable(config.units), pattern: config.unitPattern || undefined });
@@ -45,22 +45,13 @@ export = function register(RED: NodeAPI): void {
       return;
     }
 
-    let saveTimer: NodeJS.Timeout | undefined;
-    const save = () => new Promise<void>((resolve) => context.set(STATE_KEY, manager.snapshot(), store, () => resolve()));
-    const scheduleSave = () => {
-      saveTimer ??= setTimeout(() => {
-        saveTimer = undefined;
-        void save();
-      }, 1000);
-    };
+    const state = contextState<AlarmsSnapshot>(node, STATE_KEY, store, () => manager.snapshot());
+    const { save, scheduleSave } = state;
     // open and acknowledged alarms, shelves and suppression windows survive restarts in the context store
-    const restored = new Promise<void>((resolve) => {
-      context.get(STATE_KEY, store, (err: Error | null | undefined, value: unknown) => {
-        if (!err && value) manager.restore(value as AlarmsSnapshot);
-        const startupMin = numberSetting(config.startupMin, 0);
-        if (startupMin > 0) manager.command({ command: "suppress", name: "start-up", unit: "*", minutes: startupMin }, Date.now());
-        resolve();
-      });
+    const restored = state.restored.then((value) => {
+      if (value) manager.restore(value);
+      const startupMin = numberSetting(config.startupMin, 0);
+      if (startupMin > 0) manager.command({ command: "suppress", name: "start-up", unit: "*", minutes: startupMin }, Date.now());
     });
 
     let lastStatus = "";
@@ -118,7 +109,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(ticker);
-      clearTimeout(saveTimer);
+      state.cancel();
       save().then(done, done);
     });
   }

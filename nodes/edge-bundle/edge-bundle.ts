@@ -9,6 +9,7 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { errorText, numberSetting } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
 import { onInput } from "../_shared/guarded-input";
+import { contextState } from "../_shared/context-state";
 import { BundleGate, GateState, InstalledBundle } from "../../lib/fleet/bundle-gate";
 import { Probation } from "../../lib/fleet/probation";
 import { BundleKind, BundleRefusal, BUNDLE_KINDS, bundleObject } from "../../lib/fleet/bundle-format";
@@ -47,7 +48,6 @@ export = function register(RED: NodeAPI): void {
     };
     const maxBytes = Math.max(1, numberSetting(config.maxMB, 16)) * 1024 * 1024;
     const store = config.store || undefined;
-    const context = node.context();
     let keys: PublicKey[] = [];
     let keyError: string | undefined;
     try {
@@ -89,16 +89,13 @@ export = function register(RED: NodeAPI): void {
       return { ...base, rules, payload: rules } as unknown as Msg;
     };
 
-    const save = () => new Promise<void>((resolve) => context.set(STATE_KEY, gate.snapshot(), store, () => resolve()));
+    const state = contextState<Partial<GateState>>(node, STATE_KEY, store, () => gate.snapshot(), (err) => node.warn(RED._("edge-bundle.errors.restore", { error: errorText(err) })));
+    const save = state.save;
 
     // one bundle at a time, in arrival order, after the stored state is back
-    let queue: Promise<void> = new Promise<void>((resolve) => {
-      context.get(STATE_KEY, store, (err: Error | null | undefined, value: unknown) => {
-        if (err) node.warn(RED._("edge-bundle.errors.restore", { error: errorText(err) }));
-        else if (value && typeof value === "object") gate = new BundleGate(value as Partial<GateState>);
-        showStatus();
-        resolve();
-      });
+    let queue: Promise<void> = state.restored.then((value) => {
+      if (value && typeof value === "object") gate = new BundleGate(value);
+      showStatus();
     });
     const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
 

@@ -8,6 +8,7 @@ import { ProductClasses, classTable, parseDeviceClasses, type AppliedLimits } fr
 import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
+import { contextState } from "../_shared/context-state";
 
 interface EdgeRulesDef extends NodeDef {
   rules: Rule[];
@@ -29,7 +30,6 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const store = config.store || undefined;
-    const context = node.context();
     let engine: RulesEngine;
     try {
       const classes = classTable(config.classes);
@@ -40,20 +40,11 @@ export = function register(RED: NodeAPI): void {
       return;
     }
     let raised = 0;
-    let saveTimer: NodeJS.Timeout | undefined;
-    const save = () => new Promise<void>((resolve) => context.set(STATE_KEY, engine.snapshot(), store, () => resolve()));
-    const scheduleSave = () => {
-      saveTimer ??= setTimeout(() => {
-        saveTimer = undefined;
-        void save();
-      }, 1000);
-    };
+    const state = contextState<RulesSnapshot>(node, STATE_KEY, store, () => engine.snapshot());
+    const { save, scheduleSave } = state;
     // state survives restarts and redeploys in the context store (persistent when a file store is configured)
-    const restored = new Promise<void>((resolve) => {
-      context.get(STATE_KEY, store, (err: Error | null | undefined, value: unknown) => {
-        if (!err && value) engine.restore(value as RulesSnapshot);
-        resolve();
-      });
+    const restored = state.restored.then((value) => {
+      if (value) engine.restore(value);
     });
     // an alert is a message of its own: its own eventId per transition, never the reading's
     const toMsg = (a: Alert) => ({ ...alertMessage(a, `alerts/${a.deviceName}/${a.rule}`, a.at) }) as unknown as Msg;
@@ -127,7 +118,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(ticker);
-      clearTimeout(saveTimer);
+      state.cancel();
       void serially(() => save()).then(() => done());
     });
     showStatus();
