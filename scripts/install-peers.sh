@@ -9,6 +9,9 @@ command -v kcat >/dev/null || need+=(kcat)
 command -v influxd >/dev/null || need+=(influxdb)
 command -v chromium >/dev/null || need+=(chromium)
 command -v openssl >/dev/null || need+=(openssl)
+command -v mbpoll >/dev/null || need+=(mbpoll)
+command -v socat >/dev/null || need+=(socat)
+/usr/bin/python3 -c "import pymodbus, serial" 2>/dev/null || need+=(python3-pymodbus python3-serial)
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-peers: all peers present"
   exit 0
