@@ -4,6 +4,7 @@ import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { errorText, numberSetting } from "../_shared/node-red";
 import { clientOptions, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
 import { createKafkaClient, ClientOptions, KafkaClient, KafkaProducer } from "../../lib/kafka/client";
+import { unsetSetting } from "../../lib/common/unset-setting";
 
 interface EdgeKafkaBrokerDef extends NodeDef {
   brokers: string;
@@ -21,24 +22,32 @@ export = function register(RED: NodeAPI): void {
     const node = this as KafkaBrokerNode;
     const credentials = (node.credentials ?? {}) as BrokerCredentials;
     let options: ClientOptions | undefined;
-    try {
-      options = clientOptions(
-        {
-          brokers: config.brokers ?? "",
-          clientId: config.clientId,
-          tls: config.tls === true,
-          rejectUnauthorized: config.rejectUnauthorized !== false,
-          sasl: config.sasl || "none",
-          connectionTimeoutMs: numberSetting(config.connectionTimeoutMs, 3000),
-          requestTimeoutMs: numberSetting(config.requestTimeoutMs, 10000),
-        },
-        credentials,
-      );
-      node.configError = undefined;
-    } catch (err) {
-      // a configuration that can never work: said once here, and by every node that uses it (status, Catch)
-      node.configError = errorText(err);
-      node.error(RED._("edge-kafka-broker.errors.config", { error: node.configError }));
+    const unset = unsetSetting(config.brokers);
+    node.notConfigured = unset !== undefined;
+    node.configError = undefined;
+    if (unset) {
+      // a gateway whose Kafka is not configured yet (KAFKA_BROKERS not set): said once, calmly, here only
+      node.configError = unset.variable ? RED._("edge-kafka-broker.errors.unset-variable", { name: unset.variable }) : RED._("edge-kafka-broker.errors.no-brokers");
+      node.warn(RED._("edge-kafka-broker.errors.not-configured", { why: node.configError }));
+    } else {
+      try {
+        options = clientOptions(
+          {
+            brokers: config.brokers,
+            clientId: config.clientId,
+            tls: config.tls === true,
+            rejectUnauthorized: config.rejectUnauthorized !== false,
+            sasl: config.sasl || "none",
+            connectionTimeoutMs: numberSetting(config.connectionTimeoutMs, 3000),
+            requestTimeoutMs: numberSetting(config.requestTimeoutMs, 10000),
+          },
+          credentials,
+        );
+      } catch (err) {
+        // a configuration that can never work: said once here, and by every node that uses it (status, Catch)
+        node.configError = errorText(err);
+        node.error(RED._("edge-kafka-broker.errors.config", { error: node.configError }));
+      }
     }
     let client: KafkaClient | undefined;
     /** one producer per setting (plain, idempotent), each connected on first use and again after a failure */

@@ -46,8 +46,10 @@ export = function register(RED: NodeAPI): void {
     const unusable = !broker ? RED._("edge-kafka-in.errors.no-broker") : broker.configError;
     if (unusable || topics.length === 0) {
       const why = unusable ?? RED._("edge-kafka-in.errors.no-topic");
-      log.log(why);
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
+      // brokers from an unset environment variable: the broker node has said so once; grey, as nothing is wrong here
+      const calm = unusable !== undefined && broker?.notConfigured === true;
+      if (!calm) log.log(why);
+      node.status({ fill: calm ? "grey" : "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
       onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
       return;
     }

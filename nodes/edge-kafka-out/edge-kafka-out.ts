@@ -62,8 +62,10 @@ export = function register(RED: NodeAPI): void {
     // a configuration that can never work: every message reaches the Catch node with the reason
     const unusable = !broker ? RED._("edge-kafka-out.errors.no-broker") : broker.configError;
     if (unusable) {
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
-      log.log(unusable);
+      // brokers from an unset environment variable: the broker node has said so once; grey, as nothing is wrong here
+      const calm = broker?.notConfigured === true;
+      node.status({ fill: calm ? "grey" : "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
+      if (!calm) log.log(unusable);
       onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
       return;
     }
