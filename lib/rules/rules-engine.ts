@@ -316,7 +316,9 @@ export class RulesEngine {
       }
       case "stock": {
         if (!(rule.unitWeight > 0)) return undefined;
-        const count = Math.max(0, Math.floor((v - (rule.tare ?? 0)) / rule.unitWeight + 1e-9));
+        // the nearest whole number of units: a weight cell's noise around an exact count must not flip it by one
+        // (a floor made 6 units read 5 or 6 by turns, raising and clearing the same shortage every few readings)
+        const count = Math.max(0, Math.round((v - (rule.tare ?? 0)) / rule.unitWeight));
         const quantity = Math.max(0, rule.targetStock - count);
         return { active: count < rule.reorderPoint, stillActive: count < rule.reorderPoint, value: count, lowerIsWorse: true, detail: { count, replenish: quantity, targetStock: rule.targetStock } };
       }

@@ -108,6 +108,13 @@ describe("cold-chain rules (time from the readings)", function () {
     assert.deepStrictEqual(alerts.map((a) => [a.state, a.detail?.count, a.detail?.replenish]), [["raised", 5, 19], ["updated", 4, 20], ["cleared", 24, 0]]);
   });
 
+  it("stock counts the nearest whole unit: a weight cell's noise at the reorder point raises once, not by turns", async function () {
+    const e = new RulesEngine([{ name: "restock", type: "stock", severity: "minor", resource: "weight", unitWeight: 0.262, tare: 0.85, reorderPoint: 6, targetStock: 24 }]);
+    const noisy = (units: number) => [0.003, -0.003, 0.002, -0.001, -0.003, 0.001].map((g) => 0.85 + units * 0.262 + g);
+    const alerts = await feed(e, [0.85 + 8 * 0.262, ...noisy(6), ...noisy(5), ...noisy(5)], "weight");
+    assert.deepStrictEqual(alerts.map((a) => [a.state, a.detail?.count]), [["raised", 5]]);
+  });
+
   it("no data: raised by the timer, cleared by the next reading", async function () {
     const e = new RulesEngine([{ name: "silent", type: "nodata", severity: "major", resource: "temp", seconds: 120 }]);
     await feed(e, [5]);
