@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: Node-RED with this pack from the working tree and the flows of flows/ deployed,
 // on 127.0.0.1:1880, on embedded defaults (the embedded MQTT broker; Kafka and InfluxDB only when
-// KAFKA_BROKERS / INFLUX_URL are given, buffered on disk otherwise).
+// KAFKA_BROKERS / INFLUX_URL are given: alerts and summaries wait on disk for Kafka, readings skip InfluxDB).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -27,10 +27,10 @@ try {
 if (!fs.existsSync(link)) fs.symlinkSync(root, link, "dir");
 
 // The flows of flows/ are copied into the user dir on the first start only, so the user's own edits (deployed
-// from the editor) survive a restart; `npm start -- --reset-flows` (or EDGE_AI_RESET_FLOWS=1) starts over from
-// the committed flows, keeping the replaced ones as flows.json.bak.
+// from the editor) survive a restart; `npm start -- --reset` (or --reset-flows, or EDGE_AI_RESET_FLOWS=1) starts
+// over from the committed flows, keeping the replaced ones as flows.json.bak.
 const flowFile = path.join(userDir, "flows.json");
-const reset = process.argv.includes("--reset-flows") || process.env.EDGE_AI_RESET_FLOWS === "1";
+const reset = process.argv.includes("--reset") || process.argv.includes("--reset-flows") || process.env.EDGE_AI_RESET_FLOWS === "1";
 if (reset || !fs.existsSync(flowFile)) {
   const flows = [];
   for (const file of fs.readdirSync(path.join(root, "flows")).filter((f) => f.endsWith(".json")).sort()) {
@@ -40,7 +40,7 @@ if (reset || !fs.existsSync(flowFile)) {
   fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
   console.log(`edge-ai demo: flows of ${path.join(root, "flows")} copied to ${flowFile}`);
 } else {
-  console.log(`edge-ai demo: keeping the flows in ${flowFile} (npm start -- --reset-flows starts over from flows/)`);
+  console.log(`edge-ai demo: keeping the flows in ${flowFile} (npm start -- --reset starts over from flows/)`);
 }
 
 const settings = {

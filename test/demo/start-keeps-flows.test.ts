@@ -1,6 +1,6 @@
 /**
  * `npm start` (scripts/start.js) copies the demo's flows into its user dir on the first start only: a user's
- * deployed edits survive a restart (issue 18); --reset-flows starts over from flows/, keeping the old ones aside.
+ * deployed edits survive a restart (issue 18); --reset (or --reset-flows) starts over from flows/, keeping the old ones aside.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -21,7 +21,7 @@ describe("npm start keeps the user's flows", function () {
     running = undefined;
   });
 
-  async function start(userDir: string, args: string[] = []): Promise<string> {
+  async function start(userDir: string, args: string[] = [], whileRunning?: (url: string) => Promise<void>): Promise<string> {
     const port = await freeTcpPort();
     running = spawnTracked(process.execPath, [path.join(repoRoot, "scripts", "start.js"), ...args], { cwd: repoRoot, env: { ...process.env, EDGE_AI_USER_DIR: userDir, PORT: String(port), EDGE_AI_NO_BUILD: "1", KAFKA_BROKERS: "" } });
     const proc = running;
@@ -29,13 +29,14 @@ describe("npm start keeps the user's flows", function () {
       if (proc.child.exitCode !== null) throw new Error(`npm start exited:\n${proc.output()}`);
       return (await httpRequest("GET", `http://127.0.0.1:${port}/settings`)).status === 200;
     }, "the demo's Node-RED", { timeoutMs: 60000, intervalMs: 200 });
+    await whileRunning?.(`http://127.0.0.1:${port}`);
     const out = proc.output();
     await proc.stop("SIGINT");
     running = undefined;
     return out;
   }
 
-  it("copies flows/ on the first start, keeps an edited flows.json on the next, and starts over with --reset-flows", async function () {
+  it("copies flows/ on the first start, keeps the flows the user deployed on the next, and starts over with --reset", async function () {
     ensureBuilt();
     const userDir = tempDir("demo-start");
     const flowFile = path.join(userDir, "flows.json");
@@ -45,12 +46,18 @@ describe("npm start keeps the user's flows", function () {
     const first = JSON.parse(fs.readFileSync(flowFile, "utf8")) as FlowNode[];
     assert.deepStrictEqual(first.map((n) => n.id).sort(), committed.map((n) => n.id).sort());
 
-    // the user's edit, as a deploy from the editor leaves it
-    fs.writeFileSync(flowFile, JSON.stringify([...first, { id: "mine", type: "comment", z: "cc-tab", name: "my own note" }]));
+    // the user's edit, deployed as the editor does
+    const out = await start(userDir, [], async (url) => {
+      const flows = JSON.parse((await httpRequest("GET", `${url}/flows`, undefined, { Accept: "application/json" })).body) as FlowNode[];
+      const res = await httpRequest("POST", `${url}/flows`, JSON.stringify([...flows, { id: "mine", type: "comment", z: "cc-tab", name: "my own note", x: 100, y: 1200, wires: [] }]), { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" });
+      assert.ok(res.status === 200 || res.status === 204, `deployed: ${res.status} ${res.body}`);
+    });
+    assert.match(out, /keeping the flows/);
+    assert.ok((JSON.parse(fs.readFileSync(flowFile, "utf8")) as FlowNode[]).some((n) => n.id === "mine"), "the deploy saved the edit");
     assert.match(await start(userDir), /keeping the flows/);
     assert.ok((JSON.parse(fs.readFileSync(flowFile, "utf8")) as FlowNode[]).some((n) => n.id === "mine"), "the edit survived the restart");
 
-    await start(userDir, ["--reset-flows"]);
+    await start(userDir, ["--reset"]);
     assert.ok(!(JSON.parse(fs.readFileSync(flowFile, "utf8")) as FlowNode[]).some((n) => n.id === "mine"), "reset to the committed flows");
     assert.ok((JSON.parse(fs.readFileSync(`${flowFile}.bak`, "utf8")) as FlowNode[]).some((n) => n.id === "mine"), "the replaced flows kept aside");
   });
