@@ -37,7 +37,7 @@ export interface Box {
 
 // DejaVu Sans advance widths in thousandths of an em
 const WIDTHS: Record<string, number> = {
-  " ": 318, "!": 400, '"': 460, "#": 838, $: 636, "%": 950, "&": 780, "'": 275, "(": 390, ")": 390, "*": 500, "+": 838, ",": 318, "-": 361, ".": 318, "/": 337,
+  " ": 318, "\t": 318, "¹": 400, "!": 400, '"': 460, "#": 838, $: 636, "%": 950, "&": 780, "'": 275, "(": 390, ")": 390, "*": 500, "+": 838, ",": 318, "-": 361, ".": 318, "/": 337,
   ":": 337, ";": 337, "<": 838, "=": 838, ">": 838, "?": 531, "@": 1000, "[": 390, "\\": 337, "]": 390, _: 500, "{": 636, "|": 337, "}": 636, "~": 838,
   a: 613, b: 635, c: 550, d: 635, e: 615, f: 352, g: 635, h: 634, i: 278, j: 278, k: 579, l: 278, m: 974, n: 634, o: 612, p: 635, q: 635, r: 411, s: 521,
   t: 392, u: 634, v: 592, w: 818, x: 592, y: 592, z: 525,
@@ -84,9 +84,16 @@ function hasInput(n: FlowNode): boolean {
   return (packInputs(n.type) ?? 1) > 0;
 }
 
+/** what some core nodes add to their label: inject a repeat or once mark, join its count */
+function labelSuffix(n: FlowNode): string {
+  if (n.type === "inject") return (n.repeat && Number(n.repeat) !== 0) || n.crontab ? "\t↻" : n.once ? " ¹" : "";
+  if (n.type === "join" && n.mode === "custom" && n.count !== "" && !isNaN(Number(n.count))) return ` ${n.count}${n.accumulate === true ? "+" : ""}`;
+  return "";
+}
+
 /** the text the editor shows on the node: its name, or what its type shows without one (approximated) */
 export function nodeLabel(n: FlowNode): string {
-  if (typeof n.name === "string" && n.name) return n.name;
+  if (typeof n.name === "string" && n.name) return n.name + labelSuffix(n);
   if (n.type === "http in") return `[${String(n.method ?? "get")}] ${String(n.url ?? "")}`;
   if (n.type === "debug") return `msg.${String(n.complete ?? "payload")}`;
   if (n.type === "inject") return `${String(n.topic ?? "")} timestamp ↻`;
