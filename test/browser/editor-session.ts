@@ -21,12 +21,12 @@ export interface EditorSession {
 }
 
 /** Node-RED with the working tree linked into a fresh user dir as `@edge-ai/node-red-edge-ai`. */
-export async function startEditor(): Promise<EditorSession> {
+export async function startEditor(options: { env?: NodeJS.ProcessEnv } = {}): Promise<EditorSession> {
   const executablePath = requireBinary("chromium");
   ensureBuilt();
   const userDir = tempDir("browser-userdir");
   linkPack(userDir);
-  const red = await startNodeRed({ userDir, flows: [], settings: { editorTheme: { tours: false } } });
+  const red = await startNodeRed({ userDir, flows: [], settings: { editorTheme: { tours: false } }, env: options.env });
   const browser = await chromium.launch({
     executablePath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -36,7 +36,7 @@ export async function startEditor(): Promise<EditorSession> {
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
-  page.on("pageerror", (err) => consoleErrors.push(`page error: ${err.message}`));
+  page.on("pageerror", (err) => consoleErrors.push(`page error: ${err.message}${err.stack ? ` (${err.stack.split("\n").slice(0, 3).join(" ")})` : ""}`));
   fs.mkdirSync(screenshotDir, { recursive: true });
   await openEditor(page, red.url);
   return {

@@ -1,15 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { startEditor, EditorSession, screenshotDir, openEditor } from "./editor-session";
+import { startEditor, EditorSession, screenshotDir } from "./editor-session";
 import { repoRoot } from "../harness/build";
-import { waitFor } from "../harness/wait";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 const declared: string[] = Object.keys(pkg["node-red"].nodes);
-const examples = fs.existsSync(path.join(repoRoot, "examples"))
-  ? fs.readdirSync(path.join(repoRoot, "examples")).filter((f) => f.endsWith(".json")).sort()
-  : [];
 
 // Chromium here has no network: requests the editor makes to the internet fail and log an error that is not ours.
 const external = /net::ERR_|Failed to load resource/;
@@ -82,48 +78,7 @@ describe("browser: the pack in Node-RED's editor", function () {
     }
   });
 
-  for (const example of examples) {
-    it(`imports the example '${example}' through the menu and deploys it with no unknown node type`, async function () {
-      await s.red.deploy([]);
-      await openEditor(s.page, s.red.url);
-      const before = s.consoleErrors.length;
-      await s.page.click("#red-ui-header-button-sidemenu");
-      await s.page.click("#menu-item-import");
-      await s.page.click('a[href="#red-ui-clipboard-dialog-import-tab-examples"]');
-      const tab = s.page.locator("#red-ui-clipboard-dialog-import-tab-examples");
-      await tab.locator(".red-ui-treeList-label", { hasText: pkg.name }).first().click();
-      await tab.locator(".red-ui-treeList-label", { hasText: example.replace(/\.json$/, "") }).first().click();
-      await s.page.click("#red-ui-clipboard-dialog-ok");
-      const unknown = await s.page.evaluate(() => {
-        const RED = (window as unknown as { RED: { nodes: { eachNode(cb: (n: { type: string; name?: string }) => void): void; eachConfig(cb: (n: { type: string; name?: string }) => void): void } } }).RED;
-        const found: string[] = [];
-        RED.nodes.eachNode((n) => {
-          if (n.type === "unknown") found.push(n.name ?? "?");
-        });
-        RED.nodes.eachConfig((n) => {
-          if (n.type === "unknown") found.push(n.name ?? "?");
-        });
-        return found;
-      });
-      assert.deepStrictEqual(unknown, [], "unknown node types after import");
-      await s.page.click("#red-ui-header-button-deploy");
-      await waitFor(async () => ((await s.red.getJson("/flows")) as unknown[]).length > 0, "the deployed flow on the runtime", { timeoutMs: 20000 });
-      const exampleTab = (JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", example), "utf8")) as Array<{ type: string; label?: string }>).find((n) => n.type === "tab");
-      if (exampleTab) {
-        await s.page.evaluate((label: string) => {
-          const RED = (window as unknown as { RED: { nodes: { eachWorkspace(cb: (w: { id: string; label: string }) => void): void }; workspaces: { show(id: string): void } } }).RED;
-          RED.nodes.eachWorkspace((w) => {
-            if (w.label === label) RED.workspaces.show(w.id);
-          });
-        }, exampleTab.label ?? "");
-        await s.page.waitForTimeout(1500); // let node status indicators arrive for the screenshot (not a synchronisation)
-      }
-      await s.page.screenshot({ path: path.join(screenshotDir, `example-${example.replace(/\.json$/, "")}.png`) });
-      assert.doesNotMatch(s.red.output(), /Waiting for missing types/, "the runtime knows every node type");
-      const errors = s.consoleErrors.slice(before).filter((e) => !external.test(e));
-      assert.deepStrictEqual(errors, [], "console errors while importing and deploying");
-    });
-  }
+  // the examples: test/browser/examples.test.ts imports each through the menu, deploys them and opens their dialogs
 
   it("renders the demo's live dashboard with data from the simulator", async function () {
     const flows = fs
