@@ -18,9 +18,11 @@ export interface InterpreterOptions {
   keepState?: boolean;
   /**
    * "reference" (default): TFLite's reference integer kernels (gemmlowp fixed-point rounding), as TFLite Micro
-   * and TFLite without delegates compute. "xnnpack": int8 FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D
-   * requantize in single precision with ties-to-even, as TFLite's default XNNPACK delegate does (what
-   * tfjs-tflite and TFLite on phones and desktops run). The two differ by one step on some elements.
+   * and TFLite without delegates compute. "xnnpack": the operators TFLite's default XNNPACK delegate takes over
+   * compute as XNNPACK does (what tfjs-tflite and TFLite on phones and desktops run): int8 and uint8
+   * FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D requantize in single precision with ties-to-even, 8-bit
+   * RESIZE_BILINEAR interpolates in 1/2048 steps, an 8-bit requantizing QUANTIZE converts in 1/256 steps. The
+   * two differ by one step on some elements.
    */
   arithmetic?: "reference" | "xnnpack";
   /**

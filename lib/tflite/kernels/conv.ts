@@ -89,7 +89,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const wOffset = float ? 0 : -w.zeroPoint;
   const outOffset = float ? 0 : y.zeroPoint;
   const wide = x.type === TensorType.INT16;
-  const xnnScale = !float && ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, g.outC) : undefined;
+  const xnnScale = !float && ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8) ? fp32Scales(x, w, y, g.outC) : undefined;
   const depthMultiplier = g.outC / g.inC;
   const groups = depthwise ? 1 : g.inC / filterInC;
   const outPerGroup = g.outC / groups;

@@ -64,7 +64,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const outOffset = y.zeroPoint;
   const b = biasValues(bias, units);
   const wide = x.type === TensorType.INT16;
-  const xnnScale = ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, units) : undefined;
+  const xnnScale = ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8) ? fp32Scales(x, w, y, units) : undefined;
   if (!wide && int8SimdApplicable(x, w, y)) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8FullyConnectedSimd(heap, x, w, y, batches, units, depth, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });

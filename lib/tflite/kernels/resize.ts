@@ -1,6 +1,6 @@
 /**
  * RESIZE_BILINEAR (float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation, or in the xnnpack
- * arithmetic XNNPACK's 11-bit one) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
+ * arithmetic XNNPACK's 11-bit one, which also serves uint8) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
  * and half_pixel_centers.
  */
 import { F, TensorType } from "../schema";
@@ -105,9 +105,10 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
       }
     };
   }
-  // uint8 and int16: tfjs-tflite's results could not be reproduced in either arithmetic, so they stay refused
-  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8)`);
-  if (ctx.xnnpackInt8) return xnnpackBilinear(g);
+  // uint8 in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values. uint8 in the reference
+  // one and int16 stay refused (TFLite's reference uint8 kernel is not what tfjs-tflite runs, so it is unchecked)
+  if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) return xnnpackBilinear(g);
+  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8; UINT8 in the xnnpack arithmetic)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
   return () => {
@@ -187,7 +188,7 @@ function xnnpackAxis(outSize: number, inSize: number, g: Geometry) {
   return { lo, hi, alpha };
 }
 
-/** int8 RESIZE_BILINEAR as the XNNPACK delegate computes it (tfjs-tflite, TFLite on phones and desktops). */
+/** int8 and uint8 RESIZE_BILINEAR as the XNNPACK delegate computes it (tfjs-tflite, TFLite on phones and desktops). */
 function xnnpackBilinear(g: Geometry) {
   const { x, y, batches, inH, inW, outH, outW, depth } = g;
   const ry = xnnpackAxis(outH, inH, g);
