@@ -27,9 +27,12 @@ export function fp32Scales(input: Tensor, filter: Tensor, output: Tensor, channe
   return out;
 }
 
-/** acc × scale in single precision, rounded to nearest with ties to even (XNNPACK's magic-bias rounding). */
+/**
+ * acc × scale in single precision (acc converted to float first, as XNNPACK does: that rounds accumulators beyond
+ * 2^24), rounded to nearest with ties to even (XNNPACK's magic-bias rounding).
+ */
 export function requantizeFp32(acc: number, scale: number): number {
-  const f = Math.fround(acc * scale);
+  const f = Math.fround(Math.fround(acc) * scale);
   const r = Math.round(f);
   return r - f === 0.5 && (r & 1) !== 0 ? r - 1 : r;
 }

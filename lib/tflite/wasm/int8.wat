@@ -96,22 +96,20 @@
 
   ;; acc (without bias) of output channel c → the clamped output value
   (func $requant (export "requant") (param $acc i32) (param $c i32) (result i32)
-    (local $v i32) (local $f f64) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
+    (local $v i32) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
     (local.set $acc (i32.add (local.get $acc) (i32.load (i32.add (global.get $bias) (local.get $c4)))))
     (if (i32.eq (global.get $mode) (i32.const 1))
       (then
-        ;; Math.fround(acc * scale) with acc and scale as doubles, then ties-to-even
-        (local.set $f
-          (f64.nearest
-            (f64.promote_f32
-              (f32.demote_f64
-                (f64.mul
-                  (f64.convert_i32_s (local.get $acc))
-                  (f64.promote_f32 (f32.load (i32.add (global.get $scale) (local.get $c4)))))))))
-        (if (f64.lt (local.get $f) (f64.convert_i32_s (global.get $lo))) (then (local.set $f (f64.convert_i32_s (global.get $lo)))))
-        (if (f64.gt (local.get $f) (f64.convert_i32_s (global.get $hi))) (then (local.set $f (f64.convert_i32_s (global.get $hi)))))
-        (local.set $v (i32.trunc_f64_s (local.get $f))))
+        ;; XNNPACK's fp32 requantization: (float) acc * scale in single precision, to nearest with ties to even
+        (local.set $v
+          (i32.trunc_sat_f32_s
+            (f32.nearest
+              (f32.mul
+                (f32.convert_i32_s (local.get $acc))
+                (f32.load (i32.add (global.get $scale) (local.get $c4)))))))
+        (if (i32.lt_s (local.get $v) (global.get $lo)) (then (local.set $v (global.get $lo))))
+        (if (i32.gt_s (local.get $v) (global.get $hi)) (then (local.set $v (global.get $hi)))))
       (else
         ;; MultiplyByQuantizedMultiplier written out (as $mbqm; the multiplier is never INT32_MIN, it is in [0, 2^31))
         (local.set $s (i32.load (i32.add (global.get $shift) (local.get $c4))))
@@ -194,9 +192,21 @@
   ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
   ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
   ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
-  ;; Modes 1 (xnnpack) and 2 (a right shift beyond 30) requantize each lane with $requant instead.
+  ;; Mode 1 (xnnpack) converts the four lanes to single precision; mode 2 (a right shift beyond 30) requantizes each
+  ;; lane with $requant.
   (func $rq4 (param $acc v128) (param $c i32) (result v128)
     (local $p i32) (local $a v128) (local $m v128) (local $v v128)
+    (if (i32.eq (global.get $mode) (i32.const 1))
+      (then
+        ;; xnnpack: as $requant's mode 1, four lanes at once (bias and scales are consecutive per channel)
+        (local.set $p (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $a
+          (i32x4.trunc_sat_f32x4_s
+            (f32x4.nearest
+              (f32x4.mul
+                (f32x4.convert_i32x4_s (i32x4.add (local.get $acc) (v128.load (i32.add (global.get $bias) (local.get $p)))))
+                (v128.load (i32.add (global.get $scale) (local.get $p)))))))
+        (return (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $a) (global.get $lov)) (global.get $hiv)) (global.get $outv)))))
     (if (global.get $mode)
       (then
         (return
@@ -472,6 +482,21 @@
             (br $oyl)))))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+;; uint8 tensors through the int8 kernels: x ^ 0x80 is x - 128 as int8 (and back), over n bytes in place.
+  (func (export "flip8") (param $p i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (local.get $n)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $p) (v128.xor (v128.load (local.get $p)) (v128.const i32x4 0x80808080 0x80808080 0x80808080 0x80808080)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $l)))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $p) (local.get $end)))
+      (i32.store8 (local.get $p) (i32.xor (i32.load8_u (local.get $p)) (i32.const 0x80)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $tl))))
 
   ;; Copies rows of rowBytes from src (contiguous) to dst, dstStride apart (into a padded input).
   (func (export "copy_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $rowBytes i32) (param $dstStride i32)
