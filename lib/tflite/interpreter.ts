@@ -89,6 +89,13 @@ export class Interpreter {
     for (const k of this.kernels) k();
   }
 
+  /** Runs operator `index` alone on its tensors as they are (for layer-by-layer conformance tests). */
+  invokeOperator(index: number): void {
+    const kernel = this.kernels[index];
+    if (!kernel) throw new RangeError(`no operator ${index} (the model has ${this.kernels.length})`);
+    kernel();
+  }
+
   /** Restores every variable tensor (LSTM state) to its initial value. */
   resetVariables(): void {
     for (const { tensor, initial } of this.variableInit) {
