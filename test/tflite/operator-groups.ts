@@ -402,3 +402,145 @@ function hybridConv(m: CaseMaker): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 8, make: hybridConv });
+
+/** random 8-bit quantization of `type` (uint8 zero points around 128) */
+function quant8(m: CaseMaker, type: T, scale?: number): { scale: number[]; zeroPoint: number[] } {
+  const q = m.quant();
+  if (scale !== undefined) q.scale[0] = Math.fround(scale);
+  if (type === T.UINT8) q.zeroPoint[0] += 128;
+  return q;
+}
+
+/**
+ * int8 and uint8 ADD, SUB and MUL with broadcasting and fused activations: tfjs-tflite runs them through XNNPACK's
+ * vadd / vmul, so the xnnpack arithmetic only. Output scales from a tenth to ten times the inputs' (the add
+ * multipliers' exponent moves with the larger ratio) and, one case in four, a ratio outside what the delegate takes.
+ */
+function eightBitArithmetic(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const type = k % 3 === 0 ? T.UINT8 : T.INT8;
+  for (const [op, name, optionsType, slot] of [
+    [B.ADD, "ADD", O.AddOptions, F.AddOptions.fused_activation_function],
+    [B.SUB, "SUB", O.SubOptions, F.SubOptions.fused_activation_function],
+    [B.MUL, "MUL", O.MulOptions, F.MulOptions.fused_activation_function],
+  ] as const) {
+    // one case in four: [n] + [n] with n in the hundreds, equal input scales and an output scale of exactly twice
+    // theirs (a residual connection): halves are common there, and XNNPACK rounds them up where TFLite's reference
+    // kernel rounds them away from zero
+    const residual = k % 4 === 1;
+    const [a, b, y] = residual ? [[m.int(200, 900)], [], []].map((_, i, all) => all[0]) : m.broadcastPair(m.int(1, 4));
+    const qa = quant8(m, type);
+    const qb = residual ? { scale: [...qa.scale], zeroPoint: [qa.zeroPoint[0] + m.int(-5, 5)] } : quant8(m, type);
+    const ratio = k % 4 === 3 ? m.pick([1 / 3000, 400]) : residual ? 2 : 0.1 * 100 ** m.next();
+    const base = op === B.MUL ? qa.scale[0] * qb.scale[0] : Math.max(qa.scale[0], qb.scale[0]);
+    const qy = quant8(m, type, base * ratio);
+    const activation = m.pick([0, 1, 3]);
+    cases.push({
+      label: `${name} ${T[type]} [${a}] [${b}] output scale ×${ratio.toPrecision(3)} activation ${activation}`,
+      builtin: op,
+      inputs: [m.operand(type, a, qa), m.operand(type, b, qb)],
+      outputs: [m.operand(type, y, qy)],
+      optionsType,
+      options: [{ slot, kind: "int8", value: activation }],
+      xnnpackOnly: true,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "int8 and uint8 ADD, SUB, MUL (xnnpack)", seed: 97, cases: 16, make: eightBitArithmetic });
+
+/**
+ * uint8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with uint8 weights (asymmetric, the classic quantized
+ * MobileNets), an 8-bit requantizing QUANTIZE (int8 → int8, uint8 → uint8) and uint8 RESIZE_BILINEAR, as tfjs-tflite
+ * runs them through XNNPACK: the xnnpack arithmetic only.
+ */
+function uint8Convolutions(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const u8 = (shape: number[], q = quant8(m, T.UINT8)) => m.operand(T.UINT8, shape, q);
+  const weights = (count: number) => ({ values: Array.from({ length: count }, () => m.int(0, 255)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [m.int(100, 160)] } });
+  // the bias quantized as converters write it (input scale × filter scale): without it the XNNPACK delegate leaves
+  // the operator to TFLite's own kernel, whose arithmetic is the reference one
+  const bias = (count: number, x: { quantization?: { scale: number[] } }, w: { quantization: { scale: number[] } }) => ({
+    shape: [count],
+    type: T.INT32,
+    values: Array.from({ length: count }, () => m.int(-3000, 3000)),
+    quantization: { scale: [Math.fround(x.quantization!.scale[0] * w.quantization.scale[0])], zeroPoint: [0] },
+  });
+  const convInputs = (xShape: number[], wShape: number[], channels: number) => {
+    const x = u8(xShape);
+    const w = { shape: wShape, type: T.UINT8, ...weights(wShape.reduce((p, d) => p * d, 1)) };
+    return [x, w, bias(channels, x, w)];
+  };
+  const activation = m.pick([0, 1, 3]);
+  const [n, h, w, c, kh, kw] = [m.int(1, 2), m.int(2, 9), m.int(2, 9), m.int(1, 20), m.int(1, 3), m.int(1, 3)];
+  const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
+  const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
+  const outQ = () => quant8(m, T.UINT8, 0.05 + m.next() * 0.3);
+  if (oh > 0 && ow > 0) {
+    const oc = m.int(1, 24);
+    const S = F.Conv2DOptions;
+    cases.push({
+      label: `CONV_2D UINT8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.CONV_2D,
+      inputs: convInputs([n, h, w, c], [oc, kh, kw, c], oc),
+      outputs: [u8([n, oh, ow, oc], outQ())],
+      optionsType: O.Conv2DOptions,
+      options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }, { slot: S.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly: true,
+    });
+    // depth multiplier 1 (the WebAssembly loop), 8 (its other case) or 2 (plain JavaScript)
+    const dm = m.pick([1, 1, 8, 2]);
+    const D = F.DepthwiseConv2DOptions;
+    cases.push({
+      label: `DEPTHWISE_CONV_2D UINT8 [${n},${h},${w},${c}] ${kh}×${kw} ×${dm} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.DEPTHWISE_CONV_2D,
+      inputs: convInputs([n, h, w, c], [1, kh, kw, c * dm], c * dm),
+      outputs: [u8([n, oh, ow, c * dm], outQ())],
+      optionsType: O.DepthwiseConv2DOptions,
+      options: [{ slot: D.padding, kind: "int8", value: same ? 0 : 1 }, { slot: D.stride_w, kind: "int32", value: sw }, { slot: D.stride_h, kind: "int32", value: sh }, { slot: D.depth_multiplier, kind: "int32", value: dm }, { slot: D.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly: true,
+    });
+  }
+  {
+    const [batches, depth, units] = [m.int(1, 3), m.int(1, 40), m.int(1, 12)];
+    cases.push({
+      label: `FULLY_CONNECTED UINT8 [${batches},${depth}] × ${units} activation ${activation}`,
+      builtin: B.FULLY_CONNECTED,
+      inputs: convInputs([batches, depth], [units, depth], units),
+      outputs: [u8([batches, units], outQ())],
+      optionsType: O.FullyConnectedOptions,
+      options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly: true,
+    });
+  }
+  {
+    const type = k % 2 ? T.UINT8 : T.INT8;
+    const shape = m.shape(m.int(1, 4));
+    const qx = quant8(m, type);
+    // ratios inside the delegate's [2^-8, 2^7) and, one case in four, outside (TFLite's own kernel then)
+    const ratio = k % 4 === 3 ? m.pick([1 / 400, 200]) : 2 ** (m.next() * 10 - 6);
+    cases.push({ label: `QUANTIZE ${T[type]} → ${T[type]} [${shape}] ratio ${ratio.toPrecision(3)}`, builtin: B.QUANTIZE, inputs: [m.operand(type, shape, qx)], outputs: [m.operand(type, shape, quant8(m, type, qx.scale[0] / ratio))], xnnpackOnly: true });
+  }
+  {
+    const [h2, w2, c2] = [m.int(1, 6), m.int(1, 6), m.int(1, 4)];
+    const [oh2, ow2] = [m.int(1, 12), m.int(1, 12)];
+    const mode = m.int(0, 2);
+    const q = quant8(m, T.UINT8);
+    const R = F.ResizeBilinearOptions;
+    cases.push({
+      label: `RESIZE_BILINEAR UINT8 [1,${h2},${w2},${c2}] → ${oh2}×${ow2} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+      builtin: B.RESIZE_BILINEAR,
+      inputs: [m.operand(T.UINT8, [1, h2, w2, c2], q), int32Constant([oh2, ow2])],
+      outputs: [m.operand(T.UINT8, [1, oh2, ow2, c2], q)],
+      optionsType: O.ResizeBilinearOptions,
+      options: [{ slot: R.align_corners, kind: "bool", value: mode === 1 }, { slot: R.half_pixel_centers, kind: "bool", value: mode === 2 }],
+      xnnpackOnly: true,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "uint8 convolutions, 8-bit QUANTIZE, uint8 RESIZE_BILINEAR (xnnpack)", seed: 101, cases: 16, make: uint8Convolutions });

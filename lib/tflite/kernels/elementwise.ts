@@ -75,6 +75,22 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
   const yOff = y.zeroPoint;
+  const eight = y.type === TensorType.INT8 || y.type === TensorType.UINT8;
+
+  if (ctx.xnnpackInt8 && eight) {
+    const xnn = op === "mul" ? xnnpackMul(a, b, y) : xnnpackAdd(a, b, y, op === "sub");
+    if (xnn) {
+      return () => {
+        const ad = a.data as Int8Array;
+        const bd = b.data as Int8Array;
+        const yd = y.data as Int8Array;
+        for (let k = 0; k < n; k++) {
+          const r = xnn(ad[map ? map[0][k] : k], bd[map ? map[1][k] : k]);
+          yd[k] = r < lo ? lo : r > hi ? hi : r;
+        }
+      };
+    }
+  }
 
   if (op === "mul") {
     const { multiplier, shift } = quantizeMultiplier((a.scale * b.scale) / y.scale);
@@ -115,6 +131,63 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   };
+}
+
+const f32 = Math.fround;
+
+function floatBits(f: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, f);
+  return view.getUint32(0);
+}
+
+function bitsFloat(bits: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setUint32(0, bits >>> 0);
+  return view.getFloat32(0);
+}
+
+/** lrintf: to nearest, ties to even */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * XNNPACK's qs8/qu8 vadd (what the XNNPACK delegate runs for an 8-bit ADD or SUB): each input's scale over the
+ * output's (single precision) as a multiplier of about 20 bits (2^shift times the larger ratio lies in [2^19, 2^20),
+ * both exact integers by lrintf; SUB negates the second), the zero points and a rounding half folded into one bias,
+ * one arithmetic shift right (halves up). The delegate takes only ratios in [2^-10, 2^8); for others TFLite's own
+ * kernel runs (undefined here: the reference arithmetic).
+ */
+function xnnpackAdd(a: Tensor, b: Tensor, y: Tensor, subtract: boolean): ((u: number, v: number) => number) | undefined {
+  const ra = f32(f32(a.scale) / f32(y.scale));
+  const rb = f32(f32(b.scale) / f32(y.scale));
+  const inRange = (r: number) => r >= 2 ** -10 && r < 2 ** 8;
+  if (!inRange(ra) || !inRange(rb)) return undefined;
+  const exponent = ((floatBits(Math.max(ra, rb)) >>> 23) & 0xff) - 127;
+  const shift = 20 - exponent;
+  // the ratio times 2^shift: its exponent field raised by shift
+  const ma = roundHalfEven(bitsFloat(floatBits(ra) + (shift << 23)));
+  const mb = (subtract ? -1 : 1) * roundHalfEven(bitsFloat(floatBits(rb) + (shift << 23)));
+  const bias = 2 ** (shift - 1) - ma * a.zeroPoint - mb * b.zeroPoint;
+  const yz = y.zeroPoint;
+  // |bias + u ma + v mb| < 2^31: the int32 sums of XNNPACK are exact doubles here, and floor is its shift
+  const scale = 2 ** -shift;
+  return (u, v) => Math.floor((bias + u * ma + v * mb) * scale) + yz;
+}
+
+/**
+ * XNNPACK's qs8/qu8 vmul (fp32): the product of the offset inputs times (a_scale b_scale / y_scale) in single
+ * precision, to nearest with ties to even. The delegate takes only product-to-output ratios in [2^-16, 2^8).
+ */
+function xnnpackMul(a: Tensor, b: Tensor, y: Tensor): ((u: number, v: number) => number) | undefined {
+  const scale = f32(f32(f32(a.scale) * f32(b.scale)) / f32(y.scale));
+  if (!(scale >= 2 ** -16 && scale < 2 ** 8)) return undefined;
+  const az = a.zeroPoint;
+  const bz = b.zeroPoint;
+  const yz = y.zeroPoint;
+  return (u, v) => roundHalfEven(f32((u - az) * (v - bz) * scale)) + yz;
 }
 
 export const prepareAdd: PrepareKernel = (ctx) => prepareElementwise(ctx, "add");
