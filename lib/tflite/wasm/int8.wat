@@ -990,6 +990,123 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $l1))))
 
+;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), e) in four lanes, for one multiplier m in
+  ;; [0, 2^31) and one right shift e in [0, 31]: floor((x m + 2^30) / 2^31) (see $rq4), then the shift rounding half
+  ;; away from zero ((v & mask) > (mask >> 1) + (v < 0) adds one).
+  (func $mbqm4 (param $x v128) (param $m v128) (param $e i32) (result v128)
+    (local $v v128) (local $mask v128)
+    (local.set $v
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+    (local.set $mask (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))))
+    (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $e))
+      (i32x4.gt_s
+        (v128.and (local.get $v) (local.get $mask))
+        (i32x4.sub (i32x4.shr_s (local.get $mask) (i32.const 1)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0))))))
+
+  ;; ADD, SUB and MUL of int8 or uint8 tensors, eight elements at a time (n a multiple of 8). p: i32 words
+  ;; 0 the arithmetic (0 reference ADD/SUB, 1 xnnpack ADD/SUB, 2 reference MUL, 3 xnnpack MUL), 1 unsigned, 2 a,
+  ;; 3 b, 4 y, 5 n, 6 a is one value (broadcast), 7 b is one value, 8 a offset, 9 b offset, 10 output offset,
+  ;; 11 lo, 12 hi (the clamp, after the offset), then per arithmetic:
+  ;; 0: 13 m1, 14 e1, 15 m2, 16 e2 (each input's multiplier and right shift, after a left shift by 20), 17 mo, 18 eo,
+  ;;    19 the sign of b (1 or -1);
+  ;; 1: 13 bias (zero points and rounding folded in), 14 a multiplier, 15 b multiplier, 16 shift (offsets unused);
+  ;; 2: 13 multiplier, 14 left shift, 15 right shift;
+  ;; 3: 13 scale (f32).
+  ;; Values as lib/tflite/kernels/elementwise.ts computes them, which stays the reference for the tail and fallbacks.
+  (func (export "ewise") (param $p i32)
+    (local $kind i32) (local $a i32) (local $b i32) (local $y i32) (local $end i32) (local $unsigned i32)
+    (local $aOne i32) (local $bOne i32)
+    (local $aoff v128) (local $boff v128) (local $yoff v128) (local $lo v128) (local $hi v128)
+    (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128)
+    (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $sign i32)
+    (local $av v128) (local $bv v128) (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $r v128) (local $j i32)
+    (local.set $kind (i32.load (local.get $p)))
+    (local.set $unsigned (i32.load offset=4 (local.get $p)))
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (local.set $b (i32.load offset=12 (local.get $p)))
+    (local.set $y (i32.load offset=16 (local.get $p)))
+    (local.set $end (i32.add (local.get $y) (i32.load offset=20 (local.get $p))))
+    (local.set $aOne (i32.load offset=24 (local.get $p)))
+    (local.set $bOne (i32.load offset=28 (local.get $p)))
+    (local.set $aoff (i32x4.splat (i32.load offset=32 (local.get $p))))
+    (local.set $boff (i32x4.splat (i32.load offset=36 (local.get $p))))
+    (local.set $yoff (i32x4.splat (i32.load offset=40 (local.get $p))))
+    (local.set $lo (i32x4.splat (i32.load offset=44 (local.get $p))))
+    (local.set $hi (i32x4.splat (i32.load offset=48 (local.get $p))))
+    (local.set $k1 (i32x4.splat (i32.load offset=52 (local.get $p))))
+    (local.set $e1 (i32.load offset=56 (local.get $p)))
+    (local.set $k2 (i32x4.splat (i32.load offset=56 (local.get $p))))
+    (local.set $e2 (i32.load offset=64 (local.get $p)))
+    (local.set $k3 (i32x4.splat (i32.load offset=60 (local.get $p))))
+    (local.set $k4 (i32x4.splat (i32.load offset=68 (local.get $p))))
+    (local.set $e3 (i32.load offset=72 (local.get $p)))
+    (local.set $sign (i32.load offset=76 (local.get $p)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+      ;; eight values of a and of b as int16 (a value broadcast: the same byte eight times)
+      (local.set $av
+        (if (result v128) (local.get $aOne)
+          (then (if (result v128) (local.get $unsigned) (then (i16x8.splat (i32.load8_u (local.get $a)))) (else (i16x8.splat (i32.load8_s (local.get $a))))))
+          (else (if (result v128) (local.get $unsigned) (then (v128.load8x8_u (local.get $a))) (else (v128.load8x8_s (local.get $a)))))))
+      (local.set $bv
+        (if (result v128) (local.get $bOne)
+          (then (if (result v128) (local.get $unsigned) (then (i16x8.splat (i32.load8_u (local.get $b)))) (else (i16x8.splat (i32.load8_s (local.get $b))))))
+          (else (if (result v128) (local.get $unsigned) (then (v128.load8x8_u (local.get $b))) (else (v128.load8x8_s (local.get $b)))))))
+      (local.set $x0 (i32x4.extend_low_i16x8_s (local.get $av)))
+      (local.set $x1 (i32x4.extend_high_i16x8_s (local.get $av)))
+      (local.set $y0 (i32x4.extend_low_i16x8_s (local.get $bv)))
+      (local.set $y1 (i32x4.extend_high_i16x8_s (local.get $bv)))
+      (local.set $j (i32.const 0))
+      (block $halves (loop $half
+        (if (i32.eqz (local.get $kind))
+          (then
+            ;; TFLite's reference: both sides shifted left by 20, each rescaled, summed, the sum rescaled
+            (local.set $r
+              (call $mbqm4
+                (i32x4.add
+                  (call $mbqm4 (i32x4.shl (i32x4.add (local.get $x0) (local.get $aoff)) (i32.const 20)) (local.get $k1) (local.get $e1))
+                  (i32x4.mul (i32x4.splat (local.get $sign))
+                    (call $mbqm4 (i32x4.shl (i32x4.add (local.get $y0) (local.get $boff)) (i32.const 20)) (local.get $k3) (local.get $e2))))
+                (local.get $k4) (local.get $e3))))
+          (else (if (i32.eq (local.get $kind) (i32.const 1))
+            (then
+              ;; XNNPACK: (bias + a ma + b mb) >> shift
+              (local.set $r
+                (i32x4.shr_s
+                  (i32x4.add (local.get $k1) (i32x4.add (i32x4.mul (local.get $x0) (local.get $k2)) (i32x4.mul (local.get $y0) (local.get $k3))))
+                  (local.get $e2))))
+            (else (if (i32.eq (local.get $kind) (i32.const 2))
+              (then
+                (local.set $r
+                  (call $mbqm4
+                    (i32x4.shl (i32x4.mul (i32x4.add (local.get $x0) (local.get $aoff)) (i32x4.add (local.get $y0) (local.get $boff))) (i32.load offset=56 (local.get $p)))
+                    (local.get $k1) (i32.load offset=60 (local.get $p)))))
+              (else
+                (local.set $r
+                  (i32x4.trunc_sat_f32x4_s
+                    (f32x4.nearest
+                      (f32x4.mul
+                        (f32x4.convert_i32x4_s (i32x4.mul (i32x4.add (local.get $x0) (local.get $aoff)) (i32x4.add (local.get $y0) (local.get $boff))))
+                        (local.get $k1)))))))))))
+        (local.set $r (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (local.get $yoff)) (local.get $lo)) (local.get $hi)))
+        (if (local.get $j)
+          (then
+            (local.set $av
+              (i8x16.shuffle 0 2 4 6 8 10 12 14 0 2 4 6 8 10 12 14 (i16x8.narrow_i32x4_s (local.get $av) (local.get $r)) (local.get $r)))
+            (br $halves)))
+        (local.set $av (local.get $r))
+        (local.set $x0 (local.get $x1))
+        (local.set $y0 (local.get $y1))
+        (local.set $j (i32.const 1))
+        (br $half)))
+      (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $av)))
+      (if (i32.eqz (local.get $aOne)) (then (local.set $a (i32.add (local.get $a) (i32.const 8)))))
+      (if (i32.eqz (local.get $bOne)) (then (local.set $b (i32.add (local.get $b) (i32.const 8)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 8)))
+      (br $next))))
+
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
