@@ -193,24 +193,33 @@ function xnnpackBilinear(g: Geometry) {
   const { x, y, batches, inH, inW, outH, outW, depth } = g;
   const ry = xnnpackAxis(outH, inH, g);
   const rx = xnnpackAxis(outW, inW, g);
-  const at = (b: number, h: number, w: number) => ((b * inH + h) * inW + w) * depth;
+  // the two source columns of every output column, as element offsets within a row
+  const left = Int32Array.from(rx.lo, (v) => v * depth);
+  const right = Int32Array.from(rx.hi, (v) => v * depth);
+  const rowSize = inW * depth;
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
     let o = 0;
     for (let b = 0; b < batches; b++) {
+      const image = b * inH * rowSize;
       for (let i = 0; i < outH; i++) {
         const av = ry.alpha[i];
+        const top = image + ry.lo[i] * rowSize;
+        const bottom = image + ry.hi[i] * rowSize;
         for (let j = 0; j < outW; j++) {
           const ah = rx.alpha[j];
-          const tl = at(b, ry.lo[i], rx.lo[j]);
-          const tr = at(b, ry.lo[i], rx.hi[j]);
-          const bl = at(b, ry.hi[i], rx.lo[j]);
-          const br = at(b, ry.hi[i], rx.hi[j]);
+          const tl = top + left[j];
+          const tr = top + right[j];
+          const bl = bottom + left[j];
+          const br = bottom + right[j];
           for (let c = 0; c < depth; c++) {
-            const t = xd[tl + c] * 2048 + (xd[tr + c] - xd[tl + c]) * ah;
-            const u = xd[bl + c] * 2048 + (xd[br + c] - xd[bl + c]) * ah;
-            yd[o++] = Math.floor((t * 2048 + (u - t) * av + 0x200000) / 4194304);
+            const p = xd[tl + c];
+            const q = xd[bl + c];
+            const t = (p << 11) + (xd[tr + c] - p) * ah;
+            const u = (q << 11) + (xd[br + c] - q) * ah;
+            // t (2048 - av) + u av lies within 255 · 2^22 in magnitude: int32 throughout, the shift is XNNPACK's
+            yd[o++] = ((t << 11) + (u - t) * av + 0x200000) >> 22;
           }
         }
       }
