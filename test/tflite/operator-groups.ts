@@ -451,71 +451,91 @@ function eightBitArithmetic(m: CaseMaker, k: number): OperatorCase[] {
 OPERATOR_GROUPS.push({ name: "int8 and uint8 ADD, SUB, MUL (xnnpack)", seed: 97, cases: 16, make: eightBitArithmetic });
 
 /**
- * uint8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with uint8 weights (asymmetric, the classic quantized
- * MobileNets), an 8-bit requantizing QUANTIZE (int8 → int8, uint8 → uint8) and uint8 RESIZE_BILINEAR, as tfjs-tflite
- * runs them through XNNPACK: the xnnpack arithmetic only.
+ * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED of `type`: uint8 with uint8 weights (asymmetric, the classic quantized
+ * MobileNets) or int8 with per-channel int8 weights. With the bias quantized as converters write it (input scale ×
+ * filter scale) the XNNPACK delegate takes them; with a bias that has no quantization parameters it leaves them to
+ * TFLite's own kernels, whose arithmetic is the reference one (which the xnnpack arithmetic then follows too).
  */
-function uint8Convolutions(m: CaseMaker, k: number): OperatorCase[] {
+function convolutions(m: CaseMaker, type: T, quantizedBias: boolean): OperatorCase[] {
   const cases: OperatorCase[] = [];
-  const u8 = (shape: number[], q = quant8(m, T.UINT8)) => m.operand(T.UINT8, shape, q);
-  const weights = (count: number) => ({ values: Array.from({ length: count }, () => m.int(0, 255)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [m.int(100, 160)] } });
-  // the bias quantized as converters write it (input scale × filter scale): without it the XNNPACK delegate leaves
-  // the operator to TFLite's own kernel, whose arithmetic is the reference one
-  const bias = (count: number, x: { quantization?: { scale: number[] } }, w: { quantization: { scale: number[] } }) => ({
-    shape: [count],
-    type: T.INT32,
-    values: Array.from({ length: count }, () => m.int(-3000, 3000)),
-    quantization: { scale: [Math.fround(x.quantization!.scale[0] * w.quantization.scale[0])], zeroPoint: [0] },
-  });
-  const convInputs = (xShape: number[], wShape: number[], channels: number) => {
-    const x = u8(xShape);
-    const w = { shape: wShape, type: T.UINT8, ...weights(wShape.reduce((p, d) => p * d, 1)) };
-    return [x, w, bias(channels, x, w)];
+  // without bias quantization tfjs-tflite's delegate still takes int8 CONV_2D and FULLY_CONNECTED (see
+  // xnnpackTakesBias): those compare in the xnnpack arithmetic only
+  const xnnpackOnly = quantizedBias;
+  const int8Taken = quantizedBias || type === T.INT8;
+  const act = (shape: number[], q = quant8(m, type)) => m.operand(type, shape, q);
+  /** weights: uint8 around a zero point near 128, or int8 symmetric with a scale per channel along `axis` */
+  const weights = (shape: number[], axis: number) => {
+    const count = shape.reduce((p, d) => p * d, 1);
+    if (type === T.UINT8) return { shape, type, values: Array.from({ length: count }, () => m.int(0, 255)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [m.int(100, 160)] } };
+    const scale = Array.from({ length: shape[axis] }, () => Math.fround(0.002 + m.next() * 0.02));
+    return { shape, type, values: Array.from({ length: count }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis } };
   };
+  const convInputs = (xShape: number[], wShape: number[], axis: number) => {
+    const x = act(xShape);
+    const w = weights(wShape, axis);
+    const channels = wShape[axis];
+    const bias = {
+      shape: [channels],
+      type: T.INT32,
+      values: Array.from({ length: channels }, () => m.int(-3000, 3000)),
+      quantization: quantizedBias ? { scale: w.quantization.scale.map((s) => Math.fround(x.quantization!.scale[0] * s)), zeroPoint: w.quantization.scale.map(() => 0) } : undefined,
+    };
+    return [x, w, bias];
+  };
+  const name = `${T[type]}${quantizedBias ? "" : " (bias without quantization)"}`;
   const activation = m.pick([0, 1, 3]);
   const [n, h, w, c, kh, kw] = [m.int(1, 2), m.int(2, 9), m.int(2, 9), m.int(1, 20), m.int(1, 3), m.int(1, 3)];
   const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
   const same = m.next() < 0.5;
   const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
   const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
-  const outQ = () => quant8(m, T.UINT8, 0.05 + m.next() * 0.3);
+  const outQ = () => quant8(m, type, 0.05 + m.next() * 0.3);
   if (oh > 0 && ow > 0) {
     const oc = m.int(1, 24);
     const S = F.Conv2DOptions;
     cases.push({
-      label: `CONV_2D UINT8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      label: `CONV_2D ${name} [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
       builtin: B.CONV_2D,
-      inputs: convInputs([n, h, w, c], [oc, kh, kw, c], oc),
-      outputs: [u8([n, oh, ow, oc], outQ())],
+      inputs: convInputs([n, h, w, c], [oc, kh, kw, c], 0),
+      outputs: [act([n, oh, ow, oc], outQ())],
       optionsType: O.Conv2DOptions,
       options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }, { slot: S.fused_activation_function, kind: "int8", value: activation }],
-      xnnpackOnly: true,
+      xnnpackOnly: int8Taken,
     });
     // depth multiplier 1 (the WebAssembly loop), 8 (its other case) or 2 (plain JavaScript)
     const dm = m.pick([1, 1, 8, 2]);
     const D = F.DepthwiseConv2DOptions;
     cases.push({
-      label: `DEPTHWISE_CONV_2D UINT8 [${n},${h},${w},${c}] ${kh}×${kw} ×${dm} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      label: `DEPTHWISE_CONV_2D ${name} [${n},${h},${w},${c}] ${kh}×${kw} ×${dm} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
       builtin: B.DEPTHWISE_CONV_2D,
-      inputs: convInputs([n, h, w, c], [1, kh, kw, c * dm], c * dm),
-      outputs: [u8([n, oh, ow, c * dm], outQ())],
+      inputs: convInputs([n, h, w, c], [1, kh, kw, c * dm], 3),
+      outputs: [act([n, oh, ow, c * dm], outQ())],
       optionsType: O.DepthwiseConv2DOptions,
       options: [{ slot: D.padding, kind: "int8", value: same ? 0 : 1 }, { slot: D.stride_w, kind: "int32", value: sw }, { slot: D.stride_h, kind: "int32", value: sh }, { slot: D.depth_multiplier, kind: "int32", value: dm }, { slot: D.fused_activation_function, kind: "int8", value: activation }],
-      xnnpackOnly: true,
+      xnnpackOnly,
     });
   }
   {
     const [batches, depth, units] = [m.int(1, 3), m.int(1, 40), m.int(1, 12)];
     cases.push({
-      label: `FULLY_CONNECTED UINT8 [${batches},${depth}] × ${units} activation ${activation}`,
+      label: `FULLY_CONNECTED ${name} [${batches},${depth}] × ${units} activation ${activation}`,
       builtin: B.FULLY_CONNECTED,
-      inputs: convInputs([batches, depth], [units, depth], units),
-      outputs: [u8([batches, units], outQ())],
+      inputs: convInputs([batches, depth], [units, depth], 0),
+      outputs: [act([batches, units], outQ())],
       optionsType: O.FullyConnectedOptions,
       options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
-      xnnpackOnly: true,
+      xnnpackOnly: int8Taken,
     });
   }
+  return cases;
+}
+
+/**
+ * uint8 convolutions as the delegate takes them (convolutions above), an 8-bit requantizing QUANTIZE (int8 → int8,
+ * uint8 → uint8) and uint8 RESIZE_BILINEAR, as tfjs-tflite runs them through XNNPACK: the xnnpack arithmetic only.
+ */
+function uint8Convolutions(m: CaseMaker, k: number): OperatorCase[] {
+  const cases = convolutions(m, T.UINT8, true);
   {
     const type = k % 2 ? T.UINT8 : T.INT8;
     const shape = m.shape(m.int(1, 4));
@@ -544,3 +564,10 @@ function uint8Convolutions(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "uint8 convolutions, 8-bit QUANTIZE, uint8 RESIZE_BILINEAR (xnnpack)", seed: 101, cases: 16, make: uint8Convolutions });
+
+OPERATOR_GROUPS.push({
+  name: "int8 and uint8 convolutions that TFLite's own kernels run (bias without quantization)",
+  seed: 103,
+  cases: 12,
+  make: (m, k) => convolutions(m, k % 2 ? T.UINT8 : T.INT8, false),
+});
