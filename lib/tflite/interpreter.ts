@@ -27,7 +27,7 @@ export interface InterpreterOptions {
   arithmetic?: "reference" | "xnnpack";
   /**
    * Run the int8, uint8 and float32 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED loops, int8 and uint8 ADD /
-   * SUB / MUL and float MAX_POOL_2D in WebAssembly with SIMD, with the activations in WebAssembly memory (default
+   * SUB / MUL, 8-bit RESIZE_BILINEAR (xnnpack arithmetic) and float MAX_POOL_2D in WebAssembly with SIMD, with the activations in WebAssembly memory (default
    * true, where the engine supports it); false keeps every kernel in plain JavaScript. Integer results are
    * identical; float sums run in single precision (as TFLite's) instead of double, within 1e-5 of each other.
    */

@@ -1,5 +1,6 @@
 /**
- * uint8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED through the int8 WebAssembly loops (activations flipped to
+ * 8-bit RESIZE_BILINEAR of the xnnpack arithmetic in WebAssembly equals its JavaScript loop. And uint8 CONV_2D,
+ * DEPTHWISE_CONV_2D and FULLY_CONNECTED through the int8 WebAssembly loops (activations flipped to
  * int8 around the run) give exactly the JavaScript loops' outputs in both arithmetics and leave their input as it
  * was: the uint8 cases of the operator differential test, and inputs large enough that the kernel's own buffers
  * grow the WebAssembly memory while it is prepared (which detaches the views made before).
@@ -49,7 +50,7 @@ function largeCases(): OperatorCase[] {
   ];
 }
 
-describe("tflite uint8 convolutions in WebAssembly SIMD", function () {
+describe("tflite uint8 convolutions and 8-bit RESIZE_BILINEAR in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -77,6 +78,34 @@ describe("tflite uint8 convolutions in WebAssembly SIMD", function () {
         assert.deepEqual(Array.from(simd.outputs[0].data as Uint8Array), Array.from(js.outputs[0].data as Uint8Array), `${c.label} ${arithmetic}`);
         assert.deepEqual(Array.from(simd.inputs[0].data as Uint8Array), values, `${c.label} ${arithmetic}: input changed`);
       }
+    }
+  });
+
+  it("8-bit RESIZE_BILINEAR (xnnpack) in WebAssembly equals the JavaScript loop, channels four at a time and the rest", function () {
+    const m = new CaseMaker(rng(151));
+    for (let k = 0; k < 40; k++) {
+      const type = k % 2 ? T.UINT8 : T.INT8;
+      const [n, h, w, c] = k === 0 ? [1, 65, 65, 21] : [m.int(1, 2), m.int(1, 9), m.int(1, 9), m.int(1, 11)];
+      const [oh, ow] = k === 0 ? [129, 129] : [m.int(1, 20), m.int(1, 20)];
+      const mode = m.int(0, 2);
+      const q = m.quant();
+      if (type === T.UINT8) q.zeroPoint[0] += 128;
+      const R = F.ResizeBilinearOptions;
+      const bytes = singleOperatorModel({
+        builtin: B.RESIZE_BILINEAR,
+        inputs: [{ shape: [n, h, w, c], type, quantization: q }, { shape: [2], type: T.INT32, values: [oh, ow] }],
+        outputs: [{ shape: [n, oh, ow, c], type, quantization: q }],
+        optionsType: O.ResizeBilinearOptions,
+        options: [{ slot: R.align_corners, kind: "bool", value: mode === 1 }, { slot: R.half_pixel_centers, kind: "bool", value: mode === 2 }],
+      });
+      const simd = new Interpreter(bytes, { arithmetic: "xnnpack" });
+      const js = new Interpreter(bytes, { arithmetic: "xnnpack", simd: false });
+      const values = Array.from({ length: simd.inputs[0].size }, () => (type === T.UINT8 ? m.int(0, 255) : m.int(-128, 127)));
+      (simd.inputs[0].data as Int8Array).set(values);
+      (js.inputs[0].data as Int8Array).set(values);
+      simd.invoke();
+      js.invoke();
+      assert.deepEqual(Array.from(simd.outputs[0].data as Int8Array), Array.from(js.outputs[0].data as Int8Array), `${T[type]} [${n},${h},${w},${c}] → ${oh}×${ow} mode ${mode}`);
     }
   });
 });

@@ -1,11 +1,13 @@
 /**
  * RESIZE_BILINEAR (float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation, or in the xnnpack
- * arithmetic XNNPACK's 11-bit one, which also serves uint8) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
+ * arithmetic XNNPACK's 11-bit one, which also serves uint8, in WebAssembly SIMD where available) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
  * and half_pixel_centers.
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
+import type { WasmHeap } from "../wasm-kernels";
+import { ioRun } from "./int8-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -107,7 +109,10 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
   }
   // uint8 in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values. uint8 in the reference
   // one and int16 stay refused (TFLite's reference uint8 kernel is not what tfjs-tflite runs, so it is unchecked)
-  if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) return xnnpackBilinear(g);
+  if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
+    const heap = ctx.simd?.();
+    return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
+  }
   if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8; UINT8 in the xnnpack arithmetic)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
@@ -225,4 +230,29 @@ function xnnpackBilinear(g: Geometry) {
       }
     }
   };
+}
+
+/** xnnpackBilinear in WebAssembly SIMD ("ibilinear" in ../wasm/int8.wat), four channels at a time. */
+function xnnpackBilinearSimd(heap: WasmHeap, g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = xnnpackAxis(outH, inH, g);
+  const rx = xnnpackAxis(outW, inW, g);
+  const rowSize = inW * depth;
+  const words = Int32Array.from([
+    x.data instanceof Uint8Array ? 1 : 0,
+    batches,
+    outH,
+    outW,
+    depth,
+    inH * rowSize,
+    heap.place(Int32Array.from(ry.lo, (v) => v * rowSize)),
+    heap.place(Int32Array.from(ry.hi, (v) => v * rowSize)),
+    heap.place(ry.alpha),
+    heap.place(Int32Array.from(rx.lo, (v) => v * depth)),
+    heap.place(Int32Array.from(rx.hi, (v) => v * depth)),
+    heap.place(rx.alpha),
+  ]);
+  const block = heap.place(words);
+  const ex = heap.exports;
+  return ioRun(heap, x, y, (xPtr, yPtr) => ex.ibilinear(xPtr, yPtr, block));
 }

@@ -1107,6 +1107,91 @@
       (local.set $y (i32.add (local.get $y) (i32.const 8)))
       (br $next))))
 
+;; 8-bit RESIZE_BILINEAR as XNNPACK's ibilinear (weights in 1/2048 steps): x, y NHWC; p: i32 words 0 unsigned,
+  ;; 1 batches, 2 outH, 3 outW, 4 depth, 5 the input's image size in elements, 6 the addresses of outH top-row
+  ;; offsets, 7 bottom-row offsets, 8 vertical weights, 9 outW left-column offsets, 10 right-column offsets,
+  ;; 11 horizontal weights (offsets in elements, i32 arrays). Four channels at a time, the rest one by one:
+  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22.
+  (func $ld4 (param $a i32) (param $unsigned i32) (result v128)
+    (if (result v128) (local.get $unsigned)
+      (then (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $a)))))
+      (else (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (v128.load32_zero (local.get $a)))))))
+  (func $ld1 (param $a i32) (param $unsigned i32) (result i32)
+    (if (result i32) (local.get $unsigned) (then (i32.load8_u (local.get $a))) (else (i32.load8_s (local.get $a)))))
+  (func (export "ibilinear") (param $x i32) (param $y i32) (param $p i32)
+    (local $unsigned i32) (local $batches i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $c i32) (local $top i32) (local $bottom i32) (local $av i32) (local $ah i32)
+    (local $tl i32) (local $tr i32) (local $bl i32) (local $br i32) (local $xb i32)
+    (local $vt v128) (local $vb v128) (local $vav v128) (local $vah v128) (local $r v128)
+    (local $st i32) (local $sb i32) (local $d4 i32)
+    (local.set $unsigned (i32.load (local.get $p)))
+    (local.set $batches (i32.load offset=4 (local.get $p)))
+    (local.set $outH (i32.load offset=8 (local.get $p)))
+    (local.set $outW (i32.load offset=12 (local.get $p)))
+    (local.set $depth (i32.load offset=16 (local.get $p)))
+    (local.set $image (i32.load offset=20 (local.get $p)))
+    (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (block $nd (loop $nl
+      (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_s (local.get $i) (local.get $outH)))
+        (local.set $top (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=24 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $bottom (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=28 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $av (i32.load (i32.add (i32.load offset=32 (local.get $p)) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $vav (i32x4.splat (local.get $av)))
+        (local.set $j (i32.const 0))
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_s (local.get $j) (local.get $outW)))
+          (local.set $tl (i32.load (i32.add (i32.load offset=36 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $tr (i32.load (i32.add (i32.load offset=40 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $ah (i32.load (i32.add (i32.load offset=44 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $vah (i32x4.splat (local.get $ah)))
+          (local.set $bl (i32.add (local.get $bottom) (local.get $tl)))
+          (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
+          (local.set $tr (i32.add (local.get $top) (local.get $tr)))
+          (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          (local.set $c (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
+            (local.set $vt (call $ld4 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
+            (local.set $vt (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11))
+              (i32x4.mul (i32x4.sub (call $ld4 (i32.add (local.get $tr) (local.get $c)) (local.get $unsigned)) (local.get $vt)) (local.get $vah))))
+            (local.set $vb (call $ld4 (i32.add (local.get $bl) (local.get $c)) (local.get $unsigned)))
+            (local.set $vb (i32x4.add (i32x4.shl (local.get $vb) (i32.const 11))
+              (i32x4.mul (i32x4.sub (call $ld4 (i32.add (local.get $br) (local.get $c)) (local.get $unsigned)) (local.get $vb)) (local.get $vah))))
+            (local.set $r
+              (i32x4.shr_s
+                (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                  (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                (i32.const 22)))
+            (v128.store32_lane 0 (local.get $y) (i8x16.shuffle 0 4 8 12 0 4 8 12 0 4 8 12 0 4 8 12 (local.get $r) (local.get $r)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cl)))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_s (local.get $c) (local.get $depth)))
+            (local.set $st (call $ld1 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
+            (local.set $st (i32.add (i32.shl (local.get $st) (i32.const 11))
+              (i32.mul (i32.sub (call $ld1 (i32.add (local.get $tr) (local.get $c)) (local.get $unsigned)) (local.get $st)) (local.get $ah))))
+            (local.set $sb (call $ld1 (i32.add (local.get $bl) (local.get $c)) (local.get $unsigned)))
+            (local.set $sb (i32.add (i32.shl (local.get $sb) (i32.const 11))
+              (i32.mul (i32.sub (call $ld1 (i32.add (local.get $br) (local.get $c)) (local.get $unsigned)) (local.get $sb)) (local.get $ah))))
+            (i32.store8 (local.get $y)
+              (i32.shr_s
+                (i32.add (i32.add (i32.shl (local.get $st) (i32.const 11)) (i32.mul (i32.sub (local.get $sb) (local.get $st)) (local.get $av))) (i32.const 0x200000))
+                (i32.const 22)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $sl)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
+
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
