@@ -1,7 +1,8 @@
 /**
- * RESIZE_BILINEAR (float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation, or in the xnnpack
- * arithmetic XNNPACK's 11-bit one, which also serves uint8, in WebAssembly SIMD where available) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
- * and half_pixel_centers.
+ * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners and half_pixel_centers.
+ * Bilinear: float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation and uint8 as TFLite's own
+ * uint8 kernel (single-precision weights), or, in the xnnpack arithmetic, both as XNNPACK's 11-bit one (in
+ * WebAssembly SIMD where available).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
@@ -107,13 +108,13 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
       }
     };
   }
-  // uint8 in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values. uint8 in the reference
-  // one and int16 stay refused (TFLite's reference uint8 kernel is not what tfjs-tflite runs, so it is unchecked)
+  // 8-bit in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const heap = ctx.simd?.();
     return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
   }
-  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8; UINT8 in the xnnpack arithmetic)`);
+  if (x.type === TensorType.UINT8) return tfliteUint8Bilinear(g);
+  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
   return () => {
@@ -255,4 +256,46 @@ function xnnpackBilinearSimd(heap: WasmHeap, g: Geometry) {
   const block = heap.place(words);
   const ex = heap.exports;
   return ioRun(heap, x, y, (xPtr, yPtr) => ex.ibilinear(xPtr, yPtr, block));
+}
+
+/**
+ * uint8 RESIZE_BILINEAR in the reference arithmetic: TFLite's own uint8 kernel (what TFLite without a delegate runs,
+ * ResizeBilinearGenericSmallChannel): the four weights as single-precision products, the taps summed in the order
+ * top-left, top-right, bottom-left, bottom-right, plus one half, truncated.
+ */
+function tfliteUint8Bilinear(g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = floatAxis(outH, inH, g);
+  const rx = floatAxis(outW, inW, g);
+  const rowSize = inW * depth;
+  return () => {
+    const xd = x.data as Uint8Array;
+    const yd = y.data as Uint8Array;
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      const image = b * inH * rowSize;
+      for (let i = 0; i < outH; i++) {
+        const dy = ry.frac[i];
+        const ey = f32(1 - dy);
+        const top = image + ry.lo[i] * rowSize;
+        const bottom = image + ry.hi[i] * rowSize;
+        for (let j = 0; j < outW; j++) {
+          const dx = rx.frac[j];
+          const ex = f32(1 - dx);
+          const w00 = f32(ey * ex);
+          const w10 = f32(dy * ex);
+          const w01 = f32(ey * dx);
+          const w11 = f32(dy * dx);
+          const tl = top + rx.lo[j] * depth;
+          const tr = top + rx.hi[j] * depth;
+          const bl = bottom + rx.lo[j] * depth;
+          const br = bottom + rx.hi[j] * depth;
+          for (let c = 0; c < depth; c++) {
+            const v = f32(f32(f32(f32(f32(xd[tl + c] * w00) + f32(xd[tr + c] * w01)) + f32(xd[bl + c] * w10)) + f32(xd[br + c] * w11)) + 0.5);
+            yd[o++] = v;
+          }
+        }
+      }
+    }
+  };
 }
