@@ -303,7 +303,7 @@ function resizes(m: CaseMaker, k: number): OperatorCase[] {
     [B.RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR", O.ResizeNearestNeighborOptions, F.ResizeNearestNeighborOptions],
   ] as const) {
     // uint8 only for nearest neighbour here: uint8 RESIZE_BILINEAR has cases of its own (the uint8 group below for the
-    // xnnpack arithmetic, resize-uint8-reference.test.ts for the reference one)
+    // xnnpack arithmetic, resize-reference.test.ts for the reference one)
     const type = [T.FLOAT32, T.INT8, op === B.RESIZE_BILINEAR ? T.INT8 : T.UINT8][k % 3];
     const [n, h, w, c] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 4)];
     const [oh, ow] = [m.int(1, 12), m.int(1, 12)];
