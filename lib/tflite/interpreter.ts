@@ -21,8 +21,9 @@ export interface InterpreterOptions {
    * and TFLite without delegates compute. "xnnpack": the operators TFLite's default XNNPACK delegate takes over
    * compute as XNNPACK does (what tfjs-tflite and TFLite on phones and desktops run): int8 and uint8
    * FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D requantize in single precision with ties-to-even, 8-bit
-   * RESIZE_BILINEAR interpolates in 1/2048 steps, an 8-bit requantizing QUANTIZE converts in 1/256 steps. The
-   * two differ by one step on some elements.
+   * RESIZE_BILINEAR interpolates in 1/2048 steps, an 8-bit requantizing QUANTIZE converts in 1/256 steps, a float
+   * QUANTIZE multiplies by the reciprocal scale and rounds ties to even, 8-bit ADD / SUB / MUL follow XNNPACK's
+   * vadd / vmul (docs/TFLITE-ARITHMETICS.md). The two differ by one step on some elements.
    */
   arithmetic?: "reference" | "xnnpack";
   /**

@@ -14,6 +14,23 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   const [qmin, qmax] = integerRange(y.type);
   if (y.scales.length > 1) fail(ctx, "per-channel output quantization is not supported");
   if (x.type === TensorType.FLOAT32) {
+    if (ctx.xnnpackInt8 && (y.type === TensorType.INT8 || y.type === TensorType.UINT8)) {
+      // XNNPACK's f32 → qs8/qu8 convert: times the reciprocal of the scale (single precision), clamped, rounded to
+      // nearest with ties to even (its magic bias), plus the zero point
+      const inverse = Math.fround(1 / Math.fround(y.scale));
+      const zero = y.zeroPoint;
+      const [lo, hi] = [qmin - zero, qmax - zero];
+      return () => {
+        const xd = x.data as Float32Array;
+        const yd = y.data as Int8Array;
+        for (let i = 0; i < n; i++) {
+          let v = Math.fround(xd[i] * inverse);
+          v = v < lo ? lo : v > hi ? hi : v;
+          const r = Math.round(v);
+          yd[i] = (r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r) + zero;
+        }
+      };
+    }
     const scale = Math.fround(y.scale);
     return () => {
       const xd = x.data as Float32Array;
