@@ -576,3 +576,46 @@ OPERATOR_GROUPS.push({
   cases: 12,
   make: (m, k) => convolutions(m, k % 2 ? T.UINT8 : T.INT8, false),
 });
+
+/**
+ * 8-bit pooling and activations (int8 and uint8): AVERAGE_POOL_2D and MAX_POOL_2D with padding and fused
+ * activations, LOGISTIC, TANH, SOFTMAX (with beta) in both arithmetics, and LEAKY_RELU, which tfjs-tflite runs
+ * through XNNPACK's own rescaling (the xnnpack arithmetic only).
+ */
+function eightBitPoolingAndActivations(m: CaseMaker, k: number): OperatorCase[] {
+  const type = k % 2 ? T.UINT8 : T.INT8;
+  const cases: OperatorCase[] = [];
+  const [n, h, w, c] = [m.int(1, 2), m.int(1, 9), m.int(1, 9), m.int(1, 12)];
+  const [fh, fw, sh, sw] = [m.int(1, 3), m.int(1, 3), m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
+  const [oh, ow] = [out(h, fh, sh), out(w, fw, sw)];
+  if (oh > 0 && ow > 0) {
+    const q = quant8(m, type);
+    const P = F.Pool2DOptions;
+    for (const [op, name] of [[B.AVERAGE_POOL_2D, "AVERAGE_POOL_2D"], [B.MAX_POOL_2D, "MAX_POOL_2D"]] as const) {
+      const activation = m.pick([0, 1, 3]);
+      cases.push({
+        label: `${name} ${T[type]} [${n},${h},${w},${c}] ${fh}×${fw} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+        builtin: op,
+        inputs: [m.operand(type, [n, h, w, c], q)],
+        outputs: [m.operand(type, [n, oh, ow, c], q)],
+        optionsType: O.Pool2DOptions,
+        options: [{ slot: P.padding, kind: "int8", value: same ? 0 : 1 }, { slot: P.stride_w, kind: "int32", value: sw }, { slot: P.stride_h, kind: "int32", value: sh }, { slot: P.filter_width, kind: "int32", value: fw }, { slot: P.filter_height, kind: "int32", value: fh }, { slot: P.fused_activation_function, kind: "int8", value: activation }],
+      });
+    }
+  }
+  const shape = m.shape(m.int(1, 3), 1, 12);
+  const base = type === T.UINT8 ? 0 : -128;
+  // LOGISTIC and SOFTMAX outputs as TFLite requires them: scale 1/256, zero point at the type's minimum
+  const unit = { scale: [1 / 256], zeroPoint: [base] };
+  cases.push({ label: `LOGISTIC ${T[type]} [${shape}]`, builtin: B.LOGISTIC, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.1))], outputs: [m.operand(type, shape, unit)] });
+  cases.push({ label: `TANH ${T[type]} [${shape}]`, builtin: B.TANH, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.1))], outputs: [m.operand(type, shape, { scale: [1 / 128], zeroPoint: [base + 128] })] });
+  const beta = m.pick([1, 0.5, 2]);
+  cases.push({ label: `SOFTMAX ${T[type]} [${shape}] beta ${beta}`, builtin: B.SOFTMAX, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.2))], outputs: [m.operand(type, shape, unit)], optionsType: O.SoftmaxOptions, options: [{ slot: F.SoftmaxOptions.beta, kind: "float32", value: beta }] });
+  const alpha = Math.fround(m.pick([0.1, 0.2, 0.3]));
+  cases.push({ label: `LEAKY_RELU ${T[type]} [${shape}] alpha ${alpha}`, builtin: B.LEAKY_RELU, inputs: [m.operand(type, shape, quant8(m, type))], outputs: [m.operand(type, shape, quant8(m, type))], optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32", value: alpha }], xnnpackOnly: true });
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "8-bit pooling and activations", seed: 107, cases: 12, make: eightBitPoolingAndActivations });
