@@ -619,3 +619,31 @@ function eightBitPoolingAndActivations(m: CaseMaker, k: number): OperatorCase[] 
 }
 
 OPERATOR_GROUPS.push({ name: "8-bit pooling and activations", seed: 107, cases: 12, make: eightBitPoolingAndActivations });
+
+/** int8 TRANSPOSE_CONV with per-tensor or per-channel weights and a quantized bias. */
+function transposeConvolutions(m: CaseMaker, k: number): OperatorCase[] {
+  const [n, h, w, c, oc, kh, kw, sh, sw] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 8), m.int(1, 8), m.int(1, 3), m.int(1, 3), m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const [oh, ow] = same ? [h * sh, w * sw] : [(h - 1) * sh + kh, (w - 1) * sw + kw];
+  const perChannel = k % 2 === 1;
+  const qx = quant8(m, T.INT8);
+  const scale = Array.from({ length: perChannel ? oc : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+  const S = F.TransposeConvOptions;
+  return [
+    {
+      label: `TRANSPOSE_CONV INT8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} ${perChannel ? "per-channel" : "per-tensor"}`,
+      builtin: B.TRANSPOSE_CONV,
+      inputs: [
+        int32Constant([n, oh, ow, oc]),
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 } },
+        m.operand(T.INT8, [n, h, w, c], qx),
+        { shape: [oc], type: T.INT32, values: Array.from({ length: oc }, () => m.int(-2000, 2000)), quantization: { scale: Array.from({ length: oc }, (_, i) => Math.fround(qx.scale[0] * scale[perChannel ? i : 0])), zeroPoint: new Array<number>(oc).fill(0) } },
+      ],
+      outputs: [m.operand(T.INT8, [n, oh, ow, oc], quant8(m, T.INT8, 0.05 + m.next() * 0.2))],
+      optionsType: O.TransposeConvOptions,
+      options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }],
+    },
+  ];
+}
+
+OPERATOR_GROUPS.push({ name: "int8 TRANSPOSE_CONV", seed: 109, cases: 10, make: transposeConvolutions });
