@@ -14,6 +14,7 @@ import { parseRouterInfoRequest, parseStationMessage, StationMessageError, Stati
 import { routerConfig, RouterConfigError, sx1301Conf } from "../../lib/lorawan/basics-station/router-config";
 import { dnmsgFor, DnmsgError, HeardUplink, tmstOf } from "../../lib/lorawan/basics-station/dnmsg";
 import { StationLimitError, StationRegistry } from "../../lib/lorawan/basics-station/station-registry";
+import { normalisePem, stationSettings, StationSettingsError } from "../../lib/lorawan/basics-station/station-settings";
 import { REGIONS, rx1Parameters, rx2Parameters } from "../../lib/lorawan/regions";
 import type { Txpk } from "../../lib/lorawan/packet-forwarder";
 import { dashed, stationJson, uplinkMessage } from "./basics-station-client";
@@ -218,6 +219,27 @@ describe("Basics Station LNS: plain modules", function () {
       assert.throws(() => dnmsgFor(REGIONS.EU868, { txpk: txpk({ tmst: up.tmst + 1_000_000 }), devEui }, [], 0n, 1), /no uplink/);
       assert.throws(() => dnmsgFor(REGIONS.EU868, { txpk: txpk({ tmst: up.tmst + 1_000_000, datr: "SF10BW500" }), devEui }, [up], 0n, 1), /not a data rate of EU868/);
       assert.throws(() => dnmsgFor(REGIONS.EU868, { txpk: txpk({ tmst: up.tmst + 1_000_000, data: "" }), devEui }, [up], 0n, 1), /0-byte frame/);
+    });
+  });
+
+  describe("the gateway node's settings", function () {
+    it("puts back a PEM key pasted into a one-line password field, reads filters and the token, refuses mistakes with the reason", function () {
+      const body = "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQABAoIBAQCA";
+      const oneLine = `-----BEGIN PRIVATE KEY-----${body}-----END PRIVATE KEY-----`;
+      const pem = normalisePem(oneLine);
+      assert.ok(pem.startsWith("-----BEGIN PRIVATE KEY-----\n") && pem.endsWith("\n-----END PRIVATE KEY-----\n"));
+      assert.ok(pem.split("\n").slice(1, -2).every((l) => l.length <= 64));
+      assert.strictEqual(pem.split("\n").slice(1, -2).join(""), body);
+      assert.throws(() => normalisePem("just text"), StationSettingsError);
+      const s = stationSettings({ region: "us915", subBand: "1", netIds: "000000, 000013", joinEuis: "70B3D57ED0000000..70B3D57ED00FFFFF; 0000000000000001", token: "Authorization: Bearer NNSXS.1" });
+      assert.deepStrictEqual(s.routerConfig, { subBand: 1, netIds: [0, 0x13], joinEuiRanges: [[0x70b3d57ed0000000n, 0x70b3d57ed00fffffn], [1n, 1n]] });
+      assert.deepStrictEqual([s.region, s.authorization, s.tls], ["US915", "Bearer NNSXS.1", undefined]);
+      assert.strictEqual(stationSettings({ token: "abc" }).authorization, "Bearer abc");
+      assert.throws(() => stationSettings({ region: "IN865" }), /one of EU868, US915, AU915, AS923/);
+      assert.throws(() => stationSettings({ netIds: "xyz" }), /NetID xyz/);
+      assert.throws(() => stationSettings({ joinEuis: "2..1" }), /JoinEUI range/);
+      assert.throws(() => stationSettings({ region: "AU915", subBand: "0" }), /sub-bands 1 to 8/);
+      assert.throws(() => stationSettings({ cert: oneLine }), /both a certificate and its private key/);
     });
   });
 
