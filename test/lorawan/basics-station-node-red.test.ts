@@ -22,6 +22,9 @@ import { dntxedFor, id6Of, rawInteger, StationSocket, uplinkMessage, versionMess
 
 type Line = { topic?: string; payload?: Record<string, unknown>; gatewayEui?: string; lorawan?: Record<string, unknown>; error?: { message?: string }; node?: string };
 
+const otaa = { name: "freezer-otaa", devEui: "70B3D57ED0051919", joinEui: "70B3D57ED0000000", codec: "cayenne-lpp", region: "EU868" };
+const appKey = "2B7E151628AED2A6ABF7158809CF4F3C";
+
 const regions = {
   EU868: { tag: demoKeys(19, "store-019-coldroom-eu"), station: 0xb827ebfffe190001n },
   US915: { tag: demoKeys(19, "store-019-coldroom-us"), station: 0xb827ebfffe190002n },
@@ -47,8 +50,10 @@ describe("Basics Station gateways through a real Node-RED", function () {
   function gatewayFlow(region: keyof typeof regions, stationPort: number, udpPort: number) {
     const { tag } = regions[region];
     const device = { name: `coldroom-${region.toLowerCase()}`, devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp", region };
+    const devices = region === "EU868" ? [device, otaa] : [device];
+    const keys = { [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey }, ...(region === "EU868" ? { [otaa.devEui]: { appKey } } : {}) };
     return [
-      { id: `keys-${region}`, type: "edge-lorawan-keys", source: "table", devices: JSON.stringify([device]), region, codecs: "[]", counterFile: "none", credentials: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } },
+      { id: `keys-${region}`, type: "edge-lorawan-keys", source: "table", devices: JSON.stringify(devices), region, codecs: "[]", counterFile: "none", credentials: { keys: JSON.stringify(keys) } },
       {
         id: `gw-${region}`,
         type: "edge-lorawan-gateway",
@@ -177,8 +182,29 @@ describe("Basics Station gateways through a real Node-RED", function () {
     await waitFor(() => lines().filter((l) => l.topic === "completed").length === 2, "the US915 ACK completed");
   });
 
+  it("EU868: an OTAA device joins through the station (jreq → Join-accept as dnmsg, RxDelay 5 with RX2) and its first uplink is an event", async function () {
+    const muxs = sockets.find((s) => s.of("router_config")[0]?.msg.region === "EU868")!;
+    const before = muxs.of("dnmsg").length;
+    const joinRequest = lora.fromFields({ MType: "Join Request", AppEUI: Buffer.from(otaa.joinEui, "hex"), DevEUI: Buffer.from(otaa.devEui, "hex"), DevNonce: Buffer.from("00b1", "hex") }, undefined, undefined, Buffer.from(appKey, "hex")).getPHYPayload() as Buffer;
+    const message = uplinkMessage(joinRequest, { dr: 5, freqHz: 868_500_000, xtime: (0x11n << 56n) | 20_000_000_000n });
+    assert.strictEqual(message.msgtype, "jreq");
+    muxs.send(message);
+    const dn = await waitFor(() => muxs.of("dnmsg")[before], "the Join-accept as dnmsg");
+    const m = dn.msg;
+    assert.deepStrictEqual([m.dC, m.RxDelay, m.RX1DR, m.RX1Freq, m.RX2DR, m.RX2Freq, m.DevEui], [0, 5, 5, 868_500_000, 0, 869_525_000, otaa.devEui.match(/../g)!.join("-")]);
+    const accept = lora.fromWire(lora.decryptJoinAccept(lora.fromWire(Buffer.from(m.pdu as string, "hex")), Buffer.from(appKey, "hex")));
+    assert.ok(lora.verifyMIC(accept, undefined, Buffer.from(appKey, "hex")), "the Join-accept's MIC under the AppKey");
+    muxs.send(dntxedFor(m, dn.text, ((0x11n << 56n) | 20_000_000_000n) + 5_000_000n));
+    const f = accept.getBuffers();
+    const session = lora.generateSessionKeys(Buffer.from(appKey, "hex"), f.NetID!, f.AppNonce!, Buffer.from("00b1", "hex"));
+    const keys = { devEui: otaa.devEui, devAddr: f.DevAddr!.toString("hex").toUpperCase(), nwkSKey: session.NwkSKey.toString("hex"), appSKey: session.AppSKey.toString("hex") };
+    muxs.send(uplinkMessage(buildUplink(keys, 1, 1, encodeTemperatureHumidityLpp(-19.5, 40)), { dr: 5, freqHz: 868_100_000, xtime: (0x11n << 56n) | 30_000_000_000n }));
+    const event = await waitFor(() => lines().find((l) => l.topic === "edge/lorawan/freezer-otaa"), "the joined device's first uplink");
+    assert.strictEqual((event.payload as { deviceName: string }).deviceName, "freezer-otaa");
+  });
+
   it("survives a hostile peer: garbage, unknown messages and a flood are counted and warned about once; the station keeps working", async function () {
-    const muxs = sockets[sockets.length - 3];
+    const muxs = sockets.find((s) => s.of("router_config")[0]?.msg.region === "EU868")!;
     for (let i = 0; i < 50; i++) muxs.send("{garbage");
     muxs.send({ msgtype: "nonsense" });
     const bogus = await StationSocket.open(`ws://127.0.0.1:${ports.EU868}/router-info`);
