@@ -14,7 +14,7 @@ import * as path from "path";
 import lora from "lora-packet";
 import { ensureBuilt, linkPack } from "../harness/build";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
-import { tempDir } from "../harness/peers";
+import { httpRequest, tempDir } from "../harness/peers";
 import { freeTcpPort, freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { buildUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../lib/sim/lorawan-tag";
@@ -24,6 +24,7 @@ type Line = { topic?: string; payload?: Record<string, unknown>; gatewayEui?: st
 
 const otaa = { name: "freezer-otaa", devEui: "70B3D57ED0051919", joinEui: "70B3D57ED0000000", codec: "cayenne-lpp", region: "EU868" };
 const appKey = "2B7E151628AED2A6ABF7158809CF4F3C";
+const classC = demoKeys(19, "store-019-buzzer-c");
 
 const regions = {
   EU868: { tag: demoKeys(19, "store-019-coldroom-eu"), station: 0xb827ebfffe190001n },
@@ -50,8 +51,9 @@ describe("Basics Station gateways through a real Node-RED", function () {
   function gatewayFlow(region: keyof typeof regions, stationPort: number, udpPort: number) {
     const { tag } = regions[region];
     const device = { name: `coldroom-${region.toLowerCase()}`, devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp", region };
-    const devices = region === "EU868" ? [device, otaa] : [device];
-    const keys = { [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey }, ...(region === "EU868" ? { [otaa.devEui]: { appKey } } : {}) };
+    const buzzer = { name: "buzzer-c", devEui: classC.devEui, devAddr: classC.devAddr, codec: "cayenne-lpp", region, class: "C" };
+    const devices = region === "EU868" ? [device, otaa, buzzer] : [device];
+    const keys = { [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey }, ...(region === "EU868" ? { [otaa.devEui]: { appKey }, [classC.devEui]: { nwkSKey: classC.nwkSKey, appSKey: classC.appSKey } } : {}) };
     return [
       { id: `keys-${region}`, type: "edge-lorawan-keys", source: "table", devices: JSON.stringify(devices), region, codecs: "[]", counterFile: "none", credentials: { keys: JSON.stringify(keys) } },
       {
@@ -71,6 +73,8 @@ describe("Basics Station gateways through a real Node-RED", function () {
         wires: [[`up-${region}`], ["log"]],
       },
       { id: `up-${region}`, type: "edge-lorawan-uplink", z: "tab1", keys: `keys-${region}`, wires: [["log"], ["log"], [`gw-${region}`, "log"]] },
+      { id: `inject-${region}`, type: "inject", z: "tab1", props: [{ p: "payload" }, { p: "devEui", v: classC.devEui, vt: "str" }], payload: "[3,1,1]", payloadType: "json", repeat: "", once: false, wires: [[`down-${region}`]] },
+      { id: `down-${region}`, type: "edge-lorawan-downlink", z: "tab1", keys: `keys-${region}`, format: "raw", fPort: "10", rx1BudgetMs: "0", wires: [[`gw-${region}`]] },
     ];
   }
 
@@ -201,6 +205,23 @@ describe("Basics Station gateways through a real Node-RED", function () {
     muxs.send(uplinkMessage(buildUplink(keys, 1, 1, encodeTemperatureHumidityLpp(-19.5, 40)), { dr: 5, freqHz: 868_100_000, xtime: (0x11n << 56n) | 30_000_000_000n }));
     const event = await waitFor(() => lines().find((l) => l.topic === "edge/lorawan/freezer-otaa"), "the joined device's first uplink");
     assert.strictEqual((event.payload as { deviceName: string }).deviceName, "freezer-otaa");
+  });
+
+  it("EU868: a Class C downlink from edge-lorawan-downlink goes at once as dnmsg dC 2 on RX2 parameters, through the antenna that heard the device", async function () {
+    const muxs = sockets.find((s) => s.of("router_config")[0]?.msg.region === "EU868")!;
+    const before = muxs.of("dnmsg").length;
+    muxs.send(uplinkMessage(buildUplink(classC, 1, 1, encodeTemperatureHumidityLpp(4, 50)), { dr: 4, freqHz: 868_300_000, xtime: (0x11n << 56n) | 40_000_000_000n, rctx: 1n }));
+    await waitFor(() => lines().some((l) => l.topic === "edge/lorawan/buzzer-c"), "the Class C device heard");
+    const res = await httpRequest("POST", `${red.url}/inject/inject-EU868`);
+    assert.strictEqual(res.status, 200, res.body);
+    const dn = await waitFor(() => muxs.of("dnmsg")[before], "the Class C dnmsg");
+    const m = dn.msg;
+    assert.deepStrictEqual([m.dC, m.RX2DR, m.RX2Freq, m.RX1DR, m.RX1Freq, m.xtime, m.rctx], [2, 0, 869_525_000, undefined, undefined, undefined, 1]);
+    const frame = lora.fromWire(Buffer.from(m.pdu as string, "hex"));
+    assert.deepStrictEqual([...lora.decrypt(frame, Buffer.from(classC.appSKey, "hex"), Buffer.from(classC.nwkSKey, "hex"))], [3, 1, 1]);
+    const completedBefore = lines().filter((l) => l.topic === "completed").length;
+    muxs.send(dntxedFor(m, dn.text, (0x11n << 56n) | 41_000_000_000n));
+    await waitFor(() => lines().filter((l) => l.topic === "completed").length === completedBefore + 1, "the Class C downlink completed on dntxed");
   });
 
   it("survives a hostile peer: garbage, unknown messages and a flood are counted and warned about once; the station keeps working", async function () {
