@@ -233,6 +233,7 @@ describe("Basics Station gateways through a real Node-RED", function () {
     bogus.send({ router: "not an eui" });
     await waitFor(() => bogus.received.length === 1, "an error answer to the bogus discovery");
     assert.match(String(bogus.received[0].msg.error), /malformed router-info request/);
+    assert.strictEqual(typeof bogus.received[0].msg.router, "string", "router as a string: the station reads it with uj_str");
     await waitFor(() => /msgtype nonsense is not handled/.test(red.output()), "the unknown msgtype warned about");
     assert.strictEqual((red.output().match(/malformed JSON/g) ?? []).length, 1, "fifty identical refusals, one warning");
     const xtime = (0x11n << 56n) | 9_000_000_000n;

@@ -247,7 +247,8 @@ export class LnsServer extends EventEmitter {
         } catch (err) {
           if (!(err instanceof StationMessageError)) throw err;
           this.noteMalformed(`router-info: ${err.message}`, from);
-          reply = { router: 0, error: `malformed router-info request: ${err.message}` };
+          // the station reads router as a string (uj_str): a number would fail its parse of the answer
+          reply = { router: "::0", error: `malformed router-info request: ${err.message}` };
         }
         ws.send(JSON.stringify(reply), () => ws.close(1000));
       }),
