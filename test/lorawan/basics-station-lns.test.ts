@@ -161,6 +161,8 @@ describe("Basics Station LNS server over WebSocket", function () {
     assert.strictEqual(await deafClosed, 1006, "terminated after a ping without pong");
     await waitFor(() => server!.stations.length === 0, "its session released");
     await assert.rejects(StationSocket.open(`ws://127.0.0.1:${port}/somewhere`), /HTTP 404/);
+    await assert.rejects(StationSocket.open(`ws://127.0.0.1:${port}/router-%E0%A4%A`), /HTTP 404/, "a malformed escape is no EUI");
+    assert.deepStrictEqual(malformed.filter((m) => m.startsWith("ERROR")), [], "nothing a peer sent became an error of the server");
   });
 
   it("requires the station's token when one is set, serves wss:// with an openssl certificate, and frees its port on close", async function () {

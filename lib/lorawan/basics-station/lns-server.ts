@@ -119,7 +119,16 @@ export class LnsServer extends EventEmitter {
       const server = this.options.tls ? https.createServer({ cert: this.options.tls.cert, key: this.options.tls.key, passphrase: this.options.tls.passphrase }, onRequest) : http.createServer(onRequest);
       server.headersTimeout = this.helloTimeoutMs;
       server.requestTimeout = this.helloTimeoutMs;
-      server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.guarded(() => this.onUpgrade(req, socket, head)));
+      server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+        this.guarded(() => {
+          try {
+            this.onUpgrade(req, socket, head);
+          } catch (err) {
+            socket.destroy(); // no half-answered handshake left holding a connection
+            throw err;
+          }
+        }),
+      );
       server.on("clientError", (_err, socket: Duplex) => socket.destroy());
       this.server = server;
       server.once("error", reject);
@@ -207,7 +216,7 @@ export class LnsServer extends EventEmitter {
       return this.wss.handleUpgrade(req, socket, head, (ws) => this.onInfo(ws, req, from));
     }
     const m = /^\/router-([^/]{1,39})$/.exec(path);
-    const eui = m ? parseEui(decodeURIComponent(m[1])) : undefined;
+    const eui = m ? parseEui(decodedPath(m[1])) : undefined;
     if (eui === undefined) {
       this.noteMalformed(`no such endpoint ${path.slice(0, 64)}`, from);
       return refuse(socket, 404, "Not Found");
@@ -411,6 +420,15 @@ export class LnsServer extends EventEmitter {
     } catch {
       // the listener itself failed: nothing more can be done here
     }
+  }
+}
+
+/** a path segment with %-escapes resolved; a malformed escape is no EUI, not an exception */
+function decodedPath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return "";
   }
 }
 
