@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { WebSocket } from "ws";
+import fc from "fast-check";
 import { LnsServer, LnsServerOptions } from "../../lib/lorawan/basics-station/lns-server";
 import type { DeduplicatedFrame } from "../../lib/lorawan/rxpk-deduplicator";
 import { REGIONS } from "../../lib/lorawan/regions";
@@ -18,7 +19,7 @@ import { freeTcpPort } from "../harness/ports";
 import { tempDir } from "../harness/peers";
 import { requireBinary } from "../harness/processes";
 import { waitFor } from "../harness/wait";
-import { dntxedFor, id6Of, rawInteger, StationSocket, uplinkMessage, versionMessage } from "./basics-station-client";
+import { dntxedFor, id6Of, rawInteger, StationSocket, stationJson, uplinkMessage, versionMessage } from "./basics-station-client";
 
 const EUI = 0xb827ebfffe000001n;
 const XTIME = (0x2an << 56n) | 123_456_789n;
@@ -136,6 +137,30 @@ describe("Basics Station LNS server over WebSocket", function () {
     await waitFor(() => muxs.closed, "closed for the oversized message");
     assert.strictEqual(muxs.closed!.code, 1009);
     await waitFor(() => server!.stations.length === 0, "the session released");
+  });
+
+  it("takes 3,000 fuzzed messages on a live connection (mutated updf, random JSON, text) without an error of its own, and the station still works", async function () {
+    await start();
+    const { muxs } = await connectStation();
+    const real = JSON.parse(stationJson(uplinkMessage(buildUplink(tag, 8, 1, Buffer.from([9])), { dr: 2, freqHz: 868_100_000, xtime: 5n }))) as Record<string, unknown>;
+    const keys = [...Object.keys(real), "msgtype", "upinfo"];
+    const text = fc.oneof(
+      fc.tuple(fc.constantFrom(...keys), fc.jsonValue()).map(([k, v]) => JSON.stringify({ ...real, [k]: v })),
+      fc.tuple(fc.constantFrom("updf", "jreq", "propdf", "dntxed", "timesync", "version"), fc.jsonValue()).map(([t, v]) => JSON.stringify({ msgtype: t, upinfo: v, diid: v, txtime: v })),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 200 }),
+    );
+    const samples = fc.sample(text, { numRuns: 3000, seed: 19 });
+    for (const t of samples) muxs.ws.send(t);
+    muxs.send({ msgtype: "timesync", txtime: 42 });
+    await waitFor(() => muxs.of("timesync").some((r) => r.msg.txtime === 42), "the station answered after the fuzz", { timeoutMs: 20000 });
+    assert.deepStrictEqual(malformed.filter((m) => m.startsWith("ERROR")), [], "a fuzzed message became an error of the server");
+    assert.ok(muxs.ws.readyState === WebSocket.OPEN, "the connection kept");
+    const session = server!.station("B827EBFFFE000001")!;
+    assert.ok(session.heard.length <= 64, `${session.heard.length} uplinks remembered: bounded`);
+    const before = frames.length;
+    muxs.send(uplinkMessage(buildUplink(tag, 9, 1, Buffer.from([9])), { dr: 2, freqHz: 868_100_000, xtime: 6n }));
+    await waitFor(() => frames.length > before, "a real frame after the fuzz");
   });
 
   it("bounds the stations, closes one that never says version, drops one that stops answering pings, and lets a station reconnect over itself", async function () {
