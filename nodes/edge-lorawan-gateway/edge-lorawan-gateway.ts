@@ -80,7 +80,8 @@ export = function register(RED: NodeAPI): void {
     });
     server.on("error", (err: Error) => node.error(errorText(err)));
     server.listen().then(
-      (port) => node.status({ fill: "green", shape: "ring", text: RED._("edge-lorawan-gateway.status.listening", { port }) }),
+      // a Basics Station that could not start keeps the status red
+      (port) => (stationFailed ? status.update() : node.status({ fill: "green", shape: "ring", text: RED._("edge-lorawan-gateway.status.listening", { port }) })),
       (err: unknown) => {
         node.error(RED._("edge-lorawan-gateway.errors.listen", { error: errorText(err) }));
         node.status({ fill: "red", shape: "ring", text: errorText(err) });
