@@ -188,9 +188,11 @@ export class Rollout {
     if (!c || s.name !== c.ref.name || (s.kind !== undefined && s.kind !== c.ref.kind)) return [];
     const about = s.step === "rolled-back" ? s.from : s.version;
     if (about !== c.ref.version) return [];
-    if (Object.keys(c.gateways).length < MAX_GATEWAYS || c.gateways[s.gateway]) c.gateways[s.gateway] = s.step;
+    const reason = text(s.reason);
+    const code = text(s.code, 64);
+    if (Object.keys(c.gateways).length < MAX_GATEWAYS || c.gateways[s.gateway]) c.gateways[s.gateway] = text(s.step, 64) ?? "";
     const canary = c.canaries[s.gateway];
-    const out: Decision[] = [{ action: "report", event: this.event(canary ? "canary-step" : "gateway-step", now, { gateway: s.gateway, gatewayStep: s.step, ...(s.reason ? { reason: s.reason } : {}) }) }];
+    const out: Decision[] = [{ action: "report", event: this.event(canary ? "canary-step" : "gateway-step", now, { gateway: s.gateway, gatewayStep: text(s.step, 64), ...(reason ? { reason } : {}) }) }];
     if (!canary || (c.phase !== "canary" && c.phase !== "watching")) return out;
     if ((s.step === "active" || s.step === "already-active") && canary.activeAt === undefined) {
       canary.activeAt = now;
@@ -202,9 +204,9 @@ export class Rollout {
     } else if (s.step === "healthy") {
       note(canary, "its own health window passed");
     } else if (s.step === "refused" && !s.rollback) {
-      out.push(...this.fail(`${s.gateway} refused it (${s.code ?? "?"}): ${s.reason ?? ""}`, now, s.gateway));
+      out.push(...this.fail(`${s.gateway} refused it (${code ?? "?"}): ${reason ?? ""}`, now, s.gateway));
     } else if (s.step === "rolled-back") {
-      out.push(...this.fail(`${s.gateway} rolled it back: ${s.reason ?? ""}`, now, s.gateway));
+      out.push(...this.fail(`${s.gateway} rolled it back: ${reason ?? ""}`, now, s.gateway));
     }
     return out;
   }
@@ -241,7 +243,8 @@ export class Rollout {
     const canary = c?.canaries[d.gateway];
     if (!c || !canary || canary.activeAt === undefined || (c.phase !== "canary" && c.phase !== "watching")) return [];
     if (d.modelVersion !== `${c.ref.name}@${c.ref.version}`) return [];
-    const where = `${d.gateway}${d.deviceClass ? ` (${d.deviceClass})` : ""}`;
+    const deviceClass = text(d.deviceClass, 100);
+    const where = `${d.gateway}${deviceClass ? ` (${deviceClass})` : ""}`;
     const psi = typeof d.psi === "number" && Number.isFinite(d.psi) ? d.psi : undefined;
     const p = typeof d.ks?.p === "number" && Number.isFinite(d.ks.p) ? d.ks.p : undefined;
     if (this.limits.maxPsi > 0 && psi !== undefined && psi >= this.limits.maxPsi) return this.fail(`${where}: the scores drifted, PSI ${psi.toFixed(3)} ≥ ${this.limits.maxPsi}`, now);
@@ -322,5 +325,8 @@ function heartbeatTotals(h: HeartbeatReport): NonNullable<CanaryHealth["baseline
 }
 
 const note = (h: CanaryHealth, evidence: string) => (h.evidence = [...h.evidence, evidence].slice(-10));
+
+/** text from a gateway, bounded: anything else is left out */
+const text = (v: unknown, max = 500) => (typeof v === "string" && v ? v.slice(0, max) : undefined);
 
 const finite = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
