@@ -15,7 +15,7 @@ import { ensureBuilt, linkPack, repoRoot } from "../harness/build";
 import { httpRequest, startKafka, startMosquitto, tempDir, KafkaPeer, MosquittoPeer } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
-import { denseModel } from "../../lib/tflite/model-builder";
+import { DEMO_GAINS, demoModel } from "../../scripts/fleet-demo-models";
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 interface Seen {
@@ -24,8 +24,8 @@ interface Seen {
 }
 
 const key = generateSigningKey();
-/** score = gain · reading: version 3's gain moves the scores far from what the earlier versions gave */
-const bundle = (version: string, gain: number) => signBundle({ kind: "model", name: "reefer-score", version, targets: { deviceClasses: ["reefer"] } }, denseModel(1, [{ weights: [[gain]], bias: [0] }]), key.privateKeyPem);
+/** the example's models (score = gain · reading): version 3's gain moves the scores far from version 2's */
+const bundle = (version: string) => signBundle({ kind: "model", name: "reefer-score", version, targets: { deviceClasses: ["reefer"] } }, demoModel(DEMO_GAINS[version]), key.privateKeyPem);
 const example = (file: string) => JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", file), "utf8")) as FlowNode[];
 const GATEWAYS = [
   { id: "gw-1", group: "canary", topics: "fleet-bundles-canary,fleet-bundles" },
@@ -108,12 +108,12 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     ]);
     centre = started[0];
     gateways.push(...started.slice(1));
-    await centre.deploy(configured(example("10-fleet-rollout-centre.json"), { "ex10c-rollout": { canaries: "gw-1", healthWindowS: "10", activationTimeoutS: "90" } }));
+    await centre.deploy(configured(example("10-fleet-rollout-centre.json"), { "ex10c-rollout": { canaries: "gw-1", healthWindowS: "10", activationTimeoutS: "90", minMessages: "20" } }));
     const gatewayFlow = configured(example("10-fleet-rollout-gateway.json"), { "ex10g-tick": { repeat: "0.1" }, "ex10g-metrics": { heartbeatS: "1", endpoint: "off" } });
     await Promise.all(gateways.map((g) => g.deploy(gatewayFlow)));
 
     // version 1: the canary, its health window, then the rest
-    await publish(bundle("1", 1));
+    await publish(bundle("1"));
     await waitFor(() => decision("promoted", "1") >= 0 || decision("rolled-back", "1") >= 0, "the centre's verdict on version 1", { timeoutMs: 120000, intervalMs: 100 });
     assert.equal(decision("rolled-back", "1"), -1, JSON.stringify(seen.find((m) => m.topic.endsWith("/rolled-back"))?.payload));
     await fleetHas("1");
@@ -122,7 +122,7 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     for (const step of ["received", "verified", "active"]) assert.equal(steps("gw-1", step, "1").length >= 1, true, `gw-1 reported ${step}`);
 
     // version 2 (gain 1.02: the same scores' distribution): promoted; the stores' models run it
-    await publish(bundle("2", 1.02));
+    await publish(bundle("2"));
     await waitFor(() => decision("promoted", "2") >= 0 || decision("rolled-back", "2") >= 0, "the centre's verdict on version 2", { timeoutMs: 120000, intervalMs: 100 });
     assert.equal(decision("rolled-back", "2"), -1, JSON.stringify(seen.filter((m) => m.topic.startsWith("fleet/rollout/")).map((m) => m.payload)));
     await fleetHas("2");
@@ -130,7 +130,7 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     await waitFor(() => driftFrom("gw-3", "reefer-score@2") >= 0, "gw-3's model scoring with version 2", { timeoutMs: 60000, intervalMs: 100 });
 
     // version 3 (gain 2.5): the canary takes it, its scores drift from the earlier versions', the centre orders it back
-    await publish(bundle("3", 2.5));
+    await publish(bundle("3"));
     await waitFor(() => decision("rolled-back", "3") >= 0 || decision("promoted", "3") >= 0, "the centre's verdict on version 3", { timeoutMs: 120000, intervalMs: 100 });
     assert.equal(decision("promoted", "3"), -1, "version 3 was not promoted");
     const verdict = seen[decision("rolled-back", "3")].payload;
