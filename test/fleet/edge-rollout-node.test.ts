@@ -100,6 +100,21 @@ describe("edge-rollout node", function () {
     assert.deepEqual(publish.map((m) => m.topic), ["fleet/bundles/canary/scaler", "fleet/gw-1/rollback"]);
   });
 
+  it("msg.rollback at the centre orders the canaries back with its reason", async function () {
+    await helper.load([rolloutNode], flow, { rollout: { publicKeys: key.publicKeyPem } });
+    const [publish, events, caught] = ["publish", "events", "caught"].map(collect);
+    const rollout = helper.getNode("rollout");
+    rollout.receive({ payload: bundle("1", 1) });
+    rollout.receive(step("active", "1"));
+    rollout.receive({ rollback: { reason: "a customer complaint" } });
+    const order = await waitFor(() => publish.find((m) => m.topic === "fleet/gw-1/rollback"), "the rollback order");
+    assert.deepEqual(order.payload, { kind: "model", name: "scaler", version: "1", reason: "edge-rollout: a customer complaint" });
+    assert.equal((events[events.length - 1].payload as { step: string }).step, "rolled-back");
+    // nothing left to roll back
+    rollout.receive({ rollback: true });
+    await waitFor(() => caught.length === 1, "the error");
+  });
+
   it("without a canary the node says so and refuses every message", async function () {
     await helper.load([rolloutNode], [flow[0], { ...flow[1], canaries: " " }, ...flow.slice(2)]);
     const caught = collect("caught");
