@@ -108,7 +108,7 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     ]);
     centre = started[0];
     gateways.push(...started.slice(1));
-    await centre.deploy(configured(example("10-fleet-rollout-centre.json"), { "ex10c-rollout": { canaries: "gw-1", healthWindowS: "10", activationTimeoutS: "90", minMessages: "20" } }));
+    await centre.deploy(configured(example("10-fleet-rollout-centre.json"), { "ex10c-rollout": { canaries: "gw-1", healthWindowS: "15", activationTimeoutS: "90", minMessages: "20" } }));
     const gatewayFlow = configured(example("10-fleet-rollout-gateway.json"), { "ex10g-tick": { repeat: "0.1" }, "ex10g-metrics": { heartbeatS: "1", endpoint: "off" } });
     await Promise.all(gateways.map((g) => g.deploy(gatewayFlow)));
 
