@@ -122,7 +122,12 @@ export = function register(RED: NodeAPI): void {
       clearTimeout(timer);
       const at = rollout!.nextDeadline();
       if (at === undefined) return;
-      timer = setTimeout(() => emit(rollout!.tick(Date.now()), (m) => node.send(m)), Math.min(2 ** 31 - 1, Math.max(0, at - Date.now() + 5)));
+      timer = setTimeout(() => {
+        const decisions = rollout!.tick(Date.now());
+        // woken before the deadline (a timer capped at its limit): wait again
+        if (decisions.length) emit(decisions, (m) => node.send(m));
+        else arm();
+      }, Math.min(2 ** 31 - 1, Math.max(0, at - Date.now() + 5)));
     };
 
     const ready = state.restored.then((book) => {
