@@ -4,12 +4,14 @@
  * stores), bundles over the Kafka mock, everything else over a real Mosquitto. The centre takes signed models over
  * HTTP: version 1 and version 2 reach the canary first and the rest of the fleet only after the canary's health
  * window; version 3, whose scores drift from version 2's (a gain of 2.5 instead of 1), is ordered back on the canary
- * by the centre on the measured PSI and never reaches the other gateways.
+ * by the centre on the measured PSI and never reaches the other gateways. A forged bundle written to the fleet topic
+ * is refused by every gateway and its record committed (a refusal is final: no redelivery).
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import mqtt from "mqtt";
+import { Kafka, logLevel } from "kafkajs";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { ensureBuilt, linkPack, repoRoot } from "../harness/build";
 import { httpRequest, startKafka, startMosquitto, tempDir, KafkaPeer, MosquittoPeer } from "../harness/peers";
@@ -91,7 +93,7 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     }
   };
 
-  it("rolls good models out canary first and rolls a model whose scores drift back on its own", async function () {
+  it("rolls good models out canary first, rolls a model whose scores drift back on its own, and commits a forged bundle it refused", async function () {
     watcher = await mqtt.connectAsync(broker!.url, { clientId: "test-watcher" });
     watcher.on("message", (topic, payload) => {
       try {
@@ -118,7 +120,7 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
     assert.equal(decision("rolled-back", "1"), -1, JSON.stringify(seen.find((m) => m.topic.endsWith("/rolled-back"))?.payload));
     await fleetHas("1");
     stagedInOrder("1");
-    assert.match(String(seen[decision("promoted", "1")].payload.evidence), /gw-1: error rate 0\.000 over \d+ messages/);
+    assert.match(String(seen[decision("promoted", "1")].payload.evidence), /gw-1: (error rate 0\.000 over \d+ messages|scores steady, PSI 0\.0\d\d)/, "promoted on the canary's measured health");
     for (const step of ["received", "verified", "active"]) assert.equal(steps("gw-1", step, "1").length >= 1, true, `gw-1 reported ${step}`);
 
     // version 2 (gain 1.02: the same scores' distribution): promoted; the stores' models run it
@@ -151,6 +153,32 @@ describe("fleet rollout example: a centre and three gateways (Node-RED processes
       assert.equal(driftFrom(g, "reefer-score@3"), -1);
     }
     assert.ok(driftFrom("gw-2", "reefer-score@2", rolledBackAt) >= 0 || (await waitFor(() => driftFrom("gw-2", "reefer-score@2", rolledBackAt) >= 0, "gw-2 still on version 2", { timeoutMs: 30000, intervalMs: 100 })));
+
+    // a bundle on the fleet topic that no gateway's key verifies (written to Kafka past the centre): each gateway
+    // refuses it, and commits the record, a refusal being final, so it is not delivered again
+    const producer = new Kafka({ clientId: "stranger", brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const forged = signBundle({ kind: "model", name: "reefer-score", version: "4" }, demoModel(9), generateSigningKey().privateKeyPem);
+    await producer.send({ topic: "fleet-bundles", messages: [{ key: "reefer-score", value: JSON.stringify(forged) }] });
+    await producer.disconnect();
+    for (const g of GATEWAYS) {
+      const refused = await waitFor(() => steps(g.id, "refused", "4")[0], `${g.id} refusing the forged bundle`, { timeoutMs: 30000, intervalMs: 100 });
+      assert.equal(refused.payload.code, "no-key", JSON.stringify(refused.payload));
+    }
+    const admin = new Kafka({ clientId: "test-admin", brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const end = new Map((await admin.fetchTopicOffsets("fleet-bundles")).map((p) => [p.partition, p.high]));
+      for (const g of GATEWAYS) {
+        await waitFor(async () => {
+          const [committed] = await admin.fetchOffsets({ groupId: g.id, topics: ["fleet-bundles"] });
+          return committed.partitions.every((p) => (end.get(p.partition) === "0" ? true : p.offset === end.get(p.partition)));
+        }, `${g.id} committing every bundle record it took or refused`, { timeoutMs: 30000, intervalMs: 200 });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    assert.equal(steps("gw-2", "active", "4").length + steps("gw-2", "received", "4").length, 1, "gw-2 received the forged bundle once and never ran it");
     for (const g of [centre, ...gateways]) assert.doesNotMatch(g.output(), /Uncaught|TypeError|ReferenceError/);
   });
 });
