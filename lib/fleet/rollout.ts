@@ -77,6 +77,7 @@ interface CanaryHealth {
   activeAt?: number;
   /** the first heartbeat after activation: the counters health is measured from */
   baseline?: { uptimeS: number; in: number; rejected: number; count: number; sumS: number };
+  /** the latest health report of each kind (heartbeat, drift, the gateway's own window) */
   evidence: string[];
 }
 
@@ -268,7 +269,7 @@ export class Rollout {
     if (silent.length) return this.fail(`${silent.join(", ")} sent no health report within the ${Math.round(this.limits.healthWindowMs / 1000)} s health window`, now);
     c.phase = "promoted";
     this.book.lastGood[c.ref.name] = c.bundle;
-    const evidence = Object.entries(c.canaries).map(([g, h]) => `${g}: ${h.evidence[h.evidence.length - 1]}`).join("; ");
+    const evidence = Object.entries(c.canaries).map(([g, h]) => `${g}: ${h.evidence.join(", ")}`).join("; ");
     return [{ action: "publish", stage: "fleet", bundle: c.bundle, event: this.event("promoted", now, { evidence }) }];
   }
 
@@ -324,7 +325,11 @@ function heartbeatTotals(h: HeartbeatReport): NonNullable<CanaryHealth["baseline
   return t;
 }
 
-const note = (h: CanaryHealth, evidence: string) => (h.evidence = [...h.evidence, evidence].slice(-10));
+/** keeps the latest report of each kind: what a promotion rests on, bounded however often a canary reports */
+const note = (h: CanaryHealth, evidence: string) => {
+  const kind = evidence.split(" ")[0];
+  h.evidence = [...h.evidence.filter((e) => e.split(" ")[0] !== kind), evidence];
+};
 
 /** text from a gateway, bounded: anything else is left out */
 const text = (v: unknown, max = 500) => (typeof v === "string" && v ? v.slice(0, max) : undefined);

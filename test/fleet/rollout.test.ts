@@ -64,11 +64,14 @@ describe("staged rollout (centre)", function () {
     assert.match(judged[0].event.evidence!, /error rate 0\.010 over 100 messages, mean inference 2\.0 ms/);
     assert.deepEqual(actions(r.drift({ gateway: "gw-2", model: "scaler", modelVersion: "scaler@1", deviceClass: "reefer", psi: 0.03, ks: { d: 0.1, p: 0.4 } }, 6000)), ["report:health"]);
 
+    // a second heartbeat replaces the first as evidence; a drift check adds to it
+    r.heartbeat(beat("gw-1", 130, 1300, 42), 7000);
+    r.drift({ gateway: "gw-1", model: "scaler", modelVersion: "scaler@1", psi: 0.01 }, 8000);
     assert.deepEqual(r.tick(61999), [], "the window is still open");
     const promoted = r.tick(62000);
     assert.deepEqual(actions(promoted), ["publish:fleet"]);
     assert.equal((promoted[0] as { bundle: unknown }).bundle, b);
-    assert.match(promoted[0].event.evidence!, /gw-1: error rate .*; gw-2: scores steady, PSI 0\.030/);
+    assert.equal(promoted[0].event.evidence, "gw-1: error rate 0.007 over 300 messages, mean inference 2.0 ms, scores steady, PSI 0.010; gw-2: scores steady, PSI 0.030, KS p 0.400");
     assert.equal(r.current!.phase, "promoted");
     assert.equal(r.nextDeadline(), undefined);
     assert.deepEqual(r.snapshot().lastGood.scaler, b);
