@@ -1,7 +1,6 @@
 /**
- * The embedded MQTT broker (aedes, MQTT 3.1/3.1.1): TCP or TLS listener, optional WebSocket listener, users and
- * per-user topic ACLs, sessions and retained messages on disk (FilePersistence). aedes refuses MQTT 5 clients
- * (CONNACK "unacceptable protocol version").
+ * The embedded MQTT broker (aedes 2, MQTT 3.1, 3.1.1 and 5): TCP or TLS listener, optional WebSocket listener, users and
+ * per-user topic ACLs, sessions and retained messages on disk (FilePersistence).
  */
 import * as net from "net";
 import * as tls from "tls";

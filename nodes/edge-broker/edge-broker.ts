@@ -1,6 +1,6 @@
 /**
  * edge-broker: an MQTT broker inside Node-RED (aedes), so a gateway needs no separate broker. Devices connect to
- * it; edge-mqtt-bridge can read from it in-process. aedes speaks MQTT 3.1/3.1.1 and refuses MQTT 5 clients.
+ * it; edge-mqtt-bridge can read from it in-process. MQTT 3.1, 3.1.1 and 5 (aedes 2).
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";

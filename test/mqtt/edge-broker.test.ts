@@ -180,11 +180,15 @@ describe("edge-broker with mqtt.js clients", function () {
     assert.deepStrictEqual(got[0], { topic: "ws/hello", payload: "from the browser", qos: 1, retain: false });
   });
 
-  it("refuses MQTT 5 clients (aedes speaks MQTT 3.1.1)", async function () {
+  it("accepts MQTT 5 and MQTT 3.1.1 clients side by side (aedes 2)", async function () {
     const { port } = await brokerFlow({});
-    await assert.rejects(connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 }), /Unsupported protocol version|unacceptable|protocol/i);
+    const v5 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 });
+    const got = collect(v5);
+    await v5.subscribeAsync("mixed/#", { qos: 1 });
     const v311 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4 });
-    assert.strictEqual(v311.connected, true);
+    await publish(v311, "mixed/a", "from 3.1.1", { qos: 1 });
+    await waitFor(() => got.length === 1, "the 3.1.1 client's message at the MQTT 5 subscriber");
+    assert.deepStrictEqual(got[0], { topic: "mixed/a", payload: "from 3.1.1", qos: 1, retain: false });
   });
 
   it("logs a failing in-process subscriber's error once, not once per message", async function () {
