@@ -120,7 +120,9 @@ describe("edge-broker with mqtt.js clients", function () {
     const url = `mqtt://127.0.0.1:${port}`;
     await assert.rejects(connect(url, { username: "alice", password: "wrong" }), /Bad username or password/);
     await assert.rejects(connect(url, { username: "mallory", password: "s3cret" }), /Bad username or password/);
-    await assert.rejects(connect(url), /Bad username or password/);
+    // no user name where one is required: not authorised (CONNACK 5), not a bad password (4)
+    await assert.rejects(connect(url), (err: { code?: number }) => err.code === 5);
+    await assert.rejects(connect(url, { username: "alice", password: "wrong" }), (err: { code?: number }) => err.code === 4);
     const ok = await connect(url, { username: "bob", password: "hunter2" });
     assert.strictEqual(ok.connected, true);
   });
