@@ -136,6 +136,28 @@ export class EmbeddedSource implements BridgeSource {
 export class PublishTimeoutError extends Error {}
 
 /**
+ * An MQTT 5 upstream refused this message for good (PUBACK/PUBREC reason code: not authorised, topic name or
+ * payload format invalid, packet too large): sending it again gets the same answer, so the bridge must not retry it
+ * forever ahead of everything queued behind it. 0x80 (unspecified) and 0x97 (quota exceeded) may pass: retried.
+ */
+export class UpstreamRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly reasonCode: number,
+  ) {
+    super(message);
+  }
+}
+
+const PERMANENT_REFUSALS = new Set([0x83, 0x87, 0x90, 0x95, 0x99]);
+
+function refusalOf(err: Error): Error {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "number" && PERMANENT_REFUSALS.has(code)) return new UpstreamRefusedError(`${err.message} (reason code 0x${code.toString(16)})`, code);
+  return err;
+}
+
+/**
  * The upstream broker via mqtt.js: publishes only while connected, and fails instead of queueing in memory.
  *
  * mqtt.js keeps every unacknowledged QoS 1/2 publish and sends them all again, in the order they were first sent,
@@ -206,7 +228,7 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     return new Promise<void>((resolve, reject) => {
       const acked = (err?: Error) => {
         clearTimeout(timer);
-        if (err) reject(err);
+        if (err) reject(refusalOf(err));
         else resolve();
       };
       const timer = setTimeout(() => {

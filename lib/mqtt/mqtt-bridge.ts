@@ -12,6 +12,7 @@ import { EventEmitter } from "events";
 import type { DurableQueueApi, QueuedRecord } from "../store/types";
 import { Forwarder, Clock, systemClock } from "../store/forwarder";
 import { BridgeRules, Republish } from "./bridge-rules";
+import { UpstreamRefusedError } from "./bridge-endpoints";
 import type { BridgeSource, BridgeUpstream, PublishRequest, SourceMessage } from "./bridge-endpoints";
 
 /** a queued message as stored in the durable queue (JSON) */
@@ -75,8 +76,10 @@ export class MqttBridge extends EventEmitter {
   unmatched = 0;
   /** messages whose MQTT 5 expiry passed before they could be forwarded */
   expired = 0;
+  /** messages an MQTT 5 upstream refused for good (reason code), dropped */
+  refused = 0;
   private readonly clock: Clock;
-  /** records dropped as expired, so "delivered" does not count them as forwarded */
+  /** records dropped (expired, refused for good), so "delivered" does not count them as forwarded */
   private readonly expiredRecords = new WeakSet<object>();
   private readonly forwardProperties: boolean;
 
@@ -154,7 +157,8 @@ export class MqttBridge extends EventEmitter {
         await this.upstream.publish(request);
         this.forwarded++;
         return;
-      } catch {
+      } catch (err) {
+        if (err instanceof UpstreamRefusedError) return this.refusedUpstream(request.topic, err);
         // the link went down under us: keep the message on disk instead
       }
     }
@@ -214,6 +218,16 @@ export class MqttBridge extends EventEmitter {
     if (m.rt !== undefined) request.responseTopic = m.rt;
     if (m.cd !== undefined) request.correlationData = Buffer.from(m.cd, "base64");
     if (m.pf !== undefined) request.payloadFormatIndicator = m.pf;
-    return this.upstream.publish(request);
+    return this.upstream.publish(request).catch((err: unknown) => {
+      if (!(err instanceof UpstreamRefusedError)) throw err;
+      this.expiredRecords.add(record); // done with, not forwarded
+      this.refusedUpstream(request.topic, err);
+    });
+  }
+
+  /** a message the upstream refuses for good is dropped, with an "upstream-refused" event for the log */
+  private refusedUpstream(topic: string, err: UpstreamRefusedError): void {
+    this.refused++;
+    this.emit("upstream-refused", topic, err);
   }
 }

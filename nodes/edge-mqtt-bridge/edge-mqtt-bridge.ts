@@ -121,6 +121,9 @@ export = function register(RED: NodeAPI): void {
     });
     const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500), forwardProperties: config.forwardProperties !== false });
     // MQTT 5 message expiry: a message that expired on disk is dropped, as the specification asks; said once a run
+    // a message the MQTT 5 upstream refuses for good (0x87 not authorised, ...) is dropped: each reason once
+    const refusals = new LogOnce((text) => node.error(text));
+    bridge.on("upstream-refused", (topic: string, err: Error) => refusals.log(RED._("edge-mqtt-bridge.errors.upstream-refused", { topic, error: err.message })));
     let expiryLogged = false;
     bridge.on("expired", (topic: string) => {
       if (expiryLogged) return;
