@@ -294,6 +294,8 @@ export class FilePersistence extends MemoryPersistence {
     await super.cleanSubscriptions(client);
     // aedes calls this on every clean-session connect: journal only a real change
     if (this.mirror.subscriptions.has(client.id)) await this.record({ o: "cleansub", c: client.id }, true);
+    // a clean session discards the QoS 2 state too; aedes 1 called cleanIncoming for that, aedes 2 beta no longer does
+    await this.cleanIncoming(client);
   }
 
   override async outgoingEnqueue(sub: { clientId: string }, packet: PacketLike): Promise<void> {

@@ -234,5 +234,10 @@ describe("edge-broker with mqtt.js clients", function () {
     for (let i = 0; i < 50; i++) await publish(a, "load/t", String(i), { qos: 1 });
     await waitFor(() => broker.messagesPerSecond() > 0, "a message rate above 0", { timeoutMs: 3000 });
     await waitFor(() => statuses.some((s) => s.fill === "green" && /running/.test(String(s.text))), "a running status", { timeoutMs: 5000 });
+    assert.ok(!statuses.some((s) => /refused/.test(String(s.text))), "no refusal to count yet");
+    // a refused publish (the reserved $SYS/ tree) is counted in the status
+    const v5 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 });
+    await assert.rejects(v5.publishAsync("$SYS/fake", "x", { qos: 1 }), (err: { code?: number }) => err.code === 0x87);
+    await waitFor(() => statuses.some((s) => s.fill === "green" && /running-refused/.test(String(s.text))), "the refusal in the status", { timeoutMs: 5000 });
   });
 });
