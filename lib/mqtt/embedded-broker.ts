@@ -99,6 +99,9 @@ class AuthError extends Error {
   }
 }
 
+/** topic aliases an MQTT 5 client may set up per connection (advertised in the CONNACK) */
+const TOPIC_ALIAS_MAXIMUM = 64;
+
 const hex = (code: number) => `0x${code.toString(16).padStart(2, "0")}`;
 
 function listen(server: net.Server, port: number, host: string): Promise<number> {
@@ -140,7 +143,9 @@ export class EmbeddedBroker extends EventEmitter {
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
     const persistence = new FilePersistence({ dir: options.dataDir });
-    const aedes = await Aedes.createBroker({ persistence, drainTimeout: 30000, heartbeatInterval: 60000 });
+    // topic aliases (MQTT 5): a constrained device may send a long topic once and a 2-byte alias after it; aedes
+    // resolves them per connection before authorisation, so ACLs and the gateway's subscribers see the full topic
+    const aedes = await Aedes.createBroker({ persistence, drainTimeout: 30000, heartbeatInterval: 60000, topicAliasMaximum: TOPIC_ALIAS_MAXIMUM });
     const broker = new EmbeddedBroker(aedes, persistence, options);
     try {
       broker.installHandlers();

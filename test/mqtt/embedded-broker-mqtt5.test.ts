@@ -184,6 +184,19 @@ describe("edge-broker's broker with MQTT 5 clients (aedes 2)", function () {
     assert.match(printed.stdout, /^cold\/room-2\/door open site:store-12/m, printed.stdout + printed.stderr);
   });
 
+  it("resolves an MQTT 5 client's topic aliases before the ACL and the gateway's subscriber see the topic", async function () {
+    const { broker, refusals } = await start({ users: { dev: "d" }, anonymous: false, acl: "dev publish edge/dev/#" });
+    const seen: string[] = [];
+    await broker.subscribe("#", async (m) => void seen.push(`${m.topic}=${m.payload.toString()}`));
+    const { client } = await connect(broker.port, { protocolVersion: 5, username: "dev", password: "d" });
+    await client.publishAsync("edge/dev/reefer/temperature", "1", { qos: 1, properties: { topicAlias: 3 } });
+    await client.publishAsync("", "2", { qos: 1, properties: { topicAlias: 3 } });
+    await assert.rejects(client.publishAsync("secret/x", "3", { qos: 1, properties: { topicAlias: 4 } }), (err: { code?: number }) => err.code === 0x87);
+    await assert.rejects(client.publishAsync("", "4", { qos: 1, properties: { topicAlias: 4 } }), (err: { code?: number }) => err.code === 0x87);
+    assert.deepStrictEqual(seen, ["edge/dev/reefer/temperature=1", "edge/dev/reefer/temperature=2"]);
+    assert.deepStrictEqual(refusals.map((r) => r.what), ["secret/x", "secret/x"]);
+  });
+
   it("answers a QoS 1 publish the gateway could not take with PUBACK 0x97 (quota exceeded) for MQTT 5, keeping the connection; 3.1.1 is disconnected", async function () {
     const { broker, refusals } = await start();
     let full = true;
