@@ -91,6 +91,7 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     // without the stack this suite recognises it by (see edge-metrics' help), for every node of the process
     { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false, countMessages: false } },
     { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
+    { type: "edge-rollout", outputs: 2, config: { canaries: "fz-gateway", healthWindowS: "300", activationTimeoutS: "120", maxErrorRate: "0.05", maxLatencyMs: "0", maxPsi: "0.25", ksAlpha: "0", minMessages: "20", canaryTopic: "", fleetTopic: "", commandTopic: "", maxMB: "16", store: "" } },
   ];
 }
 
