@@ -1,0 +1,12 @@
+import type { Node } from "./node-red";
+import type { ModbusClient } from "../../lib/modbus/client";
+
+/** what edge-modbus-link offers the edge-modbus nodes that share its connection (a TCP socket or a serial bus) */
+export interface ModbusLinkNode extends Node {
+  /** why the configuration cannot work, if it cannot */
+  configError: string | undefined;
+  /** the shared client; the link opens on first use and reopens itself until the flows stop */
+  client(): ModbusClient;
+  /** "tcp 127.0.0.1:502" or "rtu /dev/ttyUSB0 19200 8E1", for status and errors */
+  describe(): string;
+}
