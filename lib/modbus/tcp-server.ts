@@ -1,10 +1,11 @@
 /**
  * A Modbus TCP server over a RegisterBank, for the simulator and the examples. Bounded against a hostile master:
  * at most `maxConnections` sockets, an idle timeout, one partial frame per socket (mbap.ts), a request answered
- * before the next is read from the same buffer, and a socket that stops speaking MBAP is closed.
+ * before the next is read from the same buffer, and a socket that stops speaking MBAP is closed. Several units
+ * (one bank each) may sit behind one server, as behind a TCP gateway; a unit it lacks is answered exception 0x0B.
  */
 import * as net from "net";
-import { decodeRequest, encodeException, encodeResponse, type Response } from "./pdu";
+import { decodeRequest, encodeException, encodeResponse, EXCEPTION, type Response } from "./pdu";
 import { encodeTcpFrame, TcpDeframer } from "./mbap";
 import type { RegisterBank } from "./register-bank";
 import type { Table } from "./points";
@@ -12,8 +13,6 @@ import type { Table } from "./points";
 export interface TcpServerOptions {
   host?: string;
   port: number;
-  /** the unit ids answered; empty answers every id (as a TCP-only device usually does) */
-  unitIds?: number[];
   maxConnections?: number;
   idleTimeoutMs?: number;
 }
@@ -24,11 +23,17 @@ export class ModbusTcpServer {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   requests = 0;
+  /** a device without power: requests are read and never answered */
+  silent = false;
+  private readonly bankFor: (unitId: number) => RegisterBank | undefined;
 
+  /** one bank for every unit id (a plain TCP device), or the bank of each unit id */
   constructor(
-    private readonly bank: RegisterBank,
+    banks: RegisterBank | ((unitId: number) => RegisterBank | undefined),
     private readonly o: TcpServerOptions,
-  ) {}
+  ) {
+    this.bankFor = typeof banks === "function" ? banks : () => banks;
+  }
 
   get port(): number {
     const a = this.server?.address();
@@ -64,8 +69,8 @@ export class ModbusTcpServer {
         return;
       }
       for (const f of frames) {
-        if (this.o.unitIds?.length && !this.o.unitIds.includes(f.unitId)) continue; // not ours: a gateway would answer 0x0B
-        const pdu = this.answer(f.pdu);
+        if (this.silent) continue;
+        const pdu = this.answer(f.pdu, f.unitId);
         if (!socket.writable) return;
         socket.write(encodeTcpFrame({ transactionId: f.transactionId, unitId: f.unitId, pdu }));
       }
@@ -73,23 +78,25 @@ export class ModbusTcpServer {
   }
 
   /** the response PDU to a request PDU; never throws */
-  answer(pdu: Buffer): Buffer {
+  answer(pdu: Buffer, unitId = 1): Buffer {
     this.requests++;
     const d = decodeRequest(pdu);
     if (!d.ok) return encodeException(d.fc, d.exception);
+    const bank = this.bankFor(unitId);
+    if (!bank) return encodeException(d.request.fc, EXCEPTION.gatewayTargetFailed);
     const r = d.request;
     let response: Response;
     if (r.fc <= 4) {
       const q = r as { fc: 1 | 2 | 3 | 4; address: number; quantity: number };
-      const got = this.bank.read(READ_TABLE[q.fc], q.address, q.quantity);
+      const got = bank.read(READ_TABLE[q.fc], q.address, q.quantity);
       if ("exception" in got) return encodeException(q.fc, got.exception);
       response = q.fc <= 2 ? { fc: q.fc as 1 | 2, bits: got.values as boolean[] } : { fc: q.fc as 3 | 4, registers: got.values as number[] };
     } else if (r.fc === 5 || r.fc === 6) {
-      const refused = r.fc === 5 ? this.bank.write("COILS", r.address, [r.value]) : this.bank.write("HOLDING_REGISTERS", r.address, [r.value]);
+      const refused = r.fc === 5 ? bank.write("COILS", r.address, [r.value]) : bank.write("HOLDING_REGISTERS", r.address, [r.value]);
       if (refused !== undefined) return encodeException(r.fc, refused);
       response = r.fc === 5 ? { fc: 5, address: r.address, value: r.value } : { fc: 6, address: r.address, value: r.value };
     } else if (r.fc === 15 || r.fc === 16) {
-      const refused = r.fc === 15 ? this.bank.write("COILS", r.address, r.values) : this.bank.write("HOLDING_REGISTERS", r.address, r.values);
+      const refused = r.fc === 15 ? bank.write("COILS", r.address, r.values) : bank.write("HOLDING_REGISTERS", r.address, r.values);
       if (refused !== undefined) return encodeException(r.fc, refused);
       response = { fc: r.fc, address: r.address, quantity: r.values.length };
     } else return encodeException(pdu[0], 1);
