@@ -205,7 +205,7 @@ export function encodePoint(p: ModbusPoint, value: unknown): { bits: boolean[] }
   } else if (rawType === "FLOAT64") bytes.writeDoubleBE(raw, 0);
   else {
     // 2.1 / 0.1 is 21.000000000000004: round what scale made fractional by floating point, not by the user
-    const whole = Math.round(raw * 1e6) / 1e6;
+    const whole = Math.abs(raw - Math.round(raw)) < 1e-6 ? Math.round(raw) : raw;
     if (!Number.isInteger(whole)) fail(`${n} is ${raw} in the register's units, not a whole number for ${rawType}`);
     const ranges: Record<string, [number, number]> = { INT16: [-32768, 32767], UINT16: [0, 65535], INT32: [-2147483648, 2147483647], UINT32: [0, 4294967295], INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], UINT64: [0, Number.MAX_SAFE_INTEGER] };
     const [lo, hi] = ranges[rawType];
