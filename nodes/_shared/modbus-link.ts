@@ -5,8 +5,10 @@ import type { ModbusClient } from "../../lib/modbus/client";
 export interface ModbusLinkNode extends Node {
   /** why the configuration cannot work, if it cannot */
   configError: string | undefined;
-  /** the shared client; the link opens on first use and reopens itself until the flows stop */
-  client(): ModbusClient;
+  /** the shared client for node `user`; the link opens for its first user and reopens itself while it has users */
+  client(user: string): ModbusClient;
+  /** `user` is done with the link (its close handler); the last one out closes it */
+  release(user: string): Promise<void>;
   /** "tcp 127.0.0.1:502" or "rtu /dev/ttyUSB0 19200 8E1", for status and errors */
   describe(): string;
 }

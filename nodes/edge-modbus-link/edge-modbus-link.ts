@@ -57,27 +57,33 @@ export = function register(RED: NodeAPI): void {
     if (node.configError) node.error(RED._("edge-modbus-link.errors.config", { error: node.configError }));
 
     let client: ModbusClient | undefined;
+    const users = new Set<string>();
+    const shut = async () => {
+      const c = client;
+      client = undefined;
+      if (c) await c.transport.close().catch(() => undefined);
+    };
     node.describe = () => description;
-    node.client = () => {
+    node.client = (user: string) => {
       if (!make) throw new Error(node.configError);
+      users.add(user);
       if (!client) {
         const transport = make();
-        // the state is shown by every node on this link; the link itself has no status in the editor
+        // every node on this link listens to its state
         transport.setMaxListeners(100);
         transport.start();
         client = new ModbusClient(transport);
       }
       return client;
     };
+    node.release = async (user: string) => {
+      users.delete(user);
+      if (users.size === 0) await shut();
+    };
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      const c = client;
-      client = undefined;
-      if (!c) return done();
-      c.transport.close().then(
-        () => done(),
-        () => done(),
-      );
+      users.clear();
+      shut().then(() => done());
     });
   }
 

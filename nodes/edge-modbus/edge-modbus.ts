@@ -44,7 +44,7 @@ export = function register(RED: NodeAPI): void {
     else if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) setupProblem = RED._("edge-modbus.errors.unit", { unit: String(config.unitId) });
     else {
       try {
-        device = new ModbusDevice(linkNode.client(), profileNode.profile, { unitId, maxGap: Math.max(0, Math.min(100, numberSetting(config.maxGap, 0))), writeMultiple: config.writeMultiple === true });
+        device = new ModbusDevice(linkNode.client(node.id), profileNode.profile, { unitId, maxGap: Math.max(0, Math.min(100, numberSetting(config.maxGap, 0))), writeMultiple: config.writeMultiple === true });
       } catch (err) {
         setupProblem = RED._("edge-modbus.errors.bad-points", { error: errorText(err) });
       }
@@ -61,7 +61,7 @@ export = function register(RED: NodeAPI): void {
     let lastPoll: "ok" | "partial" | "failed" | undefined;
     let lastProblem = "";
     const logOnce = new LogOnce();
-    const transport = device ? linkNode!.client().transport : undefined;
+    const transport = device ? linkNode!.client(node.id).transport : undefined;
 
     const showStatus = () => {
       if (setupProblem || closing || !transport) return;
@@ -73,7 +73,11 @@ export = function register(RED: NodeAPI): void {
       else if (lastPoll === "ok") node.status({ fill: "green", shape: "dot", text: RED._("edge-modbus.status.polling", { polls }) });
       else node.status({ fill: "red", shape: lastPoll === "partial" ? "dot" : "ring", text: shortReason(lastProblem) });
     };
-    const onState = (_s: LinkState) => showStatus();
+    const onState = (s: LinkState) => {
+      // green again only after a poll on the new connection has read everything
+      if (s !== "connected") lastPoll = undefined;
+      showStatus();
+    };
     transport?.on("state", onState);
     showStatus();
 
@@ -146,7 +150,8 @@ export = function register(RED: NodeAPI): void {
       started.cancel();
       clearInterval(timer);
       transport?.off("state", onState);
-      done();
+      if (!linkNode || linkNode.configError) return done();
+      linkNode.release(node.id).then(() => done());
     });
   }
 

@@ -152,8 +152,9 @@ describe("edge-modbus in Node-RED against pymodbus", function () {
     assert.ok(failures.length <= 2, `${failures.length} errors for one outage`);
   });
 
-  it("releases the TCP connection and the serial port when its nodes are removed", async function () {
-    await red.deploy([{ id: z, type: "tab", label: "modbus" }]);
+  it("releases the TCP connection and the serial port when its nodes are removed, though the link config nodes stay", async function () {
+    const kept = flows(tcp.port, pair.a).filter((n) => ["modbus-tab", "profile", "link-tcp", "link-rtu"].includes((n as { id: string }).id));
+    await red.deploy(kept);
     // the serial port opens again (serialport locks it exclusively while a node holds it)
     await waitFor(() => new Promise<boolean>((resolve) => {
       const p = new SerialPort({ path: pair.a, baudRate: 19200, autoOpen: false });
