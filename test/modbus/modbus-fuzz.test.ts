@@ -15,6 +15,9 @@ import { RegisterBank } from "../../lib/modbus/register-bank";
 import { ModbusTcpServer } from "../../lib/modbus/tcp-server";
 import { TcpTransport } from "../../lib/modbus/tcp-transport";
 import { ModbusClient } from "../../lib/modbus/client";
+import { SerialPort } from "serialport";
+import { RtuTransport } from "../../lib/modbus/rtu-transport";
+import { startPtyPair } from "./modbus-peers";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 
@@ -86,6 +89,23 @@ describe("Modbus parsers under fuzz", function () {
     }), { numRuns: 5000 });
   });
 
+  it("the RTU assembler completes a frame however it is split, and drops a partial frame after a silence", function () {
+    const frame = rtuFrame(1, Buffer.from([3, 4, 0, 40, 1, 104]));
+    for (let cut = 1; cut < frame.length; cut++) {
+      const a = new RtuAssembler(20);
+      assert.strictEqual(a.push(frame.subarray(0, cut), 0), undefined);
+      assert.deepStrictEqual(a.push(frame.subarray(cut), 5), { kind: "frame", unitId: 1, pdu: Buffer.from([3, 4, 0, 40, 1, 104]) });
+    }
+    const a = new RtuAssembler(20);
+    assert.strictEqual(a.push(frame.subarray(0, 4), 0), undefined);
+    // 30 ms later: the first four bytes were noise, and the frame after the gap stands alone
+    assert.strictEqual(a.push(frame.subarray(0, 5), 30), undefined);
+    assert.deepStrictEqual(a.push(frame.subarray(5), 31)?.kind, "frame");
+    const bad = Buffer.from(frame);
+    bad[3] ^= 1;
+    assert.deepStrictEqual(new RtuAssembler(20).push(bad, 0)?.kind, "error");
+  });
+
   it("a server's answer to any PDU is a response or an exception, never a throw", function () {
     const server = new ModbusTcpServer(new RegisterBank({ coils: 100, discreteInputs: 100, holdingRegisters: 100, inputRegisters: 100 }), { port: 0 });
     fc.assert(fc.property(bytes(260), (pdu) => {
@@ -127,6 +147,30 @@ describe("Modbus over sockets with a hostile peer", function () {
     } finally {
       await transport.close();
       await new Promise<void>((resolve) => hostile.close(() => resolve()));
+    }
+  });
+
+  it("an RTU master facing a device that answers random bytes settles every request in time", async function () {
+    const pair = await startPtyPair();
+    const device = new SerialPort({ path: pair.b, baudRate: 19200 });
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    device.on("data", () => device.write(Buffer.from(Array.from({ length: random() % 40 }, () => random() & 0xff))));
+    device.on("error", () => undefined);
+    const transport = new RtuTransport({ path: pair.a, baudRate: 19200, parity: "none", timeoutMs: 150 });
+    transport.start();
+    const client = new ModbusClient(transport);
+    try {
+      await waitFor(() => transport.state === "connected", "the master's serial port");
+      const started = Date.now();
+      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => client.execute(1 + (i % 3), { fc: 3, address: i, quantity: 2 })));
+      assert.ok(Date.now() - started < 40 * 150 + 5000, `took ${Date.now() - started} ms`);
+      for (const r of results) if (r.status === "rejected") assert.ok(r.reason instanceof ModbusError, String(r.reason));
+      assert.ok(results.every((r) => r.status === "rejected"), "random bytes made a valid response");
+    } finally {
+      await transport.close();
+      await new Promise<void>((resolve) => device.close(() => resolve()));
+      await pair.stop();
     }
   });
 
