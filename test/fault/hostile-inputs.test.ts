@@ -93,6 +93,7 @@ function targets(ports: { coap: number; gateway: number; modbus: number }): Targ
     // an object payload is a write (refused: no such resource, or not a number), anything else a read of edge-sim's controller
     { type: "edge-modbus", outputs: 2, config: { link: "fz-modbus-link", profile: "fz-modbus-profile", deviceName: "fz-modbus-room", unitId: "1", intervalS: "0", maxGap: "0", writeMultiple: false } },
     { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
+    { type: "edge-rollout", outputs: 2, config: { canaries: "fz-gateway", healthWindowS: "300", activationTimeoutS: "120", maxErrorRate: "0.05", maxLatencyMs: "0", maxPsi: "0.25", ksAlpha: "0", minMessages: "20", canaryTopic: "", fleetTopic: "", commandTopic: "", maxMB: "16", store: "" } },
   ];
 }
 
