@@ -6,9 +6,10 @@
  * The mock cluster keeps nothing on disk: a killed cluster takes its records with it. So what the doomed cluster
  * holds is read out before it dies, while Node-RED is frozen (SIGSTOP): once the cluster has read every byte
  * Node-RED sent it, each partition is read to its high watermark (cluster-readout.ts says why both steps are
- * needed), then the cluster is killed and replaced, then Node-RED resumes — with produce requests in flight on
- * connections to the dead cluster, records in its batcher and the load still coming. A real cluster keeps what it
- * acknowledged; the freeze only makes the mock's amnesia visible, it does not help the node.
+ * needed). Then the cluster is frozen in turn and Node-RED resumes, so that it sends produce requests the cluster
+ * never answers; the cluster is killed with them in flight and replaced, with records in Node-RED's batcher and the
+ * load still coming. A real cluster keeps what it acknowledged; the freezes only make the mock's amnesia visible,
+ * they do not help the node.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -18,7 +19,7 @@ import { ensureBuilt, linkPack } from "../harness/build";
 import { httpRequest, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { bindShim, freePorts, startKafkaOn, FixedKafka } from "./fixed-port-kafka";
-import { Connection, describePartitions, freeze, highWatermarks, partitionOfKey, readToHighWatermarks, Readout, waitClusterReadEverything } from "./cluster-readout";
+import { abortConnection, Connection, connectionsTo, describePartitions, freeze, highWatermarks, partitionOfKey, readToHighWatermarks, Readout, waitClusterReadEverything } from "./cluster-readout";
 
 const MESSAGES = Number(process.env.KAFKA_KILL_MESSAGES ?? 20000);
 const KILLS = Number(process.env.KAFKA_KILLS ?? 2);
@@ -89,6 +90,8 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
 
     /** copies of each id over every cluster read out */
     const copies = new Map<number, number>();
+    /** the records (partition:offset) of the current cluster already counted */
+    let readHere = new Set<string>();
     /** how many confirmations the accepted file held at each freeze */
     const frozenAt: number[] = [];
 
@@ -106,7 +109,12 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
       const out: Readout = await readToHighWatermarks(brokers, TOPIC);
       // appended after Node-RED stopped: acknowledged to it once it resumes, and lost with the cluster if not read out
       const late = [...out.high].reduce((sum, [p, h]) => sum + h - (highAtFreeze.get(p) ?? 0), 0);
-      for (const rec of out.records) copies.set(idOf(rec.value), (copies.get(idOf(rec.value)) ?? 0) + 1);
+      for (const rec of out.records) {
+        // a cluster read out twice: each of its records counts once
+        if (readHere.has(`${rec.partition}:${rec.offset}`)) continue;
+        readHere.add(`${rec.partition}:${rec.offset}`);
+        copies.set(idOf(rec.value), (copies.get(idOf(rec.value)) ?? 0) + 1);
+      }
       const missing = confirmed.filter((n) => !copies.has(n));
       const partitions = Math.max(out.high.size, 1);
       const where = (n: number) => {
@@ -144,9 +152,24 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
       assert.ok(!loadError, String(loadError));
       // freeze Node-RED mid-load, read out what the doomed cluster holds, then kill it and start its replacement
       await readOut(`kill ${kill}`);
+      // then the cluster freezes (it acknowledges nothing more) and Node-RED resumes: it reads the answers already
+      // waiting for it (records read out above) and sends more, which the frozen cluster has not read
+      await freeze(cluster.pid);
+      process.kill(pid, "SIGCONT");
+      const sending = await waitFor(() => connectionsTo(pid, ports).filter((c) => c.unread > 0).length >= 2, "Node-RED sending to the frozen cluster", { timeoutMs: 5000, intervalMs: 5 }).catch(() => false);
+      await freeze(pid);
+      // one broker answers what it was sent and the others' connections break, as when brokers die one by one: a
+      // request acknowledged in part, whose other part must be sent again to the replacement (lib/kafka/acknowledged.ts)
+      const open = connectionsTo(pid, ports);
+      const answering = open.find((c) => c.unread > 0);
+      const broken = sending && answering ? open.filter((c) => c.remote !== answering.remote && abortConnection(pid, ports, c)).length : 0;
+      process.kill(cluster.pid, "SIGCONT");
+      await readOut(`kill ${kill}, one broker answering`);
       await cluster.kill();
       cluster = await startKafkaOn(ports);
+      readHere = new Set();
       process.kill(pid, "SIGCONT");
+      console.log(`      kill ${kill}: ${broken} of Node-RED's ${open.length} connections with requests in flight broken, then the cluster killed`);
     }
 
     await load;

@@ -12,7 +12,7 @@
  * no consumer group), and the read-out is complete when every partition reached it.
  */
 import * as fs from "fs";
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { requireBinary } from "../harness/processes";
 import { waitFor } from "../harness/wait";
@@ -96,6 +96,17 @@ export function connectionsTo(producerPid: number, ports: number[]): Connection[
     out.push({ local: e.localPort, remote: e.remotePort, unsent: e.tx, unread: peer?.rx ?? 0 });
   }
   return out;
+}
+
+/**
+ * Breaks one of the producer's connections, as a broker dying breaks it: the socket is destroyed in the kernel
+ * (`ss -K`, root and a kernel with INET_DIAG_DESTROY), which resets it and discards what it still held. False when
+ * that is not possible here.
+ */
+export function abortConnection(producerPid: number, ports: number[], c: Connection): boolean {
+  const run = spawnSync("ss", ["-K", "-t", "-n", "sport", "=", `:${c.local}`, "dport", "=", `:${c.remote}`], { encoding: "utf8", timeout: 5000 });
+  if (run.error || run.status !== 0) return false;
+  return !connectionsTo(producerPid, ports).some((x) => x.local === c.local && x.remote === c.remote);
 }
 
 /** whether every thread of the process is stopped (SIGSTOP takes effect a moment after kill() returns) */
