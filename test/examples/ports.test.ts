@@ -37,11 +37,13 @@ const LISTENERS: Record<string, (n: FlowNode) => string[]> = {
   "http in": (n) => [`http ${String(n.method ?? "get").toUpperCase()} ${String(n.url ?? "")}`],
   "websocket-listener": (n) => [`http GET ${String(n.path ?? "")}`],
   "edge-record": (n) => (n.servePath ? [`http GET ${String(n.servePath)}`] : []),
-  "edge-metrics": (n) => (n.path ? [`http GET ${String(n.path)}`] : []),
+  "edge-metrics": (n) => (n.endpoint === "node" && n.path ? [`http GET ${String(n.path)}`] : []),
+  // the simulator's Modbus TCP controllers
+  "edge-sim": (n) => (Number(n.modbusRooms ?? 0) > 0 ? [`tcp ${port(n.modbusPort ?? "1502")}`] : []),
   "ui-base": (n) => [`http GET ${String(n.path ?? "/dashboard")}`],
 };
 /** types whose port-like settings name a peer they connect to, not a port they open (or a path under a listener above) */
-const CLIENTS = new Set(["edge-coap-in", "ui-page", "mqtt-broker", "edge-sim", "udp out", "edge-coap-request", "http request", "edge-lorawan-downlink", "edge-kafka-broker", "tcp request"]);
+const CLIENTS = new Set(["edge-coap-in", "ui-page", "mqtt-broker", "edge-modbus-link", "udp out", "edge-coap-request", "http request", "edge-lorawan-downlink", "edge-kafka-broker", "tcp request"]);
 const PORTISH = /^(port|.*Port|url|path|servePath|listen.*|bind.*)$/;
 const NOT_A_PORT = new Set(["fPort", "deviceNamePath", "originPath", "modelPath", "labelsPath", "wsPath", "bufferDir"]);
 
