@@ -28,13 +28,16 @@ const external = /net::ERR_|Failed to load resource/;
 const garbled = /&(amp|lt|gt|quot|#\d+);|\bundefined\b|\bedge-[a-z-]+\.[a-zA-Z.-]+/;
 
 /**
- * Nodes allowed to be red with nothing but Node-RED and the pack: the peer they miss, which a comment (its name or
- * info) on their tab must name so that the user knows.
+ * Nodes allowed to be red with nothing but Node-RED and the pack: the peer they miss, which a comment on their tab
+ * (its name or info) or the tab's description must name so that the user knows.
  */
 const MISSING_PEER: Record<string, RegExp> = {
   "ex1-buffer": /KAFKA_BROKERS/,
   "ex5-bridge": /regional broker/i,
   "ex9-bundle": /public key/i,
+  "ex10c-kafka-out": /Kafka/i,
+  "ex10g-kafka-in": /Kafka/i,
+  "ex10g-bundle": /public key/i,
 };
 /** red as an alarm is red, not as a fault: the rules' and alarms' count of active alerts */
 const alerting = (type: string, text = "") => (type === "edge-rules" || type === "edge-alarms") && /\bactive\b/.test(text);
@@ -186,7 +189,8 @@ describe("browser: the examples in Node-RED's editor", function () {
       const file = examples.find((f) => flowOf(f).some((n) => n.id === r.id))!;
       const flow = flowOf(file);
       const z = flow.find((n) => n.id === r.id)?.z;
-      const comments = flow.filter((n) => n.type === "comment" && n.z === z).map((n) => `${n.name ?? ""} ${String(n.info ?? "")}`).join(" ");
+      // what the example says: its comments and the flow's own description
+      const comments = flow.filter((n) => (n.type === "comment" && n.z === z) || (n.type === "tab" && n.id === z)).map((n) => `${n.name ?? ""} ${String(n.info ?? "")}`).join(" ");
       const peer = MISSING_PEER[r.id];
       if (!peer || !peer.test(comments)) unexplained.push(`${file}: ${r.id} red "${r.status?.text}"${peer ? `, and no comment names ${peer}` : ""}`);
     }

@@ -31,7 +31,7 @@ const port = (v: unknown) => String(v ?? "").trim();
 const LISTENERS: Record<string, (n: FlowNode) => string[]> = {
   "edge-broker": (n) => [`tcp ${port(n.port)}`, ...(on(n.ws) ? [`tcp ${port(n.wsPort)}`] : [])],
   "edge-coap-server": (n) => [`udp ${port(n.port)}`, ...(on(n.dtls) ? [`udp ${port(n.dtlsPort)}`] : [])],
-  "edge-lorawan-gateway": (n) => [`udp ${port(n.port)}`],
+  "edge-lorawan-gateway": (n) => [`udp ${port(n.port)}`, ...(on(n.stationEnabled) ? [`tcp ${port(n.stationPort)}`] : [])],
   "udp in": (n) => [`udp ${port(n.port)}`],
   "tcp in": (n) => (n.server === "server" ? [`tcp ${port(n.port)}`] : []),
   "http in": (n) => [`http ${String(n.method ?? "get").toUpperCase()} ${String(n.url ?? "")}`],

@@ -61,7 +61,9 @@ async function assertExamplesRun(red: NodeRedProcess): Promise<void> {
   const from = red.output().length;
   await red.deploy(all);
   await waitFor(() => /Started flows/.test(red.output().slice(from)), "the examples started", { timeoutMs: 30000, intervalMs: 200 });
-  assert.doesNotMatch(red.output().slice(from), /Waiting for missing types|EADDRINUSE|Flows stopped/, red.output().slice(from, from + 3000));
+  // (ports they share would show as EADDRINUSE: test/examples/ports.test.ts checks them, and the browser test deploys
+  // them together; here another test on this machine may hold an example's port)
+  assert.doesNotMatch(red.output().slice(from), /Waiting for missing types|Flows stopped/, red.output().slice(from, from + 3000));
 }
 
 describe("install: the packed tarball in a fresh Node-RED", function () {
