@@ -130,7 +130,7 @@ describe("every node deploys with its editor defaults", function () {
       }
       const register = [...modules].map((t) => speaking(require(path.join(repoRoot, "nodes", t, t)))) as unknown[];
       register.push(...Object.values(CORE).map((m) => require(m)));
-      await helper.load(register as Parameters<typeof helper.load>[0], flow);
+      await helper.load(register as Parameters<typeof helper.load>[0], flow as unknown as Parameters<typeof helper.load>[1]);
       const ids = flow.map((n) => String(n.id));
       const errors = () => logged(20).filter((e) => ids.includes(e.id ?? "")).map((e) => `${e.type} ${e.id}: ${String(e.msg)}`);
       const expected = EXPECTED[type];
