@@ -147,7 +147,8 @@ export interface FieldProblem extends Problem {
 export function checkSettings(table: Table, config: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [field, setting] of Object.entries(table)) {
-    const problem = setting.required && blank(config[field]) ? { code: "required" as const } : setting.check(config[field]);
+    // a config node left unset is the node's to report (it knows what it cannot do without it)
+    const problem = setting.required && !setting.type && blank(config[field]) ? { code: "required" as const } : setting.check(config[field]);
     if (problem) problems.push({ field, ...problem });
   }
   return problems;
