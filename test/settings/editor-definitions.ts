@@ -26,8 +26,45 @@ export interface EditorDefinition {
 
 export const packNodes = (): string[] => Object.keys(JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))["node-red"].nodes);
 
+/**
+ * A stand-in for the dialog's jQuery: `#node-input-<field>` elements whose values the test sets (as Node-RED does
+ * from the node before oneditprepare) and reads back (as Node-RED does on save).
+ */
+export class FakeDialog {
+  readonly values = new Map<string, unknown>();
+  readonly $ = (selector: unknown) => {
+    const id = typeof selector === "string" && selector.startsWith("#node-input-") ? selector.slice("#node-input-".length) : undefined;
+    const el: Record<string, unknown> = {};
+    const self = () => el;
+    Object.assign(el, {
+      val: (v?: unknown) => {
+        if (v === undefined) return id ? this.values.get(id) : undefined;
+        if (id) this.values.set(id, v);
+        return el;
+      },
+      prop: (name: string, v?: unknown) => {
+        if (name === "checked" && id && v !== undefined) this.values.set(id, v);
+        return v === undefined ? (id ? this.values.get(id) : undefined) : el;
+      },
+      attr: (name: string) => (name === "type" && id && typeof this.values.get(id) === "boolean" ? "checkbox" : "text"),
+      is: () => (id ? this.values.get(id) === true : false),
+      on: self,
+      trigger: self,
+      toggle: self,
+      typedInput: self,
+      editableList: self,
+      hide: self,
+      show: self,
+      find: self,
+      append: self,
+      width: self,
+    });
+    return el;
+  };
+}
+
 /** every definition a built .html registers, by type (run the build first) */
-export function editorDefinitions(type: string): Record<string, EditorDefinition> {
+export function editorDefinitions(type: string, dialog = new FakeDialog()): Record<string, EditorDefinition> {
   const html = fs.readFileSync(path.join(repoRoot, "dist", "nodes", type, `${type}.html`), "utf8");
   const found: Record<string, EditorDefinition> = {};
   const validator = () => () => true;
@@ -36,7 +73,7 @@ export function editorDefinitions(type: string): Record<string, EditorDefinition
     validators: { number: validator, regex: validator, typedInput: validator },
     _: (key: string) => key,
   };
-  for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(m[1], { RED, $: () => ({}), window: {} });
+  for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(m[1], { RED, $: dialog.$, window: {} });
   return found;
 }
 
