@@ -137,7 +137,7 @@ describe("settings modules", function () {
         ["sim-handwritten", "seed", "1"],
         ["kafka-out-empty-topic", "topicType", "msg"],
       ] as const) {
-        const node = { ...fixture(id), _: (k: string) => k };
+        const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
         const dialog = new FakeDialog();
         // Node-RED fills each field from the node before oneditprepare
         const def = editorDefinitions(String(node.type), dialog)[String(node.type)];
