@@ -131,11 +131,21 @@ describe("settings modules", function () {
       assert.strictEqual(m.parseSettings({ ...defaultConfig(m.table), topic: "" }).topicType, "str");
     });
 
+    it("edge-coap-in 1: a missing path was the root resource; methods written as text become a list", function () {
+      const m = mod("edge-coap-in");
+      const v1 = upTo(m, fixture("coap-in-handwritten"), 1);
+      assert.deepStrictEqual([v1.path, v1.methods], ["/", ["GET", "POST"]]);
+      assert.deepStrictEqual(m.parseSettings(fixture("coap-in-editor")).path, "/sensors");
+      assert.throws(() => m.parseSettings({ version: 1, server: "cs", path: "" }), /path is required/);
+      assert.throws(() => m.parseSettings({ version: 1, server: "cs", methods: ["GET", "PATCH"] }), /methods entry 2 is not valid/);
+    });
+
     it("the editor applies the same steps when an older node's dialog opens, and saves the current version", function () {
       for (const [id, field, expected] of [
         ["tflite-handwritten", "threshold", "0"],
         ["sim-handwritten", "seed", "1"],
         ["kafka-out-empty-topic", "topicType", "msg"],
+        ["coap-in-handwritten", "path", "/"],
       ] as const) {
         const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
         const dialog = new FakeDialog();
