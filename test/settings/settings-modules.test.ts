@@ -140,12 +140,20 @@ describe("settings modules", function () {
       assert.throws(() => m.parseSettings({ version: 1, server: "cs", methods: ["GET", "PATCH"] }), /methods entry 2 is not valid/);
     });
 
+    it("edge-ingest 1: the fixed device name is typed text", function () {
+      const m = mod("edge-ingest");
+      const v1 = upTo(m, fixture("ingest-editor"), 1);
+      assert.deepStrictEqual([v1.deviceName, v1.deviceNameType], ["truck-01", "str"]);
+      assert.throws(() => m.parseSettings({ version: 1, profile: "p", deviceNameType: "msg" }), /deviceNameType must take its value from one of str, env/);
+    });
+
     it("the editor applies the same steps when an older node's dialog opens, and saves the current version", function () {
       for (const [id, field, expected] of [
         ["tflite-handwritten", "threshold", "0"],
         ["sim-handwritten", "seed", "1"],
         ["kafka-out-empty-topic", "topicType", "msg"],
         ["coap-in-handwritten", "path", "/"],
+        ["ingest-editor", "deviceNameType", "str"],
       ] as const) {
         const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
         const dialog = new FakeDialog();
