@@ -7,7 +7,7 @@
 
 /** why a setting's value cannot be used; `code` names a message in locales/<lang>/_settings.json */
 export interface Problem {
-  code: "required" | "number" | "integer" | "min" | "max" | "choice" | "list" | "flag" | "typed";
+  code: "required" | "number" | "integer" | "min" | "max" | "choice" | "list" | "flag" | "typed" | "pattern";
   params?: Record<string, string | number>;
 }
 
@@ -33,12 +33,16 @@ export type ConfigOf<T extends Table> = { [K in keyof T]: T[K]["value"] };
 
 const blank = (raw: unknown) => raw === undefined || raw === null || raw === "";
 
-/** free text; `required` refuses an empty one */
-export function text(value = "", options: { required?: boolean } = {}): Setting<string, string> {
+/** free text; `required` refuses an empty one, `pattern` one not of that form (`example` shows the form) */
+export function text(value = "", options: { required?: boolean; pattern?: RegExp; example?: string } = {}): Setting<string, string> {
   return {
     value,
     required: options.required,
-    check: (raw) => (options.required && (blank(raw) || String(raw).trim() === "") ? { code: "required" } : undefined),
+    check: (raw) => {
+      if (options.required && (blank(raw) || String(raw).trim() === "")) return { code: "required" };
+      if (options.pattern && !blank(raw) && !options.pattern.test(String(raw))) return { code: "pattern", params: { value: String(raw), example: options.example ?? String(value) } };
+      return undefined;
+    },
     parse: (raw) => (raw === undefined || raw === null ? value : String(raw)),
   };
 }
@@ -167,6 +171,7 @@ export function describeProblem(p: FieldProblem): string {
     list: params.index ? `entry ${params.index} is not valid` : "must be a list",
     flag: `must be true or false, not "${params.value}"`,
     typed: `must take its value from one of ${params.choices}, not "${params.value}"`,
+    pattern: `is not of the form "${params.example}": "${params.value}"`,
   };
   return `${p.field} ${texts[p.code]}`;
 }

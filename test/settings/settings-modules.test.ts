@@ -147,6 +147,14 @@ describe("settings modules", function () {
       assert.throws(() => m.parseSettings({ version: 1, profile: "p", deviceNameType: "msg" }), /deviceNameType must take its value from one of str, env/);
     });
 
+    it("edge-alarms 1: a missing reminder interval was 0 (never remind); escalation steps are checked", function () {
+      const m = mod("edge-alarms");
+      assert.strictEqual(upTo(m, fixture("alarms-handwritten"), 1).reminderMin, "0");
+      assert.strictEqual(m.parseSettings(fixture("alarms-handwritten")).reminderMin, 0);
+      assert.strictEqual(m.parseSettings({ version: 1 }).reminderMin, 15);
+      assert.throws(() => m.parseSettings({ version: 1, escalation: "30 major" }), /escalation is not of the form "15:major, 30:critical"/);
+    });
+
     it("the editor applies the same steps when an older node's dialog opens, and saves the current version", function () {
       for (const [id, field, expected] of [
         ["tflite-handwritten", "threshold", "0"],
@@ -154,6 +162,7 @@ describe("settings modules", function () {
         ["kafka-out-empty-topic", "topicType", "msg"],
         ["coap-in-handwritten", "path", "/"],
         ["ingest-editor", "deviceNameType", "str"],
+        ["alarms-handwritten", "reminderMin", "0"],
       ] as const) {
         const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
         const dialog = new FakeDialog();

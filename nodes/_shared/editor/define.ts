@@ -85,3 +85,70 @@ export function showWhen(field: string, rows: string, when: (value: string | boo
 export function nameOr(node: EditorNode & { name?: string }, type: string): string {
   return node.name || node._(`${type}.paletteLabel`);
 }
+
+export interface ListField {
+  name: string;
+  /** CSS width of its input */
+  width?: string;
+  /** a select of these values instead of a text input */
+  options?: readonly string[];
+}
+
+export interface FieldListOptions<T> {
+  /** the text above the list */
+  header?: string;
+  fields: readonly ListField[];
+  items: readonly T[];
+  /** what a new row holds */
+  blank: T;
+  /** a field's placeholder and tooltip */
+  label(field: string): string;
+  /** the text of a select's option */
+  optionLabel?(field: string, value: string): string;
+}
+
+/** an editableList whose rows are a few named fields side by side (suppression sources, bridge rules) */
+export function fieldList<T extends object>(container: string, o: FieldListOptions<T>): void {
+  const list = $(`#${container}`);
+  list.css("min-height", "120px").editableList<T>({
+    header: o.header ? $("<div/>").text(o.header) : undefined,
+    addItem(row: JQuery, _index: number, item: T) {
+      const values = (item && Object.keys(item).length > 0 ? item : o.blank) as Record<string, unknown>;
+      const line = $("<div/>", { style: "display: flex; flex-wrap: wrap; gap: 4px; align-items: center;" }).appendTo(row);
+      for (const f of o.fields) {
+        let input: JQuery;
+        if (f.options) {
+          input = $("<select/>");
+          for (const v of f.options) $("<option/>", { value: v }).text(o.optionLabel ? o.optionLabel(f.name, v) : v).appendTo(input);
+        } else input = $("<input/>", { type: "text", placeholder: o.label(f.name) });
+        const value = values[f.name];
+        input
+          .css("width", f.width ?? "110px")
+          .attr("data-field", f.name)
+          .attr("title", o.label(f.name))
+          .val(value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
+          .appendTo(line);
+      }
+    },
+    sortable: true,
+    removable: true,
+  });
+  for (const item of o.items) list.editableList("addItem", item);
+}
+
+/** the rows of a fieldList, each as { field: text } */
+export function readFieldList(container: string): Array<Record<string, string>> {
+  const out: Array<Record<string, string>> = [];
+  $(`#${container}`)
+    .editableList("items")
+    .each(function () {
+      const item: Record<string, string> = {};
+      $(this)
+        .find("[data-field]")
+        .each(function () {
+          item[String($(this).attr("data-field"))] = String($(this).val() ?? "");
+        });
+      out.push(item);
+    });
+  return out;
+}

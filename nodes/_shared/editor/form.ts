@@ -130,10 +130,14 @@ export function textarea(name: string, o: FieldOptions & { rows?: number } = {})
   };
 }
 
-/** the container of an editableList the editor code fills (the list itself is saved in oneditsave) */
+/**
+ * the container (`node-input-<name>-container`) of an editableList the editor code fills and saves in oneditsave;
+ * a label row above it only when `label` is given (a list usually says what it holds in its header)
+ */
 export function editableList(name: string, o: FieldOptions = {}): Row {
   return {
-    html: (type) => `${row({ rowClass: o.rowClass }, labelHtml(type, name, o))}\n  <div class="form-row node-input-${name}-container-row${o.rowClass ? " " + o.rowClass : ""}">\n    <ol id="node-input-${name}-container"></ol>\n  </div>`,
+    html: (type) =>
+      `${o.label ? row({ rowClass: o.rowClass }, labelHtml(type, name, o)) + "\n" : ""}  <div class="form-row node-input-${name}-container-row${o.rowClass ? " " + o.rowClass : ""}">\n    <ol id="node-input-${name}-container"></ol>\n  </div>`,
   };
 }
 
