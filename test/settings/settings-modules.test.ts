@@ -155,6 +155,13 @@ describe("settings modules", function () {
       assert.throws(() => m.parseSettings({ version: 1, escalation: "30 major" }), /escalation is not of the form "15:major, 30:critical"/);
     });
 
+    it("edge-coap-request 1: the URL is typed text", function () {
+      const m = mod("edge-coap-request");
+      const v1 = upTo(m, fixture("coap-request-editor"), 1);
+      assert.deepStrictEqual([v1.url, v1.urlType], ["coap://127.0.0.1/temp", "str"]);
+      assert.strictEqual(m.parseSettings(fixture("coap-request-editor")).blockSize, "1024");
+    });
+
     it("the editor applies the same steps when an older node's dialog opens, and saves the current version", function () {
       for (const [id, field, expected] of [
         ["tflite-handwritten", "threshold", "0"],
@@ -163,6 +170,7 @@ describe("settings modules", function () {
         ["coap-in-handwritten", "path", "/"],
         ["ingest-editor", "deviceNameType", "str"],
         ["alarms-handwritten", "reminderMin", "0"],
+        ["coap-request-editor", "urlType", "str"],
       ] as const) {
         const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
         const dialog = new FakeDialog();
