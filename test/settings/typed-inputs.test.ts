@@ -1,6 +1,7 @@
 /**
- * Values from the environment (typedInput `env`), through the nodes in Node-RED: edge-ingest's fixed device name
- * read at deploy, and a clear "not configured" status when the variable is not set.
+ * Values from the environment and the context (typedInput `env`, `flow`), through the nodes in Node-RED:
+ * edge-ingest's fixed device name read at deploy, with a clear "not configured" status when the variable is not
+ * set; edge-coap-request's URL from the flow context or the environment against libcoap's server, msg.url winning.
  */
 import * as assert from "assert";
 import helper from "node-red-node-test-helper";
@@ -10,6 +11,8 @@ import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { speaking } from "./catalogue";
 import { ensureBuilt } from "../harness/build";
+import { coapClient, startCoapServer, type CoapPeer } from "../harness/peers";
+import coapRequestNode from "../../nodes/edge-coap-request/edge-coap-request";
 
 helper.init(require.resolve("node-red"));
 
@@ -69,5 +72,62 @@ describe("typed inputs: values from the environment", function () {
     helper.getNode("in").receive({ payload: { ret_air_f: 40 } });
     await waitFor(() => caught.length === 1, "the message at the Catch node");
     assert.match(caught[0].error.message, new RegExp(VAR));
+  });
+});
+
+describe("typed inputs: edge-coap-request's URL from the flow context or the environment (libcoap's server)", function () {
+  this.timeout(60000);
+  let peer: CoapPeer;
+  const URL_VAR = "EDGE_TEST_COAP_URL";
+  before(async function () {
+    peer = await startCoapServer();
+    for (const [name, value] of [["from-env", "env"], ["from-flow", "flow"], ["from-msg", "msg"]]) {
+      assert.strictEqual(coapClient(["-m", "put", "-e", value, `${peer.url}/${name}`]).status, 0);
+    }
+  });
+  after(async function () {
+    await peer?.stop();
+  });
+  beforeEach(function (done) {
+    helper.startServer(done);
+  });
+  afterEach(function (done) {
+    delete process.env[URL_VAR];
+    helper.unload().then(() => helper.stopServer(done));
+  });
+
+  async function load(url: string, urlType: string) {
+    await helper.load(speaking(coapRequestNode), [
+      { id: "t", type: "tab" },
+      { id: "req", z: "t", type: "edge-coap-request", version: 1, url, urlType, output: "string", wires: [["out"]] },
+      { id: "out", z: "t", type: "helper" },
+    ] as Parameters<typeof helper.load>[1]);
+    const out: Array<{ payload: string }> = [];
+    events(helper.getNode("out")).on("input", (m: { payload: string }) => out.push(m));
+    return out;
+  }
+
+  it("reads the URL from an environment variable, and msg.url wins over it", async function () {
+    process.env[URL_VAR] = `${peer.url}/from-env`;
+    const out = await load(URL_VAR, "env");
+    helper.getNode("req").receive({});
+    await waitFor(() => out.length === 1, "the response");
+    assert.strictEqual(out[0].payload, "env");
+    helper.getNode("req").receive({ url: `${peer.url}/from-msg` });
+    await waitFor(() => out.length === 2, "the second response");
+    assert.strictEqual(out[1].payload, "msg");
+  });
+
+  it("reads the URL from the flow context for each message", async function () {
+    const out = await load("coapTarget", "flow");
+    const node = helper.getNode("req") as unknown as { context(): { flow: { set(k: string, v: unknown): void } }; receive(m: object): void };
+    node.context().flow.set("coapTarget", `${peer.url}/from-flow`);
+    node.receive({});
+    await waitFor(() => out.length === 1, "the response");
+    assert.strictEqual(out[0].payload, "flow");
+    node.context().flow.set("coapTarget", `${peer.url}/from-env`);
+    node.receive({});
+    await waitFor(() => out.length === 2, "the response to the changed URL");
+    assert.strictEqual(out[1].payload, "env");
   });
 });
