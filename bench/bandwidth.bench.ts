@@ -21,7 +21,7 @@ export async function run() {
     { name: "truck too warm", type: "threshold", severity: "critical", resource: "returnAir", direction: "above", raise: 8, clear: 7.5, forS: 600 },
     { name: "case too warm", type: "threshold", severity: "major", resource: "temperature", direction: "above", raise: 8, clear: 7.5, forS: 600 },
   ]);
-  const windows = new WindowAggregator({ kind: "tumbling", by: "time", size: 900000, latenessMs: 60000, percentiles: [50, 90, 99], mkt: true, range: { low: 2, high: 8 } });
+  const windows = new WindowAggregator({ kind: "tumbling", by: "time", size: 900000, latenessMs: 60000, percentiles: [50, 90, 99], mkt: true, range: { low: 2, high: 8 }, decimals: 2 });
   let bytesIn = 0;
   let bytesOut = 0;
   for (let minute = 0; minute < 24 * 60; minute++) {

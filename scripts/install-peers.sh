@@ -11,7 +11,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v openssl >/dev/null || need+=(openssl)
 command -v mbpoll >/dev/null || need+=(mbpoll)
 command -v socat >/dev/null || need+=(socat)
-/usr/bin/python3 -c "import pymodbus, serial" 2>/dev/null || need+=(python3-pymodbus python3-serial)
+# pymodbus.server imports serial_asyncio (only Recommended by python3-pymodbus, and --no-install-recommends skips it)
+/usr/bin/python3 -c "import pymodbus.server, serial" 2>/dev/null || need+=(python3-pymodbus python3-serial python3-serial-asyncio)
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-peers: all peers present"
   exit 0

@@ -1,7 +1,7 @@
 /**
  * The reefer pipeline built from Node-RED's core nodes only (change, switch, function), the way a user would
  * without this pack: JSONata mapping to an event, a threshold switch, a function keeping per-truck windows,
- * and a function producing to Kafka with kafkajs (no buffer, no durability).
+ * and a function producing to Kafka with kafkajs in batches as edge-kafka-out sends them (no buffer, no durability).
  */
 export function corePipelineFlow(brokers: string[], topic: string, trucks: number): unknown[] {
   const z = "core-tab";
@@ -30,15 +30,26 @@ else if (s.alert && t < 7.5) { s.alert = false; }
 if (s.n >= 10) { msg.summary = { mean: s.sum / s.n, min: s.min, max: s.max }; w[e.deviceName] = { n: 0, sum: 0, min: Infinity, max: -Infinity, alert: s.alert }; }
 context.set('w', w);
 return msg;`;
-  const produce = `const producer = context.get('producer');
-await producer.send({ topic: ${JSON.stringify(topic)}, acks: -1, messages: [{ key: msg.payload.deviceName, value: JSON.stringify(msg.payload) }] });
-global.get('benchSink')(msg);
+  // batched as edge-kafka-out batches (500 records or 5 ms, acks from all replicas): one request per batch, not per event
+  const produce = `const pending = context.get('pending');
+pending.push(msg);
+const flush = async () => {
+  clearTimeout(context.get('timer'));
+  context.set('timer', undefined);
+  const batch = pending.splice(0, pending.length);
+  if (!batch.length) return;
+  await context.get('producer').send({ topic: ${JSON.stringify(topic)}, acks: -1, messages: batch.map((m) => ({ key: m.payload.deviceName, value: JSON.stringify(m.payload) })) });
+  for (const m of batch) global.get('benchSink')(m);
+};
+if (pending.length >= 500) await flush();
+else if (!context.get('timer')) context.set('timer', setTimeout(() => flush().catch((err) => node.error(err)), 5));
 return null;`;
   const setup = `const { Kafka, logLevel } = global.get('kafkajs');
 const kafka = new Kafka({ clientId: 'core-baseline', brokers: ${JSON.stringify(brokers)}, logLevel: logLevel.NOTHING });
 const producer = kafka.producer();
 await producer.connect();
-context.set('producer', producer);`;
+context.set('producer', producer);
+context.set('pending', []);`;
   return [
     { id: z, type: "tab", label: "core baseline" },
     { id: "bench-sim", type: "edge-sim", z, seed: "1", trucks: String(trucks), coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", intervalMs: "1000", stepS: "60", autostart: false, wires: [["core-t0"], []] },

@@ -1,9 +1,10 @@
-/** Runs a flow in a fresh child process (bench/support/flow-child.ts) and returns what it measured. */
+/** Runs a flow in a fresh child process (bench/support/flow-child.ts, throughput-child.ts) and returns what it measured. */
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import type { PipelineJob, PipelineResult } from "./flow-child";
+import type { ThroughputJob, ThroughputResult } from "./throughput-child";
 import { linkPack } from "../../test/harness/build";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -15,19 +16,31 @@ export function benchUserDir(name: string): string {
   return dir;
 }
 
-export function runPipeline(job: PipelineJob): Promise<PipelineResult> {
+/** runs one job in a fresh child process (one Node-RED per process) and returns what it measured */
+function runChild<R extends { error?: string }>(file: string, job: { timeoutMs: number }, failed: (r: R) => boolean): Promise<R> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, "flow-child.ts"), [], { execArgv: ["--require", "tsx/cjs"], cwd: repoRoot, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // BENCH_PROFILE=<dir>: each child writes a V8 CPU profile there, to see what bounds a figure
+    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE)] : [];
+    const child = fork(path.join(__dirname, file), [], { execArgv: ["--require", "tsx/cjs", ...profile], cwd: repoRoot, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const timer = setTimeout(() => child.kill("SIGKILL"), job.timeoutMs + 60000);
-    child.once("message", (m: PipelineResult) => {
+    child.once("message", (m: R) => {
       clearTimeout(timer);
-      if (m.error && !m.delivered) reject(new Error(m.error));
+      if (failed(m)) reject(new Error(m.error));
       else resolve(m);
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`pipeline child exited with ${code}`));
+      reject(new Error(`${file} exited with ${code}`));
     });
     child.send(job);
   });
+}
+
+export function runPipeline(job: PipelineJob): Promise<PipelineResult> {
+  return runChild<PipelineResult>("flow-child.ts", job, (m) => Boolean(m.error && !m.delivered));
+}
+
+/** messages/s from a flow's entry node to its sink, in a Node-RED of its own (bench/support/throughput-child.ts) */
+export function runThroughput(job: ThroughputJob): Promise<ThroughputResult> {
+  return runChild<ThroughputResult>("throughput-child.ts", job, (m) => Boolean(m.error && !m.received));
 }

@@ -19,6 +19,17 @@ export interface StatsOptions {
   mkt: boolean;
   deltaHOverR?: number;
   range?: { low: number; high: number };
+  /**
+   * decimals kept in every statistic (timeInRange: two more, as it is a fraction); absent: full precision.
+   * A sensor's resolution is 0.1 °C or coarser, so 17 significant digits upstream are only bytes.
+   */
+  decimals?: number;
+}
+
+function rounder(decimals: number | undefined): (v: number) => number {
+  if (decimals === undefined || !Number.isInteger(decimals) || decimals < 0 || decimals > 15) return (v) => v;
+  const f = 10 ** decimals;
+  return (v) => (Number.isFinite(v) ? Math.round(v * f) / f : v);
 }
 
 /** Percentile by linear interpolation between closest ranks (as numpy's default). */
@@ -58,6 +69,13 @@ export function windowStats(samples: ReadonlyArray<readonly [number, number]>, o
       if (values[i] >= o.range.low && values[i] <= o.range.high) inside += span;
     }
     stats.timeInRange = total > 0 ? inside / total : values.every((v) => v >= o.range!.low && v <= o.range!.high) ? 1 : 0;
+  }
+  if (o.decimals !== undefined) {
+    const r = rounder(o.decimals);
+    const fraction = rounder(o.decimals + 2);
+    for (const k of ["min", "max", "mean", "last", "sd", "mkt"] as const) if (stats[k] !== undefined) stats[k] = r(stats[k]);
+    for (const p of Object.keys(stats.percentiles)) stats.percentiles[p] = r(stats.percentiles[p]);
+    if (stats.timeInRange !== undefined) stats.timeInRange = fraction(stats.timeInRange);
   }
   return stats;
 }

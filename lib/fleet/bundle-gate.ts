@@ -80,19 +80,31 @@ export class BundleGate {
    * Goes back to the bundle active before the current one of that name (the only active one when no name is
    * given); the current version is remembered as rolled back. Throws when there is nothing to go back to.
    */
-  rollback(kind: BundleKind | undefined, name: string | undefined, now = Date.now()): { restored: InstalledBundle; content: Buffer; from: InstalledBundle } {
+  rollback(kind: BundleKind | undefined, name: string | undefined, now = Date.now(), version?: string): { restored: InstalledBundle; content: Buffer; from: InstalledBundle } {
     const keys = Object.keys(this.state.active).filter((k) => (!kind || k.startsWith(`${kind}/`)) && (!name || k.endsWith(`/${name}`)));
+    if (version !== undefined && kind && name && keys.length === 0) this.bar(bundleKey(kind, name), version);
     if (keys.length === 0) throw new BundleRefusal("not-active", `no active bundle${kind || name ? ` ${kind ?? "*"}/${name ?? "*"}` : ""} to roll back`);
     if (keys.length > 1) throw new BundleRefusal("not-active", `several bundles are active (${keys.join(", ")}): name the one to roll back`);
     const key = keys[0];
     const history = this.state.previous[key] ?? [];
     const restored = history[history.length - 1];
     const from = this.state.active[key];
+    // an order about one version (from the centre) must not take the version before it back too, when the gateway
+    // has gone back already or never took it; the version stays barred should it arrive later
+    if (version !== undefined && from.manifest.version !== version) {
+      this.bar(key, version);
+      throw new BundleRefusal("not-active", `${key} version ${version} is not active here (version ${from.manifest.version} is); nothing rolled back, version ${version} will be refused`);
+    }
     if (!restored) throw new BundleRefusal("not-active", `${key} version ${from.manifest.version} has no earlier version on this gateway to roll back to`);
     this.state.previous[key] = history.slice(0, -1);
     this.state.active[key] = { ...restored, activatedAt: now };
-    this.state.rolledBack[key] = [...(this.state.rolledBack[key] ?? []), from.manifest.version].slice(-MAX_ROLLED_BACK);
+    this.bar(key, from.manifest.version);
     return { restored: this.state.active[key], content: Buffer.from(restored.content, "base64"), from };
+  }
+
+  private bar(key: string, version: string): void {
+    const list = this.state.rolledBack[key] ?? [];
+    if (!list.includes(version)) this.state.rolledBack[key] = [...list, version].slice(-MAX_ROLLED_BACK);
   }
 }
 

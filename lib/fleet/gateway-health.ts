@@ -55,6 +55,10 @@ export interface Heartbeat {
   brokerClients?: number;
   /** per node: messages in, out, rejected since the start */
   traffic: Array<{ node: string; type?: string; name?: string; in: number; out: number; rejected: number }>;
+  /** per model node: inferences and their summed time since the start (a centre takes the mean between two beats) */
+  inference: Array<{ node: string; name?: string; count: number; sumS: number }>;
+  /** per queue: acknowledged deliveries and their summed push → ack time since the start */
+  delivery: Array<{ node: string; name?: string; count: number; sumS: number }>;
 }
 
 export function heartbeat(registry: MetricsRegistry, gateway: string, versions: Versions, describe: (id: string) => { type: string; name: string } | undefined, now = Date.now()): Heartbeat {
@@ -85,6 +89,8 @@ export function heartbeat(registry: MetricsRegistry, gateway: string, versions: 
     if (!t) traffic.set(node, (t = { node, type: s.labels.type, name: s.labels.name, in: 0, out: 0, rejected: 0 }));
     t[f] += s.value;
   }
+  const timing = (metric: string) =>
+    e.histograms.filter((h) => h.name === metric && h.labels.node).map((h) => ({ node: h.labels.node, ...(h.labels.name !== undefined ? { name: h.labels.name } : {}), count: h.h.count, sumS: h.h.sum }));
   const mem = process.memoryUsage();
   return {
     gateway,
@@ -95,6 +101,8 @@ export function heartbeat(registry: MetricsRegistry, gateway: string, versions: 
     queues: [...queues.values()],
     ...(brokerClients !== undefined ? { brokerClients } : {}),
     traffic: [...traffic.values()],
+    inference: timing("edge_inference_seconds"),
+    delivery: timing("edge_delivery_latency_seconds"),
   };
 }
 

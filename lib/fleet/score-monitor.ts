@@ -1,8 +1,12 @@
 /**
  * The distribution of a model's scores and labels per device class, and its drift: per (device class, model name)
- * the first `referenceSize` scores become the reference window (kept across model versions, so a new version is
- * compared with the one before it), the last `windowSize` the current window. Every `checkEvery` scores, once both
- * are full, PSI and Kolmogorov–Smirnov compare them; crossing a limit raises drift, falling back under clears it.
+ * the first `referenceSize` scores become the reference window, the last `windowSize` the current window. Every
+ * `checkEvery` scores, once both are full, PSI and Kolmogorov–Smirnov compare them; crossing a limit raises drift,
+ * falling back under clears it.
+ *
+ * A new version of the model (edge-bundle's `name@version`) is compared with the version before it: its last full
+ * window becomes the reference, and the window starts empty so it holds the new version's scores only. A version
+ * seen before (a rollback) is compared with its own last window instead, so going back to it raises nothing.
  */
 import { ks, psi, KsResult } from "./drift";
 
@@ -48,6 +52,10 @@ interface Series {
   window: number[];
   labels: string[];
   versions: Set<string>;
+  /** the version the window holds scores of */
+  current?: string;
+  /** the last full window of each version seen (a few), the reference when the series changes version */
+  lastWindows: Map<string, number[]>;
   total: number;
   sinceCheck: number;
   drifted: boolean;
@@ -60,6 +68,8 @@ export function modelNameOf(model: string): string {
   return at > 0 ? model.slice(0, at) : model;
 }
 
+const MAX_VERSION_WINDOWS = 5;
+
 export class ScoreMonitor {
   private readonly series = new Map<string, Series>();
 
@@ -70,9 +80,10 @@ export class ScoreMonitor {
     const name = modelNameOf(model);
     const key = `${deviceClass}\u0000${name}`;
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { deviceClass, model: name, reference: [], window: [], labels: [], versions: new Set(), total: 0, sinceCheck: 0, drifted: false }));
+    if (!s) this.series.set(key, (s = { deviceClass, model: name, reference: [], window: [], labels: [], versions: new Set(), lastWindows: new Map(), total: 0, sinceCheck: 0, drifted: false }));
     s.total++;
     if (s.versions.size < 50) s.versions.add(model);
+    if (s.current !== model) this.changeVersion(s, model);
     if (s.reference.length < this.o.referenceSize) {
       s.reference.push(score);
       return undefined;
@@ -96,6 +107,7 @@ export class ScoreMonitor {
       s.reference = [];
       s.window = [];
       s.labels = [];
+      s.lastWindows.clear();
       s.drifted = false;
       s.lastCheck = undefined;
     }
@@ -118,6 +130,23 @@ export class ScoreMonitor {
         ...(last ? { lastCheck: last } : {}),
       };
     });
+  }
+
+  private changeVersion(s: Series, model: string): void {
+    const previous = s.current;
+    s.current = model;
+    if (previous === undefined || s.reference.length < this.o.referenceSize) return;
+    if (s.window.length >= this.o.windowSize) {
+      s.lastWindows.delete(previous);
+      s.lastWindows.set(previous, [...s.window]);
+      if (s.lastWindows.size > MAX_VERSION_WINDOWS) s.lastWindows.delete(s.lastWindows.keys().next().value as string);
+    }
+    const reference = s.lastWindows.get(model) ?? s.lastWindows.get(previous);
+    if (!reference) return;
+    s.reference = [...reference];
+    s.window = [];
+    s.labels = [];
+    s.sinceCheck = 0;
   }
 
   private check(s: Series, modelVersion: string): DriftCheck {

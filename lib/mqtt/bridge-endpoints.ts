@@ -5,13 +5,16 @@
  */
 import { EventEmitter } from "events";
 import mqtt, { MqttClient, IClientOptions, IClientPublishOptions } from "mqtt";
-import type { EmbeddedBroker } from "./embedded-broker";
+import { messageProperties } from "./embedded-broker";
+import type { EmbeddedBroker, MessageProperties } from "./embedded-broker";
 
 export interface SourceMessage {
   topic: string;
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
+  /** MQTT 5 properties the publisher set (none from an MQTT 3.1.1 source) */
+  properties?: MessageProperties;
 }
 
 export interface BridgeSource {
@@ -28,7 +31,13 @@ export interface PublishRequest {
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
-  userProperties?: Record<string, string>;
+  userProperties?: Record<string, string | string[]>;
+  /** seconds left before the message expires (MQTT 5; the bridge counts it down while the message waits) */
+  messageExpiryInterval?: number;
+  contentType?: string;
+  responseTopic?: string;
+  correlationData?: Buffer;
+  payloadFormatIndicator?: boolean;
 }
 
 /** emits "connect" and "offline" */
@@ -75,6 +84,8 @@ export class MqttSource extends EventEmitter implements BridgeSource {
         qos: packet.qos,
         retain: packet.retain,
       };
+      const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
+      if (properties) message.properties = properties;
       onMessage(message).then(
         () => callback(),
         (err: Error) => {
@@ -125,6 +136,28 @@ export class EmbeddedSource implements BridgeSource {
 export class PublishTimeoutError extends Error {}
 
 /**
+ * An MQTT 5 upstream refused this message for good (PUBACK/PUBREC reason code: not authorised, topic name or
+ * payload format invalid, packet too large): sending it again gets the same answer, so the bridge must not retry it
+ * forever ahead of everything queued behind it. 0x80 (unspecified) and 0x97 (quota exceeded) may pass: retried.
+ */
+export class UpstreamRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly reasonCode: number,
+  ) {
+    super(message);
+  }
+}
+
+const PERMANENT_REFUSALS = new Set([0x83, 0x87, 0x90, 0x95, 0x99]);
+
+function refusalOf(err: Error): Error {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "number" && PERMANENT_REFUSALS.has(code)) return new UpstreamRefusedError(`${err.message} (reason code 0x${code.toString(16)})`, code);
+  return err;
+}
+
+/**
  * The upstream broker via mqtt.js: publishes only while connected, and fails instead of queueing in memory.
  *
  * mqtt.js keeps every unacknowledged QoS 1/2 publish and sends them all again, in the order they were first sent,
@@ -172,6 +205,7 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     return this.client.connected;
   }
 
+  /** MQTT 5: user properties, message expiry and the other publish properties go upstream */
   get supportsUserProperties(): boolean {
     return this.client.options.protocolVersion === 5;
   }
@@ -179,13 +213,22 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
   publish(request: PublishRequest): Promise<void> {
     if (!this.client.connected) return Promise.reject(new Error("the upstream broker is not connected"));
     const options: IClientPublishOptions = { qos: request.qos, retain: request.retain };
-    if (request.userProperties && this.supportsUserProperties) options.properties = { userProperties: request.userProperties };
+    if (this.supportsUserProperties) {
+      const properties: NonNullable<IClientPublishOptions["properties"]> = {};
+      if (request.userProperties) properties.userProperties = request.userProperties;
+      if (request.messageExpiryInterval !== undefined) properties.messageExpiryInterval = request.messageExpiryInterval;
+      if (request.contentType !== undefined) properties.contentType = request.contentType;
+      if (request.responseTopic !== undefined) properties.responseTopic = request.responseTopic;
+      if (request.correlationData !== undefined) properties.correlationData = request.correlationData;
+      if (request.payloadFormatIndicator !== undefined) properties.payloadFormatIndicator = request.payloadFormatIndicator;
+      if (Object.keys(properties).length > 0) options.properties = properties;
+    }
     const waiting = { since: Date.now() };
     this.waiting.add(waiting);
     return new Promise<void>((resolve, reject) => {
       const acked = (err?: Error) => {
         clearTimeout(timer);
-        if (err) reject(err);
+        if (err) reject(refusalOf(err));
         else resolve();
       };
       const timer = setTimeout(() => {

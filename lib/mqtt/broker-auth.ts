@@ -61,7 +61,19 @@ export class BrokerAuth {
 
   /** constant-time password comparison; anonymous clients only when allowed */
   authenticate(username: string | undefined, password: Buffer | string | undefined): boolean {
-    if (username === undefined || username === "") return this.allowAnonymous;
+    return this.check(username, password) === "ok";
+  }
+
+  /**
+   * why a client may not connect: "anonymous" (no user name where one is required: CONNACK 5 / 0x87, not
+   * authorised) is a different answer from "bad-credentials" (CONNACK 4 / 0x86)
+   */
+  check(username: string | undefined, password: Buffer | string | undefined): "ok" | "anonymous" | "bad-credentials" {
+    if (username === undefined || username === "") return this.allowAnonymous ? "ok" : "anonymous";
+    return this.passwordMatches(username, password) ? "ok" : "bad-credentials";
+  }
+
+  private passwordMatches(username: string, password: Buffer | string | undefined): boolean {
     const expected = this.users.get(username);
     const given = password === undefined ? "" : password.toString();
     // compare digests so the comparison takes the same time whatever the lengths and whether the user exists

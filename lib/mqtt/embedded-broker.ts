@@ -1,7 +1,6 @@
 /**
- * The embedded MQTT broker (aedes, MQTT 3.1/3.1.1): TCP or TLS listener, optional WebSocket listener, users and
- * per-user topic ACLs, sessions and retained messages on disk (FilePersistence). aedes refuses MQTT 5 clients
- * (CONNACK "unacceptable protocol version").
+ * The embedded MQTT broker (aedes 2, MQTT 3.1, 3.1.1 and 5): TCP or TLS listener, optional WebSocket listener, users and
+ * per-user topic ACLs, sessions and retained messages on disk (FilePersistence).
  */
 import * as net from "net";
 import * as tls from "tls";
@@ -15,6 +14,9 @@ import { FilePersistence } from "./file-persistence";
 import { BrokerAuth } from "./broker-auth";
 import { RateMeter } from "./rate-meter";
 import { topicMatches } from "./topic-filter";
+import { gateProtocolLevel } from "./protocol-level-gate";
+import { encodeV5Ack, reasonCodeFor, ReasonCode } from "./v5-acks";
+import type { Duplex } from "stream";
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -28,12 +30,36 @@ export interface EmbeddedBrokerOptions {
   now?: () => number;
 }
 
+/** the MQTT 5 properties of a message that travel with it (MQTT 5 §3.3.2.3); absent for MQTT 3.1.1 publishers */
+export interface MessageProperties {
+  userProperties?: Record<string, string | string[]>;
+  /** seconds the message is still valid for (counts down while it waits) */
+  messageExpiryInterval?: number;
+  contentType?: string;
+  responseTopic?: string;
+  correlationData?: Buffer;
+  payloadFormatIndicator?: boolean;
+}
+
 /** a message as the broker routes it, for in-process subscribers */
 export interface BrokerMessage {
   topic: string;
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
+  properties?: MessageProperties;
+}
+
+const MESSAGE_PROPERTIES = ["userProperties", "messageExpiryInterval", "contentType", "responseTopic", "correlationData", "payloadFormatIndicator"] as const;
+
+/** the message-level properties of a packet (not the connection-scoped topic alias or subscription ids) */
+export function messageProperties(properties: Record<string, unknown> | undefined): MessageProperties | undefined {
+  if (!properties) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of MESSAGE_PROPERTIES) if (properties[key] !== undefined) out[key] = properties[key];
+  // mqtt-packet decodes user properties into a null-prototype object: a plain one for Node-RED's msg and JSON
+  if (out.userProperties) out.userProperties = { ...(out.userProperties as Record<string, string | string[]>) };
+  return Object.keys(out).length > 0 ? (out as MessageProperties) : undefined;
 }
 
 /** what an edge-broker node offers edge-mqtt-bridge (found with RED.nodes.getNode) */
@@ -42,14 +68,41 @@ export interface EmbeddedBrokerProvider {
   broker(): Promise<EmbeddedBroker>;
 }
 
-export type DenialKind = "auth" | "publish" | "subscribe";
+/**
+ * Why the broker refused something: "anonymous" (a user name is required), "auth" (bad user name or password),
+ * "protocol" (a protocol level it does not speak), "publish"/"subscribe" (the ACL), "delivery" (the gateway's own
+ * subscriber failed, e.g. the bridge's buffer is full).
+ */
+export type DenialKind = "anonymous" | "auth" | "protocol" | "publish" | "subscribe" | "delivery";
 
-/** A `returnCode` on the error tells aedes which CONNACK code to send (4: bad user name or password). */
+export const DENIAL_KINDS: readonly DenialKind[] = ["anonymous", "auth", "protocol", "publish", "subscribe", "delivery"];
+
+/** one refusal, as the "denied" event reports it */
+export interface Refusal {
+  kind: DenialKind;
+  /** the client's user name ("" for none) */
+  user: string;
+  /** the topic or filter concerned (publish, subscribe, delivery), the client id (auth) or the level (protocol) */
+  what: string;
+  /** 3, 4 or 5 (the level asked for, for "protocol") */
+  protocolVersion: number;
+  /** what the client was answered: "CONNACK 5", "CONNACK 0x86", "PUBACK 0x97", "disconnected", "dropped", ... */
+  answer: string;
+  /** the underlying error, for "delivery" */
+  error?: string;
+}
+
+/** A `returnCode` on the error tells aedes which CONNACK code to send (4: bad user name or password, 5: not authorised); aedes maps it to 0x86 / 0x87 for MQTT 5. */
 class AuthError extends Error {
-  constructor(readonly returnCode: number) {
-    super("bad user name or password");
+  constructor(readonly returnCode: 4 | 5) {
+    super(returnCode === 4 ? "bad user name or password" : "not authorized");
   }
 }
+
+/** topic aliases an MQTT 5 client may set up per connection (advertised in the CONNACK) */
+const TOPIC_ALIAS_MAXIMUM = 64;
+
+const hex = (code: number) => `0x${code.toString(16).padStart(2, "0")}`;
 
 function listen(server: net.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,6 +129,8 @@ export class EmbeddedBroker extends EventEmitter {
   private readonly meter: RateMeter;
   private closing: Promise<void> | undefined;
   private readonly inProcess: Array<{ filter: string; handler: (message: BrokerMessage) => Promise<void> }> = [];
+  /** refusals since start, per kind (the node's status shows them) */
+  readonly refusals: Record<DenialKind, number> = { anonymous: 0, auth: 0, protocol: 0, publish: 0, subscribe: 0, delivery: 0 };
 
   private constructor(
     readonly aedes: Aedes,
@@ -88,16 +143,23 @@ export class EmbeddedBroker extends EventEmitter {
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
     const persistence = new FilePersistence({ dir: options.dataDir });
-    const aedes = await Aedes.createBroker({ persistence, drainTimeout: 30000, heartbeatInterval: 60000 });
+    // topic aliases (MQTT 5): a constrained device may send a long topic once and a 2-byte alias after it; aedes
+    // resolves them per connection before authorisation, so ACLs and the gateway's subscribers see the full topic
+    const aedes = await Aedes.createBroker({ persistence, drainTimeout: 30000, heartbeatInterval: 60000, topicAliasMaximum: TOPIC_ALIAS_MAXIMUM });
     const broker = new EmbeddedBroker(aedes, persistence, options);
     try {
       broker.installHandlers();
+      broker.resumeSessionExpiry();
       await broker.listen();
     } catch (err) {
       await broker.close();
       throw err;
     }
     return broker;
+  }
+
+  get refused(): number {
+    return DENIAL_KINDS.reduce((n, kind) => n + this.refusals[kind], 0);
   }
 
   get clients(): number {
@@ -126,7 +188,7 @@ export class EmbeddedBroker extends EventEmitter {
   }
 
   /** the in-process handlers whose filter matches, all settled; rejects with the first failure */
-  private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean }): Promise<void> {
+  private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean; properties?: object }): Promise<void> {
     const topic = packet.topic;
     const matching = this.inProcess.filter((s) => topicMatches(s.filter, topic));
     if (matching.length === 0) return;
@@ -136,6 +198,8 @@ export class EmbeddedBroker extends EventEmitter {
       qos: (packet.qos ?? 0) as 0 | 1 | 2,
       retain: packet.retain === true,
     };
+    const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
+    if (properties) message.properties = properties;
     const results = await Promise.allSettled(matching.map((s) => s.handler(message)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
@@ -145,12 +209,17 @@ export class EmbeddedBroker extends EventEmitter {
   async publish(message: BrokerMessage): Promise<void> {
     await this.deliverInProcess(message);
     return new Promise((resolve, reject) =>
-      this.aedes.publish({ cmd: "publish", topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, dup: false }, (err) => (err ? reject(err) : resolve())),
+      this.aedes.publish(
+        { cmd: "publish", topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, dup: false, ...(message.properties ? { properties: { ...message.properties } } : {}) },
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+      this.expiryTimers.clear();
       this.tcpServer?.close();
       this.httpServer?.close();
       for (const client of this.wss?.clients ?? []) client.terminate();
@@ -163,55 +232,168 @@ export class EmbeddedBroker extends EventEmitter {
     return this.closing;
   }
 
+  private deny(refusal: Refusal): void {
+    this.refusals[refusal.kind]++;
+    this.emit("denied", refusal);
+  }
+
   private installHandlers(): void {
     const { auth } = this.options;
     this.aedes.authenticate = (client, username, password, done) => {
-      if (auth.authenticate(username, password)) {
+      const verdict = auth.check(username, password);
+      if (verdict === "ok") {
         if (username) this.usernames.set(client, username);
         this.emit("accepted", username ?? "");
         return done(null, true);
       }
-      this.emit("denied", "auth" satisfies DenialKind, username ?? "", client?.id);
-      done(new AuthError(4) as never, false);
+      const returnCode = verdict === "anonymous" ? 5 : 4;
+      const v5 = client.version === 5;
+      this.deny({
+        kind: verdict === "anonymous" ? "anonymous" : "auth",
+        user: username ?? "",
+        what: client?.id ?? "",
+        protocolVersion: client.version,
+        answer: `CONNACK ${v5 ? hex(returnCode === 5 ? ReasonCode.NOT_AUTHORIZED : 0x86) : returnCode}`,
+      });
+      done(new AuthError(returnCode) as never, false);
     };
     this.aedes.authorizePublish = (client, packet, done) => {
-      if (packet.topic.startsWith("$SYS/")) return done(new Error("$SYS/ topics are reserved"));
+      const v5 = client?.version === 5;
+      const qos = packet.qos ?? 0;
+      // aedes: an MQTT 5 client's refused QoS 1/2 publish gets PUBACK/PUBREC 0x87 and the connection stays; MQTT 3.1.1 has no such code, the connection ends
+      const aclAnswer = v5 ? (qos > 0 ? `${qos === 1 ? "PUBACK" : "PUBREC"} 0x87` : "dropped") : "disconnected";
       const user = client ? this.usernames.get(client) : undefined;
+      if (packet.topic.startsWith("$SYS/")) {
+        if (client) this.deny({ kind: "publish", user: user ?? "", what: packet.topic, protocolVersion: client.version, answer: aclAnswer });
+        return done(new Error("$SYS/ topics are reserved"));
+      }
       if (client && !auth.mayPublish(user, packet.topic)) {
-        this.emit("denied", "publish" satisfies DenialKind, user ?? "", packet.topic);
+        this.deny({ kind: "publish", user: user ?? "", what: packet.topic, protocolVersion: client.version, answer: aclAnswer });
         return done(new Error(`not allowed to publish to ${packet.topic}`));
       }
       this.deliverInProcess(packet).then(
         () => done(null),
         (err: unknown) => {
-          if (this.listenerCount("error") > 0) this.emit("error", err);
-          // QoS 0 has no acknowledgement to withhold; a QoS 1/2 publish is refused, and the client sends it again
-          done((packet.qos ?? 0) > 0 ? (err as Error) : null);
+          // QoS 0 has no acknowledgement to withhold: the failure is the gateway's error to report
+          if (qos === 0 || !client) {
+            if (this.listenerCount("error") > 0) this.emit("error", err);
+            return done(null);
+          }
+          if (!v5) {
+            // MQTT 3.1.1: no reason codes; the publish is refused by ending the connection and the client sends it again
+            this.deny({ kind: "delivery", user: user ?? "", what: packet.topic, protocolVersion: client.version, answer: "disconnected", error: String((err as Error)?.message ?? err) });
+            return done(err as Error);
+          }
+          // MQTT 5: the acknowledgement says why (aedes would say 0x87, not authorised); aedes neither acknowledges nor routes a packet marked not authorised
+          const code = reasonCodeFor(err);
+          const reasonString = (client as unknown as { _requestProblemInformation?: boolean })._requestProblemInformation === false ? undefined : String((err as Error)?.message ?? err);
+          this.deny({ kind: "delivery", user: user ?? "", what: packet.topic, protocolVersion: 5, answer: `${qos === 1 ? "PUBACK" : "PUBREC"} ${hex(code)}`, error: String((err as Error)?.message ?? err) });
+          (packet as { _notAuthorized?: boolean })._notAuthorized = true;
+          const conn = (client as unknown as { conn: Duplex }).conn;
+          if (!conn.destroyed && packet.messageId !== undefined) conn.write(encodeV5Ack(qos as 1 | 2, packet.messageId, code, reasonString));
+          done(null);
         },
       );
     };
     this.aedes.authorizeSubscribe = (client, sub, done) => {
       const user = this.usernames.get(client);
       if (!auth.maySubscribe(user, sub.topic)) {
-        this.emit("denied", "subscribe" satisfies DenialKind, user ?? "", sub.topic);
-        return done(null, null); // SUBACK 0x80 for this filter; the connection stays up
+        this.deny({ kind: "subscribe", user: user ?? "", what: sub.topic, protocolVersion: client.version, answer: `SUBACK ${client.version === 5 ? "0x87" : "0x80"}` });
+        return done(null, null); // SUBACK 0x80 (MQTT 5: 0x87) for this filter; the connection stays up
       }
       done(null, sub);
     };
     this.aedes.on("publish", (_packet, client) => {
       if (client) this.meter.mark();
     });
-    this.aedes.on("client", () => this.emit("clients", this.clients));
-    this.aedes.on("clientDisconnect", () => this.emit("clients", this.clients));
+    this.aedes.on("client", (client) => {
+      this.clearSessionExpiry(client.id);
+      this.journalConnected(client);
+      this.emit("clients", this.clients);
+    });
+    // aedes' own timer ended the session (no restart in between): nothing left to expire after one
+    this.aedes.on("sessionExpired", (client) => {
+      if (this.persistence.sessionExpiry(client.id)) this.journalExpiry(client.id, undefined);
+    });
+    this.aedes.on("clientDisconnect", (client) => {
+      this.journalDisconnected(client);
+      this.emit("clients", this.clients);
+    });
+  }
+
+  // ------------------------------------------------------------ MQTT 5 session expiry across restarts
+  //
+  // aedes keeps a session's expiry as a timer in memory: after a restart, a stored session whose client never came
+  // back would hold its subscriptions and queue forever. The deadline goes into the journal when the client leaves;
+  // at start, expired sessions are wiped and the others get a timer again.
+
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  /** a connected MQTT 5 client with a finite session expiry: journalled without deadline (a crash leaves it "left at restart") */
+  private journalConnected(client: Client): void {
+    const interval = client.sessionExpiryInterval;
+    if (client.version === 5 && interval > 0 && interval < 0xffffffff) this.journalExpiry(client.id, { interval });
+    else if (this.persistence.sessionExpiry(client.id) !== undefined) this.journalExpiry(client.id, undefined);
+  }
+
+  private journalDisconnected(client: Client): void {
+    if (this.closing) return; // a shutdown: the session is resumed, or given its deadline, at the next start
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    if (clients[client.id] && clients[client.id] !== client) return; // taken over: the session lives on
+    const expiry = this.persistence.sessionExpiry(client.id);
+    if (expiry) this.journalExpiry(client.id, { interval: expiry.interval, deadline: (this.options.now ?? Date.now)() + expiry.interval * 1000 });
+  }
+
+  private journalExpiry(clientId: string, expiry: { interval: number; deadline?: number } | undefined): void {
+    this.persistence.setSessionExpiry(clientId, expiry).catch((err: unknown) => this.emit("error", err));
+  }
+
+  private clearSessionExpiry(clientId: string): void {
+    const timer = this.expiryTimers.get(clientId);
+    if (timer) clearTimeout(timer);
+    this.expiryTimers.delete(clientId);
+  }
+
+  private resumeSessionExpiry(): void {
+    const now = (this.options.now ?? Date.now)();
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    for (const [clientId, expiry] of this.persistence.sessionExpiries()) {
+      // connected when the gateway stopped: the session's clock starts now
+      const deadline = expiry.deadline ?? now + expiry.interval * 1000;
+      if (expiry.deadline === undefined) this.journalExpiry(clientId, { interval: expiry.interval, deadline });
+      const expire = () => {
+        this.expiryTimers.delete(clientId);
+        if (clients[clientId]) return; // back meanwhile
+        this.persistence.expireSession(clientId).catch((err: unknown) => this.emit("error", err));
+      };
+      // setTimeout's limit is about 24.8 days: a longer wait is re-armed when the gateway restarts anyway, or in chunks
+      const wait = Math.max(0, deadline - now);
+      if (wait === 0) expire();
+      else this.expiryTimers.set(clientId, this.chunkedTimer(clientId, deadline, expire));
+    }
+  }
+
+  private chunkedTimer(clientId: string, deadline: number, expire: () => void): NodeJS.Timeout {
+    const wait = Math.min(deadline - (this.options.now ?? Date.now)(), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      if ((this.options.now ?? Date.now)() >= deadline) expire();
+      else this.expiryTimers.set(clientId, this.chunkedTimer(clientId, deadline, expire));
+    }, Math.max(0, wait));
+    timer.unref();
+    return timer;
   }
 
   private async listen(): Promise<void> {
     const { host, port } = this.options;
     const tlsOptions = this.options.tls;
+    const refuseLevel = (level: number) =>
+      this.deny({ kind: "protocol", user: "", what: String(level), protocolVersion: level, answer: level > 5 ? "CONNACK 0x84" : "CONNACK 1" });
+    const gated = (stream: Duplex, req?: http.IncomingMessage) =>
+      gateProtocolLevel(stream, (s) => this.aedes.handle(s as net.Socket, req), refuseLevel);
     const handle = (socket: net.Socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
-      this.aedes.handle(socket);
+      gated(socket);
     };
     this.tcpServer = tlsOptions ? tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key, ca: tlsOptions.ca || undefined }, handle) : net.createServer(handle);
     this.port = await listen(this.tcpServer, port, host);
@@ -225,7 +407,7 @@ export class EmbeddedBroker extends EventEmitter {
       this.wss.on("connection", (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on("error", () => ws.terminate());
-        this.aedes.handle(stream, req);
+        gated(stream, req);
       });
       this.wsPort = await listen(this.httpServer, this.options.ws.port, host);
     }

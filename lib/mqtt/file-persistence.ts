@@ -2,9 +2,11 @@
  * Disk persistence for the embedded aedes broker: retained messages, persistent sessions (subscriptions and the
  * QoS 1/2 messages queued for offline clients), in-flight QoS 2 state and wills survive a restart.
  *
- * Why our own: aedes@1 needs an async persistence. aedes-persistence-level would bring classic-level, a native
- * module whose prebuilt binaries do not cover every gateway CPU/libc, and the level/mongodb/redis persistences do
- * not yet carry the `cleanIncoming` fix aedes 1.x asks for. Instead we keep aedes' own in-memory persistence for
+ * Why our own: aedes (1 and 2) needs an async persistence. aedes-persistence-level would bring classic-level, a
+ * native module whose prebuilt binaries do not cover every gateway CPU/libc. It builds on aedes-persistence 11's
+ * in-memory persistence (aedes 2.0.0-beta.1 itself asks for ^10.3.1: 11 is the same plus `cleanIncoming`).
+ * MQTT 5: packets are stored with their properties and absolute `messageExpiry`; the session expiry deadlines
+ * aedes keeps only as timers are journalled too (see EmbeddedBroker). Instead we keep aedes' own in-memory persistence for
  * every read (topic tries, streams) and make it durable with an append-only journal of every change:
  * - each change is applied in memory first (so aedes sees exactly its reference behaviour), then appended to the
  *   journal as one JSON line; changes that would lose a message if forgotten (retained, enqueued for an offline
@@ -62,7 +64,19 @@ type JournalRecord =
   | { o: "indel"; c: string; m: number }
   | { o: "inclean"; c: string }
   | { o: "will"; c: string; p: StoredPacket }
-  | { o: "delwill"; c: string };
+  | { o: "delwill"; c: string }
+  /** an MQTT 5 session's expiry: interval in seconds, deadline (epoch ms) once its client left */
+  | { o: "sexp"; c: string; i: number; d?: number }
+  | { o: "sexpclr"; c: string }
+  /** a session that expired: subscriptions, queue, QoS 2 state and will gone */
+  | { o: "expire"; c: string };
+
+export interface SessionExpiry {
+  /** seconds */
+  interval: number;
+  /** epoch ms; undefined while the client is connected */
+  deadline?: number;
+}
 
 /** the in-memory persistence of aedes-persistence, as far as we use it */
 interface MemoryPersistenceApi {
@@ -106,8 +120,21 @@ function toStored(packet: PacketLike): StoredPacket {
   return out as StoredPacket;
 }
 
+/** JSON turns a Buffer into {type: "Buffer", data: [...]}: MQTT 5 correlation data must come back as a Buffer */
+function reviveBuffers(properties: unknown): unknown {
+  if (!properties || typeof properties !== "object") return properties;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(properties as Record<string, unknown>)) {
+    const v = value as { type?: unknown; data?: unknown } | null;
+    out[key] = v && typeof v === "object" && v.type === "Buffer" && Array.isArray(v.data) ? Buffer.from(v.data as number[]) : value;
+  }
+  return out;
+}
+
 function fromStored(stored: StoredPacket): PacketLike {
-  return { ...stored, payload: Buffer.from(stored.payload, "base64") };
+  const packet: PacketLike = { ...stored, payload: Buffer.from(stored.payload, "base64") };
+  if (stored.properties !== undefined) packet.properties = reviveBuffers(stored.properties);
+  return packet;
 }
 
 /** the state the journal describes, as plain data (mirrors aedes-persistence's semantics) */
@@ -117,6 +144,7 @@ class MirrorState {
   readonly outgoing = new Map<string, StoredPacket[]>();
   readonly incoming = new Map<string, Map<number, StoredPacket>>();
   readonly wills = new Map<string, StoredPacket>();
+  readonly sessionExpiry = new Map<string, SessionExpiry>();
 
   apply(r: JournalRecord): void {
     switch (r.o) {
@@ -192,6 +220,19 @@ class MirrorState {
       case "delwill":
         this.wills.delete(r.c);
         return;
+      case "sexp":
+        this.sessionExpiry.set(r.c, { interval: r.i, deadline: r.d });
+        return;
+      case "sexpclr":
+        this.sessionExpiry.delete(r.c);
+        return;
+      case "expire":
+        this.subscriptions.delete(r.c);
+        this.outgoing.delete(r.c);
+        this.incoming.delete(r.c);
+        this.wills.delete(r.c);
+        this.sessionExpiry.delete(r.c);
+        return;
     }
   }
 
@@ -207,6 +248,7 @@ class MirrorState {
     }
     for (const [c, store] of this.incoming) for (const p of store.values()) yield { o: "in", c, p };
     for (const [c, p] of this.wills) yield { o: "will", c, p };
+    for (const [c, e] of this.sessionExpiry) yield { o: "sexp", c, i: e.interval, d: e.deadline };
   }
 }
 
@@ -252,6 +294,8 @@ export class FilePersistence extends MemoryPersistence {
     await super.cleanSubscriptions(client);
     // aedes calls this on every clean-session connect: journal only a real change
     if (this.mirror.subscriptions.has(client.id)) await this.record({ o: "cleansub", c: client.id }, true);
+    // a clean session discards the QoS 2 state too; aedes 1 called cleanIncoming for that, aedes 2 beta no longer does
+    await this.cleanIncoming(client);
   }
 
   override async outgoingEnqueue(sub: { clientId: string }, packet: PacketLike): Promise<void> {
@@ -307,6 +351,32 @@ export class FilePersistence extends MemoryPersistence {
     await this.log?.close();
     this.log = undefined;
     await super.destroy();
+  }
+
+  /** the journalled MQTT 5 session expiries */
+  sessionExpiries(): Map<string, SessionExpiry> {
+    return new Map(this.mirror.sessionExpiry);
+  }
+
+  sessionExpiry(clientId: string): SessionExpiry | undefined {
+    return this.mirror.sessionExpiry.get(clientId);
+  }
+
+  /** records (or, undefined, forgets) a session's expiry */
+  setSessionExpiry(clientId: string, expiry: SessionExpiry | undefined): Promise<void> {
+    return this.record(expiry ? { o: "sexp", c: clientId, i: expiry.interval, d: expiry.deadline } : { o: "sexpclr", c: clientId }, true);
+  }
+
+  /** ends a stored session that outlived its expiry: what aedes' own expiry timer does, for a session from before a restart */
+  async expireSession(clientId: string): Promise<void> {
+    const client = { id: clientId };
+    await super.cleanSubscriptions(client);
+    await super.delWill(client);
+    await super.cleanIncoming(client);
+    const queued: PacketLike[] = [];
+    for await (const packet of super.outgoingStream(client)) queued.push(packet as PacketLike);
+    for (const packet of queued) await super.outgoingClearMessageId(client, packet);
+    await this.record({ o: "expire", c: clientId }, true);
   }
 
   /** journal size on disk, for tests and the status */

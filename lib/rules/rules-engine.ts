@@ -8,7 +8,8 @@
 import jsonata from "jsonata";
 import type { EdgeEvent, Reading } from "../ingest/event";
 import { renderTemplate } from "../common/template";
-import { meanKineticTemperature, DEFAULT_DELTA_H_OVER_R } from "./mkt";
+import { DEFAULT_DELTA_H_OVER_R } from "./mkt";
+import { pushSample, type WindowSum } from "./sample-window";
 import { Rule, Severity } from "./rule-types";
 import { alertPriority, newAlertId, type AlertIdentity, type AlertState } from "../contract/alert";
 import { ProductClasses, type AppliedLimits, type LoadContext } from "./product-classes";
@@ -57,6 +58,8 @@ interface KeyState {
   alert?: OpenAlert;
   /** [time, value] samples of the rule's window (rate, tor, mkt) */
   samples?: Array<[number, number]>;
+  /** the running sum over samples (tor, mkt) */
+  windowSum?: WindowSum;
   lastSeen?: number;
   lastValue?: number;
   deviceName?: string;
@@ -92,6 +95,8 @@ export class RulesEngine {
   private states: Record<string, Record<string, KeyState>> = {};
   private calibration: Record<string, OverdueState> = {};
   private readonly expressions = new Map<string, ReturnType<typeof jsonata>>();
+  /** each default key's states by rule index, the same objects as in `states`: one lookup per reading, not per rule */
+  private keyIndex = new Map<string, Array<KeyState | undefined>>();
 
   constructor(
     private readonly rules: Rule[],
@@ -112,6 +117,7 @@ export class RulesEngine {
     if (!s || s.version !== 1) return;
     this.calibration = s.calibration ?? {};
     this.classes.restoreTrips(s.trips);
+    this.keyIndex = new Map();
     for (const r of this.rules) {
       if (!s.states[r.name]) continue;
       this.states[r.name] = s.states[r.name];
@@ -132,9 +138,14 @@ export class RulesEngine {
     const context: LoadContext = { ...load, metadata: event.metadata };
     const limitsOf = new Map<string, AppliedLimits | undefined>();
     for (const reading of event.readings) {
+      const defaultKey = `${reading.deviceName}/${reading.resourceName}`;
+      let row = this.keyIndex.get(defaultKey);
+      if (!row) this.keyIndex.set(defaultKey, (row = new Array<KeyState | undefined>(this.rules.length)));
+      let index = -1;
       const overdue = checkCalibration(this.calibration, reading, newAlertId);
       if (overdue) alerts.push(this.calibrationAlert(overdue, causeEventId));
       for (const raw of this.rules) {
+        index++;
         let applied: AppliedLimits | undefined;
         if (raw.limits === "class") {
           if (!limitsOf.has(reading.deviceName)) limitsOf.set(reading.deviceName, this.classes.resolve(reading.deviceName, context));
@@ -144,11 +155,12 @@ export class RulesEngine {
         if (rule.resource && rule.resource !== reading.resourceName) continue;
         if (rule.device && rule.device !== reading.deviceName) continue;
         if (!rule.resource && rule.type !== "jsonata" && typeof reading.value !== "number" && typeof reading.value !== "boolean") continue;
-        const key = rule.key ? renderTemplate(rule.key, { payload: reading }) : `${reading.deviceName}/${reading.resourceName}`;
-        const state = (this.states[rule.name][key] ??= {});
+        const key = rule.key ? renderTemplate(rule.key, { payload: reading }) : defaultKey;
+        const state = rule.key ? (this.states[rule.name][key] ??= {}) : (row[index] ??= this.states[rule.name][key] ??= {});
         state.deviceName = reading.deviceName;
         state.resourceName = reading.resourceName;
-        const alert = await this.step(rule, key, state, reading, event, causeEventId);
+        // only JSONata rules are asynchronous: the others cost no promise per rule and reading
+        const alert = rule.type === "jsonata" ? await this.stepJsonata(rule, key, state, reading, event, causeEventId) : this.step(rule, key, state, reading, causeEventId);
         if (alert) {
           const limits = applied ?? ruleLimits(rule);
           if (limits) alerts.push({ ...alert, ...(limits.productClass ? { productClass: limits.productClass } : {}), limits });
@@ -176,15 +188,23 @@ export class RulesEngine {
     return alerts;
   }
 
-  private async step(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent, cause: string): Promise<Alert | undefined> {
+  private step(rule: Rule, key: string, s: KeyState, reading: Reading, cause: string): Alert | undefined {
     const t = reading.origin;
     if (rule.type === "nodata") {
       s.lastSeen = Date.now();
       if (s.alert) return this.close(rule, key, s, t, 0, undefined, cause);
       return undefined;
     }
-    const v = typeof reading.value === "boolean" ? Number(reading.value) : Number(reading.value);
-    const c = rule.type === "jsonata" ? await this.condition(rule, s, t, v, reading, event) : this.syncCondition(rule, s, t, v);
+    return this.transition(rule, key, s, reading, this.syncCondition(rule, s, t, Number(reading.value)), cause);
+  }
+
+  private async stepJsonata(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent, cause: string): Promise<Alert | undefined> {
+    return this.transition(rule, key, s, reading, await this.condition(rule, Number(reading.value), reading, event), cause);
+  }
+
+  /** the alert's life after one reading's condition: raise after the rule's duration, update at a new peak, clear */
+  private transition(rule: Rule, key: string, s: KeyState, reading: Reading, c: Condition | undefined, cause: string): Alert | undefined {
+    const t = reading.origin;
     if (!c) return undefined;
     if (!s.alert) {
       if (!c.active) {
@@ -263,8 +283,7 @@ export class RulesEngine {
     return a;
   }
 
-  private async condition(rule: Rule, s: KeyState, t: number, v: number, reading: Reading, event: EdgeEvent): Promise<Condition | undefined> {
-    if (rule.type !== "jsonata") return this.syncCondition(rule, s, t, v);
+  private async condition(rule: Rule, v: number, reading: Reading, event: EdgeEvent): Promise<Condition> {
     const result = await this.expressions.get(rule.name)!.evaluate({ reading, event, value: reading.value });
     const active = result === true;
     return { active, stillActive: active, value: Number.isFinite(v) ? v : 0 };
@@ -287,7 +306,7 @@ export class RulesEngine {
         return { active: outside, stillActive: stillOutside, value: v, lowerIsWorse: v < rule.low };
       }
       case "rate": {
-        const samples = this.window(s, t, v, rule.windowS * 1000);
+        const samples = pushSample(s, t, v, rule.windowS * 1000);
         if (samples.length < 2) return { active: false, stillActive: false, value: 0 };
         const [t0, v0] = samples[0];
         const minutes = (t - t0) / 60000;
@@ -299,18 +318,15 @@ export class RulesEngine {
       }
       case "tor": {
         // time out of range: each sample's out-of-range state lasts until the next sample
-        const samples = this.window(s, t, v, rule.windowH * 3600 * 1000);
-        let outMs = 0;
-        for (let i = 1; i < samples.length; i++) {
-          const [ta, va] = samples[i - 1];
-          if (va < rule.low || va > rule.high) outMs += samples[i][0] - ta;
-        }
-        const minutes = outMs / 60000;
+        pushSample(s, t, v, rule.windowH * 3600 * 1000, { kind: "tor", low: rule.low, high: rule.high, sum: 0, removals: 0 });
+        const minutes = s.windowSum!.sum / 60000;
         return { active: minutes > rule.budgetMin, stillActive: minutes > rule.budgetMin, value: Math.round(minutes * 10) / 10, detail: { minutesOutOfRange: minutes, budgetMin: rule.budgetMin } };
       }
       case "mkt": {
-        const samples = this.window(s, t, v, rule.windowH * 3600 * 1000);
-        const mkt = meanKineticTemperature(samples.map(([, x]) => x), rule.deltaHOverR ?? DEFAULT_DELTA_H_OVER_R);
+        const deltaHOverR = rule.deltaHOverR ?? DEFAULT_DELTA_H_OVER_R;
+        const samples = pushSample(s, t, v, rule.windowH * 3600 * 1000, { kind: "mkt", deltaHOverR, sum: 0, removals: 0 });
+        // T_mk = (ΔH/R) / −ln(Σ e^(−ΔH/(R·T_i)) / n) − 273.15, as lib/rules/mkt.ts, from the running sum
+        const mkt = deltaHOverR / -Math.log(s.windowSum!.sum / samples.length) - 273.15;
         const rounded = Math.round(mkt * 100) / 100;
         return { active: mkt > rule.limit, stillActive: mkt > rule.limit, value: rounded, detail: { mkt: rounded, samples: samples.length } };
       }
@@ -322,15 +338,6 @@ export class RulesEngine {
       }
     }
     return undefined;
-  }
-
-  /** appends the sample and drops those older than the window, keeping one sample just before it */
-  private window(s: KeyState, t: number, v: number, windowMs: number): Array<[number, number]> {
-    const samples = (s.samples ??= []);
-    samples.push([t, v]);
-    while (samples.length > 2 && samples[1][0] <= t - windowMs) samples.shift();
-    if (samples.length > 100_000) samples.splice(0, samples.length - 100_000);
-    return samples;
   }
 }
 

@@ -109,6 +109,11 @@ export class ColdChainSimulator {
     this.faults.push({ kind, device, startS, durationS });
   }
 
+  /** whether a fault is on for a device the simulator does not step itself (edge-sim's Modbus controllers) */
+  faultActiveOn(kind: FaultKind, device: string): boolean {
+    return this.faults.some((f) => f.kind === kind && faultActive(f, device, this.nowS));
+  }
+
   clear(kind: FaultKind, device: string): void {
     for (const f of this.faults) {
       if (f.kind === kind && (device === "*" || f.device === device) && f.startS <= this.nowS) f.durationS = Math.max(0, this.nowS - f.startS);

@@ -28,7 +28,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
 import { allocateRecord, decodeOne, encodeRecord, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
-import { decodeMessage, encodeMessage } from "./message-codec";
+import { decodeMessage, encodeMessage, exactJsonOf } from "./message-codec";
 import { Deque } from "./deque";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
 import { writeFileAtomic } from "../durable/atomic-file";
@@ -91,15 +91,18 @@ interface AppendTag {
 function encodePushRecord(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
   const idLength = Buffer.byteLength(id);
   if (idLength > 255) throw new Error("record id longer than 255 bytes");
-  const stored = encodeMessage(data ?? null);
-  const record = allocateRecord(RecordKind.Push, 10 + idLength + stored.length);
+  const json = exactJsonOf(data ?? null);
+  const stored = json === undefined ? encodeMessage(data ?? null) : undefined;
+  const dataLength = stored ? stored.length : Buffer.byteLength(json!);
+  const record = allocateRecord(stored ? RecordKind.Push : RecordKind.PushJson, 10 + idLength + dataLength);
   let at = HEADER_BYTES;
   record.writeUInt8(idLength, at);
   record.write(id, at + 1, "utf8");
   at += 1 + idLength;
   record.writeUInt8(priority, at);
   record.writeDoubleLE(enqueuedAt, at + 1);
-  stored.copy(record, at + 9);
+  if (stored) stored.copy(record, at + 9);
+  else record.write(json!, at + 9, "utf8");
   return sealRecord(record);
 }
 
@@ -114,7 +117,7 @@ function decodePushHeader(body: Buffer): { id: string; priority: number; enqueue
 }
 
 function decodePushData(kind: RecordKind, body: Buffer, dataStart: number): unknown {
-  // queues written before the message codec hold JSON
+  // plain-data messages, and every message of queues written before the message codec, are JSON
   return kind === RecordKind.PushJson ? JSON.parse(body.toString("utf8", dataStart)) : decodeMessage(body.subarray(dataStart));
 }
 

@@ -111,6 +111,39 @@ function serialize(value: unknown, keepInstances: boolean): Buffer {
   return v8.serialize(stripped === OMIT ? null : stripped);
 }
 
+/** true when JSON gives back exactly this value: plain objects and arrays of strings, finite numbers, booleans, null, no shared references */
+function isExactJson(value: unknown, depth: number, seen: Set<object>): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "object": {
+      if (value === null) return true;
+      if (depth > MAX_MESSAGE_DEPTH || seen.has(value)) return false;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isExactJson(value[i], depth + 1, seen)) return false;
+        return true;
+      }
+      if (!isPlainObject(value) || (depth === 0 && ("req" in value || "res" in value))) return false;
+      for (const key in value) if (key === "__proto__" || !isExactJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Most messages are plain data, for which JSON is exact and costs half of the structured clone: their stored form
+ * is JSON text, or undefined when the message needs encodeMessage.
+ */
+export function exactJsonOf(value: unknown): string | undefined {
+  return isExactJson(value, 0, new Set()) ? JSON.stringify(value) : undefined;
+}
+
 /** the stored form of a message (or any value); throws MessageNotStorableError when it cannot be stored */
 export function encodeMessage(value: unknown): Buffer {
   try {

@@ -10,7 +10,7 @@ export const HEADER_BYTES = 9;
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 export enum RecordKind {
-  /** a message, body [id length u8][id][priority u8][enqueuedAt f64][data as JSON] (queues written before the codec) */
+  /** a message, body [id length u8][id][priority u8][enqueuedAt f64][data as JSON]: plain-data messages (lib/store/message-codec's exactJsonOf), and all of a queue written before the codec */
   PushJson = 1,
   Ack = 2,
   Evict = 3,

@@ -18,16 +18,19 @@ export interface InterpreterOptions {
   keepState?: boolean;
   /**
    * "reference" (default): TFLite's reference integer kernels (gemmlowp fixed-point rounding), as TFLite Micro
-   * and TFLite without delegates compute. "xnnpack": int8 FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D
-   * requantize in single precision with ties-to-even, as TFLite's default XNNPACK delegate does (what
-   * tfjs-tflite and TFLite on phones and desktops run). The two differ by one step on some elements.
+   * and TFLite without delegates compute. "xnnpack": the operators TFLite's default XNNPACK delegate takes over
+   * compute as XNNPACK does (what tfjs-tflite and TFLite on phones and desktops run): int8 and uint8
+   * FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D requantize in single precision with ties-to-even, 8-bit
+   * RESIZE_BILINEAR interpolates in 1/2048 steps, an 8-bit requantizing QUANTIZE converts in 1/256 steps, a float
+   * QUANTIZE multiplies by the reciprocal scale and rounds ties to even, 8-bit ADD / SUB / MUL follow XNNPACK's
+   * vadd / vmul (docs/TFLITE-ARITHMETICS.md). The two differ by one step on some elements.
    */
   arithmetic?: "reference" | "xnnpack";
   /**
-   * Run the int8 and float32 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED loops and float MAX_POOL_2D in
-   * WebAssembly with SIMD, with the activations in WebAssembly memory (default true, where the engine supports
-   * it); false keeps every kernel in plain JavaScript. int8 results are identical; float sums run in single
-   * precision (as TFLite's) instead of double, within 1e-5 of each other.
+   * Run the int8, uint8 and float32 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED loops, int8 and uint8 ADD /
+   * SUB / MUL, 8-bit RESIZE_BILINEAR (xnnpack arithmetic) and float MAX_POOL_2D in WebAssembly with SIMD, with the activations in WebAssembly memory (default
+   * true, where the engine supports it); false keeps every kernel in plain JavaScript. Integer results are
+   * identical; float sums run in single precision (as TFLite's) instead of double, within 1e-5 of each other.
    */
   simd?: boolean;
 }
@@ -85,6 +88,13 @@ export class Interpreter {
   invoke(): void {
     if (!this.keepState) this.resetVariables();
     for (const k of this.kernels) k();
+  }
+
+  /** Runs operator `index` alone on its tensors as they are (for layer-by-layer conformance tests). */
+  invokeOperator(index: number): void {
+    const kernel = this.kernels[index];
+    if (!kernel) throw new RangeError(`no operator ${index} (the model has ${this.kernels.length})`);
+    kernel();
   }
 
   /** Restores every variable tensor (LSTM state) to its initial value. */

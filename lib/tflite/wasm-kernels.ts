@@ -49,6 +49,9 @@ export interface Int8Exports {
   mv8(w: number, x: number, out: number, rows: number, n: number): void;
   fmv64(w: number, x: number, acc: number, pairs: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
+  flip8(ptr: number, n: number): void;
+  ewise(block: number): void;
+  ibilinear(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
 }
 

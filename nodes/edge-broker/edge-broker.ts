@@ -1,11 +1,11 @@
 /**
  * edge-broker: an MQTT broker inside Node-RED (aedes), so a gateway needs no separate broker. Devices connect to
- * it; edge-mqtt-bridge can read from it in-process. aedes speaks MQTT 3.1/3.1.1 and refuses MQTT 5 clients.
+ * it; edge-mqtt-bridge can read from it in-process. MQTT 3.1, 3.1.1 and 5 (aedes 2).
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import { errorText, numberSetting } from "../_shared/node-red";
-import { EmbeddedBroker, DenialKind, EmbeddedBrokerProvider } from "../../lib/mqtt/embedded-broker";
+import { EmbeddedBroker, EmbeddedBrokerProvider, Refusal } from "../../lib/mqtt/embedded-broker";
 import { BrokerAuth, parseAcl, parseUsers } from "../../lib/mqtt/broker-auth";
 import type { SecretFields } from "../../lib/common/secret-map";
 import { foldSecretEdits } from "../_shared/secret-credentials";
@@ -39,6 +39,13 @@ interface EdgeBrokerCredentials {
 }
 
 const STATUS_INTERVAL_MS = 2000;
+
+/** the CONNACK answers of a refused login (MQTT 3.1.1 return codes, MQTT 5 reason codes) */
+const CONNACK_REFUSALS = ["CONNACK 4", "CONNACK 5", "CONNACK 0x86", "CONNACK 0x87"];
+
+function versionName(level: number): string {
+  return level === 5 ? "MQTT 5" : level === 4 ? "MQTT 3.1.1" : level === 3 ? "MQTT 3.1" : `protocol level ${level}`;
+}
 
 /** running nodes' user names, for the editor (the passwords never leave the runtime) */
 const userNamesById = new Map<string, string[]>();
@@ -97,14 +104,30 @@ export = function register(RED: NodeAPI): void {
         metrics.source(node.id, () => [{ name: "edge_broker_clients", labels: {}, value: broker.clients }]);
         // a client retrying with a bad password would log a line per attempt: each distinct refusal once, until
         // that user gets in again
-        const refusal = (kind: DenialKind, user: string, what: string) => RED._(`edge-broker.warnings.denied-${kind}`, { user: user || "-", what: kind === "auth" ? "" : (what ?? "") });
-        broker.on("denied", (kind: DenialKind, user: string, what: string) => refusals.log(refusal(kind, user, what)));
-        broker.on("accepted", (user: string) => refusals.reset(refusal("auth", user, "")));
-        // an in-process subscriber that fails does so per message: each distinct error once
+        // "disconnected" and "dropped" are words for the log; codes ("PUBACK 0x97") stay as they are
+        const answerText = (answer: string) => (answer === "disconnected" || answer === "dropped" ? RED._(`edge-broker.answer.${answer}`) : answer);
+        const refusalText = (r: Omit<Refusal, "what"> & { what?: string }) =>
+          RED._(`edge-broker.warnings.denied-${r.kind}`, { user: r.user || "-", what: r.what ?? "", answer: answerText(r.answer), version: versionName(r.protocolVersion), error: r.error ?? "" });
+        // the gateway's own subscriber failing is the gateway's error, not the client's: each distinct error once
         const failures = new LogOnce((text) => node.error(text));
+        broker.on("denied", (r: Refusal) => {
+          // per reason, not per topic or client id
+          if (r.kind === "delivery") failures.log(refusalText({ ...r, what: undefined }));
+          else refusals.log(refusalText(r.kind === "auth" || r.kind === "anonymous" ? { ...r, what: undefined } : r));
+        });
+        broker.on("accepted", (user: string) => {
+          for (const protocolVersion of [4, 5])
+            for (const answer of CONNACK_REFUSALS) refusals.reset(refusalText({ kind: user ? "auth" : "anonymous", user, answer, protocolVersion }));
+        });
         broker.on("error", (err: unknown) => failures.log(errorText(err)));
         const showStatus = () =>
-          node.status({ fill: "green", shape: "dot", text: RED._("edge-broker.status.running", { clients: broker.clients, rate: Math.round(broker.messagesPerSecond()) }) });
+          node.status({
+            fill: "green",
+            shape: "dot",
+            text: broker.refused > 0
+              ? RED._("edge-broker.status.running-refused", { clients: broker.clients, rate: Math.round(broker.messagesPerSecond()), refused: broker.refused })
+              : RED._("edge-broker.status.running", { clients: broker.clients, rate: Math.round(broker.messagesPerSecond()) }),
+          });
         showStatus();
         statusTimer = setInterval(showStatus, STATUS_INTERVAL_MS);
         node.log(RED._("edge-broker.log.listening", { host: config.host || "127.0.0.1", port: broker.port, ws: broker.wsPort ? ` ws:${broker.wsPort}` : "" }));

@@ -111,10 +111,17 @@ export = function register(RED: NodeAPI): void {
       });
     }
 
-    const rollBack = async (send: Send, kind: BundleKind | undefined, name: string | undefined, why: string, cause: string | undefined, automatic: boolean) => {
+    const rollBack = async (send: Send, kind: BundleKind | undefined, name: string | undefined, why: string, cause: string | undefined, automatic: boolean, version?: string) => {
+      let result: ReturnType<BundleGate["rollback"]>;
+      try {
+        result = gate.rollback(kind, name, Date.now(), version);
+      } finally {
+        // an order for a version not active here still bars it: kept like any rollback
+        if (version !== undefined) await save();
+      }
+      const { restored, content, from } = result;
       probation.cancel();
       clearTimeout(probationTimer);
-      const { restored, content, from } = gate.rollback(kind, name);
       await save();
       send([activation(restored, content, cause), event("rolled-back", { ...about(restored.manifest), from: from.manifest.version, reason: why, automatic }, cause)]);
       showStatus();
@@ -171,11 +178,12 @@ export = function register(RED: NodeAPI): void {
           const kind = BUNDLE_KINDS.includes(r.kind as BundleKind) ? (r.kind as BundleKind) : undefined;
           const name = typeof r.name === "string" && r.name ? r.name : undefined;
           const why = typeof r.reason === "string" ? r.reason : typeof msg.reason === "string" ? msg.reason : undefined;
+          const version = typeof r.version === "string" && r.version ? r.version.slice(0, 128) : undefined;
           try {
-            await rollBack(send, kind, name, why ?? RED._("edge-bundle.events.rollback-requested"), cause, false);
+            await rollBack(send, kind, name, why ?? RED._("edge-bundle.events.rollback-requested"), cause, false, version);
             done();
           } catch (err) {
-            refuse(send, done, err, cause, { kind, name, rollback: true });
+            refuse(send, done, err, cause, { kind, name, ...(version ? { version } : {}), rollback: true });
           }
           return;
         }

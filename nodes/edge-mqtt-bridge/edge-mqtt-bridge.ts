@@ -36,6 +36,10 @@ interface EdgeMqttBridgeDef extends NodeDef {
   drainRatePerSec: string;
   bufferDir: string;
   bufferMB: string;
+  /** "" (as the upstream broker config says), "5" or "4" (MQTT 3.1.1) */
+  upstreamProtocol?: string;
+  /** forward the publisher's MQTT 5 properties upstream (absent in flows from before: on) */
+  forwardProperties?: boolean;
 }
 
 function ruleConfig(rule: RuleDef, index: number): BridgeRuleConfig {
@@ -70,7 +74,9 @@ export = function register(RED: NodeAPI): void {
     const upstreamNode = RED.nodes.getNode(config.upstream) as (Node & CoreBrokerFields) | null;
     if (!upstreamNode) return fail(RED._("edge-mqtt-bridge.errors.no-upstream"));
     const baseId = config.clientId || `edge-bridge-${node.id.replace(/[^\w-]/g, "")}`;
-    const up = clientSettings(upstreamNode, `${baseId}-up`);
+    // the editor's MQTT version wins over the broker config's (a shared config node may serve 3.1.1 flows too)
+    const upstreamProtocol = config.upstreamProtocol === "5" || config.upstreamProtocol === "4" ? config.upstreamProtocol : undefined;
+    const up = clientSettings(upstreamProtocol ? { ...upstreamNode, protocolVersion: upstreamProtocol } : upstreamNode, `${baseId}-up`);
     if (rules.hasUserProperties && up.protocolVersion !== 5) node.warn(RED._("edge-mqtt-bridge.warnings.user-properties-v5"));
 
     const sourceErrors = new LogOnce();
@@ -113,7 +119,17 @@ export = function register(RED: NodeAPI): void {
         warnOnce(otherErrors, "edge-mqtt-bridge.warnings.write", err);
       },
     });
-    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500) });
+    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500), forwardProperties: config.forwardProperties !== false });
+    // MQTT 5 message expiry: a message that expired on disk is dropped, as the specification asks; said once a run
+    // a message the MQTT 5 upstream refuses for good (0x87 not authorised, ...) is dropped: each reason once
+    const refusals = new LogOnce((text) => node.error(text));
+    bridge.on("upstream-refused", (topic: string, err: Error) => refusals.log(RED._("edge-mqtt-bridge.errors.upstream-refused", { topic, error: err.message })));
+    let expiryLogged = false;
+    bridge.on("expired", (topic: string) => {
+      if (expiryLogged) return;
+      expiryLogged = true;
+      node.warn(RED._("edge-mqtt-bridge.warnings.expired", { topic }));
+    });
     bridge.on("retry", (err: Error) => {
       // while the link is down its own error says why; a publish refused on a live link is news
       if (upstream.connected) warnOnce(otherErrors, "edge-mqtt-bridge.warnings.retry", err);

@@ -1,6 +1,6 @@
 /** edge-rules: cold-chain rules over normalised events; alerts with a life on output 1, annotated readings on output 2. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { asError, errorText, numberSetting, throttledStatus } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
@@ -52,7 +52,9 @@ export = function register(RED: NodeAPI): void {
     // must see readings in order, and outputs leave in input order; a JSONata rule makes every evaluation async
     let queue: Promise<void> = restored;
     const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
-    const showStatus = () => node.status({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) });
+    // alerts can come by the thousand per second: the status (an i18n lookup and an editor message) is coalesced
+    const status = throttledStatus(node, () => ({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) }), 250);
+    const showStatus = () => status.update();
     const countOpen = (alerts: Alert[]) => {
       for (const a of alerts) raised += a.state === "raised" ? 1 : a.state === "cleared" ? -1 : 0;
       raised = Math.max(0, raised);
@@ -118,6 +120,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(ticker);
+      status.stop();
       state.cancel();
       void serially(() => save()).then(() => done());
     });

@@ -6,6 +6,9 @@ import { Fault, isFaultKind, parseFaultSchedule } from "../../lib/sim/faults";
 import { onInput } from "../_shared/guarded-input";
 import { readSettings } from "../_shared/read-settings";
 import * as settingsModule from "./settings";
+import { ColdRoomController } from "../../lib/sim/modbus-cold-room";
+import { ModbusTcpServer } from "../../lib/modbus/tcp-server";
+import { SeededRandom } from "../../lib/sim/random";
 
 const MAX_TICKS_PER_MESSAGE = 100000;
 
@@ -44,14 +47,26 @@ export = function register(RED: NodeAPI): void {
     };
     const faultMsg = (c: FaultChange) => ({ topic: `sim/fault/${c.fault}`, payload: c });
 
+    const controllers = Array.from({ length: config.modbusRooms }, (_, i) => new ColdRoomController(`modbus-room-${String(i + 1).padStart(2, "0")}`, new SeededRandom(config.seed * 31 + i + 1)));
+    // a controller without power does not answer; the server answers for it as a gateway does (exception 0x0B)
+    const modbus = controllers.length ? new ModbusTcpServer((unit) => (controllers[unit - 1] && !sim.faultActiveOn("power-cut", controllers[unit - 1].name) ? controllers[unit - 1].bank : undefined), { host: config.modbusAddress || "127.0.0.1", port: config.modbusPort }) : undefined;
+    let modbusProblem: string | undefined;
+    modbus?.listen().catch((err) => {
+      modbusProblem = errorText(err);
+      node.error(RED._("edge-sim.errors.modbus", { address: config.modbusAddress || "127.0.0.1", port: config.modbusPort, error: modbusProblem }));
+      showStatus();
+    });
+
     const step = (send: Send) => {
       const { messages, faultChanges } = sim.tick(stepS);
+      for (const c of controllers) c.step(stepS, { doorForcedOpen: sim.faultActiveOn("door-open", c.name), compressorFailed: sim.faultActiveOn("compressor-failure", c.name) || sim.faultActiveOn("power-cut", c.name) });
       ticks++;
       send([messages.map(toMsg), faultChanges.map(faultMsg)]);
     };
     const showStatus = () => {
       const text = RED._("edge-sim.status.running", { devices: sim.deviceNames().length, hours: (sim.simulatedSeconds / 3600).toFixed(1) });
-      if (badFaults) node.status({ fill: "red", shape: "ring", text: RED._("edge-sim.status.bad-faults") });
+      if (modbusProblem) node.status({ fill: "red", shape: "ring", text: RED._("edge-sim.status.modbus-down") });
+      else if (badFaults) node.status({ fill: "red", shape: "ring", text: RED._("edge-sim.status.bad-faults") });
       else node.status(timer ? { fill: "green", shape: "dot", text } : { fill: "grey", shape: "ring", text: RED._("edge-sim.status.stopped") });
     };
     const start = () => {
@@ -82,7 +97,7 @@ export = function register(RED: NodeAPI): void {
           const kind = c.fault ?? c.clear;
           if (!isFaultKind(kind)) return done(new Error(RED._("edge-sim.errors.fault-kind", { kind: String(kind) })));
           const device = typeof c.device === "string" && c.device ? c.device : "*";
-          if (device !== "*" && !sim.deviceNames().includes(device)) return done(new Error(RED._("edge-sim.errors.device", { device })));
+          if (device !== "*" && !sim.deviceNames().includes(device) && !controllers.some((c) => c.name === device)) return done(new Error(RED._("edge-sim.errors.device", { device })));
           if (c.fault !== undefined) sim.inject(kind, device, c.durationS === undefined ? Infinity : Number(c.durationS));
           else sim.clear(kind, device);
         } else return done(new Error(RED._("edge-sim.errors.command")));
@@ -93,7 +108,8 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       stop();
-      done();
+      if (!modbus) return done();
+      modbus.close().then(() => done(), () => done());
     });
 
     if (config.autostart) start();

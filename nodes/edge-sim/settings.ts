@@ -30,6 +30,10 @@ export const table = {
   wearOutHours: num(48, { min: 0 }),
   faults: text(),
   autostart: flag(true),
+  /** cold-room controllers served over Modbus TCP, unit ids 1…n (0: none) */
+  modbusRooms: num(0, { integer: true, min: 0, max: 16 }),
+  modbusAddress: text("127.0.0.1"),
+  modbusPort: num(1502, { integer: true, min: 1, max: 65535 }),
 };
 
 export type Settings = SettingsOf<typeof table>;

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { ensureBuilt, linkPack } from "../harness/build";
 import { httpRequest, startKafka, tempDir, KafkaPeer } from "../harness/peers";
-import { freeUdpPort } from "../harness/ports";
+import { freeTcpPort, freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { nodesTakingInput } from "./pack-nodes";
 import { nodeRedAnswers, Outcome, outcomesRoute, readOutcomes, recorderNode, scopedRecorders } from "./recorder";
@@ -65,7 +65,7 @@ interface Target {
   extras?: Record<string, unknown>;
 }
 
-function targets(ports: { coap: number; gateway: number }): Target[] {
+function targets(ports: { coap: number; gateway: number; modbus: number }): Target[] {
   const coapUrl = `coap://127.0.0.1:${ports.coap}`;
   return [
     { type: "edge-sim", outputs: 2, config: { seed: "42", trucks: "1", coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", cameras: "0", intervalMs: "1000", stepS: "60", lorawan: "chirpstack", forwarderHost: "127.0.0.1", forwarderPort: "1700", wearOutHours: "48", faults: "", autostart: false } },
@@ -90,7 +90,10 @@ function targets(ports: { coap: number; gateway: number }): Target[] {
     // node's delivery in their try/catch, so Node-RED's own clone overflow on the deep object would be logged
     // without the stack this suite recognises it by (see edge-metrics' help), for every node of the process
     { type: "edge-metrics", outputs: 1, config: { gatewayId: "fz-gateway", endpoint: "off", path: "/metrics", heartbeatS: "0", allNodes: false, countMessages: false } },
+    // an object payload is a write (refused: no such resource, or not a number), anything else a read of edge-sim's controller
+    { type: "edge-modbus", outputs: 2, config: { link: "fz-modbus-link", profile: "fz-modbus-profile", deviceName: "fz-modbus-room", unitId: "1", intervalS: "0", maxGap: "0", writeMultiple: false } },
     { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
+    { type: "edge-rollout", outputs: 2, config: { canaries: "fz-gateway", healthWindowS: "300", activationTimeoutS: "120", maxErrorRate: "0.05", maxLatencyMs: "0", maxPsi: "0.25", ksAlpha: "0", minMessages: "20", canaryTopic: "", fleetTopic: "", commandTopic: "", maxMB: "16", store: "" } },
   ];
 }
 
@@ -103,7 +106,7 @@ const CALIBRATION: Target[] = [
 
 const idOf = (type: string) => `fz-${type}`;
 
-function flows(list: Target[], kafka: KafkaPeer, coapPort: number): unknown[] {
+function flows(list: Target[], kafka: KafkaPeer, coapPort: number, modbusPort: number): unknown[] {
   const z = "fz-tab";
   const types = list.map((t) => t.type);
   const extras = Object.fromEntries(list.filter((t) => t.extras).map((t) => [t.type, t.extras]));
@@ -136,6 +139,10 @@ function flows(list: Target[], kafka: KafkaPeer, coapPort: number): unknown[] {
     { id: "fz-profile", type: "edge-device-profile", name: "reefer-unit", source: "builtin", profile: "", file: "", builtin: "reefer-unit" },
     { id: "fz-coap-server", type: "edge-coap-server", name: "fault CoAP", port: String(coapPort), address: "127.0.0.1", maxPayloadKB: "256", blockSize: "1024", responseTimeoutS: "10" },
     { id: "fz-keys", type: "edge-lorawan-keys", name: "simulated tags", source: "simulator", devices: "[]", codecs: "[]", counterFile: "", codecTimeoutMs: "100", codecMemoryMb: "16", simSeed: "1", simSite: "store-001", simColdRooms: "2", simFreezers: "2" },
+    { id: "fz-modbus-link", type: "edge-modbus-link", name: "fault Modbus", transport: "tcp", host: "127.0.0.1", port: String(modbusPort), maxInFlight: "1", timeoutMs: "1000" },
+    { id: "fz-modbus-profile", type: "edge-device-profile", name: "modbus-cold-room", source: "builtin", profile: "", file: "", builtin: "modbus-cold-room" },
+    // the controller edge-modbus reads: edge-sim's, not stepped
+    { id: "fz-modbus-sim", z, type: "edge-sim", name: "Modbus controller", seed: "1", trucks: "0", coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", cameras: "0", intervalMs: "1000", stepS: "60", autostart: false, modbusRooms: "1", modbusAddress: "127.0.0.1", modbusPort: String(modbusPort), wires: [[], []] },
     // the resource edge-coap-request posts to, answered 2.04 (so its success path is a real response)
     { id: "fz-coap-post-in", z, type: "edge-coap-in", name: "POST /fault-post", server: "fz-coap-server", path: "/fault-post", methods: ["POST"], observable: false, notify: "non", valueFormat: "", output: "buffer", wires: [["fz-coap-post-ack"]] },
     { id: "fz-coap-post-ack", z, type: "edge-coap-response", name: "2.04", code: "2.04", contentFormat: "", wires: [] },
@@ -194,9 +201,10 @@ describe("fault suite: hostile inputs to every node that takes input, in one Nod
     linkPack(userDir);
     const coap = await freeUdpPort();
     const gateway = await freeUdpPort();
+    const modbus = await freeTcpPort();
     // only the types this pack registers: a flow naming an unknown type would never start
-    list = targets({ coap, gateway }).filter((t) => inputNodes.includes(t.type));
-    red = await startNodeRed({ userDir, flows: flows([...list, ...CALIBRATION], kafka, coap), settings });
+    list = targets({ coap, gateway, modbus }).filter((t) => inputNodes.includes(t.type));
+    red = await startNodeRed({ userDir, flows: flows([...list, ...CALIBRATION], kafka, coap, modbus), settings });
     await routesAnswer(red);
   });
 

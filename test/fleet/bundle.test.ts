@@ -135,6 +135,25 @@ describe("signed bundles", function () {
     assert.equal(restored.admit(bundle("3", model(5)), keys, gateway, MB).outcome, "activate");
   });
 
+  it("a rollback ordered for one version leaves the one before it alone and bars that version", function () {
+    const gate = new BundleGate();
+    gate.admit(bundle("1"), keys, gateway, MB);
+    gate.admit(bundle("2", model(3)), keys, gateway, MB);
+    const r = refusal(() => gate.rollback("model", "doubler", Date.now(), "3"));
+    assert.equal(r.code, "not-active");
+    assert.match(r.message, /version 3 is not active here \(version 2 is\)/);
+    assert.equal(gate.active()[0].manifest.version, "2", "nothing was rolled back");
+    assert.equal(refusal(() => gate.admit(bundle("3", model(4)), keys, gateway, MB)).code, "rolled-back", "the version ordered back stays barred");
+    assert.equal(gate.rollback("model", "doubler", Date.now(), "2").restored.manifest.version, "1");
+    // the same order again (a redelivery) does not take version 1 back
+    assert.equal(refusal(() => gate.rollback("model", "doubler", Date.now(), "2")).code, "not-active");
+    assert.equal(gate.active()[0].manifest.version, "1");
+    // a gateway that has nothing of that name yet bars the version for when it arrives
+    const empty = new BundleGate();
+    assert.equal(refusal(() => empty.rollback("model", "doubler", Date.now(), "2")).code, "not-active");
+    assert.equal(refusal(() => empty.admit(bundle("2", model(3)), keys, gateway, MB)).code, "rolled-back");
+  });
+
   it("rule sets must be a JSON list of rules", function () {
     const gate = new BundleGate();
     const rules = [{ name: "too warm", type: "threshold", severity: "major", resource: "temperature", direction: "above", raise: 8 }];

@@ -61,11 +61,16 @@ describe("gateway metrics", function () {
     r.count("edge_messages_rejected_total", { node: "n1", type: "edge-buffer" }, 1);
     r.source("n1", () => queueSamples({ queuedPerLane: [2, 0], inFlight: 0, bytesOnDisk: 10 }));
     r.source("b1", () => [{ name: "edge_broker_clients", labels: {}, value: 3 }]);
+    r.observe("edge_inference_seconds", { node: "n1" }, 0.25);
+    r.observe("edge_inference_seconds", { node: "n1" }, 0.5);
     const hb = heartbeat(r, "gw-1", { pack: "0.1.0", nodeRed: "4.1.0", nodejs: process.version }, describeNode, 1000);
     assert.equal(hb.gateway, "gw-1");
     assert.deepEqual(hb.traffic, [{ node: "n1", type: "edge-buffer", name: 'cold "room"\n1', in: 5, out: 4, rejected: 1 }]);
     assert.deepEqual(hb.queues, [{ node: "n1", type: "edge-buffer", name: 'cold "room"\n1', lanes: { "0": 2, "1": 0 }, inFlight: 0, diskBytes: 10 }]);
     assert.equal(hb.brokerClients, 3);
+    // what a centre needs for a mean inference time between two beats
+    assert.deepEqual(hb.inference, [{ node: "n1", name: 'cold "room"\n1', count: 2, sumS: 0.75 }]);
+    assert.deepEqual(hb.delivery, []);
     assert.ok(hb.memory.rssBytes > 0);
   });
 });

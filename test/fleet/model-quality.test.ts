@@ -51,7 +51,7 @@ describe("model quality", function () {
     const steady = checks.filter((c) => c)[0]!;
     assert.equal(steady.drifted, false);
     assert.ok(steady.psi < 0.1, String(steady.psi));
-    // a new version, lower scores: compared with the reference of version 1
+    // a new version, lower scores: compared with version 1's last window
     let raised;
     for (let i = 0; i < 40; i++) raised = m.add("reefer", "anomaly@2", low(i), i % 2 ? "ok" : "bad") ?? raised;
     assert.equal(raised!.transition, "raised");
@@ -67,6 +67,34 @@ describe("model quality", function () {
     assert.equal(reefer.total, 160);
     assert.deepEqual(reefer.window.labels, { ok: 40 });
     assert.equal(m.summaries().find((s) => s.deviceClass === "cold-room")!.window.n, 0);
+  });
+
+  it("a new version is compared with the version before it, a version rolled back to with its own last window", function () {
+    const m = new ScoreMonitor({ windowSize: 40, referenceSize: 40, bins: 10, psiLimit: 0.25, ksAlpha: 0, checkEvery: 40 });
+    const high = (i: number) => 0.8 + 0.15 * ((i * 7) % 40) / 40;
+    const low = (i: number) => 0.45 + 0.15 * ((i * 7) % 40) / 40;
+    const run = (model: string, score: (i: number) => number) => {
+      const checks = [];
+      for (let i = 0; i < 40; i++) checks.push(m.add("reefer", model, score(i), "ok"));
+      return checks.filter((c) => c);
+    };
+    run("score@1", high);
+    run("score@1", high);
+    // version 2 scores lower than version 1: drift, judged on version 2's own scores only
+    const v2 = run("score@2", low);
+    assert.equal(v2.length, 1);
+    assert.equal(v2[0]!.transition, "raised");
+    assert.equal(v2[0]!.ks.d, 1);
+    // version 3 scores like version 2: steady against version 2 (against version 1 it would be drift)
+    const v3 = run("score@3", low);
+    assert.equal(v3[0]!.drifted, false);
+    assert.equal(v3[0]!.transition, "cleared");
+    assert.equal(v3[0]!.modelVersion, "score@3");
+    // version 4 drifts from version 3; going back to version 3 compares it with its own last window: steady
+    assert.equal(run("score@4", high)[0]!.transition, "raised");
+    const back = run("score@3", low);
+    assert.equal(back[0]!.drifted, false);
+    assert.ok(back[0]!.psi < 0.01, String(back[0]!.psi));
   });
 
   it("precision and recall per label and model version, counted by hand", function () {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import convert from "convert-units";
 import * as fs from "fs";
 import * as path from "path";
 import { encode } from "cbor";
@@ -43,6 +44,19 @@ describe("EdgeX transforms and units", function () {
     assert.strictEqual(applyTransforms(0x1234, { valueType: "Uint16", mask: 0x0ff0, shift: -4 }), 0x23);
     assert.strictEqual(applyTransforms(3, { valueType: "Uint8", shift: 2 }), 12);
     assert.strictEqual(applyTransforms(10.7, { valueType: "Float32", mask: 1, shift: 3 }), 10.7, "mask and shift are for integer types only");
+  });
+  it("resolves each conversion once and agrees with convert-units to 1e-12 over the sensor range", function () {
+    const pairs = [["F", "C"], ["C", "F"], ["K", "C"], ["C", "K"], ["F", "K"], ["K", "F"], ["kPa", "psi"], ["bar", "kPa"], ["lb", "kg"], ["mA", "A"], ["min", "s"]];
+    for (const [from, to] of pairs) {
+      const fast = unitConverter(from, to)!;
+      for (let i = 0; i <= 400; i++) {
+        const v = -100 + i * 0.73;
+        const library = convert(v).from(from as never).to(to as never);
+        assert.ok(Math.abs(fast(v) - library) <= 1e-12 * Math.max(1, Math.abs(library)), `${v} ${from} → ${to}: ${fast(v)} vs ${library}`);
+      }
+    }
+    assert.strictEqual(unitConverter("degF", "degC")!(212), 100);
+    assert.strictEqual(unitConverter("degC", "degF")!(-40), -40);
   });
   it("converts units through convert-units (hand-computed)", function () {
     assert.ok(Math.abs(unitConverter("degF", "degC")!(38.2) - 3.444444) < 1e-5);

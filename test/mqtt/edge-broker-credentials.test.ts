@@ -111,13 +111,16 @@ describe("edge-broker users through Node-RED's admin API", function () {
   it("logs a refusal once per distinct reason, and again after that user got in", async function () {
     await deploy(brokerNode({ userNames: ["hank"], credentials: { passwordEdits: JSON.stringify({ hank: { password: "hank-pw" } }) } }));
     await expectUsers([["hank", "hank-pw", "accepted"]]);
-    const line = "refused connection: bad user name or password (user hank)";
+    const line = "refused connection (MQTT 3.1.1): bad user name or password (user hank), answered CONNACK 4";
     const count = () => red.output().split(line).length - 1;
     const before = count();
     for (let i = 0; i < 5; i++) assert.strictEqual(mosquittoPub(port, "hank", "wrong"), "refused");
     await waitFor(() => count() === before + 1, "one refusal line");
     assert.strictEqual(mosquittoPub(port, "nobody", "x"), "refused");
     await waitFor(() => red.output().includes("bad user name or password (user nobody)"), "the other user's refusal");
+    // no user name at all is another reason, with its own answer (not authorised)
+    assert.strictEqual(mosquittoPub(port, undefined, undefined), "refused");
+    await waitFor(() => red.output().includes("refused connection (MQTT 3.1.1): a user name is required, answered CONNACK 5 (not authorised)"), "the anonymous refusal");
     assert.strictEqual(count(), before + 1, "five refusals of one user log one line");
     assert.strictEqual(mosquittoPub(port, "hank", "hank-pw"), "accepted");
     assert.strictEqual(mosquittoPub(port, "hank", "wrong"), "refused");

@@ -120,7 +120,9 @@ describe("edge-broker with mqtt.js clients", function () {
     const url = `mqtt://127.0.0.1:${port}`;
     await assert.rejects(connect(url, { username: "alice", password: "wrong" }), /Bad username or password/);
     await assert.rejects(connect(url, { username: "mallory", password: "s3cret" }), /Bad username or password/);
-    await assert.rejects(connect(url), /Bad username or password/);
+    // no user name where one is required: not authorised (CONNACK 5), not a bad password (4)
+    await assert.rejects(connect(url), (err: { code?: number }) => err.code === 5);
+    await assert.rejects(connect(url, { username: "alice", password: "wrong" }), (err: { code?: number }) => err.code === 4);
     const ok = await connect(url, { username: "bob", password: "hunter2" });
     assert.strictEqual(ok.connected, true);
   });
@@ -180,11 +182,15 @@ describe("edge-broker with mqtt.js clients", function () {
     assert.deepStrictEqual(got[0], { topic: "ws/hello", payload: "from the browser", qos: 1, retain: false });
   });
 
-  it("refuses MQTT 5 clients (aedes speaks MQTT 3.1.1)", async function () {
+  it("accepts MQTT 5 and MQTT 3.1.1 clients side by side (aedes 2)", async function () {
     const { port } = await brokerFlow({});
-    await assert.rejects(connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 }), /Unsupported protocol version|unacceptable|protocol/i);
+    const v5 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 });
+    const got = collect(v5);
+    await v5.subscribeAsync("mixed/#", { qos: 1 });
     const v311 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4 });
-    assert.strictEqual(v311.connected, true);
+    await publish(v311, "mixed/a", "from 3.1.1", { qos: 1 });
+    await waitFor(() => got.length === 1, "the 3.1.1 client's message at the MQTT 5 subscriber");
+    assert.deepStrictEqual(got[0], { topic: "mixed/a", payload: "from 3.1.1", qos: 1, retain: false });
   });
 
   it("logs a failing in-process subscriber's error once, not once per message", async function () {
@@ -228,5 +234,10 @@ describe("edge-broker with mqtt.js clients", function () {
     for (let i = 0; i < 50; i++) await publish(a, "load/t", String(i), { qos: 1 });
     await waitFor(() => broker.messagesPerSecond() > 0, "a message rate above 0", { timeoutMs: 3000 });
     await waitFor(() => statuses.some((s) => s.fill === "green" && /running/.test(String(s.text))), "a running status", { timeoutMs: 5000 });
+    assert.ok(!statuses.some((s) => /refused/.test(String(s.text))), "no refusal to count yet");
+    // a refused publish (the reserved $SYS/ tree) is counted in the status
+    const v5 = await connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5 });
+    await assert.rejects(v5.publishAsync("$SYS/fake", "x", { qos: 1 }), (err: { code?: number }) => err.code === 0x87);
+    await waitFor(() => statuses.some((s) => s.fill === "green" && /running-refused/.test(String(s.text))), "the refusal in the status", { timeoutMs: 5000 });
   });
 });

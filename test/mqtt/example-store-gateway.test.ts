@@ -52,9 +52,10 @@ describe("example 5: store gateway forwarding summaries and alerts upstream", fu
       if (n.type === "edge-sim") n.intervalMs = "20";
       if (n.type === "inject") n.repeat = "1";
     }
-    client = await mqtt.connectAsync(regional.url);
-    const upstream: Array<{ topic: string; body: Record<string, unknown> }> = [];
-    client.on("message", (topic, payload) => upstream.push({ topic, body: JSON.parse(payload.toString()) }));
+    // MQTT 5, to see the properties the example sets on the gateway broker arrive upstream
+    client = await mqtt.connectAsync(regional.url, { protocolVersion: 5 });
+    const upstream: Array<{ topic: string; body: Record<string, unknown>; properties?: Record<string, unknown> }> = [];
+    client.on("message", (topic, payload, packet) => upstream.push({ topic, body: JSON.parse(payload.toString()), properties: packet.properties as Record<string, unknown> | undefined }));
     await client.subscribeAsync("#", { qos: 1 });
     await helper.load([simNode, ingestNode, profileNode, rulesNode, aggregateNode, brokerNode, bridgeNode, ...core], flow);
     const reports: Array<{ bandwidth?: { bytesIn: number; bytesOut: number; ratio: number | null } }> = [];
@@ -64,6 +65,10 @@ describe("example 5: store gateway forwarding summaries and alerts upstream", fu
     const alertOrSummary = upstream.find((m) => m.topic.includes("/alerts/"));
     if (alertOrSummary) assert.match(alertOrSummary.topic, /^stores\/store-001\/alerts\/[\w-]+$/);
     assert.match(summary.topic, /^stores\/store-001\/summaries\/[\w-]+$/);
+    // the mqtt out node's MQTT 5 content type and a day's expiry went through edge-broker and the bridge
+    assert.strictEqual(summary.properties?.contentType, "application/json");
+    const expiry = Number(summary.properties?.messageExpiryInterval);
+    assert.ok(expiry > 86000 && expiry <= 86400, `the summary's expiry upstream: ${expiry}`);
     assert.ok(upstream.every((m) => /^stores\/store-001\/(summaries|alerts)\//.test(m.topic)), `only summaries and alerts upstream: ${upstream.map((m) => m.topic).find((t) => !/summaries|alerts/.test(t))}`);
     const report = await waitFor(() => reports.find((r) => r.bandwidth && r.bandwidth.bytesOut > 0), "a bandwidth report");
     const bridge = helper.getNode("ex5-bridge") as unknown as { error: { callCount: number } };

@@ -19,6 +19,18 @@ describe("windowed aggregates", function () {
     assert.ok(Math.abs(w.percentiles.p90 - 7.6) < 1e-12);
   });
 
+  it("rounds every statistic to the decimals asked for, the time in range to two more", function () {
+    const w = new WindowAggregator({ kind: "tumbling", by: "time", size: 60000, latenessMs: 0, percentiles: [50], mkt: true, range: { low: 2, high: 8 }, decimals: 1 });
+    w.add("k", 0, 3.14159);
+    w.add("k", 20000, 9.87654);
+    const [s] = w.add("k", 60000, 4);
+    assert.strictEqual(s.min, 3.1);
+    assert.strictEqual(s.max, 9.9);
+    assert.strictEqual(s.mean, 6.5);
+    assert.strictEqual(s.percentiles.p50, 6.5);
+    assert.strictEqual(s.timeInRange, 0.333, "20 s of 60 inside");
+    assert.strictEqual(String(s.mkt).split(".")[1]?.length ?? 0, 1);
+  });
   it("sliding time windows overlap, each reading in size/slide windows", function () {
     const agg = new WindowAggregator({ kind: "sliding", by: "time", size: 4 * S, slide: 2 * S, latenessMs: 0, percentiles: [], mkt: false });
     const out = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((v, i) => agg.add("k", i * S, v));

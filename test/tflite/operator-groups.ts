@@ -302,7 +302,8 @@ function resizes(m: CaseMaker, k: number): OperatorCase[] {
     [B.RESIZE_BILINEAR, "RESIZE_BILINEAR", O.ResizeBilinearOptions, F.ResizeBilinearOptions],
     [B.RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR", O.ResizeNearestNeighborOptions, F.ResizeNearestNeighborOptions],
   ] as const) {
-    // uint8 only for nearest neighbour: uint8 RESIZE_BILINEAR is refused (its tfjs-tflite arithmetic is not reproduced)
+    // uint8 only for nearest neighbour here: uint8 RESIZE_BILINEAR has cases of its own (the uint8 group below for the
+    // xnnpack arithmetic, resize-reference.test.ts for the reference one)
     const type = [T.FLOAT32, T.INT8, op === B.RESIZE_BILINEAR ? T.INT8 : T.UINT8][k % 3];
     const [n, h, w, c] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 4)];
     const [oh, ow] = [m.int(1, 12), m.int(1, 12)];
@@ -402,3 +403,247 @@ function hybridConv(m: CaseMaker): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 8, make: hybridConv });
+
+/** random 8-bit quantization of `type` (uint8 zero points around 128) */
+function quant8(m: CaseMaker, type: T, scale?: number): { scale: number[]; zeroPoint: number[] } {
+  const q = m.quant();
+  if (scale !== undefined) q.scale[0] = Math.fround(scale);
+  if (type === T.UINT8) q.zeroPoint[0] += 128;
+  return q;
+}
+
+/**
+ * int8 and uint8 ADD, SUB and MUL with broadcasting and fused activations: tfjs-tflite runs them through XNNPACK's
+ * vadd / vmul, so the xnnpack arithmetic only. Output scales from a tenth to ten times the inputs' (the add
+ * multipliers' exponent moves with the larger ratio) and, one case in four, a ratio outside what the delegate takes
+ * (TFLite's own kernel: both arithmetics).
+ */
+function eightBitArithmetic(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const type = k % 3 === 0 ? T.UINT8 : T.INT8;
+  for (const [op, name, optionsType, slot] of [
+    [B.ADD, "ADD", O.AddOptions, F.AddOptions.fused_activation_function],
+    [B.SUB, "SUB", O.SubOptions, F.SubOptions.fused_activation_function],
+    [B.MUL, "MUL", O.MulOptions, F.MulOptions.fused_activation_function],
+  ] as const) {
+    // one case in four: [n] + [n] with n in the hundreds, equal input scales and an output scale of exactly twice
+    // theirs (a residual connection): halves are common there, and XNNPACK rounds them up where TFLite's reference
+    // kernel rounds them away from zero
+    const residual = k % 4 === 1;
+    const [a, b, y] = residual ? [[m.int(200, 900)], [], []].map((_, i, all) => all[0]) : m.broadcastPair(m.int(1, 4));
+    const qa = quant8(m, type);
+    const qb = residual ? { scale: [...qa.scale], zeroPoint: [qa.zeroPoint[0] + m.int(-5, 5)] } : quant8(m, type);
+    const ratio = k % 4 === 3 ? m.pick([1 / 3000, 400]) : residual ? 2 : 0.1 * 100 ** m.next();
+    const base = op === B.MUL ? qa.scale[0] * qb.scale[0] : Math.max(qa.scale[0], qb.scale[0]);
+    const qy = quant8(m, type, base * ratio);
+    const activation = m.pick([0, 1, 3]);
+    // a ratio the delegate refuses (ADD/SUB: below 2^-10 or from 2^8; MUL: from 2^8) leaves the operator to TFLite's
+    // own kernel: then both arithmetics are the reference one and compare with tfjs-tflite
+    const refused = k % 4 === 3 && (op !== B.MUL || ratio > 1);
+    cases.push({
+      label: `${name} ${T[type]} [${a}] [${b}] output scale ×${ratio.toPrecision(3)} activation ${activation}`,
+      builtin: op,
+      inputs: [m.operand(type, a, qa), m.operand(type, b, qb)],
+      outputs: [m.operand(type, y, qy)],
+      optionsType,
+      options: [{ slot, kind: "int8", value: activation }],
+      xnnpackOnly: !refused,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "int8 and uint8 ADD, SUB, MUL (xnnpack)", seed: 97, cases: 16, make: eightBitArithmetic });
+
+/**
+ * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED of `type`: uint8 with uint8 weights (asymmetric, the classic quantized
+ * MobileNets) or int8 with per-channel int8 weights. With the bias quantized as converters write it (input scale ×
+ * filter scale) the XNNPACK delegate takes them; with a bias that has no quantization parameters it leaves them to
+ * TFLite's own kernels, whose arithmetic is the reference one (which the xnnpack arithmetic then follows too).
+ */
+function convolutions(m: CaseMaker, type: T, quantizedBias: boolean): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  // without bias quantization tfjs-tflite's delegate still takes int8 CONV_2D and FULLY_CONNECTED (see
+  // xnnpackTakesBias): those compare in the xnnpack arithmetic only
+  const xnnpackOnly = quantizedBias;
+  const int8Taken = quantizedBias || type === T.INT8;
+  const act = (shape: number[], q = quant8(m, type)) => m.operand(type, shape, q);
+  /** weights: uint8 around a zero point near 128, or int8 symmetric with a scale per channel along `axis` */
+  const weights = (shape: number[], axis: number) => {
+    const count = shape.reduce((p, d) => p * d, 1);
+    if (type === T.UINT8) return { shape, type, values: Array.from({ length: count }, () => m.int(0, 255)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [m.int(100, 160)] } };
+    const scale = Array.from({ length: shape[axis] }, () => Math.fround(0.002 + m.next() * 0.02));
+    return { shape, type, values: Array.from({ length: count }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis } };
+  };
+  const convInputs = (xShape: number[], wShape: number[], axis: number) => {
+    const x = act(xShape);
+    const w = weights(wShape, axis);
+    const channels = wShape[axis];
+    const bias = {
+      shape: [channels],
+      type: T.INT32,
+      values: Array.from({ length: channels }, () => m.int(-3000, 3000)),
+      quantization: quantizedBias ? { scale: w.quantization.scale.map((s) => Math.fround(x.quantization!.scale[0] * s)), zeroPoint: w.quantization.scale.map(() => 0) } : undefined,
+    };
+    return [x, w, bias];
+  };
+  const name = `${T[type]}${quantizedBias ? "" : " (bias without quantization)"}`;
+  const activation = m.pick([0, 1, 3]);
+  const [n, h, w, c, kh, kw] = [m.int(1, 2), m.int(2, 9), m.int(2, 9), m.int(1, 20), m.int(1, 3), m.int(1, 3)];
+  const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
+  const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
+  const outQ = () => quant8(m, type, 0.05 + m.next() * 0.3);
+  if (oh > 0 && ow > 0) {
+    const oc = m.int(1, 24);
+    const S = F.Conv2DOptions;
+    cases.push({
+      label: `CONV_2D ${name} [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.CONV_2D,
+      inputs: convInputs([n, h, w, c], [oc, kh, kw, c], 0),
+      outputs: [act([n, oh, ow, oc], outQ())],
+      optionsType: O.Conv2DOptions,
+      options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }, { slot: S.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly: int8Taken,
+    });
+    // depth multiplier 1 (the WebAssembly loop), 8 (its other case) or 2 (plain JavaScript)
+    const dm = m.pick([1, 1, 8, 2]);
+    const D = F.DepthwiseConv2DOptions;
+    cases.push({
+      label: `DEPTHWISE_CONV_2D ${name} [${n},${h},${w},${c}] ${kh}×${kw} ×${dm} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.DEPTHWISE_CONV_2D,
+      inputs: convInputs([n, h, w, c], [1, kh, kw, c * dm], 3),
+      outputs: [act([n, oh, ow, c * dm], outQ())],
+      optionsType: O.DepthwiseConv2DOptions,
+      options: [{ slot: D.padding, kind: "int8", value: same ? 0 : 1 }, { slot: D.stride_w, kind: "int32", value: sw }, { slot: D.stride_h, kind: "int32", value: sh }, { slot: D.depth_multiplier, kind: "int32", value: dm }, { slot: D.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly,
+    });
+  }
+  {
+    const [batches, depth, units] = [m.int(1, 3), m.int(1, 40), m.int(1, 12)];
+    cases.push({
+      label: `FULLY_CONNECTED ${name} [${batches},${depth}] × ${units} activation ${activation}`,
+      builtin: B.FULLY_CONNECTED,
+      inputs: convInputs([batches, depth], [units, depth], 0),
+      outputs: [act([batches, units], outQ())],
+      optionsType: O.FullyConnectedOptions,
+      options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+      xnnpackOnly: int8Taken,
+    });
+  }
+  return cases;
+}
+
+/**
+ * uint8 convolutions as the delegate takes them (convolutions above), an 8-bit requantizing QUANTIZE (int8 → int8,
+ * uint8 → uint8) and uint8 RESIZE_BILINEAR, as tfjs-tflite runs them through XNNPACK: the xnnpack arithmetic only.
+ */
+function uint8Convolutions(m: CaseMaker, k: number): OperatorCase[] {
+  const cases = convolutions(m, T.UINT8, true);
+  {
+    const type = k % 2 ? T.UINT8 : T.INT8;
+    const shape = m.shape(m.int(1, 4));
+    const qx = quant8(m, type);
+    // ratios inside the delegate's [2^-8, 2^7) and, one case in four, outside (TFLite's own kernel then)
+    const ratio = k % 4 === 3 ? m.pick([1 / 400, 200]) : 2 ** (m.next() * 10 - 6);
+    cases.push({ label: `QUANTIZE ${T[type]} → ${T[type]} [${shape}] ratio ${ratio.toPrecision(3)}`, builtin: B.QUANTIZE, inputs: [m.operand(type, shape, qx)], outputs: [m.operand(type, shape, quant8(m, type, qx.scale[0] / ratio))], xnnpackOnly: true });
+  }
+  {
+    const [h2, w2, c2] = [m.int(1, 6), m.int(1, 6), m.int(1, 4)];
+    const [oh2, ow2] = [m.int(1, 12), m.int(1, 12)];
+    const mode = m.int(0, 2);
+    const q = quant8(m, T.UINT8);
+    const R = F.ResizeBilinearOptions;
+    cases.push({
+      label: `RESIZE_BILINEAR UINT8 [1,${h2},${w2},${c2}] → ${oh2}×${ow2} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+      builtin: B.RESIZE_BILINEAR,
+      inputs: [m.operand(T.UINT8, [1, h2, w2, c2], q), int32Constant([oh2, ow2])],
+      outputs: [m.operand(T.UINT8, [1, oh2, ow2, c2], q)],
+      optionsType: O.ResizeBilinearOptions,
+      options: [{ slot: R.align_corners, kind: "bool", value: mode === 1 }, { slot: R.half_pixel_centers, kind: "bool", value: mode === 2 }],
+      xnnpackOnly: true,
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "uint8 convolutions, 8-bit QUANTIZE, uint8 RESIZE_BILINEAR (xnnpack)", seed: 101, cases: 16, make: uint8Convolutions });
+
+OPERATOR_GROUPS.push({
+  name: "int8 and uint8 convolutions that TFLite's own kernels run (bias without quantization)",
+  seed: 103,
+  cases: 12,
+  make: (m, k) => convolutions(m, k % 2 ? T.UINT8 : T.INT8, false),
+});
+
+/**
+ * 8-bit pooling and activations (int8 and uint8): AVERAGE_POOL_2D and MAX_POOL_2D with padding and fused
+ * activations, LOGISTIC, TANH, SOFTMAX (with beta) in both arithmetics, and LEAKY_RELU, which tfjs-tflite runs
+ * through XNNPACK's own rescaling (the xnnpack arithmetic only).
+ */
+function eightBitPoolingAndActivations(m: CaseMaker, k: number): OperatorCase[] {
+  const type = k % 2 ? T.UINT8 : T.INT8;
+  const cases: OperatorCase[] = [];
+  const [n, h, w, c] = [m.int(1, 2), m.int(1, 9), m.int(1, 9), m.int(1, 12)];
+  const [fh, fw, sh, sw] = [m.int(1, 3), m.int(1, 3), m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
+  const [oh, ow] = [out(h, fh, sh), out(w, fw, sw)];
+  if (oh > 0 && ow > 0) {
+    const q = quant8(m, type);
+    const P = F.Pool2DOptions;
+    for (const [op, name] of [[B.AVERAGE_POOL_2D, "AVERAGE_POOL_2D"], [B.MAX_POOL_2D, "MAX_POOL_2D"]] as const) {
+      const activation = m.pick([0, 1, 3]);
+      cases.push({
+        label: `${name} ${T[type]} [${n},${h},${w},${c}] ${fh}×${fw} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+        builtin: op,
+        inputs: [m.operand(type, [n, h, w, c], q)],
+        outputs: [m.operand(type, [n, oh, ow, c], q)],
+        optionsType: O.Pool2DOptions,
+        options: [{ slot: P.padding, kind: "int8", value: same ? 0 : 1 }, { slot: P.stride_w, kind: "int32", value: sw }, { slot: P.stride_h, kind: "int32", value: sh }, { slot: P.filter_width, kind: "int32", value: fw }, { slot: P.filter_height, kind: "int32", value: fh }, { slot: P.fused_activation_function, kind: "int8", value: activation }],
+      });
+    }
+  }
+  const shape = m.shape(m.int(1, 3), 1, 12);
+  const base = type === T.UINT8 ? 0 : -128;
+  // LOGISTIC and SOFTMAX outputs as TFLite requires them: scale 1/256, zero point at the type's minimum
+  const unit = { scale: [1 / 256], zeroPoint: [base] };
+  cases.push({ label: `LOGISTIC ${T[type]} [${shape}]`, builtin: B.LOGISTIC, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.1))], outputs: [m.operand(type, shape, unit)] });
+  cases.push({ label: `TANH ${T[type]} [${shape}]`, builtin: B.TANH, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.1))], outputs: [m.operand(type, shape, { scale: [1 / 128], zeroPoint: [base + 128] })] });
+  const beta = m.pick([1, 0.5, 2]);
+  cases.push({ label: `SOFTMAX ${T[type]} [${shape}] beta ${beta}`, builtin: B.SOFTMAX, inputs: [m.operand(type, shape, quant8(m, type, 0.02 + m.next() * 0.2))], outputs: [m.operand(type, shape, unit)], optionsType: O.SoftmaxOptions, options: [{ slot: F.SoftmaxOptions.beta, kind: "float32", value: beta }] });
+  const alpha = Math.fround(m.pick([0.1, 0.2, 0.3]));
+  cases.push({ label: `LEAKY_RELU ${T[type]} [${shape}] alpha ${alpha}`, builtin: B.LEAKY_RELU, inputs: [m.operand(type, shape, quant8(m, type))], outputs: [m.operand(type, shape, quant8(m, type))], optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32", value: alpha }], xnnpackOnly: true });
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "8-bit pooling and activations", seed: 107, cases: 12, make: eightBitPoolingAndActivations });
+
+/** int8 TRANSPOSE_CONV with per-tensor or per-channel weights and a quantized bias. */
+function transposeConvolutions(m: CaseMaker, k: number): OperatorCase[] {
+  const [n, h, w, c, oc, kh, kw, sh, sw] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 8), m.int(1, 8), m.int(1, 3), m.int(1, 3), m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const [oh, ow] = same ? [h * sh, w * sw] : [(h - 1) * sh + kh, (w - 1) * sw + kw];
+  const perChannel = k % 2 === 1;
+  const qx = quant8(m, T.INT8);
+  const scale = Array.from({ length: perChannel ? oc : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+  const S = F.TransposeConvOptions;
+  return [
+    {
+      label: `TRANSPOSE_CONV INT8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} ${perChannel ? "per-channel" : "per-tensor"}`,
+      builtin: B.TRANSPOSE_CONV,
+      inputs: [
+        int32Constant([n, oh, ow, oc]),
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 } },
+        m.operand(T.INT8, [n, h, w, c], qx),
+        { shape: [oc], type: T.INT32, values: Array.from({ length: oc }, () => m.int(-2000, 2000)), quantization: { scale: Array.from({ length: oc }, (_, i) => Math.fround(qx.scale[0] * scale[perChannel ? i : 0])), zeroPoint: new Array<number>(oc).fill(0) } },
+      ],
+      outputs: [m.operand(T.INT8, [n, oh, ow, oc], quant8(m, T.INT8, 0.05 + m.next() * 0.2))],
+      optionsType: O.TransposeConvOptions,
+      options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }],
+    },
+  ];
+}
+
+OPERATOR_GROUPS.push({ name: "int8 TRANSPOSE_CONV", seed: 109, cases: 10, make: transposeConvolutions });

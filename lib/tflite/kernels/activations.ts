@@ -64,6 +64,18 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
+  const [qmin0, qmax0] = integerRange(y.type);
+  if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
+    const table = xnnpackLeakyRelu(x, y, alpha, qmin0, qmax0);
+    if (table) {
+      const base = -qmin0;
+      return () => {
+        const xd = x.data as Int8Array;
+        const yd = y.data as Int8Array;
+        for (let i = 0; i < n; i++) yd[i] = table[xd[i] + base];
+      };
+    }
+  }
   // TFLite computes both multipliers in single precision before widening them.
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
   const identityM = quantizeMultiplier(f32(x.scale / y.scale));
@@ -79,6 +91,31 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
     }
   };
 };
+
+/**
+ * XNNPACK's qs8/qu8 leaky ReLU (what the delegate runs for an 8-bit LEAKY_RELU): the input-to-output scale and
+ * alpha times it (single precision) as multipliers in 1/256 steps (lrintf, ties to even), (x - zx) times the one
+ * for its sign, plus a rounding half, shifted right by 8. As a table over the 256 inputs; undefined for scales the
+ * delegate refuses (outside [2^-8, 2^7] in magnitude), where TFLite's kernel runs.
+ */
+function xnnpackLeakyRelu(x: Tensor, y: Tensor, alpha: number, qmin: number, qmax: number): Int32Array | undefined {
+  const positive = f32(f32(x.scale) / f32(y.scale));
+  const negative = f32(positive * f32(alpha));
+  const fits = (s: number) => Math.abs(s) >= 2 ** -8 && Math.abs(s) <= 2 ** 7;
+  if (!fits(positive) || !fits(negative)) return undefined;
+  const rint = (v: number) => {
+    const r = Math.round(v);
+    return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  };
+  const [mp, mn] = [rint(256 * positive), rint(256 * negative)];
+  const table = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const d = qmin + i - x.zeroPoint;
+    const v = y.zeroPoint + Math.floor((d * (d >= 0 ? mp : mn) + 128) / 256);
+    table[i] = v < qmin ? qmin : v > qmax ? qmax : v;
+  }
+  return table;
+}
 
 function lookupTable(x: Tensor, y: Tensor, f: (v: number) => number): Int32Array {
   const table = new Int32Array(256);

@@ -7,7 +7,7 @@ import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, computePadding, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
-import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
+import { channelMultipliers, fp32Scales, requantizeFp32, xnnpackTakesBias } from "./quantized-multipliers";
 import type { Tensor } from "../tensor";
 import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
@@ -89,7 +89,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const wOffset = float ? 0 : -w.zeroPoint;
   const outOffset = float ? 0 : y.zeroPoint;
   const wide = x.type === TensorType.INT16;
-  const xnnScale = !float && ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, g.outC) : undefined;
+  const xnnScale = !float && ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8) && xnnpackTakesBias(bias, x, depthwise) ? fp32Scales(x, w, y, g.outC) : undefined;
   const depthMultiplier = g.outC / g.inC;
   const groups = depthwise ? 1 : g.inC / filterInC;
   const outPerGroup = g.outC / groups;

@@ -1,12 +1,14 @@
 /**
  * ADD, SUB and MUL with broadcasting: float32 directly; quantized through TFLite's fixed-point rescaling
- * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16).
+ * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16), or XNNPACK's in the
+ * xnnpack arithmetic. int8 and uint8 run in WebAssembly SIMD where the broadcast allows (elementwise-simd.ts).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier } from "../fixed-point";
 import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
 import type { Tensor } from "../tensor";
+import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
 
 type Op = "add" | "sub" | "mul";
 
@@ -75,22 +77,54 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
   const yOff = y.zeroPoint;
+  const eight = y.type === TensorType.INT8 || y.type === TensorType.UINT8;
+  const arithmetic = quantizedArithmetic(ctx, op, a, b, y, eight);
+  const element = arithmetic.element;
+  const heap = eight && arithmetic.simd ? ctx.simd?.() : undefined;
+  const fast = heap && prepareEightBitSimd(heap, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, element);
+  if (fast) return fast;
+  return () => {
+    const ad = a.data as Int8Array;
+    const bd = b.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let k = 0; k < n; k++) {
+      const r = element(ad[map ? map[0][k] : k], bd[map ? map[1][k] : k]);
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  };
+}
 
+interface QuantizedArithmetic {
+  /** raw input values → the output value before the clamp */
+  element: (u: number, v: number) => number;
+  /** the same for the WebAssembly loop (see ewise in ../wasm/int8.wat), where it takes these parameters */
+  simd?: { kind: EwiseKind; words: number[] };
+}
+
+/** TFLite's reference kernels or, in the xnnpack arithmetic, XNNPACK's, as element functions. */
+function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y: Tensor, eight: boolean): QuantizedArithmetic {
+  const aOff = -a.zeroPoint;
+  const bOff = -b.zeroPoint;
+  const yOff = y.zeroPoint;
+  if (ctx.xnnpackInt8 && eight) {
+    if (op === "mul") {
+      const scale = xnnpackMulScale(a, b, y);
+      if (scale !== undefined) return { element: (u, v) => roundHalfEven(f32((u + aOff) * (v + bOff) * scale)) + yOff, simd: { kind: EwiseKind.XnnpackMul, words: [floatBits(scale)] } };
+    } else {
+      const add = xnnpackAddParameters(a, b, y, op === "sub");
+      if (add) {
+        const { bias, ma, mb, shift } = add;
+        // |bias + u ma + v mb| < 2^31: the int32 sums of XNNPACK are exact doubles here, and floor is its shift
+        const unit = 2 ** -shift;
+        return { element: (u, v) => Math.floor((bias + u * ma + v * mb) * unit) + yOff, simd: { kind: EwiseKind.XnnpackAdd, words: [bias, ma, mb, shift] } };
+      }
+    }
+  }
   if (op === "mul") {
     const { multiplier, shift } = quantizeMultiplier((a.scale * b.scale) / y.scale);
-    return () => {
-      const ad = a.data as Int8Array;
-      const bd = b.data as Int8Array;
-      const yd = y.data as Int8Array;
-      for (let k = 0; k < n; k++) {
-        const u = ad[map ? map[0][k] : k] + aOff;
-        const v = bd[map ? map[1][k] : k] + bOff;
-        const r = mulByQuantizedMultiplier(Math.imul(u, v), multiplier, shift) + yOff;
-        yd[k] = r < lo ? lo : r > hi ? hi : r;
-      }
-    };
+    const simd = shift <= 31 && shift >= -31 ? { kind: EwiseKind.ReferenceMul, words: [multiplier, Math.max(shift, 0), Math.max(-shift, 0)] } : undefined;
+    return { element: (u, v) => mulByQuantizedMultiplier(Math.imul(u + aOff, v + bOff), multiplier, shift) + yOff, simd };
   }
-
   if (y.type === TensorType.INT16) {
     const potOption = op === "add" ? F.AddOptions.pot_scale_int16 : F.SubOptions.pot_scale_int16;
     const pot = ctx.options?.bool(potOption, true) ?? true;
@@ -104,17 +138,64 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * y.scale));
   const scaleUp = 2 ** leftShift;
   const sign = op === "sub" ? -1 : 1;
-  return () => {
-    const ad = a.data as Int8Array;
-    const bd = b.data as Int8Array;
-    const yd = y.data as Int8Array;
-    for (let k = 0; k < n; k++) {
-      const u = mulByQuantizedMultiplierSmallerThanOne((ad[map ? map[0][k] : k] + aOff) * scaleUp, m1.multiplier, m1.shift);
-      const v = mulByQuantizedMultiplierSmallerThanOne((bd[map ? map[1][k] : k] + bOff) * scaleUp, m2.multiplier, m2.shift);
-      const r = mulByQuantizedMultiplierSmallerThanOne(u + sign * v, mo.multiplier, mo.shift) + yOff;
-      yd[k] = r < lo ? lo : r > hi ? hi : r;
-    }
+  const rightShifts = [m1.shift, m2.shift, mo.shift].every((s) => s <= 0 && s >= -31);
+  return {
+    element: (u, v) => {
+      const su = mulByQuantizedMultiplierSmallerThanOne((u + aOff) * scaleUp, m1.multiplier, m1.shift);
+      const sv = mulByQuantizedMultiplierSmallerThanOne((v + bOff) * scaleUp, m2.multiplier, m2.shift);
+      return mulByQuantizedMultiplierSmallerThanOne(su + sign * sv, mo.multiplier, mo.shift) + yOff;
+    },
+    simd: eight && rightShifts ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier, -m1.shift, m2.multiplier, -m2.shift, mo.multiplier, -mo.shift, sign] } : undefined,
   };
+}
+
+const f32 = Math.fround;
+
+function floatBits(f: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, f);
+  return view.getUint32(0);
+}
+
+function bitsFloat(bits: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setUint32(0, bits >>> 0);
+  return view.getFloat32(0);
+}
+
+/** lrintf: to nearest, ties to even */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * XNNPACK's qs8/qu8 vadd (what the XNNPACK delegate runs for an 8-bit ADD or SUB): each input's scale over the
+ * output's (single precision) as a multiplier of about 20 bits (2^shift times the larger ratio lies in [2^19, 2^20),
+ * both exact integers by lrintf; SUB negates the second), the zero points and a rounding half folded into one bias,
+ * one arithmetic shift right (halves up). The delegate takes only ratios in [2^-10, 2^8); for others TFLite's own
+ * kernel runs (undefined here: the reference arithmetic).
+ */
+function xnnpackAddParameters(a: Tensor, b: Tensor, y: Tensor, subtract: boolean): { bias: number; ma: number; mb: number; shift: number } | undefined {
+  const ra = f32(f32(a.scale) / f32(y.scale));
+  const rb = f32(f32(b.scale) / f32(y.scale));
+  const inRange = (r: number) => r >= 2 ** -10 && r < 2 ** 8;
+  if (!inRange(ra) || !inRange(rb)) return undefined;
+  const exponent = ((floatBits(Math.max(ra, rb)) >>> 23) & 0xff) - 127;
+  const shift = 20 - exponent;
+  // the ratio times 2^shift: its exponent field raised by shift
+  const ma = roundHalfEven(bitsFloat(floatBits(ra) + (shift << 23)));
+  const mb = (subtract ? -1 : 1) * roundHalfEven(bitsFloat(floatBits(rb) + (shift << 23)));
+  return { bias: 2 ** (shift - 1) - ma * a.zeroPoint - mb * b.zeroPoint, ma, mb, shift };
+}
+
+/**
+ * XNNPACK's qs8/qu8 vmul (fp32): the product of the offset inputs times (a_scale b_scale / y_scale) in single
+ * precision, to nearest with ties to even. The delegate takes only product-to-output ratios in [2^-16, 2^8).
+ */
+function xnnpackMulScale(a: Tensor, b: Tensor, y: Tensor): number | undefined {
+  const scale = f32(f32(f32(a.scale) * f32(b.scale)) / f32(y.scale));
+  return scale >= 2 ** -16 && scale < 2 ** 8 ? scale : undefined;
 }
 
 export const prepareAdd: PrepareKernel = (ctx) => prepareElementwise(ctx, "add");

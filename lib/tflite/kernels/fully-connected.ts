@@ -3,7 +3,7 @@ import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
-import { channelMultipliers, fp32Scales, requantizeFp32 } from "./quantized-multipliers";
+import { channelMultipliers, fp32Scales, requantizeFp32, xnnpackTakesBias } from "./quantized-multipliers";
 import { floatSimdApplicable, prepareFloatFullyConnectedSimd } from "./float-simd";
 import { int8SimdApplicable, prepareInt8FullyConnectedSimd } from "./int8-simd";
 import { prepareHybridFullyConnected } from "./hybrid";
@@ -64,7 +64,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const outOffset = y.zeroPoint;
   const b = biasValues(bias, units);
   const wide = x.type === TensorType.INT16;
-  const xnnScale = ctx.xnnpackInt8 && x.type === TensorType.INT8 ? fp32Scales(x, w, y, units) : undefined;
+  const xnnScale = ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8) && xnnpackTakesBias(bias, x, false) ? fp32Scales(x, w, y, units) : undefined;
   if (!wide && int8SimdApplicable(x, w, y)) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8FullyConnectedSimd(heap, x, w, y, batches, units, depth, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });

@@ -1,5 +1,5 @@
 /**
- * int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED through the WebAssembly SIMD loops (../wasm/int8.wat):
+ * int8 and uint8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED through the WebAssembly SIMD loops (../wasm/int8.wat):
  * the filter (packed as int16 for the loops), the int32 bias, the per-channel requantization parameters and
  * the operator's parameter block are placed in the interpreter's WebAssembly memory once; each run is one call
  * that works on the activations in place (they live in the heap's arena; tensors outside it are copied through
@@ -8,7 +8,7 @@
  */
 import type { ConvGeometry } from "./conv";
 import type { Invoke } from "../kernel";
-import type { Tensor } from "../tensor";
+import { bytesPerElement, type Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
 
 export interface Int8Requant {
@@ -25,9 +25,25 @@ export interface Int8Requant {
   hi: number;
 }
 
-/** True when the operator's tensors are what the WebAssembly loops handle: int8 in, constant int8 filter, int8 out. */
+/**
+ * True when the operator's tensors are what the WebAssembly loops handle: int8 in, constant int8 filter, int8 out,
+ * or the same all in uint8.
+ */
 export function int8SimdApplicable(x: Tensor, w: Tensor, y: Tensor): boolean {
-  return x.data instanceof Int8Array && w.data instanceof Int8Array && y.data instanceof Int8Array && w.isConstant;
+  if (!w.isConstant) return false;
+  const all = (type: typeof Int8Array | typeof Uint8Array) => x.data instanceof type && w.data instanceof type && y.data instanceof type;
+  return all(Int8Array) || all(Uint8Array);
+}
+
+/**
+ * uint8 through the int8 loops, exactly: the activations are flipped to int8 in place (x ^ 0x80 = x - 128, see flip8
+ * in int8.wat) around the run, so with u = x - 128 every tap's (x - zx) = (u - (zx - 128)): the input offset grows
+ * by 128 and the accumulators are the same integers. The filter is packed as int16 (w - zw) from its uint8 values
+ * directly. Requantization (either arithmetic) happens before the output offset is added, so an output offset and
+ * clamp range 128 lower give y - 128, which the flip turns back into y.
+ */
+function asSigned(q: Int8Requant): Int8Requant {
+  return { ...q, inOffset: q.inOffset + 128, outOffset: q.outOffset - 128, lo: q.lo - 128, hi: q.hi - 128 };
 }
 
 const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
@@ -99,6 +115,10 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
   const ex = heap.exports;
   let lastX = -1;
   let lastY = -1;
+  const unsigned = x.data instanceof Uint8Array;
+  // from the shapes: while kernels are prepared the views may lie on a buffer a growth of the memory detached
+  const xBytes = x.size;
+  const yBytes = y.size;
   return ioRun(heap, x, y, (xPtr, yPtr) => {
     if (xPtr !== lastX || yPtr !== lastY) {
       if (inputArg) heap.setWord(block + 14 * 4, xPtr);
@@ -106,8 +126,14 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
       lastX = xPtr;
       lastY = yPtr;
     }
+    // uint8 (see asSigned): the input flipped for the run and back, the output flipped once
+    if (unsigned) ex.flip8(xPtr, xBytes);
     if (before) before(xPtr);
     ex.run_op(block);
+    if (unsigned) {
+      ex.flip8(xPtr, xBytes);
+      ex.flip8(yPtr, yBytes);
+    }
   });
 }
 
@@ -118,8 +144,9 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
  * storage.
  */
 export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number, yPtr: number) => void): Invoke {
-  const xBytes = (x.data.byteLength + 15) & ~15;
-  heap.requestIo(xBytes + y.data.byteLength);
+  // from the shapes, not the views (see opRun)
+  const xBytes = (x.size * bytesPerElement(x.type) + 15) & ~15;
+  heap.requestIo(xBytes + y.size * bytesPerElement(y.type));
   let generation = -1;
   let xData: unknown;
   let yData: unknown;
@@ -157,7 +184,7 @@ export function ioRun(heap: WasmHeap, x: Tensor, y: Tensor, body: (xPtr: number,
  * in each the K/2 pairs of inputs as eight int16 (w + wOffset), channel by channel; zeros pad K to even and M
  * to a multiple of four.
  */
-export function packFilter(w: Int8Array, m: number, k: number, wOffset: number): Int16Array {
+export function packFilter(w: Int8Array | Uint8Array, m: number, k: number, wOffset: number): Int16Array {
   const k2 = (k + 1) >> 1;
   const out = new Int16Array(ceilTo(m, 4) * k2 * 2);
   for (let oc = 0; oc < m; oc++) {
@@ -176,7 +203,8 @@ function patchScratch(heap: WasmHeap, k: number): number {
   return heap.alloc(8 * ((k + 1) >> 1) + 2 * ceilTo(k, 16) + 32);
 }
 
-export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, q: Int8Requant): Invoke {
+export function prepareInt8FullyConnectedSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, batches: number, units: number, depth: number, requant: Int8Requant): Invoke {
+  const q = x.data instanceof Uint8Array ? asSigned(requant) : requant;
   const wPtr = heap.place(packFilter(w.data as Int8Array, units, depth, q.wOffset));
   const header = placeRequant(heap, q, units);
   const xs = patchScratch(heap, depth);
@@ -190,7 +218,8 @@ export function depthwiseSimdApplicable(g: ConvGeometry): boolean {
   return dm === 1 || dm % 8 === 0;
 }
 
-export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, depthwise: boolean, q: Int8Requant): Invoke {
+export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, depthwise: boolean, requant: Int8Requant): Invoke {
+  const q = x.data instanceof Uint8Array ? asSigned(requant) : requant;
   const wd = w.data as Int8Array;
   if (depthwise) return prepareDepthwise(heap, x, wd, y, g, q);
   const k = g.kH * g.kW * g.inC;

@@ -14,6 +14,23 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   const [qmin, qmax] = integerRange(y.type);
   if (y.scales.length > 1) fail(ctx, "per-channel output quantization is not supported");
   if (x.type === TensorType.FLOAT32) {
+    if (ctx.xnnpackInt8 && (y.type === TensorType.INT8 || y.type === TensorType.UINT8)) {
+      // XNNPACK's f32 → qs8/qu8 convert: times the reciprocal of the scale (single precision), clamped, rounded to
+      // nearest with ties to even (its magic bias), plus the zero point
+      const inverse = Math.fround(1 / Math.fround(y.scale));
+      const zero = y.zeroPoint;
+      const [lo, hi] = [qmin - zero, qmax - zero];
+      return () => {
+        const xd = x.data as Float32Array;
+        const yd = y.data as Int8Array;
+        for (let i = 0; i < n; i++) {
+          let v = Math.fround(xd[i] * inverse);
+          v = v < lo ? lo : v > hi ? hi : v;
+          const r = Math.round(v);
+          yd[i] = (r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r) + zero;
+        }
+      };
+    }
     const scale = Math.fround(y.scale);
     return () => {
       const xd = x.data as Float32Array;
@@ -26,6 +43,16 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16 && x.type !== TensorType.INT32) fail(ctx, `input type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
+  if (ctx.xnnpackInt8 && x.type === y.type && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
+    const table = xnnpackConvert(x.scale, y.scale, x.zeroPoint, y.zeroPoint, qmin, qmax);
+    if (table) {
+      return () => {
+        const xd = x.data as Int8Array;
+        const yd = y.data as Int8Array;
+        for (let i = 0; i < n; i++) yd[i] = table[xd[i] - qmin];
+      };
+    }
+  }
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
   const same = multiplier === 1 << 30 && shift === 1;
   return () => {
@@ -37,6 +64,32 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
     }
   };
 };
+
+/**
+ * XNNPACK's 8-bit requantizing convert (qs8/qu8 vcvt, what the XNNPACK delegate runs for an int8 → int8 or
+ * uint8 → uint8 QUANTIZE): the scale ratio as a multiplier in 1/256 steps (lrintf, ties to even), the zero points
+ * folded into a bias with the rounding half, one arithmetic shift right by 8. The delegate takes only ratios in
+ * [2^-8, 2^7); for others TFLite's own kernel runs (undefined here).
+ */
+function xnnpackConvert(inScale: number, outScale: number, inZero: number, outZero: number, qmin: number, qmax: number): Int32Array | undefined {
+  const ratio = Math.fround(Math.fround(inScale) / Math.fround(outScale));
+  if (!(ratio >= 2 ** -8 && ratio < 2 ** 7)) return undefined;
+  const multiplier = roundHalfEven(256 * ratio);
+  const bias = outZero * 256 - multiplier * inZero + 0x80;
+  // a 256-entry table of the map over every input value
+  const table = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const v = (bias + (qmin + i) * multiplier) >> 8;
+    table[i] = v < qmin ? qmin : v > qmax ? qmax : v;
+  }
+  return table;
+}
+
+/** lrintf: to nearest, ties to even */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 /** IEEE 754 half-precision bits → the number they encode. */
 export function halfToFloat(h: number): number {

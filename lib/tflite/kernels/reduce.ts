@@ -149,9 +149,13 @@ export const prepareArgMax: PrepareKernel = (ctx) => {
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   if (outer * inner !== y.size) fail(ctx, `output [${y.shape}] does not match [${x.shape}] without axis ${axis}`);
   const wide = y.type === TensorType.INT64;
+  // int64 indices written as their two 32-bit halves (little-endian, the high one 0): no BigInt per element
+  let words: Int32Array | undefined;
   return () => {
     const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    if (wide && (!words || words.buffer !== y.data.buffer || words.byteOffset !== y.data.byteOffset)) words = new Int32Array(y.data.buffer, y.data.byteOffset, 2 * y.size);
+    const yd = (wide ? words : y.data) as Elements;
+    const step = wide ? 2 : 1;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * dim * inner + i;
@@ -165,8 +169,8 @@ export const prepareArgMax: PrepareKernel = (ctx) => {
             best = j;
           }
         }
-        if (wide) (y.data as BigInt64Array)[o * inner + i] = BigInt(best);
-        else yd[o * inner + i] = best;
+        yd[(o * inner + i) * step] = best;
+        if (wide) yd[(o * inner + i) * 2 + 1] = 0;
       }
     }
   };

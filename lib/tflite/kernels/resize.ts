@@ -1,11 +1,14 @@
 /**
- * RESIZE_BILINEAR (float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation, or in the xnnpack
- * arithmetic XNNPACK's 11-bit one) and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners
- * and half_pixel_centers.
+ * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR (any element type), with align_corners and half_pixel_centers.
+ * Bilinear: float32 in single precision; int8 in TFLite's 10-bit fixed-point interpolation and uint8 as TFLite's own
+ * uint8 kernel (single-precision weights), or, in the xnnpack arithmetic, both as XNNPACK's 11-bit one (in
+ * WebAssembly SIMD where available).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
+import type { WasmHeap } from "../wasm-kernels";
+import { ioRun } from "./int8-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -105,9 +108,13 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
       }
     };
   }
-  // uint8 and int16: tfjs-tflite's results could not be reproduced in either arithmetic, so they stay refused
-  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8)`);
-  if (ctx.xnnpackInt8) return xnnpackBilinear(g);
+  // 8-bit in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values
+  if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
+    const heap = ctx.simd?.();
+    return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
+  }
+  if (x.type === TensorType.UINT8) return tfliteUint8Bilinear(g);
+  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
   return () => {
@@ -187,29 +194,105 @@ function xnnpackAxis(outSize: number, inSize: number, g: Geometry) {
   return { lo, hi, alpha };
 }
 
-/** int8 RESIZE_BILINEAR as the XNNPACK delegate computes it (tfjs-tflite, TFLite on phones and desktops). */
+/** int8 and uint8 RESIZE_BILINEAR as the XNNPACK delegate computes it (tfjs-tflite, TFLite on phones and desktops). */
 function xnnpackBilinear(g: Geometry) {
   const { x, y, batches, inH, inW, outH, outW, depth } = g;
   const ry = xnnpackAxis(outH, inH, g);
   const rx = xnnpackAxis(outW, inW, g);
-  const at = (b: number, h: number, w: number) => ((b * inH + h) * inW + w) * depth;
+  // the two source columns of every output column, as element offsets within a row
+  const left = Int32Array.from(rx.lo, (v) => v * depth);
+  const right = Int32Array.from(rx.hi, (v) => v * depth);
+  const rowSize = inW * depth;
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
     let o = 0;
     for (let b = 0; b < batches; b++) {
+      const image = b * inH * rowSize;
       for (let i = 0; i < outH; i++) {
         const av = ry.alpha[i];
+        const top = image + ry.lo[i] * rowSize;
+        const bottom = image + ry.hi[i] * rowSize;
         for (let j = 0; j < outW; j++) {
           const ah = rx.alpha[j];
-          const tl = at(b, ry.lo[i], rx.lo[j]);
-          const tr = at(b, ry.lo[i], rx.hi[j]);
-          const bl = at(b, ry.hi[i], rx.lo[j]);
-          const br = at(b, ry.hi[i], rx.hi[j]);
+          const tl = top + left[j];
+          const tr = top + right[j];
+          const bl = bottom + left[j];
+          const br = bottom + right[j];
           for (let c = 0; c < depth; c++) {
-            const t = xd[tl + c] * 2048 + (xd[tr + c] - xd[tl + c]) * ah;
-            const u = xd[bl + c] * 2048 + (xd[br + c] - xd[bl + c]) * ah;
-            yd[o++] = Math.floor((t * 2048 + (u - t) * av + 0x200000) / 4194304);
+            const p = xd[tl + c];
+            const q = xd[bl + c];
+            const t = (p << 11) + (xd[tr + c] - p) * ah;
+            const u = (q << 11) + (xd[br + c] - q) * ah;
+            // t (2048 - av) + u av lies within 255 · 2^22 in magnitude: int32 throughout, the shift is XNNPACK's
+            yd[o++] = ((t << 11) + (u - t) * av + 0x200000) >> 22;
+          }
+        }
+      }
+    }
+  };
+}
+
+/** xnnpackBilinear in WebAssembly SIMD ("ibilinear" in ../wasm/int8.wat), four channels at a time. */
+function xnnpackBilinearSimd(heap: WasmHeap, g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = xnnpackAxis(outH, inH, g);
+  const rx = xnnpackAxis(outW, inW, g);
+  const rowSize = inW * depth;
+  const words = Int32Array.from([
+    x.data instanceof Uint8Array ? 1 : 0,
+    batches,
+    outH,
+    outW,
+    depth,
+    inH * rowSize,
+    heap.place(Int32Array.from(ry.lo, (v) => v * rowSize)),
+    heap.place(Int32Array.from(ry.hi, (v) => v * rowSize)),
+    heap.place(ry.alpha),
+    heap.place(Int32Array.from(rx.lo, (v) => v * depth)),
+    heap.place(Int32Array.from(rx.hi, (v) => v * depth)),
+    heap.place(rx.alpha),
+  ]);
+  const block = heap.place(words);
+  const ex = heap.exports;
+  return ioRun(heap, x, y, (xPtr, yPtr) => ex.ibilinear(xPtr, yPtr, block));
+}
+
+/**
+ * uint8 RESIZE_BILINEAR in the reference arithmetic: TFLite's own uint8 kernel (what TFLite without a delegate runs,
+ * ResizeBilinearGenericSmallChannel): the four weights as single-precision products, the taps summed in the order
+ * top-left, top-right, bottom-left, bottom-right, plus one half, truncated.
+ */
+function tfliteUint8Bilinear(g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = floatAxis(outH, inH, g);
+  const rx = floatAxis(outW, inW, g);
+  const rowSize = inW * depth;
+  return () => {
+    const xd = x.data as Uint8Array;
+    const yd = y.data as Uint8Array;
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      const image = b * inH * rowSize;
+      for (let i = 0; i < outH; i++) {
+        const dy = ry.frac[i];
+        const ey = f32(1 - dy);
+        const top = image + ry.lo[i] * rowSize;
+        const bottom = image + ry.hi[i] * rowSize;
+        for (let j = 0; j < outW; j++) {
+          const dx = rx.frac[j];
+          const ex = f32(1 - dx);
+          const w00 = f32(ey * ex);
+          const w10 = f32(dy * ex);
+          const w01 = f32(ey * dx);
+          const w11 = f32(dy * dx);
+          const tl = top + rx.lo[j] * depth;
+          const tr = top + rx.hi[j] * depth;
+          const bl = bottom + rx.lo[j] * depth;
+          const br = bottom + rx.hi[j] * depth;
+          for (let c = 0; c < depth; c++) {
+            const v = f32(f32(f32(f32(f32(xd[tl + c] * w00) + f32(xd[tr + c] * w01)) + f32(xd[bl + c] * w10)) + f32(xd[br + c] * w11)) + 0.5);
+            yd[o++] = v;
           }
         }
       }

@@ -96,22 +96,20 @@
 
   ;; acc (without bias) of output channel c → the clamped output value
   (func $requant (export "requant") (param $acc i32) (param $c i32) (result i32)
-    (local $v i32) (local $f f64) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
+    (local $v i32) (local $c4 i32) (local $s i32) (local $ab i64) (local $mask i32)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
     (local.set $acc (i32.add (local.get $acc) (i32.load (i32.add (global.get $bias) (local.get $c4)))))
     (if (i32.eq (global.get $mode) (i32.const 1))
       (then
-        ;; Math.fround(acc * scale) with acc and scale as doubles, then ties-to-even
-        (local.set $f
-          (f64.nearest
-            (f64.promote_f32
-              (f32.demote_f64
-                (f64.mul
-                  (f64.convert_i32_s (local.get $acc))
-                  (f64.promote_f32 (f32.load (i32.add (global.get $scale) (local.get $c4)))))))))
-        (if (f64.lt (local.get $f) (f64.convert_i32_s (global.get $lo))) (then (local.set $f (f64.convert_i32_s (global.get $lo)))))
-        (if (f64.gt (local.get $f) (f64.convert_i32_s (global.get $hi))) (then (local.set $f (f64.convert_i32_s (global.get $hi)))))
-        (local.set $v (i32.trunc_f64_s (local.get $f))))
+        ;; XNNPACK's fp32 requantization: (float) acc * scale in single precision, to nearest with ties to even
+        (local.set $v
+          (i32.trunc_sat_f32_s
+            (f32.nearest
+              (f32.mul
+                (f32.convert_i32_s (local.get $acc))
+                (f32.load (i32.add (global.get $scale) (local.get $c4)))))))
+        (if (i32.lt_s (local.get $v) (global.get $lo)) (then (local.set $v (global.get $lo))))
+        (if (i32.gt_s (local.get $v) (global.get $hi)) (then (local.set $v (global.get $hi)))))
       (else
         ;; MultiplyByQuantizedMultiplier written out (as $mbqm; the multiplier is never INT32_MIN, it is in [0, 2^31))
         (local.set $s (i32.load (i32.add (global.get $shift) (local.get $c4))))
@@ -194,9 +192,21 @@
   ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
   ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
   ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
-  ;; Modes 1 (xnnpack) and 2 (a right shift beyond 30) requantize each lane with $requant instead.
+  ;; Mode 1 (xnnpack) converts the four lanes to single precision; mode 2 (a right shift beyond 30) requantizes each
+  ;; lane with $requant.
   (func $rq4 (param $acc v128) (param $c i32) (result v128)
     (local $p i32) (local $a v128) (local $m v128) (local $v v128)
+    (if (i32.eq (global.get $mode) (i32.const 1))
+      (then
+        ;; xnnpack: as $requant's mode 1, four lanes at once (bias and scales are consecutive per channel)
+        (local.set $p (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $a
+          (i32x4.trunc_sat_f32x4_s
+            (f32x4.nearest
+              (f32x4.mul
+                (f32x4.convert_i32x4_s (i32x4.add (local.get $acc) (v128.load (i32.add (global.get $bias) (local.get $p)))))
+                (v128.load (i32.add (global.get $scale) (local.get $p)))))))
+        (return (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $a) (global.get $lov)) (global.get $hiv)) (global.get $outv)))))
     (if (global.get $mode)
       (then
         (return
@@ -472,6 +482,21 @@
             (br $oyl)))))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+;; uint8 tensors through the int8 kernels: x ^ 0x80 is x - 128 as int8 (and back), over n bytes in place.
+  (func (export "flip8") (param $p i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (local.get $n)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $p) (v128.xor (v128.load (local.get $p)) (v128.const i32x4 0x80808080 0x80808080 0x80808080 0x80808080)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $l)))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $p) (local.get $end)))
+      (i32.store8 (local.get $p) (i32.xor (i32.load8_u (local.get $p)) (i32.const 0x80)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $tl))))
 
   ;; Copies rows of rowBytes from src (contiguous) to dst, dstStride apart (into a padded input).
   (func (export "copy_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $rowBytes i32) (param $dstStride i32)
@@ -964,6 +989,208 @@
       (local.set $w (i32.add (local.get $w) (local.get $stride)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $l1))))
+
+;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), e) in four lanes, for one multiplier m in
+  ;; [0, 2^31) and one right shift e in [0, 31]: floor((x m + 2^30) / 2^31) (see $rq4), then the shift rounding half
+  ;; away from zero ((v & mask) > (mask >> 1) + (v < 0) adds one).
+  (func $mbqm4 (param $x v128) (param $m v128) (param $e i32) (result v128)
+    (local $v v128) (local $mask v128)
+    (local.set $v
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+    (local.set $mask (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))))
+    (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $e))
+      (i32x4.gt_s
+        (v128.and (local.get $v) (local.get $mask))
+        (i32x4.sub (i32x4.shr_s (local.get $mask) (i32.const 1)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0))))))
+
+  ;; ADD, SUB and MUL of int8 or uint8 tensors, eight elements at a time (n a multiple of 8). p: i32 words
+  ;; 0 the arithmetic (0 reference ADD/SUB, 1 xnnpack ADD/SUB, 2 reference MUL, 3 xnnpack MUL), 1 unsigned, 2 a,
+  ;; 3 b, 4 y, 5 n, 6 a is one value (broadcast), 7 b is one value, 8 a offset, 9 b offset, 10 output offset,
+  ;; 11 lo, 12 hi (the clamp, after the offset), then per arithmetic:
+  ;; 0: 13 m1, 14 e1, 15 m2, 16 e2 (each input's multiplier and right shift, after a left shift by 20), 17 mo, 18 eo,
+  ;;    19 the sign of b (1 or -1);
+  ;; 1: 13 bias (zero points and rounding folded in), 14 a multiplier, 15 b multiplier, 16 shift (offsets unused);
+  ;; 2: 13 multiplier, 14 left shift, 15 right shift;
+  ;; 3: 13 scale (f32).
+  ;; Values as lib/tflite/kernels/elementwise.ts computes them, which stays the reference for the tail and fallbacks.
+  (func (export "ewise") (param $p i32)
+    (local $kind i32) (local $a i32) (local $b i32) (local $y i32) (local $end i32) (local $unsigned i32)
+    (local $aOne i32) (local $bOne i32)
+    (local $aoff v128) (local $boff v128) (local $yoff v128) (local $lo v128) (local $hi v128)
+    (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128)
+    (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $sign i32)
+    (local $av v128) (local $bv v128) (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $r v128) (local $j i32)
+    (local.set $kind (i32.load (local.get $p)))
+    (local.set $unsigned (i32.load offset=4 (local.get $p)))
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (local.set $b (i32.load offset=12 (local.get $p)))
+    (local.set $y (i32.load offset=16 (local.get $p)))
+    (local.set $end (i32.add (local.get $y) (i32.load offset=20 (local.get $p))))
+    (local.set $aOne (i32.load offset=24 (local.get $p)))
+    (local.set $bOne (i32.load offset=28 (local.get $p)))
+    (local.set $aoff (i32x4.splat (i32.load offset=32 (local.get $p))))
+    (local.set $boff (i32x4.splat (i32.load offset=36 (local.get $p))))
+    (local.set $yoff (i32x4.splat (i32.load offset=40 (local.get $p))))
+    (local.set $lo (i32x4.splat (i32.load offset=44 (local.get $p))))
+    (local.set $hi (i32x4.splat (i32.load offset=48 (local.get $p))))
+    (local.set $k1 (i32x4.splat (i32.load offset=52 (local.get $p))))
+    (local.set $e1 (i32.load offset=56 (local.get $p)))
+    (local.set $k2 (i32x4.splat (i32.load offset=56 (local.get $p))))
+    (local.set $e2 (i32.load offset=64 (local.get $p)))
+    (local.set $k3 (i32x4.splat (i32.load offset=60 (local.get $p))))
+    (local.set $k4 (i32x4.splat (i32.load offset=68 (local.get $p))))
+    (local.set $e3 (i32.load offset=72 (local.get $p)))
+    (local.set $sign (i32.load offset=76 (local.get $p)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+      ;; eight values of a and of b as int16 (a value broadcast: the same byte eight times)
+      (local.set $av
+        (if (result v128) (local.get $aOne)
+          (then (if (result v128) (local.get $unsigned) (then (i16x8.splat (i32.load8_u (local.get $a)))) (else (i16x8.splat (i32.load8_s (local.get $a))))))
+          (else (if (result v128) (local.get $unsigned) (then (v128.load8x8_u (local.get $a))) (else (v128.load8x8_s (local.get $a)))))))
+      (local.set $bv
+        (if (result v128) (local.get $bOne)
+          (then (if (result v128) (local.get $unsigned) (then (i16x8.splat (i32.load8_u (local.get $b)))) (else (i16x8.splat (i32.load8_s (local.get $b))))))
+          (else (if (result v128) (local.get $unsigned) (then (v128.load8x8_u (local.get $b))) (else (v128.load8x8_s (local.get $b)))))))
+      (local.set $x0 (i32x4.extend_low_i16x8_s (local.get $av)))
+      (local.set $x1 (i32x4.extend_high_i16x8_s (local.get $av)))
+      (local.set $y0 (i32x4.extend_low_i16x8_s (local.get $bv)))
+      (local.set $y1 (i32x4.extend_high_i16x8_s (local.get $bv)))
+      (local.set $j (i32.const 0))
+      (block $halves (loop $half
+        (if (i32.eqz (local.get $kind))
+          (then
+            ;; TFLite's reference: both sides shifted left by 20, each rescaled, summed, the sum rescaled
+            (local.set $r
+              (call $mbqm4
+                (i32x4.add
+                  (call $mbqm4 (i32x4.shl (i32x4.add (local.get $x0) (local.get $aoff)) (i32.const 20)) (local.get $k1) (local.get $e1))
+                  (i32x4.mul (i32x4.splat (local.get $sign))
+                    (call $mbqm4 (i32x4.shl (i32x4.add (local.get $y0) (local.get $boff)) (i32.const 20)) (local.get $k3) (local.get $e2))))
+                (local.get $k4) (local.get $e3))))
+          (else (if (i32.eq (local.get $kind) (i32.const 1))
+            (then
+              ;; XNNPACK: (bias + a ma + b mb) >> shift
+              (local.set $r
+                (i32x4.shr_s
+                  (i32x4.add (local.get $k1) (i32x4.add (i32x4.mul (local.get $x0) (local.get $k2)) (i32x4.mul (local.get $y0) (local.get $k3))))
+                  (local.get $e2))))
+            (else (if (i32.eq (local.get $kind) (i32.const 2))
+              (then
+                (local.set $r
+                  (call $mbqm4
+                    (i32x4.shl (i32x4.mul (i32x4.add (local.get $x0) (local.get $aoff)) (i32x4.add (local.get $y0) (local.get $boff))) (i32.load offset=56 (local.get $p)))
+                    (local.get $k1) (i32.load offset=60 (local.get $p)))))
+              (else
+                (local.set $r
+                  (i32x4.trunc_sat_f32x4_s
+                    (f32x4.nearest
+                      (f32x4.mul
+                        (f32x4.convert_i32x4_s (i32x4.mul (i32x4.add (local.get $x0) (local.get $aoff)) (i32x4.add (local.get $y0) (local.get $boff))))
+                        (local.get $k1)))))))))))
+        (local.set $r (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (local.get $yoff)) (local.get $lo)) (local.get $hi)))
+        (if (local.get $j)
+          (then
+            (local.set $av
+              (i8x16.shuffle 0 2 4 6 8 10 12 14 0 2 4 6 8 10 12 14 (i16x8.narrow_i32x4_s (local.get $av) (local.get $r)) (local.get $r)))
+            (br $halves)))
+        (local.set $av (local.get $r))
+        (local.set $x0 (local.get $x1))
+        (local.set $y0 (local.get $y1))
+        (local.set $j (i32.const 1))
+        (br $half)))
+      (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $av)))
+      (if (i32.eqz (local.get $aOne)) (then (local.set $a (i32.add (local.get $a) (i32.const 8)))))
+      (if (i32.eqz (local.get $bOne)) (then (local.set $b (i32.add (local.get $b) (i32.const 8)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 8)))
+      (br $next))))
+
+;; 8-bit RESIZE_BILINEAR as XNNPACK's ibilinear (weights in 1/2048 steps): x, y NHWC; p: i32 words 0 unsigned,
+  ;; 1 batches, 2 outH, 3 outW, 4 depth, 5 the input's image size in elements, 6 the addresses of outH top-row
+  ;; offsets, 7 bottom-row offsets, 8 vertical weights, 9 outW left-column offsets, 10 right-column offsets,
+  ;; 11 horizontal weights (offsets in elements, i32 arrays). Four channels at a time, the rest one by one:
+  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22.
+  (func $ld4 (param $a i32) (param $unsigned i32) (result v128)
+    (if (result v128) (local.get $unsigned)
+      (then (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $a)))))
+      (else (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (v128.load32_zero (local.get $a)))))))
+  (func $ld1 (param $a i32) (param $unsigned i32) (result i32)
+    (if (result i32) (local.get $unsigned) (then (i32.load8_u (local.get $a))) (else (i32.load8_s (local.get $a)))))
+  (func (export "ibilinear") (param $x i32) (param $y i32) (param $p i32)
+    (local $unsigned i32) (local $batches i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $c i32) (local $top i32) (local $bottom i32) (local $av i32) (local $ah i32)
+    (local $tl i32) (local $tr i32) (local $bl i32) (local $br i32) (local $xb i32)
+    (local $vt v128) (local $vb v128) (local $vav v128) (local $vah v128) (local $r v128)
+    (local $st i32) (local $sb i32) (local $d4 i32)
+    (local.set $unsigned (i32.load (local.get $p)))
+    (local.set $batches (i32.load offset=4 (local.get $p)))
+    (local.set $outH (i32.load offset=8 (local.get $p)))
+    (local.set $outW (i32.load offset=12 (local.get $p)))
+    (local.set $depth (i32.load offset=16 (local.get $p)))
+    (local.set $image (i32.load offset=20 (local.get $p)))
+    (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (block $nd (loop $nl
+      (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_s (local.get $i) (local.get $outH)))
+        (local.set $top (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=24 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $bottom (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=28 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $av (i32.load (i32.add (i32.load offset=32 (local.get $p)) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $vav (i32x4.splat (local.get $av)))
+        (local.set $j (i32.const 0))
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_s (local.get $j) (local.get $outW)))
+          (local.set $tl (i32.load (i32.add (i32.load offset=36 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $tr (i32.load (i32.add (i32.load offset=40 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $ah (i32.load (i32.add (i32.load offset=44 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $vah (i32x4.splat (local.get $ah)))
+          (local.set $bl (i32.add (local.get $bottom) (local.get $tl)))
+          (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
+          (local.set $tr (i32.add (local.get $top) (local.get $tr)))
+          (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          (local.set $c (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
+            (local.set $vt (call $ld4 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
+            (local.set $vt (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11))
+              (i32x4.mul (i32x4.sub (call $ld4 (i32.add (local.get $tr) (local.get $c)) (local.get $unsigned)) (local.get $vt)) (local.get $vah))))
+            (local.set $vb (call $ld4 (i32.add (local.get $bl) (local.get $c)) (local.get $unsigned)))
+            (local.set $vb (i32x4.add (i32x4.shl (local.get $vb) (i32.const 11))
+              (i32x4.mul (i32x4.sub (call $ld4 (i32.add (local.get $br) (local.get $c)) (local.get $unsigned)) (local.get $vb)) (local.get $vah))))
+            (local.set $r
+              (i32x4.shr_s
+                (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                  (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                (i32.const 22)))
+            (v128.store32_lane 0 (local.get $y) (i8x16.shuffle 0 4 8 12 0 4 8 12 0 4 8 12 0 4 8 12 (local.get $r) (local.get $r)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cl)))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_s (local.get $c) (local.get $depth)))
+            (local.set $st (call $ld1 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
+            (local.set $st (i32.add (i32.shl (local.get $st) (i32.const 11))
+              (i32.mul (i32.sub (call $ld1 (i32.add (local.get $tr) (local.get $c)) (local.get $unsigned)) (local.get $st)) (local.get $ah))))
+            (local.set $sb (call $ld1 (i32.add (local.get $bl) (local.get $c)) (local.get $unsigned)))
+            (local.set $sb (i32.add (i32.shl (local.get $sb) (i32.const 11))
+              (i32.mul (i32.sub (call $ld1 (i32.add (local.get $br) (local.get $c)) (local.get $unsigned)) (local.get $sb)) (local.get $ah))))
+            (i32.store8 (local.get $y)
+              (i32.shr_s
+                (i32.add (i32.add (i32.shl (local.get $st) (i32.const 11)) (i32.mul (i32.sub (local.get $sb) (local.get $st)) (local.get $av))) (i32.const 0x200000))
+                (i32.const 22)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $sl)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
 
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,

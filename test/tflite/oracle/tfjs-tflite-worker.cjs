@@ -44,7 +44,11 @@ async function handle(msg) {
     const repeat = msg.repeat || 1;
     for (let r = 0; r < repeat; r++) if (!runner.infer()) throw new Error("tfjs-tflite inference failed");
     const ms = Number(process.hrtime.bigint() - t0) / 1e6 / repeat;
-    const outputs = runner.getOutputs().map((t) => ({ name: t.name, dtype: t.dataType, shape: t.shape, data: t.data().slice() }));
+    // tfjs-tflite hands out no int64 tensor (its data() has no typed array behind it): those come back as null
+    const outputs = runner.getOutputs().map((t) => {
+      const data = t.data();
+      return { name: t.name, dtype: t.dataType, shape: t.shape, data: data && typeof data.slice === "function" ? data.slice() : null };
+    });
     return { outputs, ms };
   }
   throw new Error(`unknown command ${msg.cmd}`);

@@ -1,0 +1,189 @@
+/**
+ * Decision latency: how long from a device's MQTT publish of a reading to the command the gateway publishes because
+ * of it, measured open loop at a set rate below saturation (the rate devices send at, not as fast as the gateway
+ * takes them), so the figures are a device's latency and not queueing in a closed loop.
+ *
+ * ours: device → edge-broker → mqtt in → edge-ingest (reefer profile, °F → °C) → edge-rules (threshold with
+ *       hysteresis, alert lifecycle) → mqtt out → edge-broker → actuator
+ * core: device → Mosquitto → mqtt in → function (the same conversion and hysteresis, per device, by hand) → mqtt out
+ *       → Mosquitto → actuator; the strongest core-node baseline a user would write (no JSONata).
+ *
+ * Every reading crosses the threshold (each device alternates 10 °C and 4.4 °C), so every reading yields one
+ * command; the clock is the load generator's, at both ends. Readings of the first WARMUP_S seconds are not counted.
+ */
+import mqtt, { MqttClient } from "mqtt";
+import { performance } from "perf_hooks";
+import { startMosquitto, tempDir } from "../test/harness/peers";
+import { freeTcpPort } from "../test/harness/ports";
+import { ensureBuilt, linkPack } from "../test/harness/build";
+import { startNodeRed } from "../test/harness/node-red-process";
+import { waitFor } from "../test/harness/wait";
+
+const DEVICES = 1000;
+const SECONDS = Number(process.env.BENCH_DECISION_SECONDS ?? 10);
+const WARMUP_S = 2;
+const RATES = (process.env.BENCH_DECISION_RATES ?? "1000,5000").split(",").map(Number);
+
+interface LatencyResult {
+  p50: number;
+  p99: number;
+  p999: number;
+  received: number;
+  expected: number;
+}
+
+function brokerConfig(id: string, port: number) {
+  return { id, type: "mqtt-broker", name: "", broker: "127.0.0.1", port: String(port), clientid: "", usetls: false, protocolVersion: "4", keepalive: "60", cleansession: true, autoConnect: true };
+}
+
+function mqttIn(id: string, z: string, broker: string, wires: string[]) {
+  return { id, type: "mqtt in", z, name: "", topic: "devices/+/telemetry", qos: "0", datatype: "json", broker, nl: false, rap: true, rh: 0, inputs: 0, wires: [wires] };
+}
+
+function mqttOut(id: string, z: string, broker: string) {
+  return { id, type: "mqtt out", z, name: "", topic: "", qos: "0", retain: "false", broker, wires: [] };
+}
+
+function oursFlow(port: number): unknown[] {
+  const z = "ours";
+  return [
+    { id: z, type: "tab", label: "ours" },
+    { id: "d-broker", type: "edge-broker", z, name: "", host: "127.0.0.1", port: String(port), tls: false, ws: false, wsPort: "", wsPath: "/mqtt", allowAnonymous: true, acl: "", dataDir: tempDir("bench-decision-broker"), wires: [] },
+    brokerConfig("d-conn", port),
+    { id: "d-profile", type: "edge-device-profile", name: "reefer-unit", source: "builtin", profile: "", file: "", builtin: "reefer-unit" },
+    mqttIn("d-in", z, "d-conn", ["d-ingest"]),
+    { id: "d-ingest", type: "edge-ingest", z, name: "", profile: "d-profile", deviceNameFrom: "path", topicPattern: "", deviceNamePath: "unit_id", deviceName: "", outOfRange: "flag", payloadSchema: "", topicTemplate: "edge/{profileName}/{deviceName}", output: "event", originPath: "ts", wires: [["d-rules"], []] },
+    { id: "d-rules", type: "edge-rules", z, name: "", rules: [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", device: "", direction: "above", raise: "8", clear: "7.5", forS: "0" }], store: "", tickS: "1", wires: [["d-out"], []] },
+    mqttOut("d-out", z, "d-conn"),
+  ];
+}
+
+/** the same decision written by hand in a function node, as a user without the pack would */
+const CORE_DECISION = `const p = msg.payload;
+const c = Math.round((p.ret_air_f - 32) * 5 / 9 * 100) / 100;
+const raised = context.get('raised') || {};
+const was = raised[p.unit_id] === true;
+let state = null;
+if (!was && c > 8) state = 'raised';
+else if (was && c < 7.5) state = 'cleared';
+if (!state) return null;
+raised[p.unit_id] = state === 'raised';
+context.set('raised', raised);
+return { topic: 'alerts/' + p.unit_id + '/box too warm', payload: { rule: 'box too warm', deviceName: p.unit_id, state, value: c, at: Date.now() } };`;
+
+function coreFlow(port: number): unknown[] {
+  const z = "core";
+  return [
+    { id: z, type: "tab", label: "core" },
+    brokerConfig("c-conn", port),
+    mqttIn("c-in", z, "c-conn", ["c-decide"]),
+    { id: "c-decide", type: "function", z, name: "", func: CORE_DECISION, outputs: 1, wires: [["c-out"]] },
+    mqttOut("c-out", z, "c-conn"),
+  ];
+}
+
+function connect(url: string): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(url, { reconnectPeriod: 200 });
+    c.once("connect", () => resolve(c));
+    c.once("error", reject);
+  });
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+/** publishes `rate` readings a second for SECONDS, spread over DEVICES, and times each command that comes back */
+async function measure(url: string, rate: number, run: number): Promise<LatencyResult> {
+  // device names of their own per run: the alert state of an earlier run (kept by edge-rules) must not count
+  const name = (device: number) => `truck-${run}-${device}`;
+  const sub = await connect(url);
+  const pub = await connect(url);
+  const sentAt: number[][] = Array.from({ length: DEVICES }, () => []);
+  const sentCount = new Array<number>(DEVICES).fill(0);
+  const latencies: number[] = [];
+  let received = 0;
+  const t0 = performance.now();
+  sub.on("message", (topic) => {
+    const now = performance.now();
+    const device = Number(topic.split("/")[1].split("-")[2]); // alerts/truck-<run>-<device>/…
+    const at = sentAt[device]?.shift();
+    if (at === undefined) return;
+    received++;
+    if (at - t0 >= WARMUP_S * 1000) latencies.push(now - at);
+  });
+  await sub.subscribeAsync("alerts/#", { qos: 0 });
+  // wait for the flow to answer before the clock starts: the gateway's own MQTT client connects after deploy
+  await waitFor(async () => {
+    sentAt[0].push(performance.now());
+    pub.publish(`devices/${name(0)}/telemetry`, reading(name(0), sentCount[0]++));
+    await new Promise((r) => setTimeout(r, 200));
+    return received > 0;
+  }, "the flow's first command", { timeoutMs: 30000, intervalMs: 10 });
+  for (const q of sentAt) q.length = 0;
+  received = 0;
+  const start = performance.now();
+  const total = rate * SECONDS;
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    for (; sent < due; sent++) {
+      const device = sent % DEVICES;
+      sentAt[device].push(performance.now());
+      pub.publish(`devices/${name(device)}/telemetry`, reading(name(device), sentCount[device]++));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await waitFor(() => received >= total, "every command", { timeoutMs: 30000, intervalMs: 20 }).catch(() => undefined);
+  await pub.endAsync();
+  await sub.endAsync();
+  latencies.sort((a, b) => a - b);
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), received, expected: total };
+}
+
+function reading(deviceName: string, k: number): string {
+  // 50 °F = 10 °C (over 8: raise), 40 °F = 4.4 °C (under 7.5: clear)
+  return JSON.stringify({ unit_id: deviceName, ts: Date.now(), ret_air_f: k % 2 === 0 ? 50 : 40, sup_air_f: 38, setpoint_f: 37, comp_amps: 6.2, door: "closed", defrost: false });
+}
+
+export async function run() {
+  ensureBuilt();
+  const rows = [];
+  const mosquitto = await startMosquitto();
+  const userDir = tempDir("bench-decision");
+  linkPack(userDir);
+  const oursPort = await freeTcpPort();
+  const red = await startNodeRed({ userDir, flows: oursFlow(oursPort), settings: { logging: { console: { level: "warn" } } } });
+  try {
+    let run = 0;
+    for (const rate of RATES) {
+      await red.deploy(oursFlow(oursPort));
+      const ours = await measure(`mqtt://127.0.0.1:${oursPort}`, rate, run++);
+      await red.deploy(coreFlow(mosquitto.port));
+      const core = await measure(mosquitto.url, rate, run++);
+      const note = (r: LatencyResult) => (r.received < r.expected ? `; only ${r.received} of ${r.expected} commands came back` : "");
+      for (const [label, key] of [["p50", "p50"], ["p99", "p99"], ["p99.9", "p999"]] as const) {
+        rows.push({
+          name: `decision ${label} at ${rate}/s (MQTT reading → command)`,
+          ours: ours[key],
+          baseline: core[key],
+          unit: "ms",
+          ratio: core[key] / ours[key],
+          note: `${DEVICES} devices, open loop ${SECONDS} s; baseline: Mosquitto + mqtt in → function → mqtt out; ratio: baseline ÷ ours${note(ours)}${note(core)}`,
+        });
+      }
+    }
+  } finally {
+    await red.stop();
+    await mosquitto.stop();
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  run().then((rows) => console.table(rows), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

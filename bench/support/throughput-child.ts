@@ -1,0 +1,79 @@
+/**
+ * A child process running Node-RED embedded, as a user runs it (no test helper: its spies record every call and
+ * turn a benchmark into a garbage-collector benchmark), that feeds messages to one node of a flow and counts those
+ * reaching a sink, a junction with no wires, through Node-RED's onReceive hook.
+ * Protocol: the parent sends a ThroughputJob; the child answers with a ThroughputResult and exits.
+ */
+import * as http from "http";
+import * as path from "path";
+import * as fs from "fs";
+
+export interface ThroughputJob {
+  flows: unknown[];
+  userDir: string;
+  entry: string;
+  sink: string;
+  messages: Array<Record<string, unknown>>;
+  /** how many messages a run expects at the sink (default: one per message) */
+  expected?: number;
+  /** messages given to the entry node before the event loop gets a turn */
+  burst: number;
+  timeoutMs: number;
+}
+
+export interface ThroughputResult {
+  received: number;
+  seconds: number;
+  perSecond: number;
+  error?: string;
+}
+
+async function run(job: ThroughputJob): Promise<ThroughputResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const RED: any = require("node-red");
+  fs.writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
+  RED.init(http.createServer(), {
+    userDir: job.userDir,
+    flowFile: path.join(job.userDir, "flows.json"),
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    credentialSecret: "bench",
+    logging: { console: { level: "warn" } },
+    telemetry: { enabled: false },
+    diagnostics: { enabled: false },
+  });
+  let received = 0;
+  RED.hooks.add("onReceive.bench", (event: { destination: { id: string } }) => {
+    if (event.destination.id === job.sink) received++;
+  });
+  const started = new Promise<void>((resolve) => RED.events.once("flows:started", () => resolve()));
+  await RED.start();
+  await Promise.race([started, new Promise((r) => setTimeout(r, 30000))]);
+  const entry = RED.nodes.getNode(job.entry);
+  if (!entry) throw new Error(`no node ${job.entry} in the flow (missing node types?)`);
+  // one warm-up pass over a tenth of the messages, outside the clock
+  const warm = job.messages.slice(0, Math.ceil(job.messages.length / 10));
+  const feed = async (list: Array<Record<string, unknown>>, expected: number) => {
+    received = 0;
+    const deadline = Date.now() + job.timeoutMs;
+    for (let i = 0; i < list.length; i++) {
+      entry.receive({ ...list[i] });
+      if (i % job.burst === job.burst - 1) await new Promise((r) => setImmediate(r));
+    }
+    while (received < expected && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  };
+  const ratio = (job.expected ?? job.messages.length) / job.messages.length;
+  await feed(warm, Math.floor(warm.length * ratio));
+  const expected = job.expected ?? job.messages.length;
+  const t0 = process.hrtime.bigint();
+  await feed(job.messages, expected);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await RED.stop();
+  return { received, seconds, perSecond: received / seconds, error: received < expected ? `only ${received} of ${expected} messages reached the sink` : undefined };
+}
+
+process.on("message", (job: ThroughputJob) => {
+  run(job)
+    .then((result) => process.send!(result, () => process.exit(0)))
+    .catch((err: Error) => process.send!({ error: err.stack ?? err.message }, () => process.exit(1)));
+});
