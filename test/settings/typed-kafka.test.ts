@@ -55,7 +55,7 @@ describe("typed inputs: edge-kafka-out's Topic and Key (kcat's mock cluster)", f
     node.receive({ kafkaTopic: "typed-topic-a", payload: { n: 2 } });
     await waitFor(() => acked.length === 2, "the second record acknowledged");
     const got = await consumeAll(kafka.brokers, "typed-topic-a", 2);
-    assert.deepStrictEqual(got.map((r) => [r.key, (r.value as { n: number }).n]).sort(), [["truck-a", 1], ["truck-b", 2]]);
+    assert.deepStrictEqual(got.map((r) => [r.key, (r.value as unknown as { n: number }).n]).sort(), [["truck-a", 1], ["truck-b", 2]]);
   });
 
   it("a version 0 node with an empty Topic still sends to msg.topic (migrated to Topic from msg.topic)", async function () {
@@ -63,6 +63,6 @@ describe("typed inputs: edge-kafka-out's Topic and Key (kcat's mock cluster)", f
     helper.getNode("out").receive({ topic: "typed-topic-b", payload: { deviceName: "truck-9", n: 3 } });
     await waitFor(() => acked.length === 1, "the record acknowledged");
     const got = await consumeAll(kafka.brokers, "typed-topic-b", 1);
-    assert.deepStrictEqual([got[0].key, (got[0].value as { n: number }).n], ["truck-9", 3]);
+    assert.deepStrictEqual([got[0].key, (got[0].value as unknown as { n: number }).n], ["truck-9", 3]);
   });
 });
