@@ -7,7 +7,7 @@
 
 /** why a setting's value cannot be used; `code` names a message in locales/<lang>/_settings.json */
 export interface Problem {
-  code: "required" | "number" | "integer" | "min" | "max" | "choice" | "list" | "flag" | "typed" | "pattern";
+  code: "required" | "number" | "integer" | "min" | "max" | "choice" | "list" | "flag" | "typed" | "pattern" | "notList";
   params?: Record<string, string | number>;
 }
 
@@ -117,7 +117,7 @@ export function list<T>(value: T[], checkItem: (item: unknown) => boolean = () =
     value,
     check: (raw) => {
       if (raw === undefined || raw === null) return undefined;
-      if (!Array.isArray(raw)) return { code: "list" };
+      if (!Array.isArray(raw)) return { code: "notList" };
       const bad = raw.findIndex((item) => !checkItem(item));
       return bad >= 0 ? { code: "list", params: { index: bad + 1 } } : undefined;
     },
@@ -168,7 +168,8 @@ export function describeProblem(p: FieldProblem): string {
     min: `must be at least ${params.min}, not ${params.value}`,
     max: `must be at most ${params.max}, not ${params.value}`,
     choice: `must be one of ${params.choices}, not "${params.value}"`,
-    list: params.index ? `entry ${params.index} is not valid` : "must be a list",
+    list: `entry ${params.index} is not valid`,
+    notList: "must be a list",
     flag: `must be true or false, not "${params.value}"`,
     typed: `must take its value from one of ${params.choices}, not "${params.value}"`,
     pattern: `is not of the form "${params.example}": "${params.value}"`,

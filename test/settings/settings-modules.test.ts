@@ -162,6 +162,11 @@ describe("settings modules", function () {
       assert.strictEqual(m.parseSettings(fixture("coap-request-editor")).blockSize, "1024");
     });
 
+    it("edge-rules: a rule of an unknown type is refused naming its entry", function () {
+      const m = mod("edge-rules");
+      assert.throws(() => m.parseSettings({ version: 1, rules: [{ name: "ok", type: "threshold" }, { name: "bad", type: "thermometer" }] }), /rules entry 2 is not valid/);
+    });
+
     it("the editor applies the same steps when an older node's dialog opens, and saves the current version", function () {
       for (const [id, field, expected] of [
         ["tflite-handwritten", "threshold", "0"],
