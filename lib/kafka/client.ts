@@ -10,9 +10,10 @@
  */
 import * as net from "net";
 import * as tls from "tls";
-import { CompressionTypes, Kafka, logLevel } from "kafkajs";
-import type { KafkaConfig, SASLOptions, Consumer, Producer, IHeaders, ISocketFactory } from "kafkajs";
+import { CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
+import type { KafkaConfig, SASLOptions, Consumer, Producer, IHeaders, ISocketFactory, ICustomPartitioner, RecordMetadata } from "kafkajs";
 import { producerConfig } from "./client-config";
+import { unacknowledged } from "./acknowledged";
 
 export type Acks = -1 | 0 | 1;
 export type Compression = "none" | "gzip";
@@ -183,6 +184,42 @@ function libraryConfig(o: ClientOptions): KafkaConfig {
   return config;
 }
 
+/** the partition the library's partitioner gave each record object, on the request's last attempt */
+const partitionOf = new WeakMap<object, number>();
+
+/**
+ * The library's default partitioner (murmur2, as Java's), noting where each record went, so that `send` can tell
+ * whether every partition it wrote to acknowledged (see acknowledged.ts).
+ */
+export const notingPartitioner: ICustomPartitioner = () => {
+  const partition = Partitioners.DefaultPartitioner();
+  return (args) => {
+    const p = partition(args);
+    partitionOf.set(args.message, p);
+    return p;
+  };
+};
+
+/** the partition `notingPartitioner` gave this record on its last request */
+export function partitionGiven(record: object): number | undefined {
+  return partitionOf.get(record);
+}
+
+const UNACKNOWLEDGED = "no broker acknowledged the records for";
+
+/**
+ * The library's result for a request, checked: every topic-partition written to is acknowledged. kafkajs can
+ * report a request sent although it never sent some of it (acknowledged.ts); that request failed and is sent again.
+ */
+export function checkAcknowledged(request: ProduceRequest, result: RecordMetadata[]): void {
+  if (request.acks === 0) return; // no answer asked for: nothing to check
+  const missing = unacknowledged(
+    request.topics.map((t) => ({ topic: t.topic, partitions: t.records.map(partitionGiven) })),
+    result.map((r) => ({ topic: r.topicName, partition: r.partition, errorCode: r.errorCode })),
+  );
+  if (missing.length > 0) throw new KafkaClientError(`${UNACKNOWLEDGED} ${missing.join(", ")} (a broker failed during the request): not confirmed, sent again`, "unreachable", true);
+}
+
 const mapped = <T>(p: Promise<T>): Promise<T> =>
   p.then(
     (v) => v,
@@ -208,7 +245,7 @@ class Producing implements KafkaProducer {
   };
   disconnect = () => mapped(this.producer.disconnect());
   async send(request: ProduceRequest): Promise<void> {
-    let sent: Promise<unknown>;
+    let sent: Promise<RecordMetadata[]>;
     try {
       sent = this.producer.sendBatch({
         acks: request.acks,
@@ -219,7 +256,7 @@ class Producing implements KafkaProducer {
     } catch (err) {
       throw toKafkaError(err);
     }
-    await mapped(sent);
+    checkAcknowledged(request, await mapped(sent));
   }
 }
 
@@ -276,7 +313,7 @@ export function createKafkaClient(options: ClientOptions): KafkaClient {
     }
   };
   return {
-    producer: (p) => new Producing(kafka.producer(producerConfig(p)), probe),
+    producer: (p) => new Producing(kafka.producer({ ...producerConfig(p), createPartitioner: notingPartitioner }), probe),
     consumer: (c) => new Consuming(kafka.consumer({ groupId: c.groupId, retry: { retries: 1000, initialRetryTime: 500, maxRetryTime: 10000 } })),
   };
 }

@@ -3,22 +3,23 @@
  * in a real Node-RED process is under load. Reconciled by id: every message the node confirmed (its Complete node
  * fired, logged to a file by the flow) is in Kafka afterwards; duplicates are allowed and counted.
  *
- * The mock cluster keeps nothing on disk: a killed cluster takes its records with it. So what the first cluster
- * holds is read out before it dies, while Node-RED is frozen (SIGSTOP) at the moment of the kill: a verifying
- * consumer reads the first cluster up to its high watermarks, then the cluster is killed and replaced, then
- * Node-RED resumes — with produce requests in flight on connections to the dead cluster, records in its batcher
- * and the load still coming. A real cluster keeps what it acknowledged; the freeze only makes the mock's amnesia
- * visible, it does not help the node.
+ * The mock cluster keeps nothing on disk: a killed cluster takes its records with it. So what the doomed cluster
+ * holds is read out before it dies, while Node-RED is frozen (SIGSTOP): once the cluster has read every byte
+ * Node-RED sent it, each partition is read to its high watermark (cluster-readout.ts says why both steps are
+ * needed). Then the cluster is frozen in turn and Node-RED resumes, so that it sends produce requests the cluster
+ * never answers; the cluster is killed with them in flight and replaced, with records in Node-RED's batcher and the
+ * load still coming. A real cluster keeps what it acknowledged; the freezes only make the mock's amnesia visible,
+ * they do not help the node.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Kafka, logLevel, Consumer } from "kafkajs";
 import { startNodeRed, NodeRedProcess } from "../harness/node-red-process";
 import { ensureBuilt, linkPack } from "../harness/build";
 import { httpRequest, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { bindShim, freePorts, startKafkaOn, FixedKafka } from "./fixed-port-kafka";
+import { abortConnection, Connection, connectionsTo, describePartitions, freeze, highWatermarks, partitionOfKey, readToHighWatermarks, Readout, waitClusterReadEverything } from "./cluster-readout";
 
 const MESSAGES = Number(process.env.KAFKA_KILL_MESSAGES ?? 20000);
 const KILLS = Number(process.env.KAFKA_KILLS ?? 2);
@@ -46,59 +47,13 @@ function flows(brokers: string[], acceptedFile: string, failedFile: string): unk
 }
 
 const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
-
-/** reads a cluster from the beginning: ids (with how often each came) and how far each partition was read */
-class Verifier {
-  readonly seen = new Map<number, number>();
-  private readonly next = new Map<number, bigint>();
-  private consumer: Consumer | undefined;
-  constructor(
-    private readonly brokers: string[],
-    private readonly copies: Map<number, number>,
-  ) {}
-
-  async start(round: number): Promise<void> {
-    const kafka = new Kafka({ clientId: `verify-${round}`, brokers: this.brokers, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: `verify-${round}-${Date.now()}`, maxWaitTimeInMs: 100 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await this.consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const n = (JSON.parse(message.value!.toString()) as { n: number }).n;
-        this.seen.set(n, (this.seen.get(n) ?? 0) + 1);
-        this.copies.set(n, (this.copies.get(n) ?? 0) + 1);
-        this.next.set(partition, BigInt(message.offset) + 1n);
-      },
-    });
-  }
-
-  /** whether every partition has been read up to its high watermark now */
-  async caughtUp(): Promise<boolean> {
-    return Promise.race([this.readUpToHigh(), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
-  }
-
-  private async readUpToHigh(): Promise<boolean> {
-    const admin = new Kafka({ clientId: "verify-offsets", brokers: this.brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(TOPIC);
-      return offsets.every((o) => BigInt(o.high) === 0n || (this.next.get(o.partition) ?? 0n) >= BigInt(o.high));
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
-  }
-}
+const idOf = (value: string) => (JSON.parse(value) as { n: number }).n;
 
 describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and replaced under load", function () {
   this.timeout(600000);
   let red: NodeRedProcess | undefined;
   let cluster: FixedKafka | undefined;
   let redPid: number | undefined;
-  const verifiers: Verifier[] = [];
 
   after(async function () {
     if (redPid) {
@@ -108,21 +63,14 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
         /* gone */
       }
     }
-    for (const v of verifiers) await v.stop();
     await red?.stop().catch(() => undefined);
     await cluster?.stop();
   });
 
   it(`every confirmed message is in Kafka after ${KILLS} kills of the cluster during ${MESSAGES} messages; duplicates counted`, async function () {
-    // Flaky here: in 1 of 3 clean CI runs the verifier did not read every confirmed message back from the doomed
-    // mock cluster within 60 s (kill 2). Until that is understood it runs when asked for, not in every CI run.
-    if (process.env.EDGE_KAFKA_KILL_TEST !== "1") {
-      console.log("      skipped: set EDGE_KAFKA_KILL_TEST=1 to run it (the doomed mock cluster's read-out is flaky, see the test)");
-      this.skip();
-    }
     const shim = bindShim();
     if (!shim.path) {
-      console.log(`skipped: ${shim.why}`);
+      console.log(`      skipped: ${shim.why}`);
       this.skip();
     }
     ensureBuilt();
@@ -136,13 +84,48 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
     red = await startNodeRed({ userDir, flows: flows(brokers, acceptedFile, failedFile), settings: { functionExternalModules: true, logging: { console: { level: "warn" } } } });
     const r = red;
     await waitFor(async () => (await httpRequest("POST", `${r.url}/push`, "[]", { "content-type": "application/json" })).status === 204, "the flow's HTTP route", { timeoutMs: 30000, intervalMs: 100 });
-    redPid = Number((await httpRequest("GET", `${r.url}/pid`)).body);
-    assert.ok(redPid > 0, "Node-RED's pid");
+    const pid = Number((await httpRequest("GET", `${r.url}/pid`)).body);
+    assert.ok(pid > 0, "Node-RED's pid");
+    redPid = pid;
 
+    /** copies of each id over every cluster read out */
     const copies = new Map<number, number>();
-    let verifier = new Verifier(brokers, copies);
-    verifiers.push(verifier);
-    await verifier.start(0);
+    /** the records (partition:offset) of the current cluster already counted */
+    let readHere = new Set<string>();
+    /** how many confirmations the accepted file held at each freeze */
+    const frozenAt: number[] = [];
+
+    /**
+     * Freezes Node-RED and reads out everything the cluster holds; every message confirmed so far must be in it or
+     * in a cluster read out before. On a miss, says which ids, where they were confirmed and what each partition held.
+     */
+    const readOut = async (what: string): Promise<void> => {
+      await freeze(pid);
+      const confirmed = lines(acceptedFile).map(Number);
+      frozenAt.push(confirmed.length);
+      const started = Date.now();
+      const highAtFreeze = await highWatermarks(brokers, TOPIC);
+      const flight: Connection[] = await waitClusterReadEverything(pid, ports);
+      const out: Readout = await readToHighWatermarks(brokers, TOPIC);
+      // appended after Node-RED stopped: acknowledged to it once it resumes, and lost with the cluster if not read out
+      const late = [...out.high].reduce((sum, [p, h]) => sum + h - (highAtFreeze.get(p) ?? 0), 0);
+      for (const rec of out.records) {
+        // a cluster read out twice: each of its records counts once
+        if (readHere.has(`${rec.partition}:${rec.offset}`)) continue;
+        readHere.add(`${rec.partition}:${rec.offset}`);
+        copies.set(idOf(rec.value), (copies.get(idOf(rec.value)) ?? 0) + 1);
+      }
+      const missing = confirmed.filter((n) => !copies.has(n));
+      const partitions = Math.max(out.high.size, 1);
+      const where = (n: number) => {
+        const line = confirmed.indexOf(n);
+        const after = frozenAt.slice(0, -1).filter((f) => f <= line).length;
+        const since = after ? `${line - frozenAt[after - 1]} confirmations after the resume from freeze ${after}` : "before the first freeze";
+        return `m${n} (p${partitionOfKey(TOPIC, `truck-${n % 16}`, partitions)}, confirmation ${line}, ${since})`;
+      };
+      console.log(`      ${what}: ${confirmed.length} confirmed; ${out.records.length} records read out in ${Date.now() - started} ms (${late} appended after Node-RED stopped) from ${flight.length} connections; ${describePartitions(out.high, out.read)}`);
+      assert.deepStrictEqual(missing.slice(0, 30).map(where), [], `${what}: ${missing.length} confirmed messages are not in Kafka; ${describePartitions(out.high, out.read)}`);
+    };
 
     // the load: batches over HTTP, at most 4,000 messages unresolved (neither confirmed nor failed) at a time
     let sent = 0;
@@ -168,30 +151,39 @@ describe("edge-kafka-out in Node-RED: the Kafka cluster killed with SIGKILL and 
       await waitFor(() => lines(acceptedFile).length >= at || loadError, `${at} messages confirmed before kill ${kill}`, { timeoutMs: 180000, intervalMs: 50 });
       assert.ok(!loadError, String(loadError));
       // freeze Node-RED mid-load, read out what the doomed cluster holds, then kill it and start its replacement
-      process.kill(redPid, "SIGSTOP");
-      const confirmed = lines(acceptedFile).map(Number);
-      const v = verifier;
-      await waitFor(async () => (await v.caughtUp()) && confirmed.every((n) => copies.has(n)), `the first cluster read out (kill ${kill})`, { timeoutMs: 60000, intervalMs: 200 });
-      await v.stop(); // before the kill: leaving a group on a dead cluster waits out the client's retries
+      await readOut(`kill ${kill}`);
+      // then the cluster freezes (it acknowledges nothing more) and Node-RED resumes: it reads the answers already
+      // waiting for it (records read out above) and sends more, which the frozen cluster has not read
+      await freeze(cluster.pid);
+      process.kill(pid, "SIGCONT");
+      const sending = await waitFor(() => connectionsTo(pid, ports).filter((c) => c.unread > 0).length >= 2, "Node-RED sending to the frozen cluster", { timeoutMs: 5000, intervalMs: 5 }).catch(() => false);
+      await freeze(pid);
+      // one broker answers what it was sent and the others' connections break, as when brokers die one by one: a
+      // request acknowledged in part, whose other part must be sent again to the replacement (lib/kafka/acknowledged.ts)
+      const open = connectionsTo(pid, ports);
+      const answering = open.find((c) => c.unread > 0);
+      const broken = sending && answering ? open.filter((c) => c.remote !== answering.remote && abortConnection(pid, ports, c)).length : 0;
+      process.kill(cluster.pid, "SIGCONT");
+      await readOut(`kill ${kill}, one broker answering`);
       await cluster.kill();
       cluster = await startKafkaOn(ports);
-      verifier = new Verifier(brokers, copies);
-      verifiers.push(verifier);
-      await verifier.start(kill);
-      process.kill(redPid, "SIGCONT");
+      readHere = new Set();
+      process.kill(pid, "SIGCONT");
+      console.log(`      kill ${kill}: ${broken} of Node-RED's ${open.length} connections with requests in flight broken, then the cluster killed`);
     }
 
     await load;
     assert.ok(!loadError, String(loadError));
     await waitFor(() => resolved() >= MESSAGES, `all ${MESSAGES} messages confirmed or failed`, { timeoutMs: 180000, intervalMs: 100 });
+    await readOut("the last cluster");
+    process.kill(pid, "SIGCONT");
     const accepted = new Set(lines(acceptedFile).map(Number));
     const failed = lines(failedFile);
-    await waitFor(() => [...accepted].every((n) => copies.has(n)), "every confirmed message consumed", { timeoutMs: 120000, intervalMs: 200 }).catch(() => undefined);
-    const missing = [...accepted].filter((n) => !copies.has(n));
     const duplicates = [...copies.values()].filter((c) => c > 1).length;
     const extraCopies = [...copies.values()].reduce((s, c) => s + c - 1, 0);
-    console.log(`      kafka peer fault: ${KILLS} kills, sent ${MESSAGES}, confirmed ${accepted.size}, failed to Catch ${failed.length}, in Kafka ${copies.size}, confirmed but missing ${missing.length}, ids written more than once ${duplicates} (${extraCopies} extra copies)`);
-    assert.deepStrictEqual(missing.slice(0, 20), [], `${missing.length} confirmed messages are not in Kafka`);
+    // kafkajs reported such a request sent although part of it never was (lib/kafka/acknowledged.ts); the node sent it again
+    const partial = (r.output().match(/no broker acknowledged the records for/g) ?? []).length;
+    console.log(`      kafka peer fault: ${KILLS} kills, sent ${MESSAGES}, confirmed ${accepted.size}, failed to Catch ${failed.length}, in Kafka ${copies.size}, ids written more than once ${duplicates} (${extraCopies} extra copies); requests acknowledged only in part, logged ${partial}`);
     assert.deepStrictEqual(failed.slice(0, 5), [], "no message failed: an unreachable cluster buffers");
     assert.strictEqual(accepted.size, MESSAGES, "every message confirmed");
     assert.ok(!/Uncaught|uncaughtException/.test(r.output()), "Node-RED logged no uncaught exception");
