@@ -39,6 +39,7 @@ export = function register(RED: NodeAPI): void {
       windowResources: config.windowResources.split(",").map((s) => s.trim()).filter((s) => s.length > 0),
       poolSize: config.poolSize,
       maxQueue: config.maxQueue,
+      arithmetic: config.arithmetic,
     });
     let modelName = modelPath ? path.basename(modelPath) : "";
     let watcher: fs.FSWatcher | undefined;

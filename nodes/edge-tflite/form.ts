@@ -11,4 +11,5 @@ export default [
   select("normalise", [{ value: "0..1", text: "0..1" }, { value: "-1..1", text: "-1..1" }, { value: "0..255", text: "0..255" }]),
   field("poolSize"),
   field("maxQueue"),
+  select("arithmetic", ["reference", "xnnpack"]),
 ];

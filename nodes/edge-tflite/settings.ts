@@ -21,6 +21,8 @@ export const table = {
   windowResources: text(),
   poolSize: num(1, { integer: true, min: 1, max: 8 }),
   maxQueue: num(16, { integer: true, min: 0 }),
+  // absent in older flows: "reference", what they ran with
+  arithmetic: choice("reference", ["reference", "xnnpack"] as const),
 };
 
 export type Settings = SettingsOf<typeof table>;
