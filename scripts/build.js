@@ -15,6 +15,11 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pat
   stdio: "inherit",
   cwd: root,
 });
+// the editor code (nodes/*/editor.ts, form.ts, nodes/_shared/editor/) is typed against the DOM: checked apart
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.editor.json"), "--noEmit"], {
+  stdio: "inherit",
+  cwd: root,
+});
 
 const nodeTypes = fs
   .readdirSync(path.join(root, "nodes"), { withFileTypes: true })
@@ -34,7 +39,17 @@ for (const type of nodeTypes) {
   if (declared[type] !== expected) problems.push(`package.json node-red.nodes["${type}"] must be "${expected}"`);
   if (!fs.existsSync(path.join(out, `${type}.js`))) problems.push(`nodes/${type}/${type}.ts did not compile to ${expected}`);
   const html = path.join(src, `${type}.html`);
-  if (!fs.existsSync(html)) problems.push(`nodes/${type}/${type}.html is missing`);
+  const editorTs = path.join(src, "editor.ts");
+  if (fs.existsSync(editorTs)) {
+    if (fs.existsSync(html)) problems.push(`nodes/${type}/ has both editor.ts and ${type}.html: the .html is built from editor.ts and form.ts`);
+    else {
+      try {
+        fs.writeFileSync(path.join(out, `${type}.html`), editorHtml(type, src));
+      } catch (err) {
+        problems.push(`nodes/${type}/editor.ts: ${err.message}`);
+      }
+    }
+  } else if (!fs.existsSync(html)) problems.push(`nodes/${type}/${type}.html (or editor.ts and form.ts) is missing`);
   else fs.copyFileSync(html, path.join(out, `${type}.html`));
   for (const lang of locales) {
     for (const ext of [".json", ".html"]) {
@@ -44,7 +59,8 @@ for (const type of nodeTypes) {
         continue;
       }
       fs.mkdirSync(path.join(out, "locales", lang), { recursive: true });
-      fs.copyFileSync(file, path.join(out, "locales", lang, type + ext));
+      if (ext === ".json") fs.writeFileSync(path.join(out, "locales", lang, type + ext), withSettingsMessages(type, lang, file));
+      else fs.copyFileSync(file, path.join(out, "locales", lang, type + ext));
     }
   }
   if (icons.length) {
@@ -75,6 +91,59 @@ for (const wat of fs.readdirSync(watDir).filter((f) => f.endsWith(".wat"))) {
   const out = path.join(dist, "lib", "tflite", "wasm", wat.replace(/\.wat$/, ".wasm"));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   execFileSync(process.execPath, [path.join(watDir, "assemble.cjs"), path.join(watDir, wat), out], { stdio: "inherit", cwd: root });
+}
+
+/**
+ * A node's editor .html from TypeScript: editor.ts (RED.nodes.registerType, its defaults from the node's settings
+ * module) bundled into the inline script, form.ts (the dialog's rows) rendered into the template. esbuild comes
+ * with tsx (a dev dependency); it only strips types here, tsconfig.editor.json checks them.
+ */
+function editorHtml(type, src) {
+  const esbuild = require("esbuild");
+  const script = esbuild.buildSync({
+    entryPoints: [path.join(src, "editor.ts")],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2019",
+    write: false,
+    charset: "utf8",
+    legalComments: "none",
+    define: { EDGE_PACK: JSON.stringify(pkg.name) },
+  }).outputFiles[0].text;
+  // the Flow Library reads the type and the definition's literals from the inline script
+  if (!script.includes(`registerType("${type}", {`)) throw new Error(`must call RED.nodes.registerType("${type}", { ...literal definition })`);
+  const formTs = path.join(src, "form.ts");
+  if (!fs.existsSync(formTs)) throw new Error("form.ts (the dialog's rows) is missing");
+  const formJs = esbuild.buildSync({
+    stdin: {
+      contents: `import rows from "./form"; import { renderForm } from "../_shared/editor/form"; module.exports = renderForm(${JSON.stringify(type)}, rows);`,
+      resolveDir: src,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    write: false,
+  }).outputFiles[0].text;
+  const mod = { exports: "" };
+  new Function("module", "exports", "require", formJs)(mod, mod.exports, require);
+  const indent = (text) => text.replace(/^(?=.)/gm, "  ");
+  return (
+    `<!-- built from nodes/${type}/editor.ts and form.ts by scripts/build.js: edit those -->\n` +
+    `<script type="text/javascript">\n${indent(script)}</script>\n\n` +
+    `<script type="text/html" data-template-name="${type}">\n${mod.exports}\n</script>\n`
+  );
+}
+
+/** the node's catalogue with the settings messages every node shares (locales/<lang>/_settings.json) under <type>.settings */
+function withSettingsMessages(type, lang, file) {
+  const catalogue = JSON.parse(fs.readFileSync(file, "utf8"));
+  const shared = path.join(root, "locales", lang, "_settings.json");
+  if (fs.existsSync(shared) && catalogue[type] && typeof catalogue[type] === "object") {
+    catalogue[type].settings = { ...JSON.parse(fs.readFileSync(shared, "utf8")), ...(catalogue[type].settings || {}) };
+  }
+  return JSON.stringify(catalogue, null, 2) + "\n";
 }
 
 if (problems.length) {

@@ -20,6 +20,8 @@ export interface SessionOptions {
   windowResources: string[];
   poolSize: number;
   maxQueue: number;
+  /** whose integer rounding to reproduce: TFLite's reference kernels, or its XNNPACK delegate (see docs/TFLITE-ARITHMETICS.md) */
+  arithmetic?: "reference" | "xnnpack";
 }
 
 export interface Inference {
@@ -51,7 +53,7 @@ export class TfliteSession {
     const info = describeModel(bytes);
     const pool = new InferencePool(this.options.poolSize, this.options.maxQueue);
     try {
-      await pool.load(bytes);
+      await pool.load(bytes, false, this.options.arithmetic)
     } catch (err) {
       await pool.close();
       throw err;

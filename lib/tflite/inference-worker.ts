@@ -1,6 +1,6 @@
 /**
  * Worker thread body: holds one Interpreter and runs it on request, so inference never blocks the flow's
- * event loop. Messages: {id, cmd: "load", model, keepState} and {id, cmd: "run", inputs}.
+ * event loop. Messages: {id, cmd: "load", model, keepState, arithmetic} and {id, cmd: "run", inputs}.
  */
 import { parentPort } from "worker_threads";
 import { Interpreter } from "./interpreter";
@@ -13,12 +13,13 @@ interface Request {
   cmd: "load" | "run";
   model?: Uint8Array;
   keepState?: boolean;
+  arithmetic?: "reference" | "xnnpack";
   inputs?: ArrayLike<number>[];
 }
 
 function handle(msg: Request): unknown {
   if (msg.cmd === "load") {
-    interpreter = new Interpreter(msg.model!, { keepState: msg.keepState });
+    interpreter = new Interpreter(msg.model!, { keepState: msg.keepState, arithmetic: msg.arithmetic });
     return null;
   }
   if (!interpreter) throw new Error("no model loaded");

@@ -74,8 +74,8 @@ export class InferencePool {
   }
 
   /** Loads the model into every worker (rejects with the interpreter's error, e.g. an unsupported operator). */
-  async load(model: Uint8Array, keepState = false): Promise<void> {
-    await Promise.all(this.slots.map((slot) => this.direct(slot, { cmd: "load", model, keepState })));
+  async load(model: Uint8Array, keepState = false, arithmetic: "reference" | "xnnpack" = "reference"): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.direct(slot, { cmd: "load", model, keepState, arithmetic })));
   }
 
   run(inputs: ArrayLike<number>[]): Promise<RunResult> {

@@ -3,40 +3,33 @@
  * suppression). Outputs: 1 alarms, 2 escalations, 3 the record (every alert, flagged), 4 replies to commands.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { asError, errorText } from "../_shared/node-red";
 import { newEventId } from "../../lib/contract/message";
 import { AlarmManager, AlarmsSnapshot, validAlert } from "../../lib/alarms/alarm-manager";
 import type { Emission } from "../../lib/alarms/alarm-types";
 import { commandName, commandPayload, parseCommand } from "../../lib/alarms/commands";
 import { Suppression, ReadingLike } from "../../lib/alarms/suppression";
-import { parseEscalation, parseSources, parseUnitTable, SourceDef } from "../../lib/alarms/settings";
+import { parseEscalation, parseSources, parseUnitTable } from "../../lib/alarms/settings";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { onInput } from "../_shared/guarded-input";
 import { contextState } from "../_shared/context-state";
 
-interface EdgeAlarmsDef extends NodeDef {
-  store: string;
-  tickS: string;
-  reminderMin: string;
-  escalation: string;
-  maxShelveMin: string;
-  startupMin: string;
-  sources: SourceDef[];
-  units: string;
-  unitPattern: string;
-}
 
 const STATE_KEY = "edge-alarms-state";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeAlarmsNode(this: Node, config: EdgeAlarmsDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeAlarmsNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const store = config.store || undefined;
     let manager: AlarmManager;
     try {
       const suppression = new Suppression(parseSources(config.sources), { table: parseUnitTable(config.units), pattern: config.unitPattern || undefined });
       manager = new AlarmManager(
-        { reminderMin: numberSetting(config.reminderMin, 0), escalation: parseEscalation(config.escalation), maxShelveMin: numberSetting(config.maxShelveMin, 480) },
+        { reminderMin: config.reminderMin, escalation: parseEscalation(config.escalation), maxShelveMin: config.maxShelveMin },
         suppression,
       );
     } catch (err) {
@@ -50,7 +43,7 @@ export = function register(RED: NodeAPI): void {
     // open and acknowledged alarms, shelves and suppression windows survive restarts in the context store
     const restored = state.restored.then((value) => {
       if (value) manager.restore(value);
-      const startupMin = numberSetting(config.startupMin, 0);
+      const startupMin = config.startupMin;
       if (startupMin > 0) manager.command({ command: "suppress", name: "start-up", unit: "*", minutes: startupMin }, Date.now());
     });
 
@@ -76,7 +69,7 @@ export = function register(RED: NodeAPI): void {
         if (emissions.length) node.send([...outputs(emissions), null, null]);
         if (emissions.length || lastStatus === "") changed();
       });
-    }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
+    }, config.tickS * 1000);
 
     onInput(node, (msg: Msg, send: Send, done: Done) => {
       restored

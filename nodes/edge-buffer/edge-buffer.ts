@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
 import { flowsStarted } from "../_shared/flows-started";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { MessageNotStorableError } from "../../lib/store/message-codec";
@@ -16,24 +16,9 @@ import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
-interface EdgeBufferDef extends NodeDef {
-  dir: string;
-  lanes: string;
-  sync: "always" | "group";
-  groupCommitMs: string;
-  maxMessages: string;
-  maxMB: string;
-  maxAgeH: string;
-  evictCritical: boolean;
-  window: string;
-  ratePerSec: string;
-  ackTimeoutS: string;
-  backoffMaxS: string;
-  breakerFailures: string;
-  probeAfterS: string;
-  metricsIntervalS: string;
-}
 
 /** records waiting this long with no ack (or the ack timeout, if shorter) and the status stops saying "online" */
 const STALL_AFTER_MS = 5000;
@@ -57,13 +42,15 @@ function recoveryText(RED: NodeAPI, r: RecoveryReport | undefined): { summary: s
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeBufferNode(this: Node, config: EdgeBufferDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeBufferNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.dir ? path.resolve(userDir, config.dir) : path.join(userDir, "edge-buffer", node.id.replace(/[^\w.-]/g, "_"));
-    const lanes = numberSetting(config.lanes, 4);
-    const ackTimeoutMs = numberSetting(config.ackTimeoutS, 30) * 1000;
+    const lanes = config.lanes;
+    const ackTimeoutMs = config.ackTimeoutS * 1000;
     const stallAfterMs = Math.min(STALL_AFTER_MS, ackTimeoutMs);
     const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
     const logged = new LogOnce();
@@ -83,11 +70,11 @@ export = function register(RED: NodeAPI): void {
     const ready = DurableQueue.open({
       dir,
       lanes,
-      sync: config.sync === "always" ? "always" : numberSetting(config.groupCommitMs, 10),
-      maxMessages: numberSetting(config.maxMessages, 1_000_000),
-      maxBytes: numberSetting(config.maxMB, 1024) * 1024 * 1024,
-      maxAgeMs: numberSetting(config.maxAgeH, 0) * 3600 * 1000,
-      evictCritical: config.evictCritical === true,
+      sync: config.sync === "always" ? "always" : config.groupCommitMs,
+      maxMessages: config.maxMessages,
+      maxBytes: config.maxMB * 1024 * 1024,
+      maxAgeMs: config.maxAgeH * 3600 * 1000,
+      evictCritical: config.evictCritical,
       onError: (err: Error) => {
         if (closing) return;
         writeError = errorText(err);
@@ -100,11 +87,11 @@ export = function register(RED: NodeAPI): void {
       recovered = report?.summary;
       if (report) node.warn(RED._("edge-buffer.warnings.recovered", { dir, report: report.summary, where: report.where }));
       forwarder = new Forwarder(q, deliver, {
-        window: numberSetting(config.window, 16),
-        ratePerSec: numberSetting(config.ratePerSec, 0),
+        window: config.window,
+        ratePerSec: config.ratePerSec,
         ackTimeoutMs,
-        backoff: { initialMs: 500, maxMs: numberSetting(config.backoffMaxS, 30) * 1000, jitter: 0.2 },
-        breaker: { failures: numberSetting(config.breakerFailures, 5), probeAfterMs: numberSetting(config.probeAfterS, 10) * 1000 },
+        backoff: { initialMs: 500, maxMs: config.backoffMaxS * 1000, jitter: 0.2 },
+        breaker: { failures: config.breakerFailures, probeAfterMs: config.probeAfterS * 1000 },
       });
       forwarder.on("state", () => showStatus());
       forwarder.on("delivered", () => logged.reset());
@@ -126,7 +113,7 @@ export = function register(RED: NodeAPI): void {
       if (closing || !forwarder) return;
       started = true;
       forwarder.start();
-      const interval = numberSetting(config.metricsIntervalS, 10) * 1000;
+      const interval = config.metricsIntervalS * 1000;
       if (interval > 0) metricsTimer = setInterval(sendMetrics, interval);
       // time passes without events while nothing is acknowledged: the status is re-read on a clock
       statusTimer = setInterval(showStatus, STATUS_EVERY_MS);

@@ -13,29 +13,19 @@ import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from
 import { holdResponse } from "../../lib/coap/pending-responses";
 import { onInput } from "../_shared/guarded-input";
 import { LogOnce } from "../../lib/common/log-once";
-
-interface EdgeCoapInDef extends NodeDef {
-  server: string;
-  path: string;
-  methods: string[] | string;
-  observable: boolean;
-  notify: "non" | "con";
-  output: "parsed" | "buffer";
-  valueFormat: string;
-  /** PSK identities allowed, comma-separated; blank: every client */
-  identities?: string;
-}
-
-const METHODS: MethodName[] = ["GET", "POST", "PUT", "DELETE", "FETCH"];
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeCoapInNode(this: Node, config: EdgeCoapInDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeCoapInNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const serverNode = RED.nodes.getNode(config.server) as CoapServerNode | null;
-    const methods = (Array.isArray(config.methods) ? config.methods : String(config.methods ?? "GET,POST,PUT").split(",")).map((m) => m.trim().toUpperCase()).filter((m): m is MethodName => METHODS.includes(m as MethodName));
-    const observable = config.observable === true;
-    const identities = String(config.identities ?? "").split(",").map((i) => i.trim()).filter(Boolean);
+    const methods = config.methods.map((m) => m.toUpperCase() as MethodName);
+    const observable = config.observable;
+    const identities = config.identities.split(",").map((i) => i.trim()).filter(Boolean);
     const denials = new LogOnce((text) => node.warn(text));
     let resource: Resource | undefined;
     let closed = false;

@@ -3,48 +3,39 @@
  * URL and sends the response on, or observes the resource and sends a message per notification until cancelled.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, numberSetting } from "../_shared/node-red";
+import { asError } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { CoapClient, ClientRequest, ClientResponse, Observation } from "../../lib/coap/coap-client";
 import { MethodName } from "../../lib/coap/constants";
 import { contentFormatOf, contentFormatName, decodePayload, encodePayload } from "../../lib/coap/content-format";
 import { optionsByName } from "../../lib/coap/coap-server";
 import { onInput } from "../_shared/guarded-input";
 
-interface EdgeCoapRequestDef extends NodeDef {
-  url: string;
-  method: string;
-  confirmable: boolean;
-  contentFormat: string;
-  accept: string;
-  observe: boolean;
-  output: "parsed" | "buffer" | "string";
-  ackTimeoutS: string;
-  ackRandomFactor: string;
-  maxRetransmit: string;
-  responseTimeoutS: string;
-  blockSize: string;
-}
 
 interface Credentials {
   identity?: string;
   key?: string;
 }
 
-const METHODS: MethodName[] = ["GET", "POST", "PUT", "DELETE", "FETCH"];
+const METHODS: MethodName[] = [...settingsModule.METHODS];
 
 export = function register(RED: NodeAPI): void {
-  function EdgeCoapRequestNode(this: Node, config: EdgeCoapRequestDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeCoapRequestNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const settings = readSettings(RED, node, settingsModule, def);
+    if (!settings) return;
+    const config = settings;
     const credentials = (node.credentials ?? {}) as Credentials;
     const client = new CoapClient({
       transmission: {
-        ackTimeoutMs: Math.max(0.01, numberSetting(config.ackTimeoutS, 2)) * 1000,
-        ackRandomFactor: Math.max(1, numberSetting(config.ackRandomFactor, 1.5)),
-        maxRetransmit: Math.max(0, Math.floor(numberSetting(config.maxRetransmit, 4))),
+        ackTimeoutMs: config.ackTimeoutS * 1000,
+        ackRandomFactor: config.ackRandomFactor,
+        maxRetransmit: config.maxRetransmit,
       },
-      responseTimeoutMs: Math.max(0.1, numberSetting(config.responseTimeoutS, 30)) * 1000,
-      blockBytes: numberSetting(config.blockSize, 1024),
+      responseTimeoutMs: config.responseTimeoutS * 1000,
+      blockBytes: Number(config.blockSize),
       psk: credentials.identity !== undefined && credentials.key ? { identity: credentials.identity, key: credentials.key } : undefined,
     });
     const observations = new Map<string, Observation>();
@@ -80,7 +71,9 @@ export = function register(RED: NodeAPI): void {
     }
 
     onInput(node, (msg: Msg, send: Send, done: Done) => {
-      const url = typeof msg.url === "string" && msg.url ? msg.url : config.url;
+      // msg.url wins; then the node's URL, typed or from the flow, global context or environment
+      const configured = config.urlType === "str" ? config.url : String(RED.util.evaluateNodeProperty(config.url, config.urlType, node, msg) ?? "");
+      const url = typeof msg.url === "string" && msg.url ? msg.url : configured;
       // a message asking to stop: msg.observe === false (or msg.cancel) ends the observation of its URL, or all
       if (msg.observe === false || msg.cancel === true) {
         const targets = [...observations.entries()].filter(([u]) => !msg.url || u === url);

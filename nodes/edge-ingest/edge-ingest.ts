@@ -2,43 +2,35 @@
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
-import { IngestEngine, IngestOptions } from "../../lib/ingest/ingest-engine";
+import { IngestEngine } from "../../lib/ingest/ingest-engine";
 import { parseCalibrationTable } from "../../lib/ingest/calibration";
 import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
-
-interface EdgeIngestDef extends NodeDef {
-  profile: string;
-  deviceNameFrom: IngestOptions["deviceNameFrom"];
-  topicPattern: string;
-  deviceNamePath: string;
-  deviceName: string;
-  outOfRange: IngestOptions["outOfRange"];
-  payloadSchema: string;
-  topicTemplate: string;
-  output: "event" | "edgex";
-  originPath: string;
-  /** one probe per line: device/resource offset [certificate] [due date] */
-  calibration: string;
-}
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeIngestNode(this: Node, config: EdgeIngestDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeIngestNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const profileNode = RED.nodes.getNode(config.profile) as DeviceProfileNode | null;
     let engine: IngestEngine | undefined;
     let setupProblem: string | undefined;
-    if (!profileNode) setupProblem = RED._("edge-ingest.errors.no-profile");
+    // from the environment: read once, at deploy (Node-RED's env, the flow's and the group's first)
+    const deviceName = config.deviceNameType === "env" ? String(RED.util.evaluateNodeProperty(config.deviceName, "env", node, {} as Msg) ?? "") : config.deviceName;
+    if (config.deviceNameFrom === "fixed" && config.deviceNameType === "env" && !deviceName) setupProblem = RED._("edge-ingest.settings.unset-env", { field: "deviceName", name: config.deviceName });
+    else if (!profileNode) setupProblem = RED._("edge-ingest.errors.no-profile");
     else if (!profileNode.profile) setupProblem = RED._("edge-ingest.errors.bad-profile", { problems: profileNode.problems.join("; ") });
     else {
       try {
         engine = new IngestEngine(profileNode.profile, {
-          deviceNameFrom: config.deviceNameFrom || "topic",
+          deviceNameFrom: config.deviceNameFrom,
           topicPattern: config.topicPattern,
           deviceNamePath: config.deviceNamePath,
-          deviceName: config.deviceName,
-          outOfRange: config.outOfRange === "reject" ? "reject" : "flag",
+          deviceName,
+          outOfRange: config.outOfRange,
           payloadSchema: config.payloadSchema && config.payloadSchema.trim() ? JSON.parse(config.payloadSchema) : undefined,
           topicTemplate: config.topicTemplate,
           edgexDto: config.output === "edgex",

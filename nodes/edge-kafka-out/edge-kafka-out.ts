@@ -13,9 +13,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { asError, errorText } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
 import { RecordBuilder, RecordSettings, KafkaRecord } from "../../lib/kafka/kafka-record";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { KafkaExporter } from "../../lib/kafka/kafka-exporter";
 import { KafkaClientError } from "../../lib/kafka/client";
 import { StalledError } from "../../lib/kafka/batcher";
@@ -26,36 +28,22 @@ import { shortReason } from "../../lib/common/status-text";
 import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
 
-interface EdgeKafkaOutDef extends NodeDef {
-  broker: string;
-  topic: string;
-  key: string;
-  valueFormat: RecordSettings["valueFormat"];
-  cloudEvents: boolean;
-  ceSource: string;
-  ceType: string;
-  batchSize: string;
-  lingerMs: string;
-  stallMs: string;
-  compression: "none" | "gzip";
-  acks: string;
-  idempotent: boolean;
-  bufferDir: string;
-  bufferMB: string;
-  drainRatePerSec: string;
-}
-
 export = function register(RED: NodeAPI): void {
-  function EdgeKafkaOutNode(this: Node, config: EdgeKafkaOutDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeKafkaOutNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
     const log = new LogOnce((text) => node.error(text), 100);
+    // Topic and Key from msg/flow/global/env are read per message below; the node's own text is a template
+    const typedTopic = config.topicType !== "str";
+    const typedKey = config.keyType !== "str";
     const settings: RecordSettings = {
-      topic: config.topic ?? "",
-      key: config.key ?? "{deviceName}",
-      valueFormat: config.valueFormat === "raw" ? "raw" : "json",
-      cloudEvents: config.cloudEvents === true,
+      topic: typedTopic ? "" : config.topic,
+      key: typedKey ? "" : config.key,
+      valueFormat: config.valueFormat,
+      cloudEvents: config.cloudEvents,
       ceSource: config.ceSource,
       ceType: config.ceType,
     };
@@ -71,10 +59,9 @@ export = function register(RED: NodeAPI): void {
     }
     const kafka = broker as KafkaBrokerNode;
     const records = new RecordBuilder(settings);
-    const idempotent = config.idempotent === true;
-    const acksSetting = numberSetting(config.acks, -1);
+    const idempotent = config.idempotent;
     // the idempotent producer needs every in-sync replica's ack
-    const acks = (idempotent || ![-1, 0, 1].includes(acksSetting) ? -1 : acksSetting) as -1 | 0 | 1;
+    const acks = (idempotent ? -1 : Number(config.acks)) as -1 | 0 | 1;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.bufferDir ? path.resolve(userDir, config.bufferDir) : path.join(userDir, "edge-buffer", `kafka-${node.id.replace(/[^\w.-]/g, "_")}`);
     let statusTimer: NodeJS.Timeout | undefined;
@@ -88,7 +75,7 @@ export = function register(RED: NodeAPI): void {
         DurableQueue.open({
           dir,
           sync: 10,
-          maxBytes: numberSetting(config.bufferMB, 512) * 1024 * 1024,
+          maxBytes: config.bufferMB * 1024 * 1024,
           onError: (err) => {
             diskError = errorText(err);
             log.log(RED._("edge-kafka-out.errors.disk", { dir, error: diskError }));
@@ -114,15 +101,15 @@ export = function register(RED: NodeAPI): void {
           },
         ),
       {
-        batchSize: Math.max(1, numberSetting(config.batchSize, 500)),
-        lingerMs: Math.max(0, numberSetting(config.lingerMs, 10)),
+        batchSize: config.batchSize,
+        lingerMs: config.lingerMs,
         acks,
-        compression: config.compression === "gzip" ? "gzip" : "none",
-        drainBatch: Math.max(1, numberSetting(config.batchSize, 500)),
-        drainRatePerSec: numberSetting(config.drainRatePerSec, 0),
+        compression: config.compression,
+        drainBatch: config.batchSize,
+        drainRatePerSec: config.drainRatePerSec,
         // a produce request unanswered this long: the records waiting behind it go where they drain most urgent
         // first (this node's disk buffer, or back to the edge-buffer that sent them) instead of waiting in memory
-        stallMs: numberSetting(config.stallMs, 2000),
+        stallMs: config.stallMs,
       },
     );
     exporter.on("refused", (id: string, err: Error) => log.log(RED._("edge-kafka-out.errors.refused", { id, error: errorText(err) })));
@@ -166,7 +153,13 @@ export = function register(RED: NodeAPI): void {
       const tag = bufferTagOf(m);
       const id = eventIdOf(m) ?? tag?.id ?? newEventId();
       try {
-        record = records.build(m, id);
+        // a typed Topic stands where msg.topic would (and is checked as a topic name there); a typed Key replaces the template's
+        const typed = (value: string, type: string) => RED.util.evaluateNodeProperty(value, type, node, msg) as unknown;
+        record = records.build(typedTopic ? { ...m, topic: typed(config.topic, config.topicType) } : m, id);
+        if (typedKey) {
+          const key = typed(config.key, config.keyType);
+          record.key = key === undefined || key === null || key === "" ? null : typeof key === "object" ? JSON.stringify(key) : String(key);
+        }
       } catch (err) {
         return done(asError(err));
       }

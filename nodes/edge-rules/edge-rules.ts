@@ -1,6 +1,6 @@
 /** edge-rules: cold-chain rules over normalised events; alerts with a life on output 1, annotated readings on output 2. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting, throttledStatus } from "../_shared/node-red";
+import { asError, errorText, throttledStatus } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
@@ -9,16 +9,9 @@ import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
 import { contextState } from "../_shared/context-state";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
-interface EdgeRulesDef extends NodeDef {
-  rules: Rule[];
-  store: string;
-  tickS: string;
-  /** JSON {"name": {low, high, mkt}} over the built-in product classes */
-  classes: string;
-  /** "device = class" per line */
-  deviceClasses: string;
-}
 
 /** msg.topic of a message that sets (or, without productClass, ends) a device's trip class */
 const TRIP_TOPIC = "product-class";
@@ -26,14 +19,16 @@ const TRIP_TOPIC = "product-class";
 const STATE_KEY = "edge-rules-state";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeRulesNode(this: Node, config: EdgeRulesDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeRulesNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const store = config.store || undefined;
     let engine: RulesEngine;
     try {
       const classes = classTable(config.classes);
-      engine = new RulesEngine((config.rules ?? []).map(normaliseRule), new ProductClasses(classes, parseDeviceClasses(config.deviceClasses, classes)));
+      engine = new RulesEngine((config.rules as unknown as Rule[]).map(normaliseRule), new ProductClasses(classes, parseDeviceClasses(config.deviceClasses, classes)));
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: errorText(err) });
       onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
@@ -70,7 +65,7 @@ export = function register(RED: NodeAPI): void {
           scheduleSave();
         }
       });
-    }, Math.max(0.2, numberSetting(config.tickS, 1)) * 1000);
+    }, config.tickS * 1000);
 
     onInput(node, (msg: Msg, send: Send, done: Done) => {
       if (msg.topic === TRIP_TOPIC) {

@@ -1,43 +1,24 @@
 /** edge-sim: a deterministic retail cold-chain simulator, so every flow runs without hardware. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
-import { ColdChainSimulator, FaultChange, LorawanTransport, SimMessage } from "../../lib/sim/simulator";
+import { errorText } from "../_shared/node-red";
+import { ColdChainSimulator, FaultChange, SimMessage } from "../../lib/sim/simulator";
 import { Fault, isFaultKind, parseFaultSchedule } from "../../lib/sim/faults";
 import { onInput } from "../_shared/guarded-input";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { ColdRoomController } from "../../lib/sim/modbus-cold-room";
 import { ModbusTcpServer } from "../../lib/modbus/tcp-server";
 import { SeededRandom } from "../../lib/sim/random";
 
-interface EdgeSimDef extends NodeDef {
-  seed: string;
-  trucks: string;
-  coldRooms: string;
-  freezers: string;
-  shelves: string;
-  coapSensors: string;
-  cameras: string;
-  intervalMs: string;
-  stepS: string;
-  lorawan: LorawanTransport;
-  forwarderHost: string;
-  forwarderPort: string;
-  wearOutHours: string;
-  faults: string;
-  autostart: boolean;
-  /** cold-room controllers served over Modbus TCP, unit ids 1…n (0: none) */
-  modbusRooms: string;
-  modbusAddress: string;
-  modbusPort: string;
-}
-
 const MAX_TICKS_PER_MESSAGE = 100000;
 
 export = function register(RED: NodeAPI): void {
-  function EdgeSimNode(this: Node, config: EdgeSimDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeSimNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
-    const intervalMs = Math.max(10, numberSetting(config.intervalMs, 1000));
-    const stepS = Math.max(0.001, numberSetting(config.stepS, 60));
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
+    const { intervalMs, stepS } = config;
     let faults: Fault[] = [];
     // a schedule that does not parse: the simulator runs without it, and its status says so the whole time
     let badFaults = false;
@@ -48,21 +29,14 @@ export = function register(RED: NodeAPI): void {
       node.error(RED._("edge-sim.errors.faults", { error: errorText(err) }));
     }
     const sim = new ColdChainSimulator({
-      seed: numberSetting(config.seed, 1),
-      fleet: {
-        trucks: clampCount(config.trucks, 3),
-        coldRooms: clampCount(config.coldRooms, 2),
-        freezers: clampCount(config.freezers, 2),
-        shelves: clampCount(config.shelves, 3),
-        coapSensors: clampCount(config.coapSensors, 2),
-        cameras: clampCount(config.cameras, 0),
-      },
+      seed: config.seed,
+      fleet: { trucks: config.trucks, coldRooms: config.coldRooms, freezers: config.freezers, shelves: config.shelves, coapSensors: config.coapSensors, cameras: config.cameras },
       startTime: Date.now(),
-      lorawan: config.lorawan === "packet-forwarder" ? "packet-forwarder" : "chirpstack",
-      wearOutHours: numberSetting(config.wearOutHours, 48),
+      lorawan: config.lorawan,
+      wearOutHours: config.wearOutHours,
       faults,
     });
-    const forwarder = { ip: config.forwarderHost || "127.0.0.1", port: numberSetting(config.forwarderPort, 1700) };
+    const forwarder = { ip: config.forwarderHost || "127.0.0.1", port: config.forwarderPort };
     let timer: NodeJS.Timeout | undefined;
     let ticks = 0;
 
@@ -73,13 +47,13 @@ export = function register(RED: NodeAPI): void {
     };
     const faultMsg = (c: FaultChange) => ({ topic: `sim/fault/${c.fault}`, payload: c });
 
-    const controllers = Array.from({ length: Math.min(16, clampCount(config.modbusRooms, 0)) }, (_, i) => new ColdRoomController(`modbus-room-${String(i + 1).padStart(2, "0")}`, new SeededRandom(numberSetting(config.seed, 1) * 31 + i + 1)));
+    const controllers = Array.from({ length: config.modbusRooms }, (_, i) => new ColdRoomController(`modbus-room-${String(i + 1).padStart(2, "0")}`, new SeededRandom(config.seed * 31 + i + 1)));
     // a controller without power does not answer; the server answers for it as a gateway does (exception 0x0B)
-    const modbus = controllers.length ? new ModbusTcpServer((unit) => (controllers[unit - 1] && !sim.faultActiveOn("power-cut", controllers[unit - 1].name) ? controllers[unit - 1].bank : undefined), { host: config.modbusAddress || "127.0.0.1", port: numberSetting(config.modbusPort, 1502) }) : undefined;
+    const modbus = controllers.length ? new ModbusTcpServer((unit) => (controllers[unit - 1] && !sim.faultActiveOn("power-cut", controllers[unit - 1].name) ? controllers[unit - 1].bank : undefined), { host: config.modbusAddress || "127.0.0.1", port: config.modbusPort }) : undefined;
     let modbusProblem: string | undefined;
     modbus?.listen().catch((err) => {
       modbusProblem = errorText(err);
-      node.error(RED._("edge-sim.errors.modbus", { address: config.modbusAddress || "127.0.0.1", port: numberSetting(config.modbusPort, 1502), error: modbusProblem }));
+      node.error(RED._("edge-sim.errors.modbus", { address: config.modbusAddress || "127.0.0.1", port: config.modbusPort, error: modbusProblem }));
       showStatus();
     });
 
@@ -138,13 +112,9 @@ export = function register(RED: NodeAPI): void {
       modbus.close().then(() => done(), () => done());
     });
 
-    if (config.autostart !== false) start();
+    if (config.autostart) start();
     else showStatus();
   }
 
   RED.nodes.registerType("edge-sim", EdgeSimNode);
 };
-
-function clampCount(value: unknown, fallback: number): number {
-  return Math.max(0, Math.min(1000, Math.floor(numberSetting(value, fallback))));
-}

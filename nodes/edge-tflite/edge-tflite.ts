@@ -2,32 +2,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting } from "../_shared/node-red";
-import { TfliteSession, type InputMode, type OutputMode } from "../../lib/tflite/inference-session";
+import { asError, errorText } from "../_shared/node-red";
+import { TfliteSession } from "../../lib/tflite/inference-session";
 import { QueueFullError } from "../../lib/tflite/worker-pool";
-import type { Normalisation } from "../../lib/tflite/image-input";
 import { resolveModelPath } from "../../lib/tflite/model-path";
 import { derivedEventId, eventIdOf } from "../../lib/contract/message";
 import { isEdgexDto, toEdgeEvent } from "../../lib/contract/edgex";
 import { onInput } from "../_shared/guarded-input";
 import { metrics } from "../../lib/fleet/metrics";
-
-interface EdgeTfliteDef extends NodeDef {
-  modelPath: string;
-  labelsPath: string;
-  output: OutputMode;
-  input: InputMode;
-  normalise: Normalisation;
-  threshold: string;
-  windowResources: string;
-  poolSize: string;
-  maxQueue: string;
-}
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeTfliteNode(this: Node, config: EdgeTfliteDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeTfliteNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const userDir = RED.settings.userDir ?? process.cwd();
     const resolve = (setting: string) => {
       try {
@@ -40,14 +31,15 @@ export = function register(RED: NodeAPI): void {
     const modelPath = resolve(config.modelPath);
     const labels = readLabels(resolve(config.labelsPath));
     const session = new TfliteSession({
-      output: config.output || "classify",
-      input: config.input || "auto",
-      normalise: config.normalise || "0..1",
+      output: config.output,
+      input: config.input,
+      normalise: config.normalise,
       labels,
-      threshold: numberSetting(config.threshold, 0),
-      windowResources: (config.windowResources || "").split(",").map((s) => s.trim()).filter((s) => s.length > 0),
-      poolSize: Math.min(8, Math.max(1, numberSetting(config.poolSize, 1))),
-      maxQueue: Math.max(0, numberSetting(config.maxQueue, 16)),
+      threshold: config.threshold,
+      windowResources: config.windowResources.split(",").map((s) => s.trim()).filter((s) => s.length > 0),
+      poolSize: config.poolSize,
+      maxQueue: config.maxQueue,
+      arithmetic: config.arithmetic,
     });
     let modelName = modelPath ? path.basename(modelPath) : "";
     let watcher: fs.FSWatcher | undefined;

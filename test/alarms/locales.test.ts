@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { renderForm } from "../../nodes/_shared/editor/form";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -12,7 +13,10 @@ function lookup(catalogue: Record<string, unknown>, key: string): unknown {
 describe("edge-alarms: messages and help", function () {
   it("every RED._ / node._ / data-i18n key resolves in locales/en-US/edge-alarms.json", function () {
     const catalogue = JSON.parse(fs.readFileSync(path.join(root, "locales", "en-US", "edge-alarms.json"), "utf8")) as Record<string, unknown>;
-    const sources = [fs.readFileSync(path.join(root, "nodes", "edge-alarms", "edge-alarms.ts"), "utf8"), fs.readFileSync(path.join(root, "nodes", "edge-alarms", "edge-alarms.html"), "utf8")].join("\n");
+    // the editor: editor.ts and form.ts, from which the build makes the .html (test/settings checks the built keys)
+    const editor = ["editor.ts", "form.ts", "edge-alarms.html"].map((f) => path.join(root, "nodes", "edge-alarms", f)).filter((f) => fs.existsSync(f));
+    const form = fs.existsSync(path.join(root, "nodes", "edge-alarms", "form.ts")) ? renderForm("edge-alarms", require("../../nodes/edge-alarms/form").default) : "";
+    const sources = [path.join(root, "nodes", "edge-alarms", "edge-alarms.ts"), ...editor].map((f) => fs.readFileSync(f, "utf8")).concat(form).join("\n");
     const keys = new Set([...sources.matchAll(/(?:RED\._|this\._|node\._|data-i18n=")\(?"?(?:\[placeholder\])?(edge-alarms\.[\w.-]+)/g)].map((m) => m[1]).filter((k) => !k.endsWith(".")));
     assert.ok(keys.size >= 10, `keys found: ${[...keys].join(", ")}`);
     for (const key of keys) assert.strictEqual(typeof lookup(catalogue, key), "string", `${key} is in the catalogue`);

@@ -83,6 +83,35 @@ describe("edge-tflite node", function () {
     }
   });
 
+  it("runs a model in the arithmetic its settings name: the coral uint8 MobileNet as the interpreter does in each", async function () {
+    skipWithoutShared(this);
+    this.timeout(120000);
+    const bytes = readBytes("coral", "mobilenet_v1_0.75_192_quant.tflite");
+    const file = path.join(dir, "mobilenet.tflite");
+    fs.writeFileSync(file, bytes);
+    // a fixed pseudo-random image, as uint8 values
+    const image = Array.from({ length: 192 * 192 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    const expected = (arithmetic: "reference" | "xnnpack") => {
+      const it = new Interpreter(bytes, { arithmetic });
+      (it.inputs[0].data as Uint8Array).set(image);
+      it.invoke();
+      return Array.from(it.outputs[0].data as Uint8Array);
+    };
+    const results: Record<string, number[]> = {};
+    for (const arithmetic of ["reference", "xnnpack"] as const) {
+      await helper.load([tfliteNode, catchNode()], flow({ modelPath: file, output: "tensors", arithmetic }));
+      const above = collect("above");
+      await waitFor(() => {
+        if (above.length === 0) helper.getNode("tf").receive({ payload: [image] });
+        return above.length > 0;
+      }, `an inference in ${arithmetic}`, { intervalMs: 500, timeoutMs: 60000 });
+      results[arithmetic] = Array.from((above[0].payload as Array<{ data: Uint8Array }>)[0].data);
+      assert.deepStrictEqual(results[arithmetic], expected(arithmetic), arithmetic);
+      await helper.unload();
+    }
+    assert.notDeepStrictEqual(results.reference, results.xnnpack, "the two arithmetics round this model differently");
+  });
+
   it("classifies with labels and routes by the confidence threshold; reloads when the model file changes", async function () {
     skipWithoutShared(this);
     const file = path.join(dir, "wand.tflite");
