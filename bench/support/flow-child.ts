@@ -7,6 +7,7 @@
  */
 import * as http from "http";
 import * as path from "path";
+import { embeddedSettings } from "./embedded-settings";
 
 export interface PipelineJob {
   flows: unknown[];
@@ -41,23 +42,18 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
   const latencies: number[] = [];
   let delivered = 0;
   const server = http.createServer();
-  RED.init(server, {
-    userDir: job.userDir,
-    flowFile: path.join(job.userDir, "flows.json"),
-    httpAdminRoot: false,
-    httpNodeRoot: false,
-    credentialSecret: "bench",
-    logging: { console: { level: "warn" } },
-    telemetry: { enabled: false },
-    diagnostics: { enabled: false },
-    functionGlobalContext: {
-      benchSink: (msg: { t0?: number }) => {
-        delivered++;
-        if (typeof msg.t0 === "number") latencies.push(Date.now() - msg.t0);
+  RED.init(
+    server,
+    embeddedSettings(job.userDir, {
+      functionGlobalContext: {
+        benchSink: (msg: { t0?: number }) => {
+          delivered++;
+          if (typeof msg.t0 === "number") latencies.push(Date.now() - msg.t0);
+        },
+        kafkajs: require("kafkajs"),
       },
-      kafkajs: require("kafkajs"),
-    },
-  });
+    }),
+  );
   require("fs").writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
   await RED.start();
   await new Promise((r) => setTimeout(r, 500)); // let connections open before the clock starts

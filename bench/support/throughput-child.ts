@@ -7,6 +7,7 @@
 import * as http from "http";
 import * as path from "path";
 import * as fs from "fs";
+import { embeddedSettings } from "./embedded-settings";
 
 export interface ThroughputJob {
   flows: unknown[];
@@ -32,16 +33,7 @@ async function run(job: ThroughputJob): Promise<ThroughputResult> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const RED: any = require("node-red");
   fs.writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
-  RED.init(http.createServer(), {
-    userDir: job.userDir,
-    flowFile: path.join(job.userDir, "flows.json"),
-    httpAdminRoot: false,
-    httpNodeRoot: false,
-    credentialSecret: "bench",
-    logging: { console: { level: "warn" } },
-    telemetry: { enabled: false },
-    diagnostics: { enabled: false },
-  });
+  RED.init(http.createServer(), embeddedSettings(job.userDir));
   let received = 0;
   RED.hooks.add("onReceive.bench", (event: { destination: { id: string } }) => {
     if (event.destination.id === job.sink) received++;
