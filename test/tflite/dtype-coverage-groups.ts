@@ -1,0 +1,111 @@
+/**
+ * Operator and dtype pairs the other groups leave out, found by the audit of docs/TFLITE-OPERATORS.md: uint8 binary
+ * operators, comparisons, reductions and activations, int8 / uint8 L2_NORMALIZATION, uint8 CONCATENATION of inputs
+ * quantized apart, int16 resize, PACK and SPLIT.
+ */
+import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
+import type { OperatorGroup } from "./operator-groups";
+
+function quant8(m: CaseMaker, type: T): { scale: number[]; zeroPoint: number[] } {
+  const q = m.quant();
+  if (type === T.UINT8) q.zeroPoint[0] += 128;
+  return q;
+}
+
+const COMPARISONS = [
+  [B.EQUAL, "EQUAL"],
+  [B.NOT_EQUAL, "NOT_EQUAL"],
+  [B.LESS, "LESS"],
+  [B.LESS_EQUAL, "LESS_EQUAL"],
+  [B.GREATER, "GREATER"],
+  [B.GREATER_EQUAL, "GREATER_EQUAL"],
+] as const;
+
+function uint8Operators(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const u8 = (shape: number[], q = quant8(m, T.UINT8)) => m.operand(T.UINT8, shape, q);
+  const [a, b, y] = m.broadcastPair(m.int(1, 4));
+  const q = quant8(m, T.UINT8);
+  for (const [op, name] of [[B.MAXIMUM, "MAXIMUM"], [B.MINIMUM, "MINIMUM"]] as const) cases.push({ label: `${name} UINT8 [${a}] [${b}]`, builtin: op, inputs: [u8(a, q), u8(b, q)], outputs: [u8(y, q)] });
+  const [op, name] = COMPARISONS[k % COMPARISONS.length];
+  const qb = k % 2 ? q : quant8(m, T.UINT8);
+  cases.push({ label: `${name} UINT8 [${a}] [${b}]`, builtin: op, inputs: [u8(a, q), u8(b, qb)], outputs: [{ shape: y, type: T.BOOL }] });
+  cases.push({ label: `SELECT_V2 UINT8 [${y}] [${a}] [${b}]`, builtin: B.SELECT_V2, inputs: [{ shape: y, type: T.BOOL }, u8(a, q), u8(b, q)], outputs: [u8(y, q)] });
+  const shape = m.shape(m.int(1, 4), 1, 6);
+  const channels = shape[shape.length - 1];
+  cases.push({
+    label: `PRELU UINT8 [${shape}]`,
+    builtin: B.PRELU,
+    inputs: [u8(shape), { ...u8([channels]), values: Array.from({ length: channels }, () => m.int(0, 255)) }],
+    outputs: [u8(shape)],
+  });
+  cases.push({ label: `RELU_N1_TO_1 UINT8 [${shape}]`, builtin: B.RELU_N1_TO_1, inputs: [u8(shape)], outputs: [u8(shape)] });
+  const axis = m.int(0, shape.length - 1);
+  cases.push({
+    label: `ARG_MAX UINT8 [${shape}] axis ${axis}`,
+    builtin: B.ARG_MAX,
+    inputs: [u8(shape), int32Constant([axis], [])],
+    outputs: [{ shape: shape.filter((_, i) => i !== axis), type: T.INT32 }],
+    optionsType: O.ArgMaxOptions,
+    options: [{ slot: F.ArgMaxOptions.output_type, kind: "int8", value: T.INT32 }],
+  });
+  const keep = k % 2 === 0;
+  const reduced = keep ? shape.map((d, i) => (i === axis ? 1 : d)) : shape.filter((_, i) => i !== axis);
+  for (const [rop, rname, same] of [[B.REDUCE_MAX, "REDUCE_MAX", true], [B.REDUCE_MIN, "REDUCE_MIN", true], [B.MEAN, "MEAN", false]] as const) {
+    const qx = quant8(m, T.UINT8);
+    cases.push({ label: `${rname} UINT8 [${shape}] axis ${axis} keep ${keep}`, builtin: rop, inputs: [u8(shape, qx), int32Constant([axis])], outputs: [u8(reduced, same ? qx : undefined)], optionsType: O.ReducerOptions, options: [{ slot: F.ReducerOptions.keep_dims, kind: "bool", value: keep }] });
+  }
+  for (const type of [T.INT8, T.UINT8]) {
+    cases.push({ label: `L2_NORMALIZATION ${T[type]} [${shape}]`, builtin: B.L2_NORMALIZATION, inputs: [m.operand(type, shape, quant8(m, type))], outputs: [m.operand(type, shape, { scale: [1 / 128], zeroPoint: [type === T.UINT8 ? 128 : 0] })] });
+  }
+  {
+    // uint8 CONCATENATION of inputs quantized apart: XNNPACK's delegate (2 to 4 inputs) copies them unscaled, TFLite's
+    // kernel (5 and more) rescales them as the reference kernel does
+    const count = 2 + (k % 5);
+    const cshape = m.shape(m.int(1, 3), 1, 4);
+    const caxis = m.int(0, cshape.length - 1);
+    const parts = Array.from({ length: count }, () => cshape.map((d, i) => (i === caxis ? m.int(1, 3) : d)));
+    cases.push({
+      label: `CONCATENATION UINT8 ${count} inputs quantized apart, axis ${caxis}`,
+      builtin: B.CONCATENATION,
+      inputs: parts.map((p) => u8(p)),
+      outputs: [u8(cshape.map((d, i) => (i === caxis ? parts.reduce((s, p) => s + p[i], 0) : d)))],
+      optionsType: O.ConcatenationOptions,
+      options: [{ slot: F.ConcatenationOptions.axis, kind: "int32", value: caxis }],
+      xnnpackOnly: count <= 4,
+    });
+  }
+  return cases;
+}
+
+function int16Movement(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const q = { scale: [Math.fround(2 ** (m.next() * 6 - 15))], zeroPoint: [0] };
+  const i16 = (shape: number[]) => ({ shape, type: T.INT16, quantization: q });
+  const [n, h, w, c] = [m.int(1, 2), m.int(1, 5), m.int(1, 5), m.int(1, 3)];
+  const [oh, ow] = [m.int(1, 10), m.int(1, 10)];
+  const mode = m.int(0, 2);
+  const R = F.ResizeNearestNeighborOptions;
+  cases.push({
+    label: `RESIZE_NEAREST_NEIGHBOR INT16 [${n},${h},${w},${c}] → ${oh}×${ow} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+    builtin: B.RESIZE_NEAREST_NEIGHBOR,
+    inputs: [i16([n, h, w, c]), int32Constant([oh, ow])],
+    outputs: [i16([n, oh, ow, c])],
+    optionsType: O.ResizeNearestNeighborOptions,
+    options: [{ slot: R.align_corners, kind: "bool", value: mode === 1 }, { slot: R.half_pixel_centers, kind: "bool", value: mode === 2 }],
+  });
+  const shape = m.shape(m.int(1, 3));
+  const count = m.int(1, 3);
+  const axis = m.int(0, shape.length);
+  const packed = [...shape.slice(0, axis), count, ...shape.slice(axis)];
+  cases.push({ label: `PACK INT16 ${count}×[${shape}] axis ${axis}`, builtin: B.PACK, inputs: Array.from({ length: count }, () => i16(shape)), outputs: [i16(packed)], optionsType: O.PackOptions, options: [{ slot: F.PackOptions.values_count, kind: "int32", value: count }, { slot: F.PackOptions.axis, kind: "int32", value: axis }] });
+  cases.push({ label: `UNPACK INT16 [${packed}] axis ${axis}`, builtin: B.UNPACK, inputs: [i16(packed)], outputs: Array.from({ length: count }, () => i16(shape)), optionsType: O.UnpackOptions, options: [{ slot: F.UnpackOptions.num, kind: "int32", value: count }, { slot: F.UnpackOptions.axis, kind: "int32", value: axis }] });
+  cases.push({ label: `SPLIT INT16 [${packed}] in ${count} along ${axis}`, builtin: B.SPLIT, inputs: [int32Constant([axis], []), i16(packed)], outputs: Array.from({ length: count }, () => i16(packed.map((d, i) => (i === axis ? 1 : d)))), optionsType: O.SplitOptions, options: [{ slot: F.SplitOptions.num_splits, kind: "int32", value: count }] });
+  void k;
+  return cases;
+}
+
+export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
+  { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; uint8 CONCATENATION rescaled", seed: 139, cases: 10, make: uint8Operators },
+  { name: "int16 RESIZE_NEAREST_NEIGHBOR, PACK, UNPACK, SPLIT", seed: 149, cases: 6, make: int16Movement },
+];
