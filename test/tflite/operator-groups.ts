@@ -2,6 +2,7 @@
 import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
 import { INT16_OPERATOR_GROUPS } from "./int16-operator-groups";
 import { DTYPE_COVERAGE_GROUPS } from "./dtype-coverage-groups";
+import { CORE_OPERATOR_GROUPS } from "./core-operator-groups";
 
 export interface OperatorGroup {
   name: string;
@@ -707,4 +708,4 @@ function int16x8Operators(m: CaseMaker, k: number): OperatorCase[] {
 
 OPERATOR_GROUPS.push({ name: "int16x8 LOGISTIC, TANH, SOFTMAX, TRANSPOSE_CONV", seed: 113, cases: 24, make: int16x8Operators });
 
-OPERATOR_GROUPS.push(...INT16_OPERATOR_GROUPS, ...DTYPE_COVERAGE_GROUPS);
+OPERATOR_GROUPS.push(...INT16_OPERATOR_GROUPS, ...DTYPE_COVERAGE_GROUPS, ...CORE_OPERATOR_GROUPS);
