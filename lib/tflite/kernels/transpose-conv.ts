@@ -1,5 +1,6 @@
 /**
- * TRANSPOSE_CONV (inputs: output shape, OHWI weights, NHWC input, optional bias), float32, int8 per-channel and
+ * TRANSPOSE_CONV (inputs: output shape, OHWI weights, NHWC input, optional bias), float32, uint8 (uint8 weights with
+ * their zero point, as reference_ops::TransposeConv), int8 per-channel and
  * int16x8 (int16 activations with zero point 0, int8 weights, an int64 bias, the 64-bit accumulator requantized as
  * reference_integer_ops::TransposeConv does).
  */
@@ -28,7 +29,9 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const padW = computePadding(padding, strideW, 1, outW, kW, outputSize(padding, outW, kW, strideW, 1)).before;
   const float = x.type === TensorType.FLOAT32;
   if (!float) {
-    if ((x.type !== TensorType.INT8 && x.type !== TensorType.INT16) || w.type !== TensorType.INT8) fail(ctx, `${x.typeName} input with ${w.typeName} weights is not supported`);
+    const uint8 = x.type === TensorType.UINT8 && w.type === TensorType.UINT8;
+    if (!uint8 && ((x.type !== TensorType.INT8 && x.type !== TensorType.INT16) || w.type !== TensorType.INT8)) fail(ctx, `${x.typeName} input with ${w.typeName} weights is not supported`);
+    if (uint8 && w.scales.length > 1) fail(ctx, "uint8 weights quantized per channel are not supported");
     if (y.type !== x.type) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
     requireQuantized(ctx, x, "input");
     requireQuantized(ctx, w, "weights");
@@ -42,6 +45,7 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const b = biasValues(bias, outC);
   const acc = new Float64Array(batches * outH * outW * outC);
   const inOffset = float ? 0 : -x.zeroPoint;
+  const wOffset = float ? 0 : -w.zeroPoint;
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Float32Array;
@@ -61,7 +65,7 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
               for (let oc = 0; oc < outC; oc++) {
                 const wo = ((oc * kH + fy) * kW + fx) * inC;
                 let s = 0;
-                for (let ic = 0; ic < inC; ic++) s += (xd[xo + ic] + inOffset) * wd[wo + ic];
+                for (let ic = 0; ic < inC; ic++) s += (xd[xo + ic] + inOffset) * (wd[wo + ic] + wOffset);
                 acc[ao + oc] += s;
               }
             }
