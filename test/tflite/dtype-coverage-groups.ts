@@ -1,7 +1,7 @@
 /**
  * Operator and dtype pairs the other groups leave out, found by the audit of docs/TFLITE-OPERATORS.md: uint8 binary
  * operators, comparisons, reductions and activations, int8 / uint8 L2_NORMALIZATION, uint8 CONCATENATION of inputs
- * quantized apart, uint8 TRANSPOSE_CONV, int16 resize, PACK and SPLIT.
+ * quantized apart, uint8 TRANSPOSE_CONV, int16 resize, ABS, PACK and SPLIT.
  */
 import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
 import type { OperatorGroup } from "./operator-groups";
@@ -120,7 +120,18 @@ function int16Movement(m: CaseMaker, k: number): OperatorCase[] {
     optionsType: O.ResizeNearestNeighborOptions,
     options: [{ slot: R.align_corners, kind: "bool", value: mode === 1 }, { slot: R.half_pixel_centers, kind: "bool", value: mode === 2 }],
   });
+  const B2 = F.ResizeBilinearOptions;
+  cases.push({
+    label: `RESIZE_BILINEAR INT16 [${n},${h},${w},${c}] → ${oh}×${ow} ${["plain", "align_corners", "half_pixel_centers"][mode]}`,
+    builtin: B.RESIZE_BILINEAR,
+    inputs: [i16([n, h, w, c]), int32Constant([oh, ow])],
+    outputs: [i16([n, oh, ow, c])],
+    optionsType: O.ResizeBilinearOptions,
+    options: [{ slot: B2.align_corners, kind: "bool", value: mode === 1 }, { slot: B2.half_pixel_centers, kind: "bool", value: mode === 2 }],
+  });
   const shape = m.shape(m.int(1, 3));
+  // ABS with its own output scale one case in two
+  cases.push({ label: `ABS INT16 [${shape}]`, builtin: B.ABS, inputs: [i16(shape)], outputs: [k % 2 ? i16(shape) : { shape, type: T.INT16, quantization: { scale: [Math.fround(q.scale[0] * (0.3 + m.next() * 3))], zeroPoint: [0] } }] });
   const count = m.int(1, 3);
   const axis = m.int(0, shape.length);
   const packed = [...shape.slice(0, axis), count, ...shape.slice(axis)];
@@ -133,5 +144,5 @@ function int16Movement(m: CaseMaker, k: number): OperatorCase[] {
 
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
-  { name: "int16 RESIZE_NEAREST_NEIGHBOR, PACK, UNPACK, SPLIT", seed: 149, cases: 6, make: int16Movement },
+  { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
 ];
