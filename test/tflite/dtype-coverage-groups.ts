@@ -1,7 +1,7 @@
 /**
  * Operator and dtype pairs the other groups leave out, found by the audit of docs/TFLITE-OPERATORS.md: uint8 binary
  * operators, comparisons, reductions and activations, int8 / uint8 L2_NORMALIZATION, uint8 CONCATENATION of inputs
- * quantized apart, uint8 TRANSPOSE_CONV, int16 resize, ABS, PACK and SPLIT.
+ * quantized apart, uint8 TRANSPOSE_CONV, int16 resize, ABS, PACK and SPLIT, uint8 and int16 shape operators.
  */
 import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
 import type { OperatorGroup } from "./operator-groups";
@@ -142,7 +142,50 @@ function int16Movement(m: CaseMaker, k: number): OperatorCase[] {
   return cases;
 }
 
+/** Shape operators in the dtypes the other groups leave out: uint8 RESHAPE, SQUEEZE, PAD, STRIDED_SLICE; int16 others. */
+function shapeOperators(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4), 1, 5);
+  const rank = shape.length;
+  const qu = quant8(m, T.UINT8);
+  const u8 = (s: number[]) => m.operand(T.UINT8, s, qu);
+  const q16 = { scale: [Math.fround(2 ** (m.next() * 6 - 15))], zeroPoint: [0] };
+  const i16 = (s: number[]) => ({ shape: s, type: T.INT16, quantization: q16 });
+  cases.push({ label: `RESHAPE UINT8 [${shape}]`, builtin: B.RESHAPE, inputs: [u8(shape), int32Constant([-1])], outputs: [u8([shape.reduce((a, b) => a * b, 1)])] });
+  const squeezeType = k % 2 ? T.UINT8 : T.FLOAT32;
+  cases.push({ label: `SQUEEZE ${T[squeezeType]} [1,${shape}]`, builtin: B.SQUEEZE, inputs: [m.operand(squeezeType, [1, ...shape], qu)], outputs: [m.operand(squeezeType, shape, qu)] });
+  const pads = shape.flatMap(() => [m.int(0, 2), m.int(0, 2)]);
+  const padded = shape.map((d, i) => d + pads[2 * i] + pads[2 * i + 1]);
+  cases.push({ label: `PAD UINT8 [${shape}] [${pads}]`, builtin: B.PAD, inputs: [u8(shape), int32Constant(pads, [rank, 2])], outputs: [u8(padded)] });
+  cases.push({ label: `PADV2 INT16 [${shape}] [${pads}]`, builtin: B.PADV2, inputs: [i16(shape), int32Constant(pads, [rank, 2]), { ...i16([]), values: [m.int(-30000, 30000)] }], outputs: [i16(padded)] });
+  const begin = shape.map((d) => m.int(0, d - 1));
+  const strides = shape.map(() => m.pick([1, 1, 2]));
+  const end = begin.map((b, i) => m.int(b + 1, shape[i]));
+  cases.push({ label: `STRIDED_SLICE UINT8 [${shape}] [${begin}:${end}:${strides}]`, builtin: B.STRIDED_SLICE, inputs: [u8(shape), int32Constant(begin), int32Constant(end), int32Constant(strides)], outputs: [u8(begin.map((b, i) => Math.ceil((end[i] - b) / strides[i])))], optionsType: O.StridedSliceOptions, options: [] });
+  const [a, b, y] = m.broadcastPair(m.int(1, 3));
+  cases.push({ label: `SELECT_V2 INT16 [${y}] [${a}] [${b}]`, builtin: B.SELECT_V2, inputs: [{ shape: y, type: T.BOOL }, i16(a), i16(b)], outputs: [i16(y)] });
+  const axis = m.int(0, rank);
+  cases.push({ label: `EXPAND_DIMS INT16 [${shape}] at ${axis}`, builtin: B.EXPAND_DIMS, inputs: [i16(shape), int32Constant([axis], [])], outputs: [i16([...shape.slice(0, axis), 1, ...shape.slice(axis)])] });
+  const depth = m.int(1, rank);
+  const count = m.int(1, 4);
+  const nd = Array.from({ length: count }, () => shape.slice(0, depth).map((d) => m.int(0, d - 1))).flat();
+  cases.push({ label: `GATHER_ND INT16 [${shape}] by [${count}, ${depth}]`, builtin: B.GATHER_ND, inputs: [i16(shape), int32Constant(nd, [count, depth])], outputs: [i16([count, ...shape.slice(depth)])] });
+  const splitAxis = m.int(0, rank - 1);
+  const sizes = [m.int(0, 2), m.int(1, 2)];
+  const total = shape.map((d, i) => (i === splitAxis ? sizes[0] + sizes[1] : d));
+  cases.push({
+    label: `SPLIT_V INT16 [${total}] in [${sizes}] along ${splitAxis}`,
+    builtin: B.SPLIT_V,
+    inputs: [i16(total), int32Constant(sizes), int32Constant([splitAxis], [])],
+    outputs: sizes.map((n) => i16(shape.map((d, i) => (i === splitAxis ? n : d)))),
+    optionsType: O.SplitVOptions,
+    options: [{ slot: F.SplitOptions.num_splits, kind: "int32", value: 2 }],
+  });
+  return cases;
+}
+
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
+  { name: "uint8 RESHAPE, SQUEEZE, PAD, STRIDED_SLICE; int16 PADV2, SELECT_V2, EXPAND_DIMS, GATHER_ND, SPLIT_V", seed: 163, cases: 8, make: shapeOperators },
 ];
