@@ -184,7 +184,36 @@ function shapeOperators(m: CaseMaker, k: number): OperatorCase[] {
   return cases;
 }
 
+/** Hybrid DEPTHWISE_CONV_2D: float activations, an int8 filter with a scale per channel (TFLite takes no other). */
+function hybridDepthwise(m: CaseMaker): OperatorCase[] {
+  const [n, h, w, c, kh, kw, dm] = [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 6), m.int(1, 3), m.int(1, 3), m.pick([1, 1, 2])];
+  const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const same = m.next() < 0.5;
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - f + s) / s));
+  const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
+  if (oh < 1 || ow < 1) return [];
+  const oc = c * dm;
+  const scale = Array.from({ length: oc }, () => Math.fround(0.002 + m.next() * 0.02));
+  const activation = m.pick([0, 1, 3]);
+  const D = F.DepthwiseConv2DOptions;
+  return [
+    {
+      label: `DEPTHWISE_CONV_2D hybrid [${n},${h},${w},${c}] ${kh}×${kw} ×${dm} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      builtin: B.DEPTHWISE_CONV_2D,
+      inputs: [
+        { shape: [n, h, w, c], type: T.FLOAT32 },
+        { shape: [1, kh, kw, oc], type: T.INT8, values: Array.from({ length: kh * kw * oc }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 3 } },
+        { shape: [oc], type: T.FLOAT32, values: Array.from({ length: oc }, () => Math.fround(m.next() - 0.5)) },
+      ],
+      outputs: [{ shape: [n, oh, ow, oc], type: T.FLOAT32 }],
+      optionsType: O.DepthwiseConv2DOptions,
+      options: [{ slot: D.padding, kind: "int8", value: same ? 0 : 1 }, { slot: D.stride_w, kind: "int32", value: sw }, { slot: D.stride_h, kind: "int32", value: sh }, { slot: D.depth_multiplier, kind: "int32", value: dm }, { slot: D.fused_activation_function, kind: "int8", value: activation }],
+    },
+  ];
+}
+
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
+  { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
   { name: "uint8 RESHAPE, SQUEEZE, PAD, STRIDED_SLICE; int16 PADV2, SELECT_V2, EXPAND_DIMS, GATHER_ND, SPLIT_V", seed: 163, cases: 8, make: shapeOperators },
