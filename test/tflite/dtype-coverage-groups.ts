@@ -56,6 +56,17 @@ function uint8Operators(m: CaseMaker, k: number): OperatorCase[] {
     const qx = quant8(m, T.UINT8);
     cases.push({ label: `${rname} UINT8 [${shape}] axis ${axis} keep ${keep}`, builtin: rop, inputs: [u8(shape, qx), int32Constant([axis])], outputs: [u8(reduced, same ? qx : undefined)], optionsType: O.ReducerOptions, options: [{ slot: F.ReducerOptions.keep_dims, kind: "bool", value: keep }] });
   }
+  {
+    const beta = m.pick([1, 0.5, 2]);
+    cases.push({
+      label: `SOFTMAX INT8 → INT16 [${shape}] beta ${beta}`,
+      builtin: B.SOFTMAX,
+      inputs: [m.operand(T.INT8, shape, quant8(m, T.INT8, 0.02 + m.next() * 0.2))],
+      outputs: [{ shape, type: T.INT16, quantization: { scale: [1 / 65536], zeroPoint: [-32768] } }],
+      optionsType: O.SoftmaxOptions,
+      options: [{ slot: F.SoftmaxOptions.beta, kind: "float32", value: beta }],
+    });
+  }
   for (const type of [T.INT8, T.UINT8]) {
     cases.push({ label: `L2_NORMALIZATION ${T[type]} [${shape}]`, builtin: B.L2_NORMALIZATION, inputs: [m.operand(type, shape, quant8(m, type))], outputs: [m.operand(type, shape, { scale: [1 / 128], zeroPoint: [type === T.UINT8 ? 128 : 0] })] });
   }
@@ -214,7 +225,7 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
 
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
-  { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
+  { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
   { name: "uint8 RESHAPE, SQUEEZE, PAD, STRIDED_SLICE; int16 PADV2, SELECT_V2, EXPAND_DIMS, GATHER_ND, SPLIT_V", seed: 163, cases: 8, make: shapeOperators },
 ];

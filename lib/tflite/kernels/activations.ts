@@ -193,7 +193,8 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
     return prepareInt16Softmax(ctx, x, y, beta);
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `input type ${x.typeName} is not supported`);
-  if (y.type !== x.type) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
+  // int8 → int16 too (output scale 1/65536, zero point -32768): the same table, quantized to 16 bits
+  if (y.type !== x.type && !(x.type === TensorType.INT8 && y.type === TensorType.INT16)) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
   // table[255 - d] = exp(-scale * beta * d), d = max - x
@@ -201,13 +202,14 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const scale = f32(-x.scale * beta);
   for (let d = 0; d <= 255; d++) table[255 - d] = f32(Math.exp(f32(scale * d)));
   const [qmin, qmax] = integerRange(y.type);
+  const inputMin = integerRange(x.type)[0];
   const uint8 = y.type === TensorType.UINT8;
   return () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Int8Array;
     for (let r = 0; r < rows; r++) {
       const o = r * depth;
-      let max = qmin;
+      let max = inputMin;
       for (let j = 0; j < depth; j++) if (xd[o + j] > max) max = xd[o + j];
       const base = 255 - max;
       let sum = 0;
