@@ -25,6 +25,21 @@ function int16Arithmetic(m: CaseMaker, k: number): OperatorCase[] {
     const sy = op === B.MUL ? scale16(m) * 2 ** (m.next() * 4) : scale16(m);
     cases.push({ label: `${name} INT16 [${a}] [${b}] activation ${activation}`, builtin: op, inputs: [act16(m, a), act16(m, b)], outputs: [act16(m, y, sy)], optionsType, options });
   }
+  for (const [op, name, optionsType, slot] of [
+    [B.ADD, "ADD", O.AddOptions, F.AddOptions.fused_activation_function],
+    [B.SUB, "SUB", O.SubOptions, F.SubOptions.fused_activation_function],
+  ] as const) {
+    // power-of-two scales (pot_scale_int16 left at its default, true): one input at the output's scale, the other
+    // at the same or a smaller one, as TFLite's 16-bit fixed-point path requires; equal shapes (with broadcasting
+    // tfjs-tflite's TFLite aborts)
+    const y = m.shape(m.int(1, 4));
+    const [a, b] = [y, y];
+    const out = -m.int(8, 14);
+    const smaller = out - m.int(0, 4);
+    const [ea, eb] = k % 2 ? [out, smaller] : [smaller, out];
+    const activation = m.pick([0, 1, 3]);
+    cases.push({ label: `${name} INT16 power-of-two scales 2^${ea} 2^${eb} → 2^${out} [${a}] [${b}] activation ${activation}`, builtin: op, inputs: [act16(m, a, 2 ** ea), act16(m, b, 2 ** eb)], outputs: [act16(m, y, 2 ** out)], optionsType, options: [{ slot, kind: "int8", value: activation }] });
+  }
   for (const [op, name] of [[B.MAXIMUM, "MAXIMUM"], [B.MINIMUM, "MINIMUM"]] as const) {
     const [a, b, y] = m.broadcastPair(m.int(1, 4));
     const q = scale16(m);
@@ -183,7 +198,7 @@ function int16Others(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 export const INT16_OPERATOR_GROUPS: OperatorGroup[] = [
-  { name: "int16 ADD, SUB, MUL, MAXIMUM, MINIMUM", seed: 127, cases: 10, make: int16Arithmetic },
+  { name: "int16 ADD, SUB (general and power-of-two scales), MUL, MAXIMUM, MINIMUM", seed: 127, cases: 10, make: int16Arithmetic },
   { name: "int16x8 FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D", seed: 131, cases: 10, make: int16Convolutions },
   { name: "int16 QUANTIZE, DEQUANTIZE, pooling, reductions, activations, data movement", seed: 137, cases: 8, make: int16Others },
 ];
