@@ -12,7 +12,8 @@ import { FlexRef } from "../../lib/tflite/flexbuffer";
 import { flexMap } from "../../lib/tflite/flexbuffer-writer";
 import { detectionPostProcessModel, ssdLikeModel, type DetectionModelSpec, type DetectionOptionsSpec } from "../../lib/tflite/detection-model";
 import { readDetectionOptions } from "../../lib/tflite/kernels/detection-postprocess";
-import { TensorType } from "../../lib/tflite/schema";
+import { BuiltinOperator, TensorType } from "../../lib/tflite/schema";
+import { ModelBuilder, elementBytes } from "../../lib/tflite/model-builder";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { rng } from "./operator-cases";
 
@@ -96,7 +97,8 @@ function referenceDetect(encodings: number[][], scores: number[][], anchors: num
       const s = scores.map((row) => row[c + offset]);
       for (const b of nms(s, o.detectionsPerClass ?? 100)) all.push({ box: b, cls: c, score: s[b], order: all.length });
     }
-    all.sort((a, b) => b.score - a.score || a.order - b.order);
+    // on equal scores a later class comes first (TFLite merges each class in with inplace_merge and >=)
+    all.sort((a, b) => b.score - a.score || b.cls - a.cls || a.order - b.order);
     const best = all.slice(0, o.maxDetections);
     best.forEach((d, r) => put(r, d.box, d.cls, d.score));
     out.count = best.length;
@@ -236,7 +238,25 @@ describe("TFLite_Detection_PostProcess", function () {
     }
   }
 
-  it("int8 inputs (TFLite's kernel takes uint8 only): dequantized the same way, equal to the plain reference", function () {
+  it("tied scores (uint8 scores of four levels) come in TFLite's order: libc++'s partial_sort, inplace_merge of classes", async function () {
+    for (let k = 0; k < 40; k++) {
+      const next = rng(9000 + k);
+      const numBoxes = 5 + Math.floor(next() * 30);
+      const numClasses = 2 + Math.floor(next() * 5);
+      const regular = k % 2 === 0;
+      const options: DetectionOptionsSpec = { maxDetections: 2 + Math.floor(next() * 10), maxClassesPerDetection: regular ? 1 : 2 + Math.floor(next() * 4), detectionsPerClass: 1 + Math.floor(next() * 8), useRegularNms: regular, nmsScoreThreshold: 0.1, nmsIouThreshold: 0.5, numClasses, yScale: 10, xScale: 10, hScale: 5, wScale: 5 };
+      const anchors = Array.from({ length: numBoxes * 4 }, (_, i) => (i % 4 < 2 ? next() : 0.05 + next() * 0.1));
+      const bytes = detectionPostProcessModel({ numBoxes, scoreClasses: numClasses + 1, boxType: TensorType.UINT8, boxQuant: { scale: [0.05], zeroPoint: [128] }, scoreType: TensorType.UINT8, scoreQuant: { scale: [1 / 256], zeroPoint: [0] }, anchors, anchorType: TensorType.FLOAT32, dequantizeFirst: true, options });
+      const boxes = Array.from({ length: numBoxes * 4 }, () => Math.floor(next() * 256));
+      const scores = Array.from({ length: numBoxes * (numClasses + 1) }, () => [40, 100, 200, 250][Math.floor(next() * 4)]);
+      await oracle!.load(bytes);
+      const { outputs } = await oracle!.run([boxes, scores]);
+      const theirs: Detections = { boxes: Array.from(outputs[0].data), classes: Array.from(outputs[1].data), scores: Array.from(outputs[2].data), count: outputs[3].data[0] };
+      assertSameDetections(`ties case ${k} ${JSON.stringify(options)}`, runOurs(bytes, [boxes, scores]), theirs, options);
+    }
+  });
+
+  it("int8 inputs (TFLite's kernel takes uint8 only; tfjs-tflite fails to invoke): dequantized the same way, equal to the plain reference", function () {
     for (let k = 0; k < 12; k++) {
       const c = randomCase(77 + k, "int8", k % 2 === 0);
       const ours = runOurs(detectionPostProcessModel(c.spec), [c.encodings, c.scores]);
@@ -306,6 +326,19 @@ describe("TFLite_Detection_PostProcess", function () {
     refuse({ nmsIouThreshold: 0 }, /nms_iou_threshold 0 is outside/);
     refuse({ numClasses: 5 }, /num_classes 5 does not fit scores of 3 classes/);
     refuse({ maxClassesPerDetection: 0 }, /max_classes_per_detection 0 must be positive/);
+  });
+
+  it("refuses an unknown custom operator, and one without options, naming it", function () {
+    const m = new ModelBuilder();
+    const x = m.addTensor({ name: "x", shape: [1, 4], type: TensorType.FLOAT32 });
+    const y = m.addTensor({ name: "y", shape: [1, 4], type: TensorType.FLOAT32 });
+    m.addOperator({ builtin: BuiltinOperator.CUSTOM, custom: "Mfcc", inputs: [x], outputs: [y] });
+    assert.throws(() => new Interpreter(m.finish([x], [y])), (err: Error) => err instanceof UnsupportedModelError && /CUSTOM:Mfcc \(operator 0\): unsupported custom operator "Mfcc" \(supported: TFLite_Detection_PostProcess\)/.test(err.message));
+    const bare = new ModelBuilder();
+    const ins = [0, 1, 2].map((i) => bare.addTensor({ name: `in${i}`, shape: i === 2 ? [2, 4] : [1, 2, 4], type: TensorType.FLOAT32, data: i === 2 ? elementBytes(TensorType.FLOAT32, new Array<number>(8).fill(0.5)) : undefined }));
+    const outs = [[1, 1, 4], [1, 1], [1, 1], [1]].map((shape, i) => bare.addTensor({ name: `out${i}`, shape, type: TensorType.FLOAT32 }));
+    bare.addOperator({ builtin: BuiltinOperator.CUSTOM, custom: "TFLite_Detection_PostProcess", inputs: ins, outputs: outs });
+    assert.throws(() => new Interpreter(bare.finish([0, 1], outs)), /TFLite_Detection_PostProcess \(operator 0\): the operator has no custom options/);
   });
 
   it("a decoded box with its minimum above its maximum fails the inference with an error", function () {

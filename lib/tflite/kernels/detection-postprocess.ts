@@ -7,12 +7,15 @@
  * int8 too, dequantized the same way). Outputs, float32: boxes [1, n, 4] (ymin, xmin, ymax, xmax), classes
  * [1, n], scores [1, n], count [1], with n = max_detections × max_classes_per_detection.
  *
- * Where scores tie, TFLite's std::partial_sort leaves the order to the C++ library; here ties keep index order.
+ * The regular NMS merges classes as TFLite does since it went multi-threaded (std::inplace_merge; single-threaded
+ * here, as in tfjs-tflite). Where scores tie, the order is the C++ library's: std::stable_sort's, and libc++'s
+ * std::partial_sort (see libcxx-partial-sort.ts), so that quantized scores, which tie often, give TFLite's order.
  */
 import { TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { FlexRef } from "../flexbuffer";
 import type { Tensor } from "../tensor";
+import { libcxxPartialSort } from "./libcxx-partial-sort";
 
 export interface DetectionOptions {
   maxDetections: number;
@@ -176,7 +179,10 @@ function decreasingOrder(values: ArrayLike<number>, count: number): number[] {
   return order.sort((p, q) => values[q] - values[p] || p - q);
 }
 
-/** The first `k` indices by decreasing value; k = 1 is the first maximum (TFLite's ArgMaxVector). */
+/**
+ * The first `k` indices by decreasing value, as TFLite's DecreasingPartialArgSort: k = 1 is the first maximum
+ * (ArgMaxVector), else std::partial_sort, whose order of ties is libc++'s.
+ */
 function topIndices(values: ArrayLike<number>, offset: number, count: number, k: number): number[] {
   if (k === 1) {
     let best = 0;
@@ -184,7 +190,7 @@ function topIndices(values: ArrayLike<number>, offset: number, count: number, k:
     return [best];
   }
   const order = Array.from({ length: count }, (_, i) => i);
-  order.sort((p, q) => values[offset + q] - values[offset + p] || p - q);
+  libcxxPartialSort(order, k, (p, q) => values[offset + p] > values[offset + q]);
   return order.slice(0, k);
 }
 
@@ -239,28 +245,34 @@ function writeDetection(out: Outputs, at: number, decoded: Float32Array, box: nu
   out.scores[at] = score;
 }
 
-/** NMS per class over all anchors, keeping the best max_detections across classes. */
+/**
+ * NMS per class over all anchors, keeping the best max_detections across classes: each class's selection (best
+ * first) is merged into the kept list as TFLite's std::inplace_merge with `a.score >= b.score` does, which puts a
+ * later class before an earlier one on equal scores.
+ */
 function regularNms(ctx: KernelContext, decoded: Float32Array, scores: Float32Array, o: DetectionOptions, s: ScoreShape, out: Outputs): number {
   const classScores = new Float32Array(s.numBoxes);
-  // candidates as flat score indices (anchor × classes with background + class), with their scores
-  let best: Array<{ index: number; score: number }> = [];
+  const perClass = Math.min(o.detectionsPerClass, o.maxDetections);
+  // kept candidates as flat score indices (anchor × classes with background + class), with their scores
+  let kept: Array<{ index: number; score: number }> = [];
   for (let c = 0; c < o.numClasses; c++) {
     for (let r = 0; r < s.numBoxes; r++) classScores[r] = scores[r * s.withBackground + c + s.labelOffset];
-    const selected = singleClassNms(ctx, decoded, classScores, s.numBoxes, o, o.detectionsPerClass);
-    const candidates = [...best, ...selected.map((b) => ({ index: b * s.withBackground + c + s.labelOffset, score: classScores[b] }))];
-    const k = Math.min(candidates.length, o.maxDetections);
-    best = topIndices(
-      candidates.map((x) => x.score),
-      0,
-      candidates.length,
-      k,
-    ).map((i) => candidates[i]);
+    const selected = singleClassNms(ctx, decoded, classScores, s.numBoxes, o, perClass).map((b) => ({ index: b * s.withBackground + c + s.labelOffset, score: classScores[b] }));
+    if (selected.length === 0) continue;
+    const merged: Array<{ index: number; score: number }> = [];
+    let i = 0;
+    let j = 0;
+    while (i < kept.length || j < selected.length) {
+      if (j < selected.length && (i >= kept.length || selected[j].score >= kept[i].score)) merged.push(selected[j++]);
+      else merged.push(kept[i++]);
+    }
+    kept = merged.slice(0, o.maxDetections);
   }
-  best.forEach(({ index, score }, at) => {
+  kept.forEach(({ index, score }, at) => {
     const anchor = Math.floor(index / s.withBackground);
     writeDetection(out, at, decoded, anchor, index - anchor * s.withBackground - s.labelOffset, score);
   });
-  return best.length;
+  return kept.length;
 }
 
 /** NMS once over each anchor's best class score; each kept anchor reports its top max_classes_per_detection classes. */
