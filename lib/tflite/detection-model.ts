@@ -94,21 +94,34 @@ export function detectionPostProcessModel(spec: DetectionModelSpec): Uint8Array 
 }
 
 /**
- * A float SSD-like detector: image [1, h, w, 3] → a 1×1 CONV_2D box head (4 per anchor) and class head
- * (classes + background per anchor), one anchor per pixel → RESHAPE to [1, h·w, …] → CONCATENATION (of the single
- * feature map with itself as a second anchor layer) → LOGISTIC on the class logits → TFLite_Detection_PostProcess.
- * Anchors are centred on the pixels, of size `anchorSize`.
+ * An SSD-like detector: image [1, h, w, 3] → a 1×1 CONV_2D box head (4 per anchor) and class head (classes +
+ * background per anchor), one anchor per pixel → RESHAPE to [1, h·w, …] → CONCATENATION (of the single feature map
+ * with itself as a second anchor layer) → LOGISTIC on the class logits → TFLite_Detection_PostProcess. Anchors are
+ * centred on the pixels, of size `anchorSize` (twice that in the second layer). `uint8`: quantized throughout as the
+ * Coral SSD models are (image 0..255, uint8 weights, int32 biases, uint8 activations, anchors and post-process
+ * inputs).
  */
-export function ssdLikeModel(spec: { height: number; width: number; boxWeights: number[][]; classWeights: number[][]; anchorSize: number; options: DetectionOptionsSpec }): Uint8Array {
+export function ssdLikeModel(spec: { height: number; width: number; boxWeights: number[][]; classWeights: number[][]; anchorSize: number; options: DetectionOptionsSpec; uint8?: boolean }): Uint8Array {
   const { height: h, width: w } = spec;
+  const q = spec.uint8 === true;
   const classes = spec.classWeights.length;
   const m = new ModelBuilder();
-  const image = m.addTensor({ name: "image", shape: [1, h, w, 3], type: TensorType.FLOAT32 });
+  const act = q ? TensorType.UINT8 : TensorType.FLOAT32;
+  const imageQuant = q ? { scale: [1 / 255], zeroPoint: [0] } : undefined;
+  // heads' outputs in ±6.4 (box encodings and logits)
+  const headQuant = q ? { scale: [0.05], zeroPoint: [128] } : undefined;
+  const image = m.addTensor({ name: "image", shape: [1, h, w, 3], type: act, quantization: imageQuant });
   const conv = (name: string, weights: number[][]) => {
     const out = weights.length;
-    const filter = m.addTensor({ name: `${name}/filter`, shape: [out, 1, 1, 3], type: TensorType.FLOAT32, data: float32Bytes(weights.flat()) });
-    const bias = m.addTensor({ name: `${name}/bias`, shape: [out], type: TensorType.FLOAT32, data: float32Bytes(new Array<number>(out).fill(0)) });
-    const y = m.addTensor({ name, shape: [1, h, w, out], type: TensorType.FLOAT32 });
+    const flat = weights.flat();
+    const filterScale = Math.max(1e-6, ...flat.map(Math.abs)) / 127;
+    const filter = q
+      ? m.addTensor({ name: `${name}/filter`, shape: [out, 1, 1, 3], type: TensorType.UINT8, quantization: { scale: [filterScale], zeroPoint: [128] }, data: elementBytes(TensorType.UINT8, flat.map((v) => Math.round(v / filterScale) + 128)) })
+      : m.addTensor({ name: `${name}/filter`, shape: [out, 1, 1, 3], type: TensorType.FLOAT32, data: float32Bytes(flat) });
+    const bias = q
+      ? m.addTensor({ name: `${name}/bias`, shape: [out], type: TensorType.INT32, quantization: { scale: [filterScale / 255], zeroPoint: [0] }, data: elementBytes(TensorType.INT32, new Array<number>(out).fill(0)) })
+      : m.addTensor({ name: `${name}/bias`, shape: [out], type: TensorType.FLOAT32, data: float32Bytes(new Array<number>(out).fill(0)) });
+    const y = m.addTensor({ name, shape: [1, h, w, out], type: act, quantization: headQuant });
     m.addOperator({
       builtin: BuiltinOperator.CONV_2D,
       inputs: [image, filter, bias],
@@ -121,9 +134,9 @@ export function ssdLikeModel(spec: { height: number; width: number; boxWeights: 
       ]),
     });
     const shape = m.addTensor({ name: `${name}/shape`, shape: [3], type: TensorType.INT32, data: elementBytes(TensorType.INT32, [1, h * w, out]) });
-    const r = m.addTensor({ name: `${name}/reshaped`, shape: [1, h * w, out], type: TensorType.FLOAT32 });
+    const r = m.addTensor({ name: `${name}/reshaped`, shape: [1, h * w, out], type: act, quantization: headQuant });
     m.addOperator({ builtin: BuiltinOperator.RESHAPE, inputs: [y, shape], outputs: [r] });
-    const c = m.addTensor({ name: `${name}/concat`, shape: [1, 2 * h * w, out], type: TensorType.FLOAT32 });
+    const c = m.addTensor({ name: `${name}/concat`, shape: [1, 2 * h * w, out], type: act, quantization: headQuant });
     m.addOperator({
       builtin: BuiltinOperator.CONCATENATION,
       inputs: [r, r],
@@ -135,13 +148,17 @@ export function ssdLikeModel(spec: { height: number; width: number; boxWeights: 
   };
   const boxes = conv("box_head", spec.boxWeights);
   const logits = conv("class_head", spec.classWeights);
-  const scores = m.addTensor({ name: "class_scores", shape: [1, 2 * h * w, classes], type: TensorType.FLOAT32 });
+  // TFLite's uint8 LOGISTIC needs an output scale of 1/256 and zero point 0
+  const scores = m.addTensor({ name: "class_scores", shape: [1, 2 * h * w, classes], type: act, quantization: q ? { scale: [1 / 256], zeroPoint: [0] } : undefined });
   m.addOperator({ builtin: BuiltinOperator.LOGISTIC, inputs: [logits], outputs: [scores] });
   const anchors: number[] = [];
   for (let layer = 0; layer < 2; layer++) {
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) anchors.push((y + 0.5) / h, (x + 0.5) / w, spec.anchorSize * (layer + 1), spec.anchorSize * (layer + 1));
   }
-  const anchorTensor = m.addTensor({ name: "anchors", shape: [2 * h * w, 4], type: TensorType.FLOAT32, data: float32Bytes(anchors) });
+  const anchorScale = 1 / 255;
+  const anchorTensor = q
+    ? m.addTensor({ name: "anchors", shape: [2 * h * w, 4], type: TensorType.UINT8, quantization: { scale: [anchorScale], zeroPoint: [0] }, data: elementBytes(TensorType.UINT8, anchors.map((v) => Math.min(255, Math.round(v / anchorScale)))) })
+    : m.addTensor({ name: "anchors", shape: [2 * h * w, 4], type: TensorType.FLOAT32, data: float32Bytes(anchors) });
   const outs = addDetectionPostProcess(m, [boxes, scores, anchorTensor], spec.options);
   return m.finish([image], outs);
 }

@@ -317,6 +317,25 @@ describe("TFLite_Detection_PostProcess", function () {
     }
   });
 
+  it("a uint8 SSD-like model (as Coral's: uint8 conv heads, logistic, anchors, post-process) equals tfjs-tflite bit for bit with the xnnpack arithmetic", async function () {
+    const next = rng(8);
+    const weights = (n: number) => Array.from({ length: n }, () => [next() - 0.5, next() - 0.5, next() - 0.5].map((v) => Math.fround(v * 4)));
+    for (const regular of [false, true]) {
+      const o: DetectionOptionsSpec = { maxDetections: 10, maxClassesPerDetection: regular ? 1 : 2, detectionsPerClass: 4, useRegularNms: regular, nmsScoreThreshold: 0.3, nmsIouThreshold: 0.5, numClasses: 3, yScale: 10, xScale: 10, hScale: 5, wScale: 5 };
+      const bytes = ssdLikeModel({ height: 6, width: 8, boxWeights: weights(4), classWeights: weights(4), anchorSize: 0.15, options: o, uint8: true });
+      await oracle!.load(bytes);
+      let detected = 0;
+      for (let trial = 0; trial < 4; trial++) {
+        const image = Array.from({ length: 6 * 8 * 3 }, () => Math.floor(next() * 256));
+        const { outputs } = await oracle!.run([image]);
+        const theirs: Detections = { boxes: Array.from(outputs[0].data), classes: Array.from(outputs[1].data), scores: Array.from(outputs[2].data), count: outputs[3].data[0] };
+        detected += theirs.count;
+        assertSameDetections(`uint8 SSD-like, ${regular ? "regular" : "fast"} NMS, trial ${trial}`, runOurs(bytes, [image], { arithmetic: "xnnpack" }), theirs, o);
+      }
+      assert.ok(detected > 0, "the model detects something");
+    }
+  });
+
   it("refuses, at load and naming the operator, options it cannot run", function () {
     const refuse = (o: Partial<DetectionOptionsSpec>, pattern: RegExp) =>
       assert.throws(
