@@ -122,12 +122,7 @@ export class FlexRef {
   /** The value of `key` in a map; a null reference when this is no map or the key is absent. */
   get(key: string): FlexRef {
     if (this.type !== T.MAP) return this.nullRef();
-    const at = this.target();
-    const w = this.byteWidth;
-    const size = this.readUint(at - w, w);
-    const keysField = at - 3 * w;
-    const keys = keysField - this.readUint(keysField, w);
-    const keyWidth = this.readUint(at - 2 * w, w);
+    const { at, size, keys, keyWidth } = this.mapLayout();
     for (let i = 0; i < size; i++) {
       const keyField = keys + i * keyWidth;
       const keyAt = keyField - this.readUint(keyField, keyWidth);
@@ -139,12 +134,7 @@ export class FlexRef {
   /** Every key of a map, in stored (sorted) order. */
   keys(): string[] {
     if (this.type !== T.MAP) return [];
-    const at = this.target();
-    const w = this.byteWidth;
-    const size = this.readUint(at - w, w);
-    const keysField = at - 3 * w;
-    const keys = keysField - this.readUint(keysField, w);
-    const keyWidth = this.readUint(at - 2 * w, w);
+    const { size, keys, keyWidth } = this.mapLayout();
     return Array.from({ length: size }, (_, i) => new FlexRef(this.view, keys + i * keyWidth, keyWidth, 1, T.KEY).asString());
   }
 
@@ -180,11 +170,32 @@ export class FlexRef {
         if (this.isVector()) {
           const at = this.target();
           // fixed-length typed vectors (2 to 4 elements) store no size
-          const size = this.type >= T.VECTOR_INT2 && this.type <= T.VECTOR_FLOAT4 ? Math.floor((this.type - T.VECTOR_INT2) / 3) + 2 : this.readUint(at - this.byteWidth, this.byteWidth);
+          const size = this.type >= T.VECTOR_INT2 && this.type <= T.VECTOR_FLOAT4 ? Math.floor((this.type - T.VECTOR_INT2) / 3) + 2 : this.vectorSize(at, this.byteWidth);
           return Array.from({ length: size }, (_, i) => this.element(at, i, size).toValue(depth + 1));
         }
         throw new FlexBufferError(`flexbuffer type ${this.type} is not supported`);
     }
+  }
+
+  /** Where a map's values and keys are; sizes and widths checked against the buffer, so no loop outruns it. */
+  private mapLayout(): { at: number; size: number; keys: number; keyWidth: number } {
+    const at = this.target();
+    const w = this.byteWidth;
+    const size = this.vectorSize(at, w);
+    const keysField = at - 3 * w;
+    const keys = keysField - this.readUint(keysField, w);
+    const keyWidth = this.readUint(at - 2 * w, w);
+    if (![1, 2, 4, 8].includes(keyWidth)) throw new FlexBufferError(`flexbuffer key width ${keyWidth} is invalid`);
+    this.check(keys, size * keyWidth);
+    // the values, then one type byte each
+    this.check(at, size * w + size);
+    return { at, size, keys, keyWidth };
+  }
+
+  private vectorSize(at: number, w: number): number {
+    const size = this.readUint(at - w, w);
+    this.check(at, size * w);
+    return size;
   }
 
   private isVector(): boolean {

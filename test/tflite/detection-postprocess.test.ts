@@ -395,5 +395,9 @@ describe("FlexBuffers reader", function () {
     assert.equal(o.useRegularNms, false);
     assert.equal(o.nmsScoreThreshold, Math.fround(0.3));
     assert.throws(() => readDetectionOptions(Uint8Array.from([200, 3, 77])), /flexbuffer/);
+    // hostile maps: a size past the end of the buffer, a key width of 0 (whose key loop would never leave the buffer)
+    const valid = [0x78, 0, 0x79, 0, 2, 5, 4, 2, 1, 2, 5, 1, 1 << 2, 26 << 2, 4, 9 << 2, 1];
+    assert.throws(() => FlexRef.root(Uint8Array.from(valid.map((v, i) => (i === 9 ? 250 : v)))).get("x"), /flexbuffer read outside the buffer/);
+    assert.throws(() => FlexRef.root(Uint8Array.from(valid.map((v, i) => (i === 8 ? 0 : v)))).get("x"), /flexbuffer key width 0 is invalid/);
   });
 });
