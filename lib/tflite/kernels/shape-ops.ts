@@ -29,25 +29,40 @@ export const preparePad: PrepareKernel = (ctx) => {
   const padTensor = ctx.inputs[2];
   let padValue = x.type === TensorType.FLOAT32 ? 0 : y.zeroPoint;
   if (padTensor) padValue = Number(padTensor.data[0]);
-  const inStrides = stridesOf(x.shape);
-  const outStrides = stridesOf(y.shape);
-  const n = x.size;
+  // the input's innermost rows land whole in the output: where each starts is worked out once, here
+  const rowLen = rank === 0 ? 1 : x.shape[rank - 1];
+  const rowStarts = rowTable(x.shape.slice(0, -1), stridesOf(y.shape).slice(0, -1), before.slice(0, -1), rank === 0 ? 0 : before[rank - 1]);
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     yd.fill(padValue);
-    for (let k = 0; k < n; k++) {
-      let rem = k;
-      let o = 0;
-      for (let d = 0; d < rank; d++) {
-        const i = Math.floor(rem / inStrides[d]);
-        rem -= i * inStrides[d];
-        o += (i + before[d]) * outStrides[d];
-      }
-      yd[o] = xd[k];
+    let k = 0;
+    for (let r = 0; r < rowStarts.length; r++) {
+      const o = rowStarts[r];
+      for (let j = 0; j < rowLen; j++) yd[o + j] = xd[k++];
     }
   };
 };
+
+/**
+ * The offset of every innermost row of an index space `counts` (row-major, the last axis left out), row i of axis d
+ * at (first[d] + i · step[d]) · strides[d], plus `base`.
+ */
+function rowTable(counts: number[], strides: number[], first: number[], base: number, step?: number[]): Int32Array {
+  const rows = counts.reduce((a, b) => a * b, 1);
+  const out = new Int32Array(rows);
+  const index = new Array<number>(counts.length).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let o = base;
+    for (let d = 0; d < counts.length; d++) o += (first[d] + index[d] * (step ? step[d] : 1)) * strides[d];
+    out[r] = o;
+    for (let d = counts.length - 1; d >= 0; d--) {
+      if (++index[d] < counts[d]) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
 
 export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -94,19 +109,18 @@ export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const total = sizes.reduce((a, b) => a * b, 1);
   if (total !== y.size) fail(ctx, `slice of ${total} elements does not match output [${y.shape}]`);
   const inStrides = stridesOf(x.shape);
-  const outStrides = stridesOf(sizes);
+  // the output's innermost rows, each read from the input at one start and one step: starts worked out once, here
+  const last = rank - 1;
+  const rowLen = rank === 0 ? 1 : sizes[last];
+  const step = rank === 0 ? 1 : steps[last];
+  const rowStarts = total === 0 ? new Int32Array(0) : rowTable(sizes.slice(0, -1), inStrides.slice(0, -1), starts.slice(0, -1), rank === 0 ? 0 : starts[last], steps.slice(0, -1));
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
-    for (let k = 0; k < total; k++) {
-      let rem = k;
-      let src = 0;
-      for (let d = 0; d < rank; d++) {
-        const i = Math.floor(rem / outStrides[d]);
-        rem -= i * outStrides[d];
-        src += (starts[d] + i * steps[d]) * inStrides[d];
-      }
-      yd[k] = xd[src];
+    let k = 0;
+    for (let r = 0; r < rowStarts.length; r++) {
+      const src = rowStarts[r];
+      for (let j = 0; j < rowLen; j++) yd[k++] = xd[src + j * step];
     }
   };
 };
