@@ -7,7 +7,8 @@
  * lacks), so it runs a copy with that field made legal, the same int8 network; its float32 twin is one more row.
  * Then the event-loop lag of the main thread while person_detect infers flat out in a worker (ours: the inference
  * pool, inputs and outputs transferred; tfjs-tflite: its worker running back to back for as long).
- * Ratios are baseline ÷ ours (higher is better). BENCH_PROFILE=<dir> writes a CPU profile of each of our rows there.
+ * Ratios are baseline ÷ ours (higher is better). BENCH_PROFILE=<dir> writes a CPU profile of each of our rows there;
+ * BENCH_TFLITE_MODELS=<text> keeps only the models whose path contains the text.
  * Run: npm run bench -- tflite
  */
 import * as fs from "fs";
@@ -43,11 +44,14 @@ function modelFiles(dir: string, prefix = ""): string[] {
 
 /** ms per call of `run(n)` (which runs n inferences): calibrated to the budget, best of three rounds. */
 async function timeRounds(run: (n: number) => Promise<number> | number, budgetMs: number): Promise<number> {
-  // warm-up (the JIT, the tiers of WebAssembly) and a first estimate
+  // warm-up (the JIT, the tiers of WebAssembly: at least 30 runs, unless one takes a tenth of the budget) and a
+  // first estimate
   let n = 1;
+  let runs = 1;
   let spent = await run(n);
-  while (spent < budgetMs / 10 && n < 1e6) {
+  while ((spent < budgetMs / 10 || (runs < 30 && spent < budgetMs / 3)) && n < 1e6) {
     n *= 4;
+    runs += n;
     spent = await run(n);
   }
   const perRound = Math.max(1, Math.round(((budgetMs / 3) * n) / Math.max(spent, 1e-3)));
@@ -126,7 +130,9 @@ export async function run(): Promise<Row[]> {
   }
   const simd = simdUnavailableReason();
   const oursNote = simd ? `ours without SIMD (${simd})` : "ours with the WASM SIMD kernels";
-  const files = modelFiles(SHARED);
+  // BENCH_TFLITE_MODELS=<text>: only the models whose path contains it (to profile one row), and no lag rows
+  const only = process.env.BENCH_TFLITE_MODELS;
+  const files = modelFiles(SHARED).filter((f) => !only || f.includes(only));
   const networks = files.filter((f) => !f.includes("/seanet/"));
   const seanet = files.filter((f) => f.includes("/seanet/"));
   const oracle = new TfliteOracle();
@@ -159,7 +165,10 @@ export async function run(): Promise<Row[]> {
     const folders = [...new Set(seanet.map((f) => path.dirname(f)))];
     for (const folder of folders) {
       const group: Measured[] = [];
-      for (const f of seanet.filter((s) => path.dirname(s) === folder)) group.push(await measure(oracle, f, SMALL_BUDGET_MS));
+      for (const f of seanet.filter((s) => path.dirname(s) === folder)) {
+        group.push(await measure(oracle, f, SMALL_BUDGET_MS));
+        if (process.env.BENCH_TFLITE_VERBOSE) console.error(`${f}: ours ${group.at(-1)!.ours.toFixed(4)} ms, tfjs-tflite ${group.at(-1)!.baseline.toFixed(4)} ms`);
+      }
       const each = group.map((g) => g.baseline / g.ours);
       const worst = group[each.indexOf(Math.min(...each))];
       const ours = group.reduce((s, g) => s + g.ours, 0);
@@ -169,6 +178,7 @@ export async function run(): Promise<Row[]> {
       ratios.push({ model: `seanet ${op}`, ratio: median(each) });
     }
 
+    if (ratios.length === 0) return rows;
     const worst = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
     rows.push({ name: `tflite median ratio over the ${ratios.length} rows above`, ours: median(ratios.map((r) => r.ratio)), baseline: 1, unit: "×", ratio: median(ratios.map((r) => r.ratio)), note: "tfjs-tflite ÷ ours, default arithmetic (seanet counted once per operator); aim ≥ 1×" });
     rows.push({ name: `tflite worst model: ${worst.model}`, ours: worst.ratio, baseline: 0.5, unit: "×", ratio: worst.ratio, note: "the lowest tfjs-tflite ÷ ours above; aim ≥ 0.5×" });
@@ -177,7 +187,7 @@ export async function run(): Promise<Row[]> {
       rows.push({ name: `tflite xnnpack ÷ default time, median over ${xnnpackCost.length} 8-bit models`, ours: median(xnnpackCost.map((c) => c.cost)), baseline: 1.2, unit: "×", ratio: 1.2 / median(xnnpackCost.map((c) => c.cost)), note: `our time in the xnnpack arithmetic ÷ in the default; dearest ${dearest.model} ${dearest.cost.toFixed(2)}×; ratio = the 1.2× aim ÷ it` });
     }
 
-    rows.push(...(await eventLoopLag(oracle)));
+    if (!only) rows.push(...(await eventLoopLag(oracle)));
   } finally {
     await oracle.close();
   }
