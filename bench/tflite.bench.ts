@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Session } from "inspector";
 import { monitorEventLoopDelay } from "perf_hooks";
-import { Interpreter, type InterpreterOptions } from "../lib/tflite/interpreter";
+import { Interpreter } from "../lib/tflite/interpreter";
 import { floatCopy } from "../lib/tflite/float-copy";
 import { TensorType } from "../lib/tflite/schema";
 import { simdUnavailableReason } from "../lib/tflite/wasm-kernels";
@@ -25,7 +25,7 @@ import { withLegalQuantizedDimensions } from "../test/tflite/oracle/legal-quanti
 
 const SHARED = path.resolve(__dirname, "../../shared/models");
 const PERSON = "tflm/person_detection/person_detect.tflite";
-/** time spent per measurement (three rounds, the fastest kept): whole networks, and each seanet operator */
+/** time spent per runtime and model (rounds, the fastest kept): whole networks, and each seanet operator */
 const BUDGET_MS = 600;
 const SMALL_BUDGET_MS = 60;
 
@@ -42,8 +42,12 @@ function modelFiles(dir: string, prefix = ""): string[] {
   return out;
 }
 
-/** ms per call of `run(n)` (which runs n inferences): calibrated to the budget, best of three rounds. */
-async function timeRounds(run: (n: number) => Promise<number> | number, budgetMs: number): Promise<number> {
+/** runs n inferences, returns the ms they took */
+type Runner = (n: number) => Promise<number> | number;
+const ROUNDS = 5;
+
+/** How many inferences make one round of `budgetMs / ROUNDS`, after a warm-up. */
+async function calibrate(run: Runner, budgetMs: number): Promise<number> {
   // warm-up (the JIT, the tiers of WebAssembly: at least 30 runs, unless one takes a tenth of the budget) and a
   // first estimate
   let n = 1;
@@ -54,25 +58,32 @@ async function timeRounds(run: (n: number) => Promise<number> | number, budgetMs
     runs += n;
     spent = await run(n);
   }
-  const perRound = Math.max(1, Math.round(((budgetMs / 3) * n) / Math.max(spent, 1e-3)));
-  let best = Infinity;
-  // the machine is shared: the fastest round is the least disturbed
-  for (let round = 0; round < 3; round++) best = Math.min(best, (await run(perRound)) / perRound);
+  return Math.max(1, Math.round(((budgetMs / ROUNDS) * n) / Math.max(spent, 1e-3)));
+}
+
+/**
+ * ms per inference of each runner: rounds taken in turn (ours, ours in the other arithmetic, tfjs-tflite, again),
+ * so a burst of load from elsewhere on the shared machine falls on all of them alike; the fastest round of each,
+ * the least disturbed, is kept.
+ */
+async function interleaved(runners: Runner[], budgetMs: number): Promise<number[]> {
+  const counts: number[] = [];
+  for (const r of runners) counts.push(await calibrate(r, budgetMs));
+  const best = runners.map(() => Infinity);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < runners.length; i++) best[i] = Math.min(best[i], (await runners[i](counts[i])) / counts[i]);
+  }
   return best;
 }
 
-function timeOurs(it: Interpreter, budgetMs: number): Promise<number> {
-  return timeRounds((n) => {
-    const t0 = performance.now();
-    for (let r = 0; r < n; r++) it.invoke();
-    return performance.now() - t0;
-  }, budgetMs);
-}
+const oursRunner = (it: Interpreter): Runner => (n) => {
+  const t0 = performance.now();
+  for (let r = 0; r < n; r++) it.invoke();
+  return performance.now() - t0;
+};
 
-function timeOracle(oracle: TfliteOracle, inputs: number[][], budgetMs: number): Promise<number> {
-  // the oracle times its own loop inside its worker (no message per inference)
-  return timeRounds(async (n) => (await oracle.run(inputs, n)).ms * n, budgetMs);
-}
+/** the oracle times its own loop inside its worker (no message per inference) */
+const oracleRunner = (oracle: TfliteOracle, inputs: number[][]): Runner => async (n) => (await oracle.run(inputs, n)).ms * n;
 
 /** Runs `work` under the CPU profiler when BENCH_PROFILE is set, writing <dir>/<label>.cpuprofile. */
 async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -109,15 +120,11 @@ interface Measured {
 
 async function measure(oracle: TfliteOracle, file: string, budgetMs: number, baselineBytes?: Uint8Array): Promise<Measured> {
   const bytes = new Uint8Array(fs.readFileSync(path.join(SHARED, file)));
-  const time = (options: InterpreterOptions, label: string) => {
-    const it = new Interpreter(bytes, options);
-    return profiled(label, () => timeOurs(it, budgetMs));
-  };
   const it = new Interpreter(bytes);
-  const ours = await time({}, path.basename(file));
-  const xnnpack = is8bit(it) ? await time({ arithmetic: "xnnpack" }, `${path.basename(file)}-xnnpack`) : undefined;
+  const xnn = is8bit(it) ? new Interpreter(bytes, { arithmetic: "xnnpack" }) : undefined;
   await oracle.load(baselineBytes ?? bytes);
-  const baseline = await timeOracle(oracle, zerosFor(it), budgetMs);
+  const runners = [oursRunner(it), oracleRunner(oracle, zerosFor(it)), ...(xnn ? [oursRunner(xnn)] : [])];
+  const [ours, baseline, xnnpack] = await profiled(path.basename(file), () => interleaved(runners, budgetMs));
   return { model: file, ours, xnnpack, baseline };
 }
 
@@ -156,7 +163,7 @@ export async function run(): Promise<Row[]> {
         // the stronger baseline a user could pick: tfjs-tflite on the float32 twin (XNNPACK's float path)
         const copy = floatCopy(new Uint8Array(fs.readFileSync(path.join(SHARED, file))));
         await oracle.load(copy);
-        const twin = await timeOracle(oracle, zerosFor(new Interpreter(copy)), BUDGET_MS);
+        const [twin] = await interleaved([oracleRunner(oracle, zerosFor(new Interpreter(copy)))], BUDGET_MS);
         rows.push({ name: `tflite latency ${name} against its float32 twin`, ours: m.ours, baseline: twin, unit: "ms", ratio: twin / m.ours, note: "baseline: tfjs-tflite on the float32 copy written by our model builder (lib/tflite/float-copy.ts), not the same arithmetic; not in the median" });
       }
     }
