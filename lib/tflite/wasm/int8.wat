@@ -1375,6 +1375,96 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
+  ;; uint8 RESIZE_BILINEAR in TFLite's reference arithmetic (its uint8 kernel; resize.ts tfliteUint8Bilinear): per output
+  ;; pixel the four weights as single-precision products (1 - dy)(1 - dx), (1 - dy) dx, dy (1 - dx), dy dx, then per
+  ;; channel ((((tl w00 + tr w01) + bl w10) + br w11) + 0.5) in single precision, truncated, its low byte stored (what
+  ;; a JavaScript Uint8Array store of that float keeps). f32 arithmetic here is IEEE single precision, as Math.fround
+  ;; of the same double operations is. p: i32 words 0 batches, 1 outH, 2 outW, 3 depth, 4 image bytes, then
+  ;; addresses: 5 top row offsets, 6 bottom row offsets (bytes, i32), 7 vertical fractions (f32), 8 left offsets,
+  ;; 9 right offsets (bytes, i32), 10 horizontal fractions (f32). Four channels at a time, the rest one by one.
+  (func (export "fbilinear8") (param $x i32) (param $y i32) (param $p i32)
+    (local $batches i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32) (local $d4 i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $c i32) (local $xb i32) (local $top i32) (local $bottom i32)
+    (local $tl i32) (local $tr i32) (local $bl i32) (local $br i32)
+    (local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)
+    (local $w00 f32) (local $w01 f32) (local $w10 f32) (local $w11 f32)
+    (local $v00 v128) (local $v01 v128) (local $v10 v128) (local $v11 v128) (local $r v128)
+    (local.set $batches (i32.load (local.get $p)))
+    (local.set $outH (i32.load offset=4 (local.get $p)))
+    (local.set $outW (i32.load offset=8 (local.get $p)))
+    (local.set $depth (i32.load offset=12 (local.get $p)))
+    (local.set $image (i32.load offset=16 (local.get $p)))
+    (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (block $nd (loop $nl
+      (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_s (local.get $i) (local.get $outH)))
+        (local.set $top (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=20 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $bottom (i32.add (local.get $xb) (i32.load (i32.add (i32.load offset=24 (local.get $p)) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $dy (f32.load (i32.add (i32.load offset=28 (local.get $p)) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $ey (f32.sub (f32.const 1) (local.get $dy)))
+        (local.set $j (i32.const 0))
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_s (local.get $j) (local.get $outW)))
+          (local.set $tl (i32.load (i32.add (i32.load offset=32 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $tr (i32.load (i32.add (i32.load offset=36 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $dx (f32.load (i32.add (i32.load offset=40 (local.get $p)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $ex (f32.sub (f32.const 1) (local.get $dx)))
+          (local.set $w00 (f32.mul (local.get $ey) (local.get $ex)))
+          (local.set $w10 (f32.mul (local.get $dy) (local.get $ex)))
+          (local.set $w01 (f32.mul (local.get $ey) (local.get $dx)))
+          (local.set $w11 (f32.mul (local.get $dy) (local.get $dx)))
+          (local.set $v00 (f32x4.splat (local.get $w00)))
+          (local.set $v01 (f32x4.splat (local.get $w01)))
+          (local.set $v10 (f32x4.splat (local.get $w10)))
+          (local.set $v11 (f32x4.splat (local.get $w11)))
+          (local.set $bl (i32.add (local.get $bottom) (local.get $tl)))
+          (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
+          (local.set $tr (i32.add (local.get $top) (local.get $tr)))
+          (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          (local.set $c (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
+            (local.set $r
+              (f32x4.add
+                (f32x4.add
+                  (f32x4.add
+                    (f32x4.add
+                      (f32x4.mul (f32x4.convert_i32x4_s (call $ld4 (i32.add (local.get $tl) (local.get $c)) (i32.const 1))) (local.get $v00))
+                      (f32x4.mul (f32x4.convert_i32x4_s (call $ld4 (i32.add (local.get $tr) (local.get $c)) (i32.const 1))) (local.get $v01)))
+                    (f32x4.mul (f32x4.convert_i32x4_s (call $ld4 (i32.add (local.get $bl) (local.get $c)) (i32.const 1))) (local.get $v10)))
+                  (f32x4.mul (f32x4.convert_i32x4_s (call $ld4 (i32.add (local.get $br) (local.get $c)) (i32.const 1))) (local.get $v11)))
+                (v128.const f32x4 0.5 0.5 0.5 0.5)))
+            (local.set $r (i32x4.trunc_sat_f32x4_u (local.get $r)))
+            (v128.store32_lane 0 (local.get $y) (i8x16.shuffle 0 4 8 12 0 4 8 12 0 4 8 12 0 4 8 12 (local.get $r) (local.get $r)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cl)))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_s (local.get $c) (local.get $depth)))
+            (i32.store8 (local.get $y)
+              (i32.trunc_sat_f32_u
+                (f32.add
+                  (f32.add
+                    (f32.add
+                      (f32.add
+                        (f32.mul (f32.convert_i32_u (i32.load8_u (i32.add (local.get $tl) (local.get $c)))) (local.get $w00))
+                        (f32.mul (f32.convert_i32_u (i32.load8_u (i32.add (local.get $tr) (local.get $c)))) (local.get $w01)))
+                      (f32.mul (f32.convert_i32_u (i32.load8_u (i32.add (local.get $bl) (local.get $c)))) (local.get $w10)))
+                    (f32.mul (f32.convert_i32_u (i32.load8_u (i32.add (local.get $br) (local.get $c)))) (local.get $w11)))
+                  (f32.const 0.5))))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $sl)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
+
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
