@@ -15,15 +15,46 @@ import * as fs from "fs";
 import * as path from "path";
 import { Session } from "inspector";
 import { monitorEventLoopDelay } from "perf_hooks";
-import { Interpreter } from "../lib/tflite/interpreter";
+import type { Interpreter as InterpreterClass } from "../lib/tflite/interpreter";
 import { floatCopy } from "../lib/tflite/float-copy";
 import { TensorType } from "../lib/tflite/schema";
-import { simdUnavailableReason } from "../lib/tflite/wasm-kernels";
-import { InferencePool } from "../lib/tflite/worker-pool";
 import { TfliteOracle } from "../test/tflite/oracle/tfjs-tflite-oracle";
 import { withLegalQuantizedDimensions } from "../test/tflite/oracle/legal-quantized-dimension";
 
 const SHARED = path.resolve(__dirname, "../../shared/models");
+
+/**
+ * The runtime as users run it: the compiled dist/lib/tflite (tsc's CommonJS, the .wasm assembled by the build),
+ * when it is at least as new as every source file; otherwise the TypeScript source through tsx, which the table
+ * then says (tsx's module wrappers turn every call across modules into a getter call, which slows the JavaScript
+ * kernels by up to half).
+ */
+function loadRuntime() {
+  const src = path.resolve(__dirname, "../lib/tflite");
+  const dist = path.resolve(__dirname, "../dist/lib/tflite");
+  const stale: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (/\.(ts|wat)$/.test(e.name)) {
+        const built = path.join(dist, path.relative(src, file)).replace(/\.ts$/, ".js").replace(/\.wat$/, ".wasm");
+        if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(file).mtimeMs) stale.push(path.relative(src, file));
+      }
+    }
+  };
+  walk(src);
+  const root = stale.length === 0 ? dist : src;
+  const runtime = {
+    Interpreter: (require(path.join(root, "interpreter")) as typeof import("../lib/tflite/interpreter")).Interpreter,
+    InferencePool: (require(path.join(root, "worker-pool")) as typeof import("../lib/tflite/worker-pool")).InferencePool,
+    simdUnavailableReason: (require(path.join(root, "wasm-kernels")) as typeof import("../lib/tflite/wasm-kernels")).simdUnavailableReason,
+  };
+  const note = stale.length === 0 ? "ours as built (dist/)" : `ours from source through tsx, slower than built (dist/ ${fs.existsSync(dist) ? `older than ${stale.slice(0, 2).join(", ")}${stale.length > 2 ? ", …" : ""}` : "absent"}: run npm run build first)`;
+  return { ...runtime, note };
+}
+const { Interpreter, InferencePool, simdUnavailableReason, note: runtimeNote } = loadRuntime();
+type Interpreter = InterpreterClass;
 const PERSON = "tflm/person_detection/person_detect.tflite";
 /** time spent per runtime and model (rounds, the fastest kept): whole networks, and each seanet operator */
 const BUDGET_MS = 600;
@@ -136,7 +167,7 @@ export async function run(): Promise<Row[]> {
     return rows;
   }
   const simd = simdUnavailableReason();
-  const oursNote = simd ? `ours without SIMD (${simd})` : "ours with the WASM SIMD kernels";
+  const oursNote = `${runtimeNote}, ${simd ? `without SIMD (${simd})` : "with the WASM SIMD kernels"}`;
   // BENCH_TFLITE_MODELS=<text>: only the models whose path contains it (to profile one row), and no lag rows
   const only = process.env.BENCH_TFLITE_MODELS;
   const files = modelFiles(SHARED).filter((f) => !only || f.includes(only));
