@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor";
 import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 import { prepareHybridConv } from "./hybrid";
+import { int16Requantizer } from "./int16-requantizer";
 
 /** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
 export interface ConvGeometry {
@@ -171,6 +172,7 @@ function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: F
   const wd0 = w.data as Int8Array;
   for (let i = 0; i < filter.length; i++) filter[i] = wd0[i] + wOffset;
   const patch = new Float64Array(k);
+  const requant = int16Requantizer(multipliers, shifts);
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
@@ -204,7 +206,7 @@ function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: F
               a1 += filter[wo + i + 1] * patch[i + 1];
             }
             if (i < k) a0 += filter[wo + i] * patch[i];
-            const v = mulByQuantizedMultiplier64(a0 + a1 + b[oc], multipliers[oc], shifts[oc]) + outOffset;
+            const v = requant(a0 + a1 + b[oc], oc) + outOffset;
             yd[yi++] = v < lo ? lo : v > hi ? hi : v;
           }
         }
