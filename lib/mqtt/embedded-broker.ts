@@ -17,6 +17,7 @@ import { topicMatches } from "./topic-filter";
 import { gateProtocolLevel } from "./protocol-level-gate";
 import { encodeV5Ack, reasonCodeFor, ReasonCode } from "./v5-acks";
 import type { Duplex } from "stream";
+import { setNoDelay } from "./no-delay";
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -391,6 +392,7 @@ export class EmbeddedBroker extends EventEmitter {
     const gated = (stream: Duplex, req?: http.IncomingMessage) =>
       gateProtocolLevel(stream, (s) => this.aedes.handle(s as net.Socket, req), refuseLevel);
     const handle = (socket: net.Socket) => {
+      setNoDelay(socket);
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       gated(socket);
@@ -400,6 +402,7 @@ export class EmbeddedBroker extends EventEmitter {
     if (this.options.ws) {
       this.httpServer = tlsOptions ? https.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }) : http.createServer();
       this.httpServer.on("connection", (socket: net.Socket) => {
+        setNoDelay(socket);
         this.sockets.add(socket);
         socket.on("close", () => this.sockets.delete(socket));
       });
