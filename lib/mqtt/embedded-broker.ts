@@ -208,6 +208,12 @@ export class EmbeddedBroker extends EventEmitter {
     const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
     if (properties) message.properties = properties;
     const origin = { clientId };
+    // one subscriber (the usual case: the bridge, or the node's output) needs no settling of all
+    if (matching.length === 1) {
+      return matching[0].handler(message, origin).catch((err: unknown) => {
+        throw err instanceof Error ? err : new Error(String(err));
+      });
+    }
     const results = await Promise.allSettled(matching.map((s) => s.handler(message, origin)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));

@@ -98,6 +98,11 @@ export = function register(RED: NodeAPI): void {
     /** this node's own publishes skip its output (MQTT 5's No Local): a flow republishing what it reads does not loop */
     const owner = {};
     let unsubscribe: (() => Promise<void>) | undefined;
+    // Node-RED's generateId draws random bytes per call (2 % of the busy time at 5,000 messages/s): a random
+    // prefix per deploy and a counter are as unique within the runtime
+    const idPrefix = RED.util.generateId();
+    let idCount = 0;
+    const nextMsgId = () => `${idPrefix}.${(idCount++).toString(36)}`;
     const wiredCount = () => ((node as unknown as { wires?: string[][] }).wires?.[0] ?? []).length;
 
     const starting = (async () => {
@@ -141,7 +146,7 @@ export = function register(RED: NodeAPI): void {
           node.error(RED._("edge-broker.errors.payload-format", { topic: message.topic, format, error: errorText(err) }), { topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, clientId: origin.clientId });
           return;
         }
-        const id = RED.util.generateId();
+        const id = nextMsgId();
         if (stopCompletions && !inFlight.admit(id, wiredCount())) {
           if (message.qos === 0) return; // nothing to withhold: dropped, counted in the status
           // not acknowledged: MQTT 5 devices get PUBACK/PUBREC 0x97, MQTT 3.1.1 ones a closed connection, and send it again
