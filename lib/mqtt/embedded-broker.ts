@@ -18,6 +18,7 @@ import { gateProtocolLevel } from "./protocol-level-gate";
 import { encodeV5Ack, reasonCodeFor, ReasonCode } from "./v5-acks";
 import type { Duplex } from "stream";
 import { setNoDelay } from "./no-delay";
+import { coalesceWrites } from "./write-coalescing";
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -411,6 +412,7 @@ export class EmbeddedBroker extends EventEmitter {
       gateProtocolLevel(stream, (s) => this.aedes.handle(s as net.Socket, req), refuseLevel);
     const handle = (socket: net.Socket) => {
       setNoDelay(socket);
+      coalesceWrites(socket);
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       gated(socket);
