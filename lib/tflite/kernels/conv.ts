@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor";
 import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 import { prepareHybridConv } from "./hybrid";
+import { prepareHybridDepthwiseConv } from "./hybrid-depthwise";
 
 /** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
 export interface ConvGeometry {
@@ -72,9 +73,8 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const float = x.type === TensorType.FLOAT32;
   if (float) {
     if (w.type !== TensorType.FLOAT32) {
-      if (depthwise) fail(ctx, `float input with ${w.typeName} filter (hybrid DEPTHWISE_CONV_2D) is not supported`);
       const [lo, hi] = floatActivationRange(ctx, activation);
-      return prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
+      return depthwise ? prepareHybridDepthwiseConv(ctx, x, w, bias, y, g, lo, hi) : prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
     }
   } else {
     if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);

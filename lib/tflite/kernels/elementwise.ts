@@ -9,6 +9,7 @@ import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quant
 import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
 import type { Tensor } from "../tensor";
 import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
+import { int16PotAddElement, int16ScalesArePowersOfTwo } from "./int16-pot-add";
 
 type Op = "add" | "sub" | "mul";
 
@@ -128,8 +129,7 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
   if (y.type === TensorType.INT16) {
     const potOption = op === "add" ? F.AddOptions.pot_scale_int16 : F.SubOptions.pot_scale_int16;
     const pot = ctx.options?.bool(potOption, true) ?? true;
-    const isPot = (s: number) => Number.isInteger(Math.log2(s));
-    if (pot && isPot(a.scale) && isPot(b.scale) && isPot(y.scale)) fail(ctx, "int16 with power-of-two scales (pot_scale_int16) is not supported");
+    if (pot && int16ScalesArePowersOfTwo(a, b, y)) return { element: int16PotAddElement(ctx, a, b, y, op === "sub") };
   }
   const leftShift = y.type === TensorType.INT16 ? 15 : 20;
   const twiceMax = 2 * Math.max(a.scale, b.scale);

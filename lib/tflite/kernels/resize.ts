@@ -114,7 +114,8 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
     return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
   }
   if (x.type === TensorType.UINT8) return tfliteUint8Bilinear(g);
-  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
+  // int8 and int16 (XNNPACK takes no int16: TFLite's ResizeBilinearInteger in both arithmetics)
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8, INT16)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
   return () => {

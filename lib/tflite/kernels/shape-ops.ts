@@ -121,9 +121,12 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
   const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const quantized = y.type !== TensorType.FLOAT32 && y.type !== TensorType.INT32 && y.type !== TensorType.INT64;
+  // XNNPACK's delegate takes a uint8 concatenation of 2 to 4 inputs and copies their values without rescaling them
+  // (measured against tfjs-tflite); with more inputs TFLite's own kernel rescales, as the reference one does
+  const copiesRaw = ctx.xnnpackInt8 && y.type === TensorType.UINT8 && inputs.length >= 2 && inputs.length <= 4;
   const parts = inputs.map((t) => {
     const shape = extendShape(t.shape, rank);
-    const rescale = quantized && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
+    const rescale = quantized && !copiesRaw && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
     const scale = Math.fround(t.scale * Math.fround(1 / y.scale));
     return { t, chunk: shape[axis] * inner, rescale, scale, bias: Math.fround(-t.zeroPoint * scale) };
   });
