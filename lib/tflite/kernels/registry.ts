@@ -21,6 +21,7 @@ import { prepareBatchMatmul } from "./batch-matmul";
 import { prepareHardSwish } from "./hard-swish";
 import { prepareReluN1To1 } from "./activations";
 import { prepareCustom } from "./custom";
+import { prepareSvdf } from "./svdf";
 
 export const KERNELS = new Map<number, PrepareKernel>([
   [B.FULLY_CONNECTED, prepareFullyConnected],
@@ -95,4 +96,5 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.LOG_SOFTMAX, prepareLogSoftmax],
   [B.BATCH_MATMUL, prepareBatchMatmul],
   [B.CUSTOM, prepareCustom],
+  [27 /* SVDF */, prepareSvdf],
 ]);
