@@ -92,7 +92,8 @@ export = function register(RED: NodeAPI): void {
       const cause = eventIdOf(msg) ?? event.id;
       void serially(async () => {
         try {
-          const { alerts, tripped } = await engine.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
+          // without JSONata rules the engine needs no promise per event
+          const { alerts, tripped } = engine.synchronous ? engine.evaluateSync(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits }) : await engine.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
           countOpen(alerts);
           const limitsOf = classLimitsOf(engine, event, { msgClass: msg.productClass, msgLimits: msg.limits });
           const annotated = {
