@@ -115,3 +115,31 @@ describe("migration steps: device profiles, Modbus, record, model watch", functi
     }
   });
 });
+
+describe("migration steps: edge-rules' limits", function () {
+  before(function () {
+    ensureBuilt();
+  });
+
+  it("edge-rules 2: every limit of a rule saved before is its own number; windows and weights are left as they are", function () {
+    const m = mod("edge-rules");
+    const v2 = migrate(fixture("rules-v1"), m.migrations).config;
+    const [threshold, stock] = v2.rules as Array<Record<string, unknown>>;
+    assert.deepStrictEqual([threshold.raise, threshold.raiseType, threshold.clearType, threshold.forSType], ["8", "num", "num", undefined]);
+    assert.deepStrictEqual([stock.reorderPoint, stock.reorderPointType, stock.targetStockType, stock.unitWeightType], ["4", "num", "num", undefined]);
+    assert.strictEqual(v2.version, 2);
+    // a step 2 configuration parses; an unknown source is refused naming the rule's entry
+    assert.doesNotThrow(() => m.parseSettings(fixture("rules-v1")));
+    assert.throws(() => m.parseSettings({ version: 2, rules: [{ name: "a", type: "threshold", raise: "x", raiseType: "msg" }] }), /rules entry 1 is not valid/);
+  });
+
+  it("the editor's dialog saves a version 1 edge-rules as version 2", function () {
+    const node: Record<string, unknown> = { ...fixture("rules-v1"), _: (k: string) => k };
+    const dialog = new FakeDialog();
+    const def = editorDefinitions("edge-rules", dialog)["edge-rules"];
+    for (const f of Object.keys(def.defaults)) dialog.values.set(f, node[f] ?? "");
+    def.oneditprepare?.call(node);
+    def.oneditsave?.call(node);
+    assert.strictEqual(node.version, 2);
+  });
+});
