@@ -7,8 +7,9 @@ import { InferencePool, type RawOutput } from "./worker-pool";
 import { describeModel, dequantizeValues, quantizeValues, type TensorInfo } from "./tensor-info";
 import { decodeImage, detectImage, imageToValues, type Normalisation } from "./image-input";
 import { SlidingWindows, isEdgeEvent } from "./sliding-window";
+import { decodeDetections, decodeSegmentation } from "./output-decoding";
 
-export type OutputMode = "tensors" | "classify" | "anomaly";
+export type OutputMode = "tensors" | "classify" | "anomaly" | "detect" | "segment";
 export type InputMode = "auto" | "window";
 
 export interface SessionOptions {
@@ -27,8 +28,10 @@ export interface SessionOptions {
 export interface Inference {
   /** undefined while a sliding window is still filling */
   payload?: unknown;
-  /** true when the result is at or above the threshold (classify: confidence; anomaly: score) */
+  /** true when the result is at or above the threshold (classify: confidence; anomaly: score; detect: some detection) */
   aboveThreshold: boolean;
+  /** detect: the detections below the threshold (for the second output) */
+  below?: unknown;
   ms: number;
 }
 
@@ -109,6 +112,11 @@ export class TfliteSession {
     if (o.output === "tensors") {
       return { payload: outputs.map(({ name, dtype, shape, data }) => ({ name, dtype, shape, data })), aboveThreshold: true, ms };
     }
+    if (o.output === "detect") {
+      const { above, below } = decodeDetections(outputs, o.labels, o.threshold);
+      return { payload: { detections: above, threshold: o.threshold }, below: { detections: below, threshold: o.threshold }, aboveThreshold: above.length > 0, ms };
+    }
+    if (o.output === "segment") return { payload: decodeSegmentation(outputs, o.labels), aboveThreshold: true, ms };
     const first = outputs[0];
     const values = dequantizeValues(first, first.data);
     if (o.output === "anomaly") {
