@@ -102,9 +102,9 @@ export = function register(RED: NodeAPI): void {
     // must see readings in order, and outputs leave in input order; a JSONata rule makes every evaluation async
     let queue: Promise<void> = restored;
     const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
-    // alerts can come by the thousand per second: the status (an i18n lookup and an editor message) is coalesced
     /** a limit the context did not hold for the last reading: shown until one is evaluated */
     let limitMissing: string | undefined;
+    // alerts can come by the thousand per second: the status (an i18n lookup and an editor message) is coalesced
     const status = throttledStatus(
       node,
       () => (limitMissing ? { fill: "red", shape: "ring", text: limitMissing } : { fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) }),
