@@ -38,8 +38,16 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
+/** the dialog's element ids: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog */
+let inputPrefix = "node-input";
+
+/** this editor is a config node's (Node-RED names its fields `node-config-input-<field>`): call once, at the top of its editor.ts */
+export function configNodeDialog(): void {
+  inputPrefix = "node-config-input";
+}
+
 function input(field: string): JQuery {
-  return $(`#node-input-${field}`);
+  return $(`#${inputPrefix}-${field}`);
 }
 
 /**
@@ -69,7 +77,7 @@ export function saveDialog<T extends Table>(node: EditorNode, s: EditorSettings<
 
 /** makes `<field>` a typedInput whose type is kept in `<field>Type` */
 export function typedInput(field: string, types: readonly TypedSource[]): void {
-  input(field).typedInput({ default: types[0], typeField: `#node-input-${field}Type`, types: [...types] });
+  input(field).typedInput({ default: types[0], typeField: `#${inputPrefix}-${field}Type`, types: [...types] });
 }
 
 /** shows the rows of class `rows` only while `when` holds for the value of `field` (a select or a checkbox) */

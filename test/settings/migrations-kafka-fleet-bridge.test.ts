@@ -1,0 +1,130 @@
+/**
+ * The migration steps of edge-kafka-broker, edge-kafka-in, edge-bundle, edge-rollout, edge-mqtt-bridge and
+ * edge-metrics, with flows saved before versions (test/settings/fixtures/older-flows.json): each step by
+ * parseSettings, by the built editor's oneditprepare/oneditsave, and deployed in Node-RED where the old meaning
+ * shows in a status (the generic checks of every settings module are in settings-modules.test.ts).
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import helper from "node-red-node-test-helper";
+import { ensureBuilt, repoRoot } from "../harness/build";
+import { waitFor } from "../harness/wait";
+import { migrate, type Migration } from "../../lib/settings/migrate";
+import { editorDefinitions, FakeDialog } from "./editor-definitions";
+import { speaking } from "./catalogue";
+
+helper.init(require.resolve("node-red"));
+
+interface SettingsModule {
+  type: string;
+  migrations: readonly Migration[];
+  table: { version: { value: number } };
+  parseSettings(config: Record<string, unknown>): Record<string, unknown>;
+}
+
+const mod = (type: string) => require(path.join(repoRoot, "nodes", type, "settings")) as SettingsModule;
+const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "older-flows.json"), "utf8")) as Array<Record<string, unknown>>;
+const fixture = (id: string) => {
+  const n = older.find((x) => x.id === id);
+  assert.ok(n, `fixture ${id}`);
+  return JSON.parse(JSON.stringify(n)) as Record<string, unknown>;
+};
+const upTo = (m: SettingsModule, config: Record<string, unknown>, to: number) => migrate(config, m.migrations.slice(0, to)).config;
+
+/** the built editor's dialog opened on `node` (Node-RED fills each field first), then saved: the dialog's fields and the node */
+function openAndSave(node: Record<string, unknown>): { dialog: Map<string, unknown>; saved: Record<string, unknown> } {
+  const dialog = new FakeDialog();
+  const def = editorDefinitions(String(node.type), dialog)[String(node.type)];
+  const self: Record<string, unknown> = { ...node, _: (k: string) => k };
+  for (const f of Object.keys(def.defaults)) dialog.values.set(f, self[f] ?? "");
+  def.oneditprepare?.call(self);
+  def.oneditsave?.call(self);
+  return { dialog: dialog.values, saved: self };
+}
+
+interface Status {
+  fill?: string;
+  text?: string;
+}
+function statusesOf(id: string): Status[] {
+  const spy = (helper as unknown as { _NodePrototype: { status: { getCalls(): Array<{ thisValue: { id: string }; args: [Status] }> } } })._NodePrototype.status;
+  return spy
+    .getCalls()
+    .filter((c) => c.thisValue?.id === id)
+    .map((c) => c.args[0]);
+}
+const logged = (level: number, id: string) =>
+  helper
+    .log()
+    .args.map((a: unknown[]) => a[0] as { level: number; id?: string; msg?: unknown })
+    .filter((e: { level: number; id?: string }) => e.level === level && e.id === id)
+    .map((e: { msg?: unknown }) => String(e.msg));
+const ERROR = 20;
+const WARN = 30;
+
+describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved before versions", function () {
+  this.timeout(60000);
+  before(function () {
+    this.timeout(180000);
+    ensureBuilt();
+  });
+
+  describe("edge-kafka-broker", function () {
+    const m = mod("edge-kafka-broker");
+
+    it("1: missing brokers were none (not configured); the editor's 127.0.0.1:9092 stays; a new node gets it", function () {
+      assert.strictEqual(upTo(m, fixture("kafka-broker-handwritten"), 1).brokers, "");
+      assert.strictEqual(m.parseSettings(fixture("kafka-broker-handwritten")).brokers, "");
+      assert.strictEqual(m.parseSettings(fixture("kafka-broker-handwritten")).clientId, "gw-7");
+      assert.strictEqual(m.parseSettings(fixture("kb")).brokers, "127.0.0.1:9092");
+      assert.strictEqual(m.parseSettings({ version: 1 }).brokers, "127.0.0.1:9092");
+      assert.throws(() => m.parseSettings({ version: 1, connectionTimeoutMs: "soon" }), /connectionTimeoutMs must be a number/);
+    });
+
+    it("1 in the editor: the dialog of a node without brokers shows them blank, and saves version 1", function () {
+      const { dialog, saved } = openAndSave(fixture("kafka-broker-handwritten"));
+      assert.strictEqual(dialog.get("brokers"), "");
+      assert.strictEqual(saved.version, 1);
+      assert.strictEqual(openAndSave(fixture("kb")).dialog.get("brokers"), "127.0.0.1:9092");
+    });
+  });
+
+  describe("deployed in Node-RED", function () {
+    beforeEach(function (done) {
+      helper.startServer(done);
+    });
+    afterEach(function (done) {
+      helper.unload().then(() => helper.stopServer(done));
+    });
+
+    const pack = (...types: string[]) => types.map((t) => speaking(require(path.join(repoRoot, "nodes", t, t))));
+    const kafkaNodes = () => pack("edge-kafka-broker", "edge-kafka-out", "edge-kafka-in");
+
+    it("edge-kafka-broker 1: a version 0 broker without brokers is 'not configured' (grey) for the node using it, said once as a warning", async function () {
+      const flow = [
+        { id: "t", type: "tab" },
+        fixture("kafka-broker-handwritten"),
+        { id: "out", z: "t", type: "edge-kafka-out", broker: "kafka-broker-handwritten", topic: "t", wires: [] },
+      ];
+      await helper.load(kafkaNodes(), flow);
+      const shown = await waitFor(() => statusesOf("out").find((s) => s.fill === "grey"), "a grey status", { timeoutMs: 5000 });
+      assert.match(shown.text ?? "", /not configured: no brokers are set/);
+      assert.strictEqual(logged(WARN, "kafka-broker-handwritten").length, 1);
+      assert.deepStrictEqual(logged(ERROR, "kafka-broker-handwritten"), []);
+      assert.deepStrictEqual(logged(ERROR, "out"), []);
+    });
+
+    it("edge-kafka-broker: a setting that cannot be used is an error naming the field, and the node using it is red", async function () {
+      const flow = [
+        { id: "t", type: "tab" },
+        { ...fixture("kb"), connectionTimeoutMs: "soon" },
+        { id: "out", z: "t", type: "edge-kafka-out", broker: "kb", topic: "t", wires: [] },
+      ];
+      await helper.load(kafkaNodes(), flow);
+      const shown = await waitFor(() => statusesOf("out").find((s) => s.fill === "red"), "a red status", { timeoutMs: 5000 });
+      assert.match(shown.text ?? "", /not configured/);
+      assert.match(logged(ERROR, "kb").join(" | "), /connectionTimeoutMs must be a number, not "soon"/);
+    });
+  });
+});
