@@ -56,8 +56,8 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   "edge-kafka-broker": "none",
   // no Kafka at the default 127.0.0.1:9092: yellow while connecting, then red with the reason (said once)
   "edge-kafka-out": { fill: "yellow|red", text: /connecting|unreachable/, error: /ECONNREFUSED/ },
-  // no topic is set by default: red, "not configured", said once
-  "edge-kafka-in": { fill: "red", text: /not configured: No topic/, error: /No topic to consume/ },
+  // no topic is set by default: a gateway not configured yet, grey, said once as a warning
+  "edge-kafka-in": { fill: "grey", text: /not configured: no topic to consume/ },
   "edge-device-profile": "none",
   "edge-ingest": "none",
   "edge-rules": { fill: "green", text: /0 active alerts/ },

@@ -61,6 +61,9 @@ const logged = (level: number, id: string) =>
     .filter((e: { level: number; id?: string }) => e.level === level && e.id === id)
     .map((e: { msg?: unknown }) => String(e.msg));
 const ERROR = 20;
+type Flow = Parameters<typeof helper.load>[1];
+/** loads `nodes` and a flow of plain configurations (as a flow file holds them) */
+const load = (nodes: unknown[], flow: Array<Record<string, unknown>>) => helper.load(nodes as Parameters<typeof helper.load>[0], flow as unknown as Flow);
 const WARN = 30;
 
 describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved before versions", function () {
@@ -90,6 +93,26 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     });
   });
 
+  describe("edge-kafka-in", function () {
+    const m = mod("edge-kafka-in");
+
+    it("1: Topics are typed text; a missing or blank consumer group was edge-ai-gateway", function () {
+      const v1 = upTo(m, fixture("kafka-in-handwritten"), 1);
+      assert.deepStrictEqual([v1.topics, v1.topicsType, v1.groupId], ["store-001.commands", "str", "edge-ai-gateway"]);
+      assert.strictEqual(m.parseSettings(fixture("kafka-in-editor")).groupId, "edge-ai-gateway");
+      assert.strictEqual(m.parseSettings(fixture("kafka-in-handwritten")).completionTimeoutS, 60);
+      // a blank group in a version 1 flow is refused: it is no longer silently the default
+      assert.throws(() => m.parseSettings({ version: 1, broker: "kb", groupId: "" }), /groupId is required/);
+      assert.throws(() => m.parseSettings({ version: 1, broker: "kb", topicsType: "msg" }), /topicsType must take its value from one of str, env/);
+    });
+
+    it("1 in the editor: the dialog shows Topics as typed text and the default group, and saves version 1", function () {
+      const { dialog, saved } = openAndSave(fixture("kafka-in-editor"));
+      assert.deepStrictEqual([dialog.get("topicsType"), dialog.get("groupId")], ["str", "edge-ai-gateway"]);
+      assert.strictEqual(saved.version, 1);
+    });
+  });
+
   describe("deployed in Node-RED", function () {
     beforeEach(function (done) {
       helper.startServer(done);
@@ -102,12 +125,12 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     const kafkaNodes = () => pack("edge-kafka-broker", "edge-kafka-out", "edge-kafka-in");
 
     it("edge-kafka-broker 1: a version 0 broker without brokers is 'not configured' (grey) for the node using it, said once as a warning", async function () {
-      const flow = [
+      const flow: Array<Record<string, unknown>> = [
         { id: "t", type: "tab" },
         fixture("kafka-broker-handwritten"),
         { id: "out", z: "t", type: "edge-kafka-out", broker: "kafka-broker-handwritten", topic: "t", wires: [] },
       ];
-      await helper.load(kafkaNodes(), flow);
+      await load(kafkaNodes(), flow);
       const shown = await waitFor(() => statusesOf("out").find((s) => s.fill === "grey"), "a grey status", { timeoutMs: 5000 });
       assert.match(shown.text ?? "", /not configured: no brokers are set/);
       assert.strictEqual(logged(WARN, "kafka-broker-handwritten").length, 1);
@@ -115,13 +138,47 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
       assert.deepStrictEqual(logged(ERROR, "out"), []);
     });
 
+    for (const [what, config, text] of [
+      ["no topic (its editor defaults)", fixture("kafka-in-no-topic"), /^not configured: no topic to consume$/],
+      ["Topics from an environment variable that is not set", { ...fixture("kafka-in-no-topic"), version: 1, topics: "EDGE_TEST_UNSET_TOPICS", topicsType: "env" }, /^not configured: EDGE_TEST_UNSET_TOPICS is not set$/],
+      ["Topics of ${VARIABLE} not set", { ...fixture("kafka-in-no-topic"), topics: "${EDGE_TEST_UNSET_TOPICS}" }, /^not configured: EDGE_TEST_UNSET_TOPICS is not set$/],
+    ] as const) {
+      it(`edge-kafka-in with ${what}: grey "not configured", one warning, no error, a message to it fails to Catch`, async function () {
+        delete process.env.EDGE_TEST_UNSET_TOPICS;
+        const flow: Array<Record<string, unknown>> = [{ id: "t", type: "tab" }, fixture("kb"), { ...config, id: "in", z: "t" }, { id: "c", z: "t", type: "catch", scope: ["in"], wires: [["caught"]] }, { id: "caught", z: "t", type: "helper" }];
+        await load([...kafkaNodes(), require("@node-red/nodes/core/common/25-catch.js")], flow);
+        const shown = await waitFor(() => statusesOf("in").at(-1), "a status", { timeoutMs: 5000 });
+        assert.strictEqual(shown.fill, "grey");
+        assert.match(shown.text ?? "", text);
+        assert.strictEqual(logged(WARN, "in").length, 1);
+        assert.deepStrictEqual(logged(ERROR, "in"), []);
+        const caught: Array<{ error: { message: string } }> = [];
+        helper.getNode("caught").on("input", (msg: unknown) => void caught.push(msg as { error: { message: string } }));
+        helper.getNode("in").receive({ payload: 1 });
+        await waitFor(() => caught.length === 1, "the message at the Catch node", { timeoutMs: 5000 });
+        assert.match(caught[0].error.message, /no topic|is not set/);
+      });
+    }
+
+    it("edge-kafka-in with Topics from an environment variable that is set: it starts consuming them (connecting, not 'not configured')", async function () {
+      process.env.EDGE_TEST_TOPICS = "a.commands, b.commands";
+      try {
+        const flow: Array<Record<string, unknown>> = [{ id: "t", type: "tab" }, { ...fixture("kb"), brokers: "127.0.0.1:1", connectionTimeoutMs: "200" }, { ...fixture("kafka-in-no-topic"), id: "in", z: "t", version: 1, topics: "EDGE_TEST_TOPICS", topicsType: "env" }];
+        await load(kafkaNodes(), flow);
+        await waitFor(() => statusesOf("in").find((s) => /connecting/.test(s.text ?? "")), "connecting", { timeoutMs: 5000 });
+        assert.ok(!statusesOf("in").some((s) => /not configured/.test(s.text ?? "")), JSON.stringify(statusesOf("in")));
+      } finally {
+        delete process.env.EDGE_TEST_TOPICS;
+      }
+    });
+
     it("edge-kafka-broker: a setting that cannot be used is an error naming the field, and the node using it is red", async function () {
-      const flow = [
+      const flow: Array<Record<string, unknown>> = [
         { id: "t", type: "tab" },
         { ...fixture("kb"), connectionTimeoutMs: "soon" },
         { id: "out", z: "t", type: "edge-kafka-out", broker: "kb", topic: "t", wires: [] },
       ];
-      await helper.load(kafkaNodes(), flow);
+      await load(kafkaNodes(), flow);
       const shown = await waitFor(() => statusesOf("out").find((s) => s.fill === "red"), "a red status", { timeoutMs: 5000 });
       assert.match(shown.text ?? "", /not configured/);
       assert.match(logged(ERROR, "kb").join(" | "), /connectionTimeoutMs must be a number, not "soon"/);
