@@ -113,6 +113,24 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     });
   });
 
+  describe("edge-bundle", function () {
+    const m = mod("edge-bundle");
+
+    it("1: the gateway id is typed text; what was missing keeps its meaning (send again on start, 3 errors)", function () {
+      const v1 = upTo(m, fixture("bundle-editor"), 1);
+      assert.deepStrictEqual([v1.gatewayId, v1.gatewayIdType], ["store-gw-1", "str"]);
+      const s = m.parseSettings(fixture("bundle-handwritten"));
+      assert.deepStrictEqual([s.gatewayId, s.gatewayIdType, s.reactivate, s.maxErrors, s.maxMB, s.probationS], ["", "str", true, 3, 16, 0]);
+      assert.throws(() => m.parseSettings({ version: 1, maxErrors: "1.5" }), /maxErrors must be a whole number/);
+    });
+
+    it("1 in the editor: the dialog shows the gateway id as typed text and saves version 1", function () {
+      const { dialog, saved } = openAndSave(fixture("bundle-editor"));
+      assert.deepStrictEqual([dialog.get("gatewayId"), dialog.get("gatewayIdType")], ["store-gw-1", "str"]);
+      assert.strictEqual(saved.version, 1);
+    });
+  });
+
   describe("deployed in Node-RED", function () {
     beforeEach(function (done) {
       helper.startServer(done);
@@ -169,6 +187,55 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
         assert.ok(!statusesOf("in").some((s) => /not configured/.test(s.text ?? "")), JSON.stringify(statusesOf("in")));
       } finally {
         delete process.env.EDGE_TEST_TOPICS;
+      }
+    });
+
+    it("edge-bundle without a public key (its editor defaults): grey 'not configured: no public key', one warning, each bundle refused to Catch", async function () {
+      const flow: Array<Record<string, unknown>> = [
+        { id: "t", type: "tab" },
+        { ...fixture("bundle-editor"), id: "b", z: "t", wires: [[], ["events"]] },
+        { id: "events", z: "t", type: "helper" },
+        { id: "c", z: "t", type: "catch", scope: ["b"], wires: [["caught"]] },
+        { id: "caught", z: "t", type: "helper" },
+      ];
+      await load([...pack("edge-bundle"), require("@node-red/nodes/core/common/25-catch.js")], flow);
+      const shown = await waitFor(() => statusesOf("b").at(-1), "a status", { timeoutMs: 5000 });
+      assert.deepStrictEqual([shown.fill, shown.text], ["grey", "not configured: no public key"]);
+      assert.strictEqual(logged(WARN, "b").length, 1);
+      assert.deepStrictEqual(logged(ERROR, "b"), []);
+      const events: Array<{ payload: { step: string; gateway: string; code?: string } }> = [];
+      const caught: unknown[] = [];
+      helper.getNode("events").on("input", (msg: unknown) => void events.push(msg as (typeof events)[number]));
+      helper.getNode("caught").on("input", (msg: unknown) => void caught.push(msg));
+      helper.getNode("b").receive({ payload: { manifest: { kind: "model", name: "m", version: "1" }, content: "", signature: "" } });
+      await waitFor(() => caught.length === 1 && events.some((e) => e.payload.step === "refused"), "refused, to Catch", { timeoutMs: 5000 });
+      assert.strictEqual(events[0].payload.gateway, "store-gw-1");
+    });
+
+    it("edge-bundle with its gateway id from an environment variable: that id in its events; unset, the host name with one warning", async function () {
+      process.env.EDGE_TEST_GATEWAY = "store-gw-9";
+      try {
+        const flow: Array<Record<string, unknown>> = [
+          { id: "t", type: "tab" },
+          { ...fixture("bundle-editor"), id: "b", z: "t", version: 1, gatewayId: "EDGE_TEST_GATEWAY", gatewayIdType: "env", wires: [[], ["events"]] },
+          { ...fixture("bundle-editor"), id: "b2", z: "t", version: 1, gatewayId: "EDGE_TEST_UNSET_GATEWAY", gatewayIdType: "env", wires: [[], ["events"]] },
+          { id: "events", z: "t", type: "helper" },
+        ];
+        await load(pack("edge-bundle"), flow);
+        const gateways = new Map<string, string>();
+        helper.getNode("events").on("input", (msg: unknown) => {
+          const m = msg as { topic: string; payload: { gateway: string } };
+          gateways.set(m.payload.gateway, m.topic);
+        });
+        helper.getNode("b").receive({ payload: "not a bundle" });
+        helper.getNode("b2").receive({ payload: "not a bundle" });
+        await waitFor(() => gateways.size === 2, "an event from each", { timeoutMs: 5000 });
+        assert.ok(gateways.has("store-gw-9"), JSON.stringify([...gateways]));
+        assert.ok(gateways.has(require("os").hostname()), JSON.stringify([...gateways]));
+        assert.match(logged(WARN, "b2").join(" | "), /EDGE_TEST_UNSET_GATEWAY is not set/);
+        assert.doesNotMatch(logged(WARN, "b").join(" | "), /is not set/);
+      } finally {
+        delete process.env.EDGE_TEST_GATEWAY;
       }
     });
 
