@@ -80,7 +80,7 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   "edge-metrics": "none",
   "edge-model-watch": { fill: "green", text: /0 predictions, 0 escalated/ },
   // no canary gateway named: it cannot roll out, said once
-  "edge-rollout": { fill: "red", text: /not configured/, error: /at least one canary gateway/ },
+  "edge-rollout": { fill: "red", text: /canaries is required/, error: /canaries is required/ },
   "edge-modbus-link": "none",
   // the device profile a new edge-device-profile holds is not a Modbus one: red with the reason, said once
   "edge-modbus": { fill: "red", text: /Modbus attributes are not usable/, error: /no resource with a Modbus primaryTable/ },

@@ -13,6 +13,7 @@ import { waitFor } from "../harness/wait";
 import { migrate, type Migration } from "../../lib/settings/migrate";
 import { editorDefinitions, FakeDialog } from "./editor-definitions";
 import { speaking } from "./catalogue";
+import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
 
 helper.init(require.resolve("node-red"));
 
@@ -131,6 +132,27 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     });
   });
 
+  describe("edge-rollout", function () {
+    const m = mod("edge-rollout");
+
+    it("1: a missing or blank topic was the default topic; the limits keep their defaults", function () {
+      const v1 = upTo(m, fixture("rollout-handwritten"), 1);
+      assert.deepStrictEqual([v1.canaryTopic, v1.fleetTopic, v1.commandTopic], ["fleet/bundles/canary/{name}", "fleet/bundles/all/{name}", "fleet/{gateway}/rollback"]);
+      const s = m.parseSettings(fixture("rollout-handwritten"));
+      assert.deepStrictEqual([s.healthWindowS, s.activationTimeoutS, s.maxErrorRate, s.maxPsi, s.minMessages, s.maxMB], [300, 120, 0.05, 0.25, 20, 16]);
+      assert.strictEqual(m.parseSettings(fixture("rollout-editor")).canaries, "store-gw-1, store-gw-7");
+      // in a version 1 flow a blank topic is refused rather than silently the default
+      assert.throws(() => m.parseSettings({ ...fixture("rollout-editor"), version: 1, fleetTopic: "" }), /fleetTopic is required/);
+      assert.throws(() => m.parseSettings({ ...fixture("rollout-editor"), canaries: "" }), /canaries is required/);
+    });
+
+    it("1 in the editor: the dialog of a node with a blank topic shows the default topic, and saves version 1", function () {
+      const { dialog, saved } = openAndSave(fixture("rollout-handwritten"));
+      assert.strictEqual(dialog.get("fleetTopic"), "fleet/bundles/all/{name}");
+      assert.strictEqual(saved.version, 1);
+    });
+  });
+
   describe("deployed in Node-RED", function () {
     beforeEach(function (done) {
       helper.startServer(done);
@@ -237,6 +259,18 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
       } finally {
         delete process.env.EDGE_TEST_GATEWAY;
       }
+    });
+
+    it("edge-rollout 1: a version 0 node without a canary topic publishes a bundle on fleet/bundles/canary/{name}, as before", async function () {
+      const flow: Array<Record<string, unknown>> = [{ id: "t", type: "tab" }, { ...fixture("rollout-handwritten"), id: "r", z: "t", wires: [["out"], []] }, { id: "out", z: "t", type: "helper" }];
+      await load(pack("edge-rollout"), flow);
+      const published: Array<{ topic: string }> = [];
+      helper.getNode("out").on("input", (msg: unknown) => void published.push(msg as { topic: string }));
+      const key = generateSigningKey();
+      helper.getNode("r").receive({ payload: signBundle({ kind: "rules", name: "shelf", version: "1" }, Buffer.from("[]"), key.privateKeyPem) });
+      await waitFor(() => published.length === 1, "the canary publication", { timeoutMs: 5000 });
+      assert.strictEqual(published[0].topic, "fleet/bundles/canary/shelf");
+      assert.deepStrictEqual(logged(ERROR, "r"), []);
     });
 
     it("edge-kafka-broker: a setting that cannot be used is an error naming the field, and the node using it is red", async function () {
