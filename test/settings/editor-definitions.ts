@@ -75,7 +75,8 @@ export function editorDefinitions(type: string, dialog = new FakeDialog()): Reco
   const found: Record<string, EditorDefinition> = {};
   const validator = () => () => true;
   const RED = {
-    nodes: { registerType: (t: string, def: EditorDefinition) => (found[t] = def) },
+    // no other node in the flows (edge-mqtt-bridge lists the edge-broker nodes)
+    nodes: { registerType: (t: string, def: EditorDefinition) => (found[t] = def), eachNode: () => undefined },
     validators: { number: validator, regex: validator, typedInput: validator },
     _: (key: string) => key,
   };

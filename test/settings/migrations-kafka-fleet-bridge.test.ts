@@ -153,6 +153,27 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     });
   });
 
+  describe("edge-mqtt-bridge", function () {
+    const m = mod("edge-mqtt-bridge");
+
+    it("1: missing rules were none (the bridge refuses to start, as before); missing properties are forwarded; the editor's rule stays", function () {
+      assert.deepStrictEqual(upTo(m, fixture("bridge-handwritten"), 1).rules, []);
+      const s = m.parseSettings(fixture("bridge-handwritten"));
+      assert.deepStrictEqual([s.rules, s.forwardProperties, s.drainRatePerSec, s.bufferMB, s.upstreamProtocol, s.clientId], [[], true, 500, 256, "", ""]);
+      const e = m.parseSettings(fixture("bridge-editor"));
+      assert.deepStrictEqual([e.sourceType, e.localBroker, (e.rules as Array<{ template: string }>)[0].template], ["edge", "eb", "stores/{site}/alerts"]);
+      // a node dropped from today's palette gets the example rule
+      assert.strictEqual((m.parseSettings({ version: 1 }).rules as unknown[]).length, 1);
+      assert.throws(() => m.parseSettings({ version: 1, rules: ["edge/#"] }), /rules entry 1 is not valid/);
+      assert.throws(() => m.parseSettings({ version: 1, upstreamProtocol: "3" }), /upstreamProtocol must be one of/);
+    });
+
+    it("1 in the editor: the dialog opens on an older node and saves version 1", function () {
+      const { saved } = openAndSave(fixture("bridge-handwritten"));
+      assert.strictEqual(saved.version, 1);
+    });
+  });
+
   describe("deployed in Node-RED", function () {
     beforeEach(function (done) {
       helper.startServer(done);
@@ -271,6 +292,13 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
       await waitFor(() => published.length === 1, "the canary publication", { timeoutMs: 5000 });
       assert.strictEqual(published[0].topic, "fleet/bundles/canary/shelf");
       assert.deepStrictEqual(logged(ERROR, "r"), []);
+    });
+
+    it("edge-mqtt-bridge 1: a version 0 node without rules still refuses to start, red, saying it has no mapping rule", async function () {
+      const flow: Array<Record<string, unknown>> = [{ id: "t", type: "tab" }, { ...fixture("bridge-handwritten"), id: "br", z: "t" }];
+      await load(pack("edge-mqtt-bridge"), flow);
+      await waitFor(() => statusesOf("br").find((s) => s.fill === "red"), "red", { timeoutMs: 5000 });
+      assert.match(logged(ERROR, "br").join(" | "), /no mapping rule/);
     });
 
     it("edge-kafka-broker: a setting that cannot be used is an error naming the field, and the node using it is red", async function () {
