@@ -174,6 +174,26 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
     });
   });
 
+  describe("edge-metrics", function () {
+    const m = mod("edge-metrics");
+
+    it("1: the gateway id is typed text; a missing or blank path was /metrics; missing counting was on", function () {
+      const v1 = upTo(m, fixture("metrics-handwritten"), 1);
+      assert.deepStrictEqual([v1.gatewayId, v1.gatewayIdType, v1.path], ["store-gw-1", "str", "/metrics"]);
+      const s = m.parseSettings(fixture("metrics-handwritten"));
+      assert.deepStrictEqual([s.countMessages, s.allNodes, s.heartbeatS], [true, false, 0]);
+      assert.strictEqual(m.parseSettings(fixture("metrics-editor")).path, "/metrics");
+      assert.throws(() => m.parseSettings({ version: 1, path: "" }), /path is required/);
+      assert.throws(() => m.parseSettings({ version: 1, heartbeatS: "-1" }), /heartbeatS must be at least 0/);
+    });
+
+    it("1 in the editor: the dialog of a node with a blank path shows /metrics and the gateway id as typed text, and saves version 1", function () {
+      const { dialog, saved } = openAndSave(fixture("metrics-editor"));
+      assert.deepStrictEqual([dialog.get("path"), dialog.get("gatewayIdType")], ["/metrics", "str"]);
+      assert.strictEqual(saved.version, 1);
+    });
+  });
+
   describe("deployed in Node-RED", function () {
     beforeEach(function (done) {
       helper.startServer(done);
@@ -299,6 +319,25 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
       await load(pack("edge-mqtt-bridge"), flow);
       await waitFor(() => statusesOf("br").find((s) => s.fill === "red"), "red", { timeoutMs: 5000 });
       assert.match(logged(ERROR, "br").join(" | "), /no mapping rule/);
+    });
+
+    it("edge-metrics with its gateway id from an environment variable: the heartbeat's topic and gateway", async function () {
+      process.env.EDGE_TEST_GATEWAY = "store-gw-4";
+      try {
+        const flow: Array<Record<string, unknown>> = [
+          { id: "t", type: "tab" },
+          { ...fixture("metrics-editor"), id: "mx", z: "t", version: 1, path: "/metrics", gatewayId: "EDGE_TEST_GATEWAY", gatewayIdType: "env", heartbeatS: "0", wires: [["beats"]] },
+          { id: "beats", z: "t", type: "helper" },
+        ];
+        await load(pack("edge-metrics"), flow);
+        const beats: Array<{ topic: string; payload: { gateway: string } }> = [];
+        helper.getNode("beats").on("input", (msg: unknown) => void beats.push(msg as (typeof beats)[number]));
+        helper.getNode("mx").receive({});
+        await waitFor(() => beats.length === 1, "a heartbeat", { timeoutMs: 5000 });
+        assert.deepStrictEqual([beats[0].topic, beats[0].payload.gateway], ["fleet/store-gw-4/heartbeat", "store-gw-4"]);
+      } finally {
+        delete process.env.EDGE_TEST_GATEWAY;
+      }
     });
 
     it("edge-kafka-broker: a setting that cannot be used is an error naming the field, and the node using it is red", async function () {
