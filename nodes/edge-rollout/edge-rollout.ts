@@ -46,14 +46,18 @@ export = function register(RED: NodeAPI): void {
       setupError = RED._("edge-rollout.errors.key", { error: errorText(err) });
     }
     let rollout: Rollout | undefined;
+    let noCanaries = false;
     try {
       rollout = new Rollout(limits);
     } catch {
-      setupError = RED._("edge-rollout.errors.no-canaries");
+      noCanaries = setupError === undefined;
+      setupError ??= RED._("edge-rollout.errors.no-canaries");
     }
     if (setupError) {
-      node.error(setupError);
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-rollout.status.not-configured") });
+      // no canary named yet is a rollout not configured yet (grey, one warning); a key that cannot be read is a fault
+      if (noCanaries) node.warn(RED._("edge-rollout.errors.not-configured", { why: setupError }));
+      else node.error(setupError);
+      node.status({ fill: noCanaries ? "grey" : "red", shape: "ring", text: RED._(noCanaries ? "edge-rollout.status.no-canaries" : "edge-rollout.status.not-configured") });
       onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(setupError)));
       return;
     }

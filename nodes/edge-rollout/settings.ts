@@ -24,7 +24,8 @@ export const migrations: readonly Migration[] = [
 export const table = {
   version: version(1),
   name: text(),
-  canaries: text("", { required: true }),
+  // none yet (as dropped from the palette): "not configured", grey, until at least one is named
+  canaries: text(),
   healthWindowS: num(300, { min: 1 }),
   activationTimeoutS: num(120, { min: 1 }),
   maxErrorRate: num(0.05, { min: 0 }),

@@ -120,7 +120,6 @@ describe("edge-rollout node", function () {
     const caught = collect("caught");
     helper.getNode("rollout").receive({ payload: bundle("1", 1) });
     await waitFor(() => caught.length === 1, "the error");
-    // refused by its settings (canaries are required), as every node refuses settings it cannot use
-    assert.equal((caught[0].error as { message: string }).message.replace(/^Error: /, ""), "edge-rollout.settings.invalid");
+    assert.equal((caught[0].error as { message: string }).message.replace(/^Error: /, ""), "edge-rollout.errors.no-canaries");
   });
 });

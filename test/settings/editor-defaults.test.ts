@@ -79,8 +79,8 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   "edge-bundle": { fill: "grey", text: /not configured: no public key/ },
   "edge-metrics": "none",
   "edge-model-watch": { fill: "green", text: /0 predictions, 0 escalated/ },
-  // no canary gateway named: it cannot roll out, said once
-  "edge-rollout": { fill: "red", text: /canaries is required/, error: /canaries is required/ },
+  // no canary gateway named: it cannot roll out yet, grey, said once as a warning
+  "edge-rollout": { fill: "grey", text: /not configured: no canary gateway/ },
   "edge-modbus-link": "none",
   // the device profile a new edge-device-profile holds is not a Modbus one: red with the reason, said once
   "edge-modbus": { fill: "red", text: /Modbus attributes are not usable/, error: /no resource with a Modbus primaryTable/ },
