@@ -26,8 +26,11 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   for (const [field, setting] of Object.entries(s.table)) {
     const def: EditorPropertyDef = { value: setting.value };
     if (setting.required) def.required = true;
-    if (setting.type) def.type = setting.type;
-    else {
+    if (setting.type) {
+      def.type = setting.type;
+      // Node-RED counts a config node left unset as invalid unless `required` is there and false
+      def.required = setting.required === true;
+    } else {
       def.validate = function (value: unknown) {
         const problem = setting.check(value);
         return problem ? problemText(s.type, { field, ...problem }) : true;
