@@ -3,14 +3,17 @@
  * of it, measured open loop at a set rate below saturation (the rate devices send at, not as fast as the gateway
  * takes them), so the figures are a device's latency and not queueing in a closed loop.
  *
- * ours: device → edge-broker → mqtt in → edge-ingest (reefer profile, °F → °C) → edge-rules (threshold with
- *       hysteresis, alert lifecycle) → mqtt out → edge-broker → actuator
+ * ours: device → edge-broker (its output, in-process) → edge-ingest (reefer profile, °F → °C) → edge-rules
+ *       (threshold with hysteresis, alert lifecycle) → edge-broker (its input, in-process) → actuator
  * core: device → Mosquitto → mqtt in → function (the same conversion and hysteresis, per device, by hand) → mqtt out
  *       → Mosquitto → actuator; the strongest core-node baseline a user would write (no JSONata).
  *
  * Every reading crosses the threshold (each device alternates 10 °C and 4.4 °C), so every reading yields one
  * command; the clock is the load generator's, at both ends. Readings of the first WARMUP_S seconds are not counted.
+ * Each path runs in a Node-RED of its own (BENCH_PROFILE=<dir>: each writes a V8 CPU profile there on exit).
  */
+import * as fs from "fs";
+import * as path from "path";
 import mqtt, { MqttClient } from "mqtt";
 import { performance } from "perf_hooks";
 import { startMosquitto, tempDir } from "../test/harness/peers";
@@ -18,6 +21,7 @@ import { freeTcpPort } from "../test/harness/ports";
 import { ensureBuilt, linkPack } from "../test/harness/build";
 import { startNodeRed } from "../test/harness/node-red-process";
 import { waitFor } from "../test/harness/wait";
+import { setNoDelay } from "../lib/mqtt/no-delay";
 
 const DEVICES = 1000;
 const SECONDS = Number(process.env.BENCH_DECISION_SECONDS ?? 10);
@@ -48,13 +52,10 @@ function oursFlow(port: number): unknown[] {
   const z = "ours";
   return [
     { id: z, type: "tab", label: "ours" },
-    { id: "d-broker", type: "edge-broker", z, name: "", host: "127.0.0.1", port: String(port), tls: false, ws: false, wsPort: "", wsPath: "/mqtt", allowAnonymous: true, acl: "", dataDir: tempDir("bench-decision-broker"), wires: [] },
-    brokerConfig("d-conn", port),
+    { id: "d-broker", type: "edge-broker", z, name: "", host: "127.0.0.1", port: String(port), tls: false, ws: false, wsPort: "", wsPath: "/mqtt", allowAnonymous: true, acl: "", dataDir: tempDir("bench-decision-broker"), topic: "devices/+/telemetry", datatype: "json", maxInFlight: "10000", wires: [["d-ingest"]] },
     { id: "d-profile", type: "edge-device-profile", name: "reefer-unit", source: "builtin", profile: "", file: "", builtin: "reefer-unit" },
-    mqttIn("d-in", z, "d-conn", ["d-ingest"]),
     { id: "d-ingest", type: "edge-ingest", z, name: "", profile: "d-profile", deviceNameFrom: "path", topicPattern: "", deviceNamePath: "unit_id", deviceName: "", outOfRange: "flag", payloadSchema: "", topicTemplate: "edge/{profileName}/{deviceName}", output: "event", originPath: "ts", wires: [["d-rules"], []] },
-    { id: "d-rules", type: "edge-rules", z, name: "", rules: [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", device: "", direction: "above", raise: "8", clear: "7.5", forS: "0" }], store: "", tickS: "1", wires: [["d-out"], []] },
-    mqttOut("d-out", z, "d-conn"),
+    { id: "d-rules", type: "edge-rules", z, name: "", rules: [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", device: "", direction: "above", raise: "8", clear: "7.5", forS: "0" }], store: "", tickS: "1", wires: [["d-broker"], []] },
   ];
 }
 
@@ -85,6 +86,8 @@ function coreFlow(port: number): unknown[] {
 function connect(url: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const c = mqtt.connect(url, { reconnectPeriod: 200 });
+    // the load generator's own Nagle (its publishes held for the broker's delayed ACK) is no part of the gateway's latency
+    c.on("connect", () => setNoDelay(c.stream));
     c.once("connect", () => resolve(c));
     c.once("error", reject);
   });
@@ -107,22 +110,29 @@ async function measure(url: string, rate: number, run: number): Promise<LatencyR
   const t0 = performance.now();
   sub.on("message", (topic) => {
     const now = performance.now();
-    const device = Number(topic.split("/")[1].split("-")[2]); // alerts/truck-<run>-<device>/…
+    const device = Number(topic.split("/")[1].split("-")[2]); // alerts/truck-<run>-<device>/…; NaN for the probe
     const at = sentAt[device]?.shift();
     if (at === undefined) return;
     received++;
     if (at - t0 >= WARMUP_S * 1000) latencies.push(now - at);
   });
   await sub.subscribeAsync("alerts/#", { qos: 0 });
-  // wait for the flow to answer before the clock starts: the gateway's own MQTT client connects after deploy
+  // wait for the flow to answer before the clock starts (the core path's MQTT client connects after deploy), with
+  // a device of its own: then every probe's command must be back, so none is taken for a measured reading's
+  let probesSent = 0;
+  let probesBack = 0;
+  const probe = `truck-${run}-probe`;
+  const countProbe = (topic: string) => {
+    if (topic.split("/")[1] === probe) probesBack++;
+  };
+  sub.on("message", countProbe);
   await waitFor(async () => {
-    sentAt[0].push(performance.now());
-    pub.publish(`devices/${name(0)}/telemetry`, reading(name(0), sentCount[0]++));
+    pub.publish(`devices/${probe}/telemetry`, reading(probe, probesSent++));
     await new Promise((r) => setTimeout(r, 200));
-    return received > 0;
+    return probesBack > 0;
   }, "the flow's first command", { timeoutMs: 30000, intervalMs: 10 });
-  for (const q of sentAt) q.length = 0;
-  received = 0;
+  await waitFor(() => probesBack >= probesSent, "the priming probes' commands", { timeoutMs: 10000, intervalMs: 10 });
+  sub.off("message", countProbe);
   const start = performance.now();
   const total = rate * SECONDS;
   let sent = 0;
@@ -147,35 +157,52 @@ function reading(deviceName: string, k: number): string {
   return JSON.stringify({ unit_id: deviceName, ts: Date.now(), ret_air_f: k % 2 === 0 ? 50 : 40, sup_air_f: 38, setpoint_f: 37, comp_amps: 6.2, door: "closed", defrost: false });
 }
 
+/** BENCH_PROFILE=<dir>: Node-RED under `node --cpu-prof` (not allowed in NODE_OPTIONS), through a wrapper script */
+function profilingNode(): string | undefined {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return undefined;
+  fs.mkdirSync(path.resolve(dir), { recursive: true });
+  const wrapper = path.join(tempDir("bench-decision-node"), "node-cpu-prof");
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --cpu-prof --cpu-prof-dir=${JSON.stringify(path.resolve(dir))} "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
+/** one Node-RED running `flows`, measured at every rate */
+async function measurePath(label: string, flows: unknown[], url: string, firstRun: number): Promise<LatencyResult[]> {
+  const userDir = tempDir(`bench-decision-${label}`);
+  linkPack(userDir);
+  const red = await startNodeRed({ userDir, flows, nodeBin: profilingNode(), settings: { logging: { console: { level: "warn" } } } });
+  try {
+    const results: LatencyResult[] = [];
+    for (const [i, rate] of RATES.entries()) results.push(await measure(url, rate, firstRun + i));
+    return results;
+  } finally {
+    await red.stop();
+  }
+}
+
 export async function run() {
   ensureBuilt();
   const rows = [];
   const mosquitto = await startMosquitto();
-  const userDir = tempDir("bench-decision");
-  linkPack(userDir);
-  const oursPort = await freeTcpPort();
-  const red = await startNodeRed({ userDir, flows: oursFlow(oursPort), settings: { logging: { console: { level: "warn" } } } });
   try {
-    let run = 0;
-    for (const rate of RATES) {
-      await red.deploy(oursFlow(oursPort));
-      const ours = await measure(`mqtt://127.0.0.1:${oursPort}`, rate, run++);
-      await red.deploy(coreFlow(mosquitto.port));
-      const core = await measure(mosquitto.url, rate, run++);
-      const note = (r: LatencyResult) => (r.received < r.expected ? `; only ${r.received} of ${r.expected} commands came back` : "");
+    const oursPort = await freeTcpPort();
+    const ours = await measurePath("ours", oursFlow(oursPort), `mqtt://127.0.0.1:${oursPort}`, 0);
+    const core = await measurePath("core", coreFlow(mosquitto.port), mosquitto.url, RATES.length);
+    const note = (r: LatencyResult) => (r.received < r.expected ? `; only ${r.received} of ${r.expected} commands came back` : "");
+    for (const [i, rate] of RATES.entries()) {
       for (const [label, key] of [["p50", "p50"], ["p99", "p99"], ["p99.9", "p999"]] as const) {
         rows.push({
           name: `decision ${label} at ${rate}/s (MQTT reading → command)`,
-          ours: ours[key],
-          baseline: core[key],
+          ours: ours[i][key],
+          baseline: core[i][key],
           unit: "ms",
-          ratio: core[key] / ours[key],
-          note: `${DEVICES} devices, open loop ${SECONDS} s; baseline: Mosquitto + mqtt in → function → mqtt out; ratio: baseline ÷ ours${note(ours)}${note(core)}`,
+          ratio: core[i][key] / ours[i][key],
+          note: `${DEVICES} devices, open loop ${SECONDS} s; ours: edge-broker's output/input in-process; baseline: Mosquitto + mqtt in → function → mqtt out; ratio: baseline ÷ ours${note(ours[i])}${note(core[i])}`,
         });
       }
     }
   } finally {
-    await red.stop();
     await mosquitto.stop();
   }
   return rows;

@@ -20,12 +20,20 @@ export interface ThroughputJob {
   /** messages given to the entry node before the event loop gets a turn */
   burst: number;
   timeoutMs: number;
+  /** another node whose inputs are counted (the alerts of a rules flow), reported as `counted` */
+  countAt?: string;
 }
 
 export interface ThroughputResult {
   received: number;
   seconds: number;
   perSecond: number;
+  /** CPU seconds of the Node-RED process over the timed run: on a loaded machine wall time measures the others too */
+  cpuSeconds: number;
+  /** messages per CPU second */
+  perCpuSecond: number;
+  /** inputs of countAt during the timed run */
+  counted: number;
   error?: string;
 }
 
@@ -35,8 +43,10 @@ async function run(job: ThroughputJob): Promise<ThroughputResult> {
   fs.writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
   RED.init(http.createServer(), embeddedSettings(job.userDir));
   let received = 0;
+  let counted = 0;
   RED.hooks.add("onReceive.bench", (event: { destination: { id: string } }) => {
     if (event.destination.id === job.sink) received++;
+    else if (event.destination.id === job.countAt) counted++;
   });
   const started = new Promise<void>((resolve) => RED.events.once("flows:started", () => resolve()));
   await RED.start();
@@ -47,6 +57,7 @@ async function run(job: ThroughputJob): Promise<ThroughputResult> {
   const warm = job.messages.slice(0, Math.ceil(job.messages.length / 10));
   const feed = async (list: Array<Record<string, unknown>>, expected: number) => {
     received = 0;
+    counted = 0;
     const deadline = Date.now() + job.timeoutMs;
     for (let i = 0; i < list.length; i++) {
       entry.receive({ ...list[i] });
@@ -58,10 +69,13 @@ async function run(job: ThroughputJob): Promise<ThroughputResult> {
   await feed(warm, Math.floor(warm.length * ratio));
   const expected = job.expected ?? job.messages.length;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await feed(job.messages, expected);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await RED.stop();
-  return { received, seconds, perSecond: received / seconds, error: received < expected ? `only ${received} of ${expected} messages reached the sink` : undefined };
+  return { received, seconds, perSecond: received / seconds, cpuSeconds, perCpuSecond: received / cpuSeconds, counted, error: received < expected ? `only ${received} of ${expected} messages reached the sink` : undefined };
 }
 
 process.on("message", (job: ThroughputJob) => {

@@ -7,6 +7,7 @@ import { EventEmitter } from "events";
 import mqtt, { MqttClient, IClientOptions, IClientPublishOptions } from "mqtt";
 import { messageProperties } from "./embedded-broker";
 import type { EmbeddedBroker, MessageProperties } from "./embedded-broker";
+import { setNoDelay } from "./no-delay";
 
 export interface SourceMessage {
   topic: string;
@@ -96,6 +97,7 @@ export class MqttSource extends EventEmitter implements BridgeSource {
       );
     };
     client.on("connect", () => {
+      setNoDelay(client.stream);
       this.lastError = undefined;
       this.emit("connect");
       // a resumed session already has the subscriptions; subscribing again is harmless and covers a lost session
@@ -181,6 +183,7 @@ export class MqttUpstream extends EventEmitter implements BridgeUpstream {
     super();
     this.client = mqtt.connect(url, { clean: true, queueQoSZero: false, ...options });
     this.client.on("connect", () => {
+      setNoDelay(this.client.stream);
       this.lastError = undefined;
       this.emit("connect");
     });

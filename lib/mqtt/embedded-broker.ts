@@ -17,6 +17,8 @@ import { topicMatches } from "./topic-filter";
 import { gateProtocolLevel } from "./protocol-level-gate";
 import { encodeV5Ack, reasonCodeFor, ReasonCode } from "./v5-acks";
 import type { Duplex } from "stream";
+import { setNoDelay } from "./no-delay";
+import { coalesceWrites } from "./write-coalescing";
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -61,6 +63,9 @@ export function messageProperties(properties: Record<string, unknown> | undefine
   if (out.userProperties) out.userProperties = { ...(out.userProperties as Record<string, string | string[]>) };
   return Object.keys(out).length > 0 ? (out as MessageProperties) : undefined;
 }
+
+/** an in-process subscriber: resolves once it has the message (see EmbeddedBroker.subscribe) */
+export type InProcessHandler = (message: BrokerMessage, origin: { clientId: string }) => Promise<void>;
 
 /** what an edge-broker node offers edge-mqtt-bridge (found with RED.nodes.getNode) */
 export interface EmbeddedBrokerProvider {
@@ -128,7 +133,7 @@ export class EmbeddedBroker extends EventEmitter {
   private readonly usernames = new WeakMap<Client, string>();
   private readonly meter: RateMeter;
   private closing: Promise<void> | undefined;
-  private readonly inProcess: Array<{ filter: string; handler: (message: BrokerMessage) => Promise<void> }> = [];
+  private readonly inProcess: Array<{ filter: string; handler: InProcessHandler; owner?: object }> = [];
   /** refusals since start, per kind (the node's status shows them) */
   readonly refusals: Record<DenialKind, number> = { anonymous: 0, auth: 0, protocol: 0, publish: 0, subscribe: 0, delivery: 0 };
 
@@ -177,9 +182,12 @@ export class EmbeddedBroker extends EventEmitter {
    * an ordinary subscription would be acknowledged to the device before the handler (the bridge's upstream
    * publish or disk write) had the message. When the handler rejects a QoS 1/2 publish, the broker drops the
    * client's connection without acknowledging it, and the device sends it again after reconnecting.
+   * The handler's second argument names the publisher: its client id, "" for an in-process publish. `owner` marks
+   * the subscription as the one of an in-process publisher: what `publish` sends with the same owner skips it
+   * (MQTT 5's No Local), so a flow that republishes on a topic it reads does not loop.
    */
-  async subscribe(filter: string, handler: (message: BrokerMessage) => Promise<void>): Promise<() => Promise<void>> {
-    const entry = { filter, handler };
+  async subscribe(filter: string, handler: InProcessHandler, options: { owner?: object } = {}): Promise<() => Promise<void>> {
+    const entry = { filter, handler, owner: options.owner };
     this.inProcess.push(entry);
     return async () => {
       const at = this.inProcess.indexOf(entry);
@@ -188,9 +196,9 @@ export class EmbeddedBroker extends EventEmitter {
   }
 
   /** the in-process handlers whose filter matches, all settled; rejects with the first failure */
-  private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean; properties?: object }): Promise<void> {
+  private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean; properties?: object }, clientId: string, from?: object): Promise<void> {
     const topic = packet.topic;
-    const matching = this.inProcess.filter((s) => topicMatches(s.filter, topic));
+    const matching = this.inProcess.filter((s) => (from === undefined || s.owner !== from) && topicMatches(s.filter, topic));
     if (matching.length === 0) return;
     const message: BrokerMessage = {
       topic,
@@ -200,14 +208,26 @@ export class EmbeddedBroker extends EventEmitter {
     };
     const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
     if (properties) message.properties = properties;
-    const results = await Promise.allSettled(matching.map((s) => s.handler(message)));
+    const origin = { clientId };
+    // one subscriber (the usual case: the bridge, or the node's output) needs no settling of all
+    if (matching.length === 1) {
+      return matching[0].handler(message, origin).catch((err: unknown) => {
+        throw err instanceof Error ? err : new Error(String(err));
+      });
+    }
+    const results = await Promise.allSettled(matching.map((s) => s.handler(message, origin)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 
-  /** publishes on behalf of the gateway (no ACL) */
-  async publish(message: BrokerMessage): Promise<void> {
-    await this.deliverInProcess(message);
+  /**
+   * Publishes on behalf of the gateway (no ACL: the gateway is trusted), with the message's QoS and retain flag:
+   * a retained message is stored (an empty one clears the topic's), QoS 1/2 ones are queued for offline persistent
+   * sessions. `from`: the publisher's owner token, whose own in-process subscription is skipped (see subscribe).
+   */
+  async publish(message: BrokerMessage, from?: object): Promise<void> {
+    if (this.closing) throw new Error("the broker is closing");
+    await this.deliverInProcess(message, "", from);
     return new Promise((resolve, reject) =>
       this.aedes.publish(
         { cmd: "publish", topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, dup: false, ...(message.properties ? { properties: { ...message.properties } } : {}) },
@@ -271,7 +291,7 @@ export class EmbeddedBroker extends EventEmitter {
         this.deny({ kind: "publish", user: user ?? "", what: packet.topic, protocolVersion: client.version, answer: aclAnswer });
         return done(new Error(`not allowed to publish to ${packet.topic}`));
       }
-      this.deliverInProcess(packet).then(
+      this.deliverInProcess(packet, client?.id ?? "").then(
         () => done(null),
         (err: unknown) => {
           // QoS 0 has no acknowledgement to withhold: the failure is the gateway's error to report
@@ -391,6 +411,8 @@ export class EmbeddedBroker extends EventEmitter {
     const gated = (stream: Duplex, req?: http.IncomingMessage) =>
       gateProtocolLevel(stream, (s) => this.aedes.handle(s as net.Socket, req), refuseLevel);
     const handle = (socket: net.Socket) => {
+      setNoDelay(socket);
+      coalesceWrites(socket);
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       gated(socket);
@@ -400,6 +422,7 @@ export class EmbeddedBroker extends EventEmitter {
     if (this.options.ws) {
       this.httpServer = tlsOptions ? https.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }) : http.createServer();
       this.httpServer.on("connection", (socket: net.Socket) => {
+        setNoDelay(socket);
         this.sockets.add(socket);
         socket.on("close", () => this.sockets.delete(socket));
       });

@@ -178,7 +178,7 @@ export class DurableQueue implements DurableQueueApi {
   push(data: unknown, priority = this.lanes.length - 1, id: string = randomUUID()): Promise<string> {
     if (this.closed) return Promise.reject(new Error("the queue is closed"));
     // a sender retrying with the same id while the first copy is still here: keep one (durable as the first is)
-    if (this.heldIds.has(id)) return this.journal.durable().then(() => id);
+    if (this.heldIds.has(id)) return this.journal.durable(id);
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
     let record: Buffer;
@@ -208,7 +208,7 @@ export class DurableQueue implements DurableQueueApi {
     this.addLive(segment, record.length);
     this.compactIfOverLimit();
     // the waiter first, then a write: if the write fails, it fails this push (and the record leaves the index)
-    const durable = this.journal.durable().then(() => id);
+    const durable = this.journal.durable(id);
     if (this.journal.unwritten > WRITE_THRESHOLD) this.journal.write();
     return durable;
   }

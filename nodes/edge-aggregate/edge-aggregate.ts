@@ -1,44 +1,36 @@
 /** edge-aggregate: windows per device and resource, one summary per window — what a store gateway forwards instead of raw streams. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, numberSetting } from "../_shared/node-red";
+import { asError } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
 import { newEventId, PRIORITY } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
-
-interface EdgeAggregateDef extends NodeDef {
-  kind: "tumbling" | "sliding";
-  by: "time" | "count";
-  size: string;
-  slide: string;
-  latenessS: string;
-  resources: string;
-  percentiles: string;
-  mkt: boolean;
-  rangeLow: string;
-  rangeHigh: string;
-}
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeAggregateNode(this: Node, config: EdgeAggregateDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeAggregateNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const byTime = config.by !== "count";
     const unit = byTime ? 1000 : 1;
     const resources = new Set((config.resources || "").split(/[\s,]+/).filter(Boolean));
-    const low = config.rangeLow === "" || config.rangeLow === undefined ? undefined : Number(config.rangeLow);
-    const high = config.rangeHigh === "" || config.rangeHigh === undefined ? undefined : Number(config.rangeHigh);
+    const low = config.rangeLow;
+    const high = config.rangeHigh;
     let aggregator: WindowAggregator;
     try {
       aggregator = new WindowAggregator({
-        kind: config.kind === "sliding" ? "sliding" : "tumbling",
+        kind: config.kind,
         by: byTime ? "time" : "count",
-        size: numberSetting(config.size, byTime ? 300 : 10) * unit,
-        slide: config.slide ? numberSetting(config.slide, 0) * unit : undefined,
-        latenessMs: numberSetting(config.latenessS, 0) * 1000,
+        size: config.size * unit,
+        slide: config.slide ? config.slide * unit : undefined,
+        latenessMs: config.latenessS * 1000,
         percentiles: (config.percentiles || "50,90,99").split(/[\s,]+/).filter(Boolean).map(Number).filter((p) => p >= 0 && p <= 100),
         mkt: config.mkt === true,
-        range: low !== undefined && high !== undefined && Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined,
+        range: low !== undefined && high !== undefined ? { low, high } : undefined,
+        decimals: config.decimals,
       });
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: (err as Error).message });

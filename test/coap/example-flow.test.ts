@@ -13,7 +13,7 @@ import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import brokerNode from "../../nodes/edge-broker/edge-broker";
 
 helper.init(require.resolve("node-red"));
-const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "network/10-mqtt.js"].map((f) => require(`@node-red/nodes/core/${f}`));
+const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "network/10-mqtt.js"].map((f) => require(`@node-red/nodes/core/${f}`));
 
 describe("example: CoAP sensors → SenML ingest → MQTT", function () {
   this.timeout(30000);

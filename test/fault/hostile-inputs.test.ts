@@ -65,7 +65,7 @@ interface Target {
   extras?: Record<string, unknown>;
 }
 
-function targets(ports: { coap: number; gateway: number; modbus: number }): Target[] {
+function targets(ports: { coap: number; gateway: number; modbus: number; broker: number }): Target[] {
   const coapUrl = `coap://127.0.0.1:${ports.coap}`;
   return [
     { type: "edge-sim", outputs: 2, config: { seed: "42", trucks: "1", coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", cameras: "0", intervalMs: "1000", stepS: "60", lorawan: "chirpstack", forwarderHost: "127.0.0.1", forwarderPort: "1700", wearOutHours: "48", faults: "", autostart: false } },
@@ -93,6 +93,8 @@ function targets(ports: { coap: number; gateway: number; modbus: number }): Targ
     // an object payload is a write (refused: no such resource, or not a number), anything else a read of edge-sim's controller
     { type: "edge-modbus", outputs: 2, config: { link: "fz-modbus-link", profile: "fz-modbus-profile", deviceName: "fz-modbus-room", unitId: "1", intervalS: "0", maxGap: "0", writeMultiple: false } },
     { type: "edge-model-watch", outputs: 2, config: { classProperty: "deviceClass", confidenceBelow: "0.6", severity: "minor", windowSize: "200", referenceSize: "200", checkEvery: "50", bins: "10", psiLimit: "0.25", ksAlpha: "0.001", reportS: "0", maxPending: "10000" } },
+    // every input is a publish on the embedded broker: done, or refused (topic, size, properties) to Catch
+    { type: "edge-broker", outputs: 1, config: { host: "127.0.0.1", port: String(ports.broker), tls: false, ws: false, wsPort: "", wsPath: "/mqtt", allowAnonymous: true, acl: "", dataDir: "", topic: "", datatype: "auto", maxInFlight: "1000" } },
     { type: "edge-rollout", outputs: 2, config: { canaries: "fz-gateway", healthWindowS: "300", activationTimeoutS: "120", maxErrorRate: "0.05", maxLatencyMs: "0", maxPsi: "0.25", ksAlpha: "0", minMessages: "20", canaryTopic: "", fleetTopic: "", commandTopic: "", maxMB: "16", store: "" } },
   ];
 }
@@ -202,8 +204,9 @@ describe("fault suite: hostile inputs to every node that takes input, in one Nod
     const coap = await freeUdpPort();
     const gateway = await freeUdpPort();
     const modbus = await freeTcpPort();
+    const broker = await freeTcpPort();
     // only the types this pack registers: a flow naming an unknown type would never start
-    list = targets({ coap, gateway, modbus }).filter((t) => inputNodes.includes(t.type));
+    list = targets({ coap, gateway, modbus, broker }).filter((t) => inputNodes.includes(t.type));
     red = await startNodeRed({ userDir, flows: flows([...list, ...CALIBRATION], kafka, coap, modbus), settings });
     await routesAnswer(red);
   });
