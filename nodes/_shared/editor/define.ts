@@ -26,8 +26,11 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   for (const [field, setting] of Object.entries(s.table)) {
     const def: EditorPropertyDef = { value: setting.value };
     if (setting.required) def.required = true;
-    if (setting.type) def.type = setting.type;
-    else {
+    if (setting.type) {
+      def.type = setting.type;
+      // Node-RED counts a config node left unset as invalid unless `required` is there and false
+      def.required = setting.required === true;
+    } else {
       def.validate = function (value: unknown) {
         const problem = setting.check(value);
         return problem ? problemText(s.type, { field, ...problem }) : true;
@@ -38,10 +41,18 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
-/** the dialog's element of `field`: node-config-input-<field> in a config node's dialog, node-input-<field> otherwise */
+/** the dialog's element ids: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog */
+let inputPrefix = "node-input";
+
+/** this editor is a config node's (Node-RED names its fields `node-config-input-<field>`): call once, at the top of its editor.ts */
+export function configNodeDialog(): void {
+  inputPrefix = "node-config-input";
+}
+
+/** the dialog's element of `field` (a config node's form built by scripts/build.js has node-config-input ids without configNodeDialog()) */
 function input(field: string): JQuery {
-  const inConfigDialog = $(`#node-config-input-${field}`);
-  return inConfigDialog.length ? inConfigDialog : $(`#node-input-${field}`);
+  const el = $(`#${inputPrefix}-${field}`);
+  return el.length ? el : $(`#node-config-input-${field}`);
 }
 
 /**
