@@ -22,6 +22,8 @@ const NAMES = ["deviceName", "resourceName", "units", "start", "end"] as const;
 const STATS = ["count", "min", "max", "mean", "last", "sd"] as const;
 const OPTIONAL = ["mkt", "timeInRange"] as const;
 const PERCENTILE = /^p\d+(\.\d+)?$/;
+/** a batch from outside cannot make the decoder build more rows than a gateway ever sends in one window */
+export const MAX_ROWS = 100_000;
 
 /** summaries (of one node: the same statistics each) as one columnar object */
 export function toBatch(summaries: readonly NamedSummary[]): SummaryBatch {
@@ -46,7 +48,7 @@ export function fromBatch(value: unknown): NamedSummary[] {
   if (!value || typeof value !== "object" || (value as { format?: unknown }).format !== BATCH_FORMAT) throw new Error(`not a summary batch (format ${BATCH_FORMAT})`);
   const batch = value as Record<string, unknown>;
   const n = batch.n;
-  if (!Number.isInteger(n) || (n as number) < 0) throw new Error("a summary batch needs its row count n");
+  if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_ROWS) throw new Error(`a summary batch needs its row count n, 0 to ${MAX_ROWS}`);
   const cell = (name: string, i: number): unknown => {
     const c = batch[name];
     if (!Array.isArray(c)) return c;

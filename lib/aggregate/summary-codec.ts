@@ -10,6 +10,8 @@ export const ENCODINGS = ["none", "deflate", "gzip"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 export const CONTENT_TYPE = "application/json";
 export const CONTENT_ENCODING_PROPERTY = "content-encoding";
+/** what a batch may inflate to: a small payload must not unpack into gigabytes at the centre */
+export const MAX_DECODED_BYTES = 16 * 1024 * 1024;
 
 export interface EncodedBatch {
   /** the JSON text's bytes, compressed when an encoding is set */
@@ -37,8 +39,8 @@ export function decodeSummaries(payload: Buffer | string, userProperties?: Recor
   const bytes = typeof payload === "string" ? Buffer.from(payload) : payload;
   let json: Buffer;
   if (encoding === "none" || encoding === "identity") json = bytes;
-  else if (encoding === "deflate") json = zlib.inflateSync(bytes);
-  else if (encoding === "gzip") json = zlib.gunzipSync(bytes);
+  else if (encoding === "deflate") json = zlib.inflateSync(bytes, { maxOutputLength: MAX_DECODED_BYTES });
+  else if (encoding === "gzip") json = zlib.gunzipSync(bytes, { maxOutputLength: MAX_DECODED_BYTES });
   else throw new Error(`unknown content-encoding: ${encoding}`);
   return fromBatch(JSON.parse(json.toString("utf8")));
 }
