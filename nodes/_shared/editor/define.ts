@@ -26,8 +26,11 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   for (const [field, setting] of Object.entries(s.table)) {
     const def: EditorPropertyDef = { value: setting.value };
     if (setting.required) def.required = true;
-    if (setting.type) def.type = setting.type;
-    else {
+    if (setting.type) {
+      def.type = setting.type;
+      // Node-RED counts a config node left unset as invalid unless `required` is there and false
+      def.required = setting.required === true;
+    } else {
       def.validate = function (value: unknown) {
         const problem = setting.check(value);
         return problem ? problemText(s.type, { field, ...problem }) : true;
@@ -38,8 +41,18 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
+/** the dialog's element ids: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog */
+let inputPrefix = "node-input";
+
+/** this editor is a config node's (Node-RED names its fields `node-config-input-<field>`): call once, at the top of its editor.ts */
+export function configNodeDialog(): void {
+  inputPrefix = "node-config-input";
+}
+
+/** the dialog's element of `field` (a config node's form built by scripts/build.js has node-config-input ids without configNodeDialog()) */
 function input(field: string): JQuery {
-  return $(`#node-input-${field}`);
+  const el = $(`#${inputPrefix}-${field}`);
+  return el.length ? el : $(`#node-config-input-${field}`);
 }
 
 /**
@@ -69,7 +82,8 @@ export function saveDialog<T extends Table>(node: EditorNode, s: EditorSettings<
 
 /** makes `<field>` a typedInput whose type is kept in `<field>Type` */
 export function typedInput(field: string, types: readonly TypedSource[]): void {
-  input(field).typedInput({ default: types[0], typeField: `#node-input-${field}Type`, types: [...types] });
+  const el = input(field);
+  el.typedInput({ default: types[0], typeField: `#${el.attr("id")}Type`, types: [...types] });
 }
 
 /** shows the rows of class `rows` only while `when` holds for the value of `field` (a select or a checkbox) */
