@@ -33,7 +33,9 @@ export const packNodes = (): string[] => Object.keys(JSON.parse(fs.readFileSync(
 export class FakeDialog {
   readonly values = new Map<string, unknown>();
   readonly $ = (selector: unknown) => {
-    const id = typeof selector === "string" && selector.startsWith("#node-input-") ? selector.slice("#node-input-".length) : undefined;
+    // a config node's dialog: #node-config-input-<field>
+    const prefix = typeof selector === "string" ? ["#node-input-", "#node-config-input-"].find((p) => selector.startsWith(p)) : undefined;
+    const id = prefix ? String(selector).slice(prefix.length) : undefined;
     const el: Record<string, unknown> = {};
     const self = () => el;
     Object.assign(el, {

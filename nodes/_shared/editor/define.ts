@@ -11,6 +11,8 @@ export interface EditorSettings<T extends Table> {
   type: string;
   table: T;
   migrations: readonly Migration[];
+  /** a config node: Node-RED fills and saves `node-config-input-<field>` rather than `node-input-<field>` */
+  configNode?: boolean;
 }
 
 /** the editor's message for a problem, from _settings.json in the node's catalogue */
@@ -38,8 +40,8 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
-function input(field: string): JQuery {
-  return $(`#node-input-${field}`);
+function input(field: string, configNode = false): JQuery {
+  return $(`#${configNode ? "node-config-input" : "node-input"}-${field}`);
 }
 
 /**
@@ -54,7 +56,7 @@ export function prepareDialog<T extends Table>(node: EditorNode, s: EditorSettin
     for (const field of Object.keys(s.table)) {
       const value = migrated.config[field];
       if (value === current[field] || field === "version") continue;
-      const el = input(field);
+      const el = input(field, s.configNode);
       if (el.attr("type") === "checkbox") el.prop("checked", value === true || value === "true");
       else if (typeof value !== "object") el.val(value === undefined || value === null ? "" : String(value));
     }
@@ -73,8 +75,8 @@ export function typedInput(field: string, types: readonly TypedSource[]): void {
 }
 
 /** shows the rows of class `rows` only while `when` holds for the value of `field` (a select or a checkbox) */
-export function showWhen(field: string, rows: string, when: (value: string | boolean) => boolean): void {
-  const el = input(field);
+export function showWhen(field: string, rows: string, when: (value: string | boolean) => boolean, configNode = false): void {
+  const el = input(field, configNode);
   el.on("change", () => {
     const value = el.attr("type") === "checkbox" ? el.is(":checked") : String(el.val() ?? "");
     $(`.${rows}`).toggle(when(value));
@@ -92,6 +94,14 @@ export interface ListField {
   width?: string;
   /** a select of these values instead of a text input */
   options?: readonly string[];
+  /** a password input: a secret typed in, never shown (its value is read back like any other) */
+  password?: boolean;
+  /** a textarea of this many rows (a script), instead of a one-line input */
+  rows?: number;
+  /** a class on its input, for the node's own code and tests to find it */
+  className?: string;
+  /** the text shown when the value is blank, when it is not the field's label */
+  placeholder?: string;
 }
 
 export interface FieldListOptions<T> {
@@ -105,6 +115,10 @@ export interface FieldListOptions<T> {
   label(field: string): string;
   /** the text of a select's option */
   optionLabel?(field: string, value: string): string;
+  /** the list's height in pixels (else it grows with its rows) */
+  height?: number;
+  /** after a row is added, for what a row needs beyond its fields (an attribute, a tooltip) */
+  added?(row: JQuery, item: T): void;
 }
 
 /** an editableList whose rows are a few named fields side by side (suppression sources, bridge rules) */
@@ -120,18 +134,23 @@ export function fieldList<T extends object>(container: string, o: FieldListOptio
         if (f.options) {
           input = $("<select/>");
           for (const v of f.options) $("<option/>", { value: v }).text(o.optionLabel ? o.optionLabel(f.name, v) : v).appendTo(input);
-        } else input = $("<input/>", { type: "text", placeholder: o.label(f.name) });
+        } else if (f.rows) input = $("<textarea/>", { rows: f.rows, placeholder: f.placeholder ?? o.label(f.name) }).css("font-family", "monospace");
+        else input = $("<input/>", { type: f.password ? "password" : "text", placeholder: f.placeholder ?? o.label(f.name) });
+        if (f.password) input.attr("autocomplete", "new-password");
+        if (f.className) input.addClass(f.className);
         const value = values[f.name];
         input
           .css("width", f.width ?? "110px")
           .attr("data-field", f.name)
           .attr("title", o.label(f.name))
-          .val(value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
+          .val(f.password || value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
           .appendTo(line);
       }
+      o.added?.(line, values as T);
     },
     sortable: true,
     removable: true,
+    ...(o.height ? { height: o.height } : {}),
   });
   for (const item of o.items) list.editableList("addItem", item);
 }

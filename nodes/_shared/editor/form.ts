@@ -151,6 +151,11 @@ export function raw(html: string): Row {
   return { html: () => html };
 }
 
+/** a config node's rows: Node-RED fills and saves `node-config-input-<field>` in its dialog */
+export function configNodeRows(rows: readonly Row[]): Row[] {
+  return rows.map((r) => ({ html: (type) => r.html(type).replace(/(["#])node-input-/g, "$1node-config-input-") }));
+}
+
 /** the dialog's HTML (the configuration's version is not a field: oneditsave sets it) */
 export function renderForm(type: string, rows: readonly Row[]): string {
   return rows.map((r) => r.html(type)).join("\n");

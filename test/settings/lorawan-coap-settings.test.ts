@@ -1,0 +1,82 @@
+/**
+ * The LoRaWAN and CoAP nodes' settings modules against flows saved before versions (their hand-written editors'
+ * defaults, and fields left out): each migration step keeps what the old runtime did with them, by the runtime's
+ * parseSettings and by the built editor's oneditprepare/oneditsave alike.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ensureBuilt } from "../harness/build";
+import { defaultConfig } from "../../lib/settings/spec";
+import { migrate, type Migration } from "../../lib/settings/migrate";
+import { REGION_NAMES } from "../../lib/lorawan/regions";
+import { ColdChainSimulator } from "../../lib/sim/simulator";
+import { editorDefinitions, FakeDialog } from "./editor-definitions";
+import * as keys from "../../nodes/edge-lorawan-keys/settings";
+import * as sim from "../../nodes/edge-sim/settings";
+
+const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "older-flows.json"), "utf8")) as Array<Record<string, unknown>>;
+const fixture = (id: string) => {
+  const n = older.find((x) => x.id === id);
+  assert.ok(n, `fixture ${id}`);
+  return n;
+};
+const upTo = (migrations: readonly Migration[], config: Record<string, unknown>, to: number) => migrate(config, migrations.slice(0, to)).config;
+
+/** an older node's dialog opened (Node-RED fills each field first) and saved: the dialog's values, and the node */
+function openAndSave(id: string): { dialog: Map<string, unknown>; node: Record<string, unknown> } {
+  const node: Record<string, unknown> = { ...fixture(id), _: (k: string) => k };
+  delete node.id; // a node without an id: the dialog does not ask the runtime for its stored keys
+  const dialog = new FakeDialog();
+  const def = editorDefinitions(String(node.type), dialog)[String(node.type)];
+  for (const f of Object.keys(def.defaults)) dialog.values.set(f, node[f] ?? "");
+  def.oneditprepare?.call(node);
+  const shown = new Map(dialog.values);
+  def.oneditsave?.call(node);
+  return { dialog: shown, node };
+}
+
+describe("LoRaWAN and CoAP settings: flows saved before versions", function () {
+  this.timeout(180000);
+  before(function () {
+    ensureBuilt();
+  });
+
+  describe("edge-lorawan-keys", function () {
+    it("1: a missing or blank simulator seed was 1, a blank region EU868 and site store-001", function () {
+      const v1 = upTo(keys.migrations, fixture("lorawan-keys-handwritten"), 1);
+      assert.deepStrictEqual([v1.simSeed, v1.region, v1.simSite, v1.source, v1.version], ["1", "EU868", "store-001", "simulator", 1]);
+      const blank = keys.parseSettings(fixture("lorawan-keys-blank"));
+      assert.deepStrictEqual([blank.simSeed, blank.region, blank.simSite, blank.devices, blank.codecs, blank.codecTimeoutMs], [1, "EU868", "store-001", [], [], 100]);
+      assert.strictEqual(keys.parseSettings(fixture("lorawan-keys-editor")).simSeed, 1, "the old editor's 1 stays");
+      assert.strictEqual(keys.parseSettings({ version: 1 }).simSeed, 42, "a node dropped from today's palette");
+    });
+
+    it("the editor fills the same values in when an older node's dialog opens, and saves version 1", function () {
+      const { dialog, node } = openAndSave("lorawan-keys-blank");
+      assert.deepStrictEqual([dialog.get("simSeed"), dialog.get("region"), dialog.get("simSite")], ["1", "EU868", "store-001"]);
+      assert.strictEqual(node.version, 1);
+    });
+
+    it("a device table that is not a JSON list, or an entry that is not an object, is refused naming the field", function () {
+      assert.throws(() => keys.parseSettings({ version: 1, devices: "{" }), /devices must be a list/);
+      assert.throws(() => keys.parseSettings({ version: 1, codecs: '[{"name":"a"}, 3]' }), /codecs entry 2 is not valid/);
+      assert.throws(() => keys.parseSettings({ version: 1, region: "EU433" }), /region must be one of EU868/);
+    });
+
+    it("offers the regions lib/lorawan knows, in its order", function () {
+      assert.deepStrictEqual([...keys.REGIONS], REGION_NAMES);
+    });
+
+    it("dropped from the palette, its simulator source holds the keys edge-sim dropped from the palette sends with", function () {
+      const fromKeys = keys.parseSettings(defaultConfig(keys.table));
+      const fromSim = sim.parseSettings(defaultConfig(sim.table));
+      assert.strictEqual(fromKeys.simSeed, fromSim.seed);
+      // as each node builds its simulator (edge-sim with its whole fleet and no site of its own)
+      const keyTable = new ColdChainSimulator({ seed: fromKeys.simSeed, site: fromKeys.simSite, startTime: 0, fleet: { trucks: 0, coldRooms: fromKeys.simColdRooms, freezers: fromKeys.simFreezers, shelves: 0, coapSensors: 0 } }).lorawanDevices();
+      const simulated = new ColdChainSimulator({ seed: fromSim.seed, startTime: 0, fleet: { trucks: fromSim.trucks, coldRooms: fromSim.coldRooms, freezers: fromSim.freezers, shelves: fromSim.shelves, coapSensors: fromSim.coapSensors, cameras: fromSim.cameras } }).lorawanDevices();
+      assert.ok(simulated.length > 0);
+      assert.deepStrictEqual(keyTable, simulated);
+    });
+  });
+});
