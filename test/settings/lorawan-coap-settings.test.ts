@@ -14,6 +14,8 @@ import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { editorDefinitions, FakeDialog } from "./editor-definitions";
 import * as keys from "../../nodes/edge-lorawan-keys/settings";
 import * as sim from "../../nodes/edge-sim/settings";
+import * as uplink from "../../nodes/edge-lorawan-uplink/settings";
+import * as downlink from "../../nodes/edge-lorawan-downlink/settings";
 
 const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "older-flows.json"), "utf8")) as Array<Record<string, unknown>>;
 const fixture = (id: string) => {
@@ -77,6 +79,34 @@ describe("LoRaWAN and CoAP settings: flows saved before versions", function () {
       const simulated = new ColdChainSimulator({ seed: fromSim.seed, startTime: 0, fleet: { trucks: fromSim.trucks, coldRooms: fromSim.coldRooms, freezers: fromSim.freezers, shelves: fromSim.shelves, coapSensors: fromSim.coapSensors, cameras: fromSim.cameras } }).lorawanDevices();
       assert.ok(simulated.length > 0);
       assert.deepStrictEqual(keyTable, simulated);
+    });
+  });
+
+  describe("edge-lorawan-uplink", function () {
+    it("1: a missing or blank topic template was edge/lorawan/{deviceName}; one saved stays", function () {
+      assert.strictEqual(upTo(uplink.migrations, fixture("lorawan-uplink-handwritten"), 1).topicTemplate, "edge/lorawan/{deviceName}");
+      assert.strictEqual(uplink.parseSettings({ keys: "k", topicTemplate: "" }).topicTemplate, "edge/lorawan/{deviceName}");
+      assert.strictEqual(uplink.parseSettings(fixture("lorawan-uplink-editor")).topicTemplate, "stores/{deviceName}");
+      assert.throws(() => uplink.parseSettings({ version: 1, keys: "k", topicTemplate: "" }), /topicTemplate is required/);
+      assert.strictEqual(openAndSave("lorawan-uplink-handwritten").dialog.get("topicTemplate"), "edge/lorawan/{deviceName}");
+    });
+  });
+
+  describe("edge-lorawan-downlink", function () {
+    it("1: a missing format was ChirpStack to application cold-chain, a blank FPort 10; the device and FPort become typed", function () {
+      const v1 = upTo(downlink.migrations, fixture("lorawan-downlink-handwritten"), 1);
+      assert.deepStrictEqual(
+        [v1.format, v1.applicationId, v1.fPort, v1.fPortType, v1.device, v1.deviceType, v1.confirmed, v1.rx1BudgetMs, v1.maxQueued],
+        ["chirpstack", "cold-chain", "10", "num", "", "str", false, "800", "8"],
+      );
+      // TTN took the application as it was (blank stays blank); the blank FPort was 10
+      const ttn = downlink.parseSettings(fixture("lorawan-downlink-editor"));
+      assert.deepStrictEqual([ttn.format, ttn.applicationId, ttn.tenantId, ttn.fPort, ttn.confirmed], ["ttn", "", "retail", "10", true]);
+      assert.throws(() => downlink.parseSettings({ version: 1, keys: "k", fPortType: "msg" }), /fPortType must take its value from one of num, flow, global, env/);
+      assert.throws(() => downlink.parseSettings({ version: 1, keys: "k", maxQueued: "0" }), /maxQueued must be at least 1/);
+      const { dialog, node } = openAndSave("lorawan-downlink-handwritten");
+      assert.deepStrictEqual([dialog.get("fPort"), dialog.get("fPortType"), dialog.get("deviceType"), dialog.get("applicationId")], ["10", "num", "str", "cold-chain"]);
+      assert.strictEqual(node.version, 1);
     });
   });
 });
