@@ -36,9 +36,10 @@ describe("edge-lorawan-downlink: typed Device and FPort", function () {
       { id: "out", type: "helper", z: "f1" },
     ];
     await helper.load([keysNode, downlinkNode], flow, { keys1: { keyEdits: JSON.stringify({ [a.devEui]: { nwkSKey: a.nwkSKey, appSKey: a.appSKey }, [b.devEui]: { nwkSKey: b.nwkSKey, appSKey: b.appSKey } }) } });
-    const sent: Array<{ topic: string; payload: { devEui: string; fPort: number } }> = [];
+    type Sent = { topic: string; payload: { devEui: string; fPort: number } };
+    const sent: Sent[] = [];
     const refused: string[] = [];
-    helper.getNode("out").on("input", (m: never) => sent.push(m));
+    events(helper.getNode("out")).on("input", (m: Sent) => void sent.push(m));
     const dl = helper.getNode("dl");
     // done(err): what a Catch node gets
     events(dl).on("call:error", (call: { args: unknown[] }) => refused.push(String(call.args[0])));

@@ -16,6 +16,7 @@ import * as keys from "../../nodes/edge-lorawan-keys/settings";
 import * as sim from "../../nodes/edge-sim/settings";
 import * as uplink from "../../nodes/edge-lorawan-uplink/settings";
 import * as downlink from "../../nodes/edge-lorawan-downlink/settings";
+import * as gateway from "../../nodes/edge-lorawan-gateway/settings";
 
 const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "older-flows.json"), "utf8")) as Array<Record<string, unknown>>;
 const fixture = (id: string) => {
@@ -107,6 +108,21 @@ describe("LoRaWAN and CoAP settings: flows saved before versions", function () {
       const { dialog, node } = openAndSave("lorawan-downlink-handwritten");
       assert.deepStrictEqual([dialog.get("fPort"), dialog.get("fPortType"), dialog.get("deviceType"), dialog.get("applicationId")], ["10", "num", "str", "cold-chain"]);
       assert.strictEqual(node.version, 1);
+    });
+  });
+
+  describe("edge-lorawan-gateway", function () {
+    it("1: missing settings were the old runtime's, a blank bind address 0.0.0.0; one saved by the editor stays", function () {
+      const v1 = upTo(gateway.migrations, fixture("lorawan-gateway-handwritten"), 1);
+      assert.deepStrictEqual(
+        [v1.port, v1.address, v1.dedupWindowMs, v1.txAckTimeoutMs, v1.stationEnabled, v1.stationPort, v1.stationRegion, v1.stationSubBand],
+        ["1700", "0.0.0.0", "200", "3000", false, "6038", "EU868", "2"],
+      );
+      const saved = gateway.parseSettings(fixture("lorawan-gateway-editor"));
+      assert.deepStrictEqual([saved.port, saved.address, saved.stationEnabled], [1700, "127.0.0.1", false]);
+      assert.throws(() => gateway.parseSettings({ version: 1, address: "" }), /address is required/);
+      assert.throws(() => gateway.parseSettings({ version: 1, stationPort: "70000" }), /stationPort must be at most 65535/);
+      assert.strictEqual(openAndSave("lorawan-gateway-handwritten").dialog.get("address"), "0.0.0.0");
     });
   });
 });
