@@ -17,6 +17,8 @@ import * as sim from "../../nodes/edge-sim/settings";
 import * as uplink from "../../nodes/edge-lorawan-uplink/settings";
 import * as downlink from "../../nodes/edge-lorawan-downlink/settings";
 import * as gateway from "../../nodes/edge-lorawan-gateway/settings";
+import * as coapServer from "../../nodes/edge-coap-server/settings";
+import * as coapResponse from "../../nodes/edge-coap-response/settings";
 
 const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "older-flows.json"), "utf8")) as Array<Record<string, unknown>>;
 const fixture = (id: string) => {
@@ -123,6 +125,38 @@ describe("LoRaWAN and CoAP settings: flows saved before versions", function () {
       assert.throws(() => gateway.parseSettings({ version: 1, address: "" }), /address is required/);
       assert.throws(() => gateway.parseSettings({ version: 1, stationPort: "70000" }), /stationPort must be at most 65535/);
       assert.strictEqual(openAndSave("lorawan-gateway-handwritten").dialog.get("address"), "0.0.0.0");
+    });
+  });
+
+  describe("edge-coap-server", function () {
+    it("1: missing settings were the old runtime's, a blank bind address 0.0.0.0, a flow timeout below 1 s was 1 s", function () {
+      const v1 = upTo(coapServer.migrations, fixture("coap-server-handwritten"), 1);
+      assert.deepStrictEqual(
+        [v1.address, v1.maxPayloadKB, v1.blockSize, v1.responseTimeoutS, v1.dtls, v1.dtlsPort, v1.identityHint],
+        ["0.0.0.0", "1024", "1024", "1", false, "5684", ""],
+      );
+      const saved = coapServer.parseSettings(fixture("coap-server-editor"));
+      assert.deepStrictEqual([saved.dtls, saved.dtlsPort, saved.identityHint, saved.pskIdentities], [true, 5684, undefined, ["shelf-01"]], "a blank hint is none");
+      // left out of a flow written by hand: every identity with a stored key, as before versions
+      assert.strictEqual(coapServer.parseSettings(fixture("coap-server-handwritten")).pskIdentities, undefined);
+      assert.throws(() => coapServer.parseSettings({ version: 1, responseTimeoutS: "0.5" }), /responseTimeoutS must be at least 1/);
+      assert.throws(() => coapServer.parseSettings({ version: 1, pskIdentities: [3] }), /pskIdentities entry 1 is not valid/);
+      const { dialog, node } = openAndSave("coap-server-handwritten");
+      assert.deepStrictEqual([dialog.get("address"), dialog.get("responseTimeoutS")], ["0.0.0.0", "1"]);
+      assert.strictEqual(node.version, 1);
+    });
+  });
+
+  describe("edge-coap-response", function () {
+    it("1: a missing code or format was blank (msg.statusCode, else by method); a code that is not a response code is refused", function () {
+      const v1 = upTo(coapResponse.migrations, fixture("coap-response-handwritten"), 1);
+      assert.deepStrictEqual([v1.code, v1.contentFormat, v1.version], ["", "", 1]);
+      assert.strictEqual(coapResponse.parseSettings(fixture("coap-response-handwritten")).code, undefined);
+      assert.strictEqual(coapResponse.parseSettings(fixture("coap-response-editor")).code, "2.04");
+      assert.strictEqual(coapResponse.parseSettings({ version: 1, code: "404" }).code, "404");
+      assert.throws(() => coapResponse.parseSettings({ version: 1, code: "3.01" }), /code is not of the form "2.05"/);
+      assert.throws(() => coapResponse.parseSettings({ version: 1, code: "2.50" }), /code is not of the form/);
+      assert.strictEqual(openAndSave("coap-response-handwritten").node.version, 1);
     });
   });
 });
