@@ -7,6 +7,7 @@ import * as dgram from "dgram";
 import { EventEmitter } from "events";
 import { ack, parseUpstream, pullResp, PULL_ACK, PUSH_ACK, Txpk } from "./packet-forwarder";
 import { DeduplicatedFrame, RxpkDeduplicator } from "./rxpk-deduplicator";
+import { emitError, guarded } from "../common/emit-error";
 
 /** the gateway's TX_ACK refused a downlink: `code` as Semtech's PROTOCOL.TXT names it (TOO_LATE, COLLISION_PACKET, …) */
 export class TxRefusedError extends Error {
@@ -51,7 +52,7 @@ export class PacketForwarderServer extends EventEmitter {
     // frames leave from the deduplicator's timer: a listener's exception there would be uncaught
     this.dedup = new RxpkDeduplicator(options.dedupWindowMs, (frame: DeduplicatedFrame) => {
       this.frames++;
-      this.guarded(() => this.emit("frame", frame));
+      guarded(this, () => this.emit("frame", frame));
     });
   }
 
@@ -64,10 +65,10 @@ export class PacketForwarderServer extends EventEmitter {
       const socket = dgram.createSocket("udp4");
       this.socket = socket;
       socket.once("error", reject);
-      socket.on("message", (datagram, from) => this.guarded(() => this.onDatagram(datagram, from)));
+      socket.on("message", (datagram, from) => guarded(this, () => this.onDatagram(datagram, from)));
       socket.bind(this.options.port, this.options.address, () => {
         socket.off("error", reject);
-        socket.on("error", (err) => this.reportError(err));
+        socket.on("error", (err) => emitError(this, err));
         resolve(socket.address().port);
       });
     });
@@ -107,32 +108,10 @@ export class PacketForwarderServer extends EventEmitter {
     return new Promise((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
   }
 
-  /**
-   * Runs a socket or timer callback so that nothing a peer sends can end the process: an exception (ours, or a
-   * listener's, e.g. Node-RED's cloning of a message) becomes an "error" event for the node.
-   */
-  private guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.reportError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  /** "error" without a listener would throw: then the error is dropped rather than ending the process */
-  private reportError(err: Error): void {
-    if (this.listenerCount("error") === 0) return;
-    try {
-      this.emit("error", err);
-    } catch {
-      // the listener itself failed: nothing more can be done here
-    }
-  }
-
   /** replies to a gateway; a failed send is reported, never thrown */
   private reply(datagram: Buffer, to: dgram.RemoteInfo): void {
     this.socket?.send(datagram, to.port, to.address, (err) => {
-      if (err) this.reportError(err);
+      if (err) emitError(this, err);
     });
   }
 

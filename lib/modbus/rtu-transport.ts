@@ -4,13 +4,12 @@
  * checked for the unit's address and CRC. A broadcast (unit 0) has no response: the next request waits the
  * turnaround delay so the devices can act on it. The port is reopened with backoff when it fails or goes away.
  */
-import { EventEmitter } from "events";
 import { SerialPort } from "serialport";
-import { Backoff } from "../kafka/backoff";
 import { rtuFrame } from "./crc16";
 import { RtuAssembler, silenceMs } from "./rtu-assembler";
 import { ModbusError, ModbusProtocolError, ModbusTimeoutError } from "./errors";
-import { DEFAULTS, type LinkState, type ModbusTransport } from "./transport";
+import { DEFAULTS, type ModbusTransport } from "./transport";
+import { LinkBase } from "./link-base";
 
 export interface RtuOptions {
   path: string;
@@ -37,23 +36,18 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-export class RtuTransport extends EventEmitter implements ModbusTransport {
-  state: LinkState = "disconnected";
-  lastError: Error | undefined;
+export class RtuTransport extends LinkBase implements ModbusTransport {
   private port: SerialPort | undefined;
   private readonly queue: Pending[] = [];
   private current: Pending | undefined;
   private readonly assembler: RtuAssembler;
-  private readonly backoff: Backoff;
-  private reopenTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** the line is free for the next request from this time */
   private quietFrom = 0;
   private readonly o: Required<RtuOptions>;
 
   constructor(options: RtuOptions) {
-    super();
-    this.o = {
+    const o: Required<RtuOptions> = {
       dataBits: 8,
       parity: "even",
       stopBits: 1,
@@ -65,8 +59,9 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
       reconnectMaxMs: DEFAULTS.reconnectMaxMs,
       ...options,
     };
-    this.assembler = new RtuAssembler(this.o.frameGapMs);
-    this.backoff = new Backoff(this.o.reconnectMinMs, this.o.reconnectMaxMs);
+    super("the serial port", o.reconnectMinMs, o.reconnectMaxMs);
+    this.o = o;
+    this.assembler = new RtuAssembler(o.frameGapMs);
   }
 
   start(): void {
@@ -74,16 +69,8 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
     this.open();
   }
 
-  private setState(state: LinkState, error?: Error): void {
-    if (error) this.lastError = error;
-    if (this.state === state) return;
-    this.state = state;
-    this.emit("state", state, error);
-  }
-
-  private open(): void {
-    this.reopenTimer = undefined;
-    this.setState("connecting");
+  protected open(): void {
+    this.opening();
     const port = new SerialPort({ path: this.o.path, baudRate: this.o.baudRate, dataBits: this.o.dataBits, parity: this.o.parity, stopBits: this.o.stopBits, autoOpen: false });
     this.port = port;
     port.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -98,9 +85,8 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
         this.retry(err);
         return;
       }
-      this.backoff.reset();
       this.assembler.reset();
-      this.setState("connected");
+      this.opened();
       this.pump();
     });
   }
@@ -108,8 +94,7 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
   private retry(err: Error): void {
     if (this.state === "closed") return;
     if (this.current) this.finish(this.current, new ModbusError(`serial port ${this.o.path}: ${err.message}`, "closed"));
-    this.setState("disconnected", err);
-    this.reopenTimer = setTimeout(() => this.open(), this.backoff.next());
+    this.lost(err);
   }
 
   private onClose(port: SerialPort): void {
@@ -141,10 +126,11 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
 
   request(unitId: number, pdu: Buffer, timeoutMs = this.o.timeoutMs): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.state === "closed") return reject(new ModbusError("the serial port is closed", "closed"));
+      if (this.state === "closed") return reject(this.closedError());
       if (!Number.isInteger(unitId) || unitId < 0 || unitId > 247) return reject(new RangeError(`unit id ${unitId} is not 0…247 (0 broadcasts)`));
       if (unitId === 0 && pdu[0] <= 4) return reject(new RangeError("a read cannot be broadcast (unit 0): nobody answers it"));
-      if (this.queue.length >= this.o.maxQueued) return reject(new ModbusError(`${this.o.maxQueued} requests are already waiting`, "connection"));
+      const refused = this.refusal(this.queue.length, this.o.maxQueued);
+      if (refused) return reject(refused);
       const p: Pending = { unitId, pdu, timeoutMs, resolve, reject };
       p.timer = setTimeout(() => this.finish(p, new ModbusTimeoutError(timeoutMs)), timeoutMs);
       this.queue.push(p);
@@ -177,10 +163,9 @@ export class RtuTransport extends EventEmitter implements ModbusTransport {
   }
 
   async close(): Promise<void> {
-    this.setState("closed");
-    clearTimeout(this.reopenTimer);
+    this.markClosed();
     clearTimeout(this.idleTimer);
-    const err = new ModbusError("the serial port is closed", "closed");
+    const err = this.closedError();
     for (const p of [...this.queue, ...(this.current ? [this.current] : [])]) {
       clearTimeout(p.timer);
       p.reject(err);

@@ -5,11 +5,10 @@
  * socket is reopened with exponential backoff until close().
  */
 import * as net from "net";
-import { EventEmitter } from "events";
-import { Backoff } from "../kafka/backoff";
 import { encodeTcpFrame, TcpDeframer, type TcpFrame } from "./mbap";
 import { ModbusError, ModbusTimeoutError } from "./errors";
-import { DEFAULTS, type LinkState, type ModbusTransport } from "./transport";
+import { DEFAULTS, type ModbusTransport } from "./transport";
+import { LinkBase } from "./link-base";
 
 export interface TcpOptions {
   host: string;
@@ -32,21 +31,16 @@ interface Pending {
   transactionId?: number;
 }
 
-export class TcpTransport extends EventEmitter implements ModbusTransport {
-  state: LinkState = "disconnected";
-  lastError: Error | undefined;
+export class TcpTransport extends LinkBase implements ModbusTransport {
   private socket: net.Socket | undefined;
   private readonly deframer = new TcpDeframer();
   private readonly queue: Pending[] = [];
   private readonly inFlight = new Map<number, Pending>();
   private nextId = 1;
-  private readonly backoff: Backoff;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly o: Required<TcpOptions>;
 
   constructor(options: TcpOptions) {
-    super();
-    this.o = {
+    const o: Required<TcpOptions> = {
       timeoutMs: DEFAULTS.timeoutMs,
       connectTimeoutMs: 3000,
       maxInFlight: 1,
@@ -55,25 +49,18 @@ export class TcpTransport extends EventEmitter implements ModbusTransport {
       reconnectMaxMs: DEFAULTS.reconnectMaxMs,
       ...options,
     };
-    this.o.maxInFlight = Math.max(1, Math.min(16, Math.floor(this.o.maxInFlight)));
-    this.backoff = new Backoff(this.o.reconnectMinMs, this.o.reconnectMaxMs);
+    super("the connection", o.reconnectMinMs, o.reconnectMaxMs);
+    o.maxInFlight = Math.max(1, Math.min(16, Math.floor(o.maxInFlight)));
+    this.o = o;
   }
 
   start(): void {
     if (this.state === "closed" || this.socket) return;
-    this.connect();
+    this.open();
   }
 
-  private setState(state: LinkState, error?: Error): void {
-    if (error) this.lastError = error;
-    if (this.state === state) return;
-    this.state = state;
-    this.emit("state", state, error);
-  }
-
-  private connect(): void {
-    this.reconnectTimer = undefined;
-    this.setState("connecting");
+  protected open(): void {
+    this.opening();
     const socket = net.connect({ host: this.o.host, port: this.o.port });
     this.socket = socket;
     socket.setNoDelay(true);
@@ -81,9 +68,8 @@ export class TcpTransport extends EventEmitter implements ModbusTransport {
     socket.once("connect", () => {
       socket.setTimeout(0);
       socket.setKeepAlive(true, 10000);
-      this.backoff.reset();
       this.deframer.reset();
-      this.setState("connected");
+      this.opened();
       this.pump();
     });
     socket.on("data", (chunk: Buffer) => this.onData(socket, chunk));
@@ -118,9 +104,7 @@ export class TcpTransport extends EventEmitter implements ModbusTransport {
       this.settle(p);
       p.reject(err);
     }
-    if (this.state === "closed") return;
-    this.setState("disconnected", this.lastError ?? err);
-    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
+    this.lost(this.lastError ?? err);
   }
 
   private settle(p: Pending): void {
@@ -132,8 +116,8 @@ export class TcpTransport extends EventEmitter implements ModbusTransport {
 
   request(unitId: number, pdu: Buffer, timeoutMs = this.o.timeoutMs): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      if (this.state === "closed") return reject(new ModbusError("the connection is closed", "closed"));
-      if (this.queue.length >= this.o.maxQueued) return reject(new ModbusError(`${this.o.maxQueued} requests are already waiting`, "connection"));
+      const refused = this.refusal(this.queue.length, this.o.maxQueued);
+      if (refused) return reject(refused);
       const p: Pending = { unitId, pdu, timeoutMs, resolve, reject };
       // the deadline runs from the request, so one waiting for a reconnect fails in time too
       p.timer = setTimeout(() => {
@@ -161,9 +145,8 @@ export class TcpTransport extends EventEmitter implements ModbusTransport {
   }
 
   async close(): Promise<void> {
-    this.setState("closed");
-    clearTimeout(this.reconnectTimer);
-    const err = new ModbusError("the connection is closed", "closed");
+    this.markClosed();
+    const err = this.closedError();
     for (const p of [...this.queue, ...this.inFlight.values()]) {
       this.settle(p);
       p.reject(err);

@@ -7,8 +7,10 @@ import { InferencePool, type RawOutput } from "./worker-pool";
 import { describeModel, dequantizeValues, quantizeValues, type TensorInfo } from "./tensor-info";
 import { decodeImage, detectImage, imageToValues, type Normalisation } from "./image-input";
 import { SlidingWindows, isEdgeEvent } from "./sliding-window";
+import { decodeDetections, decodeSegmentation } from "./output-decoding";
+import { TensorType } from "./schema";
 
-export type OutputMode = "tensors" | "classify" | "anomaly";
+export type OutputMode = "tensors" | "classify" | "anomaly" | "detect" | "segment";
 export type InputMode = "auto" | "window";
 
 export interface SessionOptions {
@@ -27,8 +29,10 @@ export interface SessionOptions {
 export interface Inference {
   /** undefined while a sliding window is still filling */
   payload?: unknown;
-  /** true when the result is at or above the threshold (classify: confidence; anomaly: score) */
+  /** true when the result is at or above the threshold (classify: confidence; anomaly: score; detect: some detection) */
   aboveThreshold: boolean;
+  /** detect: the detections below the threshold (for the second output) */
+  below?: unknown;
   ms: number;
 }
 
@@ -97,10 +101,11 @@ export class TfliteSession {
         values = realValues(payload, info.inputs[0], this.options.normalise);
       }
       if (values.length !== info.inputs[0].size) throw new Error(`the model's input [${info.inputs[0].shape}] needs ${info.inputs[0].size} values, got ${values.length}`);
-      realInput = Array.from(values);
+      if (this.options.output === "anomaly") realInput = Array.from(values);
       inputs = [quantizeValues(info.inputs[0], values)];
     }
-    const result = await this.pool.run(inputs);
+    // the inputs travel to the worker as typed arrays of their tensors' types, moved rather than copied
+    const result = await this.pool.run(inputs.map((values, i) => packed(info.inputs[i], values)), { transfer: true });
     return this.shape(result.outputs, realInput, result.ms);
   }
 
@@ -109,6 +114,11 @@ export class TfliteSession {
     if (o.output === "tensors") {
       return { payload: outputs.map(({ name, dtype, shape, data }) => ({ name, dtype, shape, data })), aboveThreshold: true, ms };
     }
+    if (o.output === "detect") {
+      const { above, below } = decodeDetections(outputs, o.labels, o.threshold);
+      return { payload: { detections: above, threshold: o.threshold }, below: { detections: below, threshold: o.threshold }, aboveThreshold: above.length > 0, ms };
+    }
+    if (o.output === "segment") return { payload: decodeSegmentation(outputs, o.labels), aboveThreshold: true, ms };
     const first = outputs[0];
     const values = dequantizeValues(first, first.data);
     if (o.output === "anomaly") {
@@ -127,6 +137,25 @@ export class TfliteSession {
     const label = o.labels[best] ?? String(best);
     const scores = values.map((score, i) => ({ label: o.labels[i] ?? String(i), score }));
     return { payload: { label, index: best, confidence: values[best], scores }, aboveThreshold: values[best] >= o.threshold, ms };
+  }
+}
+
+/** Elements in a fresh typed array of the tensor's element type (what the worker writes into the tensor). */
+function packed(t: TensorInfo, values: ArrayLike<number>): ArrayLike<number> {
+  switch (t.type) {
+    case TensorType.INT8:
+      return Int8Array.from(values);
+    case TensorType.UINT8:
+      return Uint8Array.from(values);
+    case TensorType.INT16:
+      return Int16Array.from(values);
+    case TensorType.INT32:
+      return Int32Array.from(values);
+    case TensorType.FLOAT32:
+      return Float32Array.from(values);
+    default:
+      // int64 and the rest: every value as it is
+      return Float64Array.from(values);
   }
 }
 

@@ -17,10 +17,10 @@ interface Request {
   inputs?: ArrayLike<number>[];
 }
 
-function handle(msg: Request): unknown {
+function handle(msg: Request): { result: unknown; transfer: ArrayBuffer[] } {
   if (msg.cmd === "load") {
     interpreter = new Interpreter(msg.model!, { keepState: msg.keepState, arithmetic: msg.arithmetic });
-    return null;
+    return { result: null, transfer: [] };
   }
   if (!interpreter) throw new Error("no model loaded");
   const it = interpreter;
@@ -35,15 +35,15 @@ function handle(msg: Request): unknown {
   const start = performance.now();
   it.invoke();
   const ms = performance.now() - start;
-  return {
-    ms,
-    outputs: it.outputs.map((t) => ({ name: t.name, dtype: t.typeName.toLowerCase(), shape: [...t.shape], data: t.data.slice(), scale: t.scale, zeroPoint: t.zeroPoint })),
-  };
+  // each output is copied once out of the arena into a buffer of its own, which is then moved, not cloned again
+  const outputs = it.outputs.map((t) => ({ name: t.name, dtype: t.typeName.toLowerCase(), shape: [...t.shape], data: t.data.slice(), scale: t.scale, zeroPoint: t.zeroPoint }));
+  return { result: { ms, outputs }, transfer: outputs.map((o) => o.data.buffer as ArrayBuffer) };
 }
 
 parentPort?.on("message", (msg: Request) => {
   try {
-    parentPort!.postMessage({ id: msg.id, ok: true, result: handle(msg) });
+    const reply = handle(msg);
+    parentPort!.postMessage({ id: msg.id, ok: true, result: reply.result }, reply.transfer);
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: (err as Error).message });
   }

@@ -23,6 +23,10 @@ export interface OperatorSpec {
   optionsType?: number;
   /** writes the options table and returns its offset */
   options?: (b: Builder) => number;
+  /** with builtin CUSTOM: the custom operator's name (its operator code's custom_code) */
+  custom?: string;
+  /** with builtin CUSTOM: its options, a FlexBuffer (see flexMap) */
+  customOptions?: Uint8Array;
 }
 
 export class ModelBuilder {
@@ -39,7 +43,10 @@ export class ModelBuilder {
 
   finish(inputs: number[], outputs: number[], description = "edge-ai model-builder"): Uint8Array {
     const b = new Builder(1024);
-    const codes = [...new Set(this.operators.map((o) => o.builtin))];
+    // one operator code per builtin, and per name for custom operators
+    const codeKey = (o: OperatorSpec) => (o.builtin === BuiltinOperator.CUSTOM ? `${o.builtin}:${o.custom ?? ""}` : `${o.builtin}`);
+    const codeKeys = [...new Set(this.operators.map(codeKey))];
+    const codes = codeKeys.map((key) => this.operators.find((o) => codeKey(o) === key)!);
     // buffers: 0 is the empty sentinel; each constant tensor gets its own
     const bufferOffsets: number[] = [];
     const emptyBuffer = (() => {
@@ -89,8 +96,15 @@ export class ModelBuilder {
       const ins = intVector(b, o.inputs);
       const outs = intVector(b, o.outputs);
       const options = o.options ? o.options(b) : 0;
+      let customOptions = 0;
+      if (o.customOptions) {
+        b.startVector(1, o.customOptions.length, 1);
+        for (let i = o.customOptions.length - 1; i >= 0; i--) b.addInt8(o.customOptions[i]);
+        customOptions = b.endVector();
+      }
       b.startObject(9);
-      b.addFieldInt32(F.Operator.opcode_index, codes.indexOf(o.builtin), 0);
+      b.addFieldInt32(F.Operator.opcode_index, codeKeys.indexOf(codeKey(o)), 0);
+      if (customOptions) b.addFieldOffset(F.Operator.custom_options, customOptions, 0);
       b.addFieldOffset(F.Operator.inputs, ins, 0);
       b.addFieldOffset(F.Operator.outputs, outs, 0);
       if (options) {
@@ -111,8 +125,10 @@ export class ModelBuilder {
     b.addFieldOffset(F.SubGraph.operators, opsVec, 0);
     b.addFieldOffset(F.SubGraph.name, subgraphName, 0);
     const subgraph = b.endObject();
-    const codeOffsets = codes.map((code) => {
+    const codeOffsets = codes.map(({ builtin: code, custom }) => {
+      const customName = code === BuiltinOperator.CUSTOM ? b.createString(custom ?? "") : 0;
       b.startObject(4);
+      if (customName) b.addFieldOffset(F.OperatorCode.custom_code, customName, 0);
       b.addFieldInt8(F.OperatorCode.deprecated_builtin_code, Math.min(code, 127), 0);
       b.addFieldInt32(F.OperatorCode.version, 1, 1);
       b.addFieldInt32(F.OperatorCode.builtin_code, code, 0);

@@ -37,6 +37,8 @@ export interface OperatorDef {
   intermediates: number[];
   optionsType: number;
   options?: Table;
+  /** a custom operator's options (FlexBuffers, custom_options_format 0) */
+  customOptions?: Uint8Array;
 }
 
 export interface SubgraphDef {
@@ -136,6 +138,7 @@ function readChecked(bytes: Uint8Array): ModelDef {
         intermediates: op.int32s(O.intermediates),
         optionsType: op.uint8(O.builtin_options_type, 0),
         options: op.table(O.builtin_options),
+        customOptions: op.bytes(O.custom_options),
       };
     });
     const checkIo = (list: number[]) => {

@@ -52,6 +52,7 @@ export interface Int8Exports {
   flip8(ptr: number, n: number): void;
   ewise(block: number): void;
   ibilinear(x: number, y: number, block: number): void;
+  fbilinear8(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
 }
 

@@ -78,7 +78,11 @@ export class InferencePool {
     await Promise.all(this.slots.map((slot) => this.direct(slot, { cmd: "load", model, keepState, arithmetic })));
   }
 
-  run(inputs: ArrayLike<number>[]): Promise<RunResult> {
+  /**
+   * Runs one inference. `transfer: true` hands the inputs' typed arrays to the worker instead of copying them
+   * (they are detached here afterwards): for callers that made them for this request, as TfliteSession does.
+   */
+  run(inputs: ArrayLike<number>[], options: { transfer?: boolean } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("inference pool is closed"));
     if (this.queue.length >= this.maxQueue && this.slots.every((s) => s.busy)) {
       return Promise.reject(new QueueFullError(`inference queue full (${this.maxQueue} waiting)`));
@@ -87,7 +91,10 @@ export class InferencePool {
     // 9216 values, twice the inference); as a Float64Array (the same values) it is moved in one piece.
     const transfer: ArrayBuffer[] = [];
     const sent = inputs.map((values) => {
-      if (ArrayBuffer.isView(values)) return values;
+      if (ArrayBuffer.isView(values)) {
+        if (options.transfer && values.buffer instanceof ArrayBuffer && !transfer.includes(values.buffer)) transfer.push(values.buffer);
+        return values;
+      }
       const typed = Float64Array.from(values);
       transfer.push(typed.buffer);
       return typed;

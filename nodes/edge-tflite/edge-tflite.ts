@@ -110,7 +110,15 @@ export = function register(RED: NodeAPI): void {
         if (cause) out.causeEventId = cause;
         out.payload = result.payload;
         out.inference = { model: modelName, version: session.version, ms: Math.round(result.ms * 1000) / 1000 };
-        send(result.aboveThreshold ? [out, null] : [null, out]);
+        const below = result.below as { detections: unknown[] } | undefined;
+        if (below === undefined) {
+          send(result.aboveThreshold ? [out, null] : [null, out]);
+          return;
+        }
+        // detect: detections at or above the threshold on the first output, those below on the second; a frame
+        // with none above still goes to the second, so every input leaves a message
+        const belowMsg = below.detections.length > 0 || !result.aboveThreshold ? { ...out, eventId: derivedEventId(cause, `${node.id}:below`), payload: below } : null;
+        send([result.aboveThreshold ? out : null, belowMsg]);
       };
       run().then(
         () => done(),

@@ -3,7 +3,7 @@ import { field, select } from "../_shared/editor/form";
 export default [
   field("name", { icon: "tag" }),
   field("modelPath", { icon: "file", placeholder: "/data/models/model.tflite" }),
-  select("output", ["classify", "anomaly", "tensors"]),
+  select("output", ["classify", "anomaly", "detect", "segment", "tensors"]),
   field("labelsPath"),
   field("threshold"),
   select("input", ["auto", "window"]),

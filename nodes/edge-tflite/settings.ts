@@ -14,7 +14,7 @@ export const table = {
   name: text(),
   modelPath: text(),
   labelsPath: text(),
-  output: choice("classify", ["classify", "anomaly", "tensors"] as const),
+  output: choice("classify", ["classify", "anomaly", "detect", "segment", "tensors"] as const),
   input: choice("auto", ["auto", "window"] as const),
   normalise: choice("0..1", ["0..1", "-1..1", "0..255"] as const),
   threshold: num(0.5),

@@ -1,35 +1,25 @@
 /** examples/07-alarm-handling.json deployed as shipped (time sped up): sim → ingest → rules → alarms, door suppression, operators' injects. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import helper from "node-red-node-test-helper";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
 import alarmsNode from "../../nodes/edge-alarms/edge-alarms";
 
-helper.init(require.resolve("node-red"));
-const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "network/21-httpin.js"].map((f) => require(`@node-red/nodes/core/${f}`));
+const core = coreNodes("common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "network/21-httpin.js");
 
-type FlowNode = Record<string, unknown> & { id: string; type: string };
 type View = { alarmId: string; deviceName: string; rule: string; state: string; alertState?: string; transition?: string; suppressed: string[]; acknowledged: { by: string } | null };
 type Msg = { topic?: string; payload: View };
 
 describe("example 7: alarm handling", function () {
   this.timeout(90000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   it("holds truck-01's door-open excursion back (in the record, not annunciated), annunciates a real one, and acknowledges it from the inject", async function () {
-    const flow = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "07-alarm-handling.json"), "utf8")) as FlowNode[];
+    const flow = readExample("07-alarm-handling.json");
     for (const n of flow) {
       if (n.type === "edge-sim") n.intervalMs = "50"; // 20 simulated minutes per wall-clock second
       // the alarms' minutes are the gateway's clock: scaled with the simulator, so they mean the same simulated time
@@ -40,11 +30,7 @@ describe("example 7: alarm handling", function () {
       }
     }
     await helper.load([simNode, profileNode, ingestNode, rulesNode, alarmsNode, ...core], flow);
-    const got = (id: string) => {
-      const list: Msg[] = [];
-      events(helper.getNode(id)).on("input", (m: Msg) => list.push(m));
-      return list;
-    };
+    const got = (id: string) => received<Msg>(id);
     const alarms = got("ex7-alarm-out");
     const record = got("ex7-record-out");
     const refused = got("ex7-refusal-out");

@@ -1,11 +1,9 @@
 /** examples/02-lorawan-cold-rooms.json deployed as shipped (ports moved, time sped up): tags → gateway → uplink → rules → buzzer downlink on air. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
 import lora from "lora-packet";
 import { demoKeys } from "../../lib/sim/lorawan-tag";
 import keysNode from "../../nodes/edge-lorawan-keys/edge-lorawan-keys";
@@ -15,24 +13,16 @@ import gatewayNode from "../../nodes/edge-lorawan-gateway/edge-lorawan-gateway";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
 
-helper.init(require.resolve("node-red"));
-const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "network/32-udp.js"].map((f) => require(`@node-red/nodes/core/${f}`));
+const core = coreNodes("common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "network/32-udp.js");
 
-type FlowNode = Record<string, unknown> & { id: string; type: string };
 type Msg = { payload: Record<string, unknown>; error?: unknown };
 
 describe("example 2: cold rooms and freezers on LoRaWAN", function () {
   this.timeout(60000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   it("decodes every tag, raises the door-open excursion of cold room 1, and puts the buzzer command on air in the tag's RX1 window", async function () {
-    const flow = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "02-lorawan-cold-rooms.json"), "utf8")) as FlowNode[];
+    const flow = readExample("02-lorawan-cold-rooms.json");
     const gatewayPort = await freeUdpPort();
     const radioPort = await freeUdpPort();
     for (const n of flow) {
@@ -44,11 +34,7 @@ describe("example 2: cold rooms and freezers on LoRaWAN", function () {
       if (n.type === "edge-lorawan-keys") n.counterFile = "none";
     }
     await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, simNode, rulesNode, ...core], flow);
-    const got = (id: string) => {
-      const list: Msg[] = [];
-      events(helper.getNode(id)).on("input", (m: Msg) => list.push(m));
-      return list;
-    };
+    const got = (id: string) => received<Msg>(id);
     const tagEvents = got("ex2-events");
     const refused = got("ex2-refused");
     const alerts = got("ex2-alerts");

@@ -4,12 +4,10 @@
  * refused setpoint seen by the Catch node.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import helper from "node-red-node-test-helper";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import modbusNode from "../../nodes/edge-modbus/edge-modbus";
 import linkNode from "../../nodes/edge-modbus-link/edge-modbus-link";
@@ -17,26 +15,18 @@ import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
 
-helper.init(require.resolve("node-red"));
 
-const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js"].map((f) => require(`@node-red/nodes/core/${f}`));
+const core = coreNodes("common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js");
 
-type FlowNode = Record<string, unknown> & { id: string; type: string };
 type Msg = { payload: Record<string, unknown>; error?: { message: string } };
 type Event = { deviceName: string; readings: Array<{ resourceName: string; value: unknown }> };
 
 describe("example 11: cold-room controllers on Modbus", function () {
   this.timeout(60000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   it("polls both controllers into events and alerts, writes the injects' setpoint and defrost, and catches the refused setpoint", async function () {
-    const flow = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "11-modbus-cold-room.json"), "utf8")) as FlowNode[];
+    const flow = readExample("11-modbus-cold-room.json");
     const port = String(await freeTcpPort());
     for (const n of flow) {
       if (n.type === "edge-sim") Object.assign(n, { modbusPort: port, intervalMs: "50" });
@@ -46,11 +36,7 @@ describe("example 11: cold-room controllers on Modbus", function () {
       if (n.type === "edge-rules") n.rules = (n.rules as Array<Record<string, unknown>>).map((r) => ("forS" in r ? { ...r, forS: "1" } : r));
     }
     await helper.load([simNode, modbusNode, linkNode, profileNode, ingestNode, rulesNode, ...core], flow);
-    const got = (id: string) => {
-      const list: Msg[] = [];
-      events(helper.getNode(id)).on("input", (m: Msg) => list.push(m));
-      return list;
-    };
+    const got = (id: string) => received<Msg>(id);
     const roomEvents = got("ex11-events");
     const rejected = got("ex11-rejected");
     const alerts = got("ex11-alerts");

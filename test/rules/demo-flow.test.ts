@@ -51,7 +51,7 @@ describe("the demo (flows/): product classes, calibration and the alarm table", 
     ensureBuilt();
     const userDir = tempDir("demo-flow");
     linkPack(userDir);
-    red = await startNodeRed({ userDir, flows: demoFlows(), env: { KAFKA_BROKERS: "", INFLUX_HOST: "" } });
+    red = await startNodeRed({ userDir, flows: demoFlows(), env: { KAFKA_BROKERS: "", INFLUX_URL: "" } });
     const alerts = () => red!.getJson("/test/alerts") as Promise<Alert[]>;
 
     // truck-03 (frozen) wears its compressor out over 8 simulated hours: above −15 °C after about 6 h

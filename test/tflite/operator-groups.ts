@@ -1,5 +1,8 @@
 /** The operator cases of the differential test, grouped by kernel file. */
 import { B, O, F, T, int32Constant, type CaseMaker, type OperatorCase } from "./operator-cases";
+import { INT16_OPERATOR_GROUPS } from "./int16-operator-groups";
+import { DTYPE_COVERAGE_GROUPS } from "./dtype-coverage-groups";
+import { CORE_OPERATOR_GROUPS } from "./core-operator-groups";
 
 export interface OperatorGroup {
   name: string;
@@ -647,3 +650,62 @@ function transposeConvolutions(m: CaseMaker, k: number): OperatorCase[] {
 }
 
 OPERATOR_GROUPS.push({ name: "int8 TRANSPOSE_CONV", seed: 109, cases: 10, make: transposeConvolutions });
+
+/** int16 activation quantization as TFLite's int16x8 kernels require: zero point 0, the given scale */
+const q16 = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [0] });
+
+/**
+ * int16x8 (int16 activations, int8 weights) LOGISTIC, TANH, SOFTMAX and TRANSPOSE_CONV. XNNPACK takes no int16, so
+ * tfjs-tflite runs TFLite's optimized builtin kernels: the same arithmetic as the reference ones except LOGISTIC and
+ * TANH with a power-of-two input scale (gemmlowp's fixed-point functions there, the sigmoid table in the reference
+ * kernels) and SOFTMAX (whose tables tfjs-tflite's older TFLite computes in double precision): those compare in the
+ * xnnpack arithmetic only (int16-activations.test.ts checks the reference kernels).
+ */
+function int16x8Operators(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 3), 1, 12);
+  // input scales: a power of two one case in three (2^-12; for TANH also 2^-11), otherwise from ±1.6 to ±65 full scale
+  const pot = k % 3 === 0;
+  const randomScale = () => 2 ** (m.next() * 5.3 - 14.3);
+  const out = q16(2 ** -15);
+  {
+    const s = pot ? 2 ** -12 : randomScale();
+    cases.push({ label: `LOGISTIC INT16 [${shape}] input scale ${s.toPrecision(4)}`, builtin: B.LOGISTIC, inputs: [{ shape, type: T.INT16, quantization: q16(s) }], outputs: [{ shape, type: T.INT16, quantization: out }], xnnpackOnly: pot });
+  }
+  {
+    const s = pot ? m.pick([2 ** -12, 2 ** -11]) : randomScale();
+    cases.push({ label: `TANH INT16 [${shape}] input scale ${s.toPrecision(4)}`, builtin: B.TANH, inputs: [{ shape, type: T.INT16, quantization: q16(s) }], outputs: [{ shape, type: T.INT16, quantization: out }], xnnpackOnly: pot });
+  }
+  {
+    const s = 2 ** (m.next() * 6 - 14);
+    const beta = m.pick([1, 0.5, 2]);
+    cases.push({ label: `SOFTMAX INT16 [${shape}] input scale ${s.toPrecision(4)} beta ${beta}`, builtin: B.SOFTMAX, inputs: [{ shape, type: T.INT16, quantization: q16(s) }], outputs: [{ shape, type: T.INT16, quantization: q16(1 / 32768) }], optionsType: O.SoftmaxOptions, options: [{ slot: F.SoftmaxOptions.beta, kind: "float32", value: beta }], xnnpackOnly: true });
+  }
+  {
+    const [n, h, w, c, oc, kh, kw, sh, sw] = [m.int(1, 2), m.int(1, 6), m.int(1, 6), m.int(1, 8), m.int(1, 8), m.int(1, 3), m.int(1, 3), m.int(1, 2), m.int(1, 2)];
+    const same = m.next() < 0.5;
+    const [oh, ow] = same ? [h * sh, w * sw] : [(h - 1) * sh + kh, (w - 1) * sw + kw];
+    const perChannel = k % 2 === 1;
+    const sx = Math.fround(0.0001 + m.next() * 0.001);
+    const scale = Array.from({ length: perChannel ? oc : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+    const S = F.TransposeConvOptions;
+    cases.push({
+      label: `TRANSPOSE_CONV INT16x8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} ${perChannel ? "per-channel" : "per-tensor"}`,
+      builtin: B.TRANSPOSE_CONV,
+      inputs: [
+        int32Constant([n, oh, ow, oc]),
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 } },
+        { shape: [n, h, w, c], type: T.INT16, quantization: q16(sx) },
+        { shape: [oc], type: T.INT64, values: Array.from({ length: oc }, () => m.int(-200000, 200000)), quantization: { scale: Array.from({ length: oc }, (_, i) => Math.fround(sx * scale[perChannel ? i : 0])), zeroPoint: new Array<number>(oc).fill(0) } },
+      ],
+      outputs: [{ shape: [n, oh, ow, oc], type: T.INT16, quantization: q16(0.002 + m.next() * 0.02) }],
+      optionsType: O.TransposeConvOptions,
+      options: [{ slot: S.padding, kind: "int8", value: same ? 0 : 1 }, { slot: S.stride_w, kind: "int32", value: sw }, { slot: S.stride_h, kind: "int32", value: sh }],
+    });
+  }
+  return cases;
+}
+
+OPERATOR_GROUPS.push({ name: "int16x8 LOGISTIC, TANH, SOFTMAX, TRANSPOSE_CONV", seed: 113, cases: 24, make: int16x8Operators });
+
+OPERATOR_GROUPS.push(...INT16_OPERATOR_GROUPS, ...DTYPE_COVERAGE_GROUPS, ...CORE_OPERATOR_GROUPS);

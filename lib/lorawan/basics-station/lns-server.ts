@@ -24,6 +24,7 @@ import { parseRouterInfoRequest, parseStationMessage, StationMessageError, Stati
 import { routerConfig, RouterConfig, RouterConfigOptions } from "./router-config";
 import { StationLimitError, StationRegistry, StationSession } from "./station-registry";
 import { stringifyStationJson } from "./station-json";
+import { emitError, guarded } from "../../common/emit-error";
 
 export interface LnsServerOptions {
   port: number;
@@ -94,7 +95,7 @@ export class LnsServer extends EventEmitter {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxMessageBytes, perMessageDeflate: false });
     this.dedup = new RxpkDeduplicator(options.dedupWindowMs, (frame) => {
       this.frames++;
-      this.guarded(() => this.emit("frame", frame));
+      guarded(this, () => this.emit("frame", frame));
     });
   }
 
@@ -120,7 +121,7 @@ export class LnsServer extends EventEmitter {
       server.headersTimeout = this.helloTimeoutMs;
       server.requestTimeout = this.helloTimeoutMs;
       server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
-        this.guarded(() => {
+        guarded(this, () => {
           try {
             this.onUpgrade(req, socket, head);
           } catch (err) {
@@ -134,8 +135,8 @@ export class LnsServer extends EventEmitter {
       server.once("error", reject);
       server.listen(this.options.port, this.options.address, () => {
         server.off("error", reject);
-        server.on("error", (err) => this.reportError(err));
-        this.pingTimer = setInterval(() => this.guarded(() => this.ping()), this.options.pingIntervalMs ?? 30000);
+        server.on("error", (err) => emitError(this, err));
+        this.pingTimer = setInterval(() => guarded(this, () => this.ping()), this.options.pingIntervalMs ?? 30000);
         this.pingTimer.unref();
         resolve((server.address() as { port: number }).port);
       });
@@ -247,7 +248,7 @@ export class LnsServer extends EventEmitter {
     });
     ws.on("error", () => ws.terminate());
     ws.once("message", (data: RawData, isBinary: boolean) =>
-      this.guarded(() => {
+      guarded(this, () => {
         let reply: Record<string, unknown>;
         try {
           if (isBinary) throw new StationMessageError("binary frame");
@@ -299,7 +300,7 @@ export class LnsServer extends EventEmitter {
     ws.on("pong", () => this.alive.set(ws, true));
     ws.on("error", () => ws.terminate());
     ws.on("close", () =>
-      this.guarded(() => {
+      guarded(this, () => {
         clearTimeout(hello);
         if (!this.registry.disconnect(session)) return;
         for (const [diid, p] of this.pending) {
@@ -312,7 +313,7 @@ export class LnsServer extends EventEmitter {
       }),
     );
     ws.on("message", (data: RawData, isBinary: boolean) =>
-      this.guarded(() => {
+      guarded(this, () => {
         this.alive.set(ws, true);
         if (isBinary) return this.noteMalformed(`station ${eui}: binary frame (the LNS protocol is text)`, from);
         this.onStationMessage(session, rawText(data), from);
@@ -403,23 +404,6 @@ export class LnsServer extends EventEmitter {
   private noteMalformed(reason: string, from: string): void {
     this.malformed++;
     this.emit("malformed", reason, from);
-  }
-
-  private guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.reportError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private reportError(err: Error): void {
-    if (this.listenerCount("error") === 0) return;
-    try {
-      this.emit("error", err);
-    } catch {
-      // the listener itself failed: nothing more can be done here
-    }
   }
 }
 

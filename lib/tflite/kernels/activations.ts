@@ -1,7 +1,7 @@
 /**
  * RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and SOFTMAX. Quantized LOGISTIC/TANH use a 256-entry table of the
  * dequantize → f → requantize map, and 8-bit SOFTMAX the exp table of TFLite's interpreter kernels, so
- * results match TFLite's own outputs.
+ * results match TFLite's own outputs. int16 LOGISTIC, TANH and SOFTMAX are in int16-activations.ts.
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
@@ -9,6 +9,7 @@ import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../
 import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
 import type { Tensor } from "../tensor";
+import { prepareInt16Logistic, prepareInt16Softmax, prepareInt16Tanh } from "./int16-activations";
 
 const f32 = Math.fround;
 
@@ -131,10 +132,15 @@ function lookupTable(x: Tensor, y: Tensor, f: (v: number) => number): Int32Array
   return table;
 }
 
-function prepareTableActivation(ctx: KernelContext, f: (v: number) => number) {
+function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, int16: (ctx: KernelContext, x: Tensor, y: Tensor) => () => void) {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const n = y.size;
+  if (x.type === TensorType.INT16) {
+    requireQuantized(ctx, x, "input");
+    requireQuantized(ctx, y, "output");
+    return int16(ctx, x, y);
+  }
   if (x.type === TensorType.FLOAT32) {
     return () => {
       const xd = x.data as Float32Array;
@@ -154,8 +160,8 @@ function prepareTableActivation(ctx: KernelContext, f: (v: number) => number) {
   };
 }
 
-export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(1 / f32(1 + f32(Math.exp(-v)))));
-export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(Math.tanh(v)));
+export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(1 / f32(1 + f32(Math.exp(-v)))), prepareInt16Logistic);
+export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(Math.tanh(v)), prepareInt16Tanh);
 
 export const prepareSoftmax: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -181,8 +187,14 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
       }
     };
   }
+  if (x.type === TensorType.INT16) {
+    requireQuantized(ctx, x, "input");
+    requireQuantized(ctx, y, "output");
+    return prepareInt16Softmax(ctx, x, y, beta);
+  }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `input type ${x.typeName} is not supported`);
-  if (y.type !== x.type) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
+  // int8 → int16 too (output scale 1/65536, zero point -32768): the same table, quantized to 16 bits
+  if (y.type !== x.type && !(x.type === TensorType.INT8 && y.type === TensorType.INT16)) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
   // table[255 - d] = exp(-scale * beta * d), d = max - x
@@ -190,13 +202,14 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const scale = f32(-x.scale * beta);
   for (let d = 0; d <= 255; d++) table[255 - d] = f32(Math.exp(f32(scale * d)));
   const [qmin, qmax] = integerRange(y.type);
+  const inputMin = integerRange(x.type)[0];
   const uint8 = y.type === TensorType.UINT8;
   return () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Int8Array;
     for (let r = 0; r < rows; r++) {
       const o = r * depth;
-      let max = qmin;
+      let max = inputMin;
       for (let j = 0; j < depth; j++) if (xd[o + j] > max) max = xd[o + j];
       const base = 255 - max;
       let sum = 0;

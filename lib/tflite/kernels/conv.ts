@@ -12,6 +12,8 @@ import type { Tensor } from "../tensor";
 import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 import { prepareHybridConv } from "./hybrid";
+import { prepareHybridDepthwiseConv } from "./hybrid-depthwise";
+import { int16Requantizer } from "./int16-requantizer";
 
 /** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
 export interface ConvGeometry {
@@ -72,9 +74,8 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   const float = x.type === TensorType.FLOAT32;
   if (float) {
     if (w.type !== TensorType.FLOAT32) {
-      if (depthwise) fail(ctx, `float input with ${w.typeName} filter (hybrid DEPTHWISE_CONV_2D) is not supported`);
       const [lo, hi] = floatActivationRange(ctx, activation);
-      return prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
+      return depthwise ? prepareHybridDepthwiseConv(ctx, x, w, bias, y, g, lo, hi) : prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
     }
   } else {
     if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
@@ -101,6 +102,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8ConvSimd(heap, x, w, y, g, depthwise, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });
   }
+  if (wide && !depthwise && groups === 1) return prepareInt16Conv(x, w, y, g, b, multipliers, shifts, inOffset, wOffset, outOffset, lo, hi);
 
   return () => {
     const xd = x.data as Float32Array | Int8Array;
@@ -149,6 +151,62 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
               v = xnnScale ? requantizeFp32(acc, xnnScale[oc]) : wide ? mulByQuantizedMultiplier64(acc, multipliers[oc], shifts[oc]) : mulByQuantizedMultiplier(acc | 0, multipliers[oc], shifts[oc]);
               v += outOffset;
             }
+            yd[yi++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
+      }
+    }
+  };
+}
+
+/**
+ * int16x8 CONV_2D without groups: each output pixel's patch gathered once (zeros where the filter hangs over the
+ * edge, where x + inOffset would be 0) into a float64 row, then one flat dot product per output channel. Every
+ * product (int16 × int8) and every partial sum is an integer below 2^53, so summing in doubles, in any order,
+ * gives TFLite's int64 accumulator exactly. A function of its own so that its element reads stay monomorphic.
+ */
+function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: Float64Array, multipliers: Int32Array, shifts: Int32Array, inOffset: number, wOffset: number, outOffset: number, lo: number, hi: number) {
+  const { inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilH, dilW, padH, padW } = g;
+  const k = kH * kW * inC;
+  const filter = new Float64Array(outC * k);
+  const wd0 = w.data as Int8Array;
+  for (let i = 0; i < filter.length; i++) filter[i] = wd0[i] + wOffset;
+  const patch = new Float64Array(k);
+  const requant = int16Requantizer(multipliers, shifts);
+  return () => {
+    const xd = x.data as Int16Array;
+    const yd = y.data as Int16Array;
+    let yi = 0;
+    for (let n = 0; n < g.batches; n++) {
+      const xBatch = n * inH * inW * inC;
+      for (let oy = 0; oy < outH; oy++) {
+        const y0 = oy * strideH - padH;
+        for (let ox = 0; ox < outW; ox++) {
+          const x0 = ox * strideW - padW;
+          let p = 0;
+          for (let fy = 0; fy < kH; fy++) {
+            const iy = y0 + dilH * fy;
+            for (let fx = 0; fx < kW; fx++) {
+              const ix = x0 + dilW * fx;
+              if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+                for (let ic = 0; ic < inC; ic++) patch[p++] = 0;
+              } else {
+                const xo = xBatch + (iy * inW + ix) * inC;
+                for (let ic = 0; ic < inC; ic++) patch[p++] = xd[xo + ic] + inOffset;
+              }
+            }
+          }
+          for (let oc = 0; oc < outC; oc++) {
+            const wo = oc * k;
+            let a0 = 0;
+            let a1 = 0;
+            let i = 0;
+            for (; i + 1 < k; i += 2) {
+              a0 += filter[wo + i] * patch[i];
+              a1 += filter[wo + i + 1] * patch[i + 1];
+            }
+            if (i < k) a0 += filter[wo + i] * patch[i];
+            const v = requant(a0 + a1 + b[oc], oc) + outOffset;
             yd[yi++] = v < lo ? lo : v > hi ? hi : v;
           }
         }

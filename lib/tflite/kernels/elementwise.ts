@@ -5,10 +5,11 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier } from "../fixed-point";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier, roundingDivideByPOT } from "../fixed-point";
 import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
 import type { Tensor } from "../tensor";
 import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
+import { int16PotAddElement, int16ScalesArePowersOfTwo } from "./int16-pot-add";
 
 type Op = "add" | "sub" | "mul";
 
@@ -128,8 +129,7 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
   if (y.type === TensorType.INT16) {
     const potOption = op === "add" ? F.AddOptions.pot_scale_int16 : F.SubOptions.pot_scale_int16;
     const pot = ctx.options?.bool(potOption, true) ?? true;
-    const isPot = (s: number) => Number.isInteger(Math.log2(s));
-    if (pot && isPot(a.scale) && isPot(b.scale) && isPot(y.scale)) fail(ctx, "int16 with power-of-two scales (pot_scale_int16) is not supported");
+    if (pot && int16ScalesArePowersOfTwo(a, b, y)) return { element: int16PotAddElement(ctx, a, b, y, op === "sub") };
   }
   const leftShift = y.type === TensorType.INT16 ? 15 : 20;
   const twiceMax = 2 * Math.max(a.scale, b.scale);
@@ -139,6 +139,13 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
   const scaleUp = 2 ** leftShift;
   const sign = op === "sub" ? -1 : 1;
   const rightShifts = [m1.shift, m2.shift, mo.shift].every((s) => s <= 0 && s >= -31);
+  if (!eight && rightShifts && Math.abs(aOff) <= 32768 && Math.abs(bOff) <= 32768) {
+    // int16: each input's rescale is exact in doubles (see int16Rescale), only the output's needs the 64-bit split
+    const [e1, e2] = [-m1.shift, -m2.shift];
+    return {
+      element: (u, v) => mulByQuantizedMultiplierSmallerThanOne(int16Rescale(u + aOff, m1.multiplier, e1) + sign * int16Rescale(v + bOff, m2.multiplier, e2), mo.multiplier, mo.shift) + yOff,
+    };
+  }
   return {
     element: (u, v) => {
       const su = mulByQuantizedMultiplierSmallerThanOne((u + aOff) * scaleUp, m1.multiplier, m1.shift);
@@ -147,6 +154,17 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
     },
     simd: eight && rightShifts ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier, -m1.shift, m2.multiplier, -m2.shift, mo.multiplier, -mo.shift, sign] } : undefined,
   };
+}
+
+/**
+ * mulByQuantizedMultiplierSmallerThanOne(x · 2^15, m, -e) for |x| < 2^16 and m in [0, 2^31), as the int16 ADD / SUB
+ * rescale its inputs: with p = x · m (an exact double, below 2^47), SaturatingRoundingDoublingHighMul of x · 2^15 and
+ * m is (p · 2^15 ± 2^30) / 2^31 truncated toward zero, i.e. floor((p + 2^15) / 2^16) for p ≥ 0 and
+ * -floor((2^15 - 1 - p) / 2^16) below (gemmlowp's nudge is 1 - 2^30 there); then the rounding right shift by e.
+ */
+export function int16Rescale(x: number, m: number, e: number): number {
+  const p = x * m;
+  return roundingDivideByPOT(p >= 0 ? Math.floor((p + 32768) / 65536) : -Math.floor((32767 - p) / 65536), e);
 }
 
 const f32 = Math.fround;

@@ -1,5 +1,5 @@
 /**
- * UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations, int8 weights and an int16 cell state: TFLite's
+ * UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations, int8 weights and an int16 (or int8, see below) cell state: TFLite's
  * "integer LSTM 8x8_16" (lstm_eval's EvalInteger8x8_16 with the preparation of its lstm / unidirectional
  * sequence LSTM kernels), bit-exact with TFLite's interpreter.
  *
@@ -117,7 +117,14 @@ export const prepareIntegerLstm: PrepareKernel = (ctx: KernelContext) => {
   if (!cellState.isVariable || !outputState.isVariable) fail(ctx, "output and cell state tensors must be variable tensors");
   const weightType = input(ctx, 2).type;
   if (weightType !== TensorType.INT8) fail(ctx, `int8 LSTM with ${TensorType[weightType]} weights is not supported (int8 weights only)`);
-  if (cellState.type !== TensorType.INT16) fail(ctx, `int8 LSTM with a ${cellState.typeName} cell state (integer 8x8_8) is not supported (int16 cell state only)`);
+  if (cellState.type !== TensorType.INT16 && cellState.type !== TensorType.INT8) fail(ctx, `int8 LSTM with a ${cellState.typeName} cell state is not supported (int16 or int8 only)`);
+  if (cellState.type === TensorType.INT8) {
+    // TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM has only the 8x8_16 kernel: it reads and writes an int8 cell state as
+    // int16 at that tensor's scale. That stays inside the tensor's 16-byte-aligned allocation up to 8 values
+    // (batches × cells); beyond, TFLite runs past it into the neighbouring tensor and its results are undefined.
+    // Here the state gets an int16 buffer of its own (what TFLite means to compute), which the interpreter resets.
+    cellState.data = new Int16Array(Math.max(4, cellState.size));
+  }
   if (outputState.type !== TensorType.INT8 || y.type !== TensorType.INT8) fail(ctx, "int8 LSTM needs int8 output and output state tensors");
   if (w(24) || w(25) || w(26) || w(27) || w(28) || w(29) || w(30) || w(31) || w(32)) fail(ctx, "auxiliary inputs are not supported");
 

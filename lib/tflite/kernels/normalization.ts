@@ -1,8 +1,12 @@
-/** L2_NORMALIZATION and LOG_SOFTMAX over the last dimension (float32, in single precision as TFLite). */
+/**
+ * L2_NORMALIZATION and LOG_SOFTMAX over the last dimension (float32, in single precision as TFLite); int8 and uint8
+ * L2_NORMALIZATION in quantized-l2-normalization.ts.
+ */
 import { TensorType } from "../schema";
 import { fail, input, type KernelContext } from "../kernel";
 import type { PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
+import { prepareQuantizedL2Normalization } from "./quantized-l2-normalization";
 
 const f32 = Math.fround;
 
@@ -16,6 +20,12 @@ function rows(ctx: KernelContext): { x: Tensor; y: Tensor; depth: number; outer:
 }
 
 export const prepareL2Normalization: PrepareKernel = (ctx) => {
+  const x0 = input(ctx, 0);
+  if (x0.type === TensorType.INT8 || x0.type === TensorType.UINT8) {
+    if (x0.size !== ctx.outputs[0].size || x0.shape.length === 0) fail(ctx, `input [${x0.shape}] and output [${ctx.outputs[0].shape}] differ`);
+    const depth = x0.shape[x0.shape.length - 1];
+    return prepareQuantizedL2Normalization(ctx, x0, ctx.outputs[0], depth, depth === 0 ? 0 : x0.size / depth);
+  }
   const { x, y, depth, outer } = rows(ctx);
   return () => {
     const xd = x.data as Float32Array;

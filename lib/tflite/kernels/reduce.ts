@@ -113,7 +113,7 @@ export const prepareSum: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   if (x.type === TensorType.INT8 || x.type === TensorType.UINT8 || x.type === TensorType.INT16) {
-    if (x.scale === y.scale && x.zeroPoint === y.zeroPoint) fail(ctx, "quantized SUM with equal input and output quantization is not supported");
+    if (x.scale === y.scale && x.zeroPoint === y.zeroPoint) return prepareRawSum(ctx, x, y);
     return prepareQuantizedMeanOrSum(ctx, true);
   }
   if (x.type !== TensorType.FLOAT32 && x.type !== TensorType.INT32) fail(ctx, `type ${x.typeName} is not supported`);
@@ -130,6 +130,24 @@ export const prepareSum: PrepareKernel = (ctx) => {
     else for (let k = 0; k < n; k++) yd[target[k]] += xd[k];
   };
 };
+
+/**
+ * SUM with the input's own quantization: TFLite rescales nothing then (its generic reducer), summing the raw values in
+ * the element type, each addition wrapping as its static_cast does (zero points ignored).
+ */
+function prepareRawSum(ctx: KernelContext, x: Tensor, y: Tensor): () => void {
+  if (y.type !== x.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
+  const { target } = reductionOf(ctx, x, input(ctx, 1), y);
+  const n = x.size;
+  const bits = 32 - (x.type === TensorType.INT16 ? 16 : 8);
+  const wrap = x.type === TensorType.UINT8 ? (v: number) => v & 0xff : (v: number) => (v << bits) >> bits;
+  return () => {
+    const xd = x.data as Elements;
+    const yd = y.data as Elements;
+    for (let o = 0; o < y.size; o++) yd[o] = 0;
+    for (let k = 0; k < n; k++) yd[target[k]] = wrap(yd[target[k]] + xd[k]);
+  };
+}
 
 export const prepareArgMax: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);

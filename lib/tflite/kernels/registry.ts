@@ -20,6 +20,7 @@ import { prepareL2Normalization, prepareLogSoftmax } from "./normalization";
 import { prepareBatchMatmul } from "./batch-matmul";
 import { prepareHardSwish } from "./hard-swish";
 import { prepareReluN1To1 } from "./activations";
+import { prepareCustom } from "./custom";
 
 export const KERNELS = new Map<number, PrepareKernel>([
   [B.FULLY_CONNECTED, prepareFullyConnected],
@@ -93,4 +94,5 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.L2_NORMALIZATION, prepareL2Normalization],
   [B.LOG_SOFTMAX, prepareLogSoftmax],
   [B.BATCH_MATMUL, prepareBatchMatmul],
+  [B.CUSTOM, prepareCustom],
 ]);

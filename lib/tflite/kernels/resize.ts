@@ -113,8 +113,12 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
     const heap = ctx.simd?.();
     return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
   }
-  if (x.type === TensorType.UINT8) return tfliteUint8Bilinear(g);
-  if (x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
+  if (x.type === TensorType.UINT8) {
+    const heap = ctx.simd?.();
+    return heap ? tfliteUint8BilinearSimd(heap, g) : tfliteUint8Bilinear(g);
+  }
+  // int8 and int16 (XNNPACK takes no int16: TFLite's ResizeBilinearInteger in both arithmetics)
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8, INT16)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
   return () => {
@@ -298,4 +302,28 @@ function tfliteUint8Bilinear(g: Geometry) {
       }
     }
   };
+}
+
+/** tfliteUint8Bilinear in WebAssembly SIMD ("fbilinear8" in ../wasm/int8.wat), four channels at a time. */
+function tfliteUint8BilinearSimd(heap: WasmHeap, g: Geometry) {
+  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const ry = floatAxis(outH, inH, g);
+  const rx = floatAxis(outW, inW, g);
+  const rowSize = inW * depth;
+  const words = Int32Array.from([
+    batches,
+    outH,
+    outW,
+    depth,
+    inH * rowSize,
+    heap.place(Int32Array.from(ry.lo, (v) => v * rowSize)),
+    heap.place(Int32Array.from(ry.hi, (v) => v * rowSize)),
+    heap.place(Float32Array.from(ry.frac)),
+    heap.place(Int32Array.from(rx.lo, (v) => v * depth)),
+    heap.place(Int32Array.from(rx.hi, (v) => v * depth)),
+    heap.place(Float32Array.from(rx.frac)),
+  ]);
+  const block = heap.place(words);
+  const ex = heap.exports;
+  return ioRun(heap, x, y, (xPtr, yPtr) => ex.fbilinear8(xPtr, yPtr, block));
 }

@@ -29,25 +29,63 @@ export const preparePad: PrepareKernel = (ctx) => {
   const padTensor = ctx.inputs[2];
   let padValue = x.type === TensorType.FLOAT32 ? 0 : y.zeroPoint;
   if (padTensor) padValue = Number(padTensor.data[0]);
-  const inStrides = stridesOf(x.shape);
+  // the input's rows land whole in the output: trailing axes without padding join the axis before them into
+  // one contiguous row; where each row starts is worked out once, here
   const outStrides = stridesOf(y.shape);
-  const n = x.size;
+  let axis = rank - 1;
+  let rowLen = 1;
+  while (axis > 0 && before[axis] === 0 && x.shape[axis] === y.shape[axis]) rowLen *= x.shape[axis--];
+  if (rank > 0) rowLen *= x.shape[axis];
+  const rowStarts = rowTable(x.shape.slice(0, Math.max(axis, 0)), outStrides, before, rank === 0 ? 0 : before[axis] * outStrides[axis]);
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     yd.fill(padValue);
-    for (let k = 0; k < n; k++) {
-      let rem = k;
-      let o = 0;
-      for (let d = 0; d < rank; d++) {
-        const i = Math.floor(rem / inStrides[d]);
-        rem -= i * inStrides[d];
-        o += (i + before[d]) * outStrides[d];
-      }
-      yd[o] = xd[k];
-    }
+    copyRows(xd, yd, rowStarts, rowLen, false);
   };
 };
+
+/**
+ * Copies rows of `rowLen` elements between a contiguous side and the offsets of `rowStarts` on the other
+ * (`gather`: from the offsets, with `step` between elements, into the contiguous output; else from the contiguous
+ * input to the offsets); long unit-step rows in one native copy.
+ */
+function copyRows(xd: Int16Array, yd: Int16Array, rowStarts: Int32Array, rowLen: number, gather: boolean, step = 1): void {
+  let k = 0;
+  const native = step === 1 && rowLen >= 32;
+  for (let r = 0; r < rowStarts.length; r++) {
+    const at = rowStarts[r];
+    if (native) {
+      if (gather) yd.set(xd.subarray(at, at + rowLen), k);
+      else yd.set(xd.subarray(k, k + rowLen), at);
+      k += rowLen;
+    } else if (gather) {
+      for (let j = 0; j < rowLen; j++) yd[k++] = xd[at + j * step];
+    } else {
+      for (let j = 0; j < rowLen; j++) yd[at + j] = xd[k++];
+    }
+  }
+}
+
+/**
+ * The offset of every row of an index space `counts` (the outer axes, row-major; the rows' own axes left out),
+ * index i of axis d at (first[d] + i · step[d]) · strides[d], plus `base`.
+ */
+function rowTable(counts: number[], strides: number[], first: number[], base: number, step?: number[]): Int32Array {
+  const rows = counts.reduce((a, b) => a * b, 1);
+  const out = new Int32Array(rows);
+  const index = new Array<number>(counts.length).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let o = base;
+    for (let d = 0; d < counts.length; d++) o += (first[d] + index[d] * (step ? step[d] : 1)) * strides[d];
+    out[r] = o;
+    for (let d = counts.length - 1; d >= 0; d--) {
+      if (++index[d] < counts[d]) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
 
 export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -94,20 +132,21 @@ export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const total = sizes.reduce((a, b) => a * b, 1);
   if (total !== y.size) fail(ctx, `slice of ${total} elements does not match output [${y.shape}]`);
   const inStrides = stridesOf(x.shape);
-  const outStrides = stridesOf(sizes);
+  // the output's rows, each read from the input at one start and one step: trailing axes taken whole join a
+  // unit-step axis before them into one contiguous row; where each row starts is worked out once, here
+  let axis = rank - 1;
+  let inner = 1;
+  const whole = (d: number) => starts[d] === 0 && steps[d] === 1 && sizes[d] === x.shape[d];
+  while (axis > 0 && whole(axis)) inner *= x.shape[axis--];
+  if (rank > 0 && steps[axis] !== 1 && inner > 1) {
+    axis = rank - 1;
+    inner = 1;
+  }
+  const rowLen = rank === 0 ? 1 : sizes[axis] * inner;
+  const step = rank === 0 ? 1 : steps[axis];
+  const rowStarts = total === 0 ? new Int32Array(0) : rowTable(sizes.slice(0, Math.max(axis, 0)), inStrides, starts, rank === 0 ? 0 : starts[axis] * inStrides[axis], steps);
   return () => {
-    const xd = x.data as Int16Array;
-    const yd = y.data as Int16Array;
-    for (let k = 0; k < total; k++) {
-      let rem = k;
-      let src = 0;
-      for (let d = 0; d < rank; d++) {
-        const i = Math.floor(rem / outStrides[d]);
-        rem -= i * outStrides[d];
-        src += (starts[d] + i * steps[d]) * inStrides[d];
-      }
-      yd[k] = xd[src];
-    }
+    copyRows(x.data as Int16Array, y.data as Int16Array, rowStarts, rowLen, true, step);
   };
 };
 
@@ -121,9 +160,12 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
   const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const quantized = y.type !== TensorType.FLOAT32 && y.type !== TensorType.INT32 && y.type !== TensorType.INT64;
+  // XNNPACK's delegate takes a uint8 concatenation of 2 to 4 inputs and copies their values without rescaling them
+  // (measured against tfjs-tflite); with more inputs TFLite's own kernel rescales, as the reference one does
+  const copiesRaw = ctx.xnnpackInt8 && y.type === TensorType.UINT8 && inputs.length >= 2 && inputs.length <= 4;
   const parts = inputs.map((t) => {
     const shape = extendShape(t.shape, rank);
-    const rescale = quantized && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
+    const rescale = quantized && !copiesRaw && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
     const scale = Math.fround(t.scale * Math.fround(1 / y.scale));
     return { t, chunk: shape[axis] * inner, rescale, scale, bias: Math.fround(-t.zeroPoint * scale) };
   });

@@ -1,7 +1,12 @@
-/** TRANSPOSE_CONV (inputs: output shape, OHWI weights, NHWC input, optional bias), float32 and int8 per-channel. */
+/**
+ * TRANSPOSE_CONV (inputs: output shape, OHWI weights, NHWC input, optional bias), float32, uint8 (uint8 weights with
+ * their zero point, as reference_ops::TransposeConv), int8 per-channel and
+ * int16x8 (int16 activations with zero point 0, int8 weights, an int64 bias, the 64-bit accumulator requantized as
+ * reference_integer_ops::TransposeConv does).
+ */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier } from "../fixed-point";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
 import { biasValues, computePadding, floatActivationRange, outputSize, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers } from "./quantized-multipliers";
 
@@ -24,16 +29,23 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const padW = computePadding(padding, strideW, 1, outW, kW, outputSize(padding, outW, kW, strideW, 1)).before;
   const float = x.type === TensorType.FLOAT32;
   if (!float) {
-    if (x.type !== TensorType.INT8 || w.type !== TensorType.INT8) fail(ctx, `${x.typeName} input with ${w.typeName} weights is not supported`);
+    const uint8 = x.type === TensorType.UINT8 && w.type === TensorType.UINT8;
+    if (!uint8 && ((x.type !== TensorType.INT8 && x.type !== TensorType.INT16) || w.type !== TensorType.INT8)) fail(ctx, `${x.typeName} input with ${w.typeName} weights is not supported`);
+    if (uint8 && w.scales.length > 1) fail(ctx, "uint8 weights quantized per channel are not supported");
+    if (y.type !== x.type) fail(ctx, `${x.typeName} input with ${y.typeName} output is not supported`);
     requireQuantized(ctx, x, "input");
     requireQuantized(ctx, w, "weights");
     requireQuantized(ctx, y, "output");
+    if (x.type === TensorType.INT16 && (x.zeroPoint !== 0 || y.zeroPoint !== 0)) fail(ctx, `int16 input and output need zero point 0 (have ${x.zeroPoint}, ${y.zeroPoint})`);
+    if (x.type === TensorType.INT16 && bias && bias.type !== TensorType.INT64) fail(ctx, `int16 input with a ${bias.typeName} bias is not supported (int64 only)`);
   }
+  const wide = x.type === TensorType.INT16;
   const [lo, hi] = float ? floatActivationRange(ctx, activation) : quantizedActivationRange(ctx, activation, y);
   const { multipliers, shifts } = float ? { multipliers: new Int32Array(0), shifts: new Int32Array(0) } : channelMultipliers(x, w, y, outC);
   const b = biasValues(bias, outC);
   const acc = new Float64Array(batches * outH * outW * outC);
   const inOffset = float ? 0 : -x.zeroPoint;
+  const wOffset = float ? 0 : -w.zeroPoint;
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Float32Array;
@@ -53,7 +65,7 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
               for (let oc = 0; oc < outC; oc++) {
                 const wo = ((oc * kH + fy) * kW + fx) * inC;
                 let s = 0;
-                for (let ic = 0; ic < inC; ic++) s += (xd[xo + ic] + inOffset) * wd[wo + ic];
+                for (let ic = 0; ic < inC; ic++) s += (xd[xo + ic] + inOffset) * (wd[wo + ic] + wOffset);
                 acc[ao + oc] += s;
               }
             }
@@ -62,7 +74,8 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
     for (let k = 0; k < acc.length; k++) {
       const oc = k % outC;
       let v = acc[k] + b[oc];
-      if (!float) v = mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
+      if (wide) v = mulByQuantizedMultiplier64(v, multipliers[oc], shifts[oc]);
+      else if (!float) v = mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
       yd[k] = v < lo ? lo : v > hi ? hi : v;
     }
   };

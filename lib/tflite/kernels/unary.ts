@@ -58,11 +58,13 @@ function unary(float: (v: number) => number, int32?: (v: number) => number, quan
 
 const floatAbs = unary(Math.abs);
 
-/** int8 ABS: |q - zero point|, rescaled by a fixed-point multiplier where the scales differ (TFLite's AbsEvalQuantized). */
+/** int8 / int16 ABS: |q - zero point|, rescaled by a fixed-point multiplier where the scales differ (TFLite's AbsEvalQuantized). */
 export const prepareAbs: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
-  if (x.type !== TensorType.INT8 || y.type !== TensorType.INT8 || x.size !== y.size) return floatAbs(ctx);
+  const quantized = (x.type === TensorType.INT8 || x.type === TensorType.INT16) && y.type === x.type;
+  if (!quantized || x.size !== y.size) return floatAbs(ctx);
+  const [qmin, qmax] = x.type === TensorType.INT16 ? [-32768, 32767] : [-128, 127];
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
   const rescale = f32(x.scale) !== f32(y.scale);
@@ -70,7 +72,7 @@ export const prepareAbs: PrepareKernel = (ctx) => {
   return map(x, y, (q) => {
     const v = Math.abs(q - x.zeroPoint);
     const r = (rescale ? mulByQuantizedMultiplier(v, multiplier, shift) : v) + y.zeroPoint;
-    return r < -128 ? -128 : r > 127 ? 127 : r;
+    return r < qmin ? qmin : r > qmax ? qmax : r;
   });
 };
 export const prepareNeg = unary((v) => -v, (v) => -v | 0);

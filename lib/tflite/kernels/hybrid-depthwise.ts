@@ -1,0 +1,82 @@
+/**
+ * Hybrid DEPTHWISE_CONV_2D (float activations, int8 filter quantized per channel, as dynamic-range quantization
+ * converts): TFLite's EvalHybridPerChannel. Each batch image is quantized asymmetrically to int8 on the fly
+ * (AsymmetricQuantizeFloats: a scale and a nudged zero point from its range, which always takes in 0), the products
+ * summed in int32 against the zero-point-offset input, scaled back in single precision by the channel's filter scale
+ * times the image's scale, the bias added.
+ */
+import { TensorType } from "../schema";
+import { fail, type KernelContext, type Invoke } from "../kernel";
+import { roundHalfAway } from "../fixed-point";
+import type { Tensor } from "../tensor";
+import type { ConvGeometry } from "./conv";
+
+const f32 = Math.fround;
+
+/** AsymmetricQuantizeFloats into out; returns the scaling factor and the offset (zero point). */
+export function asymmetricQuantize(values: Float32Array, offset: number, size: number, out: Int8Array): { scale: number; zeroPoint: number } {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < size; i++) {
+    const v = values[offset + i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === hi) {
+    out.fill(0, 0, size);
+    return { scale: 1, zeroPoint: 0 };
+  }
+  const scale = (hi - lo) / 255;
+  const fromMin = -128 - lo / scale;
+  const fromMax = 127 - hi / scale;
+  const zeroDouble = 128 + Math.abs(lo / scale) < 127 + Math.abs(hi / scale) ? fromMin : fromMax;
+  const zeroPoint = zeroDouble <= -128 ? -128 : zeroDouble >= 127 ? 127 : roundHalfAway(zeroDouble);
+  const factor = f32(scale);
+  const inverse = f32(1 / factor);
+  for (let i = 0; i < size; i++) {
+    const q = roundHalfAway(f32(zeroPoint + f32(values[offset + i] * inverse)));
+    out[i] = q < -128 ? -128 : q > 127 ? 127 : q;
+  }
+  return { scale: factor, zeroPoint };
+}
+
+export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, lo: number, hi: number): Invoke {
+  if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} filter is not supported`);
+  if (w.scales.length !== g.outC) fail(ctx, `a hybrid depthwise filter needs a scale per output channel (${g.outC}), it has ${w.scales.length}`);
+  if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid filters must be symmetric (zero point 0)");
+  if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
+  const scales = Float32Array.from(w.scales);
+  const image = g.inH * g.inW * g.inC;
+  const q = new Int8Array(image);
+  const multiplier = g.outC / g.inC;
+  return () => {
+    const xd = x.data as Float32Array;
+    const wd = w.data as Int8Array;
+    const yd = y.data as Float32Array;
+    const bd = bias?.data as Float32Array | undefined;
+    let o = 0;
+    for (let b = 0; b < g.batches; b++) {
+      const { scale, zeroPoint } = asymmetricQuantize(xd, b * image, image, q);
+      for (let oy = 0; oy < g.outH; oy++) {
+        for (let ox = 0; ox < g.outW; ox++) {
+          for (let oc = 0; oc < g.outC; oc++) {
+            const ic = Math.floor(oc / multiplier);
+            let acc = 0;
+            for (let ky = 0; ky < g.kH; ky++) {
+              const iy = oy * g.strideH - g.padH + ky * g.dilH;
+              if (iy < 0 || iy >= g.inH) continue;
+              for (let kx = 0; kx < g.kW; kx++) {
+                const ix = ox * g.strideW - g.padW + kx * g.dilW;
+                if (ix < 0 || ix >= g.inW) continue;
+                acc += wd[(ky * g.kW + kx) * g.outC + oc] * (q[(iy * g.inW + ix) * g.inC + ic] - zeroPoint);
+              }
+            }
+            let v = f32(acc * f32(scales[oc] * scale));
+            if (bd) v = f32(v + bd[oc]);
+            yd[o++] = v < lo ? lo : v > hi ? hi : v;
+          }
+        }
+      }
+    }
+  };
+}
