@@ -1,10 +1,9 @@
-import { configNodeDialog, editorDefaults, prepareDialog, saveDialog, showWhen } from "../_shared/editor/define";
+import { editorDefaults, prepareDialog, saveDialog, showWhen } from "../_shared/editor/define";
 import type { ConfigOf } from "../../lib/settings/spec";
 import { migrations, table, type } from "./settings";
 
 const settings = { type, table, migrations };
 const PEM = ["ca", "cert", "key"];
-configNodeDialog();
 
 RED.nodes.registerType<ConfigOf<typeof table>>("edge-kafka-broker", {
   category: "config",

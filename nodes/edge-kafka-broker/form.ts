@@ -1,10 +1,9 @@
 import { checkbox, credential, field, pair, select, textarea } from "../_shared/editor/form";
-import { configNodeRows } from "../_shared/editor/config-form";
 
 const pem = { rows: 3, rowClass: "edge-kafka-tls" };
 const short = { width: "90px" };
 
-export default configNodeRows([
+export default [
   field("name", { icon: "tag" }),
   field("brokers", { icon: "server", placeholder: "host1:9092, host2:9092" }),
   field("clientId", { icon: "id-badge" }),
@@ -18,4 +17,4 @@ export default configNodeRows([
   credential("username", { password: false, rowClass: "edge-kafka-sasl" }),
   credential("password", { rowClass: "edge-kafka-sasl" }),
   pair("connectionTimeoutMs", "requestTimeoutMs", { first: short, second: short }),
-]);
+];

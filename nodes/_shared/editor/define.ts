@@ -41,17 +41,12 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
-/** the dialog's element ids: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog */
-let inputPrefix = "node-input";
-
-/** this editor is a config node's (Node-RED names its fields `node-config-input-<field>`): call once, at the top of its editor.ts */
-export function configNodeDialog(): void {
-  inputPrefix = "node-config-input";
-}
-
-/** the dialog's element of `field` (a config node's form built by scripts/build.js has node-config-input ids without configNodeDialog()) */
+/**
+ * The dialog's element of `field`: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog
+ * (scripts/build.js names a config node's form fields so, as Node-RED fills and saves them by that id).
+ */
 function input(field: string): JQuery {
-  const el = $(`#${inputPrefix}-${field}`);
+  const el = $(`#node-input-${field}`);
   return el.length ? el : $(`#node-config-input-${field}`);
 }
 
@@ -106,6 +101,14 @@ export interface ListField {
   width?: string;
   /** a select of these values instead of a text input */
   options?: readonly string[];
+  /** a password input: a secret typed in, never shown (its value is read back like any other) */
+  password?: boolean;
+  /** a textarea of this many rows (a script), instead of a one-line input */
+  rows?: number;
+  /** a class on its input, for the node's own code and tests to find it */
+  className?: string;
+  /** the text shown when the value is blank, when it is not the field's label */
+  placeholder?: string;
 }
 
 export interface FieldListOptions<T> {
@@ -119,6 +122,10 @@ export interface FieldListOptions<T> {
   label(field: string): string;
   /** the text of a select's option */
   optionLabel?(field: string, value: string): string;
+  /** the list's height in pixels (else it grows with its rows) */
+  height?: number;
+  /** after a row is added, for what a row needs beyond its fields (an attribute, a tooltip) */
+  added?(row: JQuery, item: T): void;
 }
 
 /** an editableList whose rows are a few named fields side by side (suppression sources, bridge rules) */
@@ -134,18 +141,23 @@ export function fieldList<T extends object>(container: string, o: FieldListOptio
         if (f.options) {
           input = $("<select/>");
           for (const v of f.options) $("<option/>", { value: v }).text(o.optionLabel ? o.optionLabel(f.name, v) : v).appendTo(input);
-        } else input = $("<input/>", { type: "text", placeholder: o.label(f.name) });
+        } else if (f.rows) input = $("<textarea/>", { rows: f.rows, placeholder: f.placeholder ?? o.label(f.name) }).css("font-family", "monospace");
+        else input = $("<input/>", { type: f.password ? "password" : "text", placeholder: f.placeholder ?? o.label(f.name) });
+        if (f.password) input.attr("autocomplete", "new-password");
+        if (f.className) input.addClass(f.className);
         const value = values[f.name];
         input
           .css("width", f.width ?? "110px")
           .attr("data-field", f.name)
           .attr("title", o.label(f.name))
-          .val(value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
+          .val(f.password || value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
           .appendTo(line);
       }
+      o.added?.(line, values as T);
     },
     sortable: true,
     removable: true,
+    ...(o.height ? { height: o.height } : {}),
   });
   for (const item of o.items) list.editableList("addItem", item);
 }
