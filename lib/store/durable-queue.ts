@@ -42,6 +42,16 @@ const WRITE_THRESHOLD = 1024 * 1024;
 /** how soon acks and evictions whose write failed are written again */
 const RETRY_MS = 1000;
 const READ_CHUNK = 1024 * 1024;
+/** how far take() reads past a record, for the records after it */
+const READ_AHEAD = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** bytes of a segment read once for several records */
+interface ReadChunk {
+  segment: number;
+  offset: number;
+  buf: Buffer;
+}
 
 /** a segment size that lets maxBytes span several segments, so that draining frees disk early */
 export function segmentBytesFor(maxBytes: number): number {
@@ -219,6 +229,8 @@ export class DurableQueue implements DurableQueueApi {
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
+    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each
+    const chunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
     for (const lane of this.lanes) {
       while (out.length < n && this.headOf(lane)) {
         const entry = lane.window.shift()!;
@@ -227,7 +239,7 @@ export class DurableQueue implements DurableQueueApi {
           this.evicted++;
           continue;
         }
-        const read = this.readData(entry);
+        const read = this.readData(entry, chunk);
         if (!read.ok) {
           // damaged on disk since it was indexed: that record is lost, not the queue
           this.reportBackground(new Error(`queue record ${entry.id} in ${this.segmentPath(entry.segment)} at offset ${entry.offset} is damaged (${read.reason}); it is dropped`));
@@ -421,9 +433,23 @@ export class DurableQueue implements DurableQueueApi {
     return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
   }
 
-  private readData(entry: Entry): { ok: true; data: unknown } | { ok: false; reason: string } {
+  /** the entry's bytes, from `chunk` when it holds them, else read with what follows it (up to READ_AHEAD) into it */
+  private recordBytes(entry: Entry, chunk: ReadChunk | undefined): Buffer {
+    if (!chunk) return this.readAt(entry.segment, entry.offset, entry.size);
+    const start = entry.offset - chunk.offset;
+    if (chunk.segment !== entry.segment || start < 0 || start + entry.size > chunk.buf.length) {
+      const end = this.segmentEnd(entry.segment);
+      chunk.segment = entry.segment;
+      chunk.offset = entry.offset;
+      chunk.buf = this.readAt(entry.segment, entry.offset, Math.max(entry.size, Math.min(READ_AHEAD, end - entry.offset)));
+      return chunk.buf.subarray(0, entry.size);
+    }
+    return chunk.buf.subarray(start, start + entry.size);
+  }
+
+  private readData(entry: Entry, chunk?: ReadChunk): { ok: true; data: unknown } | { ok: false; reason: string } {
     try {
-      const r = decodeOne(this.readAt(entry.segment, entry.offset, entry.size));
+      const r = decodeOne(this.recordBytes(entry, chunk));
       if (!r || !isPush(r.kind)) return { ok: false, reason: "checksum mismatch" };
       const h = decodePushHeader(r.body);
       if (h.id !== entry.id) return { ok: false, reason: "another record at its offset" };
