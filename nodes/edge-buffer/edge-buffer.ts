@@ -12,6 +12,7 @@ import { MessageNotStorableError } from "../../lib/store/message-codec";
 import { Forwarder } from "../../lib/store/forwarder";
 import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/store/delivery-status";
 import { LogOnce } from "../../lib/common/log-once";
+import { isNotConfigured, notConfiguredError } from "../../lib/common/not-configured";
 import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
@@ -137,7 +138,8 @@ export = function register(RED: NodeAPI): void {
     function showStatus() {
       if (closing || !queue || !forwarder) return;
       const s = queue.stats();
-      const condition = deliveryCondition({ started, state: forwarder.currentState, unacknowledgedMs: forwarder.unacknowledgedForMs(), stallAfterMs, writeError });
+      const notConfigured = isNotConfigured(forwarder.lastFailure);
+      const condition = deliveryCondition({ started, state: forwarder.currentState, unacknowledgedMs: forwarder.unacknowledgedForMs(), stallAfterMs, writeError, notConfigured });
       if (condition === "unacknowledged" && lastCondition !== "unacknowledged") node.warn(RED._("edge-buffer.warnings.unacknowledged", { s: Math.round(stallAfterMs / 1000) }));
       lastCondition = condition;
       let text = RED._(`edge-buffer.status.${condition}`, {
@@ -170,7 +172,12 @@ export = function register(RED: NodeAPI): void {
         const waiter = pending.get(tag.id);
         if (waiter) {
           pending.delete(tag.id);
-          if (msg.error) waiter.reject(new Error(errorText((msg.error as { message?: string }).message ?? msg.error)));
+          if (msg.error) {
+            const failure = new Error(errorText((msg.error as { message?: string }).message ?? msg.error));
+            // downstream not configured yet (KAFKA_BROKERS unset): kept as such for the status
+            // (a Catch node's msg.error.message is the error's toString(): "Error: …")
+            waiter.reject(isNotConfigured(msg.error) ? notConfiguredError(failure.message.replace(/^Error: /, "")) : failure);
+          }
           else waiter.resolve();
         }
         return done();

@@ -82,8 +82,8 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   // no canary gateway named: it cannot roll out, said once
   "edge-rollout": { fill: "red", text: /not configured/, error: /at least one canary gateway/ },
   "edge-modbus-link": "none",
-  // the device profile a new edge-device-profile holds is not a Modbus one: red with the reason, said once
-  "edge-modbus": { fill: "red", text: /Modbus attributes are not usable/, error: /no resource with a Modbus primaryTable/ },
+  // the example profile a new edge-device-profile holds is not a Modbus one: grey "not configured", a warning, no error
+  "edge-modbus": { fill: "grey", text: /not configured: the profile has no Modbus points/ },
 };
 
 /** Node-RED's own config nodes the pack's nodes may use */

@@ -75,6 +75,8 @@ export function editorDefinitions(type: string, dialog = new FakeDialog()): Reco
   const RED = {
     nodes: { registerType: (t: string, def: EditorDefinition) => (found[t] = def) },
     validators: { number: validator, regex: validator, typedInput: validator },
+    // Node-RED's code editor (edge-device-profile's text): holds what it was given
+    editor: { createEditor: (o: { value?: string }) => ({ getValue: () => o.value ?? "", resize: () => undefined, destroy: () => undefined }) },
     _: (key: string) => key,
   };
   for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(m[1], { RED, $: dialog.$, window: {} });

@@ -38,8 +38,10 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
+/** the dialog's element of `field`: node-config-input-<field> in a config node's dialog, node-input-<field> otherwise */
 function input(field: string): JQuery {
-  return $(`#node-input-${field}`);
+  const inConfigDialog = $(`#node-config-input-${field}`);
+  return inConfigDialog.length ? inConfigDialog : $(`#node-input-${field}`);
 }
 
 /**
@@ -69,7 +71,8 @@ export function saveDialog<T extends Table>(node: EditorNode, s: EditorSettings<
 
 /** makes `<field>` a typedInput whose type is kept in `<field>Type` */
 export function typedInput(field: string, types: readonly TypedSource[]): void {
-  input(field).typedInput({ default: types[0], typeField: `#node-input-${field}Type`, types: [...types] });
+  const el = input(field);
+  el.typedInput({ default: types[0], typeField: `#${el.attr("id")}Type`, types: [...types] });
 }
 
 /** shows the rows of class `rows` only while `when` holds for the value of `field` (a select or a checkbox) */
