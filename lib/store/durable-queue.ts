@@ -27,7 +27,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
-import { allocateRecord, decodeOne, encodeRecord, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
+import { allocateRecord, decodeOne, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
 import { decodeMessage, encodeMessage, exactJsonOf } from "./message-codec";
 import { Deque } from "./deque";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
@@ -156,6 +156,8 @@ export class DurableQueue implements DurableQueueApi {
   private delivered = 0;
   private closed = false;
   private rolling = false;
+  /** rolled-over segments whose last sync is still running: close() and flush() wait for them */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly segmentBytes: number;
   private readonly options: Required<Omit<QueueOptions, "onError">> & Pick<QueueOptions, "onError">;
   readonly recovery: RecoveryReport = { damaged: [], tornTailBytes: 0 };
@@ -301,6 +303,7 @@ export class DurableQueue implements DurableQueueApi {
     this.appendRetries();
     // the last commit settles every waiting push (resolved if its record is on disk, rejected if not)
     await this.journal.close();
+    await Promise.all([...this.retiring]);
     for (const fd of this.readFds.values()) closeQuietly(fd);
     this.readFds.clear();
   }
@@ -308,6 +311,7 @@ export class DurableQueue implements DurableQueueApi {
   /** fsyncs now and resolves every waiting push */
   async flush(): Promise<void> {
     await this.journal.sync();
+    await Promise.all([...this.retiring]);
   }
 
   private count(): number {
@@ -497,7 +501,10 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
-    const record = encodeRecord(kind, Buffer.from(entry.id));
+    // the id written in place: one buffer per ack, not a copy of a temporary one
+    const record = allocateRecord(kind, Buffer.byteLength(entry.id));
+    record.write(entry.id, HEADER_BYTES, "utf8");
+    sealRecord(record);
     this.append(record, { kind, id: entry.id, lane: entry.priority, record });
     // acks need no fsync (a lost ack means a redelivery), but reach the OS at the end of this turn of the event
     // loop, all of them in one write: once there, a kill -9 of the process cannot make them redeliver
@@ -561,14 +568,20 @@ export class DurableQueue implements DurableQueueApi {
         this.reportBackground(fileError(err, "create", this.segmentPath(oldSegment + 1)));
         return;
       }
-      // its waiters are settled (resolved if on disk, rejected if not) before any record goes to the next segment
-      old.syncSync();
+      // everything of the old segment reaches the OS now (a failed write fails its pushes here, as before the roll);
+      // its fdatasync runs off the event loop: a blocking one stalled every message for as long as the disk took
+      old.write();
       this.segment(oldSegment).size = old.length;
       this.journal = next;
       this.activeSegment = oldSegment + 1;
       this.segment(this.activeSegment).size = 0;
-      // waits for a sync still running on it
-      old.close().catch((err: Error) => this.reportBackground(err));
+      // settles its waiters (resolved once on disk, rejected if the sync fails), then closes
+      const closing = old
+        .sync()
+        .then(() => old.close())
+        .catch((err: Error) => this.reportBackground(err))
+        .finally(() => this.retiring.delete(closing));
+      this.retiring.add(closing);
       if (consumed) this.deleteSegment(oldSegment);
     } finally {
       this.rolling = false;
