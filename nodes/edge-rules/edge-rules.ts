@@ -170,7 +170,8 @@ export = function register(RED: NodeAPI): void {
             }
           }
           // (limits of the rule's own or from the environment only: the engine was built at deploy)
-          const { alerts, tripped } = await current!.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
+          // without JSONata rules the engine needs no promise per event
+          const { alerts, tripped } = current!.synchronous ? current!.evaluateSync(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits }) : await current!.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
           countOpen(alerts);
           const limitsOf = classLimitsOf(current!, event, { msgClass: msg.productClass, msgLimits: msg.limits });
           const annotated = {

@@ -134,7 +134,7 @@ describe("browser: credentials in the edit dialogs", function () {
     const shown = await s.page.$$eval(".red-ui-tray input, .red-ui-tray textarea", (els) => els.map((e) => (e as HTMLInputElement).value).join("\n"));
     assert.doesNotMatch(shown.toUpperCase(), new RegExp(`__PWRD__|${a.nwkSKey}|${a.appSKey}|${b.appSKey}`), "a field of the dialog shows a key or its placeholder");
 
-    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-config-input-device-list") }).locator(".red-ui-editableList-addButton").click();
+    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-config-input-devices-container") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-lw-name").nth(2).fill("c");
     await s.page.locator(".edge-lw-deveui").nth(2).fill(c.devEui);
     await s.page.locator(".edge-lw-devaddr").nth(2).fill(c.devAddr);

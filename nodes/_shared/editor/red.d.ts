@@ -41,6 +41,8 @@ interface EditorNodeDefinition<C> {
 declare const RED: {
   nodes: {
     registerType<C>(type: string, definition: EditorNodeDefinition<C>): void;
+    /** calls `visit` with each node of the flows (its configuration, as the editor holds it) */
+    eachNode(visit: (node: EditorNode & Record<string, unknown>) => boolean | void): void;
   };
   _(key: string, params?: Record<string, unknown>): string;
   notify(text: string, type?: "warning" | "error" | "success" | "compact"): void;
