@@ -98,7 +98,8 @@ export = function register(RED: NodeAPI): void {
       forwarder.on("delivered", () => logged.reset());
       forwarder.on("delivered", (r: QueuedRecord) => metrics.observe("edge_delivery_latency_seconds", { node: node.id }, (Date.now() - r.enqueuedAt) / 1000));
       metrics.source(node.id, () => queueSamples(q.stats()));
-      forwarder.on("failed", (_record: QueuedRecord, err: Error) => {
+      forwarder.on("failed", (record: QueuedRecord, err: Error) => {
+        pending.delete(record.id);
         const text = errorText(err);
         if (!closing && logged.first(text)) node.warn(RED._("edge-buffer.warnings.delivery", { error: text }));
       });
@@ -122,12 +123,16 @@ export = function register(RED: NodeAPI): void {
     }, () => undefined);
 
     function deliver(record: QueuedRecord): Promise<void> {
+      // the waiter leaves `pending` when the ack or nack comes back (onInput) or the forwarder gives up on it
+      // ("failed": a timeout), so no closure is kept per record beyond its delivery
       return new Promise<void>((resolve, reject) => {
         pending.set(record.id, { resolve, reject });
+        // record.data is decoded afresh from disk for each delivery: it is this delivery's own message to send
         const msg = record.data as Msg;
-        const tag: BufferTag = { id: record.id, node: node.id, attempt: record.attempts + 1 };
-        node.send([{ ...msg, _msgid: RED.util.generateId(), _buffer: tag } as Msg, null]);
-      }).finally(() => pending.delete(record.id));
+        msg._msgid = RED.util.generateId();
+        msg._buffer = { id: record.id, node: node.id, attempt: record.attempts + 1 } satisfies BufferTag;
+        node.send([msg, null]);
+      });
     }
 
     function showStatus() {
@@ -166,6 +171,7 @@ export = function register(RED: NodeAPI): void {
       if (tag && tag.node === node.id) {
         const waiter = pending.get(tag.id);
         if (waiter) {
+          pending.delete(tag.id);
           if (msg.error) {
             const failure = new Error(errorText((msg.error as { message?: string }).message ?? msg.error));
             // downstream not configured yet (KAFKA_BROKERS unset): kept as such for the status
@@ -177,23 +183,26 @@ export = function register(RED: NodeAPI): void {
         return done();
       }
       const stored = storableMessage(msg);
-      ready
-        .then((q) => q.push(stored, priorityOf(msg, lanes), eventIdOf(msg)))
-        .then(() => {
-          writeError = undefined; // a confirmed push: the disk takes writes again
-          forwarder?.kick();
-          if (!inputStatusTimer) inputStatusTimer = setTimeout(() => {
-            inputStatusTimer = undefined;
-            showStatus();
-          }, 250);
-          done();
-        })
-        .catch((err) => {
-          // what the codec cannot hold (nested deeper than its limit) is refused, clearly, to Catch
-          if (err instanceof MessageNotStorableError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
-          done(err instanceof Error ? err : new Error(String(err)));
-        });
+      const pushed = () => {
+        writeError = undefined; // a confirmed push: the disk takes writes again
+        forwarder?.kick();
+        if (!inputStatusTimer) inputStatusTimer = setTimeout(showInputStatus, 250);
+        done();
+      };
+      const refused = (err: unknown) => {
+        // what the codec cannot hold (nested deeper than its limit) is refused, clearly, to Catch
+        if (err instanceof MessageNotStorableError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
+        done(err instanceof Error ? err : new Error(String(err)));
+      };
+      // once the queue is open, one promise per message (the push's own), not a chain of three
+      if (queue) queue.push(stored, priorityOf(msg, lanes), eventIdOf(msg)).then(pushed, refused);
+      else ready.then((q) => q.push(stored, priorityOf(msg, lanes), eventIdOf(msg))).then(pushed, refused);
     });
+
+    function showInputStatus() {
+      inputStatusTimer = undefined;
+      showStatus();
+    }
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
