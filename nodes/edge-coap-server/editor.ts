@@ -1,14 +1,10 @@
-import { editorDefaults, fieldList, prepareDialog, readFieldList, saveDialog, showWhen } from "../_shared/editor/define";
+import { editorDefaults, prepareDialog, saveDialog, showWhen } from "../_shared/editor/define";
+import { readSecretList, saveSecretEdits, secretList } from "../_shared/editor/secret-list";
 import type { ConfigOf } from "../../lib/settings/spec";
 import { migrations, table, type } from "./settings";
 
 const settings = { type, table, migrations };
-const IDENTITIES = "node-config-input-pskIdentities-container";
-
-interface PskRow {
-  identity: string;
-  key: string;
-}
+const IDENTITIES = { container: "node-config-input-pskIdentities-container", nameField: "identity", secretField: "key", nameClass: "edge-coap-psk-identity", secretClass: "edge-coap-psk-key" };
 
 RED.nodes.registerType<ConfigOf<typeof table>>("edge-coap-server", {
   category: "config",
@@ -24,44 +20,14 @@ RED.nodes.registerType<ConfigOf<typeof table>>("edge-coap-server", {
   oneditprepare() {
     const node = this;
     const migrated = prepareDialog(node, settings);
-    fieldList<PskRow>(IDENTITIES, {
-      fields: [
-        { name: "identity", width: "40%", className: "edge-coap-psk-identity" },
-        { name: "key", width: "50%", className: "edge-coap-psk-key", password: true },
-      ],
-      items: (migrated.pskIdentities ?? []).map((identity) => ({ identity, key: "" })),
-      blank: { identity: "", key: "" },
-      label: (f) => node._(`edge-coap-server.placeholder.${f}`),
-      height: 150,
-      added(row, entry) {
-        // the identity this row had when the dialog opened, so a rename keeps its key
-        row.find(".edge-coap-psk-identity").attr("data-original", entry.identity || "");
-        if (entry.identity) row.find(".edge-coap-psk-key").attr("placeholder", node._("edge-coap-server.placeholder.keyUnchanged"));
-      },
-    });
+    secretList({ ...IDENTITIES, names: migrated.pskIdentities ?? [], placeholder: (f) => node._(`edge-coap-server.placeholder.${f === "unchanged" ? "keyUnchanged" : f}`) });
     showWhen("dtls", "edge-coap-dtls", (on) => on === true);
   },
   oneditsave() {
-    const originals: string[] = [];
-    $(`#${IDENTITIES}`)
-      .editableList("items")
-      .each(function () {
-        originals.push(String($(this).find(".edge-coap-psk-identity").attr("data-original") ?? ""));
-      });
-    const identities: string[] = [];
-    const edits: Record<string, { from?: string; key?: string }> = {};
-    readFieldList(IDENTITIES).forEach((r, i) => {
-      const identity = (r.identity ?? "").trim();
-      if (!identity || identities.includes(identity)) return;
-      identities.push(identity);
-      const edit: { from?: string; key?: string } = {};
-      if (originals[i] && originals[i] !== identity) edit.from = originals[i];
-      if (r.key) edit.key = r.key;
-      if (edit.from || edit.key) edits[identity] = edit;
-    });
-    this.pskIdentities = identities;
+    const { names, edits } = readSecretList(IDENTITIES);
+    this.pskIdentities = names;
     // only what changed: the runtime keeps every other key (Node-RED never sends them to the editor)
-    $("#node-config-input-pskKeyEdits").val(Object.keys(edits).length ? JSON.stringify(edits) : "__PWRD__");
+    saveSecretEdits("node-config-input-pskKeyEdits", edits);
     saveDialog(this, settings);
   },
 });
