@@ -13,3 +13,5 @@ export * as senml from "./ingest/senml";
 export * as deviceProfile from "./ingest/profile";
 /** the deterministic cold-chain simulator behind edge-sim */
 export * as simulator from "./sim/simulator";
+/** edge-aggregate's summary batches as published upstream (columnar, deflate/gzip): the centre's decoder */
+export * as summaries from "./aggregate/summary-codec";

@@ -128,11 +128,13 @@ function editorHtml(type, src) {
   }).outputFiles[0].text;
   const mod = { exports: "" };
   new Function("module", "exports", "require", formJs)(mod, mod.exports, require);
+  // a config node's dialog names its fields node-config-input-<field> (Node-RED fills and saves them by that id)
+  const form = /registerType\("[^"]+", \{\s*category: "config"/.test(script) ? mod.exports.replace(/node-input-/g, "node-config-input-") : mod.exports;
   const indent = (text) => text.replace(/^(?=.)/gm, "  ");
   return (
     `<!-- built from nodes/${type}/editor.ts and form.ts by scripts/build.js: edit those -->\n` +
     `<script type="text/javascript">\n${indent(script)}</script>\n\n` +
-    `<script type="text/html" data-template-name="${type}">\n${mod.exports}\n</script>\n`
+    `<script type="text/html" data-template-name="${type}">\n${form}\n</script>\n`
   );
 }
 

@@ -16,6 +16,13 @@ export interface PipelineJob {
   ticks: number;
   /** max events in flight (closed loop) */
   window: number;
+  /**
+   * open loop: events per second, sent on a clock whether or not earlier ones are through (a device does not wait
+   * for the gateway), so latency is a device's, not the queue of a saturated closed loop; `window` is then ignored
+   */
+  ratePerSec?: number;
+  /** events sent in the first ms of the run are delivered but not timed (the first request creates the topic) */
+  warmupMs?: number;
   simNode: string;
   devicesPerTick: number;
   timeoutMs: number;
@@ -27,6 +34,7 @@ export interface PipelineResult {
   eventsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  p999Ms: number;
   cpuPercent: number;
   rssMb: number;
   error?: string;
@@ -41,6 +49,7 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
   const RED: any = require("node-red");
   const latencies: number[] = [];
   let delivered = 0;
+  let timedFrom = Infinity;
   const server = http.createServer();
   RED.init(
     server,
@@ -48,7 +57,7 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
       functionGlobalContext: {
         benchSink: (msg: { t0?: number }) => {
           delivered++;
-          if (typeof msg.t0 === "number") latencies.push(Date.now() - msg.t0);
+          if (typeof msg.t0 === "number" && msg.t0 >= timedFrom) latencies.push(Date.now() - msg.t0);
         },
         kafkajs: require("kafkajs"),
       },
@@ -62,18 +71,30 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
   const total = job.ticks * job.devicesPerTick;
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
+  timedFrom = t0 + (job.warmupMs ?? 0);
   let rss = process.memoryUsage().rss;
   let ticked = 0;
   const deadline = t0 + job.timeoutMs;
+  const rate = job.ratePerSec;
   while (delivered < total && Date.now() < deadline) {
-    const inFlight = ticked * job.devicesPerTick - delivered;
-    if (ticked < job.ticks && inFlight + job.devicesPerTick <= job.window) {
-      const n = Math.min(job.ticks - ticked, Math.max(1, Math.floor((job.window - inFlight) / job.devicesPerTick)));
-      sim.receive({ payload: { tick: n } });
-      ticked += n;
+    if (rate) {
+      // the ticks due by now at the set rate (one tick = one reading from each device)
+      const due = Math.min(job.ticks, Math.floor((((Date.now() - t0) / 1000) * rate) / job.devicesPerTick) + 1);
+      if (due > ticked) {
+        sim.receive({ payload: { tick: due - ticked } });
+        ticked = due;
+      }
+    } else {
+      const inFlight = ticked * job.devicesPerTick - delivered;
+      if (ticked < job.ticks && inFlight + job.devicesPerTick <= job.window) {
+        const n = Math.min(job.ticks - ticked, Math.max(1, Math.floor((job.window - inFlight) / job.devicesPerTick)));
+        sim.receive({ payload: { tick: n } });
+        ticked += n;
+      }
     }
     rss = Math.max(rss, process.memoryUsage().rss);
-    await new Promise((r) => setImmediate(r));
+    // open loop: wait on a timer, not spin, so the driver takes no CPU from the flow it measures
+    await new Promise((r) => (rate ? setTimeout(r, 1) : setImmediate(r)));
   }
   const seconds = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -85,6 +106,7 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
     eventsPerSecond: delivered / seconds,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
+    p999Ms: quantile(latencies, 0.999),
     cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
     rssMb: rss / 2 ** 20,
     error: delivered < total ? `only ${delivered} of ${total} events delivered before the time limit` : undefined,

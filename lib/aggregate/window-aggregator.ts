@@ -37,10 +37,17 @@ export class WindowAggregator {
   /** a key's own range for time in range (its product class), in place of the node's */
   private readonly ranges = new Map<string, { low: number; high: number }>();
   private lateDropped = 0;
+  /** window end → how many keys hold that time window open (a batch of that end waits for them) */
+  private readonly openByEnd = new Map<number, number>();
 
   constructor(private readonly o: WindowOptions) {
     if (!(o.size > 0)) throw new Error("the window size must be positive");
     if (o.kind === "sliding" && o.slide !== undefined && !(o.slide > 0)) throw new Error("the slide must be positive");
+  }
+
+  /** whether some key still holds a time window ending at `end` open */
+  isOpen(end: number): boolean {
+    return (this.openByEnd.get(end) ?? 0) > 0;
   }
 
   get droppedLate(): number {
@@ -99,7 +106,11 @@ export class WindowAggregator {
     let placed = false;
     for (const start of this.starts(t)) {
       if (start + this.o.size <= watermark) continue; // that window has closed
-      const samples = k.open.get(start) ?? [];
+      let samples = k.open.get(start);
+      if (!samples) {
+        samples = [];
+        this.openByEnd.set(start + this.o.size, (this.openByEnd.get(start + this.o.size) ?? 0) + 1);
+      }
       samples.push([t, v]);
       if (samples.length > 1 && samples[samples.length - 2][0] > t) samples.sort((a, b) => a[0] - b[0]);
       k.open.set(start, samples);
@@ -117,6 +128,9 @@ export class WindowAggregator {
       if (end > before) continue;
       const samples = k.open.get(start)!;
       k.open.delete(start);
+      const left = (this.openByEnd.get(end) ?? 1) - 1;
+      if (left > 0) this.openByEnd.set(end, left);
+      else this.openByEnd.delete(end);
       if (samples.length) out.push({ key, start, end, ...windowStats(samples, this.optionsFor(key), end) });
     }
     return out;

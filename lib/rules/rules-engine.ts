@@ -11,7 +11,8 @@ import { renderTemplate } from "../common/template";
 import { DEFAULT_DELTA_H_OVER_R } from "./mkt";
 import { pushArrheniusSample, pushOutOfRangeSample, pushSample, type SampleWindow, type WindowSum } from "./sample-window";
 import { Rule, Severity } from "./rule-types";
-import { alertPriority, newAlertId, type AlertIdentity, type AlertState } from "../contract/alert";
+import { alertPriority, type AlertIdentity, type AlertState } from "../contract/alert";
+import { nextAlertId } from "./alert-id";
 import { ProductClasses, type AppliedLimits, type LoadContext } from "./product-classes";
 import { CALIBRATION_RULE, checkCalibration, type OverdueState, type OverdueTransition } from "./calibration-due";
 
@@ -76,12 +77,19 @@ export interface RulesSnapshot {
 }
 
 export interface Evaluation {
+  /** in order; none: one shared, frozen empty array */
   alerts: Alert[];
   /** rule names active for each reading, by reading id */
-  tripped: Map<string, string[]>;
+  tripped: ReadonlyMap<string, readonly string[]>;
 }
 
 const UPDATE_EVERY_MS = 60_000;
+
+/** frozen: a caller that pushed onto a shared result would fail loudly rather than alter later ones */
+const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
+const NO_TRIPS: ReadonlyMap<string, readonly string[]> = new Map();
+/** what most readings yield (no transition, no alert open): one shared result, not three objects per event */
+const NOTHING: Evaluation = Object.freeze({ alerts: NO_ALERTS, tripped: NO_TRIPS });
 
 
 interface Condition {
@@ -127,15 +135,29 @@ function detailOf(c: Condition): Record<string, unknown> | undefined {
 interface RuleSlot {
   rule: Rule;
   name: string;
+  type: Rule["type"];
+  severity: Severity;
+  priority: number;
   resource: string | undefined;
   device: string | undefined;
   key: string | undefined;
   classLimits: boolean;
   jsonata: boolean;
+  nodata: boolean;
+  /** a reading that is neither a number nor a boolean is skipped (no resource named, not JSONata) */
+  numericOnly: boolean;
+  /** how long the condition must hold before the alert is raised */
+  forMs: number;
   /** this.states[name] */
   table: Record<string, KeyState>;
-  /** the rule's condition with its own limits (a class's limits make one per reading) */
+  /** the rule's condition with its own limits */
   condition: ConditionFn;
+  /** the class limits last applied (a fleet's devices mostly share a few classes) and the rule and condition made of them */
+  classLow: number | undefined;
+  classHigh: number | undefined;
+  classMkt: number | undefined;
+  classRule: Rule | undefined;
+  classCondition: ConditionFn | undefined;
 }
 
 type ConditionFn = (s: KeyState, t: number, v: number) => Condition | undefined;
@@ -145,25 +167,94 @@ function newKeyState(): KeyState {
   return { pendingSince: undefined, alert: undefined, samples: undefined, windowSum: undefined, lastSeen: undefined, lastValue: undefined, deviceName: undefined, resourceName: undefined };
 }
 
-/** a default key's states by rule index, and the key itself */
+/** a device and resource's default key, the rules that watch it (by index) and its states by rule index */
 interface KeyRow {
+  deviceName: string;
+  resourceName: string;
   key: string;
+  /** the rules whose device and resource match, in rule order: filtered once per key, not per reading */
+  slots: number[];
   states: Array<KeyState | undefined>;
+}
+
+/** a device's rows: its first resource's directly (most devices have one), the others by name */
+interface DeviceRows {
+  first: KeyRow;
+  others: Map<string, KeyRow> | undefined;
+}
+
+/** what one evaluation yields, made only when something is (most readings raise nothing and trip nothing) */
+class Outcome {
+  alerts: Alert[] | undefined = undefined;
+  tripped: Map<string, string[]> | undefined = undefined;
+  /** the load's context for rules with the class's limits, made at their first reading */
+  context: LoadContext | undefined = undefined;
+  /** the class limits of the last device resolved (the readings of an event mostly share a device) */
+  limitsDevice: string | undefined = undefined;
+  limits: AppliedLimits | undefined = undefined;
+  event: EdgeEvent | undefined = undefined;
+  load: LoadContext | undefined = undefined;
+
+  begin(event: EdgeEvent, load: LoadContext): this {
+    this.alerts = undefined;
+    this.tripped = undefined;
+    this.context = undefined;
+    this.limitsDevice = undefined;
+    this.limits = undefined;
+    this.event = event;
+    this.load = load;
+    return this;
+  }
+
+  push(a: Alert): void {
+    if (this.alerts) this.alerts.push(a);
+    else this.alerts = [a];
+  }
+
+  trip(readingId: string, rule: string): void {
+    const tripped = (this.tripped ??= new Map());
+    const names = tripped.get(readingId);
+    if (names) names.push(rule);
+    else tripped.set(readingId, [rule]);
+  }
+
+  limitsOf(deviceName: string, classes: ProductClasses): AppliedLimits | undefined {
+    if (this.limitsDevice !== deviceName) {
+      this.context ??= { ...this.load, metadata: this.event!.metadata };
+      this.limits = classes.resolve(deviceName, this.context);
+      this.limitsDevice = deviceName;
+    }
+    return this.limits;
+  }
+
+  /** the result; the outcome lets go of it (and of the event) */
+  end(): Evaluation {
+    const { alerts, tripped } = this;
+    this.alerts = undefined;
+    this.tripped = undefined;
+    this.context = undefined;
+    this.limits = undefined;
+    this.limitsDevice = undefined;
+    this.event = undefined;
+    this.load = undefined;
+    if (!alerts && !tripped) return NOTHING;
+    return { alerts: alerts ?? NO_ALERTS, tripped: tripped ?? NO_TRIPS };
+  }
 }
 
 export class RulesEngine {
   private states: Record<string, Record<string, KeyState>> = {};
   private calibration: Record<string, OverdueState> = {};
   private readonly expressions = new Map<string, ReturnType<typeof jsonata>>();
-  /**
-   * each default key's states by rule index, the same objects as in `states`, by device then resource: two map
-   * lookups per reading, not a key string built and hashed per reading and a lookup per rule
-   */
-  private keyIndex = new Map<string, Map<string, KeyRow>>();
+  /** each default key's row, by device then resource: one map lookup per reading (see DeviceRows) */
+  private keyIndex = new Map<string, DeviceRows>();
   /** the condition of the rule being stepped: one object per engine, not one per reading and rule */
   private readonly scratch: Condition = { active: false, stillActive: false, value: 0, lowerIsWorse: false, detail: DetailKind.None, a: 0, b: 0 };
-  private readonly classLimits: boolean;
+  /** evaluateSync's outcome, reused: a synchronous evaluation cannot overlap another */
+  private readonly syncOutcome = new Outcome();
   private slots: RuleSlot[] = [];
+  /** no JSONata rule: every evaluation can be synchronous (evaluateSync) */
+  readonly synchronous: boolean;
 
   constructor(
     private readonly rules: Rule[],
@@ -174,12 +265,37 @@ export class RulesEngine {
       if (r.type === "jsonata") this.expressions.set(r.name, jsonata(r.expression));
       this.states[r.name] = {};
     });
-    this.classLimits = rules.some((r) => r.limits === "class");
+    this.synchronous = !rules.some((r) => r.type === "jsonata");
     this.slots = this.slotsOf();
   }
 
   private slotsOf(): RuleSlot[] {
-    return this.rules.map((rule) => ({ rule, name: rule.name, resource: rule.resource || undefined, device: rule.device || undefined, key: rule.key || undefined, classLimits: rule.limits === "class", jsonata: rule.type === "jsonata", table: this.states[rule.name], condition: this.conditionOf(rule) }));
+    return this.rules.map((rule) => {
+      const resource = rule.resource || undefined;
+      const jsonata = rule.type === "jsonata";
+      return {
+        rule,
+        name: rule.name,
+        type: rule.type,
+        severity: rule.severity,
+        priority: alertPriority(rule.severity),
+        resource,
+        device: rule.device || undefined,
+        key: rule.key || undefined,
+        classLimits: rule.limits === "class",
+        jsonata,
+        nodata: rule.type === "nodata",
+        numericOnly: resource === undefined && !jsonata,
+        forMs: ("forS" in rule && rule.forS ? rule.forS : 0) * 1000,
+        table: this.states[rule.name],
+        condition: this.conditionOf(rule),
+        classLow: undefined,
+        classHigh: undefined,
+        classMkt: undefined,
+        classRule: undefined,
+        classCondition: undefined,
+      };
+    });
   }
 
   snapshot(): RulesSnapshot {
@@ -195,128 +311,201 @@ export class RulesEngine {
       if (!s.states[r.name]) continue;
       this.states[r.name] = s.states[r.name];
       // alerts opened before alerts had ids keep one from now on
-      for (const k of Object.values(this.states[r.name])) if (k.alert && !k.alert.alertId) k.alert.alertId = newAlertId();
+      for (const k of Object.values(this.states[r.name])) if (k.alert && !k.alert.alertId) k.alert.alertId = nextAlertId();
     }
     this.slots = this.slotsOf();
   }
 
   /**
-   * every reading of the event against every rule, in order. Not re-entrant: the caller awaits one evaluation
-   * before the next (edge-rules queues its messages), or a key's state would see readings out of order.
-   * causeEventId: msg.eventId of the message that carried the event (default: the event's id).
-   * load: what the message says of the load (msg.productClass, msg.limits); the event's metadata is added here.
+   * every reading of the event against every rule, in order, without a promise: for an engine without JSONata
+   * rules (see `synchronous`; throws otherwise). causeEventId: msg.eventId of the message that carried the event
+   * (default: the event's id). load: what the message says of the load (msg.productClass, msg.limits); the
+   * event's metadata is added here. The result is the caller's to keep; when nothing happened it is one shared,
+   * frozen result.
+   */
+  evaluateSync(event: EdgeEvent, causeEventId: string = event.id, load: LoadContext = {}): Evaluation {
+    if (!this.synchronous) throw new Error("the rules include a JSONata rule, which is asynchronous: use evaluate()");
+    const out = this.syncOutcome.begin(event, load);
+    try {
+      const readings = event.readings;
+      for (let i = 0; i < readings.length; i++) {
+        const reading = readings[i];
+        this.stepReading(reading, this.rowOf(reading.deviceName, reading.resourceName), causeEventId, out, undefined);
+      }
+    } catch (err) {
+      out.end(); // an error (an unknown class) still lets go of the event
+      throw err;
+    }
+    return out.end();
+  }
+
+  /**
+   * evaluateSync for any engine. Not re-entrant: the caller awaits one evaluation before the next (edge-rules
+   * queues its messages), or a key's state would see readings out of order.
    */
   async evaluate(event: EdgeEvent, causeEventId: string = event.id, load: LoadContext = {}): Promise<Evaluation> {
-    const alerts: Alert[] = [];
-    const tripped = new Map<string, string[]>();
-    // only rules with the class's limits need the load's context
-    const context: LoadContext | undefined = this.classLimits ? { ...load, metadata: event.metadata } : undefined;
-    const limitsOf = this.classLimits ? new Map<string, AppliedLimits | undefined>() : undefined;
-    const slots = this.slots;
+    if (this.synchronous) return this.evaluateSync(event, causeEventId, load);
+    const out = new Outcome().begin(event, load);
     for (const reading of event.readings) {
       const row = this.rowOf(reading.deviceName, reading.resourceName);
-      const overdue = checkCalibration(this.calibration, reading, newAlertId);
-      if (overdue) alerts.push(this.calibrationAlert(overdue, causeEventId));
-      const numeric = typeof reading.value === "number" || typeof reading.value === "boolean";
-      for (let index = 0; index < slots.length; index++) {
-        const slot = slots[index];
-        if (slot.resource !== undefined && slot.resource !== reading.resourceName) continue;
-        if (slot.device !== undefined && slot.device !== reading.deviceName) continue;
-        if (slot.resource === undefined && !slot.jsonata && !numeric) continue;
-        let applied: AppliedLimits | undefined;
-        if (slot.classLimits) {
-          if (!limitsOf!.has(reading.deviceName)) limitsOf!.set(reading.deviceName, this.classes.resolve(reading.deviceName, context!));
-          applied = limitsOf!.get(reading.deviceName);
-        }
-        const rule = applied ? withLimits(slot.rule, applied) : slot.rule;
-        const key = slot.key !== undefined ? renderTemplate(slot.key, { payload: reading }) : row.key;
-        const state = slot.key !== undefined ? (slot.table[key] ??= newKeyState()) : (row.states[index] ??= slot.table[key] ??= newKeyState());
+      // a JSONata condition reads the reading and the event, never the state: each is judged before the reading
+      // steps the rules, which then run without a wait in between
+      const conditions = await this.jsonataConditions(row, reading, event);
+      this.stepReading(reading, row, causeEventId, out, conditions);
+    }
+    return out.end();
+  }
+
+  private async jsonataConditions(row: KeyRow, reading: Reading, event: EdgeEvent): Promise<Array<Condition | undefined> | undefined> {
+    let conditions: Array<Condition | undefined> | undefined;
+    for (const index of row.slots) {
+      const slot = this.slots[index];
+      if (!slot.jsonata) continue;
+      (conditions ??= [])[index] = await this.condition(slot.rule, Number(reading.value), reading, event);
+    }
+    return conditions;
+  }
+
+  /** one reading against the rules of its row; JSONata rules' conditions judged beforehand */
+  private stepReading(reading: Reading, row: KeyRow, cause: string, out: Outcome, conditions: Array<Condition | undefined> | undefined): void {
+    if ((reading as { calibration?: unknown }).calibration !== undefined) {
+      const overdue = checkCalibration(this.calibration, reading, nextAlertId);
+      if (overdue) out.push(this.calibrationAlert(overdue, cause));
+    }
+    const value = reading.value;
+    const numeric = typeof value === "number" || typeof value === "boolean";
+    const v = typeof value === "number" ? value : Number(value);
+    const slots = this.slots;
+    const indexes = row.slots;
+    for (let j = 0; j < indexes.length; j++) {
+      const index = indexes[j];
+      const slot = slots[index];
+      if (slot.numericOnly && !numeric) continue;
+      let applied: AppliedLimits | undefined;
+      let condition = slot.condition;
+      if (slot.classLimits) {
+        applied = out.limitsOf(reading.deviceName, this.classes);
+        if (applied) condition = this.classCondition(slot, applied);
+      }
+      let key: string;
+      let state: KeyState;
+      if (slot.key === undefined) {
+        key = row.key;
+        state = row.states[index] ?? this.bindState(row, index, slot);
+      } else {
+        key = renderTemplate(slot.key, { payload: reading });
+        state = slot.table[key] ??= newKeyState();
         // stored only when they change: each reading's fresh strings written into long-lived states were kept
         // alive by them and promoted, for the collector to find again
         if (state.deviceName !== reading.deviceName) state.deviceName = reading.deviceName;
         if (state.resourceName !== reading.resourceName) state.resourceName = reading.resourceName;
-        // only JSONata rules are asynchronous: the others cost no promise per rule and reading
-        const alert = slot.jsonata ? await this.stepJsonata(rule, key, state, reading, event, causeEventId) : this.step(rule, key, state, reading, causeEventId, applied ? this.conditionOf(rule) : slot.condition);
-        if (alert) {
-          const limits = applied ?? ruleLimits(rule);
-          if (limits) {
-            if (limits.productClass) alert.productClass = limits.productClass;
-            alert.limits = limits;
-          }
-          alerts.push(alert);
-        }
-        if (state.alert) {
-          const names = tripped.get(reading.id);
-          if (names) names.push(rule.name);
-          else tripped.set(reading.id, [rule.name]);
-        }
       }
+      const alert = slot.jsonata ? this.transition(slot, key, state, reading, conditions![index], cause) : this.step(slot, key, state, reading, v, cause, condition);
+      if (alert) {
+        const limits = applied ?? ruleLimits(slot.rule);
+        if (limits) {
+          if (limits.productClass) alert.productClass = limits.productClass;
+          alert.limits = limits;
+        }
+        out.push(alert);
+      }
+      if (state.alert) out.trip(reading.id, slot.name);
     }
-    return { alerts, tripped };
+  }
+
+  /** the condition of a rule with the class's limits, made again only when the limits differ from the last ones */
+  private classCondition(slot: RuleSlot, l: AppliedLimits): ConditionFn {
+    if (slot.classCondition === undefined || slot.classLow !== l.low || slot.classHigh !== l.high || slot.classMkt !== l.mkt) {
+      slot.classLow = l.low;
+      slot.classHigh = l.high;
+      slot.classMkt = l.mkt;
+      slot.classRule = withLimits(slot.rule, l);
+      slot.classCondition = this.conditionOf(slot.classRule);
+    }
+    return slot.classCondition;
+  }
+
+  /** a default key's state for a rule, kept in the row: the row's device and resource are the state's for good */
+  private bindState(row: KeyRow, index: number, slot: RuleSlot): KeyState {
+    const state = (slot.table[row.key] ??= newKeyState());
+    if (state.deviceName !== row.deviceName) state.deviceName = row.deviceName;
+    if (state.resourceName !== row.resourceName) state.resourceName = row.resourceName;
+    row.states[index] = state;
+    return state;
   }
 
   private rowOf(deviceName: string, resourceName: string): KeyRow {
-    let byResource = this.keyIndex.get(deviceName);
-    if (!byResource) this.keyIndex.set(deviceName, (byResource = new Map()));
-    let row = byResource.get(resourceName);
-    if (!row) byResource.set(resourceName, (row = { key: `${deviceName}/${resourceName}`, states: new Array<KeyState | undefined>(this.rules.length) }));
+    const rows = this.keyIndex.get(deviceName);
+    if (rows) {
+      if (rows.first.resourceName === resourceName) return rows.first;
+      const row = rows.others?.get(resourceName);
+      if (row) return row;
+    }
+    const row = this.newRow(deviceName, resourceName);
+    if (!rows) this.keyIndex.set(deviceName, { first: row, others: undefined });
+    else (rows.others ??= new Map()).set(resourceName, row);
     return row;
+  }
+
+  private newRow(deviceName: string, resourceName: string): KeyRow {
+    const slots: number[] = [];
+    this.slots.forEach((slot, i) => {
+      if (slot.resource !== undefined && slot.resource !== resourceName) return;
+      if (slot.device !== undefined && slot.device !== deviceName) return;
+      slots.push(i);
+    });
+    return { deviceName, resourceName, key: `${deviceName}/${resourceName}`, slots, states: new Array<KeyState | undefined>(this.slots.length) };
   }
 
   /** timer-driven rules (no data): call every second or so with the current time */
   tick(now: number): Alert[] {
     const alerts: Alert[] = [];
-    for (const rule of this.rules) {
-      if (rule.type !== "nodata") continue;
-      for (const [key, s] of Object.entries(this.states[rule.name])) {
+    for (const slot of this.slots) {
+      if (slot.rule.type !== "nodata") continue;
+      const seconds = slot.rule.seconds;
+      for (const [key, s] of Object.entries(this.states[slot.name])) {
         if (s.alert || s.lastSeen === undefined) continue;
-        if (now - s.lastSeen >= rule.seconds * 1000) {
-          s.alert = { alertId: newAlertId(), start: s.lastSeen, peak: (now - s.lastSeen) / 1000, lastUpdate: now, deviceName: s.deviceName ?? "", resourceName: s.resourceName ?? "" };
-          alerts.push(this.alert(rule, key, s.alert, "raised", now, (now - s.lastSeen) / 1000));
+        if (now - s.lastSeen >= seconds * 1000) {
+          s.alert = { alertId: nextAlertId(), start: s.lastSeen, peak: (now - s.lastSeen) / 1000, lastUpdate: now, deviceName: s.deviceName ?? "", resourceName: s.resourceName ?? "" };
+          alerts.push(this.alert(slot, key, s.alert, "raised", now, (now - s.lastSeen) / 1000));
         }
       }
     }
     return alerts;
   }
 
-  private step(rule: Rule, key: string, s: KeyState, reading: Reading, cause: string, condition: ConditionFn): Alert | undefined {
-    const t = reading.origin;
-    if (rule.type === "nodata") {
+  private step(slot: RuleSlot, key: string, s: KeyState, reading: Reading, v: number, cause: string, condition: ConditionFn): Alert | undefined {
+    if (slot.nodata) {
       s.lastSeen = Date.now();
-      if (s.alert) return this.close(rule, key, s, t, 0, undefined, cause);
+      if (s.alert) return this.close(slot, key, s, reading.origin, 0, undefined, cause);
       return undefined;
     }
-    const v = typeof reading.value === "number" ? reading.value : Number(reading.value);
-    if (!Number.isFinite(v)) return this.transition(rule, key, s, reading, undefined, cause);
-    return this.transition(rule, key, s, reading, condition(s, t, v), cause);
-  }
-
-  private async stepJsonata(rule: Rule, key: string, s: KeyState, reading: Reading, event: EdgeEvent, cause: string): Promise<Alert | undefined> {
-    return this.transition(rule, key, s, reading, await this.condition(rule, Number(reading.value), reading, event), cause);
+    if (!Number.isFinite(v)) return undefined;
+    return this.transition(slot, key, s, reading, condition(s, reading.origin, v), cause);
   }
 
   /** the alert's life after one reading's condition: raise after the rule's duration, update at a new peak, clear */
-  private transition(rule: Rule, key: string, s: KeyState, reading: Reading, c: Condition | undefined, cause: string): Alert | undefined {
-    const t = reading.origin;
+  private transition(slot: RuleSlot, key: string, s: KeyState, reading: Reading, c: Condition | undefined, cause: string): Alert | undefined {
     if (!c) return undefined;
-    if (!s.alert) {
+    const t = reading.origin;
+    const open = s.alert;
+    if (!open) {
       if (!c.active) {
         s.pendingSince = undefined;
         return undefined;
       }
       s.pendingSince ??= t;
-      const forMs = ("forS" in rule && rule.forS ? rule.forS : 0) * 1000;
-      if (t - s.pendingSince < forMs) return undefined;
-      s.alert = { alertId: newAlertId(), start: s.pendingSince, peak: c.value, lastUpdate: t, deviceName: reading.deviceName, resourceName: reading.resourceName, units: reading.units };
-      return this.alert(rule, key, s.alert, "raised", t, c.value, detailOf(c), cause);
+      if (t - s.pendingSince < slot.forMs) return undefined;
+      s.alert = { alertId: nextAlertId(), start: s.pendingSince, peak: c.value, lastUpdate: t, deviceName: reading.deviceName, resourceName: reading.resourceName, units: reading.units };
+      return this.alert(slot, key, s.alert, "raised", t, c.value, detailOf(c), cause);
     }
-    if (!c.stillActive) return this.close(rule, key, s, t, c.value, detailOf(c), cause);
-    const worse = c.lowerIsWorse ? c.value < s.alert.peak : c.value > s.alert.peak;
+    if (!c.stillActive) return this.close(slot, key, s, t, c.value, detailOf(c), cause);
+    const worse = c.lowerIsWorse ? c.value < open.peak : c.value > open.peak;
     if (worse) {
-      s.alert.peak = c.value;
-      if (t - s.alert.lastUpdate >= UPDATE_EVERY_MS) {
-        s.alert.lastUpdate = t;
-        return this.alert(rule, key, s.alert, "updated", t, c.value, detailOf(c), cause);
+      open.peak = c.value;
+      if (t - open.lastUpdate >= UPDATE_EVERY_MS) {
+        open.lastUpdate = t;
+        return this.alert(slot, key, open, "updated", t, c.value, detailOf(c), cause);
       }
     }
     return undefined;
@@ -346,33 +535,22 @@ export class RulesEngine {
     return a;
   }
 
-  private close(rule: Rule, key: string, s: KeyState, t: number, value: number, detail: Record<string, unknown> | undefined, cause: string): Alert {
+  private close(slot: RuleSlot, key: string, s: KeyState, t: number, value: number, detail: Record<string, unknown> | undefined, cause: string): Alert {
     const open = s.alert!;
     s.alert = undefined;
     s.pendingSince = undefined;
-    const a = this.alert(rule, key, open, "cleared", t, value, detail, cause);
+    const a = this.alert(slot, key, open, "cleared", t, value, detail, cause);
     a.end = t;
     return a;
   }
 
-  private alert(rule: Rule, key: string, open: OpenAlert, state: AlertState, t: number, value: number, detail?: Record<string, unknown>, cause?: string): Alert {
-    const a: Alert = {
-      alertId: open.alertId,
-      ...(cause !== undefined ? { causeEventId: cause } : {}),
-      rule: rule.name,
-      type: rule.type,
-      severity: rule.severity,
-      priority: alertPriority(rule.severity),
-      state,
-      key,
-      deviceName: open.deviceName,
-      resourceName: open.resourceName,
-      start: open.start,
-      at: t,
-      durationS: Math.max(0, (t - open.start) / 1000),
-      value,
-      peak: open.peak,
-    };
+  private alert(slot: RuleSlot, key: string, open: OpenAlert, state: AlertState, t: number, value: number, detail?: Record<string, unknown>, cause?: string): Alert {
+    const durationS = Math.max(0, (t - open.start) / 1000);
+    // two literals rather than a spread of an optional field: the same fields in the same order, without an object per alert
+    const a: Alert =
+      cause !== undefined
+        ? { alertId: open.alertId, causeEventId: cause, rule: slot.name, type: slot.type, severity: slot.severity, priority: slot.priority, state, key, deviceName: open.deviceName, resourceName: open.resourceName, start: open.start, at: t, durationS, value, peak: open.peak }
+        : { alertId: open.alertId, rule: slot.name, type: slot.type, severity: slot.severity, priority: slot.priority, state, key, deviceName: open.deviceName, resourceName: open.resourceName, start: open.start, at: t, durationS, value, peak: open.peak };
     if (open.units) a.units = open.units;
     if (detail) a.detail = detail;
     return a;

@@ -6,7 +6,10 @@
  * every add and remove: they are recomputed after RECOMPUTE_EVERY removals.
  * The samples are kept in two ring buffers of doubles (SampleWindow), not an array of [time, value] pairs: a pair
  * per reading and rule lived an hour, reached the old generation and made the collector a fifth of the rules'
- * time. A SampleWindow saves as the array of pairs (toJSON), and a saved array becomes one again on the next sample.
+ * time. The buffers are plain arrays of doubles (8 bytes an element, as a Float64Array), not typed arrays: a
+ * typed array's memory is allocated and freed outside the heap, and a fleet's windows growing from 8 to 64
+ * samples made that a tenth of the rules' time.
+ * A SampleWindow saves as the array of pairs (toJSON), and a saved array becomes one again on the next sample.
  */
 
 export type Sample = [number, number];
@@ -34,15 +37,22 @@ export const MAX_SAMPLES = 100_000;
 const RECOMPUTE_EVERY = 4096;
 
 /** a window's samples, oldest first, in ring buffers whose capacity is a power of two */
+/** an array of n doubles, with elements of one kind (packed doubles) from the start */
+function doubles(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(NaN);
+  return a;
+}
+
 export class SampleWindow {
-  private times: Float64Array;
-  private values: Float64Array;
+  private times: number[];
+  private values: number[];
   private head = 0;
   length = 0;
 
   constructor(capacity = 8) {
-    this.times = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.times = doubles(capacity);
+    this.values = doubles(capacity);
   }
 
   static of(samples: readonly Sample[]): SampleWindow {
@@ -82,8 +92,8 @@ export class SampleWindow {
   }
 
   private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    const values = new Float64Array(this.times.length * 2);
+    const times = doubles(this.times.length * 2);
+    const values = doubles(this.times.length * 2);
     for (let i = 0; i < this.length; i++) {
       times[i] = this.time(i);
       values[i] = this.value(i);

@@ -16,7 +16,9 @@ export type DeliveryCondition =
   /** the breaker is open: waiting for the next probe */
   | "offline"
   /** a write to disk failed (the queue retries it) */
-  | "write-error";
+  | "write-error"
+  /** the downstream refuses records as not configured yet (an environment variable not set): they wait, grey */
+  | "not-configured";
 
 export interface DeliveryFacts {
   started: boolean;
@@ -26,16 +28,20 @@ export interface DeliveryFacts {
   /** from this long without an ack, "online" is no longer true */
   stallAfterMs: number;
   writeError?: string;
+  /** the last failed delivery was "not configured" (lib/common/not-configured.ts), and none has succeeded since */
+  notConfigured?: boolean;
 }
 
 export function deliveryCondition(f: DeliveryFacts): DeliveryCondition {
   if (f.writeError !== undefined) return "write-error";
   if (!f.started) return "starting";
+  if (f.notConfigured) return "not-configured";
   if (f.state !== "online") return f.state;
   return f.unacknowledgedMs >= f.stallAfterMs ? "unacknowledged" : "online";
 }
 
-export function conditionFill(c: DeliveryCondition): "green" | "yellow" | "red" {
+export function conditionFill(c: DeliveryCondition): "green" | "yellow" | "red" | "grey" {
   if (c === "online") return "green";
+  if (c === "not-configured") return "grey";
   return c === "offline" || c === "write-error" ? "red" : "yellow";
 }

@@ -27,7 +27,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
-import { allocateRecord, decodeOne, encodeRecord, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
+import { allocateRecord, decodeOne, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
 import { decodeMessage, encodeMessage, exactJsonOf } from "./message-codec";
 import { Deque } from "./deque";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
@@ -42,6 +42,16 @@ const WRITE_THRESHOLD = 1024 * 1024;
 /** how soon acks and evictions whose write failed are written again */
 const RETRY_MS = 1000;
 const READ_CHUNK = 1024 * 1024;
+/** how far take() reads past a record, for the records after it */
+const READ_AHEAD = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** bytes of a segment read once for several records */
+interface ReadChunk {
+  segment: number;
+  offset: number;
+  buf: Buffer;
+}
 
 /** a segment size that lets maxBytes span several segments, so that draining frees disk early */
 export function segmentBytesFor(maxBytes: number): number {
@@ -146,6 +156,8 @@ export class DurableQueue implements DurableQueueApi {
   private delivered = 0;
   private closed = false;
   private rolling = false;
+  /** rolled-over segments whose last sync is still running: close() and flush() wait for them */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly segmentBytes: number;
   private readonly options: Required<Omit<QueueOptions, "onError">> & Pick<QueueOptions, "onError">;
   readonly recovery: RecoveryReport = { damaged: [], tornTailBytes: 0 };
@@ -219,6 +231,8 @@ export class DurableQueue implements DurableQueueApi {
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
+    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each
+    const chunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
     for (const lane of this.lanes) {
       while (out.length < n && this.headOf(lane)) {
         const entry = lane.window.shift()!;
@@ -227,7 +241,7 @@ export class DurableQueue implements DurableQueueApi {
           this.evicted++;
           continue;
         }
-        const read = this.readData(entry);
+        const read = this.readData(entry, chunk);
         if (!read.ok) {
           // damaged on disk since it was indexed: that record is lost, not the queue
           this.reportBackground(new Error(`queue record ${entry.id} in ${this.segmentPath(entry.segment)} at offset ${entry.offset} is damaged (${read.reason}); it is dropped`));
@@ -289,6 +303,7 @@ export class DurableQueue implements DurableQueueApi {
     this.appendRetries();
     // the last commit settles every waiting push (resolved if its record is on disk, rejected if not)
     await this.journal.close();
+    await Promise.all([...this.retiring]);
     for (const fd of this.readFds.values()) closeQuietly(fd);
     this.readFds.clear();
   }
@@ -296,6 +311,7 @@ export class DurableQueue implements DurableQueueApi {
   /** fsyncs now and resolves every waiting push */
   async flush(): Promise<void> {
     await this.journal.sync();
+    await Promise.all([...this.retiring]);
   }
 
   private count(): number {
@@ -421,9 +437,23 @@ export class DurableQueue implements DurableQueueApi {
     return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
   }
 
-  private readData(entry: Entry): { ok: true; data: unknown } | { ok: false; reason: string } {
+  /** the entry's bytes, from `chunk` when it holds them, else read with what follows it (up to READ_AHEAD) into it */
+  private recordBytes(entry: Entry, chunk: ReadChunk | undefined): Buffer {
+    if (!chunk) return this.readAt(entry.segment, entry.offset, entry.size);
+    const start = entry.offset - chunk.offset;
+    if (chunk.segment !== entry.segment || start < 0 || start + entry.size > chunk.buf.length) {
+      const end = this.segmentEnd(entry.segment);
+      chunk.segment = entry.segment;
+      chunk.offset = entry.offset;
+      chunk.buf = this.readAt(entry.segment, entry.offset, Math.max(entry.size, Math.min(READ_AHEAD, end - entry.offset)));
+      return chunk.buf.subarray(0, entry.size);
+    }
+    return chunk.buf.subarray(start, start + entry.size);
+  }
+
+  private readData(entry: Entry, chunk?: ReadChunk): { ok: true; data: unknown } | { ok: false; reason: string } {
     try {
-      const r = decodeOne(this.readAt(entry.segment, entry.offset, entry.size));
+      const r = decodeOne(this.recordBytes(entry, chunk));
       if (!r || !isPush(r.kind)) return { ok: false, reason: "checksum mismatch" };
       const h = decodePushHeader(r.body);
       if (h.id !== entry.id) return { ok: false, reason: "another record at its offset" };
@@ -471,7 +501,10 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
-    const record = encodeRecord(kind, Buffer.from(entry.id));
+    // the id written in place: one buffer per ack, not a copy of a temporary one
+    const record = allocateRecord(kind, Buffer.byteLength(entry.id));
+    record.write(entry.id, HEADER_BYTES, "utf8");
+    sealRecord(record);
     this.append(record, { kind, id: entry.id, lane: entry.priority, record });
     // acks need no fsync (a lost ack means a redelivery), but reach the OS at the end of this turn of the event
     // loop, all of them in one write: once there, a kill -9 of the process cannot make them redeliver
@@ -535,14 +568,20 @@ export class DurableQueue implements DurableQueueApi {
         this.reportBackground(fileError(err, "create", this.segmentPath(oldSegment + 1)));
         return;
       }
-      // its waiters are settled (resolved if on disk, rejected if not) before any record goes to the next segment
-      old.syncSync();
+      // everything of the old segment reaches the OS now (a failed write fails its pushes here, as before the roll);
+      // its fdatasync runs off the event loop: a blocking one stalled every message for as long as the disk took
+      old.write();
       this.segment(oldSegment).size = old.length;
       this.journal = next;
       this.activeSegment = oldSegment + 1;
       this.segment(this.activeSegment).size = 0;
-      // waits for a sync still running on it
-      old.close().catch((err: Error) => this.reportBackground(err));
+      // settles its waiters (resolved once on disk, rejected if the sync fails), then closes
+      const closing = old
+        .sync()
+        .then(() => old.close())
+        .catch((err: Error) => this.reportBackground(err))
+        .finally(() => this.retiring.delete(closing));
+      this.retiring.add(closing);
       if (consumed) this.deleteSegment(oldSegment);
     } finally {
       this.rolling = false;

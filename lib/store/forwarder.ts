@@ -36,6 +36,14 @@ export interface ForwarderOptions {
   random?: () => number;
 }
 
+/** a record handed to the delivery function, until it settles */
+interface Flight {
+  record: QueuedRecord;
+  order: number;
+  deadline: number;
+  settled: boolean;
+}
+
 export class Forwarder extends EventEmitter {
   private readonly window: number;
   private readonly ratePerSec: number;
@@ -56,7 +64,11 @@ export class Forwarder extends EventEmitter {
   /** when the forwarder last made progress: an ack, or work arriving after an idle spell */
   private progressAt = 0;
   private idle = true;
-  private settled = Promise.resolve();
+  /** records in flight, in the order they were handed out (so the first has the earliest ack deadline) */
+  private readonly flights = new Set<Flight>();
+  private ackTimer: unknown;
+  /** stop() waiting for the records in flight to settle */
+  private drained: Array<() => void> = [];
   /** hand-out order of the records in flight, so failed ones go back in the order they were taken */
   private sequence = 0;
   /** records that failed, held until the window has settled or the backoff is over, then put back in order */
@@ -110,7 +122,7 @@ export class Forwarder extends EventEmitter {
     this.running = false;
     if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    await this.settled;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
   /** new records were queued: send them if the window and the breaker allow (an open breaker waits for its probe) */
@@ -148,12 +160,15 @@ export class Forwarder extends EventEmitter {
     this.requeueFailed();
     // probing: one record at a time until one succeeds
     const limit = this.state === "online" ? this.window : 1;
+    if (this.ratePerSec === 0) {
+      // no rate limit: the window's free places in one take (records next to each other on disk are read at once)
+      if (this.inFlight < limit) for (const record of this.queue.take(limit - this.inFlight)) this.send(record);
+      return;
+    }
     while (this.inFlight < limit) {
-      if (this.ratePerSec > 0) {
-        const t = this.clock.now();
-        if (t < this.nextSendAt) return this.sleepUntil(this.nextSendAt);
-        this.nextSendAt = Math.max(t, this.nextSendAt) + 1000 / this.ratePerSec;
-      }
+      const t = this.clock.now();
+      if (t < this.nextSendAt) return this.sleepUntil(this.nextSendAt);
+      this.nextSendAt = Math.max(t, this.nextSendAt) + 1000 / this.ratePerSec;
       const [record] = this.queue.take(1);
       if (!record) return;
       this.send(record);
@@ -171,50 +186,92 @@ export class Forwarder extends EventEmitter {
   private send(record: QueuedRecord): void {
     this.inFlight++;
     const order = this.sequence++;
-    let timer: unknown;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(() => reject(new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`)), this.ackTimeoutMs);
-    });
+    const flight: Flight = { record, order, deadline: this.clock.now() + this.ackTimeoutMs, settled: false };
+    this.flights.add(flight);
+    this.armAckTimer();
     let delivery: Promise<void>;
     try {
       delivery = Promise.resolve(this.deliver(record));
     } catch (err) {
       delivery = Promise.reject(err);
     }
-    const done = Promise.race([delivery, timeout]).then(
-      () => {
-        this.clock.clearTimeout(timer);
-        this.inFlight--;
-        this.queue.ack(record.id);
-        this.progressAt = this.clock.now();
-        this.failure = undefined;
-        this.consecutiveFailures = 0;
-        this.setState("online");
-        this.emit("delivered", record);
-      },
-      (err: Error) => {
-        this.clock.clearTimeout(timer);
-        this.inFlight--;
-        this.failedRecords.push({ record, order });
-        this.retries++;
-        this.failure = err instanceof Error ? err : new Error(String(err));
-        this.consecutiveFailures++;
-        this.emit("failed", record, err);
-        const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(20, this.consecutiveFailures - 1));
-        const delay = exp * (1 + this.backoff.jitter * (2 * this.random() - 1));
-        if (this.consecutiveFailures >= this.breaker.failures) {
-          this.setState("offline");
-          this.wakeAt = this.clock.now() + this.breaker.probeAfterMs;
-        } else {
-          this.wakeAt = Math.max(this.wakeAt, this.clock.now() + delay);
-        }
-      },
+    // one settlement per record, whichever comes first: the delivery, or the ack timeout (see sweepAckTimeouts)
+    delivery.then(
+      () => this.settle(flight),
+      (err: unknown) => this.settle(flight, err instanceof Error ? err : new Error(String(err))),
     );
-    this.settled = this.settled.then(() => done);
-    void done.then(() => {
+  }
+
+  private settle(flight: Flight, err?: Error): void {
+    if (flight.settled) return;
+    flight.settled = true;
+    this.flights.delete(flight);
+    this.inFlight--;
+    const { record, order } = flight;
+    if (!err) {
+      this.queue.ack(record.id);
+      this.progressAt = this.clock.now();
+      this.failure = undefined;
+      this.consecutiveFailures = 0;
+      this.setState("online");
+      this.emit("delivered", record);
+    } else {
+      this.failedRecords.push({ record, order });
+      this.retries++;
+      this.failure = err;
+      this.consecutiveFailures++;
+      this.emit("failed", record, err);
+      const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(20, this.consecutiveFailures - 1));
+      const delay = exp * (1 + this.backoff.jitter * (2 * this.random() - 1));
+      if (this.consecutiveFailures >= this.breaker.failures) {
+        this.setState("offline");
+        this.wakeAt = this.clock.now() + this.breaker.probeAfterMs;
+      } else {
+        this.wakeAt = Math.max(this.wakeAt, this.clock.now() + delay);
+      }
+    }
+    if (this.inFlight === 0) {
+      this.disarmAckTimer();
+      const waiting = this.drained;
+      this.drained = [];
+      for (const resolve of waiting) resolve();
+    }
+    // what follows a settlement runs a microtask later, as it did when each record had a promise chain of its own
+    queueMicrotask(() => {
       if (this.inFlight === 0) this.requeueFailed();
       this.pump();
     });
+  }
+
+  /**
+   * One timer for every record in flight, not one per record: set for the oldest deadline (records are taken in
+   * order, so the set's first is the oldest), it fails every record past its deadline and re-arms for the next.
+   */
+  private armAckTimer(): void {
+    if (this.ackTimer !== undefined) return;
+    const first = this.flights.values().next();
+    if (first.done) return;
+    this.ackTimer = this.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      this.sweepAckTimeouts();
+    }, Math.max(0, first.value.deadline - this.clock.now()));
+  }
+
+  private disarmAckTimer(): void {
+    if (this.ackTimer === undefined) return;
+    this.clock.clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+  }
+
+  private sweepAckTimeouts(): void {
+    const now = this.clock.now();
+    const expired: Flight[] = [];
+    for (const f of this.flights) {
+      if (f.deadline > now) break;
+      expired.push(f);
+    }
+    for (const f of expired) this.settle(f, new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`));
+    this.armAckTimer();
   }
 
   /**

@@ -5,6 +5,8 @@ import type { ModbusClient } from "../../lib/modbus/client";
 export interface ModbusLinkNode extends Node {
   /** why the configuration cannot work, if it cannot */
   configError: string | undefined;
+  /** the host comes from an environment variable that is not set: `configError` says which; no fault of the flow */
+  notConfigured?: boolean;
   /** the shared client for node `user`; the link opens for its first user and reopens itself while it has users */
   client(user: string): ModbusClient;
   /** `user` is done with the link (its close handler); the last one out closes it */

@@ -3,7 +3,10 @@ import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-re
 import { asError } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
-import { newEventId, PRIORITY } from "../../lib/contract/message";
+import { DeadbandFilter } from "../../lib/aggregate/report-by-exception";
+import { WindowBatcher } from "../../lib/aggregate/window-batcher";
+import type { NamedSummary } from "../../lib/aggregate/summary-batch";
+import { batchMessage, summaryMessage } from "./summary-output";
 import { onInput } from "../_shared/guarded-input";
 import { readSettings } from "../_shared/read-settings";
 import * as settingsModule from "./settings";
@@ -20,7 +23,9 @@ export = function register(RED: NodeAPI): void {
     const low = config.rangeLow;
     const high = config.rangeHigh;
     let aggregator: WindowAggregator;
+    let deadband: DeadbandFilter | undefined;
     try {
+      if (config.deadband !== undefined) deadband = new DeadbandFilter({ deadband: config.deadband, heartbeat: config.heartbeat });
       aggregator = new WindowAggregator({
         kind: config.kind,
         by: byTime ? "time" : "count",
@@ -38,17 +43,20 @@ export = function register(RED: NodeAPI): void {
       return;
     }
     let windows = 0;
+    let sent = 0;
     const names = new Map<string, { deviceName: string; resourceName: string; units?: string }>();
-    const toMsg = (s: Summary) => {
-      const n = names.get(s.key)!;
-      // a summary is a message of its own, with an id of its own
-      return { topic: `summary/${n.deviceName}/${n.resourceName}`, payload: { ...n, ...s }, eventId: newEventId(), priority: PRIORITY.bulk };
-    };
+    const batcher = config.output === "batch" ? new WindowBatcher<NamedSummary>() : undefined;
+    // count windows have no common end: their batch is what one message closed
+    const stillOpen = byTime ? (end: number) => aggregator.isOpen(end) : () => false;
     const emit = (send: Send, summaries: Summary[]) => {
-      if (!summaries.length) return;
+      const passed = summaries.filter((s) => !deadband || deadband.pass(s)).map((s): NamedSummary => ({ ...names.get(s.key)!, ...s }));
+      const msgs = batcher ? batcher.take(passed, stillOpen).map((rows) => batchMessage(rows, config.encoding)) : passed.map(summaryMessage);
+      if (!summaries.length && !msgs.length) return;
       windows += summaries.length;
-      send([summaries.map(toMsg) as unknown as Msg[]]);
-      node.status({ fill: "green", shape: "dot", text: RED._("edge-aggregate.status.windows", { windows, late: aggregator.droppedLate }) });
+      sent += passed.length;
+      if (msgs.length) send([msgs as unknown as Msg[]]);
+      const text = deadband ? RED._("edge-aggregate.status.windowsSent", { windows, sent, late: aggregator.droppedLate }) : RED._("edge-aggregate.status.windows", { windows, late: aggregator.droppedLate });
+      node.status({ fill: "green", shape: "dot", text });
     };
     const timer = byTime ? setInterval(() => emit((m) => node.send(m as never), aggregator.flush(Date.now())), 1000) : undefined;
 

@@ -23,6 +23,7 @@ RED.nodes.registerType<ConfigOf<typeof table>>("edge-aggregate", {
   oneditprepare() {
     prepareDialog(this, settings);
     showWhen("kind", "edge-agg-slide", (v) => v === "sliding");
+    showWhen("output", "edge-agg-encoding", (v) => v === "batch");
   },
   oneditsave() {
     saveDialog(this, settings);

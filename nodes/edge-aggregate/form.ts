@@ -14,4 +14,7 @@ export default [
   checkbox("mkt"),
   pair("rangeLow", "rangeHigh", { first: { width: "70px", label: "edge-aggregate.label.range" }, second: { width: "70px", label: "edge-aggregate.label.rangeHigh" } }),
   field("decimals", { ...short, placeholderKey: true }),
+  pair("deadband", "heartbeat", { first: { width: "70px", placeholderKey: true }, second: { width: "60px" } }),
+  select("output", ["each", "batch"], { icon: "envelope-o", width: "250px" }),
+  select("encoding", ["none", "deflate", "gzip"], { width: "250px", rowClass: "edge-agg-encoding" }),
 ];

@@ -30,6 +30,12 @@ export const table = {
   rangeHigh: optionalNum(),
   // a sensor's resolution is 0.1 °C or coarser: digits beyond it are only bytes upstream; blank: full precision
   decimals: { ...optionalNum({ integer: true, min: 0, max: 15 }), value: "2" },
+  // report by exception: blank sends every summary (as before the setting existed); alerts never pass here
+  deadband: optionalNum({ min: 0 }),
+  heartbeat: num(4, { integer: true, min: 1 }),
+  // each: one message per summary (as before); batch: one message per window, columnar, optionally compressed
+  output: choice("each", ["each", "batch"] as const),
+  encoding: choice("none", ["none", "deflate", "gzip"] as const),
 };
 
 export type Settings = SettingsOf<typeof table>;

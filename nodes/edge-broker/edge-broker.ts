@@ -6,7 +6,9 @@
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { onInput } from "../_shared/guarded-input";
 import { onFlowComplete } from "./flow-completions";
 import { flowPayload, flowPublish, FlowPublishError, PayloadFormat } from "../../lib/mqtt/flow-message";
@@ -53,10 +55,8 @@ interface EdgeBrokerCredentials {
 }
 
 const STATUS_INTERVAL_MS = 2000;
-const DEFAULT_MAX_IN_FLIGHT = 1000;
 /** a message no node completed in this long stops counting against the bound (a node that never calls done) */
 const IN_FLIGHT_EXPIRE_MS = 30000;
-const FORMATS: readonly PayloadFormat[] = ["auto", "json", "utf8", "buffer"];
 
 /** the CONNACK answers of a refused login (MQTT 3.1.1 return codes, MQTT 5 reason codes) */
 const CONNACK_REFUSALS = ["CONNACK 4", "CONNACK 5", "CONNACK 0x86", "CONNACK 0x87"];
@@ -68,31 +68,35 @@ function versionName(level: number): string {
 /** running nodes' user names, for the editor (the passwords never leave the runtime) */
 const userNamesById = new Map<string, string[]>();
 
-function listedNames(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.filter((n): n is string => typeof n === "string" && n.trim() !== "").map((n) => n.trim());
-}
 
 function legacyUsers(text: string | undefined): Record<string, SecretFields> {
   return Object.fromEntries([...parseUsers(text)].map(([name, password]) => [name, { password }]));
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeBrokerNodeCtor(this: Node, config: EdgeBrokerDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeBrokerNodeCtor(this: Node, def: EdgeBrokerDef) {
+    RED.nodes.createNode(this, def);
     const node = this as Node & EmbeddedBrokerProvider;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) {
+      // settings that cannot be used: logged and shown red by readSettings; a bridge using this broker says why
+      const unusable = Promise.reject(new Error(RED._("edge-broker.status.failed")));
+      unusable.catch(() => undefined);
+      node.broker = () => unusable;
+      return;
+    }
     const credentials = (node.credentials ?? {}) as EdgeBrokerCredentials;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dataDir = config.dataDir ? path.resolve(userDir, config.dataDir) : path.join(userDir, "edge-broker", node.id.replace(/[^\w.-]/g, "_"));
     let statusTimer: NodeJS.Timeout | undefined;
 
     const refusals = new LogOnce((text) => node.warn(text));
-    const listed = listedNames(config.userNames);
+    const listed = config.userNames;
 
     // the flow side: what the output sends, what the flow still holds of it, and the input's publishes
-    const outFilter = (config.topic ?? "").trim();
-    const format: PayloadFormat = FORMATS.includes(config.datatype as PayloadFormat) ? (config.datatype as PayloadFormat) : "auto";
-    const maxInFlight = Math.max(1, Math.floor(numberSetting(config.maxInFlight, DEFAULT_MAX_IN_FLIGHT)));
+    const outFilter = config.topic.trim();
+    const format: PayloadFormat = config.datatype;
+    const maxInFlight = config.maxInFlight;
     const inFlight = new InFlight({ limit: maxInFlight, expireMs: IN_FLIGHT_EXPIRE_MS });
     const stopCompletions = outFilter ? onFlowComplete(RED, (id) => inFlight.complete(id)) : undefined;
     /** this node's own publishes skip its output (MQTT 5's No Local): a flow republishing what it reads does not loop */
@@ -119,13 +123,13 @@ export = function register(RED: NodeAPI): void {
         else node.warn(RED._("edge-broker.warnings.no-password", { user: name }));
       }
       userNamesById.set(node.id, listed ?? [...users.keys()]);
-      const auth = new BrokerAuth(users, parseAcl(config.acl), config.allowAnonymous !== false);
+      const auth = new BrokerAuth(users, parseAcl(config.acl), config.allowAnonymous);
       if (config.tls && (!credentials.cert || !credentials.key)) throw new Error(RED._("edge-broker.errors.tls-material"));
       return EmbeddedBroker.start({
-        host: config.host || "127.0.0.1",
-        port: numberSetting(config.port, 1883),
+        host: config.host,
+        port: config.port,
         tls: config.tls ? { cert: credentials.cert!, key: credentials.key!, ca: credentials.ca } : undefined,
-        ws: config.ws ? { port: numberSetting(config.wsPort, 8080), path: config.wsPath || "/mqtt" } : undefined,
+        ws: config.ws ? { port: config.wsPort, path: config.wsPath } : undefined,
         dataDir,
         auth,
       });
@@ -212,7 +216,7 @@ export = function register(RED: NodeAPI): void {
         };
         showStatus();
         statusTimer = setInterval(showStatus, STATUS_INTERVAL_MS);
-        node.log(RED._("edge-broker.log.listening", { host: config.host || "127.0.0.1", port: broker.port, ws: broker.wsPort ? ` ws:${broker.wsPort}` : "" }));
+        node.log(RED._("edge-broker.log.listening", { host: config.host, port: broker.port, ws: broker.wsPort ? ` ws:${broker.wsPort}` : "" }));
       },
       (err: unknown) => {
         node.status({ fill: "red", shape: "ring", text: RED._("edge-broker.status.failed") });

@@ -12,6 +12,7 @@ import { MessageNotStorableError } from "../../lib/store/message-codec";
 import { Forwarder } from "../../lib/store/forwarder";
 import { conditionFill, deliveryCondition, DeliveryCondition } from "../../lib/store/delivery-status";
 import { LogOnce } from "../../lib/common/log-once";
+import { isNotConfigured, notConfiguredError } from "../../lib/common/not-configured";
 import type { QueuedRecord, RecoveryReport } from "../../lib/store/types";
 import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
@@ -97,7 +98,8 @@ export = function register(RED: NodeAPI): void {
       forwarder.on("delivered", () => logged.reset());
       forwarder.on("delivered", (r: QueuedRecord) => metrics.observe("edge_delivery_latency_seconds", { node: node.id }, (Date.now() - r.enqueuedAt) / 1000));
       metrics.source(node.id, () => queueSamples(q.stats()));
-      forwarder.on("failed", (_record: QueuedRecord, err: Error) => {
+      forwarder.on("failed", (record: QueuedRecord, err: Error) => {
+        pending.delete(record.id);
         const text = errorText(err);
         if (!closing && logged.first(text)) node.warn(RED._("edge-buffer.warnings.delivery", { error: text }));
       });
@@ -121,18 +123,23 @@ export = function register(RED: NodeAPI): void {
     }, () => undefined);
 
     function deliver(record: QueuedRecord): Promise<void> {
+      // the waiter leaves `pending` when the ack or nack comes back (onInput) or the forwarder gives up on it
+      // ("failed": a timeout), so no closure is kept per record beyond its delivery
       return new Promise<void>((resolve, reject) => {
         pending.set(record.id, { resolve, reject });
+        // record.data is decoded afresh from disk for each delivery: it is this delivery's own message to send
         const msg = record.data as Msg;
-        const tag: BufferTag = { id: record.id, node: node.id, attempt: record.attempts + 1 };
-        node.send([{ ...msg, _msgid: RED.util.generateId(), _buffer: tag } as Msg, null]);
-      }).finally(() => pending.delete(record.id));
+        msg._msgid = RED.util.generateId();
+        msg._buffer = { id: record.id, node: node.id, attempt: record.attempts + 1 } satisfies BufferTag;
+        node.send([msg, null]);
+      });
     }
 
     function showStatus() {
       if (closing || !queue || !forwarder) return;
       const s = queue.stats();
-      const condition = deliveryCondition({ started, state: forwarder.currentState, unacknowledgedMs: forwarder.unacknowledgedForMs(), stallAfterMs, writeError });
+      const notConfigured = isNotConfigured(forwarder.lastFailure);
+      const condition = deliveryCondition({ started, state: forwarder.currentState, unacknowledgedMs: forwarder.unacknowledgedForMs(), stallAfterMs, writeError, notConfigured });
       if (condition === "unacknowledged" && lastCondition !== "unacknowledged") node.warn(RED._("edge-buffer.warnings.unacknowledged", { s: Math.round(stallAfterMs / 1000) }));
       lastCondition = condition;
       let text = RED._(`edge-buffer.status.${condition}`, {
@@ -164,29 +171,38 @@ export = function register(RED: NodeAPI): void {
       if (tag && tag.node === node.id) {
         const waiter = pending.get(tag.id);
         if (waiter) {
-          if (msg.error) waiter.reject(new Error(errorText((msg.error as { message?: string }).message ?? msg.error)));
+          pending.delete(tag.id);
+          if (msg.error) {
+            const failure = new Error(errorText((msg.error as { message?: string }).message ?? msg.error));
+            // downstream not configured yet (KAFKA_BROKERS unset): kept as such for the status
+            // (a Catch node's msg.error.message is the error's toString(): "Error: …")
+            waiter.reject(isNotConfigured(msg.error) ? notConfiguredError(failure.message.replace(/^Error: /, "")) : failure);
+          }
           else waiter.resolve();
         }
         return done();
       }
       const stored = storableMessage(msg);
-      ready
-        .then((q) => q.push(stored, priorityOf(msg, lanes), eventIdOf(msg)))
-        .then(() => {
-          writeError = undefined; // a confirmed push: the disk takes writes again
-          forwarder?.kick();
-          if (!inputStatusTimer) inputStatusTimer = setTimeout(() => {
-            inputStatusTimer = undefined;
-            showStatus();
-          }, 250);
-          done();
-        })
-        .catch((err) => {
-          // what the codec cannot hold (nested deeper than its limit) is refused, clearly, to Catch
-          if (err instanceof MessageNotStorableError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
-          done(err instanceof Error ? err : new Error(String(err)));
-        });
+      const pushed = () => {
+        writeError = undefined; // a confirmed push: the disk takes writes again
+        forwarder?.kick();
+        if (!inputStatusTimer) inputStatusTimer = setTimeout(showInputStatus, 250);
+        done();
+      };
+      const refused = (err: unknown) => {
+        // what the codec cannot hold (nested deeper than its limit) is refused, clearly, to Catch
+        if (err instanceof MessageNotStorableError) return done(new Error(RED._("edge-buffer.errors.unstorable", { error: err.message })));
+        done(err instanceof Error ? err : new Error(String(err)));
+      };
+      // once the queue is open, one promise per message (the push's own), not a chain of three
+      if (queue) queue.push(stored, priorityOf(msg, lanes), eventIdOf(msg)).then(pushed, refused);
+      else ready.then((q) => q.push(stored, priorityOf(msg, lanes), eventIdOf(msg))).then(pushed, refused);
     });
+
+    function showInputStatus() {
+      inputStatusTimer = undefined;
+      showStatus();
+    }
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closing = true;

@@ -4,9 +4,11 @@
  * activates the rest: output 1 carries msg.model to an edge-tflite node (or msg.rules for a rule set); output 2
  * reports every step upstream. msg.rollback goes back to the previous version.
  */
-import * as os from "os";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import { gatewayIdOf } from "../_shared/gateway-id";
+import * as settingsModule from "./settings";
 import { flowsStarted } from "../_shared/flows-started";
 import { onInput } from "../_shared/guarded-input";
 import { contextState } from "../_shared/context-state";
@@ -18,17 +20,6 @@ import { GatewayIdentity, listSetting } from "../../lib/fleet/bundle-targets";
 import { metrics } from "../../lib/fleet/metrics";
 import { derivedEventId, eventIdOf, newEventId } from "../../lib/contract/message";
 
-interface EdgeBundleDef extends NodeDef {
-  gatewayId: string;
-  groups: string;
-  deviceClasses: string;
-  maxMB: string;
-  store: string;
-  reactivate: boolean;
-  probationS: string;
-  maxErrors: string;
-}
-
 interface Credentials {
   publicKeys?: string;
 }
@@ -38,15 +29,17 @@ type Step = "received" | "verified" | "active" | "already-active" | "refused" | 
 const STATE_KEY = "edge-bundle-state";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeBundleNode(this: Node, config: EdgeBundleDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeBundleNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const gateway: GatewayIdentity = {
-      gatewayId: (config.gatewayId || "").trim() || os.hostname(),
+      gatewayId: gatewayIdOf(RED, node, config.gatewayId, config.gatewayIdType, "edge-bundle.errors.unset-gateway"),
       groups: listSetting(config.groups),
       deviceClasses: listSetting(config.deviceClasses),
     };
-    const maxBytes = Math.max(1, numberSetting(config.maxMB, 16)) * 1024 * 1024;
+    const maxBytes = config.maxMB * 1024 * 1024;
     const store = config.store || undefined;
     let keys: PublicKey[] = [];
     let keyError: string | undefined;
@@ -56,14 +49,17 @@ export = function register(RED: NodeAPI): void {
       keyError = RED._("edge-bundle.errors.key", { error: errorText(err) });
       node.error(keyError);
     }
+    if (!keyError && keys.length === 0) node.warn(RED._("edge-bundle.errors.no-key"));
     let gate = new BundleGate();
-    const probation = new Probation(Math.max(0, numberSetting(config.probationS, 0)) * 1000, Math.max(1, numberSetting(config.maxErrors, 3)));
+    const probation = new Probation(config.probationS * 1000, config.maxErrors);
     let probationTimer: NodeJS.Timeout | undefined;
     const started = flowsStarted(RED);
 
     const showStatus = (refused?: string) => {
       const active = gate.active();
-      if (keyError || keys.length === 0) node.status({ fill: "red", shape: "ring", text: RED._("edge-bundle.status.no-key") });
+      if (keyError) node.status({ fill: "red", shape: "ring", text: RED._("edge-bundle.status.bad-key") });
+      // no key yet (as dropped from the palette): a gateway not configured yet, not a fault; each bundle is refused
+      else if (keys.length === 0) node.status({ fill: "grey", shape: "ring", text: RED._("edge-bundle.status.no-key") });
       else if (refused) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-bundle.status.refused", { reason: refused, count: active.length }) });
       else if (active.length === 0) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-bundle.status.waiting") });
       else node.status({ fill: "green", shape: "dot", text: active.map((b) => `${b.manifest.name} v${b.manifest.version}`).join(", ") });
@@ -101,7 +97,7 @@ export = function register(RED: NodeAPI): void {
 
     // edge-tflite forgets a model it was sent when Node-RED restarts: the active bundles are sent again once the
     // flows run (before that the nodes after this one may not exist yet)
-    if (config.reactivate !== false) {
+    if (config.reactivate) {
       void serially(async () => {
         if ((await started.ready) === "cancelled") return;
         for (const installed of gate.active()) {

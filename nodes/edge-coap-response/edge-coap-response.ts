@@ -8,21 +8,21 @@ import { Code, parseCode } from "../../lib/coap/constants";
 import { contentFormatOf, encodePayload } from "../../lib/coap/content-format";
 import { takeResponse } from "../../lib/coap/pending-responses";
 import { onInput } from "../_shared/guarded-input";
-
-interface EdgeCoapResponseDef extends NodeDef {
-  code: string;
-  contentFormat: string;
-}
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeCoapResponseNode(this: Node, config: EdgeCoapResponseDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeCoapResponseNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
 
     onInput(node, (msg: Msg, _send: Send, done: Done) => {
       const exchange = msg._coap as { id?: unknown } | undefined;
       if (!exchange || typeof exchange.id !== "string") return done(new Error(RED._("edge-coap-response.errors.no-request")));
-      const given = msg.statusCode ?? (config.code || undefined);
+      // msg.statusCode wins, then the node's Code, then the method's (as the help says)
+      const given = msg.statusCode ?? config.code;
       const responseCode = given === undefined ? defaultCode(msg) : parseCode(given);
       if (responseCode === undefined || responseCode >> 5 < 2) return done(new Error(RED._("edge-coap-response.errors.bad-code", { code: String(given) })));
       const format = contentFormatOf(msg.contentFormat) ?? contentFormatOf(config.contentFormat);

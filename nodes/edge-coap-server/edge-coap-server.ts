@@ -5,25 +5,15 @@
  * `password` credential (see nodes/_shared/secret-credentials.ts).
  */
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
+import type { Settings } from "./settings";
 import type { CoapServerNode } from "./coap-server-node";
 import { CoapServer } from "../../lib/coap/coap-server";
 import { DtlsServer, HandshakeFailure } from "../../lib/coap/dtls/dtls-server";
 import { foldSecretEdits } from "../_shared/secret-credentials";
 import { LogOnce } from "../../lib/common/log-once";
-
-interface EdgeCoapServerDef extends NodeDef {
-  port: string;
-  address: string;
-  maxPayloadKB: string;
-  blockSize: string;
-  responseTimeoutS: string;
-  dtls?: boolean;
-  dtlsPort?: string;
-  identityHint?: string;
-  /** the PSK identities (their keys are in the credentials) */
-  pskIdentities?: string[];
-}
 
 /** an identity as a peer sent it, fit for one log line: control characters escaped, cut at 64 characters */
 function printable(identity: string): string {
@@ -32,16 +22,22 @@ function printable(identity: string): string {
   return escaped.length > 64 ? escaped.slice(0, 64) + "…" : escaped;
 }
 
-function listedIdentities(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.filter((n): n is string => typeof n === "string" && n.trim() !== "").map((n) => n.trim());
-}
-
 export = function register(RED: NodeAPI): void {
-  function EdgeCoapServerNode(this: Node, config: EdgeCoapServerDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeCoapServerNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this as CoapServerNode;
-    const address = config.address || "0.0.0.0";
+    const read = readSettings(RED, node, settingsModule, def);
+    if (!read) {
+      // the resources using this server say why it cannot serve
+      const unusable = new Error(RED._("edge-coap-server.errors.settings"));
+      node.addResource = () => Promise.reject(unusable);
+      node.server = () => undefined;
+      node.dtls = () => undefined;
+      node.responseTimeoutMs = 30000;
+      return;
+    }
+    const config = read;
+    const address = config.address;
     let secure: DtlsServer | undefined;
     let setupError: Error | undefined;
     if (config.dtls) {
@@ -54,14 +50,14 @@ export = function register(RED: NodeAPI): void {
       }
     }
     const server = new CoapServer({
-      port: numberSetting(config.port, 5683),
+      port: config.port,
       address,
-      maxPayloadBytes: Math.max(1, numberSetting(config.maxPayloadKB, 1024)) * 1024,
-      blockBytes: numberSetting(config.blockSize, 1024),
-      responseTimeoutMs: Math.max(1, numberSetting(config.responseTimeoutS, 30)) * 1000,
+      maxPayloadBytes: config.maxPayloadKB * 1024,
+      blockBytes: Number(config.blockSize),
+      responseTimeoutMs: config.responseTimeoutS * 1000,
       secure,
     });
-    node.responseTimeoutMs = Math.max(1, numberSetting(config.responseTimeoutS, 30)) * 1000;
+    node.responseTimeoutMs = config.responseTimeoutS * 1000;
     node.dtls = () => secure;
     let listening: Promise<void> | undefined;
     let ready = false;
@@ -75,7 +71,7 @@ export = function register(RED: NodeAPI): void {
           if (secure) node.log(RED._("edge-coap-server.log.dtls", { address, port: secure.port }));
         },
         (err: Error) => {
-          const port = secure ? `${config.port}, ${config.dtlsPort || "5684"}` : config.port;
+          const port = secure ? `${config.port}, ${config.dtlsPort}` : config.port;
           throw new Error(RED._("edge-coap-server.errors.listen", { address, port, error: err.message }));
         },
       );
@@ -89,8 +85,8 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  function startDtls(node: CoapServerNode, config: EdgeCoapServerDef, address: string): DtlsServer {
-    const listed = listedIdentities(config.pskIdentities);
+  function startDtls(node: CoapServerNode, config: Settings, address: string): DtlsServer {
+    const listed = config.pskIdentities;
     const stored = foldSecretEdits(RED, node, { storedKey: "pskKeys", editsKey: "pskKeyEdits", listed });
     const keys = new Map<string, Buffer>();
     for (const identity of listed ?? Object.keys(stored)) {
@@ -98,7 +94,7 @@ export = function register(RED: NodeAPI): void {
       if (key) keys.set(identity, Buffer.from(key, "utf8"));
       else node.warn(RED._("edge-coap-server.warnings.no-key", { identity }));
     }
-    const dtls = new DtlsServer({ port: numberSetting(config.dtlsPort, 5684), address, keys, identityHint: config.identityHint || undefined });
+    const dtls = new DtlsServer({ port: config.dtlsPort, address, keys, identityHint: config.identityHint });
     // a device retrying with a wrong key would log a line per attempt: each distinct failure once, until that
     // identity gets in again
     const failures = new LogOnce((text) => node.warn(text));

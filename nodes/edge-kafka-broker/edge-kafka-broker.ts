@@ -1,48 +1,33 @@
 /** edge-kafka-broker: the shared Kafka connection (bootstrap brokers, TLS, SASL) of edge-kafka-out and edge-kafka-in. */
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
-import { errorText, numberSetting } from "../_shared/node-red";
-import { clientOptions, BrokerCredentials, BrokerSettings } from "../../lib/kafka/client-config";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
+import { clientOptions, BrokerCredentials } from "../../lib/kafka/client-config";
 import { createKafkaClient, ClientOptions, KafkaClient, KafkaProducer } from "../../lib/kafka/client";
 import { unsetSetting } from "../../lib/common/unset-setting";
 
-interface EdgeKafkaBrokerDef extends NodeDef {
-  brokers: string;
-  clientId: string;
-  tls: boolean;
-  rejectUnauthorized: boolean;
-  sasl: BrokerSettings["sasl"];
-  connectionTimeoutMs: string;
-  requestTimeoutMs: string;
-}
-
 export = function register(RED: NodeAPI): void {
-  function EdgeKafkaBrokerNode(this: Node, config: EdgeKafkaBrokerDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeKafkaBrokerNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this as KafkaBrokerNode;
     const credentials = (node.credentials ?? {}) as BrokerCredentials;
     let options: ClientOptions | undefined;
-    const unset = unsetSetting(config.brokers);
-    node.notConfigured = unset !== undefined;
+    node.notConfigured = false;
     node.configError = undefined;
-    if (unset) {
+    // settings that cannot be used are logged by readSettings, with every problem; the nodes using it say so too
+    const config = readSettings(RED, node, settingsModule, def);
+    const unset = config ? unsetSetting(config.brokers) : undefined;
+    if (!config) node.configError = RED._("edge-kafka-broker.errors.settings");
+    else if (unset) {
       // a gateway whose Kafka is not configured yet (KAFKA_BROKERS not set): said once, calmly, here only
+      node.notConfigured = true;
       node.configError = unset.variable ? RED._("edge-kafka-broker.errors.unset-variable", { name: unset.variable }) : RED._("edge-kafka-broker.errors.no-brokers");
       node.warn(RED._("edge-kafka-broker.errors.not-configured", { why: node.configError }));
     } else {
       try {
-        options = clientOptions(
-          {
-            brokers: config.brokers,
-            clientId: config.clientId,
-            tls: config.tls === true,
-            rejectUnauthorized: config.rejectUnauthorized !== false,
-            sasl: config.sasl || "none",
-            connectionTimeoutMs: numberSetting(config.connectionTimeoutMs, 3000),
-            requestTimeoutMs: numberSetting(config.requestTimeoutMs, 10000),
-          },
-          credentials,
-        );
+        options = clientOptions(config, credentials);
       } catch (err) {
         // a configuration that can never work: said once here, and by every node that uses it (status, Catch)
         node.configError = errorText(err);

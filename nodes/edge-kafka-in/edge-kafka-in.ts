@@ -6,22 +6,16 @@
  * status says why until the consumer has joined its group.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
 import type { KafkaBrokerNode } from "../_shared/kafka-broker";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { IncomingRecord, KafkaClientError, KafkaConsumer, toKafkaError } from "../../lib/kafka/client";
 import { LogOnce } from "../../lib/common/log-once";
 import { shortReason } from "../../lib/common/status-text";
+import { unsetSetting } from "../../lib/common/unset-setting";
 import { Backoff } from "../../lib/kafka/backoff";
 import { onInput } from "../_shared/guarded-input";
-
-interface EdgeKafkaInDef extends NodeDef {
-  broker: string;
-  topics: string;
-  groupId: string;
-  fromBeginning: boolean;
-  valueFormat: "json" | "string" | "buffer";
-  completionTimeoutS: string;
-}
 
 interface KafkaTag {
   node: string;
@@ -31,24 +25,33 @@ interface KafkaTag {
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeKafkaInNode(this: Node, config: EdgeKafkaInDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeKafkaInNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const broker = config.broker ? (RED.nodes.getNode(config.broker) as KafkaBrokerNode | null) : null;
     const waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
-    const timeoutMs = numberSetting(config.completionTimeoutS, 60) * 1000;
+    const timeoutMs = config.completionTimeoutS * 1000;
     const log = new LogOnce((text) => node.error(text), 100);
     const backoff = new Backoff(1000, 30000);
     let consumer: KafkaConsumer | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
     let closed = false;
-    const topics = (config.topics || "").split(/[\s,]+/).filter(Boolean);
+    // subscribed once, at start: typed, or an environment variable's value
+    const typedTopics = config.topicsType === "env" ? RED.util.evaluateNodeProperty(config.topics, "env", node, {} as Msg) : config.topics;
+    const list = typeof typedTopics === "string" ? typedTopics : typedTopics === undefined || typedTopics === null ? "" : String(typedTopics);
+    const unsetTopics = unsetSetting(list);
+    const topics = unsetTopics ? [] : list.split(/[\s,]+/).filter(Boolean);
     const unusable = !broker ? RED._("edge-kafka-in.errors.no-broker") : broker.configError;
     if (unusable || topics.length === 0) {
-      const why = unusable ?? RED._("edge-kafka-in.errors.no-topic");
-      // brokers from an unset environment variable: the broker node has said so once; grey, as nothing is wrong here
-      const calm = unusable !== undefined && broker?.notConfigured === true;
-      if (!calm) log.log(why);
+      // no topic yet, or brokers from an unset environment variable: a gateway not configured yet, grey; the broker
+      // node says its own once; no broker node at all (or one that cannot work) is a broken flow, red
+      const variable = config.topicsType === "env" ? config.topics : unsetTopics?.variable;
+      const why = unusable ?? (variable ? RED._("edge-kafka-in.errors.unset-topics", { name: variable }) : RED._("edge-kafka-in.errors.no-topic"));
+      const calm = unusable === undefined || broker?.notConfigured === true;
+      if (unusable === undefined) node.warn(RED._("edge-kafka-in.errors.not-configured", { why }));
+      else if (!calm) log.log(why);
       node.status({ fill: calm ? "grey" : "red", shape: "ring", text: RED._("edge-kafka-in.status.not-configured", { error: shortReason(why) }) });
       onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(why)));
       return;
@@ -103,7 +106,7 @@ export = function register(RED: NodeAPI): void {
       await c.connect();
       if (closed) return;
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.joining") });
-      await c.subscribe(topics, config.fromBeginning === true);
+      await c.subscribe(topics, config.fromBeginning);
       await c.run(handle);
     };
 
@@ -113,7 +116,7 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-kafka-in.status.connecting") });
       let c: KafkaConsumer;
       try {
-        c = kafka.client().consumer({ groupId: config.groupId || "edge-ai-gateway" });
+        c = kafka.client().consumer({ groupId: config.groupId });
       } catch (err) {
         return restart(toKafkaError(err));
       }

@@ -24,6 +24,7 @@ import { StalledError } from "../../lib/kafka/batcher";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
 import { LogOnce } from "../../lib/common/log-once";
+import { notConfiguredError } from "../../lib/common/not-configured";
 import { shortReason } from "../../lib/common/status-text";
 import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
@@ -54,7 +55,8 @@ export = function register(RED: NodeAPI): void {
       const calm = broker?.notConfigured === true;
       node.status({ fill: calm ? "grey" : "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
       if (!calm) log.log(unusable);
-      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(unusable)));
+      // marked, so that an edge-buffer this message came from shows "not configured" too rather than "offline"
+      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(calm ? notConfiguredError(unusable) : new Error(unusable)));
       return;
     }
     const kafka = broker as KafkaBrokerNode;

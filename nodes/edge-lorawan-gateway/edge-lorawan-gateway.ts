@@ -4,7 +4,9 @@
  * on the same output in the same rxpk shape; a downlink goes to whichever protocol its gateway is connected by.
  */
 import type { NodeAPI, Node, NodeDef, NodeMessage, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting, throttledStatus } from "../_shared/node-red";
+import { errorText, throttledStatus } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { PacketForwarderServer, RETRY_IN_RX2, TxRefusedError } from "../../lib/lorawan/packet-forwarder-server";
 import type { Txpk } from "../../lib/lorawan/packet-forwarder";
 import type { DeduplicatedFrame } from "../../lib/lorawan/rxpk-deduplicator";
@@ -15,19 +17,6 @@ import { stationSettings } from "../../lib/lorawan/basics-station/station-settin
 import { REGIONS } from "../../lib/lorawan/regions";
 import { LogOnce } from "../../lib/common/log-once";
 
-interface GatewayDef extends NodeDef {
-  port: string;
-  address: string;
-  dedupWindowMs: string;
-  txAckTimeoutMs: string;
-  stationEnabled?: boolean;
-  stationPort?: string;
-  stationRegion?: string;
-  stationSubBand?: string;
-  stationNetIds?: string;
-  stationJoinEuis?: string;
-}
-
 interface GatewayCredentials {
   stationCert?: string;
   stationKey?: string;
@@ -36,15 +25,18 @@ interface GatewayCredentials {
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeLorawanGatewayNode(this: Node, config: GatewayDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeLorawanGatewayNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const read = readSettings(RED, node, settingsModule, def);
+    if (!read) return;
+    const config = read;
     const creds = (node.credentials ?? {}) as GatewayCredentials;
     const server = new PacketForwarderServer({
-      port: numberSetting(config.port, 1700),
-      address: config.address || "0.0.0.0",
-      dedupWindowMs: numberSetting(config.dedupWindowMs, 200),
-      txAckTimeoutMs: numberSetting(config.txAckTimeoutMs, 3000),
+      port: config.port,
+      address: config.address,
+      dedupWindowMs: config.dedupWindowMs,
+      txAckTimeoutMs: config.txAckTimeoutMs,
     });
     let lastWarning = 0;
     let fallbacks = 0;
@@ -103,14 +95,14 @@ export = function register(RED: NodeAPI): void {
           token: creds.stationToken,
         });
         station = new LnsServer({
-          port: numberSetting(config.stationPort, 6038),
-          address: config.address || "0.0.0.0",
+          port: config.stationPort,
+          address: config.address,
           region: REGIONS[settings.region],
           routerConfig: settings.routerConfig,
           tls: settings.tls,
           authorization: settings.authorization,
-          dedupWindowMs: numberSetting(config.dedupWindowMs, 200),
-          dntxedTimeoutMs: numberSetting(config.txAckTimeoutMs, 3000),
+          dedupWindowMs: config.dedupWindowMs,
+          dntxedTimeoutMs: config.txAckTimeoutMs,
         });
       } catch (err) {
         stationFailed = RED._("edge-lorawan-gateway.errors.station-settings", { error: errorText(err) });

@@ -1,7 +1,12 @@
 /** edge-lorawan-keys (config): the device table, ABP session keys (credentials only), codecs and frame counters. */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { problemText, readSettings } from "../_shared/read-settings";
+import { migrate } from "../../lib/settings/migrate";
+import { checkSettings } from "../../lib/settings/spec";
+import * as settingsModule from "./settings";
+import { KEY_FIELDS, type Settings } from "./settings";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { DeviceEntryInput, DeviceTable } from "../../lib/lorawan/device-table";
 import { SessionStore } from "../../lib/lorawan/session-store";
@@ -11,25 +16,6 @@ import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { unwrapKey } from "../../lib/lorawan/join";
 import { foldSecretEdits } from "../_shared/secret-credentials";
 
-interface KeysDef extends NodeDef {
-  source: "table" | "simulator";
-  /** JSON: [{name, devEui, devAddr, codec, class, region, fCntStart, …}] — identities and radio settings only, the keys are in the credentials */
-  devices: string;
-  /** the region of devices that name none */
-  region: string;
-  /** JSON: [{name, script}] */
-  codecs: string;
-  counterFile: string;
-  codecTimeoutMs: string;
-  codecMemoryMb: string;
-  simSeed: string;
-  simSite: string;
-  simColdRooms: string;
-  simFreezers: string;
-}
-
-/** the secret fields of a device entry: kept in `password` credentials, never in the flow */
-const KEY_FIELDS = ["nwkSKey", "appSKey", "appKey"] as const;
 type DeviceKeys = Partial<Record<(typeof KEY_FIELDS)[number], string>>;
 
 /** running nodes: which keys each device has (never their values), for the editor's "unchanged" fields */
@@ -40,20 +26,29 @@ function normEui(devEui: unknown): string {
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeLorawanKeysNode(this: Node, config: KeysDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeLorawanKeysNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this as LorawanKeysNode;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) {
+      // the uplink and downlink nodes using this table say why it cannot serve: an empty table that refuses all
+      const migrated = migrate(def as unknown as Record<string, unknown>, settingsModule.migrations).config;
+      node.problem = checkSettings(settingsModule.table, migrated).map((p) => problemText(RED, settingsModule.type, p)).join("; ");
+      node.codecs = new CodecRegistry([], {});
+      node.table = new DeviceTable([], node.codecs.names, "EU868");
+      node.on("close", (_removed: boolean, done: () => void) => void node.codecs.close().then(() => done(), () => done()));
+      return;
+    }
     const problems: string[] = [];
     let entries: DeviceEntryInput[] = [];
-    let scripts: ScriptCodec[] = [];
+    const scripts: ScriptCodec[] = config.codecs.filter((c) => c && c.name && c.script);
     try {
-      scripts = parseList<ScriptCodec>(config.codecs, "codecs").filter((c) => c && c.name && c.script);
       entries = config.source === "simulator" ? simulatorDevices(config) : tableDevices(node, config);
     } catch (err) {
       problems.push(errorText(err));
     }
-    node.codecs = new CodecRegistry(scripts, { timeoutMs: numberSetting(config.codecTimeoutMs, 100), memoryMb: numberSetting(config.codecMemoryMb, 16) });
-    node.table = new DeviceTable(entries, node.codecs.names, config.region || "EU868");
+    node.codecs = new CodecRegistry(scripts, { timeoutMs: config.codecTimeoutMs, memoryMb: config.codecMemoryMb });
+    node.table = new DeviceTable(entries, node.codecs.names, config.region);
     problems.push(...node.table.problems);
     if (config.counterFile !== "none") {
       const userDir = RED.settings.userDir ?? process.cwd();
@@ -87,8 +82,8 @@ export = function register(RED: NodeAPI): void {
    * The table's devices with their keys: `keys` holds every device's keys (JSON {DevEUI: {nwkSKey, appSKey,
    * appKey}}), `keyEdits` what the editor changed since (only the fields typed in), folded into `keys` here.
    */
-  function tableDevices(node: Node, config: KeysDef): DeviceEntryInput[] {
-    const devices = parseList<DeviceEntryInput>(config.devices, "devices");
+  function tableDevices(node: Node, config: Settings): DeviceEntryInput[] {
+    const devices = config.devices as DeviceEntryInput[];
     const keys = foldSecretEdits(RED, node, { storedKey: "keys", editsKey: "keyEdits", listed: devices.map((d) => normEui(d.devEui)), normalizeId: normEui });
     return devices.map((d) => {
       const stored = keys[normEui(d.devEui)] ?? {};
@@ -99,21 +94,14 @@ export = function register(RED: NodeAPI): void {
   }
 
   /** the demo keys edge-sim derives from its seed: public by construction, for demonstrations only */
-  function simulatorDevices(config: KeysDef): DeviceEntryInput[] {
+  function simulatorDevices(config: Settings): DeviceEntryInput[] {
     const sim = new ColdChainSimulator({
-      seed: numberSetting(config.simSeed, 1),
-      site: config.simSite || "store-001",
+      seed: config.simSeed,
+      site: config.simSite,
       startTime: 0,
-      fleet: { trucks: 0, coldRooms: numberSetting(config.simColdRooms, 2), freezers: numberSetting(config.simFreezers, 2), shelves: 0, coapSensors: 0 },
+      fleet: { trucks: 0, coldRooms: config.simColdRooms, freezers: config.simFreezers, shelves: 0, coapSensors: 0 },
     });
     return sim.lorawanDevices().map((d) => ({ name: d.device, devEui: d.devEui, devAddr: d.devAddr, nwkSKey: d.nwkSKey, appSKey: d.appSKey, codec: "cayenne-lpp" }));
-  }
-
-  function parseList<T>(text: string | undefined, what: string): T[] {
-    if (!text || !text.trim()) return [];
-    const value = JSON.parse(text) as unknown;
-    if (!Array.isArray(value)) throw new Error(`${what} is not a list`);
-    return value as T[];
   }
 
   RED.httpAdmin.get("/edge-lorawan-keys/:id/keys", RED.auth.needsPermission("edge-lorawan-keys.read"), (req, res) => {

@@ -4,6 +4,8 @@
  * edge-lorawan-gateway).
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { throttledStatus } from "../_shared/node-red";
 import type { LorawanKeysNode } from "../_shared/lorawan-keys";
 import { UplinkProcessor } from "../../lib/lorawan/uplink-processor";
@@ -28,20 +30,17 @@ function timingOf(input: UplinkInput): { gatewayEui: string; timing: UplinkTimin
   return { gatewayEui: best.gatewayId, timing: { tmst: best.tmst, freq: radio.frequency / 1e6, datr: radio.dataRate, codr: radio.codingRate ?? "4/5" } };
 }
 
-interface UplinkDef extends NodeDef {
-  keys: string;
-  topicTemplate: string;
-}
-
 export = function register(RED: NodeAPI): void {
-  function EdgeLorawanUplinkNode(this: Node, config: UplinkDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeLorawanUplinkNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const keys = RED.nodes.getNode(config.keys) as LorawanKeysNode | null;
     const setupProblem = !keys ? RED._("edge-lorawan-uplink.errors.no-keys") : keys.problem;
     if (setupProblem) node.status({ fill: "red", shape: "ring", text: setupProblem.length > 80 ? `${setupProblem.slice(0, 77)}…` : setupProblem });
     const processor = keys && keys.sessions ? new UplinkProcessor(keys.table, keys.sessions, (device, bytes, fPort, recvTime) => keys.codecs.decode(device, bytes, fPort, recvTime)) : undefined;
-    const topicTemplate = config.topicTemplate || "edge/lorawan/{deviceName}";
+    const topicTemplate = config.topicTemplate;
     let out = 0;
     let rejected = 0;
     let joins = 0;

@@ -4,26 +4,17 @@
  * text endpoint when asked to (opt-in), and sends a heartbeat (uptime, versions, memory, queue depths) on its
  * output at an interval and on every input.
  */
-import * as os from "os";
 import type { Request, Response } from "express";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { numberSetting } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import { gatewayIdOf } from "../_shared/gateway-id";
+import * as settingsModule from "./settings";
 import { packVersion } from "../_shared/pack-version";
 import { onInput } from "../_shared/guarded-input";
 import { metrics } from "../../lib/fleet/metrics-registry";
 import { exposition, heartbeat, processSamples, Versions } from "../../lib/fleet/gateway-health";
 import { CONTENT_TYPE, renderPrometheus } from "../../lib/fleet/prometheus-text";
 import { newEventId } from "../../lib/contract/message";
-
-interface EdgeMetricsDef extends NodeDef {
-  gatewayId: string;
-  endpoint: "off" | "node" | "admin";
-  path: string;
-  heartbeatS: string;
-  allNodes: boolean;
-  /** undefined in flows saved before the setting existed: on */
-  countMessages?: boolean;
-}
 
 interface HookedNode {
   id: string;
@@ -76,12 +67,14 @@ export = function register(RED: NodeAPI): void {
     return n ? { type: n.type, name: n.name ?? "" } : undefined;
   };
 
-  function EdgeMetricsNode(this: Node, config: EdgeMetricsDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeMetricsNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
-    const gateway = (config.gatewayId || "").trim() || os.hostname();
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
+    const gateway = gatewayIdOf(RED, node, config.gatewayId, config.gatewayIdType, "edge-metrics.errors.unset-gateway");
     const versions: Versions = { pack: packVersion(), nodeRed: String((RED.version as unknown as () => string)()), nodejs: process.version };
-    const counting = config.countMessages !== false;
+    const counting = config.countMessages;
     if (config.allNodes) countAllNodes = true;
     if (counting) installHooks();
 
@@ -106,7 +99,7 @@ export = function register(RED: NodeAPI): void {
 
     const beat = (base: Msg | undefined, send: (m: Msg) => void) =>
       send({ ...base, topic: `fleet/${gateway}/heartbeat`, eventId: newEventId(), priority: 3, payload: heartbeat(metrics, gateway, versions, describe) } as unknown as Msg);
-    const intervalMs = Math.max(0, numberSetting(config.heartbeatS, 60)) * 1000;
+    const intervalMs = config.heartbeatS * 1000;
     const timer = intervalMs > 0 ? setInterval(() => beat(undefined, (m) => node.send(m)), Math.max(1000, intervalMs)) : undefined;
     node.status({ fill: "green", shape: "dot", text: app ? RED._("edge-metrics.status.serving", { path }) : RED._("edge-metrics.status.heartbeat") });
 
@@ -124,8 +117,8 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  function normalisedPath(p: string | undefined): string {
-    const t = (p || "/metrics").trim();
+  function normalisedPath(p: string): string {
+    const t = p.trim();
     return t.startsWith("/") ? t : `/${t}`;
   }
 

@@ -1,60 +1,46 @@
 /** edge-modbus-link: one Modbus connection (TCP, or an RTU serial bus) shared by the edge-modbus nodes on it. */
-import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
-import { numberSetting } from "../_shared/node-red";
+import type { NodeAPI, Node, NodeDef, Msg } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import type { ModbusLinkNode } from "../_shared/modbus-link";
 import { ModbusClient } from "../../lib/modbus/client";
 import { TcpTransport } from "../../lib/modbus/tcp-transport";
 import { RtuTransport, type RtuOptions } from "../../lib/modbus/rtu-transport";
 import type { ModbusTransport } from "../../lib/modbus/transport";
 
-interface EdgeModbusLinkDef extends NodeDef {
-  transport: "tcp" | "rtu";
-  host: string;
-  port: string;
-  maxInFlight: string;
-  serialPath: string;
-  baudRate: string;
-  dataBits: string;
-  parity: string;
-  stopBits: string;
-  timeoutMs: string;
-}
-
 const PARITIES = { none: "N", even: "E", odd: "O" } as const;
 
 export = function register(RED: NodeAPI): void {
-  function EdgeModbusLinkNode(this: Node, config: EdgeModbusLinkDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeModbusLinkNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this as ModbusLinkNode;
-    const timeoutMs = Math.max(10, Math.min(60000, numberSetting(config.timeoutMs, 1000)));
     let make: (() => ModbusTransport) | undefined;
     let description = "";
     node.configError = undefined;
-    if (config.transport === "rtu") {
-      const baudRate = numberSetting(config.baudRate, 19200);
-      const dataBits = numberSetting(config.dataBits, 8);
-      const stopBits = numberSetting(config.stopBits, 1);
-      const parity = (config.parity || "even") as keyof typeof PARITIES;
-      description = `rtu ${config.serialPath} ${baudRate} ${dataBits}${PARITIES[parity] ?? "?"}${stopBits}`;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) node.configError = settingsProblem(def); // said by readSettings; the edge-modbus nodes show it
+    else if (config.transport === "rtu") {
+      const parity = config.parity;
+      const [dataBits, stopBits] = [Number(config.dataBits) as 7 | 8, Number(config.stopBits) as 1 | 2];
+      description = `rtu ${config.serialPath} ${config.baudRate} ${dataBits}${PARITIES[parity]}${stopBits}`;
       if (!config.serialPath) node.configError = RED._("edge-modbus-link.errors.no-serial-path");
-      else if (!Number.isInteger(baudRate) || baudRate < 300 || baudRate > 921600) node.configError = RED._("edge-modbus-link.errors.baud", { baud: String(config.baudRate) });
-      else if ((dataBits !== 7 && dataBits !== 8) || (stopBits !== 1 && stopBits !== 2) || !(parity in PARITIES)) node.configError = RED._("edge-modbus-link.errors.framing");
       else {
-        const o: RtuOptions = { path: config.serialPath, baudRate, dataBits: dataBits as 7 | 8, stopBits: stopBits as 1 | 2, parity, timeoutMs };
+        const o: RtuOptions = { path: config.serialPath, baudRate: config.baudRate, dataBits, stopBits, parity, timeoutMs: config.timeoutMs };
         make = () => new RtuTransport(o);
       }
     } else {
-      const host = (config.host || "").trim();
-      const port = numberSetting(config.port, 502);
+      // from the environment at deploy, as Node-RED's own config nodes read theirs
+      const host = (config.hostType === "env" ? String(RED.util.evaluateNodeProperty(config.host, "env", node, {} as Msg) ?? "") : config.host).trim();
+      const { port, maxInFlight, timeoutMs } = config;
       description = `tcp ${host}:${port}`;
-      if (!host) node.configError = RED._("edge-modbus-link.errors.no-host");
-      else if (!Number.isInteger(port) || port < 1 || port > 65535) node.configError = RED._("edge-modbus-link.errors.port", { port: String(config.port) });
-      else {
-        const maxInFlight = Math.max(1, Math.min(16, Math.floor(numberSetting(config.maxInFlight, 1))));
-        make = () => new TcpTransport({ host, port, timeoutMs, maxInFlight });
-      }
+      node.notConfigured = !host && config.hostType === "env";
+      if (node.notConfigured) node.configError = RED._("edge-modbus-link.settings.unset-env", { field: "host", name: config.host });
+      else if (!host) node.configError = RED._("edge-modbus-link.errors.no-host");
+      else make = () => new TcpTransport({ host, port, timeoutMs, maxInFlight });
     }
-    if (node.configError) node.error(RED._("edge-modbus-link.errors.config", { error: node.configError }));
+    if (node.notConfigured) node.warn(RED._("edge-modbus-link.errors.config", { error: node.configError ?? "" }));
+    else if (config && node.configError) node.error(RED._("edge-modbus-link.errors.config", { error: node.configError }));
 
     let client: ModbusClient | undefined;
     const users = new Set<string>();
@@ -89,3 +75,12 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType("edge-modbus-link", EdgeModbusLinkNode);
 };
+
+function settingsProblem(def: NodeDef): string {
+  try {
+    settingsModule.parseSettings(def as unknown as Record<string, unknown>);
+    return "";
+  } catch (err) {
+    return errorText(err);
+  }
+}

@@ -5,53 +5,64 @@
  * (setpoints) and sends the result on output 2, or fails with done(err) so a Catch node sees why.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import type { DeviceProfileNode } from "../_shared/device-profile";
 import type { ModbusLinkNode } from "../_shared/modbus-link";
 import { onInput } from "../_shared/guarded-input";
 import { flowsStarted } from "../_shared/flows-started";
 import { ModbusDevice, type PollResult } from "../../lib/modbus/modbus-device";
 import type { LinkState } from "../../lib/modbus/transport";
+import type { DeviceProfile } from "../../lib/ingest/profile";
 import { newEventId } from "../../lib/contract/message";
 import { LogOnce } from "../../lib/common/log-once";
 import { shortReason } from "../../lib/common/status-text";
 
-interface EdgeModbusDef extends NodeDef {
-  link: string;
-  profile: string;
-  deviceName: string;
-  unitId: string;
-  intervalS: string;
-  maxGap: string;
-  writeMultiple: boolean;
-}
+/** a profile none of whose resources has a Modbus table: not a Modbus device's profile (a new profile's example) */
+const hasModbusPoints = (profile: DeviceProfile) => profile.deviceResources.some((r) => r.attributes.primaryTable !== undefined);
 
 export = function register(RED: NodeAPI): void {
-  function EdgeModbusNode(this: Node, config: EdgeModbusDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeModbusNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const linkNode = RED.nodes.getNode(config.link) as ModbusLinkNode | null;
     const profileNode = RED.nodes.getNode(config.profile) as DeviceProfileNode | null;
-    const unitId = numberSetting(config.unitId, 1);
-    const intervalMs = Math.max(0, numberSetting(config.intervalS, 10)) * 1000;
-    const deviceName = (config.deviceName || "").trim() || config.name || `modbus-${unitId}`;
+    const unitId = config.unitId;
+    const intervalMs = config.intervalS * 1000;
+    const named = (config.deviceNameType === "env" ? String(RED.util.evaluateNodeProperty(config.deviceName, "env", node, {} as Msg) ?? "") : config.deviceName).trim();
+    const deviceName = named || config.name || `modbus-${unitId}`;
     let device: ModbusDevice | undefined;
     let setupProblem: string | undefined;
+    /** a gateway not set up yet rather than a fault: shown grey with this text, said once as a warning */
+    let notConfigured: string | undefined;
     if (!linkNode) setupProblem = RED._("edge-modbus.errors.no-link");
-    else if (linkNode.configError) setupProblem = RED._("edge-modbus.errors.bad-link", { error: linkNode.configError });
+    else if (linkNode.configError) {
+      setupProblem = RED._("edge-modbus.errors.bad-link", { error: linkNode.configError });
+      if (linkNode.notConfigured) notConfigured = linkNode.configError;
+    }
     else if (!profileNode) setupProblem = RED._("edge-modbus.errors.no-profile");
     else if (!profileNode.profile) setupProblem = RED._("edge-modbus.errors.bad-profile", { problems: profileNode.problems.join("; ") });
-    else if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) setupProblem = RED._("edge-modbus.errors.unit", { unit: String(config.unitId) });
-    else {
+    else if (!hasModbusPoints(profileNode.profile)) {
+      setupProblem = RED._("edge-modbus.errors.no-points", { profile: profileNode.profile.name });
+      notConfigured = RED._("edge-modbus.status.no-points");
+    } else if (config.deviceNameType === "env" && !named) {
+      setupProblem = RED._("edge-modbus.settings.unset-env", { field: "deviceName", name: config.deviceName });
+      notConfigured = setupProblem;
+    } else {
       try {
-        device = new ModbusDevice(linkNode.client(node.id), profileNode.profile, { unitId, maxGap: Math.max(0, Math.min(100, numberSetting(config.maxGap, 0))), writeMultiple: config.writeMultiple === true });
+        device = new ModbusDevice(linkNode.client(node.id), profileNode.profile, { unitId, maxGap: config.maxGap, writeMultiple: config.writeMultiple });
       } catch (err) {
         setupProblem = RED._("edge-modbus.errors.bad-points", { error: errorText(err) });
       }
     }
     if (setupProblem) {
-      node.error(setupProblem);
-      node.status({ fill: "red", shape: "ring", text: shortReason(setupProblem) });
+      // a link not configured has said so itself, once
+      if (!notConfigured) node.error(setupProblem);
+      else if (!linkNode?.notConfigured) node.warn(setupProblem);
+      node.status({ fill: notConfigured ? "grey" : "red", shape: "ring", text: shortReason(notConfigured ?? setupProblem) });
     }
 
     let closing = false;

@@ -5,7 +5,9 @@
  * precision and recall per model version. Output 1: escalations and drift alerts; output 2: quality reports.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { numberSetting, throttledStatus } from "../_shared/node-red";
+import { throttledStatus } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { onInput } from "../_shared/guarded-input";
 import { ScoreMonitor, DriftCheck } from "../../lib/fleet/score-monitor";
 import { PrecisionRecall } from "../../lib/fleet/precision-recall";
@@ -14,37 +16,17 @@ import { metrics } from "../../lib/fleet/metrics";
 import { alertMessage, AlertSeverity, newAlertId } from "../../lib/contract/alert";
 import { derivedEventId, eventIdOf, newEventId } from "../../lib/contract/message";
 
-interface EdgeModelWatchDef extends NodeDef {
-  classProperty: string;
-  confidenceBelow: string;
-  severity: AlertSeverity;
-  windowSize: string;
-  referenceSize: string;
-  checkEvery: string;
-  bins: string;
-  psiLimit: string;
-  ksAlpha: string;
-  reportS: string;
-  maxPending: string;
-}
-
 export = function register(RED: NodeAPI): void {
-  function EdgeModelWatchNode(this: Node, config: EdgeModelWatchDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeModelWatchNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
-    const windowSize = Math.max(10, numberSetting(config.windowSize, 200));
-    const monitor = new ScoreMonitor({
-      windowSize,
-      referenceSize: Math.max(10, numberSetting(config.referenceSize, windowSize)),
-      checkEvery: Math.max(1, numberSetting(config.checkEvery, Math.ceil(windowSize / 4))),
-      bins: Math.min(50, Math.max(2, numberSetting(config.bins, 10))),
-      psiLimit: Math.max(0, numberSetting(config.psiLimit, 0.25)),
-      ksAlpha: Math.max(0, numberSetting(config.ksAlpha, 0.001)),
-    });
-    const truth = new PrecisionRecall(Math.max(1, numberSetting(config.maxPending, 10000)));
-    const confidenceBelow = numberSetting(config.confidenceBelow, 0.6);
-    const severity: AlertSeverity = ["critical", "major", "minor", "info"].includes(config.severity) ? config.severity : "minor";
-    const classProperty = (config.classProperty || "deviceClass").trim();
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
+    const monitor = new ScoreMonitor({ ...settingsModule.windows(config), bins: config.bins, psiLimit: config.psiLimit, ksAlpha: config.ksAlpha });
+    const truth = new PrecisionRecall(config.maxPending);
+    const confidenceBelow = config.confidenceBelow;
+    const severity: AlertSeverity = config.severity;
+    const classProperty = config.classProperty.trim();
     const driftAlerts = new Map<string, string>();
     let predictions = 0;
     let escalations = 0;
@@ -72,7 +54,7 @@ export = function register(RED: NodeAPI): void {
       return alertMessage(payload, `model-quality/drift/${c.deviceClass}/${c.model}`, at) as unknown as Msg;
     };
 
-    const timer = numberSetting(config.reportS, 60) > 0 ? setInterval(() => node.send([null, summaryReport()]), Math.max(1, numberSetting(config.reportS, 60)) * 1000) : undefined;
+    const timer = config.reportS > 0 ? setInterval(() => node.send([null, summaryReport()]), Math.max(1, config.reportS) * 1000) : undefined;
 
     onInput(node, (msg: Msg, send: Send, done: Done) => {
       const cause = eventIdOf(msg);

@@ -6,7 +6,10 @@
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
+import type { RuleSetting } from "./settings";
 import { LazyQueue } from "../../lib/store/lazy-queue";
 import { LogOnce } from "../../lib/common/log-once";
 import { flowsStarted } from "../_shared/flows-started";
@@ -16,33 +19,7 @@ import { BridgeSource, EmbeddedSource, MqttSource, MqttUpstream } from "../../li
 import { clientSettings, CoreBrokerFields } from "../../lib/mqtt/client-options";
 import type { EmbeddedBrokerProvider } from "../../lib/mqtt/embedded-broker";
 
-interface RuleDef {
-  pattern: string;
-  template: string;
-  qos?: string | number;
-  retain?: boolean;
-  priority?: string | number;
-  /** JSON object of user properties, as typed in the editor */
-  userProperties?: string | Record<string, string>;
-}
-
-interface EdgeMqttBridgeDef extends NodeDef {
-  sourceType: "mqtt" | "edge";
-  source: string;
-  localBroker: string;
-  upstream: string;
-  clientId: string;
-  rules: RuleDef[];
-  drainRatePerSec: string;
-  bufferDir: string;
-  bufferMB: string;
-  /** "" (as the upstream broker config says), "5" or "4" (MQTT 3.1.1) */
-  upstreamProtocol?: string;
-  /** forward the publisher's MQTT 5 properties upstream (absent in flows from before: on) */
-  forwardProperties?: boolean;
-}
-
-function ruleConfig(rule: RuleDef, index: number): BridgeRuleConfig {
+function ruleConfig(rule: RuleSetting, index: number): BridgeRuleConfig {
   let userProperties: Record<string, string> | undefined;
   if (typeof rule.userProperties === "string" && rule.userProperties.trim()) {
     try {
@@ -57,9 +34,11 @@ function ruleConfig(rule: RuleDef, index: number): BridgeRuleConfig {
 }
 
 export = function register(RED: NodeAPI): void {
-  function EdgeMqttBridgeNode(this: Node, config: EdgeMqttBridgeDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeMqttBridgeNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const fail = (text: string) => {
       node.status({ fill: "red", shape: "ring", text: RED._("edge-mqtt-bridge.status.error") });
       node.error(text);
@@ -67,7 +46,7 @@ export = function register(RED: NodeAPI): void {
 
     let rules: BridgeRules;
     try {
-      rules = new BridgeRules((config.rules ?? []).map(ruleConfig));
+      rules = new BridgeRules(config.rules.map(ruleConfig));
     } catch (err) {
       return fail(RED._("edge-mqtt-bridge.errors.rules", { error: errorText(err) }));
     }
@@ -75,7 +54,7 @@ export = function register(RED: NodeAPI): void {
     if (!upstreamNode) return fail(RED._("edge-mqtt-bridge.errors.no-upstream"));
     const baseId = config.clientId || `edge-bridge-${node.id.replace(/[^\w-]/g, "")}`;
     // the editor's MQTT version wins over the broker config's (a shared config node may serve 3.1.1 flows too)
-    const upstreamProtocol = config.upstreamProtocol === "5" || config.upstreamProtocol === "4" ? config.upstreamProtocol : undefined;
+    const upstreamProtocol = config.upstreamProtocol || undefined;
     const up = clientSettings(upstreamProtocol ? { ...upstreamNode, protocolVersion: upstreamProtocol } : upstreamNode, `${baseId}-up`);
     if (rules.hasUserProperties && up.protocolVersion !== 5) node.warn(RED._("edge-mqtt-bridge.warnings.user-properties-v5"));
 
@@ -113,13 +92,13 @@ export = function register(RED: NodeAPI): void {
     const queue = new LazyQueue({
       dir,
       sync: "always",
-      maxBytes: numberSetting(config.bufferMB, 256) * 1024 * 1024,
+      maxBytes: config.bufferMB * 1024 * 1024,
       onError: (err: Error) => {
         writeError = errorText(err);
         warnOnce(otherErrors, "edge-mqtt-bridge.warnings.write", err);
       },
     });
-    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: numberSetting(config.drainRatePerSec, 500), forwardProperties: config.forwardProperties !== false });
+    const bridge = new MqttBridge(rules, queue, upstream, { drainRatePerSec: config.drainRatePerSec, forwardProperties: config.forwardProperties });
     // MQTT 5 message expiry: a message that expired on disk is dropped, as the specification asks; said once a run
     // a message the MQTT 5 upstream refuses for good (0x87 not authorised, ...) is dropped: each reason once
     const refusals = new LogOnce((text) => node.error(text));

@@ -8,11 +8,13 @@
 import * as path from "path";
 import type { Request, Response } from "express";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError, errorText, numberSetting } from "../_shared/node-red";
+import { asError, errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { newEventId } from "../../lib/contract/message";
 import { assertWithinLimits } from "../../lib/common/payload-limits";
 import { shortReason } from "../../lib/common/status-text";
-import { RecordLog, DEFAULT_RETENTION_DAYS } from "../../lib/record/record-log";
+import { RecordLog } from "../../lib/record/record-log";
 import { verifyRecord, Verification } from "../../lib/record/verify";
 import { RecordInputError, recordablesOf } from "../../lib/record/recordable";
 import { configChanges, configurationOf } from "../../lib/record/config-change";
@@ -20,18 +22,6 @@ import { parseRangeTable } from "../../lib/record/limits-table";
 import { ReportDefaults, renderReport } from "../../lib/record/report-request";
 import { ReportQueryError } from "../../lib/record/report";
 import { onInput } from "../_shared/guarded-input";
-
-interface EdgeRecordDef extends NodeDef {
-  dir: string;
-  retentionDays: string;
-  groupCommitMs: string;
-  low: string;
-  high: string;
-  ranges: string;
-  gapMin: string;
-  resources: string;
-  servePath: string;
-}
 
 /** how often the head file is rewritten while entries come in, and retention looked at */
 const HEAD_INTERVAL_MS = 5000;
@@ -47,9 +37,11 @@ export = function register(RED: NodeAPI): void {
   /** folders open as a record, by node: two nodes writing one chain would break it */
   const openDirs = new Map<string, string>();
 
-  function EdgeRecordNode(this: Node, config: EdgeRecordDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeRecordNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const userDir = RED.settings.userDir ?? process.cwd();
     const dir = config.dir ? path.resolve(userDir, config.dir) : path.join(userDir, "edge-record", node.id.replace(/[^\w.-]/g, "_"));
     let log: RecordLog;
@@ -59,12 +51,11 @@ export = function register(RED: NodeAPI): void {
       if (owner && owner !== node.id) throw new Error(RED._("edge-record.errors.dirInUse", { dir, node: owner }));
       defaults = {
         ranges: parseRangeTable(config.ranges),
-        range: { low: optionalNumber(config.low), high: optionalNumber(config.high) },
-        gapMs: Math.max(1, numberSetting(config.gapMin, 30)) * 60000,
+        range: { low: config.low, high: config.high },
+        gapMs: config.gapMin * 60000,
         resources: config.resources ? config.resources.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
       };
-      const commitMs = numberSetting(config.groupCommitMs, 10);
-      log = RecordLog.open({ dir, retentionDays: numberSetting(config.retentionDays, DEFAULT_RETENTION_DAYS), commit: commitMs > 0 ? commitMs : "tick" });
+      log = RecordLog.open({ dir, retentionDays: config.retentionDays, commit: config.groupCommitMs > 0 ? config.groupCommitMs : "tick" });
       openDirs.set(dir, node.id);
     } catch (err) {
       const error = errorText(err);
@@ -98,8 +89,9 @@ export = function register(RED: NodeAPI): void {
       );
     };
 
-    // what the start found (a torn tail, entries missing), the start itself, and a changed configuration
-    const configuration = configurationOf(config as unknown as Record<string, unknown>);
+    // what the start found (a torn tail, entries missing), the start itself, and a changed configuration (as
+    // deployed, not as migrated: a flow saved by an older release that is deployed again has not changed)
+    const configuration = configurationOf(def as unknown as Record<string, unknown>);
     const previous = log.previousHead?.config;
     const changes = configChanges(previous, configuration);
     for (const r of log.recoveries) {
@@ -227,10 +219,4 @@ function serveOnHttpNode(RED: NodeAPI, base: string, s: Served): { remove(): voi
       }
     },
   };
-}
-
-function optionalNumber(v: unknown): number | undefined {
-  if (v === undefined || v === null || String(v).trim() === "") return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
 }

@@ -6,7 +6,9 @@
  * The decisions are lib/fleet/rollout.ts; this file routes messages to it and carries its decisions out.
  */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { errorText, numberSetting } from "../_shared/node-red";
+import { errorText } from "../_shared/node-red";
+import { readSettings } from "../_shared/read-settings";
+import * as settingsModule from "./settings";
 import { onInput } from "../_shared/guarded-input";
 import { contextState } from "../_shared/context-state";
 import { Decision, DriftReport, GatewayStep, HeartbeatReport, Rollout, RolloutBook, RolloutLimits } from "../../lib/fleet/rollout";
@@ -15,41 +17,27 @@ import { parsePublicKeys, PublicKey, verifyBundle } from "../../lib/fleet/bundle
 import { listSetting } from "../../lib/fleet/bundle-targets";
 import { eventIdOf, newEventId } from "../../lib/contract/message";
 
-interface EdgeRolloutDef extends NodeDef {
-  canaries: string;
-  healthWindowS: string;
-  activationTimeoutS: string;
-  maxErrorRate: string;
-  maxLatencyMs: string;
-  maxPsi: string;
-  ksAlpha: string;
-  minMessages: string;
-  canaryTopic: string;
-  fleetTopic: string;
-  commandTopic: string;
-  maxMB: string;
-  store: string;
-}
-
 const STATE_KEY = "edge-rollout-state";
 
 export = function register(RED: NodeAPI): void {
-  function EdgeRolloutNode(this: Node, config: EdgeRolloutDef) {
-    RED.nodes.createNode(this, config);
+  function EdgeRolloutNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
     const node = this;
+    const config = readSettings(RED, node, settingsModule, def);
+    if (!config) return;
     const limits: RolloutLimits = {
       canaries: listSetting(config.canaries),
-      healthWindowMs: Math.max(1, numberSetting(config.healthWindowS, 300)) * 1000,
-      activationTimeoutMs: Math.max(1, numberSetting(config.activationTimeoutS, 120)) * 1000,
-      maxErrorRate: Math.max(0, numberSetting(config.maxErrorRate, 0.05)),
-      maxLatencyMs: Math.max(0, numberSetting(config.maxLatencyMs, 0)),
-      maxPsi: Math.max(0, numberSetting(config.maxPsi, 0.25)),
-      ksAlpha: Math.max(0, numberSetting(config.ksAlpha, 0)),
-      minMessages: Math.max(1, numberSetting(config.minMessages, 20)),
+      healthWindowMs: config.healthWindowS * 1000,
+      activationTimeoutMs: config.activationTimeoutS * 1000,
+      maxErrorRate: config.maxErrorRate,
+      maxLatencyMs: config.maxLatencyMs,
+      maxPsi: config.maxPsi,
+      ksAlpha: config.ksAlpha,
+      minMessages: config.minMessages,
     };
-    const maxBytes = Math.max(1, numberSetting(config.maxMB, 16)) * 1024 * 1024;
-    const topicOf = (template: string | undefined, fallback: string, values: Record<string, string>) =>
-      (template || fallback).replace(/\{(name|gateway|version)\}/g, (_, k: string) => values[k] ?? "");
+    const maxBytes = config.maxMB * 1024 * 1024;
+    const topicOf = (template: string, values: Record<string, string>) =>
+      template.replace(/\{(name|gateway|version)\}/g, (_, k: string) => values[k] ?? "");
     let keys: PublicKey[] = [];
     let setupError: string | undefined;
     try {
@@ -58,14 +46,18 @@ export = function register(RED: NodeAPI): void {
       setupError = RED._("edge-rollout.errors.key", { error: errorText(err) });
     }
     let rollout: Rollout | undefined;
+    let noCanaries = false;
     try {
       rollout = new Rollout(limits);
     } catch {
-      setupError = RED._("edge-rollout.errors.no-canaries");
+      noCanaries = setupError === undefined;
+      setupError ??= RED._("edge-rollout.errors.no-canaries");
     }
     if (setupError) {
-      node.error(setupError);
-      node.status({ fill: "red", shape: "ring", text: RED._("edge-rollout.status.not-configured") });
+      // no canary named yet is a rollout not configured yet (grey, one warning); a key that cannot be read is a fault
+      if (noCanaries) node.warn(RED._("edge-rollout.errors.not-configured", { why: setupError }));
+      else node.error(setupError);
+      node.status({ fill: noCanaries ? "grey" : "red", shape: "ring", text: RED._(noCanaries ? "edge-rollout.status.no-canaries" : "edge-rollout.status.not-configured") });
       onInput(node, (_msg: Msg, _send: Send, done: Done) => done(new Error(setupError)));
       return;
     }
@@ -82,7 +74,7 @@ export = function register(RED: NodeAPI): void {
 
     const bundleMessage = (stage: "canary" | "fleet", bundle: SignedBundle): Msg =>
       ({
-        topic: topicOf(stage === "canary" ? config.canaryTopic : config.fleetTopic, stage === "canary" ? "fleet/bundles/canary/{name}" : "fleet/bundles/all/{name}", { name: bundle.manifest.name, version: bundle.manifest.version }),
+        topic: topicOf(stage === "canary" ? config.canaryTopic : config.fleetTopic, { name: bundle.manifest.name, version: bundle.manifest.version }),
         key: bundle.manifest.name,
         retain: true,
         qos: 1,
@@ -98,7 +90,7 @@ export = function register(RED: NodeAPI): void {
         if (d.action === "publish") out.push(bundleMessage(d.stage, d.bundle));
         if (d.action === "rollback") {
           for (const gateway of d.gateways) {
-            out.push({ topic: topicOf(config.commandTopic, "fleet/{gateway}/rollback", { gateway, name: d.ref.name, version: d.ref.version }), key: gateway, retain: false, qos: 1, eventId: newEventId(), payload: { kind: d.ref.kind, name: d.ref.name, version: d.ref.version, reason: `edge-rollout: ${d.reason}` } } as unknown as Msg);
+            out.push({ topic: topicOf(config.commandTopic, { gateway, name: d.ref.name, version: d.ref.version }), key: gateway, retain: false, qos: 1, eventId: newEventId(), payload: { kind: d.ref.kind, name: d.ref.name, version: d.ref.version, reason: `edge-rollout: ${d.reason}` } } as unknown as Msg);
           }
           // new canaries (and a retained message read on reconnect) get the fleet's good version, not the failed one
           if (d.restore) out.push(bundleMessage("canary", d.restore));

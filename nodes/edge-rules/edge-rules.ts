@@ -11,6 +11,7 @@ import { onInput } from "../_shared/guarded-input";
 import { contextState } from "../_shared/context-state";
 import { readSettings } from "../_shared/read-settings";
 import * as settingsModule from "./settings";
+import { limitRefs, limitValue, withLimits, type LimitRef, type RuleParams } from "../../lib/rules/rule-limits";
 
 
 /** msg.topic of a message that sets (or, without productClass, ends) a device's trip class */
@@ -25,21 +26,75 @@ export = function register(RED: NodeAPI): void {
     const config = readSettings(RED, node, settingsModule, def);
     if (!config) return;
     const store = config.store || undefined;
-    let engine: RulesEngine;
+    const rules = config.rules as unknown as RuleParams[];
+    // limits from the environment are read once, here; from the flow or global context, for every reading
+    const refs = limitRefs(rules, settingsModule.LIMIT_PARAMS);
+    const fromEnv = refs.map((ref) => (ref.source === "env" ? limitValue(RED.util.evaluateNodeProperty(ref.key, "env", node, {} as Msg)) : undefined));
+    const unsetEnv = refs.find((ref, i) => ref.source === "env" && fromEnv[i] === undefined);
+    if (unsetEnv) {
+      // a gateway not configured yet (a per-store limit in an environment variable): grey, said once
+      const why = RED._("edge-rules.errors.unsetEnv", { rule: unsetEnv.rule, param: unsetEnv.param, name: unsetEnv.key });
+      node.warn(why);
+      node.status({ fill: "grey", shape: "ring", text: RED._("edge-rules.settings.unset-env", { name: unsetEnv.key }) });
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(new Error(why)));
+      return;
+    }
+    const fromContext = refs.some((ref) => ref.source !== "env");
+    /** each reference's value now (the environment's as read at deploy), or the first that is not a number */
+    const readLimits = (msg: Msg): { values: number[] } | { missing: LimitRef; raw: unknown } => {
+      const values: number[] = [];
+      for (let i = 0; i < refs.length; i++) {
+        const ref = refs[i];
+        const raw = ref.source === "env" ? fromEnv[i] : RED.util.evaluateNodeProperty(ref.key, ref.source, node, msg);
+        const value = limitValue(raw);
+        if (value === undefined) return { missing: ref, raw };
+        values.push(value);
+      }
+      return { values };
+    };
+    let classes: ProductClasses;
     try {
-      const classes = classTable(config.classes);
-      engine = new RulesEngine((config.rules as unknown as Rule[]).map(normaliseRule), new ProductClasses(classes, parseDeviceClasses(config.deviceClasses, classes)));
+      const table = classTable(config.classes);
+      classes = new ProductClasses(table, parseDeviceClasses(config.deviceClasses, table));
+    } catch (err) {
+      node.status({ fill: "red", shape: "ring", text: errorText(err) });
+      onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
+      return;
+    }
+    /** the engine of the limits read last (undefined until the context holds every limit); its limits as a key */
+    let engine: RulesEngine | undefined;
+    let engineLimits = "";
+    /** the state read back at start, until an engine takes it */
+    let restoredState: RulesSnapshot | undefined;
+    /** an engine for `values`, taking over the state of the one before (alerts open, timers, windows) */
+    const engineFor = (values: number[]): RulesEngine => {
+      const key = values.join(",");
+      if (engine && key === engineLimits) return engine;
+      const next = new RulesEngine((withLimits(rules, settingsModule.LIMIT_PARAMS, refs, values) as unknown as Rule[]).map(normaliseRule), classes);
+      const previous = engine ? engine.snapshot() : restoredState;
+      if (previous) next.restore(previous);
+      restoredState = undefined;
+      engine = next;
+      engineLimits = key;
+      return next;
+    };
+    try {
+      // at deploy when the context holds every limit already (it is read again for every reading)
+      const first = readLimits({} as Msg);
+      if ("values" in first) engineFor(first.values);
     } catch (err) {
       node.status({ fill: "red", shape: "ring", text: errorText(err) });
       onInput(node, (_m: Msg, _s: Send, done: Done) => done(asError(err)));
       return;
     }
     let raised = 0;
-    const state = contextState<RulesSnapshot>(node, STATE_KEY, store, () => engine.snapshot());
+    const state = contextState<RulesSnapshot>(node, STATE_KEY, store, () => (engine ? engine.snapshot() : (restoredState as RulesSnapshot)));
     const { save, scheduleSave } = state;
     // state survives restarts and redeploys in the context store (persistent when a file store is configured)
     const restored = state.restored.then((value) => {
-      if (value) engine.restore(value);
+      if (!value) return;
+      if (engine) engine.restore(value);
+      else restoredState = value;
     });
     // an alert is a message of its own: its own eventId per transition, never the reading's
     const toMsg = (a: Alert) => ({ ...alertMessage(a, `alerts/${a.deviceName}/${a.rule}`, a.at) }) as unknown as Msg;
@@ -47,8 +102,14 @@ export = function register(RED: NodeAPI): void {
     // must see readings in order, and outputs leave in input order; a JSONata rule makes every evaluation async
     let queue: Promise<void> = restored;
     const serially = (work: () => Promise<void>) => (queue = queue.then(work).catch((err) => node.error(errorText(err))));
+    /** a limit the context did not hold for the last reading: shown until one is evaluated */
+    let limitMissing: string | undefined;
     // alerts can come by the thousand per second: the status (an i18n lookup and an editor message) is coalesced
-    const status = throttledStatus(node, () => ({ fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) }), 250);
+    const status = throttledStatus(
+      node,
+      () => (limitMissing ? { fill: "red", shape: "ring", text: limitMissing } : { fill: raised > 0 ? "red" : "green", shape: "dot", text: RED._("edge-rules.status.active", { count: raised }) }),
+      250,
+    );
     const showStatus = () => status.update();
     const countOpen = (alerts: Alert[]) => {
       for (const a of alerts) raised += a.state === "raised" ? 1 : a.state === "cleared" ? -1 : 0;
@@ -57,6 +118,7 @@ export = function register(RED: NodeAPI): void {
 
     const ticker = setInterval(() => {
       void serially(async () => {
+        if (!engine) return;
         const alerts = engine.tick(Date.now());
         if (alerts.length) {
           countOpen(alerts);
@@ -74,7 +136,7 @@ export = function register(RED: NodeAPI): void {
         const productClass = typeof p.productClass === "string" ? p.productClass : null;
         void serially(async () => {
           try {
-            engine.classes.setTrip(p.deviceName as string, productClass);
+            classes.setTrip(p.deviceName as string, productClass);
             scheduleSave();
             done();
           } catch (err) {
@@ -92,9 +154,26 @@ export = function register(RED: NodeAPI): void {
       const cause = eventIdOf(msg) ?? event.id;
       void serially(async () => {
         try {
-          const { alerts, tripped } = await engine.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
+          let current = engine;
+          if (fromContext) {
+            const read = readLimits(msg);
+            if ("missing" in read) {
+              const { missing } = read;
+              limitMissing = RED._("edge-rules.status.limitMissing", { source: missing.source, key: missing.key });
+              showStatus();
+              return done(new Error(RED._("edge-rules.errors.limitMissing", { rule: missing.rule, param: missing.param, source: missing.source, key: missing.key, value: String(read.raw).slice(0, 40) })));
+            }
+            current = engineFor(read.values);
+            if (limitMissing) {
+              limitMissing = undefined;
+              showStatus();
+            }
+          }
+          // (limits of the rule's own or from the environment only: the engine was built at deploy)
+          // without JSONata rules the engine needs no promise per event
+          const { alerts, tripped } = current!.synchronous ? current!.evaluateSync(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits }) : await current!.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
           countOpen(alerts);
-          const limitsOf = classLimitsOf(engine, event, { msgClass: msg.productClass, msgLimits: msg.limits });
+          const limitsOf = classLimitsOf(current!, event, { msgClass: msg.productClass, msgLimits: msg.limits });
           const annotated = {
             ...event,
             readings: event.readings.map((r) => {

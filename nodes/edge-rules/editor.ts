@@ -1,6 +1,9 @@
 import { editorDefaults, nameOr, prepareDialog, saveDialog } from "../_shared/editor/define";
 import type { ConfigOf } from "../../lib/settings/spec";
-import { migrations, PARAMS, RULE_TYPES, SEVERITIES, table, type, type RuleConfig, type RuleType } from "./settings";
+import { LIMIT_PARAMS, LIMIT_SOURCES, migrations, PARAMS, RULE_TYPES, SEVERITIES, table, type, type RuleConfig, type RuleType } from "./settings";
+
+/** a limit's input is a typedInput: the rule's number, or an environment variable, a flow or global context key */
+const isLimit = (param: string) => (LIMIT_PARAMS as readonly string[]).includes(param);
 
 const settings = { type, table, migrations };
 const RULES = "#node-input-rule-container";
@@ -37,6 +40,11 @@ RED.nodes.registerType<ConfigOf<typeof table>>("edge-rules", {
         } else input = $("<input/>", { type: "text" }).css("width", kind === "text" ? "260px" : "70px").appendTo(label);
         const value = rule[param];
         input.attr("data-param", param).val(value !== undefined ? value : Array.isArray(kind) ? kind[0] : "");
+        if (isLimit(param)) {
+          input.attr("data-typed", "true").css("width", "110px");
+          input.typedInput({ default: "num", types: [...LIMIT_SOURCES] });
+          input.typedInput("type", rule[`${param}Type`] || "num");
+        }
         box.append(" ");
       }
     };
@@ -85,7 +93,12 @@ RED.nodes.registerType<ConfigOf<typeof table>>("edge-rules", {
         const key = String(row.find(".edge-rule-key").val() ?? "");
         if (key) rule.key = key;
         row.find("[data-param]").each(function () {
-          rule[String($(this).attr("data-param"))] = String($(this).val() ?? "");
+          const input = $(this);
+          const param = String(input.attr("data-param"));
+          if (input.attr("data-typed") === "true") {
+            rule[param] = String(input.typedInput("value") ?? "");
+            rule[`${param}Type`] = String(input.typedInput("type") || "num");
+          } else rule[param] = String(input.val() ?? "");
         });
         rules.push(rule);
       });

@@ -1,6 +1,14 @@
 /** edge-rules' settings: the editor's defaults and the runtime's parsing (see lib/settings/spec.ts; a rule's own fields are lib/rules/rule-types.ts). */
 import { list, num, parseWith, text, version, type SettingsOf } from "../../lib/settings/spec";
-import { migrate, type Migration } from "../../lib/settings/migrate";
+import { migrate, type Config, type Migration } from "../../lib/settings/migrate";
+
+/** the rule parameters that are limits, each a typed input (windows, durations and weights stay the rule's own numbers) */
+export const LIMIT_PARAMS = ["raise", "clear", "low", "high", "perMinute", "budgetMin", "limit", "reorderPoint", "targetStock"] as const;
+/** where a limit comes from: the rule's number, an environment variable (read at deploy), a flow or global context key (read per reading) */
+export const LIMIT_SOURCES = ["num", "env", "flow", "global"] as const;
+
+/** whether `type` (a rule's `<param>Type`) is a source this release knows; missing is "num" */
+const isLimitSource = (type: unknown) => type === undefined || type === null || type === "" || (LIMIT_SOURCES as readonly unknown[]).includes(type);
 
 export const type = "edge-rules";
 
@@ -26,14 +34,33 @@ export type RuleConfig = { name: string; type: RuleType; severity: string; resou
 export const migrations: readonly Migration[] = [
   // the editor's defaults and the runtime's fallbacks agreed (a flow without rules has none): nothing changes
   { to: 1, why: "versions begin", up: () => undefined },
+  // a rule's limits became typed inputs (a number, or from env, flow or global): every earlier limit is a number
+  {
+    to: 2,
+    why: "rule limits are typed inputs",
+    up: (c: Config) => {
+      if (!Array.isArray(c.rules)) return;
+      for (const rule of c.rules as Array<Record<string, unknown>>) {
+        if (!rule || typeof rule !== "object") continue;
+        for (const param of LIMIT_PARAMS) if (rule[param] !== undefined) rule[`${param}Type`] ??= "num";
+      }
+    },
+  },
 ];
 
+/** a rule of a known type whose limits come from a known source */
+function ruleUsable(r: unknown): boolean {
+  if (r === null || typeof r !== "object") return false;
+  const rule = r as Record<string, unknown>;
+  return (RULE_TYPES as readonly string[]).includes(String(rule.type)) && LIMIT_PARAMS.every((p) => isLimitSource(rule[`${p}Type`]));
+}
+
 export const table = {
-  version: version(1),
+  version: version(2),
   name: text(),
   rules: list<RuleConfig>(
-    [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", direction: "above", raise: "8", clear: "7.5", forS: "900" }],
-    (r) => r !== null && typeof r === "object" && (RULE_TYPES as readonly string[]).includes(String((r as { type?: unknown }).type)),
+    [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", direction: "above", raise: "8", raiseType: "num", clear: "7.5", clearType: "num", forS: "900" }],
+    ruleUsable,
   ),
   store: text(),
   tickS: num(1, { min: 0.2 }),

@@ -1,6 +1,7 @@
 /** edge-sim's settings: the editor's defaults and the runtime's parsing (see lib/settings/spec.ts). */
 import { choice, flag, num, parseWith, text, version, type SettingsOf } from "../../lib/settings/spec";
 import { fillMissing, migrate, type Migration } from "../../lib/settings/migrate";
+import { DEMO_SEED } from "../../lib/settings/shared-defaults";
 
 export const type = "edge-sim";
 
@@ -15,7 +16,7 @@ export const table = {
   version: version(1),
   name: text(),
   // the same seed as edge-lorawan-keys' demo tags, so the two dropped from the palette decode each other
-  seed: num(42, { integer: true }),
+  seed: num(DEMO_SEED, { integer: true }),
   trucks: count(3),
   coldRooms: count(2),
   freezers: count(2),

@@ -72,7 +72,7 @@ describe("browser: credentials in the edit dialogs", function () {
     assert.doesNotMatch(shown, /__PWRD__|alice-pw|bob-pw|stored-cert-pem/, "a field of the dialog shows a secret or its placeholder");
     assert.match(String(await s.page.locator("#node-input-cert").getAttribute("placeholder")), /stored/);
 
-    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-user-list") }).locator(".red-ui-editableList-addButton").click();
+    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-users-container") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-broker-user-name").nth(2).fill("carol");
     await s.page.locator(".edge-broker-user-password").nth(2).fill("carol-pw");
     await s.page.screenshot({ path: path.join(screenshotDir, "credentials-edge-broker.png") });
@@ -100,7 +100,7 @@ describe("browser: credentials in the edit dialogs", function () {
     });
     await s.page.waitForSelector("#node-dialog-ok", { state: "visible", timeout: 15000 });
     await waitFor(async () => (await fields(".edge-broker-user-name")).map((f) => f.value).join() === "erin,frank", "the old users listed in the dialog");
-    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-user-list") }).locator(".red-ui-editableList-addButton").click();
+    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-input-users-container") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-broker-user-name").nth(2).fill("gina");
     await s.page.locator(".edge-broker-user-password").nth(2).fill("gina-pw");
     await s.page.click("#node-dialog-ok");
@@ -134,7 +134,7 @@ describe("browser: credentials in the edit dialogs", function () {
     const shown = await s.page.$$eval(".red-ui-tray input, .red-ui-tray textarea", (els) => els.map((e) => (e as HTMLInputElement).value).join("\n"));
     assert.doesNotMatch(shown.toUpperCase(), new RegExp(`__PWRD__|${a.nwkSKey}|${a.appSKey}|${b.appSKey}`), "a field of the dialog shows a key or its placeholder");
 
-    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-config-input-device-list") }).locator(".red-ui-editableList-addButton").click();
+    await s.page.locator(".red-ui-editableList", { has: s.page.locator("#node-config-input-devices-container") }).locator(".red-ui-editableList-addButton").click();
     await s.page.locator(".edge-lw-name").nth(2).fill("c");
     await s.page.locator(".edge-lw-deveui").nth(2).fill(c.devEui);
     await s.page.locator(".edge-lw-devaddr").nth(2).fill(c.devAddr);

@@ -32,7 +32,6 @@ const garbled = /&(amp|lt|gt|quot|#\d+);|\bundefined\b|\bedge-[a-z-]+\.[a-zA-Z.-
  * (its name or info) or the tab's description must name so that the user knows.
  */
 const MISSING_PEER: Record<string, RegExp> = {
-  "ex1-buffer": /KAFKA_BROKERS/,
   "ex5-bridge": /regional broker/i,
   "ex9-bundle": /public key/i,
   "ex10c-kafka-out": /Kafka/i,

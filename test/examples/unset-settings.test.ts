@@ -65,6 +65,10 @@ for (const [file, extra] of [
       assert.ok(bufferLines.length <= 1, `edge-buffer says it once:\n${bufferLines.join("\n")}`);
       assert.strictEqual(out.split("\n").filter((l) => /INFLUX_URL is not set/.test(l)).length, 1, "one line about InfluxDB");
       assert.deepStrictEqual(out.split("\n").filter((l) => /\[error\]/.test(l)), [], "no error in the log");
+      // and says it grey, as the Kafka node does: not configured, not offline
+      assert.match(feed.latest.get(alerts.id)?.text ?? "", /^not configured \(KAFKA_BROKERS is not set\), \d+ queued/);
+      assert.strictEqual(feed.latest.get(alerts.id)?.fill, "grey");
+      assert.deepStrictEqual(feed.history.filter((h) => h.id === alerts.id && h.status.fill === "red"), [], "edge-buffer never red");
       for (const n of flow.filter((k) => k.type === "edge-kafka-in" || k.type === "edge-kafka-out")) {
         const seen = feed.history.filter((h) => h.id === n.id);
         assert.ok(seen.every((h) => h.status.fill === "grey"), `${n.id} never tried to connect: ${JSON.stringify(seen)}`);

@@ -56,8 +56,8 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   "edge-kafka-broker": "none",
   // no Kafka at the default 127.0.0.1:9092: yellow while connecting, then red with the reason (said once)
   "edge-kafka-out": { fill: "yellow|red", text: /connecting|unreachable/, error: /ECONNREFUSED/ },
-  // no topic is set by default: red, "not configured", said once
-  "edge-kafka-in": { fill: "red", text: /not configured: No topic/, error: /No topic to consume/ },
+  // no topic is set by default: a gateway not configured yet, grey, said once as a warning
+  "edge-kafka-in": { fill: "grey", text: /not configured: no topic to consume/ },
   "edge-device-profile": "none",
   "edge-ingest": "none",
   "edge-rules": { fill: "green", text: /0 active alerts/ },
@@ -75,15 +75,15 @@ const EXPECTED: Record<string, { fill: string; text: RegExp; error?: RegExp } | 
   "edge-lorawan-downlink": "none",
   "edge-lorawan-gateway": { fill: "green", text: /listening on UDP \d+/ },
   "edge-record": { fill: "green", text: /recording/ },
-  // refuses every bundle until a public key is configured (kept in its credentials, so no default can hold one)
-  "edge-bundle": { fill: "red", text: /no public key/ },
+  // refuses every bundle until a public key is configured (kept in its credentials, so no default can hold one): not configured yet, grey
+  "edge-bundle": { fill: "grey", text: /not configured: no public key/ },
   "edge-metrics": "none",
   "edge-model-watch": { fill: "green", text: /0 predictions, 0 escalated/ },
-  // no canary gateway named: it cannot roll out, said once
-  "edge-rollout": { fill: "red", text: /not configured/, error: /at least one canary gateway/ },
+  // no canary gateway named: it cannot roll out yet, grey, said once as a warning
+  "edge-rollout": { fill: "grey", text: /not configured: no canary gateway/ },
   "edge-modbus-link": "none",
-  // the device profile a new edge-device-profile holds is not a Modbus one: red with the reason, said once
-  "edge-modbus": { fill: "red", text: /Modbus attributes are not usable/, error: /no resource with a Modbus primaryTable/ },
+  // the example profile a new edge-device-profile holds is not a Modbus one: grey "not configured", a warning, no error
+  "edge-modbus": { fill: "grey", text: /not configured: the profile has no Modbus points/ },
 };
 
 /** Node-RED's own config nodes the pack's nodes may use */

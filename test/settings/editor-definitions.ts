@@ -33,7 +33,9 @@ export const packNodes = (): string[] => Object.keys(JSON.parse(fs.readFileSync(
 export class FakeDialog {
   readonly values = new Map<string, unknown>();
   readonly $ = (selector: unknown) => {
-    const id = typeof selector === "string" && selector.startsWith("#node-input-") ? selector.slice("#node-input-".length) : undefined;
+    // a config node's dialog names its fields node-config-input-<field>
+    const prefix = typeof selector === "string" ? ["#node-input-", "#node-config-input-"].find((p) => selector.startsWith(p)) : undefined;
+    const id = prefix ? (selector as string).slice(prefix.length) : undefined;
     const el: Record<string, unknown> = {};
     const self = () => el;
     Object.assign(el, {
@@ -73,8 +75,11 @@ export function editorDefinitions(type: string, dialog = new FakeDialog()): Reco
   const found: Record<string, EditorDefinition> = {};
   const validator = () => () => true;
   const RED = {
-    nodes: { registerType: (t: string, def: EditorDefinition) => (found[t] = def) },
+    // no other node in the flows (edge-mqtt-bridge lists the edge-broker nodes)
+    nodes: { registerType: (t: string, def: EditorDefinition) => (found[t] = def), eachNode: () => undefined },
     validators: { number: validator, regex: validator, typedInput: validator },
+    // Node-RED's code editor (edge-device-profile's text): holds what it was given
+    editor: { createEditor: (o: { value?: string }) => ({ getValue: () => o.value ?? "", resize: () => undefined, destroy: () => undefined }) },
     _: (key: string) => key,
   };
   for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(m[1], { RED, $: dialog.$, window: {} });

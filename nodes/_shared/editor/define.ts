@@ -26,8 +26,11 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   for (const [field, setting] of Object.entries(s.table)) {
     const def: EditorPropertyDef = { value: setting.value };
     if (setting.required) def.required = true;
-    if (setting.type) def.type = setting.type;
-    else {
+    if (setting.type) {
+      def.type = setting.type;
+      // Node-RED counts a config node left unset as invalid unless `required` is there and false
+      def.required = setting.required === true;
+    } else {
       def.validate = function (value: unknown) {
         const problem = setting.check(value);
         return problem ? problemText(s.type, { field, ...problem }) : true;
@@ -38,8 +41,13 @@ export function editorDefaults<T extends Table>(s: EditorSettings<T>): Record<st
   return out;
 }
 
+/**
+ * The dialog's element of `field`: `node-input-<field>`, or `node-config-input-<field>` in a config node's dialog
+ * (scripts/build.js names a config node's form fields so, as Node-RED fills and saves them by that id).
+ */
 function input(field: string): JQuery {
-  return $(`#node-input-${field}`);
+  const el = $(`#node-input-${field}`);
+  return el.length ? el : $(`#node-config-input-${field}`);
 }
 
 /**
@@ -69,7 +77,8 @@ export function saveDialog<T extends Table>(node: EditorNode, s: EditorSettings<
 
 /** makes `<field>` a typedInput whose type is kept in `<field>Type` */
 export function typedInput(field: string, types: readonly TypedSource[]): void {
-  input(field).typedInput({ default: types[0], typeField: `#node-input-${field}Type`, types: [...types] });
+  const el = input(field);
+  el.typedInput({ default: types[0], typeField: `#${el.attr("id")}Type`, types: [...types] });
 }
 
 /** shows the rows of class `rows` only while `when` holds for the value of `field` (a select or a checkbox) */
@@ -92,6 +101,14 @@ export interface ListField {
   width?: string;
   /** a select of these values instead of a text input */
   options?: readonly string[];
+  /** a password input: a secret typed in, never shown (its value is read back like any other) */
+  password?: boolean;
+  /** a textarea of this many rows (a script), instead of a one-line input */
+  rows?: number;
+  /** a class on its input, for the node's own code and tests to find it */
+  className?: string;
+  /** the text shown when the value is blank, when it is not the field's label */
+  placeholder?: string;
 }
 
 export interface FieldListOptions<T> {
@@ -105,6 +122,10 @@ export interface FieldListOptions<T> {
   label(field: string): string;
   /** the text of a select's option */
   optionLabel?(field: string, value: string): string;
+  /** the list's height in pixels (else it grows with its rows) */
+  height?: number;
+  /** after a row is added, for what a row needs beyond its fields (an attribute, a tooltip) */
+  added?(row: JQuery, item: T): void;
 }
 
 /** an editableList whose rows are a few named fields side by side (suppression sources, bridge rules) */
@@ -120,18 +141,23 @@ export function fieldList<T extends object>(container: string, o: FieldListOptio
         if (f.options) {
           input = $("<select/>");
           for (const v of f.options) $("<option/>", { value: v }).text(o.optionLabel ? o.optionLabel(f.name, v) : v).appendTo(input);
-        } else input = $("<input/>", { type: "text", placeholder: o.label(f.name) });
+        } else if (f.rows) input = $("<textarea/>", { rows: f.rows, placeholder: f.placeholder ?? o.label(f.name) }).css("font-family", "monospace");
+        else input = $("<input/>", { type: f.password ? "password" : "text", placeholder: f.placeholder ?? o.label(f.name) });
+        if (f.password) input.attr("autocomplete", "new-password");
+        if (f.className) input.addClass(f.className);
         const value = values[f.name];
         input
           .css("width", f.width ?? "110px")
           .attr("data-field", f.name)
           .attr("title", o.label(f.name))
-          .val(value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
+          .val(f.password || value === undefined || value === null ? (f.options?.[0] ?? "") : String(value))
           .appendTo(line);
       }
+      o.added?.(line, values as T);
     },
     sortable: true,
     removable: true,
+    ...(o.height ? { height: o.height } : {}),
   });
   for (const item of o.items) list.editableList("addItem", item);
 }

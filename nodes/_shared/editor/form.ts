@@ -126,7 +126,7 @@ export function credential(name: string, o: FieldOptions & { password?: boolean 
 export function textarea(name: string, o: FieldOptions & { rows?: number } = {}): Row {
   return {
     html: (type) =>
-      `${row({}, labelHtml(type, name, o))}\n  <div class="form-row${o.rowClass ? " " + o.rowClass : ""}">\n    <textarea id="node-input-${name}" rows="${o.rows ?? 6}" style="width: 100%; font-family: monospace"${placeholderAttr(type, name, o)}></textarea>\n  </div>`,
+      `${row({ rowClass: o.rowClass }, labelHtml(type, name, o))}\n  <div class="form-row${o.rowClass ? " " + o.rowClass : ""}">\n    <textarea id="node-input-${name}" rows="${o.rows ?? 6}" style="width: 100%; font-family: monospace"${placeholderAttr(type, name, o)}></textarea>\n  </div>`,
   };
 }
 

@@ -41,10 +41,22 @@ interface EditorNodeDefinition<C> {
 declare const RED: {
   nodes: {
     registerType<C>(type: string, definition: EditorNodeDefinition<C>): void;
+    /** calls `visit` with each node of the flows (its configuration, as the editor holds it) */
+    eachNode(visit: (node: EditorNode & Record<string, unknown>) => boolean | void): void;
   };
   _(key: string, params?: Record<string, unknown>): string;
   notify(text: string, type?: "warning" | "error" | "success" | "compact"): void;
+  editor: {
+    /** Node-RED's code editor (Ace or Monaco) in the element of id `id` */
+    createEditor(options: { id: string; mode?: string; value?: string }): EditorCodeEditor;
+  };
 };
+
+interface EditorCodeEditor {
+  getValue(): string;
+  resize(): void;
+  destroy(): void;
+}
 
 /** the pack's npm name, defined by the build (the editor's i18n namespace is `<pack>/<type>`) */
 declare const EDGE_PACK: string;
