@@ -102,3 +102,10 @@ describe("float32 SVDF against tfjs-tflite", function () {
     });
   });
 });
+
+describe("SVDF refusals", function () {
+  it("names the operator and the activation it does not run", function () {
+    const bytes = svdfModel({ name: "tanh", batch: 1, inputSize: 3, units: 2, rank: 1, memory: 2, bias: false, activation: Activation.TANH }, rng(9));
+    assert.throws(() => new Interpreter(bytes), /SVDF.*activation TANH is not supported/);
+  });
+});
