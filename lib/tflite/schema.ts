@@ -41,6 +41,7 @@ export const BuiltinOperator = {
   RELU6: 21,
   RESHAPE: 22,
   SOFTMAX: 25,
+  SVDF: 27,
   TANH: 28,
   CUSTOM: 32,
   PAD: 34,

@@ -96,5 +96,5 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.LOG_SOFTMAX, prepareLogSoftmax],
   [B.BATCH_MATMUL, prepareBatchMatmul],
   [B.CUSTOM, prepareCustom],
-  [27 /* SVDF */, prepareSvdf],
+  [B.SVDF, prepareSvdf],
 ]);
