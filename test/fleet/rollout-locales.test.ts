@@ -3,6 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/build";
+import { renderForm } from "../../nodes/_shared/editor/form";
 
 function lookup(catalogue: Record<string, unknown>, key: string): unknown {
   return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), catalogue);
@@ -11,7 +12,9 @@ function lookup(catalogue: Record<string, unknown>, key: string): unknown {
 describe("edge-rollout: messages and help", function () {
   it("every RED._ / this._ / data-i18n key resolves in locales/en-US/edge-rollout.json", function () {
     const catalogue = JSON.parse(fs.readFileSync(path.join(repoRoot, "locales", "en-US", "edge-rollout.json"), "utf8")) as Record<string, unknown>;
-    const sources = ["edge-rollout.ts", "edge-rollout.html"].map((f) => fs.readFileSync(path.join(repoRoot, "nodes", "edge-rollout", f), "utf8")).join("\n");
+    // the editor: editor.ts and the rendered form.ts, from which the build makes the .html
+    const form = renderForm("edge-rollout", require("../../nodes/edge-rollout/form").default);
+    const sources = ["edge-rollout.ts", "editor.ts"].map((f) => fs.readFileSync(path.join(repoRoot, "nodes", "edge-rollout", f), "utf8")).concat(form).join("\n");
     const keys = new Set([...sources.matchAll(/(?:RED\._|this\._|data-i18n=")\(?"?(edge-rollout\.[\w.-]+)/g)].map((m) => m[1]).filter((k) => !k.endsWith(".")));
     assert.ok(keys.size >= 20, `keys found: ${[...keys].join(", ")}`);
     for (const key of keys) assert.strictEqual(typeof lookup(catalogue, key), "string", `${key} is in the catalogue`);
