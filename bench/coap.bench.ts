@@ -32,7 +32,8 @@ async function serveOurs(port: number): Promise<void> {
   const root = path.join(__dirname, "..");
   for (const type of ["edge-coap-server", "edge-coap-in", "edge-coap-response"]) {
     fs.writeFileSync(path.join(nodesDir, `${type}.js`), `module.exports = require(${JSON.stringify(path.join(root, "nodes", type, `${type}.ts`))});\n`);
-    fs.copyFileSync(path.join(root, "nodes", type, `${type}.html`), path.join(nodesDir, `${type}.html`));
+    // the editor as the build makes it (run `npm run build` first)
+    fs.copyFileSync(path.join(root, "dist", "nodes", type, `${type}.html`), path.join(nodesDir, `${type}.html`));
   }
   const flows = [
     { id: "t", type: "tab" },

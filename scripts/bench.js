@@ -47,6 +47,11 @@ const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toF
     table,
     "",
   ].join("\n");
-  if (only.length === 0 || process.env.BENCH_WRITE === "1") fs.writeFileSync(path.join(root, "BENCHMARKS.md"), doc);
+  // the prose after the table (what bounds the rows short of their aims, from profiles) is kept across runs
+  const file = path.join(root, "BENCHMARKS.md");
+  const KEPT = "\n## What bounds the rows short of their aims";
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const kept = previous.includes(KEPT) ? previous.slice(previous.indexOf(KEPT)) : "";
+  if (only.length === 0 || process.env.BENCH_WRITE === "1") fs.writeFileSync(file, doc + kept);
   process.exit(0);
 })();
