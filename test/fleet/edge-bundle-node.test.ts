@@ -144,7 +144,7 @@ describe("edge-bundle node", function () {
     // errors of edge-tflite go back into edge-bundle (a Catch node on the model): two within 1.5 s roll back
     const guarded = [
       { id: "f1", type: "tab" },
-      { id: "bundle", z: "f1", type: "edge-bundle", gatewayId: "gw-1", groups: "canary", deviceClasses: "", maxMB: "4", store: "", reactivate: true, probationS: "1.5", maxErrors: "2", wires: [["tf"], ["events"]] },
+      { id: "bundle", z: "f1", type: "edge-bundle", gatewayId: "gw-1", groups: "canary", deviceClasses: "", maxMB: "4", store: "", reactivate: true, probationS: "4", maxErrors: "2", wires: [["tf"], ["events"]] },
       { id: "tf", z: "f1", type: "edge-tflite", output: "tensors", input: "auto", threshold: "0", poolSize: "1", maxQueue: "16", wires: [["scored"], ["scored"]] },
       { id: "scored", z: "f1", type: "helper" },
       { id: "events", z: "f1", type: "helper" },
@@ -159,7 +159,7 @@ describe("edge-bundle node", function () {
     const last = (step: string) => [...events].reverse().find((e) => (e.payload as { step: string }).step === step)?.payload as Record<string, unknown> | undefined;
 
     b.receive({ payload: bundle("1", 2) });
-    await waitFor(() => last("healthy")?.version === "1", "version 1 healthy after its window", { timeoutMs: 5000 });
+    await waitFor(() => last("healthy")?.version === "1", "version 1 healthy after its window", { timeoutMs: 12000 });
     assert.equal(last("healthy")!.errors, 0);
     await answers(6, scored, tfcaught);
 
