@@ -30,6 +30,9 @@ interface Job {
   reject: (e: Error) => void;
 }
 
+/** how long close() lets accepted inferences finish */
+const CLOSE_DRAIN_MS = 5000;
+
 interface Slot {
   worker: Worker;
   busy?: Job;
@@ -107,7 +110,16 @@ export class InferencePool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error("inference pool closed"));
+    // what was accepted finishes (a model swap closes the old pool while it still serves), within a bound
+    const deadline = Date.now() + CLOSE_DRAIN_MS;
+    while ((this.queue.length > 0 || this.slots.some((s) => s.busy)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const closed = new Error("inference pool closed");
+    for (const job of this.queue.splice(0)) job.reject(closed);
+    // a job a terminated worker never answers would leave its message waiting for ever
+    for (const slot of this.slots) {
+      slot.busy?.reject(closed);
+      slot.busy = undefined;
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
