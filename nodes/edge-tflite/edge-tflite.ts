@@ -13,9 +13,6 @@ import { metrics } from "../../lib/fleet/metrics";
 import { readSettings } from "../_shared/read-settings";
 import * as settingsModule from "./settings";
 
-/** how long a stop waits for inferences in progress (Node-RED itself gives a close 15 s) */
-const CLOSE_DRAIN_MS = 5000;
-
 export = function register(RED: NodeAPI): void {
   function EdgeTfliteNode(this: Node, def: NodeDef) {
     RED.nodes.createNode(this, def);
@@ -48,8 +45,6 @@ export = function register(RED: NodeAPI): void {
     let watcher: fs.FSWatcher | undefined;
     let reloadTimer: NodeJS.Timeout | undefined;
     let closed = false;
-    // inferences in progress: a redeploy or stop lets them finish (bounded) before the workers go
-    const inProgress = new Set<Promise<void>>();
 
     const status = () => {
       if (!session.loaded) return;
@@ -125,29 +120,20 @@ export = function register(RED: NodeAPI): void {
         const belowMsg = below.detections.length > 0 || !result.aboveThreshold ? { ...out, eventId: derivedEventId(cause, `${node.id}:below`), payload: below } : null;
         send([result.aboveThreshold ? out : null, belowMsg]);
       };
-      const running = run().then(
+      run().then(
         () => done(),
         (err) => {
           if (err instanceof QueueFullError) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.queue-full") });
           done(asError(err));
         },
       );
-      inProgress.add(running);
-      void running.finally(() => inProgress.delete(running));
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
       clearTimeout(reloadTimer);
       watcher?.close();
-      let drained: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (drained = setTimeout(resolve, CLOSE_DRAIN_MS)));
-      Promise.race([Promise.allSettled([...inProgress]), deadline])
-        .then(() => {
-          clearTimeout(drained);
-          return session.close();
-        })
-        .then(done, done);
+      session.close().then(done, done);
     });
   }
 
