@@ -49,6 +49,8 @@ export class InferencePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** close() waiting for the accepted inferences to finish */
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(readonly size: number, readonly maxQueue: number) {
     const entry = workerEntry();
@@ -62,11 +64,13 @@ export class InferencePool {
           else job.reject(new Error(m.error));
         }
         this.pump();
+        this.notifyIfIdle();
       });
       slot.worker.on("error", (err) => {
         const job = slot.busy;
         slot.busy = undefined;
         job?.reject(err);
+        this.notifyIfIdle();
       });
       this.slots.push(slot);
     }
@@ -111,8 +115,14 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closed = true;
     // what was accepted finishes (a model swap closes the old pool while it still serves), within a bound
-    const deadline = Date.now() + CLOSE_DRAIN_MS;
-    while ((this.queue.length > 0 || this.slots.some((s) => s.busy)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (!this.idle()) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+      });
+      clearTimeout(timer);
+    }
     const closed = new Error("inference pool closed");
     for (const job of this.queue.splice(0)) job.reject(closed);
     // a job a terminated worker never answers would leave its message waiting for ever
@@ -121,6 +131,14 @@ export class InferencePool {
       slot.busy = undefined;
     }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && !this.slots.some((s) => s.busy);
+  }
+
+  private notifyIfIdle(): void {
+    if (this.idleWaiters.length > 0 && this.idle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private direct(slot: Slot, msg: Record<string, unknown>): Promise<unknown> {
