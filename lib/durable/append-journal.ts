@@ -42,7 +42,9 @@ interface Pending<T> {
 
 interface Waiter {
   end: number;
-  resolve: () => void;
+  /** what the waiter's promise resolves with (kept here, not in a closure per waiter) */
+  value: unknown;
+  resolve: (value: unknown) => void;
   reject: (err: Error) => void;
 }
 
@@ -132,7 +134,7 @@ export class AppendJournal<T = undefined> {
     try {
       // bounded: every round writes at least one byte or fails
       while (written < total) {
-        const n = fs.writevSync(this.fd, written === 0 ? batch.map((p) => p.buf) : remainingAfter(batch, written), this.writtenSize + written);
+        const n = fs.writevSync(this.fd, written === 0 ? coalesced(batch) : remainingAfter(batch, written), this.writtenSize + written);
         if (n <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
         written += n;
       }
@@ -153,7 +155,7 @@ export class AppendJournal<T = undefined> {
   durable<V>(value?: V): Promise<V | undefined> {
     if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
     return new Promise<V | undefined>((resolve, reject) => {
-      this.waiters.push({ end: this.size, resolve: () => resolve(value), reject });
+      this.waiters.push({ end: this.size, value, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -178,7 +180,7 @@ export class AppendJournal<T = undefined> {
       for (const w of covered) w.reject(e);
       return false;
     }
-    for (const w of covered) w.resolve();
+    for (const w of covered) w.resolve(w.value);
     return ok;
   }
 
@@ -242,7 +244,7 @@ export class AppendJournal<T = undefined> {
         if (err) {
           const e = fileError(err, "sync", this.file);
           for (const w of covered) w.reject(e);
-        } else for (const w of covered) w.resolve();
+        } else for (const w of covered) w.resolve(w.value);
         // waiters that came while this sync ran: the next group, at once
         if (this.waiters.length > 0 && !this.closed) void this.commit();
         done();
@@ -269,6 +271,29 @@ export class AppendJournal<T = undefined> {
     this.waiters = keep;
     this.options.onWriteFailure?.({ error, dropped: batch.map((p) => ({ tag: p.tag, offset: p.offset, length: p.buf.length })) });
   }
+}
+
+/**
+ * the batch's buffers, each run of buffers adjacent in one piece of memory (records cut from one slab) as one
+ * buffer: a writev of a few large buffers rather than one per record
+ */
+function coalesced<T>(batch: Array<Pending<T>>): Buffer[] {
+  const out: Buffer[] = [];
+  let run: Buffer | undefined;
+  let runEnd = 0;
+  let runStart = 0;
+  for (const { buf } of batch) {
+    if (run !== undefined && buf.buffer === run.buffer && buf.byteOffset === runEnd) {
+      runEnd += buf.length;
+      continue;
+    }
+    if (run !== undefined) out.push(runEnd - runStart === run.length ? run : Buffer.from(run.buffer, runStart, runEnd - runStart));
+    run = buf;
+    runStart = buf.byteOffset;
+    runEnd = buf.byteOffset + buf.length;
+  }
+  if (run !== undefined) out.push(runEnd - runStart === run.length ? run : Buffer.from(run.buffer, runStart, runEnd - runStart));
+  return out;
 }
 
 /** what is left of `batch` after the first `skip` bytes (a short writev) */

@@ -30,6 +30,7 @@ import { randomUUID } from "crypto";
 import { allocateRecord, decodeOne, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
 import { decodeMessage, encodeMessage, exactJsonOf } from "./message-codec";
 import { Deque } from "./deque";
+import { RecordSlab } from "./record-slab";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
 import { writeFileAtomic } from "../durable/atomic-file";
 import type { DurableQueueApi, QueueOptions, QueueStats, QueuedRecord, RecoveryReport } from "./types";
@@ -97,23 +98,10 @@ interface AppendTag {
   record: Buffer;
 }
 
-/** A push record, body [id length u8][id][priority u8][enqueuedAt f64][data], written in place: the index is read without decoding data. */
-function encodePushRecord(id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
-  const idLength = Buffer.byteLength(id);
-  if (idLength > 255) throw new Error("record id longer than 255 bytes");
+/** A push record (see RecordSlab.push), written in place: the index is read without decoding data. */
+function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
   const json = exactJsonOf(data ?? null);
-  const stored = json === undefined ? encodeMessage(data ?? null) : undefined;
-  const dataLength = stored ? stored.length : Buffer.byteLength(json!);
-  const record = allocateRecord(stored ? RecordKind.Push : RecordKind.PushJson, 10 + idLength + dataLength);
-  let at = HEADER_BYTES;
-  record.writeUInt8(idLength, at);
-  record.write(id, at + 1, "utf8");
-  at += 1 + idLength;
-  record.writeUInt8(priority, at);
-  record.writeDoubleLE(enqueuedAt, at + 1);
-  if (stored) stored.copy(record, at + 9);
-  else record.write(json!, at + 9, "utf8");
-  return sealRecord(record);
+  return slab.push(id, priority, enqueuedAt, json, json === undefined ? encodeMessage(data ?? null) : undefined);
 }
 
 function decodePushHeader(body: Buffer): { id: string; priority: number; enqueuedAt: number; dataStart: number } {
@@ -134,6 +122,7 @@ function decodePushData(kind: RecordKind, body: Buffer, dataStart: number): unkn
 export class DurableQueue implements DurableQueueApi {
   private readonly lanes: Lane[];
   private readonly inFlight = new Map<string, Entry>();
+  private readonly slab = new RecordSlab();
   /** queued plus in flight */
   private queuedCount = 0;
   /** ids of the records in a lane's window or in flight (bounded by the windows): a re-push of one is a duplicate */
@@ -195,7 +184,7 @@ export class DurableQueue implements DurableQueueApi {
     const enqueuedAt = Date.now();
     let record: Buffer;
     try {
-      record = encodePushRecord(id, lane, enqueuedAt, data);
+      record = encodePushRecord(this.slab, id, lane, enqueuedAt, data);
     } catch (err) {
       return Promise.reject(err as Error);
     }

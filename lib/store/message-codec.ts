@@ -141,8 +141,20 @@ function isExactJson(value: unknown, depth: number, seen: Set<object>): boolean 
  * is JSON text, or undefined when the message needs encodeMessage.
  */
 export function exactJsonOf(value: unknown): string | undefined {
-  return isExactJson(value, 0, new Set()) ? JSON.stringify(value) : undefined;
+  // one set for every call, emptied after each: a set per message was garbage at every push (a getter calling
+  // back in here while the set is in use gets a set of its own)
+  if (seenInUse) return isExactJson(value, 0, new Set()) ? JSON.stringify(value) : undefined;
+  seenInUse = true;
+  try {
+    return isExactJson(value, 0, SEEN) ? JSON.stringify(value) : undefined;
+  } finally {
+    SEEN.clear();
+    seenInUse = false;
+  }
 }
+
+const SEEN = new Set<object>();
+let seenInUse = false;
 
 /** the stored form of a message (or any value); throws MessageNotStorableError when it cannot be stored */
 export function encodeMessage(value: unknown): Buffer {
