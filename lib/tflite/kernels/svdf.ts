@@ -3,16 +3,11 @@
  * of memory_size) shifts left by one, its newest column gets input × weights_feature, then each filter's row is
  * dotted with its time weights, every `rank` filters are summed into a unit, bias and the fused activation follow.
  *
- * Three kernels, as TFLite's kernels/svdf.cc picks them by the input and weights_feature types:
- * - float32: TFLite computes it with its portable tensor_utils in single precision: every dot product starts at 0
- *   and adds float products one by one, the rank reduction likewise, then bias is added. Math.fround after each
- *   operation reproduces those roundings.
- * - hybrid (float input, int8 weights, float state; EvalHybridSVDF): each batch row of the input is quantized to
- *   int8 on the fly (symmetrically, or asymmetrically with asymmetric_quantize_inputs), the feature product summed
- *   in int32 and scaled back in single precision; weights_time is dequantized to float once and the rest is the
- *   float kernel's.
- * - int8 (int8 input and weights_feature, int16 weights_time and state, int32 bias; EvalIntegerSVDF): see
- *   svdf-integer.ts.
+ * float32 only: TFLite computes it with its portable tensor_utils in single precision: every dot product starts at
+ * 0 and adds float products one by one, the rank reduction likewise, then bias is added. Math.fround after each
+ * operation reproduces those roundings. int8 (EvalIntegerSVDF) and hybrid (float input, int8 weights;
+ * EvalHybridSVDF) are refused at load until a kernel matches tfjs-tflite; the geometry and time-weights step are
+ * kept apart so those kernels can share them.
  */
 import { TensorType, Activation } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
