@@ -11,6 +11,7 @@ import { Aedes } from "aedes";
 import type { Client } from "aedes";
 import { WebSocketServer, createWebSocketStream } from "ws";
 import { FilePersistence } from "./file-persistence";
+import type { PacketLike } from "./file-persistence";
 import { BrokerAuth } from "./broker-auth";
 import { RateMeter } from "./rate-meter";
 import { topicMatches } from "./topic-filter";
@@ -62,6 +63,19 @@ export function messageProperties(properties: Record<string, unknown> | undefine
   // mqtt-packet decodes user properties into a null-prototype object: a plain one for Node-RED's msg and JSON
   if (out.userProperties) out.userProperties = { ...(out.userProperties as Record<string, string | string[]>) };
   return Object.keys(out).length > 0 ? (out as MessageProperties) : undefined;
+}
+
+/** a routed or stored packet as in-process subscribers get it */
+function brokerMessage(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean; properties?: object }): BrokerMessage {
+  const message: BrokerMessage = {
+    topic: packet.topic,
+    payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? "")),
+    qos: (packet.qos ?? 0) as 0 | 1 | 2,
+    retain: packet.retain === true,
+  };
+  const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
+  if (properties) message.properties = properties;
+  return message;
 }
 
 /** an in-process subscriber: resolves once it has the message (see EmbeddedBroker.subscribe) */
@@ -195,19 +209,22 @@ export class EmbeddedBroker extends EventEmitter {
     };
   }
 
+  /**
+   * The retained messages whose topic matches `filter`, as a new MQTT subscription receives them (retain set):
+   * an in-process subscriber that wants the last known state reads these once after subscribing.
+   */
+  async retained(filter: string): Promise<BrokerMessage[]> {
+    const found: BrokerMessage[] = [];
+    for await (const packet of this.persistence.createRetainedStreamCombi([filter]) as AsyncIterable<PacketLike & { topic: string }>) found.push(brokerMessage({ ...packet, retain: true }));
+    return found;
+  }
+
   /** the in-process handlers whose filter matches, all settled; rejects with the first failure */
   private async deliverInProcess(packet: { topic: string; payload?: Buffer | string; qos?: number; retain?: boolean; properties?: object }, clientId: string, from?: object): Promise<void> {
     const topic = packet.topic;
     const matching = this.inProcess.filter((s) => (from === undefined || s.owner !== from) && topicMatches(s.filter, topic));
     if (matching.length === 0) return;
-    const message: BrokerMessage = {
-      topic,
-      payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(String(packet.payload ?? "")),
-      qos: (packet.qos ?? 0) as 0 | 1 | 2,
-      retain: packet.retain === true,
-    };
-    const properties = messageProperties(packet.properties as Record<string, unknown> | undefined);
-    if (properties) message.properties = properties;
+    const message = brokerMessage(packet);
     const origin = { clientId };
     // one subscriber (the usual case: the bridge, or the node's output) needs no settling of all
     if (matching.length === 1) {

@@ -82,6 +82,7 @@ export interface SessionExpiry {
 interface MemoryPersistenceApi {
   setup(broker: { id: string }): Promise<void>;
   storeRetained(packet: PacketLike): Promise<void>;
+  createRetainedStreamCombi(patterns: string[]): Readable;
   addSubscriptions(client: ClientLike, subs: SubscriptionLike[]): Promise<void>;
   removeSubscriptions(client: ClientLike, topics: string[]): Promise<void>;
   cleanSubscriptions(client: ClientLike): Promise<void>;

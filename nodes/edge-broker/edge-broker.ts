@@ -141,26 +141,43 @@ export = function register(RED: NodeAPI): void {
         node.error(RED._("edge-broker.errors.filter", { filter: outFilter }));
         return;
       }
-      const handler = async (message: BrokerMessage, origin: { clientId: string }): Promise<void> => {
+      /** hands a message to the flow; false when the flow holds its bound and it was not sent */
+      const toFlow = (message: BrokerMessage, origin: { clientId: string }): boolean => {
         let payload: unknown;
         try {
           payload = flowPayload(message.payload, format);
         } catch (err) {
           // acknowledged: the device sent what it meant to; the flow's Catch node has the bytes and the reason
           node.error(RED._("edge-broker.errors.payload-format", { topic: message.topic, format, error: errorText(err) }), { topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain, clientId: origin.clientId });
-          return;
+          return true;
         }
         const id = nextMsgId();
-        if (stopCompletions && !inFlight.admit(id, wiredCount())) {
-          if (message.qos === 0) return; // nothing to withhold: dropped, counted in the status
-          // not acknowledged: MQTT 5 devices get PUBACK/PUBREC 0x97, MQTT 3.1.1 ones a closed connection, and send it again
-          throw Object.assign(new Error(RED._("edge-broker.errors.flow-busy", { limit: maxInFlight })), { reasonCode: ReasonCode.QUOTA_EXCEEDED });
-        }
+        if (stopCompletions && !inFlight.admit(id, wiredCount())) return false;
         const msg: Record<string, unknown> = { _msgid: id, topic: message.topic, payload, qos: message.qos, retain: message.retain, clientId: origin.clientId };
         if (message.properties) Object.assign(msg, message.properties);
         node.send(msg as Msg);
+        return true;
       };
-      broker.subscribe(outFilter, handler, { owner }).then((stop) => (unsubscribe = stop), (err: unknown) => node.error(errorText(err)));
+      const handler = async (message: BrokerMessage, origin: { clientId: string }): Promise<void> => {
+        // a QoS 0 message the flow has no room for is dropped (counted in the status): nothing to withhold
+        if (toFlow(message, origin) || message.qos === 0) return;
+        // not acknowledged: MQTT 5 devices get PUBACK/PUBREC 0x97, MQTT 3.1.1 ones a closed connection, and send it again
+        throw Object.assign(new Error(RED._("edge-broker.errors.flow-busy", { limit: maxInFlight })), { reasonCode: ReasonCode.QUOTA_EXCEEDED });
+      };
+      // as an MQTT subscription does, the output starts with the last known state: the retained messages matching
+      // its filter (a shelf's last reading, a door's state), read after subscribing so nothing falls in between
+      const replayRetained = async (): Promise<void> => {
+        let unsent = 0;
+        for (const message of await broker.retained(outFilter)) if (!toFlow(message, { clientId: "" })) unsent++;
+        if (unsent > 0) node.warn(RED._("edge-broker.warnings.retained-unsent", { count: unsent, limit: maxInFlight }));
+      };
+      broker
+        .subscribe(outFilter, handler, { owner })
+        .then((stop) => {
+          unsubscribe = stop;
+          return replayRetained();
+        })
+        .catch((err: unknown) => node.error(errorText(err)));
     }
 
     onInput(node, async (msg, _send, done) => {
