@@ -162,7 +162,7 @@ function svdfOperator(m: ModelBuilder, c: Case, tensors: number[], y: number, as
   });
 }
 
-function integerModel(c: QuantizedCase, next: () => number): Uint8Array {
+function integerModel(c: QuantizedCase, next: () => number, stateQuantized = true): Uint8Array {
   const filters = c.units * c.rank;
   const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint] });
   const inputScale = 0.02;
@@ -177,7 +177,7 @@ function integerModel(c: QuantizedCase, next: () => number): Uint8Array {
   const wt = m.addTensor({ name: "weights_time", shape: [filters, c.memory], type: INT16, quantization: q(timeScale), data: elementBytes(INT16, integers(next, filters * c.memory, -32768, 32767)) });
   const biasData = integers(next, c.units, -(2 ** 28), 2 ** 28);
   const bias = c.bias ? m.addTensor({ name: "bias", shape: [c.units], type: INT32, quantization: q(Math.fround(stateScale * timeScale)), data: elementBytes(INT32, biasData) }) : -1;
-  const state = m.addTensor({ name: "activation_state", shape: [c.batch, c.memory * filters], type: INT16, quantization: q(stateScale), isVariable: true });
+  const state = m.addTensor({ name: "activation_state", shape: [c.batch, c.memory * filters], type: INT16, quantization: stateQuantized ? q(stateScale) : undefined, isVariable: true });
   const y = m.addTensor({ name: "output", shape: [c.batch, c.units], type: INT8, quantization: q(outputScale, c.outputZeroPoint) });
   svdfOperator(m, c, [x, wf, wt, bias, state], y);
   return m.finish([x], [y]);
@@ -254,6 +254,26 @@ describe("quantized SVDF against tfjs-tflite", function () {
       }
       assert.ok(seen.size > 2, `the outputs vary (${[...seen]})`);
     });
+  });
+
+  /** TFLite must refuse the model (at load or at its first invoke), and so must we, with the reason. */
+  async function bothRefuse(bytes: Uint8Array, ours: RegExp): Promise<void> {
+    assert.throws(() => new Interpreter(bytes), ours);
+    await assert.rejects(async () => {
+      const inputs = await oracle!.load(bytes);
+      await oracle!.run(inputs.map(() => new Int8Array(0)));
+    });
+  }
+
+  const integerBase = INTEGER_CASES[1];
+  [Activation.NONE, Activation.RELU6, Activation.RELU_N1_TO_1, Activation.TANH, Activation.SIGN_BIT].forEach((activation) => {
+    it(`int8 with ${Activation[activation]} is refused, as TFLite refuses it`, async function () {
+      await bothRefuse(integerModel({ ...integerBase, activation }, rng(11)), new RegExp(`SVDF.*integer SVDF runs only with the RELU fused activation, not ${Activation[activation]}`));
+    });
+  });
+
+  it("int8 with an unquantized activation state is refused, as TFLite refuses it", async function () {
+    await bothRefuse(integerModel(integerBase, rng(12), false), /SVDF.*activation state "activation_state" has no quantization parameters/);
   });
 
   HYBRID_CASES.forEach((c, k) => {
