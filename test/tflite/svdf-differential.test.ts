@@ -123,10 +123,14 @@ const INTEGER_CASES: QuantizedCase[] = [
   { name: "rank 3, bias, 3 batches, memory 1", batch: 3, inputSize: 4, units: 2, rank: 3, memory: 1, bias: true, activation: Activation.RELU, scale1: 1.9, scale2: 3e-7, inputZeroPoint: 100, outputZeroPoint: -128 },
   { name: "rank 2, bias, long rows, memory 10 (int16 saturation)", batch: 2, inputSize: 40, units: 8, rank: 2, memory: 10, bias: true, activation: Activation.RELU, scale1: 2.5, scale2: 4e-9, inputZeroPoint: -128, outputZeroPoint: 0 },
   { name: "rank 1, scale above one", batch: 1, inputSize: 3, units: 5, rank: 1, memory: 2, bias: true, activation: Activation.RELU, scale1: 40, scale2: 6e-8, inputZeroPoint: 7, outputZeroPoint: 127 },
+  // saturated state times edge time weights over 24 steps: the int32 time sums wrap around, as TFLite's do
+  { name: "rank 2, 4 batches, memory 24 (int32 wrap-around)", batch: 4, inputSize: 6, units: 3, rank: 2, memory: 24, bias: true, activation: Activation.RELU, scale1: 60, scale2: 5e-8, inputZeroPoint: -1, outputZeroPoint: 3 },
 ];
 
 interface HybridCase extends Case {
   asymmetric: boolean;
+  /** the feature weights' range, [-127, 127] unless given */
+  featureRange?: [number, number];
 }
 
 const HYBRID_CASES: HybridCase[] = [
@@ -136,6 +140,9 @@ const HYBRID_CASES: HybridCase[] = [
   { name: "rank 3, bias, no activation, long rows, asymmetric", batch: 2, inputSize: 40, units: 5, rank: 3, memory: 10, bias: true, activation: Activation.NONE, asymmetric: true },
   { name: "rank 1, no bias, SIGN_BIT, memory 1, asymmetric", batch: 1, inputSize: 9, units: 6, rank: 1, memory: 1, bias: false, activation: Activation.SIGN_BIT, asymmetric: true },
   { name: "rank 2, bias, RELU_N1_TO_1, 2 batches, symmetric", batch: 2, inputSize: 4, units: 3, rank: 2, memory: 2, bias: true, activation: Activation.RELU_N1_TO_1, asymmetric: false },
+  // positive weights over 2000 inputs: the int32 dot products pass 2^24 and round when converted to float
+  { name: "rank 1, 2000 inputs, positive weights, symmetric", batch: 2, inputSize: 2000, units: 12, rank: 1, memory: 3, bias: true, activation: Activation.NONE, asymmetric: false, featureRange: [60, 127] },
+  { name: "rank 2, 2000 inputs, positive weights, asymmetric", batch: 1, inputSize: 2000, units: 8, rank: 2, memory: 2, bias: false, activation: Activation.NONE, asymmetric: true, featureRange: [60, 127] },
 ];
 
 /** Random integers in [lo, hi] with the range's ends mixed in. */
@@ -188,7 +195,7 @@ function hybridModel(c: HybridCase, next: () => number): Uint8Array {
   const { FLOAT32, INT8 } = TensorType;
   const m = new ModelBuilder();
   const x = m.addTensor({ name: "input", shape: [c.batch, c.inputSize], type: FLOAT32 });
-  const wf = m.addTensor({ name: "weights_feature", shape: [filters, c.inputSize], type: INT8, quantization: { scale: [0.0071], zeroPoint: [0] }, data: elementBytes(INT8, integers(next, filters * c.inputSize, -127, 127)) });
+  const wf = m.addTensor({ name: "weights_feature", shape: [filters, c.inputSize], type: INT8, quantization: { scale: [0.0071], zeroPoint: [0] }, data: elementBytes(INT8, integers(next, filters * c.inputSize, ...(c.featureRange ?? [-127, 127]))) });
   const wt = m.addTensor({ name: "weights_time", shape: [filters, c.memory], type: INT8, quantization: { scale: [0.013], zeroPoint: [0] }, data: elementBytes(INT8, integers(next, filters * c.memory, -127, 127)) });
   const bias = c.bias ? m.addTensor({ name: "bias", shape: [c.units], type: FLOAT32, data: elementBytes(FLOAT32, Array.from({ length: c.units }, () => next() - 0.5)) }) : -1;
   const state = m.addTensor({ name: "activation_state", shape: [c.batch, c.memory * filters], type: FLOAT32, isVariable: true });
@@ -197,7 +204,10 @@ function hybridModel(c: HybridCase, next: () => number): Uint8Array {
   return m.finish([x], [y]);
 }
 
-/** Float inputs for a run: random, with zeros, ties, large and tiny values; run 3 is all zeros, run 4 has a zero row. */
+/**
+ * Float inputs for a run: random, with zeros, ties, large and tiny values; run 3 is all zeros, run 4 has a zero
+ * row, run 5 is constant, runs 6 and 7 all positive.
+ */
 function hybridInputs(next: () => number, run: number, batch: number, inputSize: number): Float32Array {
   const values = Float32Array.from({ length: batch * inputSize }, () => {
     const u = next();
@@ -211,6 +221,7 @@ function hybridInputs(next: () => number, run: number, batch: number, inputSize:
   if (run === 3) values.fill(0);
   if (run === 4) values.fill(0, 0, inputSize);
   if (run === 5) values.fill(1.5); // every row quantizes to its end values
+  if (run >= 6) values.forEach((v, i) => (values[i] = 1 + Math.abs(v) / 2)); // all positive: large int32 dot products
   return values;
 }
 
