@@ -314,4 +314,21 @@ describe("SVDF refusals", function () {
     const bytes = svdfModel({ name: "unknown", batch: 1, inputSize: 3, units: 2, rank: 1, memory: 2, bias: false, activation: Activation.TANH }, rng(9));
     assert.throws(() => new Interpreter(bytes), /SVDF.*activation TANH is not supported/);
   });
+
+  it("refuses hybrid TANH as it refuses float32 TANH", function () {
+    const c: HybridCase = { ...HYBRID_CASES[0], activation: Activation.TANH };
+    assert.throws(() => new Interpreter(hybridModel(c, rng(13))), /SVDF.*activation TANH is not supported/);
+  });
+
+  it("names the input and weights types it has no kernel for", function () {
+    const m = new ModelBuilder();
+    const { INT8, FLOAT32 } = TensorType;
+    const x = m.addTensor({ name: "input", shape: [1, 3], type: INT8, quantization: { scale: [0.1], zeroPoint: [0] } });
+    const wf = m.addTensor({ name: "weights_feature", shape: [2, 3], type: FLOAT32, data: elementBytes(FLOAT32, [1, 2, 3, 4, 5, 6]) });
+    const wt = m.addTensor({ name: "weights_time", shape: [2, 2], type: FLOAT32, data: elementBytes(FLOAT32, [1, 2, 3, 4]) });
+    const state = m.addTensor({ name: "activation_state", shape: [1, 4], type: FLOAT32, isVariable: true });
+    const y = m.addTensor({ name: "output", shape: [1, 2], type: INT8, quantization: { scale: [0.1], zeroPoint: [0] } });
+    svdfOperator(m, { ...CASES[0], rank: 1 }, [x, wf, wt, -1, state], y);
+    assert.throws(() => new Interpreter(m.finish([x], [y])), /SVDF.*INT8 input with FLOAT32 weights_feature is not supported/);
+  });
 });
