@@ -52,6 +52,14 @@ export function prepareIntegerSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke 
   const wt = weightsTime.data as Int16Array;
   const bd = bias?.data as Int32Array | undefined;
   const filterSums = new Int32Array(batches * numFilters);
+  // Σ w·(x − zp) = Σ w·x − zp·Σ w: the input zero point folded into the feature rows' sums (exact, then wrapped
+  // to int32 as TFLite's accumulator wraps)
+  const zeroPointTerms = new Float64Array(numFilters);
+  for (let f = 0; f < numFilters; f++) {
+    let sum = 0;
+    for (let k = 0; k < inputSize; k++) sum += wf[f * inputSize + k];
+    zeroPointTerms[f] = sum * inputZeroPoint;
+  }
   return () => {
     const xd = x.data as Int8Array;
     const s = state.data as Int16Array;
@@ -62,8 +70,8 @@ export function prepareIntegerSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke 
       for (let f = 0; f < numFilters; f++) {
         let dot = 0;
         const wOff = f * inputSize;
-        for (let k = 0; k < inputSize; k++) dot += wf[wOff + k] * (xd[xOff + k] - inputZeroPoint);
-        const v = mulByQuantizedMultiplier(dot | 0, scale1.multiplier, scale1.shift);
+        for (let k = 0; k < inputSize; k++) dot += wf[wOff + k] * xd[xOff + k];
+        const v = mulByQuantizedMultiplier((dot - zeroPointTerms[f]) | 0, scale1.multiplier, scale1.shift);
         s[(b * numFilters + f) * memorySize + memorySize - 1] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }
     }
