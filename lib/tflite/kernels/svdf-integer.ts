@@ -6,8 +6,9 @@
  * state × weights_time / output scale, offset by the output zero point and clamped to int8.
  *
  * TFLite reads only the first scale of each tensor and the input and output zero points (weights and state are
- * taken as symmetric), and applies no fused activation beyond that int8 clamp; this kernel does the same, and
- * refuses the activations TFLite's integer SVDF refuses.
+ * taken as symmetric), and applies no fused activation beyond that int8 clamp; this kernel does the same. tfjs-tflite's
+ * TFLite fails at invoke for any activation but RELU (svdf.cc: activation != kTfLiteActRelu), and with RELU its
+ * outputs still go below the output zero point (measured in svdf-differential.test.ts): we refuse the others at load.
  */
 import { TensorType, Activation } from "../schema";
 import { fail, type KernelContext, type Invoke } from "../kernel";
