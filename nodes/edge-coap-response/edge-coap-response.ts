@@ -21,11 +21,12 @@ export = function register(RED: NodeAPI): void {
     onInput(node, (msg: Msg, _send: Send, done: Done) => {
       const exchange = msg._coap as { id?: unknown } | undefined;
       if (!exchange || typeof exchange.id !== "string") return done(new Error(RED._("edge-coap-response.errors.no-request")));
-      // msg.statusCode wins, then the node's Code, then the method's (as the help says)
-      const given = msg.statusCode ?? config.code;
+      // the node's Code wins when set, then msg.statusCode, then the method's: as core's http response node does,
+      // so a fixed answer cannot be changed by a field a message happens to carry
+      const given = config.code ?? msg.statusCode;
       const responseCode = given === undefined ? defaultCode(msg) : parseCode(given);
       if (responseCode === undefined || responseCode >> 5 < 2) return done(new Error(RED._("edge-coap-response.errors.bad-code", { code: String(given) })));
-      const format = contentFormatOf(msg.contentFormat) ?? contentFormatOf(config.contentFormat);
+      const format = contentFormatOf(config.contentFormat) ?? contentFormatOf(msg.contentFormat);
       let encoded;
       try {
         encoded = encodePayload(msg.payload, format);

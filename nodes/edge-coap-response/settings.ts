@@ -20,7 +20,7 @@ export const migrations: readonly Migration[] = [
 export const table = {
   version: version(1),
   name: text(),
-  /** blank: msg.statusCode, else by the request's method; msg.statusCode wins over it (the help says so) */
+  /** blank: msg.statusCode, else by the request's method; when set it wins over msg.statusCode (as core's http response) */
   code: responseCode(),
   // a number from the select, or a name (application/json) a flow written by hand may hold: lib/coap reads both
   contentFormat: text(),

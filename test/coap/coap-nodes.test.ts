@@ -14,6 +14,7 @@ helper.init(require.resolve("node-red"));
 interface Msg {
   payload: unknown;
   statusCode?: string;
+  contentFormat?: number;
   observe?: number;
   req?: { method: string; contentFormat?: number };
 }
@@ -29,7 +30,7 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
     await new Promise<void>((r) => helper.stopServer(() => r()));
   });
 
-  async function load(request: Record<string, unknown>) {
+  async function load(request: Record<string, unknown>, response: Record<string, unknown> = {}) {
     const port = await freeUdpPort();
     base = `coap://127.0.0.1:${port}`;
     await helper.load(coapNodes, asFlow([
@@ -37,7 +38,7 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
       { id: "srv", type: "edge-coap-server", port: String(port), address: "127.0.0.1", maxPayloadKB: "512" },
       { id: "in", z: "t", type: "edge-coap-in", server: "srv", path: "/store", methods: ["GET", "PUT", "POST", "FETCH", "DELETE"], wires: [["fn", "seen"]] },
       { id: "fn", z: "t", type: "function", func: STORE_FUNCTION, outputs: 1, wires: [["resp"]] },
-      { id: "resp", z: "t", type: "edge-coap-response" },
+      { id: "resp", z: "t", type: "edge-coap-response", ...response },
       { id: "seen", z: "t", type: "helper" },
       { id: "obs", z: "t", type: "edge-coap-in", server: "srv", path: "/door", methods: ["GET"], observable: true, notify: "con", wires: [[]] },
       { id: "req", z: "t", type: "edge-coap-request", method: "GET", confirmable: true, output: "parsed", ackTimeoutS: "2", ackRandomFactor: "1.5", maxRetransmit: "4", responseTimeoutS: "10", blockSize: "512", ...request, wires: [["out"]] },
@@ -50,6 +51,22 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
     events(helper.getNode("seen")).on("input", (m: Msg) => seen.push(m));
     return { out, seen, send: (msg: Record<string, unknown>) => helper.getNode("req").receive(msg) };
   }
+
+  it("answers with the node's Code and Format when they are set, and with msg.statusCode and msg.contentFormat when blank", async function () {
+    // the resource's function says 4.04 and text for an absent key, 2.05 by default: the node's fixed 2.03 and JSON win
+    const fixed = await load({ url: "" }, { code: "2.03", contentFormat: "50" });
+    fixed.send({ url: `${base}/store`, method: "GET" });
+    await waitFor(() => fixed.out.length === 1, "GET answered");
+    assert.strictEqual(fixed.out[0].statusCode, "2.03");
+    assert.strictEqual(fixed.out[0].contentFormat, 50);
+    await helper.unload();
+    const open = await load({ url: "" });
+    open.send({ url: `${base}/store`, method: "GET" });
+    await waitFor(() => open.out.length === 1, "GET answered");
+    assert.strictEqual(open.out[0].statusCode, "4.04");
+    assert.strictEqual(open.out[0].contentFormat, 0, "text, as the automatic format encodes a string");
+    assert.strictEqual(open.out[0].payload, "no /store");
+  });
 
   it("sends SenML CBOR that arrives as SenML JSON names, and FETCHes fields with a JSON body", async function () {
     const { out, seen, send } = await load({ url: "" });
