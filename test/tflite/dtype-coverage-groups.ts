@@ -223,7 +223,29 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
   ];
 }
 
+/** The quantized kernels of issue #16: int8 RSQRT (more to come in this group). */
+function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4), 1, 6);
+  {
+    // inputs from the zero point (a real 0: TFLite's 127) up; an output scale that saturates one case in three
+    const sx = Math.fround(0.002 + m.next() * 0.1);
+    const zx = m.int(-128, 60);
+    const largest = 1 / Math.sqrt(sx);
+    const sy = Math.fround((largest / 255) * (k % 3 === 0 ? 0.2 + m.next() * 0.5 : 1 + m.next() * 2));
+    cases.push({
+      label: `RSQRT INT8 [${shape}] scales ${sx} → ${sy} input zero point ${zx}`,
+      builtin: B.RSQRT,
+      inputs: [{ shape, type: T.INT8, quantization: { scale: [sx], zeroPoint: [zx] } }],
+      outputs: [{ shape, type: T.INT8, quantization: { scale: [sy], zeroPoint: [m.int(-128, -100)] } }],
+      quantizedRange: [zx, 127],
+    });
+  }
+  return cases;
+}
+
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
+  { name: "int8 RSQRT", seed: 173, cases: 12, make: quantizedKernels },
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },

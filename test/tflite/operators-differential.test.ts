@@ -18,6 +18,13 @@ function randomValues(t: Tensor, c: OperatorCase, next: () => number): number[] 
   const [lo, hi] = c.range ?? [-2, 2];
   const [ilo, ihi] = c.intRange ?? [-1000, 1000];
   for (let i = 0; i < t.size; i++) {
+    const quantized = t.type === TensorType.INT8 || t.type === TensorType.UINT8 || t.type === TensorType.INT16;
+    if (quantized && c.quantizedRange) {
+      const [qlo, qhi] = c.quantizedRange;
+      const u = next();
+      out.push(u < 0.125 ? qlo : u < 0.25 ? qhi : qlo + Math.floor(next() * (qhi - qlo + 1)));
+      continue;
+    }
     switch (t.type) {
       case TensorType.FLOAT32:
         out.push(Math.fround(lo + next() * (hi - lo)));
@@ -103,6 +110,20 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
         compare(`DEQUANTIZE ${label}`, it.outputs[0].data as Float32Array, outputs[0].data, true);
       }
     }
+  });
+
+  it("int8 RSQRT of an input below its zero point fails at invoke, as in tfjs-tflite", async function () {
+    const q = { scale: [0.05], zeroPoint: [-3] };
+    const bytes = singleOperatorModel({ builtin: BuiltinOperator.RSQRT, inputs: [{ shape: [4], type: TensorType.INT8, quantization: q }], outputs: [{ shape: [4], type: TensorType.INT8, quantization: { scale: [0.02], zeroPoint: [-128] } }] });
+    await oracle!.load(bytes);
+    await assert.rejects(oracle!.run([[-3, 0, -4, 9]]), /inference failed/);
+    const it = new Interpreter(bytes);
+    (it.inputs[0].data as Int8Array).set([-3, 0, -4, 9]);
+    assert.throws(() => it.invoke(), (err: Error) => err instanceof RangeError && /RSQRT/.test(err.message) && /-4 is below the zero point -3/.test(err.message));
+    // the zero point itself is the real 0, whose inverse square root saturates
+    (it.inputs[0].data as Int8Array).set([-3, -3, -2, 127]);
+    it.invoke();
+    assert.equal((it.outputs[0].data as Int8Array)[0], 127);
   });
 
   for (const group of OPERATOR_GROUPS) {
