@@ -109,3 +109,9 @@ export function roundHalfAway(x: number): number {
 export function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
+
+/** std::rint / lrintf in the default rounding mode: to nearest, halves to even. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}

@@ -223,7 +223,7 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
   ];
 }
 
-/** The quantized kernels of issue #16: int8 RSQRT (more to come in this group). */
+/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX. */
 function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
   const cases: OperatorCase[] = [];
   const shape = m.shape(m.int(1, 4), 1, 6);
@@ -241,11 +241,22 @@ function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
       quantizedRange: [zx, 127],
     });
   }
+  for (const type of [T.INT8, T.UINT8]) {
+    // input scales from fine to coarse (differences beyond the output's 16 saturate); TFLite fixes the output's
+    const sx = Math.fround(0.005 + m.next() * m.pick([0.05, 0.3]));
+    const zx = type === T.INT8 ? m.int(-40, 40) : m.int(90, 170);
+    cases.push({
+      label: `LOG_SOFTMAX ${T[type]} [${shape}] input scale ${sx}`,
+      builtin: B.LOG_SOFTMAX,
+      inputs: [{ shape, type, quantization: { scale: [sx], zeroPoint: [zx] } }],
+      outputs: [{ shape, type, quantization: { scale: [16 / 256], zeroPoint: [type === T.INT8 ? 127 : 255] } }],
+    });
+  }
   return cases;
 }
 
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
-  { name: "int8 RSQRT", seed: 173, cases: 12, make: quantizedKernels },
+  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX", seed: 173, cases: 30, make: quantizedKernels },
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
