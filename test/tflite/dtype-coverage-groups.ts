@@ -223,7 +223,7 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
   ];
 }
 
-/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX. */
+/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX, uint8 DIV. */
 function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
   const cases: OperatorCase[] = [];
   const shape = m.shape(m.int(1, 4), 1, 6);
@@ -252,11 +252,25 @@ function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
       outputs: [{ shape, type, quantization: { scale: [16 / 256], zeroPoint: [type === T.INT8 ? 127 : 255] } }],
     });
   }
+  {
+    // uint8 DIV with broadcasting and a fused activation; random divisors meet their zero point (a real 0) now and then
+    const [a, b, y] = m.broadcastPair(m.int(1, 4));
+    const activation = m.pick([0, 0, 1, 3]);
+    const q = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [m.int(0, 255)] });
+    cases.push({
+      label: `DIV UINT8 [${a}] [${b}] activation ${activation}`,
+      builtin: B.DIV,
+      inputs: [{ shape: a, type: T.UINT8, quantization: q(0.005 + m.next() * 0.1) }, { shape: b, type: T.UINT8, quantization: q(0.005 + m.next() * 0.1) }],
+      outputs: [{ shape: y, type: T.UINT8, quantization: q(0.02 + m.next() * m.pick([0.1, 2])) }],
+      optionsType: O.DivOptions,
+      options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8", value: activation }],
+    });
+  }
   return cases;
 }
 
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
-  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX", seed: 173, cases: 30, make: quantizedKernels },
+  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX, uint8 DIV", seed: 173, cases: 30, make: quantizedKernels },
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
