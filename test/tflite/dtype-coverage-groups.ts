@@ -223,7 +223,7 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
   ];
 }
 
-/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX, uint8 DIV. */
+/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX, uint8 DIV, int16 BATCH_MATMUL. */
 function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
   const cases: OperatorCase[] = [];
   const shape = m.shape(m.int(1, 4), 1, 6);
@@ -266,11 +266,30 @@ function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
       options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8", value: activation }],
     });
   }
+  {
+    // int16 BATCH_MATMUL (zero points 0, as TFLite requires): output scales from saturating most sums to none
+    const [mm, kk, nn] = [m.int(1, 5), m.int(1, 8), m.int(1, 5)];
+    const [ba, bb, by] = m.broadcastPair(m.int(1, 2));
+    const [adjX, adjY] = [m.next() < 0.5, m.next() < 0.5];
+    const aShape = [...ba, ...(adjX ? [kk, mm] : [mm, kk])];
+    const bShape = [...bb, ...(adjY ? [nn, kk] : [kk, nn])];
+    const [sa, sb] = [Math.fround(2 ** (m.next() * 6 - 14)), Math.fround(2 ** (m.next() * 6 - 14))];
+    const sy = Math.fround(sa * sb * 2 ** (13 + m.next() * 6));
+    const q16 = (scale: number) => ({ scale: [scale], zeroPoint: [0] });
+    cases.push({
+      label: `BATCH_MATMUL INT16 [${aShape}] × [${bShape}] adj ${adjX} ${adjY} scales ${sa} × ${sb} → ${sy}`,
+      builtin: B.BATCH_MATMUL,
+      inputs: [{ shape: aShape, type: T.INT16, quantization: q16(sa) }, { shape: bShape, type: T.INT16, quantization: q16(sb) }],
+      outputs: [{ shape: [...by, mm, nn], type: T.INT16, quantization: q16(sy) }],
+      optionsType: O.BatchMatMulOptions,
+      options: [{ slot: F.BatchMatMulOptions.adj_x, kind: "bool", value: adjX }, { slot: F.BatchMatMulOptions.adj_y, kind: "bool", value: adjY }],
+    });
+  }
   return cases;
 }
 
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
-  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX, uint8 DIV", seed: 173, cases: 30, make: quantizedKernels },
+  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX, uint8 DIV, int16 BATCH_MATMUL", seed: 173, cases: 30, make: quantizedKernels },
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },
