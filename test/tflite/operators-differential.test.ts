@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
+import { UnsupportedModelError } from "../../lib/tflite/kernel";
 import { ModelBuilder, elementBytes, singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator, TensorType } from "../../lib/tflite/schema";
 import type { Tensor } from "../../lib/tflite/tensor";
@@ -124,6 +125,29 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
     (it.inputs[0].data as Int8Array).set([-3, -3, -2, 127]);
     it.invoke();
     assert.equal((it.outputs[0].data as Int8Array)[0], 127);
+  });
+
+  it("refuses at load, naming what is unsupported, the quantized models tfjs-tflite refuses (at load or at invoke)", async function () {
+    const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint] });
+    const unary = (builtin: number, type: TensorType, qx: ReturnType<typeof q>, qy: ReturnType<typeof q>) => singleOperatorModel({ builtin, inputs: [{ shape: [2, 3], type, quantization: qx }], outputs: [{ shape: [2, 3], type, quantization: qy }] });
+    const binary = (builtin: number, type: TensorType, zeroPoint: number, shapes: number[][]) =>
+      singleOperatorModel({ builtin, inputs: shapes.slice(0, 2).map((shape) => ({ shape, type, quantization: q(0.05, zeroPoint) })), outputs: [{ shape: shapes[2], type, quantization: q(0.1, zeroPoint) }] });
+    const unarySizes = [6];
+    const refused: Array<[string, Uint8Array, number[], RegExp]> = [
+      ["RSQRT UINT8", unary(BuiltinOperator.RSQRT, TensorType.UINT8, q(0.05, 0), q(0.05, 0)), unarySizes, /RSQRT.*type UINT8 is not supported \(supported: FLOAT32, INT8\)/],
+      ["RSQRT INT16", unary(BuiltinOperator.RSQRT, TensorType.INT16, q(0.05, 0), q(0.05, 0)), unarySizes, /RSQRT.*type INT16 is not supported/],
+      ["LOG_SOFTMAX INT8 output scale 0.1", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.INT8, q(0.05, 0), q(0.1, 127)), unarySizes, /LOG_SOFTMAX.*scale 0\.1.*not supported.*16\/256/],
+      ["LOG_SOFTMAX UINT8 output zero point 128", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.UINT8, q(0.05, 128), q(16 / 256, 128)), unarySizes, /LOG_SOFTMAX.*zero point 128 is not supported.*zero point 255/],
+      ["LOG_SOFTMAX INT16", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.INT16, q(0.05, 0), q(16 / 256, 0)), unarySizes, /LOG_SOFTMAX.*type INT16 → INT16 is not supported/],
+      ["DIV INT8", binary(BuiltinOperator.DIV, TensorType.INT8, 0, [[2, 3], [2, 3], [2, 3]]), [6, 6], /DIV.*type INT8 is not supported \(supported: FLOAT32, INT32, UINT8\)/],
+      ["BATCH_MATMUL INT16 zero point 3", binary(BuiltinOperator.BATCH_MATMUL, TensorType.INT16, 3, [[2, 3], [3, 2], [2, 2]]), [6, 6], /BATCH_MATMUL.*INT16 zero points 3, 3, 3 are not supported/],
+    ];
+    for (const [label, bytes, sizes, message] of refused) {
+      // tfjs-tflite refuses some at load, the others (int8 DIV, int16 LOG_SOFTMAX) when they run
+      const theirs = oracle!.load(bytes).then(() => oracle!.run(sizes.map((n) => new Array<number>(n).fill(1))));
+      await assert.rejects(theirs, `${label}: tfjs-tflite ran it`);
+      assert.throws(() => new Interpreter(bytes), (err: Error) => err instanceof UnsupportedModelError && message.test(err.message), `${label}: our refusal`);
+    }
   });
 
   for (const group of OPERATOR_GROUPS) {
