@@ -127,6 +127,31 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
     assert.equal((it.outputs[0].data as Int8Array)[0], 127);
   });
 
+  it("uint8 DIV over all 65536 input pairs, divisors at their zero point and raw 0 included, as tfjs-tflite", async function () {
+    const every = Array.from({ length: 256 }, (_, i) => i);
+    for (const [s1, z1, s2, z2, s3, z3] of [
+      [0.05, 128, 0.03, 100, 0.1, 128],
+      [0.01, 0, 0.2, 255, 0.02, 0],
+      [0.1, 255, 0.001, 3, 0.5, 10],
+      [0.003, 77, 0.09, 200, 0.004, 250],
+    ]) {
+      const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint] });
+      const bytes = singleOperatorModel({
+        builtin: BuiltinOperator.DIV,
+        inputs: [{ shape: [256, 1], type: TensorType.UINT8, quantization: q(s1, z1) }, { shape: [1, 256], type: TensorType.UINT8, quantization: q(s2, z2) }],
+        outputs: [{ shape: [256, 256], type: TensorType.UINT8, quantization: q(s3, z3) }],
+      });
+      await oracle!.load(bytes);
+      const { outputs } = await oracle!.run([every, every]);
+      for (const arithmetic of ["reference", "xnnpack"] as const) {
+        const it = new Interpreter(bytes, { arithmetic });
+        it.inputs.forEach((t) => (t.data as Uint8Array).set(every));
+        it.invoke();
+        compare(`DIV UINT8 ${arithmetic} scales ${s1}/${s2} → ${s3}`, it.outputs[0].data as Uint8Array, outputs[0].data, false);
+      }
+    }
+  });
+
   it("refuses at load, naming what is unsupported, the quantized models tfjs-tflite refuses (at load or at invoke)", async function () {
     const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint] });
     const unary = (builtin: number, type: TensorType, qx: ReturnType<typeof q>, qy: ReturnType<typeof q>) => singleOperatorModel({ builtin, inputs: [{ shape: [2, 3], type, quantization: qx }], outputs: [{ shape: [2, 3], type, quantization: qy }] });
