@@ -127,6 +127,24 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
     assert.equal((it.outputs[0].data as Int8Array)[0], 127);
   });
 
+  it("int8 RSQRT over every input from the zero point up, on scales from fine to coarse, as tfjs-tflite", async function () {
+    const next = rng(181);
+    for (let k = 0; k < 12; k++) {
+      const zeroPoint = k === 0 ? -128 : Math.floor(next() * 200) - 128;
+      const sx = Math.fround(2 ** (next() * 12 - 12));
+      const sy = Math.fround(2 ** (next() * 10 - 8));
+      const q = (scale: number, z: number) => ({ scale: [scale], zeroPoint: [z] });
+      const values = Array.from({ length: 256 }, (_, i) => Math.min(127, zeroPoint + i));
+      const bytes = singleOperatorModel({ builtin: BuiltinOperator.RSQRT, inputs: [{ shape: [256], type: TensorType.INT8, quantization: q(sx, zeroPoint) }], outputs: [{ shape: [256], type: TensorType.INT8, quantization: q(sy, Math.floor(next() * 256) - 128) }] });
+      await oracle!.load(bytes);
+      const { outputs } = await oracle!.run([values]);
+      const it = new Interpreter(bytes);
+      (it.inputs[0].data as Int8Array).set(values);
+      it.invoke();
+      compare(`RSQRT INT8 scales ${sx} → ${sy} zero point ${zeroPoint}`, it.outputs[0].data as Int8Array, outputs[0].data, false);
+    }
+  });
+
   it("uint8 DIV over all 65536 input pairs, divisors at their zero point and raw 0 included, as tfjs-tflite", async function () {
     const every = Array.from({ length: 256 }, (_, i) => i);
     for (const [s1, z1, s2, z2, s3, z3] of [
