@@ -23,10 +23,14 @@ export function srdhm(a: number, b: number): number {
   return q;
 }
 
-/** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. */
+/**
+ * gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. Exponents of 32 and more (uint8 DIV of a
+ * dividend 0 or -1 reaches them) give what the compiled C++ gives in WebAssembly: the 64-bit mask truncated to -1
+ * and the shift count taken modulo 32.
+ */
 export function roundingDivideByPOT(x: number, exponent: number): number {
   if (exponent === 0) return x;
-  const mask = exponent >= 31 ? 0x7fffffff : (1 << exponent) - 1;
+  const mask = exponent >= 32 ? -1 : exponent === 31 ? 0x7fffffff : (1 << exponent) - 1;
   const remainder = x & mask;
   const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -108,4 +112,51 @@ export function roundHalfAway(x: number): number {
 
 export function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** std::rint / lrintf in the default rounding mode: to nearest, halves to even. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
+
+/** gemmlowp SaturatingRoundingMultiplyByPOT for a positive exponent: x · 2^exponent, saturated to int32. */
+export function saturatingShiftLeft(x: number, exponent: number): number {
+  const threshold = 2 ** (31 - exponent) - 1;
+  if (x > threshold) return INT32_MAX;
+  if (x < -threshold) return INT32_MIN;
+  return x << exponent;
+}
+
+/**
+ * gemmlowp one_over_one_plus_x_for_x_in_0_1 on int32 Q0.31: 1 / (1 + a) by three Newton–Raphson steps in Q2.29.
+ * Additions wrap as the compiled C++ does.
+ */
+export function oneOverOnePlusX32(a: number): number {
+  const sum = a + INT32_MAX;
+  const halfDenominator = Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
+  const one = 1 << 29;
+  let x = (1515870810 + srdhm(halfDenominator, -1010580540)) | 0; // 48/17 − 32/17 · d
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = (one - srdhm(halfDenominator, x)) | 0;
+    x = (x + saturatingShiftLeft(srdhm(x, oneMinus), 2)) | 0;
+  }
+  return saturatingShiftLeft(x, 1);
+}
+
+/**
+ * TFLite GetReciprocal: 1/x for an int32 x with `integerDigits` integer digits, as a Q0.31 multiplier and the
+ * number of bits above one (shift). JavaScript's shifts take their count modulo 32 as WebAssembly's do, so x = 0
+ * gives what tfjs-tflite's build gives.
+ */
+export function reciprocal(x: number, integerDigits: number): { multiplier: number; bitsOverUnit: number } {
+  const headroomPlusOne = Math.clz32(x);
+  const shiftedMinusOne = ((x << headroomPlusOne) - 2147483648) | 0;
+  return { multiplier: oneOverOnePlusX32(shiftedMinusOne), bitsOverUnit: integerDigits - headroomPlusOne };
+}
+
+/** TFLite CountLeadingSignBits for an int32. */
+export function countLeadingSignBits(x: number): number {
+  if (x >= 0) return Math.clz32(x) - 1;
+  return x === INT32_MIN ? 0 : Math.clz32(2 * -x - 1);
 }

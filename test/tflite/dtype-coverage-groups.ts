@@ -223,7 +223,73 @@ function hybridDepthwise(m: CaseMaker): OperatorCase[] {
   ];
 }
 
+/** The quantized kernels of issue #16: int8 RSQRT, int8 and uint8 LOG_SOFTMAX, uint8 DIV, int16 BATCH_MATMUL. */
+function quantizedKernels(m: CaseMaker, k: number): OperatorCase[] {
+  const cases: OperatorCase[] = [];
+  const shape = m.shape(m.int(1, 4), 1, 6);
+  {
+    // inputs from the zero point (a real 0: TFLite's 127) up; an output scale that saturates one case in three
+    const sx = Math.fround(0.002 + m.next() * 0.1);
+    const zx = m.int(-128, 60);
+    const largest = 1 / Math.sqrt(sx);
+    const sy = Math.fround((largest / 255) * (k % 3 === 0 ? 0.2 + m.next() * 0.5 : 1 + m.next() * 2));
+    cases.push({
+      label: `RSQRT INT8 [${shape}] scales ${sx} → ${sy} input zero point ${zx}`,
+      builtin: B.RSQRT,
+      inputs: [{ shape, type: T.INT8, quantization: { scale: [sx], zeroPoint: [zx] } }],
+      outputs: [{ shape, type: T.INT8, quantization: { scale: [sy], zeroPoint: [m.int(-128, -100)] } }],
+      quantizedRange: [zx, 127],
+    });
+  }
+  for (const type of [T.INT8, T.UINT8]) {
+    // input scales from fine to coarse (differences beyond the output's 16 saturate); TFLite fixes the output's
+    const sx = Math.fround(0.005 + m.next() * m.pick([0.05, 0.3]));
+    const zx = type === T.INT8 ? m.int(-40, 40) : m.int(90, 170);
+    cases.push({
+      label: `LOG_SOFTMAX ${T[type]} [${shape}] input scale ${sx}`,
+      builtin: B.LOG_SOFTMAX,
+      inputs: [{ shape, type, quantization: { scale: [sx], zeroPoint: [zx] } }],
+      outputs: [{ shape, type, quantization: { scale: [16 / 256], zeroPoint: [type === T.INT8 ? 127 : 255] } }],
+    });
+  }
+  {
+    // uint8 DIV with broadcasting and a fused activation; random divisors meet their zero point (a real 0) now and then
+    const [a, b, y] = m.broadcastPair(m.int(1, 4));
+    const activation = m.pick([0, 0, 1, 3]);
+    const q = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [m.int(0, 255)] });
+    cases.push({
+      label: `DIV UINT8 [${a}] [${b}] activation ${activation}`,
+      builtin: B.DIV,
+      inputs: [{ shape: a, type: T.UINT8, quantization: q(0.005 + m.next() * 0.1) }, { shape: b, type: T.UINT8, quantization: q(0.005 + m.next() * 0.1) }],
+      outputs: [{ shape: y, type: T.UINT8, quantization: q(0.02 + m.next() * m.pick([0.1, 2])) }],
+      optionsType: O.DivOptions,
+      options: [{ slot: F.DivOptions.fused_activation_function, kind: "int8", value: activation }],
+    });
+  }
+  {
+    // int16 BATCH_MATMUL (zero points 0, as TFLite requires): output scales from saturating most sums to none
+    const [mm, kk, nn] = [m.int(1, 5), m.int(1, 8), m.int(1, 5)];
+    const [ba, bb, by] = m.broadcastPair(m.int(1, 2));
+    const [adjX, adjY] = [m.next() < 0.5, m.next() < 0.5];
+    const aShape = [...ba, ...(adjX ? [kk, mm] : [mm, kk])];
+    const bShape = [...bb, ...(adjY ? [nn, kk] : [kk, nn])];
+    const [sa, sb] = [Math.fround(2 ** (m.next() * 6 - 14)), Math.fround(2 ** (m.next() * 6 - 14))];
+    const sy = Math.fround(sa * sb * 2 ** (13 + m.next() * 6));
+    const q16 = (scale: number) => ({ scale: [scale], zeroPoint: [0] });
+    cases.push({
+      label: `BATCH_MATMUL INT16 [${aShape}] × [${bShape}] adj ${adjX} ${adjY} scales ${sa} × ${sb} → ${sy}`,
+      builtin: B.BATCH_MATMUL,
+      inputs: [{ shape: aShape, type: T.INT16, quantization: q16(sa) }, { shape: bShape, type: T.INT16, quantization: q16(sb) }],
+      outputs: [{ shape: [...by, mm, nn], type: T.INT16, quantization: q16(sy) }],
+      optionsType: O.BatchMatMulOptions,
+      options: [{ slot: F.BatchMatMulOptions.adj_x, kind: "bool", value: adjX }, { slot: F.BatchMatMulOptions.adj_y, kind: "bool", value: adjY }],
+    });
+  }
+  return cases;
+}
+
 export const DTYPE_COVERAGE_GROUPS: OperatorGroup[] = [
+  { name: "int8 RSQRT, int8 / uint8 LOG_SOFTMAX, uint8 DIV, int16 BATCH_MATMUL", seed: 173, cases: 30, make: quantizedKernels },
   { name: "hybrid DEPTHWISE_CONV_2D", seed: 167, cases: 10, make: hybridDepthwise },
   { name: "uint8 binary, comparison, reduction and activation operators; int8 / uint8 L2_NORMALIZATION; int8 → int16 SOFTMAX; uint8 CONCATENATION rescaled; uint8 TRANSPOSE_CONV", seed: 139, cases: 10, make: uint8Operators },
   { name: "int16 RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, ABS, PACK, UNPACK, SPLIT", seed: 149, cases: 10, make: int16Movement },

@@ -21,6 +21,11 @@ export interface OperatorCase {
   xnnpackOnly?: boolean;
   /** the integer range of random int32 inputs (default ±1000) */
   intRange?: [number, number];
+  /**
+   * the range of random int8 / uint8 / int16 inputs (default: the whole type), its two ends drawn one time in eight
+   * each, so edge values always come up
+   */
+  quantizedRange?: [number, number];
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */

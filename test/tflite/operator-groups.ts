@@ -222,7 +222,7 @@ function unaryOps(m: CaseMaker, k: number): OperatorCase[] {
   }
   const q = m.quant();
   {
-    // quantized kernels: ABS int8, GELU int8 and uint8 (int8 RSQRT's fixed-point inverse square root is not reproduced)
+    // quantized kernels: ABS int8, GELU int8 and uint8 (int8 RSQRT in dtype-coverage-groups.ts)
     for (const [op, name, lo, hi] of [
       [B.ABS, "ABS", -3, 3],
       [B.GELU, "GELU", -5, 5],

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
+import { UnsupportedModelError } from "../../lib/tflite/kernel";
 import { ModelBuilder, elementBytes, singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator, TensorType } from "../../lib/tflite/schema";
 import type { Tensor } from "../../lib/tflite/tensor";
@@ -18,6 +19,13 @@ function randomValues(t: Tensor, c: OperatorCase, next: () => number): number[] 
   const [lo, hi] = c.range ?? [-2, 2];
   const [ilo, ihi] = c.intRange ?? [-1000, 1000];
   for (let i = 0; i < t.size; i++) {
+    const quantized = t.type === TensorType.INT8 || t.type === TensorType.UINT8 || t.type === TensorType.INT16;
+    if (quantized && c.quantizedRange) {
+      const [qlo, qhi] = c.quantizedRange;
+      const u = next();
+      out.push(u < 0.125 ? qlo : u < 0.25 ? qhi : qlo + Math.floor(next() * (qhi - qlo + 1)));
+      continue;
+    }
     switch (t.type) {
       case TensorType.FLOAT32:
         out.push(Math.fround(lo + next() * (hi - lo)));
@@ -102,6 +110,86 @@ describe("tflite operators against tfjs-tflite (one-operator models)", function 
         it.invoke();
         compare(`DEQUANTIZE ${label}`, it.outputs[0].data as Float32Array, outputs[0].data, true);
       }
+    }
+  });
+
+  it("int8 RSQRT of an input below its zero point fails at invoke, as in tfjs-tflite", async function () {
+    const q = { scale: [0.05], zeroPoint: [-3] };
+    const bytes = singleOperatorModel({ builtin: BuiltinOperator.RSQRT, inputs: [{ shape: [4], type: TensorType.INT8, quantization: q }], outputs: [{ shape: [4], type: TensorType.INT8, quantization: { scale: [0.02], zeroPoint: [-128] } }] });
+    await oracle!.load(bytes);
+    await assert.rejects(oracle!.run([[-3, 0, -4, 9]]), /inference failed/);
+    const it = new Interpreter(bytes);
+    (it.inputs[0].data as Int8Array).set([-3, 0, -4, 9]);
+    assert.throws(() => it.invoke(), (err: Error) => err instanceof RangeError && /RSQRT/.test(err.message) && /-4 is below the zero point -3/.test(err.message));
+    // the zero point itself is the real 0, whose inverse square root saturates
+    (it.inputs[0].data as Int8Array).set([-3, -3, -2, 127]);
+    it.invoke();
+    assert.equal((it.outputs[0].data as Int8Array)[0], 127);
+  });
+
+  it("int8 RSQRT over every input from the zero point up, on scales from fine to coarse, as tfjs-tflite", async function () {
+    const next = rng(181);
+    for (let k = 0; k < 12; k++) {
+      const zeroPoint = k === 0 ? -128 : Math.floor(next() * 200) - 128;
+      const sx = Math.fround(2 ** (next() * 12 - 12));
+      const sy = Math.fround(2 ** (next() * 10 - 8));
+      const q = (scale: number, z: number) => ({ scale: [scale], zeroPoint: [z] });
+      const values = Array.from({ length: 256 }, (_, i) => Math.min(127, zeroPoint + i));
+      const bytes = singleOperatorModel({ builtin: BuiltinOperator.RSQRT, inputs: [{ shape: [256], type: TensorType.INT8, quantization: q(sx, zeroPoint) }], outputs: [{ shape: [256], type: TensorType.INT8, quantization: q(sy, Math.floor(next() * 256) - 128) }] });
+      await oracle!.load(bytes);
+      const { outputs } = await oracle!.run([values]);
+      const it = new Interpreter(bytes);
+      (it.inputs[0].data as Int8Array).set(values);
+      it.invoke();
+      compare(`RSQRT INT8 scales ${sx} → ${sy} zero point ${zeroPoint}`, it.outputs[0].data as Int8Array, outputs[0].data, false);
+    }
+  });
+
+  it("uint8 DIV over all 65536 input pairs, divisors at their zero point and raw 0 included, as tfjs-tflite", async function () {
+    const every = Array.from({ length: 256 }, (_, i) => i);
+    for (const [s1, z1, s2, z2, s3, z3] of [
+      [0.05, 128, 0.03, 100, 0.1, 128],
+      [0.01, 0, 0.2, 255, 0.02, 0],
+      [0.1, 255, 0.001, 3, 0.5, 10],
+      [0.003, 77, 0.09, 200, 0.004, 250],
+    ]) {
+      const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint] });
+      const bytes = singleOperatorModel({
+        builtin: BuiltinOperator.DIV,
+        inputs: [{ shape: [256, 1], type: TensorType.UINT8, quantization: q(s1, z1) }, { shape: [1, 256], type: TensorType.UINT8, quantization: q(s2, z2) }],
+        outputs: [{ shape: [256, 256], type: TensorType.UINT8, quantization: q(s3, z3) }],
+      });
+      await oracle!.load(bytes);
+      const { outputs } = await oracle!.run([every, every]);
+      for (const arithmetic of ["reference", "xnnpack"] as const) {
+        const it = new Interpreter(bytes, { arithmetic });
+        it.inputs.forEach((t) => (t.data as Uint8Array).set(every));
+        it.invoke();
+        compare(`DIV UINT8 ${arithmetic} scales ${s1}/${s2} → ${s3}`, it.outputs[0].data as Uint8Array, outputs[0].data, false);
+      }
+    }
+  });
+
+  it("refuses at load, naming what is unsupported, the quantized models tfjs-tflite refuses (at load or at invoke)", async function () {
+    const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint] });
+    const unary = (builtin: number, type: TensorType, qx: ReturnType<typeof q>, qy: ReturnType<typeof q>) => singleOperatorModel({ builtin, inputs: [{ shape: [2, 3], type, quantization: qx }], outputs: [{ shape: [2, 3], type, quantization: qy }] });
+    const binary = (builtin: number, type: TensorType, zeroPoint: number, shapes: number[][]) =>
+      singleOperatorModel({ builtin, inputs: shapes.slice(0, 2).map((shape) => ({ shape, type, quantization: q(0.05, zeroPoint) })), outputs: [{ shape: shapes[2], type, quantization: q(0.1, zeroPoint) }] });
+    const unarySizes = [6];
+    const refused: Array<[string, Uint8Array, number[], RegExp]> = [
+      ["RSQRT UINT8", unary(BuiltinOperator.RSQRT, TensorType.UINT8, q(0.05, 0), q(0.05, 0)), unarySizes, /RSQRT.*type UINT8 is not supported \(supported: FLOAT32, INT8\)/],
+      ["RSQRT INT16", unary(BuiltinOperator.RSQRT, TensorType.INT16, q(0.05, 0), q(0.05, 0)), unarySizes, /RSQRT.*type INT16 is not supported/],
+      ["LOG_SOFTMAX INT8 output scale 0.1", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.INT8, q(0.05, 0), q(0.1, 127)), unarySizes, /LOG_SOFTMAX.*scale 0\.1.*not supported.*16\/256/],
+      ["LOG_SOFTMAX UINT8 output zero point 128", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.UINT8, q(0.05, 128), q(16 / 256, 128)), unarySizes, /LOG_SOFTMAX.*zero point 128 is not supported.*zero point 255/],
+      ["LOG_SOFTMAX INT16", unary(BuiltinOperator.LOG_SOFTMAX, TensorType.INT16, q(0.05, 0), q(16 / 256, 0)), unarySizes, /LOG_SOFTMAX.*type INT16 → INT16 is not supported/],
+      ["DIV INT8", binary(BuiltinOperator.DIV, TensorType.INT8, 0, [[2, 3], [2, 3], [2, 3]]), [6, 6], /DIV.*type INT8 is not supported \(supported: FLOAT32, INT32, UINT8\)/],
+      ["BATCH_MATMUL INT16 zero point 3", binary(BuiltinOperator.BATCH_MATMUL, TensorType.INT16, 3, [[2, 3], [3, 2], [2, 2]]), [6, 6], /BATCH_MATMUL.*INT16 zero points 3, 3, 3 are not supported/],
+    ];
+    for (const [label, bytes, sizes, message] of refused) {
+      // tfjs-tflite refuses some at load, the others (int8 DIV, int16 LOG_SOFTMAX) when they run
+      const theirs = oracle!.load(bytes).then(() => oracle!.run(sizes.map((n) => new Array<number>(n).fill(1))));
+      await assert.rejects(theirs, `${label}: tfjs-tflite ran it`);
+      assert.throws(() => new Interpreter(bytes), (err: Error) => err instanceof UnsupportedModelError && message.test(err.message), `${label}: our refusal`);
     }
   });
 

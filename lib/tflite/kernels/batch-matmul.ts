@@ -1,11 +1,12 @@
 /**
  * BATCH_MATMUL: [..., M, K] × [..., K, N] → [..., M, N] with broadcast batch dimensions and adj_x / adj_y;
  * float32 summed in single precision, int8 with an int32 accumulator and TFLite's fixed-point requantization (in the
- * xnnpack arithmetic XNNPACK's single-precision one, as tfjs-tflite runs it).
+ * xnnpack arithmetic XNNPACK's single-precision one, as tfjs-tflite runs it), int16 (zero points 0) with an int64
+ * accumulator and the 64-bit requantization of TFLite's reference kernel (XNNPACK takes no int16 one).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, quantizeMultiplier } from "../fixed-point";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64, quantizeMultiplier } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { extendShape, requireQuantized, stridesOf } from "./common";
 import { broadcastShape } from "./broadcast";
@@ -21,7 +22,7 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
   const y = ctx.outputs[0];
   if (a.shape.length < 2 || b.shape.length < 2) fail(ctx, "both operands need at least two dimensions");
   if (a.type !== b.type || y.type !== a.type) fail(ctx, `types ${a.typeName} × ${b.typeName} → ${y.typeName} are not supported`);
-  if (a.type !== TensorType.FLOAT32 && a.type !== TensorType.INT8) fail(ctx, `type ${a.typeName} is not supported (supported: FLOAT32, INT8)`);
+  if (a.type !== TensorType.FLOAT32 && a.type !== TensorType.INT8 && a.type !== TensorType.INT16) fail(ctx, `type ${a.typeName} is not supported (supported: FLOAT32, INT8, INT16)`);
   const adjX = ctx.options?.bool(F.BatchMatMulOptions.adj_x, false) ?? false;
   const adjY = ctx.options?.bool(F.BatchMatMulOptions.adj_y, false) ?? false;
   const [ar, ac] = a.shape.slice(-2);
@@ -60,11 +61,13 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
     requireQuantized(ctx, a, "input 1");
     requireQuantized(ctx, b, "input 2");
     requireQuantized(ctx, y, "output");
+    if (a.type === TensorType.INT16 && (a.zeroPoint !== 0 || b.zeroPoint !== 0 || y.zeroPoint !== 0)) fail(ctx, `INT16 zero points ${a.zeroPoint}, ${b.zeroPoint}, ${y.zeroPoint} are not supported (TFLite requires 0)`);
     // GetQuantizedConvolutionMultipler: the input product in single precision, the division in double
     requant = quantizeMultiplier(f32(a.scale * b.scale) / y.scale);
-    if (ctx.xnnpackInt8) xnnScale = f32(f32(a.scale * b.scale) / y.scale);
+    if (ctx.xnnpackInt8 && a.type === TensorType.INT8) xnnScale = f32(f32(a.scale * b.scale) / y.scale);
     [qmin, qmax] = integerRange(y.type);
   }
+  const wide = a.type === TensorType.INT16;
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
   return () => {
@@ -81,7 +84,8 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
           if (float) for (let p = 0; p < k; p++) acc = f32(acc + f32(ad[ab + i * aI + p * aP] * bd[bb + p * bP + j * bJ]));
           else for (let p = 0; p < k; p++) acc += (ad[ab + i * aI + p * aP] + aOff) * (bd[bb + p * bP + j * bJ] + bOff);
           if (!float) {
-            const r = (xnnScale ? requantizeFp32(acc, xnnScale) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift)) + y.zeroPoint;
+            const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? mulByQuantizedMultiplier64(acc, requant.multiplier, requant.shift) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
+            const r = scaled + y.zeroPoint;
             acc = r < qmin ? qmin : r > qmax ? qmax : r;
           }
           yd[o++] = acc;

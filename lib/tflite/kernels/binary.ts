@@ -1,13 +1,13 @@
 /**
- * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV, FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
+ * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
  * the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's reference kernel does
  * (8-bit left shift, then each input's scale as a fixed-point multiplier).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier } from "../fixed-point";
+import { countLeadingSignBits, mulByQuantizedMultiplier, mulByQuantizedMultiplierGreaterThanOne, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier, reciprocal } from "../fixed-point";
 import { integerRange, type Tensor } from "../tensor";
-import { floatActivationRange, requireQuantized } from "./common";
+import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
 
 type Elements = { [i: number]: number; length: number };
@@ -53,9 +53,39 @@ function minMax(max: boolean): PrepareKernel {
 export const prepareMaximum = minMax(true);
 export const prepareMinimum = minMax(false);
 
+/**
+ * uint8 DIV as TFLite's DivElementwise: the divisor's fixed-point reciprocal (GetReciprocal), the dividend shifted
+ * to its headroom, and one requantization by input 1 scale / (input 2 scale × output scale). A divisor at its zero
+ * point (a real 0) is not checked by TFLite's release build: its reciprocal of 0 is reproduced as WebAssembly computes it.
+ */
+function quantizedDiv(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor, activation: number) {
+  if (y.type !== TensorType.UINT8) fail(ctx, `output type ${y.typeName} is not UINT8`);
+  requireQuantized(ctx, a, "input 1");
+  requireQuantized(ctx, b, "input 2");
+  requireQuantized(ctx, y, "output");
+  // the scales multiplied and divided in single precision, as TFLite's Prepare does
+  const { multiplier, shift } = quantizeMultiplier(f32(f32(a.scale) / f32(f32(b.scale) * f32(y.scale))));
+  const [lo, hi] = quantizedActivationRange(ctx, activation, y);
+  return binaryInvoke(a, b, y, (u, v) => {
+    let dividend = u - a.zeroPoint;
+    let divisor = v - b.zeroPoint;
+    if (divisor < 0) {
+      // the reciprocal must be positive to serve as a multiplier
+      dividend = -dividend;
+      divisor = -divisor;
+    }
+    const inverse = reciprocal(divisor, 31);
+    const headroom = countLeadingSignBits(dividend);
+    const quotient = mulByQuantizedMultiplierGreaterThanOne(dividend, inverse.multiplier, headroom);
+    const r = mulByQuantizedMultiplierSmallerThanOne(quotient, multiplier, shift - inverse.bitsOverUnit - headroom) + y.zeroPoint;
+    return r < lo ? lo : r > hi ? hi : r;
+  });
+}
+
 export const prepareDiv: PrepareKernel = (ctx) => {
-  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32]);
+  const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.UINT8]);
   const activation = ctx.options?.int8(F.DivOptions.fused_activation_function, 0) ?? 0;
+  if (a.type === TensorType.UINT8) return quantizedDiv(ctx, a, b, y, activation);
   if (a.type === TensorType.INT32) {
     if (activation !== 0) fail(ctx, "fused activation on int32 is not supported");
     return binaryInvoke(a, b, y, (u, v) => {

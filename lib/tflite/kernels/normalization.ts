@@ -1,30 +1,41 @@
 /**
  * L2_NORMALIZATION and LOG_SOFTMAX over the last dimension (float32, in single precision as TFLite); int8 and uint8
- * L2_NORMALIZATION in quantized-l2-normalization.ts.
+ * L2_NORMALIZATION in quantized-l2-normalization.ts, LOG_SOFTMAX in quantized-log-softmax.ts.
  */
 import { TensorType } from "../schema";
 import { fail, input, type KernelContext } from "../kernel";
 import type { PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import { prepareQuantizedL2Normalization } from "./quantized-l2-normalization";
+import { prepareQuantizedLogSoftmax } from "./quantized-log-softmax";
 
 const f32 = Math.fround;
 
-function rows(ctx: KernelContext): { x: Tensor; y: Tensor; depth: number; outer: number } {
+/** The rows of the last dimension, whatever the type. */
+function rowsOf(ctx: KernelContext): { x: Tensor; y: Tensor; depth: number; outer: number } {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
-  if (x.type !== TensorType.FLOAT32 || y.type !== TensorType.FLOAT32) fail(ctx, `type ${x.typeName} → ${y.typeName} is not supported (supported: FLOAT32)`);
   if (x.size !== y.size || x.shape.length === 0) fail(ctx, `input [${x.shape}] and output [${y.shape}] differ`);
   const depth = x.shape[x.shape.length - 1];
   return { x, y, depth, outer: depth === 0 ? 0 : x.size / depth };
 }
 
+function rows(ctx: KernelContext): { x: Tensor; y: Tensor; depth: number; outer: number } {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (x.type !== TensorType.FLOAT32 || y.type !== TensorType.FLOAT32) fail(ctx, `type ${x.typeName} → ${y.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
+  return rowsOf(ctx);
+}
+
+const quantized = (ctx: KernelContext) => {
+  const type = input(ctx, 0).type;
+  return type === TensorType.INT8 || type === TensorType.UINT8;
+};
+
 export const prepareL2Normalization: PrepareKernel = (ctx) => {
-  const x0 = input(ctx, 0);
-  if (x0.type === TensorType.INT8 || x0.type === TensorType.UINT8) {
-    if (x0.size !== ctx.outputs[0].size || x0.shape.length === 0) fail(ctx, `input [${x0.shape}] and output [${ctx.outputs[0].shape}] differ`);
-    const depth = x0.shape[x0.shape.length - 1];
-    return prepareQuantizedL2Normalization(ctx, x0, ctx.outputs[0], depth, depth === 0 ? 0 : x0.size / depth);
+  if (quantized(ctx)) {
+    const { x, y, depth, outer } = rowsOf(ctx);
+    return prepareQuantizedL2Normalization(ctx, x, y, depth, outer);
   }
   const { x, y, depth, outer } = rows(ctx);
   return () => {
@@ -41,6 +52,10 @@ export const prepareL2Normalization: PrepareKernel = (ctx) => {
 };
 
 export const prepareLogSoftmax: PrepareKernel = (ctx) => {
+  if (quantized(ctx)) {
+    const { x, y, depth, outer } = rowsOf(ctx);
+    return prepareQuantizedLogSoftmax(ctx, x, y, depth, outer);
+  }
   const { x, y, depth, outer } = rows(ctx);
   return () => {
     const xd = x.data as Float32Array;

@@ -1,13 +1,14 @@
 /**
  * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, GELU (float32; NEG also int32;
- * ABS int8; GELU int8/uint8 through a 256-entry table as TFLite's LUTPopulate), and CAST between the
+ * ABS int8 and int16; RSQRT int8; GELU int8/uint8 through a 256-entry table as TFLite's LUTPopulate), and CAST between the
  * numeric types and BOOL.
  */
 import { F, TensorType } from "../schema";
-import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { fail, input, type Invoke, type KernelContext, type PrepareKernel } from "../kernel";
 import { integerRange, type Tensor } from "../tensor";
-import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
+import { clamp, mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
 import { requireQuantized } from "./common";
+import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -78,7 +79,51 @@ export const prepareAbs: PrepareKernel = (ctx) => {
 export const prepareNeg = unary((v) => -v, (v) => -v | 0);
 export const prepareSquare = unary((v) => v * v);
 export const prepareSqrt = unary(Math.sqrt);
-export const prepareRsqrt = unary((v) => 1 / f32(Math.sqrt(v)));
+const floatRsqrt = unary((v) => 1 / f32(Math.sqrt(v)));
+
+/**
+ * int8 RSQRT as TFLite's RsqrtEvalQuantized: 1/sqrt(q - zero point) by the fixed-point Newton inverse square root,
+ * scaled up by 2^20 to stay an integer, then requantized by 1/(sqrt(input scale) × output scale). The input's zero
+ * point itself (a real 0) gives 127; values below it fail at invoke, as TFLite's kernel does.
+ */
+function prepareInt8Rsqrt(ctx: KernelContext, x: Tensor, y: Tensor): Invoke {
+  requireQuantized(ctx, x, "input");
+  requireQuantized(ctx, y, "output");
+  // the square root and the product in single precision (C++'s float overloads), the reciprocal in double
+  const { multiplier, shift } = quantizeMultiplier(1 / f32(f32(Math.sqrt(f32(x.scale))) * f32(y.scale)));
+  const kShift = 20;
+  const table = new Int8Array(256);
+  for (let q = -128; q <= 127; q++) {
+    const value = q - x.zeroPoint;
+    if (value < 0) continue; // refused at invoke
+    let r = 127;
+    if (value !== 0) {
+      const inv = invSqrtQuantizedMultiplier(value, -1);
+      const data = mulByQuantizedMultiplier(1, inv.multiplier, inv.shift + kShift);
+      r = clamp(mulByQuantizedMultiplier(data, multiplier, shift - kShift) + y.zeroPoint, -128, 127);
+    }
+    table[q + 128] = r;
+  }
+  const n = y.size;
+  const zeroPoint = x.zeroPoint;
+  return () => {
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let i = 0; i < n; i++) {
+      const q = xd[i];
+      if (q < zeroPoint) throw new RangeError(`${ctx.op.opName} (operator ${ctx.op.index}): input ${q} is below the zero point ${zeroPoint}, a negative real value (RSQRT is only defined for positive values)`);
+      yd[i] = table[q + 128];
+    }
+  };
+}
+
+export const prepareRsqrt: PrepareKernel = (ctx) => {
+  const x = input(ctx, 0);
+  const y = ctx.outputs[0];
+  if (x.type !== TensorType.FLOAT32 && x.type !== TensorType.INT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8)`);
+  if (x.type === TensorType.INT8 && y.type === TensorType.INT8 && x.size === y.size) return prepareInt8Rsqrt(ctx, x, y);
+  return floatRsqrt(ctx);
+};
 export const prepareExp = unary(Math.exp);
 export const prepareLog = unary(Math.log);
 
