@@ -1,0 +1,114 @@
+;; Inner loops of the int16 (int16x8) kernels with WebAssembly SIMD: requantization of int32 or int16 values to
+;; int16 (QUANTIZE, LEAKY_RELU), the general int16 ADD / SUB, and CONV_2D with int16 activations and int8 filters.
+;; A module of its own beside int8.wat, importing the same memory (one per interpreter, see WasmHeap in
+;; ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/int16.wasm.
+;;
+;; Arithmetic is TFLite's reference integer arithmetic, bit for bit what lib/tflite/fixed-point.ts computes:
+;; - SaturatingRoundingDoublingHighMul(a, m) is floor((a m + 2^30) / 2^31) (gemmlowp's nudge and truncation toward
+;;   zero amount to that), with a m as an exact int64 product (i64x2.extmul_*); its single saturating case
+;;   (a = m = -2^31) is kept out by the callers.
+;; - RoundingDivideByPOT(x, e): (x >> e) + 1 where (x & mask) > (mask >> 1) + (x < 0).
+;; - the int16 ADD's input rescale (int16Rescale in ../kernels/elementwise.ts): floor((x m + 2^15) / 2^16), then the
+;;   rounding shift.
+;; - the int64 requantization of the convolutions (mulByQuantizedMultiplier64): floor((acc r + 2^(t-1)) / 2^t)
+;;   with r the multiplier reduced to 16 bits, wrapped to int32.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; $rq16's parameters: multiplier, left shift and right-shift mask of each sign (1: v >= 0, 2: v < 0)
+  (global $m1 (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $m2 (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $l1 (mut i32) (i32.const 0))
+  (global $l2 (mut i32) (i32.const 0))
+  (global $r1 (mut i32) (i32.const 0))
+  (global $r2 (mut i32) (i32.const 0))
+  (global $two (mut i32) (i32.const 0))
+  (global $inv (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $outv (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $lov (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $hiv (mut v128) (v128.const i32x4 0 0 0 0))
+
+  ;; the low 32 bits of two i64x2 as one i32x4 (lanes of a, then of b)
+  (func $low32 (param $a v128) (param $b v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+
+  ;; SaturatingRoundingDoublingHighMul of each lane of a with the lanes of m
+  (func $srdhm (param $a v128) (param $m v128) (result v128)
+    (call $low32
+      (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+      (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+
+  ;; RoundingDivideByPOT of each lane by 2^e (0 <= e <= 31)
+  (func $rdpot (param $x v128) (param $e i32) (result v128)
+    (local $mask i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
+    (i32x4.sub
+      (i32x4.shr_s (local.get $x) (local.get $e))
+      (i32x4.gt_s
+        (v128.and (local.get $x) (i32x4.splat (local.get $mask)))
+        (i32x4.sub (i32x4.splat (i32.shr_u (local.get $mask) (i32.const 1))) (i32x4.lt_s (local.get $x) (v128.const i32x4 0 0 0 0))))))
+
+  ;; MultiplyByQuantizedMultiplier of four values (minus the input offset) with the parameters of their sign,
+  ;; plus the output offset, clamped
+  (func $rq4 (param $x v128) (result v128)
+    (local $v v128) (local $r v128)
+    (local.set $v (i32x4.sub (local.get $x) (global.get $inv)))
+    (local.set $r (call $rdpot (call $srdhm (i32x4.shl (local.get $v) (global.get $l1)) (global.get $m1)) (global.get $r1)))
+    (if (global.get $two)
+      (then
+        (local.set $r
+          (v128.bitselect
+            (local.get $r)
+            (call $rdpot (call $srdhm (i32x4.shl (local.get $v) (global.get $l2)) (global.get $m2)) (global.get $r2))
+            (i32x4.ge_s (local.get $v) (v128.const i32x4 0 0 0 0))))))
+    (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (global.get $outv)) (global.get $lov)) (global.get $hiv)))
+
+  ;; y[i] = clamp(outOff + MBQM(x[i] - inOff, multiplier, shift of the sign of x[i] - inOff)) as int16, i < n;
+  ;; x int32 (wide = 1) or int16 (wide = 0). shift s is given as left = max(s, 0), right = max(-s, 0).
+  (func (export "rq16") (param $x i32) (param $y i32) (param $n i32) (param $wide i32) (param $inOff i32)
+    (param $m1 i32) (param $l1 i32) (param $r1 i32) (param $m2 i32) (param $l2 i32) (param $r2 i32)
+    (param $outOff i32) (param $lo i32) (param $hi i32)
+    (local $i i32) (local $end i32) (local $a v128) (local $b v128) (local $v v128)
+    (global.set $m1 (i32x4.splat (local.get $m1)))
+    (global.set $m2 (i32x4.splat (local.get $m2)))
+    (global.set $l1 (local.get $l1))
+    (global.set $l2 (local.get $l2))
+    (global.set $r1 (local.get $r1))
+    (global.set $r2 (local.get $r2))
+    (global.set $two
+      (i32.or (i32.ne (local.get $m1) (local.get $m2))
+        (i32.or (i32.ne (local.get $l1) (local.get $l2)) (i32.ne (local.get $r1) (local.get $r2)))))
+    (global.set $inv (i32x4.splat (local.get $inOff)))
+    (global.set $outv (i32x4.splat (local.get $outOff)))
+    (global.set $lov (i32x4.splat (local.get $lo)))
+    (global.set $hiv (i32x4.splat (local.get $hi)))
+    (local.set $end (i32.and (local.get $n) (i32.const -8)))
+    (block $done
+      (loop $eight
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (if (local.get $wide)
+          (then
+            (local.set $a (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+          (else
+            (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1)))))
+            (local.set $a (i32x4.extend_low_i16x8_s (local.get $v)))
+            (local.set $b (i32x4.extend_high_i16x8_s (local.get $v)))))
+        (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
+          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a)) (call $rq4 (local.get $b))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $eight)))
+    ;; the last n mod 8 values one at a time, through the same vector arithmetic
+    (block $tail
+      (loop $one
+        (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $a
+          (i32x4.splat
+            (if (result i32) (local.get $wide)
+              (then (i32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+              (else (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1))))))))
+        (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
+          (i32x4.extract_lane 0 (call $rq4 (local.get $a))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $one))))
+)

@@ -1,0 +1,82 @@
+/**
+ * The int16 kernels in WebAssembly SIMD (lib/tflite/wasm/int16.wat) give exactly the JavaScript loops' outputs
+ * (the interpreter with `simd: false`), on random shapes (every length mod 8: the tail runs one value at a time),
+ * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
+ * and int16 → int16 and LEAKY_RELU int16 (alpha below and above 1, negative).
+ */
+import { strict as assert } from "assert";
+import { Interpreter } from "../../lib/tflite/interpreter";
+import { singleOperatorModel } from "../../lib/tflite/model-builder";
+import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
+import { WasmHeap, int8Module } from "../../lib/tflite/wasm-kernels";
+import { CaseMaker, rng } from "./operator-cases";
+
+const q16 = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [0] });
+
+/** random values of a type, a fifth of them its extremes */
+function values(m: CaseMaker, type: T, n: number): number[] {
+  const [lo, hi] = type === T.INT32 ? [-2147483648, 2147483647] : [-32768, 32767];
+  return Array.from({ length: n }, () => {
+    const r = m.next();
+    if (r < 0.1) return lo;
+    if (r < 0.2) return hi;
+    // int32 inputs mostly in the range an int32 → int16 requantization is meant for, now and then anywhere
+    if (type === T.INT32 && r < 0.8) return m.int(-(2 ** 24), 2 ** 24);
+    return lo + Math.floor(m.next() * (hi - lo + 1));
+  });
+}
+
+/** Runs the model in both and compares the outputs, over a few random inputs. */
+function sameInBoth(m: CaseMaker, spec: Parameters<typeof singleOperatorModel>[0], label: string): void {
+  const bytes = singleOperatorModel(spec);
+  const simd = new Interpreter(bytes);
+  const js = new Interpreter(bytes, { simd: false });
+  for (let trial = 0; trial < 3; trial++) {
+    simd.inputs.forEach((t, i) => {
+      const v = values(m, t.type, t.size);
+      (t.data as Int32Array).set(v);
+      (js.inputs[i].data as Int32Array).set(v);
+    });
+    simd.invoke();
+    js.invoke();
+    assert.deepEqual(Array.from(simd.outputs[0].data as Int16Array), Array.from(js.outputs[0].data as Int16Array), `${label} trial ${trial}`);
+  }
+}
+
+const randomShape = (m: CaseMaker) => (m.next() < 0.5 ? [m.int(1, 70)] : [1, m.int(1, 4), m.int(1, 40), m.int(1, 9)]);
+
+describe("tflite int16 kernels in WebAssembly SIMD", function () {
+  this.timeout(60000);
+  before(function () {
+    const module = int8Module();
+    if (!module || !new WasmHeap(module).int16()) {
+      console.log("      (skipped: no WebAssembly SIMD here)");
+      this.skip();
+    }
+  });
+
+  it("QUANTIZE int32 → int16 and int16 → int16 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(161));
+    for (let k = 0; k < 60; k++) {
+      const shape = randomShape(m);
+      const wide = k % 2 === 0;
+      // int32 accumulator scales as the converters write them, and ratios above 1 (a left shift) now and then
+      const sx = wide ? 2 ** (-m.next() * 10 - 18) : 2 ** (m.next() * 7 - 17);
+      const sy = k % 5 === 4 ? sx / (1 + m.next() * 4) : k % 7 === 3 ? sx : 2 ** (m.next() * 7 - 17);
+      const label = `QUANTIZE ${wide ? "INT32" : "INT16"} → INT16 [${shape}] ${sx.toPrecision(4)} → ${sy.toPrecision(4)}`;
+      sameInBoth(m, { builtin: B.QUANTIZE, inputs: [{ shape, type: wide ? T.INT32 : T.INT16, quantization: q16(sx) }], outputs: [{ shape, type: T.INT16, quantization: q16(sy) }] }, label);
+    }
+  });
+
+  it("LEAKY_RELU int16 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(162));
+    for (let k = 0; k < 60; k++) {
+      const shape = randomShape(m);
+      const alpha = m.pick([0.2, 0.01, 0.3, 1.5, -0.5, 0]);
+      const sx = 2 ** (m.next() * 7 - 17);
+      const sy = k % 3 === 0 ? sx : 2 ** (m.next() * 7 - 17);
+      const label = `LEAKY_RELU INT16 [${shape}] alpha ${alpha} ${sx.toPrecision(4)} → ${sy.toPrecision(4)}`;
+      sameInBoth(m, { builtin: B.LEAKY_RELU, inputs: [{ shape, type: T.INT16, quantization: q16(sx) }], outputs: [{ shape, type: T.INT16, quantization: q16(sy) }], optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32", value: alpha }] }, label);
+    }
+  });
+});
