@@ -2,7 +2,8 @@
  * The int16 kernels in WebAssembly SIMD (lib/tflite/wasm/int16.wat) give exactly the JavaScript loops' outputs
  * (the interpreter with `simd: false`), on random shapes (every length mod 8: the tail runs one value at a time),
  * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
- * and int16 → int16 and LEAKY_RELU int16 (alpha below and above 1, negative).
+ * and int16 → int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
+ * path: scales that are not powers of two, far apart or equal; fused activations).
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -77,6 +78,22 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       const sy = k % 3 === 0 ? sx : 2 ** (m.next() * 7 - 17);
       const label = `LEAKY_RELU INT16 [${shape}] alpha ${alpha} ${sx.toPrecision(4)} → ${sy.toPrecision(4)}`;
       sameInBoth(m, { builtin: B.LEAKY_RELU, inputs: [{ shape, type: T.INT16, quantization: q16(sx) }], outputs: [{ shape, type: T.INT16, quantization: q16(sy) }], optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32", value: alpha }] }, label);
+    }
+  });
+
+  it("ADD and SUB int16 (the general path) equal the JavaScript loop", function () {
+    const m = new CaseMaker(rng(163));
+    for (let k = 0; k < 80; k++) {
+      const shape = randomShape(m);
+      const [op, name, optionsType, slot] = k % 2 ? ([B.SUB, "SUB", O.SubOptions, F.SubOptions.fused_activation_function] as const) : ([B.ADD, "ADD", O.AddOptions, F.AddOptions.fused_activation_function] as const);
+      const scale = () => 2 ** (m.next() * 7 - 17) * (1 + m.next() * 0.1);
+      const sa = scale();
+      const sb = k % 5 === 0 ? sa : k % 5 === 1 ? sa * 2 ** -m.int(4, 12) : scale();
+      const sy = k % 7 === 0 ? Math.max(sa, sb) * 2 ** -m.int(3, 8) : scale();
+      const activation = m.pick([0, 0, 1, 3]);
+      const label = `${name} INT16 [${shape}] ${sa.toPrecision(4)} ${sb.toPrecision(4)} → ${sy.toPrecision(4)} activation ${activation}`;
+      const operand = (s: number) => ({ shape, type: T.INT16, quantization: q16(s) });
+      sameInBoth(m, { builtin: op, inputs: [operand(sa), operand(sb)], outputs: [operand(sy)], optionsType, options: [{ slot, kind: "int8", value: activation }] }, label);
     }
   });
 });
