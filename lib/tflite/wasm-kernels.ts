@@ -62,6 +62,7 @@ export interface Int8Exports {
 export interface Int16Exports {
   rq16(x: number, y: number, n: number, wide: number, inOff: number, m1: number, l1: number, r1: number, m2: number, l2: number, r2: number, outOff: number, lo: number, hi: number): void;
   add16(a: number, b: number, y: number, n: number, m1: number, e1: number, m2: number, e2: number, mo: number, eo: number, sub: number, lo: number, hi: number): void;
+  conv16(x: number, w: number, ch: number, y: number, patch: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, kPad: number, lo: number, hi: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

@@ -3,7 +3,8 @@
  * (the interpreter with `simd: false`), on random shapes (every length mod 8: the tail runs one value at a time),
  * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
  * and int16 → int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
- * path: scales that are not powers of two, far apart or equal; fused activations).
+ * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
+ * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights).
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -94,6 +95,55 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       const label = `${name} INT16 [${shape}] ${sa.toPrecision(4)} ${sb.toPrecision(4)} → ${sy.toPrecision(4)} activation ${activation}`;
       const operand = (s: number) => ({ shape, type: T.INT16, quantization: q16(s) });
       sameInBoth(m, { builtin: op, inputs: [operand(sa), operand(sb)], outputs: [operand(sy)], optionsType, options: [{ slot, kind: "int8", value: activation }] }, label);
+    }
+  });
+
+  it("CONV_2D int16x8 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(164));
+    const S = F.Conv2DOptions;
+    for (let k = 0; k < 60; k++) {
+      const pointwise = k % 4 === 0;
+      const big = k % 10 === 5;
+      const c = big ? m.int(120, 140) : pointwise ? 8 * m.int(1, 6) : m.int(1, 20);
+      const [kh, kw] = pointwise ? [1, 1] : [m.int(1, 3), m.int(1, 4)];
+      const [n, h, w] = [m.int(1, 2), m.int(1, 9), m.int(1, 12)];
+      const [sh, sw] = pointwise ? [1, 1] : [m.int(1, 2), m.int(1, 2)];
+      const [dh, dw] = k % 6 === 1 ? [2, m.int(1, 2)] : [1, 1];
+      const same = m.next() < 0.5;
+      const out = (size: number, f: number, s: number, d: number) => (same ? Math.ceil(size / s) : Math.floor((size - (f - 1) * d - 1 + s) / s));
+      const [oh, ow] = [out(h, kh, sh, dh), out(w, kw, sw, dw)];
+      if (oh <= 0 || ow <= 0) continue;
+      const oc = m.int(1, 12);
+      const perChannel = k % 2 === 0;
+      const sx = 2 ** (m.next() * 7 - 17);
+      const ws = Array.from({ length: perChannel ? oc : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+      const count = oc * kh * kw * c;
+      const weights = Array.from({ length: count }, () => (m.next() < 0.05 ? m.pick([-128, 127]) : m.int(-127, 127)));
+      const biasRange = k % 3 === 0 ? 2 ** 34 : 100000;
+      const activation = m.pick([0, 0, 1, 3]);
+      const label = `CONV_2D INT16x8 [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} dilation ${dh},${dw} ${same ? "SAME" : "VALID"} activation ${activation}`;
+      sameInBoth(
+        m,
+        {
+          builtin: B.CONV_2D,
+          inputs: [
+            { shape: [n, h, w, c], type: T.INT16, quantization: q16(sx) },
+            { shape: [oc, kh, kw, c], type: T.INT8, values: weights, quantization: { scale: ws, zeroPoint: ws.map(() => 0), quantizedDimension: 0 } },
+            { shape: [oc], type: T.INT64, values: Array.from({ length: oc }, () => m.int(-biasRange, biasRange)), quantization: { scale: Array.from({ length: oc }, (_, i) => Math.fround(sx * ws[perChannel ? i : 0])), zeroPoint: new Array<number>(oc).fill(0) } },
+          ],
+          outputs: [{ shape: [n, oh, ow, oc], type: T.INT16, quantization: q16(2 ** (m.next() * 6 - 14)) }],
+          optionsType: O.Conv2DOptions,
+          options: [
+            { slot: S.padding, kind: "int8", value: same ? 0 : 1 },
+            { slot: S.stride_w, kind: "int32", value: sw },
+            { slot: S.stride_h, kind: "int32", value: sh },
+            { slot: S.dilation_w_factor, kind: "int32", value: dw },
+            { slot: S.dilation_h_factor, kind: "int32", value: dh },
+            { slot: S.fused_activation_function, kind: "int8", value: activation },
+          ],
+        },
+        label,
+      );
     }
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The int16 kernels' entry points into WebAssembly SIMD (../wasm/int16.wat): requantization to int16 of int32 or
- * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); the general int16 ADD and SUB. Each returns undefined where its
+ * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); the general int16 ADD and SUB; CONV_2D
+ * with int16 activations and int8 filters. Each returns undefined where its
  * conditions do not hold, and the kernel keeps its JavaScript loop; tensors outside the heap at run time (the
  * caller's own buffers) take that loop too.
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
+import type { ConvGeometry } from "./conv";
 
 export interface Multiplier {
   multiplier: number;
@@ -63,5 +65,41 @@ export function prepareAddInt16Simd(heap: WasmHeap | undefined, a: Tensor, b: Te
     const buffer = heap.buffer;
     if (a.data.buffer !== buffer || b.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
     ex.add16(a.data.byteOffset, b.data.byteOffset, y.data.byteOffset, n, p.m1, p.e1, p.m2, p.e2, p.mo, p.eo, sub, lo, hi);
+  };
+}
+
+/**
+ * int16x8 CONV_2D without groups, zero points 0 (conv16): the filter widened to int16, each row zero-padded to a
+ * multiple of 8 values; per output channel the int64 bias, the multiplier reduced to 16 bits (as int16Requantizer)
+ * and the total shift. Biases beyond ±2^40 (the int64 product with the reduced multiplier must not overflow) and
+ * shifts outside [1, 62] stay in JavaScript.
+ */
+export function prepareInt16ConvSimd(heap: WasmHeap | undefined, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, bias: Float64Array, multipliers: Int32Array, shifts: Int32Array, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
+  const ex = heap?.int16();
+  if (!heap || !ex || x.isVariable || x.isConstant || y.isVariable || !(x.data instanceof Int16Array) || !(y.data instanceof Int16Array)) return undefined;
+  if (x.zeroPoint !== 0 || y.zeroPoint !== 0 || w.zeroPoints.some((z) => z !== 0) || !(w.data instanceof Int8Array)) return undefined;
+  const { inC, outC, kH, kW } = g;
+  const k = kH * kW * inC;
+  const kPad = (k + 7) & ~7;
+  const channels = new DataView(new ArrayBuffer(16 * outC));
+  for (let c = 0; c < outC; c++) {
+    const m = multipliers[c];
+    const totalShift = 15 - shifts[c];
+    if (Math.abs(bias[c]) > 2 ** 40 || totalShift < 1 || totalShift > 62) return undefined;
+    channels.setBigInt64(16 * c, BigInt(bias[c]), true);
+    channels.setInt32(16 * c + 8, m < 0x7fff0000 ? (m + (1 << 15)) >> 16 : 0x7fff, true);
+    channels.setInt32(16 * c + 12, totalShift, true);
+  }
+  const filter = new Int16Array(outC * kPad);
+  const wd = w.data;
+  for (let c = 0; c < outC; c++) for (let i = 0; i < k; i++) filter[c * kPad + i] = wd[c * k + i];
+  const wPtr = heap.place(filter);
+  const chPtr = heap.place(new Uint8Array(channels.buffer));
+  // the gathered patch, and 16 bytes the vector copies may write past it
+  const patch = heap.alloc(2 * kPad + 16);
+  return () => {
+    const buffer = heap.buffer;
+    if (x.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
+    ex.conv16(x.data.byteOffset, wPtr, chPtr, y.data.byteOffset, patch, g.batches, g.inH, g.inW, inC, g.outH, g.outW, outC, kH, kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, kPad, lo, hi);
   };
 }
