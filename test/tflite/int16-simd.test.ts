@@ -5,12 +5,16 @@
  * and int16 → int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
  * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
  * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights).
+ * And the module's requantization and ADD rescale on every int16 value, with multipliers chosen so that the rounding
+ * ties (where gemmlowp's nudge and truncation matter) occur, against lib/tflite/fixed-point.ts.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
 import { WasmHeap, int8Module } from "../../lib/tflite/wasm-kernels";
+import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne } from "../../lib/tflite/fixed-point";
+import { int16Rescale } from "../../lib/tflite/kernels/elementwise";
 import { CaseMaker, rng } from "./operator-cases";
 
 const q16 = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [0] });
@@ -144,6 +148,56 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
         },
         label,
       );
+    }
+  });
+
+  /** every int16 value, in the heap as int16 and as int32, and room for the outputs */
+  function everyInt16(): { heap: WasmHeap; all: number[]; x16: number; x32: number; y: number } {
+    const heap = new WasmHeap(int8Module()!);
+    const all = Array.from({ length: 65536 }, (_, i) => i - 32768);
+    const x16 = heap.place(Int16Array.from(all));
+    const x32 = heap.place(Int32Array.from(all));
+    const y = heap.alloc(2 * 65536);
+    return { heap, all, x16, x32, y };
+  }
+  const outputs = (heap: WasmHeap, at: number) => Array.from(new Int16Array(heap.buffer, at, 65536));
+  const sat = (v: number) => (v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+
+  it("rq16 equals MultiplyByQuantizedMultiplier on every int16 value, rounding ties included", function () {
+    const { heap, all, x16, x32, y } = everyInt16();
+    const ex = heap.int16()!;
+    // 3 · 2^29 makes (x m) mod 2^31 = 2^30 for x = 2 mod 4: SaturatingRoundingDoublingHighMul's ties
+    for (const multiplier of [3 * 2 ** 29, 2 ** 30, 2 ** 30 + 2 ** 15, 2147483647, 1518500250, -(3 * 2 ** 29)]) {
+      for (const shift of [-31, -15, -7, -1, 0, 1, 3, 16]) {
+        for (const [wide, x] of [[0, x16], [1, x32]]) {
+          ex.rq16(x, y, 65536, wide, 0, multiplier, Math.max(shift, 0), Math.max(-shift, 0), multiplier, Math.max(shift, 0), Math.max(-shift, 0), 0, -32768, 32767);
+          const expected = all.map((v) => sat(mulByQuantizedMultiplier(v, multiplier, shift)));
+          assert.deepEqual(outputs(heap, y), expected, `multiplier ${multiplier} shift ${shift} ${wide ? "int32" : "int16"}`);
+        }
+      }
+    }
+  });
+
+  it("add16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {
+    const { heap, all, x16, y } = everyInt16();
+    const ex = heap.int16()!;
+    // b: every value in reverse order; 2^15 + k 2^16 makes x m end in 0x8000 for odd x: the rescale's ties
+    const b = heap.place(Int16Array.from(all).reverse());
+    for (const [m1, e1, m2, e2, mo, eo] of [
+      [2 ** 15 + 2 ** 30, 0, 2 ** 30, 0, 2 ** 30 + 2 ** 29, 14],
+      [2 ** 30, 3, 3 * 2 ** 15 + 2 ** 30, 1, 2147483647, 15],
+      [1518500250, 12, 2 ** 30, 0, 3 * 2 ** 29, 11],
+      [2 ** 30, 0, 2 ** 30, 0, 2 ** 30, 0],
+    ]) {
+      for (const sub of [0, 1]) {
+        ex.add16(x16, b, y, 65536, m1, e1, m2, e2, mo, eo, sub, -32768, 32767);
+        const expected = all.map((u, i) => {
+          const v = -1 - all[i];
+          const s = int16Rescale(u, m1, e1) + (sub ? -1 : 1) * int16Rescale(v, m2, e2);
+          return sat(mulByQuantizedMultiplierSmallerThanOne(s, mo, -eo));
+        });
+        assert.deepEqual(outputs(heap, y), expected, `${[m1, e1, m2, e2, mo, eo]} ${sub ? "SUB" : "ADD"}`);
+      }
     }
   });
 });
