@@ -4,7 +4,8 @@
  * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
  * and int16 → int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
  * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
- * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights).
+ * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights)
+ * and FULLY_CONNECTED int16x8 (the same loop).
  * And the module's requantization and ADD rescale on every int16 value, with multipliers chosen so that the rounding
  * ties (where gemmlowp's nudge and truncation matter) occur, against lib/tflite/fixed-point.ts.
  */
@@ -147,6 +148,30 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
           ],
         },
         label,
+      );
+    }
+  });
+
+  it("FULLY_CONNECTED int16x8 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(165));
+    for (let k = 0; k < 40; k++) {
+      const [batches, depth, units] = [m.int(1, 5), k % 8 === 3 ? m.int(1030, 1100) : m.int(1, 70), m.int(1, 20)];
+      const perChannel = k % 2 === 0;
+      const sx = 2 ** (m.next() * 7 - 17);
+      const ws = Array.from({ length: perChannel ? units : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
+      const weights = Array.from({ length: units * depth }, () => (m.next() < 0.05 ? m.pick([-128, 127]) : m.int(-127, 127)));
+      const activation = m.pick([0, 0, 1, 3]);
+      const bias = k % 5 === 4 ? null : { shape: [units], type: T.INT64, values: Array.from({ length: units }, () => m.int(-100000, 100000)), quantization: { scale: Array.from({ length: units }, (_, i) => Math.fround(sx * ws[perChannel ? i : 0])), zeroPoint: new Array<number>(units).fill(0) } };
+      sameInBoth(
+        m,
+        {
+          builtin: B.FULLY_CONNECTED,
+          inputs: [{ shape: [batches, depth], type: T.INT16, quantization: q16(sx) }, { shape: [units, depth], type: T.INT8, values: weights, quantization: { scale: ws, zeroPoint: ws.map(() => 0), quantizedDimension: 0 } }, bias],
+          outputs: [{ shape: [batches, units], type: T.INT16, quantization: q16(2 ** (m.next() * 6 - 14)) }],
+          optionsType: O.FullyConnectedOptions,
+          options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+        },
+        `FULLY_CONNECTED INT16x8 [${batches},${depth}] × ${units} ${perChannel ? "per-channel" : "per-tensor"}${bias ? "" : " no bias"} activation ${activation}`,
       );
     }
   });

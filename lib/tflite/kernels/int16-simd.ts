@@ -69,7 +69,7 @@ export function prepareAddInt16Simd(heap: WasmHeap | undefined, a: Tensor, b: Te
 }
 
 /**
- * int16x8 CONV_2D without groups, zero points 0 (conv16): the filter widened to int16, each row zero-padded to a
+ * int16x8 CONV_2D without groups (and FULLY_CONNECTED as a 1×1 one), constant filter, zero points 0 (conv16): the filter widened to int16, each row zero-padded to a
  * multiple of 8 values; per output channel the int64 bias, the multiplier reduced to 16 bits (as int16Requantizer)
  * and the total shift. Biases beyond ±2^40 (the int64 product with the reduced multiplier must not overflow) and
  * shifts outside [1, 62] stay in JavaScript.
@@ -77,7 +77,7 @@ export function prepareAddInt16Simd(heap: WasmHeap | undefined, a: Tensor, b: Te
 export function prepareInt16ConvSimd(heap: WasmHeap | undefined, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, bias: Float64Array, multipliers: Int32Array, shifts: Int32Array, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
   const ex = heap?.int16();
   if (!heap || !ex || x.isVariable || x.isConstant || y.isVariable || !(x.data instanceof Int16Array) || !(y.data instanceof Int16Array)) return undefined;
-  if (x.zeroPoint !== 0 || y.zeroPoint !== 0 || w.zeroPoints.some((z) => z !== 0) || !(w.data instanceof Int8Array)) return undefined;
+  if (!w.isConstant || x.zeroPoint !== 0 || y.zeroPoint !== 0 || w.zeroPoints.some((z) => z !== 0) || !(w.data instanceof Int8Array)) return undefined;
   const { inC, outC, kH, kW } = g;
   const k = kH * kW * inC;
   const kPad = (k + 7) & ~7;
