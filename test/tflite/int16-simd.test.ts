@@ -201,6 +201,17 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
         }
       }
     }
+    // one multiplier per sign (LEAKY_RELU): identity-like for x >= 0, alpha's below, left shifts included
+    for (const [[m1, s1], [m2, s2]] of [
+      [[2 ** 30, 1], [3 * 2 ** 29, -2]],
+      [[1518500250, 0], [-(3 * 2 ** 29), 3]],
+      [[3 * 2 ** 29, 4], [2 ** 30 + 2 ** 15, -20]],
+      [[2147483647, -31], [1300000000, 16]],
+    ]) {
+      ex.rq16(x16, y, 65536, 0, 0, m1, Math.max(s1, 0), Math.max(-s1, 0), m2, Math.max(s2, 0), Math.max(-s2, 0), 0, -32768, 32767);
+      const expected = all.map((v) => sat(v >= 0 ? mulByQuantizedMultiplier(v, m1, s1) : mulByQuantizedMultiplier(v, m2, s2)));
+      assert.deepEqual(outputs(heap, y), expected, `multipliers ${m1} ${s1} / ${m2} ${s2}`);
+    }
   });
 
   it("add16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {

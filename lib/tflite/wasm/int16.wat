@@ -33,40 +33,49 @@
   (global $half1 (mut v128) (v128.const i32x4 0 0 0 0))
   (global $mask2 (mut v128) (v128.const i32x4 0 0 0 0))
   (global $half2 (mut v128) (v128.const i32x4 0 0 0 0))
+  ;; 2^left of each sign
+  (global $p1 (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $p2 (mut v128) (v128.const i32x4 0 0 0 0))
 
   ;; MultiplyByQuantizedMultiplier of four values (minus the input offset) with the parameters of their sign, plus
-  ;; the output offset, clamped. Written out in one function (calls are not inlined by every engine): per sign,
+  ;; the output offset, clamped. Written out in one function (calls are not inlined by every engine):
   ;; SaturatingRoundingDoublingHighMul of v << left, then RoundingDivideByPOT by 2^right.
   (func $rq4 (param $x v128) (result v128)
-    (local $v v128) (local $a v128) (local $s v128) (local $r v128)
+    (local $v v128) (local $a v128) (local $s v128) (local $r v128) (local $sel v128)
     (local.set $v (i32x4.sub (local.get $x) (global.get $inv)))
-    (local.set $a (i32x4.shl (local.get $v) (global.get $l1)))
-    (local.set $s
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (global.get $m1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (global.get $m1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
-    (local.set $r
-      (i32x4.sub
-        (i32x4.shr_s (local.get $s) (global.get $r1))
-        (i32x4.gt_s
-          (v128.and (local.get $s) (global.get $mask1))
-          (i32x4.sub (global.get $half1) (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0))))))
-    (if (global.get $two)
+    (if (i32.eqz (global.get $two))
       (then
-        (local.set $a (i32x4.shl (local.get $v) (global.get $l2)))
+        (local.set $a (i32x4.shl (local.get $v) (global.get $l1)))
         (local.set $s
           (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-            (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (global.get $m2)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
-            (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (global.get $m2)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+            (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (global.get $m1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (global.get $m1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $r
+          (i32x4.sub
+            (i32x4.shr_s (local.get $s) (global.get $r1))
+            (i32x4.gt_s
+              (v128.and (local.get $s) (global.get $mask1))
+              (i32x4.sub (global.get $half1) (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0)))))))
+      (else
+        ;; each lane's multiplier and left shift (as a wrapping multiplication by 2^left) chosen by its sign, one
+        ;; product; the two right shifts both taken and chosen
+        (local.set $sel (i32x4.ge_s (local.get $v) (v128.const i32x4 0 0 0 0)))
+        (local.set $a (i32x4.mul (local.get $v) (v128.bitselect (global.get $p1) (global.get $p2) (local.get $sel))))
+        (local.set $r (v128.bitselect (global.get $m1) (global.get $m2) (local.get $sel)))
+        (local.set $s
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $r)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $r)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0)))
         (local.set $r
           (v128.bitselect
-            (local.get $r)
+            (i32x4.sub
+              (i32x4.shr_s (local.get $s) (global.get $r1))
+              (i32x4.gt_s (v128.and (local.get $s) (global.get $mask1)) (i32x4.sub (global.get $half1) (local.get $a))))
             (i32x4.sub
               (i32x4.shr_s (local.get $s) (global.get $r2))
-              (i32x4.gt_s
-                (v128.and (local.get $s) (global.get $mask2))
-                (i32x4.sub (global.get $half2) (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0)))))
-            (i32x4.ge_s (local.get $v) (v128.const i32x4 0 0 0 0))))))
+              (i32x4.gt_s (v128.and (local.get $s) (global.get $mask2)) (i32x4.sub (global.get $half2) (local.get $a))))
+            (local.get $sel)))))
     (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (global.get $outv)) (global.get $lov)) (global.get $hiv)))
 
   ;; y[i] = clamp(outOff + MBQM(x[i] - inOff, multiplier, shift of the sign of x[i] - inOff)) as int16, i < n;
@@ -81,6 +90,8 @@
     (global.set $l2 (local.get $l2))
     (global.set $r1 (local.get $r1))
     (global.set $r2 (local.get $r2))
+    (global.set $p1 (i32x4.splat (i32.shl (i32.const 1) (local.get $l1))))
+    (global.set $p2 (i32x4.splat (i32.shl (i32.const 1) (local.get $l2))))
     (global.set $mask1 (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $r1)) (i32.const 1))))
     (global.set $half1 (i32x4.splat (i32.shr_u (i32.sub (i32.shl (i32.const 1) (local.get $r1)) (i32.const 1)) (i32.const 1))))
     (global.set $mask2 (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $r2)) (i32.const 1))))
