@@ -13,6 +13,8 @@
  *   folder, keyed by a hash of the source, and read from there by every later process and worker.
  * When neither is possible, or the engine lacks WebAssembly SIMD (the module does not validate), or
  * EDGE_TFLITE_SIMD=0 is set, the kernels run their plain JavaScript loops, which compute the same results.
+ * The int16 kernels (lib/tflite/wasm/int16.wat) are a second module on the same memory, loaded the same way;
+ * EDGE_TFLITE_INT16_SIMD=0 keeps them alone in JavaScript (to compare the two).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -56,18 +58,26 @@ export interface Int8Exports {
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
 }
 
+/** lib/tflite/wasm/int16.wat: the int16 kernels, a second module on the same memory. */
+export interface Int16Exports {
+  rq16(x: number, y: number, n: number, wide: number, inOff: number, m1: number, l1: number, r1: number, m2: number, l2: number, r2: number, outOff: number, lo: number, hi: number): void;
+  add16(a: number, b: number, y: number, n: number, m1: number, e1: number, m2: number, e2: number, mo: number, eo: number, sub: number, lo: number, hi: number): void;
+  conv16(x: number, w: number, ch: number, y: number, patch: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, kPad: number, lo: number, hi: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
+let int16Cache: object | null | undefined;
 
-function moduleBytes(): Uint8Array | undefined {
-  const built = path.join(__dirname, "wasm", "int8.wasm");
+function moduleBytes(name: string): Uint8Array | undefined {
+  const built = path.join(__dirname, "wasm", `${name}.wasm`);
   if (fs.existsSync(built)) return fs.readFileSync(built);
-  const wat = path.join(__dirname, "wasm", "int8.wat");
+  const wat = path.join(__dirname, "wasm", `${name}.wat`);
   const assembler = path.join(__dirname, "wasm", "assemble.cjs");
   if (!fs.existsSync(wat) || !fs.existsSync(assembler)) return undefined;
   const hash = createHash("sha256").update(fs.readFileSync(wat)).update(fs.readFileSync(assembler)).digest("hex").slice(0, 16);
-  const cached = path.join(os.tmpdir(), `edge-ai-tflite-int8-${hash}.wasm`);
+  const cached = path.join(os.tmpdir(), `edge-ai-tflite-${name}-${hash}.wasm`);
   if (!fs.existsSync(cached)) execFileSync(process.execPath, [assembler, wat, cached], { stdio: ["ignore", "ignore", "pipe"], timeout: 60000 });
   return fs.readFileSync(cached);
 }
@@ -78,7 +88,7 @@ export function int8Module(): object | null {
   moduleCache = null;
   if (process.env.EDGE_TFLITE_SIMD === "0" || !wasmApi) return moduleCache;
   try {
-    const bytes = moduleBytes();
+    const bytes = moduleBytes("int8");
     if (!bytes) loadError = "int8.wasm not found";
     else if (!wasmApi.validate(bytes)) loadError = "WebAssembly SIMD is not available";
     else moduleCache = new wasmApi.Module(bytes);
@@ -86,6 +96,20 @@ export function int8Module(): object | null {
     loadError = err instanceof Error ? err.message : String(err);
   }
   return moduleCache;
+}
+
+/** The compiled int16 module, or null where it cannot be used (then the int16 kernels stay in JavaScript). */
+function int16Module(): object | null {
+  if (int16Cache !== undefined) return int16Cache;
+  int16Cache = null;
+  if (!int8Module()) return int16Cache;
+  try {
+    const bytes = moduleBytes("int16");
+    if (bytes && wasmApi!.validate(bytes)) int16Cache = new wasmApi!.Module(bytes);
+  } catch {
+    // the JavaScript loops compute the same results
+  }
+  return int16Cache;
 }
 
 /** Why the SIMD kernels are not in use, if they are not. */
@@ -111,12 +135,22 @@ export class WasmHeap {
    */
   generation = 0;
   private words: Int32Array;
+  private int16Exports: Int16Exports | null | undefined;
 
   constructor(module: object) {
     this.memory = new wasmApi!.Memory({ initial: 1 });
     this.exports = new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int8Exports;
     this.view = new Int8Array(this.memory.buffer);
     this.words = new Int32Array(this.memory.buffer);
+  }
+
+  /** The int16 kernels on this heap's memory (instantiated on first use), or undefined where unavailable. */
+  int16(): Int16Exports | undefined {
+    if (this.int16Exports === undefined) {
+      const module = process.env.EDGE_TFLITE_INT16_SIMD === "0" ? null : int16Module();
+      this.int16Exports = module ? (new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int16Exports) : null;
+    }
+    return this.int16Exports ?? undefined;
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

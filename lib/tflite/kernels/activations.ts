@@ -10,6 +10,7 @@ import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
 import type { Tensor } from "../tensor";
 import { prepareInt16Logistic, prepareInt16Softmax, prepareInt16Tanh } from "./int16-activations";
+import { prepareRequantizeInt16Simd } from "./int16-simd";
 
 const f32 = Math.fround;
 
@@ -81,7 +82,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
   const identityM = quantizeMultiplier(f32(x.scale / y.scale));
   const [qmin, qmax] = integerRange(y.type);
-  return () => {
+  const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     for (let i = 0; i < n; i++) {
@@ -91,6 +92,8 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
       yd[i] = r < qmin ? qmin : r > qmax ? qmax : r;
     }
   };
+  const simd = x.type === TensorType.INT16 ? prepareRequantizeInt16Simd(ctx.simd?.(), x, y, identityM, alphaM, qmin, qmax, plain) : undefined;
+  return simd ?? plain;
 };
 
 /**

@@ -14,6 +14,8 @@ import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from
 import { prepareHybridConv } from "./hybrid";
 import { prepareHybridDepthwiseConv } from "./hybrid-depthwise";
 import { int16Requantizer } from "./int16-requantizer";
+import { prepareInt16ConvSimd } from "./int16-simd";
+import type { WasmHeap } from "../wasm-kernels";
 
 /** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
 export interface ConvGeometry {
@@ -102,7 +104,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8ConvSimd(heap, x, w, y, g, depthwise, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });
   }
-  if (wide && !depthwise && groups === 1) return prepareInt16Conv(x, w, y, g, b, multipliers, shifts, inOffset, wOffset, outOffset, lo, hi);
+  if (wide && !depthwise && groups === 1) return prepareInt16Conv(ctx.simd?.(), x, w, y, g, b, multipliers, shifts, inOffset, wOffset, outOffset, lo, hi);
 
   return () => {
     const xd = x.data as Float32Array | Int8Array;
@@ -164,8 +166,9 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
  * edge, where x + inOffset would be 0) into a float64 row, then one flat dot product per output channel. Every
  * product (int16 × int8) and every partial sum is an integer below 2^53, so summing in doubles, in any order,
  * gives TFLite's int64 accumulator exactly. A function of its own so that its element reads stay monomorphic.
+ * With zero points 0 (as TFLite requires), in WebAssembly SIMD where it is available (int16-simd.ts).
  */
-function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: Float64Array, multipliers: Int32Array, shifts: Int32Array, inOffset: number, wOffset: number, outOffset: number, lo: number, hi: number) {
+function prepareInt16Conv(heap: WasmHeap | undefined, x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: Float64Array, multipliers: Int32Array, shifts: Int32Array, inOffset: number, wOffset: number, outOffset: number, lo: number, hi: number) {
   const { inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilH, dilW, padH, padW } = g;
   const k = kH * kW * inC;
   const filter = new Float64Array(outC * k);
@@ -173,7 +176,7 @@ function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: F
   for (let i = 0; i < filter.length; i++) filter[i] = wd0[i] + wOffset;
   const patch = new Float64Array(k);
   const requant = int16Requantizer(multipliers, shifts);
-  return () => {
+  const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     let yi = 0;
@@ -213,4 +216,6 @@ function prepareInt16Conv(x: Tensor, w: Tensor, y: Tensor, g: ConvGeometry, b: F
       }
     }
   };
+  const simd = inOffset === 0 && wOffset === 0 && outOffset === 0 ? prepareInt16ConvSimd(heap, x, w, y, g, b, multipliers, shifts, lo, hi, plain) : undefined;
+  return simd ?? plain;
 }

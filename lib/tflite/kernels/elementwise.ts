@@ -1,7 +1,8 @@
 /**
  * ADD, SUB and MUL with broadcasting: float32 directly; quantized through TFLite's fixed-point rescaling
  * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16), or XNNPACK's in the
- * xnnpack arithmetic. int8 and uint8 run in WebAssembly SIMD where the broadcast allows (elementwise-simd.ts).
+ * xnnpack arithmetic. int8 and uint8 run in WebAssembly SIMD where the broadcast allows (elementwise-simd.ts), the
+ * general int16 ADD / SUB on equal shapes too (int16-simd.ts).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
@@ -10,6 +11,7 @@ import { extendShape, floatActivationRange, quantizedActivationRange, requireQua
 import type { Tensor } from "../tensor";
 import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
 import { int16PotAddElement, int16ScalesArePowersOfTwo } from "./int16-pot-add";
+import { prepareAddInt16Simd, type Int16AddParameters } from "./int16-simd";
 
 type Op = "add" | "sub" | "mul";
 
@@ -84,7 +86,7 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const heap = eight && arithmetic.simd ? ctx.simd?.() : undefined;
   const fast = heap && prepareEightBitSimd(heap, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, element);
   if (fast) return fast;
-  return () => {
+  const plain = () => {
     const ad = a.data as Int8Array;
     const bd = b.data as Int8Array;
     const yd = y.data as Int8Array;
@@ -93,6 +95,8 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   };
+  const int16 = arithmetic.int16 && prepareAddInt16Simd(ctx.simd?.(), a, b, y, arithmetic.int16, lo, hi, plain);
+  return int16 || plain;
 }
 
 interface QuantizedArithmetic {
@@ -100,6 +104,8 @@ interface QuantizedArithmetic {
   element: (u: number, v: number) => number;
   /** the same for the WebAssembly loop (see ewise in ../wasm/int8.wat), where it takes these parameters */
   simd?: { kind: EwiseKind; words: number[] };
+  /** the general int16 ADD / SUB's parameters, for the WebAssembly loop (add16 in ../wasm/int16.wat) */
+  int16?: Int16AddParameters;
 }
 
 /** TFLite's reference kernels or, in the xnnpack arithmetic, XNNPACK's, as element functions. */
@@ -144,6 +150,7 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
     const [e1, e2] = [-m1.shift, -m2.shift];
     return {
       element: (u, v) => mulByQuantizedMultiplierSmallerThanOne(int16Rescale(u + aOff, m1.multiplier, e1) + sign * int16Rescale(v + bOff, m2.multiplier, e2), mo.multiplier, mo.shift) + yOff,
+      int16: { m1: m1.multiplier, e1, m2: m2.multiplier, e2, mo: mo.multiplier, eo: -mo.shift, subtract: op === "sub" },
     };
   }
   return {

@@ -1,4 +1,7 @@
-/** FULLY_CONNECTED: float32, hybrid (float input, int8 weights), and int8/uint8 (int32 accumulators) or int16x8 (64-bit accumulators) as TFLite's reference kernels. */
+/**
+ * FULLY_CONNECTED: float32, hybrid (float input, int8 weights), and int8/uint8 (int32 accumulators) or int16x8
+ * (64-bit accumulators; in WebAssembly SIMD through the int16 convolution, int16-simd.ts) as TFLite's reference kernels.
+ */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
@@ -7,6 +10,7 @@ import { channelMultipliers, fp32Scales, requantizeFp32, xnnpackTakesBias } from
 import { floatSimdApplicable, prepareFloatFullyConnectedSimd } from "./float-simd";
 import { int8SimdApplicable, prepareInt8FullyConnectedSimd } from "./int8-simd";
 import { prepareHybridFullyConnected } from "./hybrid";
+import { prepareInt16ConvSimd } from "./int16-simd";
 
 export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   const x = input(ctx, 0);
@@ -69,7 +73,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
     const heap = ctx.simd?.();
     if (heap) return prepareInt8FullyConnectedSimd(heap, x, w, y, batches, units, depth, { bias: b, multipliers, shifts, fp32Scales: xnnScale, inOffset, wOffset, outOffset, lo, hi });
   }
-  return () => {
+  const plain = () => {
     const xd = x.data as Int8Array;
     const wd = w.data as Int8Array;
     const yd = y.data as Int8Array;
@@ -87,4 +91,8 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
       }
     }
   };
+  // int16x8 in WebAssembly SIMD: the convolution's loop, each batch row a pixel and the weights a 1×1 filter
+  const asConv = { batches: 1, inH: 1, inW: batches, inC: depth, outH: 1, outW: batches, outC: units, kH: 1, kW: 1, strideH: 1, strideW: 1, dilH: 1, dilW: 1, padH: 0, padW: 0 };
+  const simd = wide ? prepareInt16ConvSimd(ctx.simd?.(), x, w, y, asConv, b, multipliers, shifts, lo, hi, plain) : undefined;
+  return simd ?? plain;
 };

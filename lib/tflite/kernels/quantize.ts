@@ -4,6 +4,7 @@ import { fail, input, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
+import { prepareRequantizeInt16Simd } from "./int16-simd";
 
 export const prepareQuantize: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -55,7 +56,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   }
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
   const same = multiplier === 1 << 30 && shift === 1;
-  return () => {
+  const plain = () => {
     const xd = x.data as Int32Array;
     const yd = y.data as Int16Array;
     for (let i = 0; i < n; i++) {
@@ -63,6 +64,10 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
       yd[i] = v < qmin ? qmin : v > qmax ? qmax : v;
     }
   };
+  // in WebAssembly: the multiplication by 2^30 · 2^1 is exact unless it wraps an int32 input around, so `same` stays here then
+  const m = { multiplier, shift };
+  const simd = same && x.type === TensorType.INT32 ? undefined : prepareRequantizeInt16Simd(ctx.simd?.(), x, y, m, m, qmin, qmax, plain);
+  return simd ?? plain;
 };
 
 /**
