@@ -149,6 +149,24 @@ describe("hybrid operators against tfjs-tflite (edge-valued inputs, per-channel 
     }
   });
 
+  it("int32 sums beyond 2^24 (rounded to float32 before scaling, as TFLite converts them)", async function () {
+    const m = new CaseMaker(rng(229));
+    for (const asymmetric of [false, true]) {
+      const depth = 1500;
+      const w = Array.from({ length: 2 * depth }, (_, i) => (i < depth ? 127 : m.pick([127, 126, -127])));
+      const fc = singleOperatorModel(fullyConnected(1, depth, 2, w, [f32(0.0123)], [0.25, -0.5], 0, asymmetric));
+      const s: ConvShape = { n: 1, h: 3, w: 3, c: 600, oc: 2, kh: 3, kw: 3, sh: 1, sw: 1, dil: 1, same: false, depthwise: false };
+      const filter = Array.from({ length: 2 * 9 * 600 }, () => m.pick([127, 126, -127, 127]));
+      for (const bytes of [fc, singleOperatorModel(conv(s, filter, [f32(0.0123)], [0.25, -0.5], 0)), singleOperatorModel(conv(s, filter, [f32(0.0123), f32(0.0456)], [0.25, -0.5], 0))]) {
+        const size = new Interpreter(bytes).inputs[0].size;
+        for (const input of [Float32Array.from({ length: size }, (_, i) => (i % 7 ? 1.75 : -2)), Float32Array.from({ length: size }, () => f32(1 + m.next() * 0.01))]) {
+          const expected = await theirs(bytes, input);
+          for (const arithmetic of ["reference", "xnnpack"] as const) sameBits(`wide ${arithmetic}`, ours(bytes, arithmetic, input), expected);
+        }
+      }
+    }
+  });
+
   it("per-channel FULLY_CONNECTED: each unit as tfjs-tflite's one-unit per-tensor model", async function () {
     const m = new CaseMaker(rng(223));
     for (let k = 0; k < 8; k++) {

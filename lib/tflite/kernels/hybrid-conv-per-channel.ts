@@ -45,7 +45,7 @@ export function prepareHybridConvPerChannel(ctx: KernelContext, x: Tensor, w: Te
                 for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * (q[xo + c] - zeroPoint);
               }
             }
-            const v = f32(f32(acc * f32(scales[oc] * scale)) + (bd ? bd[oc] : 0));
+            const v = f32(f32(f32(acc) * f32(scales[oc] * scale)) + (bd ? bd[oc] : 0));
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }
         }

@@ -71,7 +71,7 @@ export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Ten
                 acc += wd[(ky * g.kW + kx) * g.outC + oc] * (q[(iy * g.inW + ix) * g.inC + ic] - zeroPoint);
               }
             }
-            let v = f32(f32(acc * scale) * scales[oc]);
+            let v = f32(f32(f32(acc) * scale) * scales[oc]);
             if (bd) v = f32(v + bd[oc]);
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }

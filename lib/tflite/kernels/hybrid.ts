@@ -76,7 +76,7 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
           const wo = u * depth;
           for (let k = 0; k < depth; k++) dot += wd[wo + k] * row[k];
           dot -= rowSums[u] * zeroPoint;
-          yd[out + u] = f32(yd[out + u] + f32(dot * f32(inputScale * scales[u])));
+          yd[out + u] = f32(yd[out + u] + f32(f32(dot) * f32(inputScale * scales[u])));
         }
       }
       for (let u = 0; u < units; u++) {
@@ -126,7 +126,7 @@ export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias
                 for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * q[xo + c];
               }
             }
-            const v = f32(f32(acc * factor) + (bd ? bd[oc] : 0));
+            const v = f32(f32(f32(acc) * factor) + (bd ? bd[oc] : 0));
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }
         }
