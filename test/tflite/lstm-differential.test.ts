@@ -5,7 +5,9 @@
  * projection clipping, batch- and time-major, two cell-state scales, an int8 cell state (which TFLite's kernel
  * reads and writes as int16) — compared bit for bit over several runs
  * with the state carried between them. The models are written here because they need the operator's
- * intermediate tensors, which the project's ModelBuilder does not write.
+ * intermediate tensors, which the project's ModelBuilder does not write. Also the hybrid LSTM (float32 activations
+ * and state, int8 weights; symmetric and asymmetric input quantization, CIFG, cell clip, batch- and time-major) on
+ * uniform and edge-valued inputs (zero rows, one-signed, constant, huge), bit for bit in both arithmetics.
  */
 import { strict as assert } from "assert";
 import { Builder } from "flatbuffers";
@@ -24,7 +26,7 @@ interface T {
 }
 
 /** A one-operator model: tensors, the LSTM's inputs (-1 absent), its intermediates, options. */
-function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean }): Uint8Array {
+function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean; asymmetric?: boolean }): Uint8Array {
   const b = new Builder(4096);
   const ints = (v: number[]) => {
     b.startVector(4, v.length, 4);
@@ -74,11 +76,12 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
     return b.endObject();
   });
   const U = F.UnidirectionalSequenceLSTMOptions;
-  b.startObject(5);
+  b.startObject(6);
   b.addFieldInt8(U.fused_activation_function, Activation.TANH, 0);
   b.addFieldFloat32(U.cell_clip, opts.cellClip, 0);
   b.addFieldFloat32(U.proj_clip, opts.projClip, 0);
   b.addFieldInt8(U.time_major, opts.timeMajor ? 1 : 0, 0);
+  if (opts.asymmetric) b.addFieldInt8(U.asymmetric_quantize_inputs, 1, 0);
   const options = b.endObject();
   const opIns = ints(inputs);
   const opOuts = ints([output]);
@@ -244,6 +247,100 @@ describe("integer LSTM (8x8_16) against tfjs-tflite", function () {
         const theirs = Array.from(outputs[0].data);
         const differing = ours.map((a, i) => a - theirs[i]).filter((d) => d !== 0);
         assert.equal(differing.length, 0, `run ${run}: ${differing.length} of ${ours.length} outputs differ\n ours   ${ours}\n theirs ${theirs}`);
+      }
+    });
+  });
+});
+
+interface HybridVariant {
+  name: string;
+  batch: number;
+  steps: number;
+  nInput: number;
+  nCell: number;
+  cifg?: boolean;
+  timeMajor?: boolean;
+  cellClip?: number;
+  asymmetric?: boolean;
+}
+
+/** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
+function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
+  const next = rng(seed);
+  const tensors: T[] = [];
+  const add = (t: T) => tensors.push(t) - 1;
+  const int8s = (shape: number[], scale: number) => {
+    const n = shape.reduce((a, c) => a * c, 1);
+    const values = Array.from({ length: n }, () => (next() < 0.1 ? (next() < 0.5 ? -127 : 127) : Math.floor(next() * 255) - 127));
+    return add({ type: TensorType.INT8, shape, scale, zeroPoint: 0, data: new Uint8Array(Int8Array.from(values).buffer) });
+  };
+  const floats = (shape: number[], lo: number, hi: number) => {
+    const n = shape.reduce((a, c) => a * c, 1);
+    return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from({ length: n }, () => lo + next() * (hi - lo)).buffer) });
+  };
+  const x = add({ type: TensorType.FLOAT32, shape: v.timeMajor ? [v.steps, v.batch, v.nInput] : [v.batch, v.steps, v.nInput] });
+  const inputs = new Array<number>(24).fill(-1);
+  inputs[0] = x;
+  for (let g = 0; g < 4; g++) {
+    if (v.cifg && g === 0) continue;
+    inputs[1 + g] = int8s([v.nCell, v.nInput], Math.fround(0.004 + next() * 0.01));
+    inputs[5 + g] = int8s([v.nCell, v.nCell], Math.fround(0.004 + next() * 0.01));
+    inputs[12 + g] = floats([v.nCell], g === 1 ? 0.5 : -0.5, g === 1 ? 1.5 : 0.5);
+  }
+  inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
+  inputs[19] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
+  const output = add({ type: TensorType.FLOAT32, shape: v.timeMajor ? [v.steps, v.batch, v.nCell] : [v.batch, v.steps, v.nCell] });
+  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric });
+}
+
+const HYBRID_VARIANTS: HybridVariant[] = [
+  { name: "symmetric, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4 },
+  { name: "asymmetric, batch-major, 3 batches", batch: 3, steps: 4, nInput: 5, nCell: 6, asymmetric: true },
+  { name: "symmetric, time-major, 3 batches, cell clip", batch: 3, steps: 4, nInput: 7, nCell: 5, timeMajor: true, cellClip: 1.5 },
+  { name: "asymmetric, time-major, CIFG", batch: 2, steps: 6, nInput: 4, nCell: 3, timeMajor: true, cifg: true, asymmetric: true },
+  { name: "symmetric, CIFG, cell clip, 1 batch", batch: 1, steps: 7, nInput: 9, nCell: 8, cifg: true, cellClip: 2 },
+  { name: "asymmetric, 40 inputs, 2 batches", batch: 2, steps: 3, nInput: 40, nCell: 6, asymmetric: true },
+];
+
+/** float inputs for a run: uniform, then rows of zeros, one-signed, constant and huge values in turn */
+function hybridInputs(size: number, nInput: number, run: number, next: () => number): Float32Array {
+  const kinds = [() => next() * 4 - 2, () => 0, () => 0.25 + next() * 2, () => -1.25, () => (next() * 2 - 1) * 1e4];
+  return Float32Array.from({ length: size }, (_, i) => {
+    const row = Math.floor(i / nInput);
+    const kind = run === 0 ? 0 : (row + run) % kinds.length;
+    return kinds[kind]();
+  });
+}
+
+describe("hybrid LSTM (float32, int8 weights) against tfjs-tflite", function () {
+  this.timeout(60000);
+  let oracle: TfliteOracle | undefined;
+
+  before(function () {
+    oracle = new TfliteOracle();
+  });
+
+  after(async function () {
+    await oracle?.close();
+  });
+
+  HYBRID_VARIANTS.forEach((v, k) => {
+    it(v.name, async function () {
+      const bytes = buildHybridVariant(v, 3000 + k);
+      const ours = [new Interpreter(bytes, { arithmetic: "reference", keepState: true }), new Interpreter(bytes, { arithmetic: "xnnpack", keepState: true })];
+      await oracle!.load(bytes);
+      const next = rng(91 + k);
+      for (let run = 0; run < 5; run++) {
+        const values = hybridInputs(ours[0].inputs[0].size, v.nInput, run, next);
+        const { outputs } = await oracle!.run([values]);
+        const theirs = Array.from(outputs[0].data);
+        for (const it of ours) {
+          (it.inputs[0].data as Float32Array).set(values);
+          it.invoke();
+          const got = Array.from(it.outputs[0].data as Float32Array);
+          const differing = got.filter((a, i) => !Object.is(a, theirs[i]));
+          assert.equal(differing.length, 0, `run ${run}: ${differing.length} of ${got.length} outputs differ\n ours   ${got}\n theirs ${theirs}`);
+        }
       }
     });
   });

@@ -1,16 +1,20 @@
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
  * (no input gate: i = 1 - f), cell clipping, batch- or time-major input. State lives in the model's two
- * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts.
+ * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts; float ones
+ * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
+ * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
  * Gate sums are double-precision, bias then input terms then recurrent terms; with WebAssembly SIMD they are
  * int8.wat's fmv64, which adds the same terms in the same order.
  */
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
 import { prepareIntegerLstm } from "./lstm-integer";
+import { prepareHybridLstmGates } from "./lstm-hybrid";
+import { eigenLogistic, eigenTanh } from "./eigen-activations";
 
 const f32 = Math.fround;
-const sigmoid = (v: number) => f32(1 / (1 + Math.exp(-v)));
+const sigmoid = eigenLogistic;
 
 export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -18,7 +22,8 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   const w = (i: number) => ctx.inputs[i];
   if (x.type === TensorType.INT8) return prepareIntegerLstm(ctx);
   if (x.type !== TensorType.FLOAT32) fail(ctx, `${x.typeName} LSTM is not supported (float32 and int8 only)`);
-  if (input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights (hybrid) is not supported`);
+  const hybrid = input(ctx, 2).type === TensorType.INT8;
+  if (!hybrid && input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights is not supported`);
   for (const i of [9, 10, 11]) if (w(i)) fail(ctx, "peephole connections are not supported");
   if (w(16) || w(17)) fail(ctx, "projection is not supported");
   for (const i of [20, 21, 22, 23]) if (w(i)) fail(ctx, "layer normalisation is not supported");
@@ -30,7 +35,8 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   const activation = o?.int8(U.fused_activation_function, Activation.TANH) ?? Activation.TANH;
   const cellClip = o?.float32(U.cell_clip, 0) ?? 0;
   const timeMajor = o?.bool(U.time_major, false) ?? false;
-  const act = activation === Activation.TANH ? (v: number) => f32(Math.tanh(v)) : activation === Activation.RELU ? (v: number) => Math.max(0, v) : activation === Activation.RELU6 ? (v: number) => Math.min(6, Math.max(0, v)) : activation === Activation.NONE ? (v: number) => v : fail(ctx, `activation ${Activation[activation]} is not supported`);
+  const asymmetric = o?.bool(U.asymmetric_quantize_inputs, false) ?? false;
+  const act = activation === Activation.TANH ? eigenTanh : activation === Activation.RELU ? (v: number) => Math.max(0, v) : activation === Activation.RELU6 ? (v: number) => Math.min(6, Math.max(0, v)) : activation === Activation.NONE ? (v: number) => v : fail(ctx, `activation ${Activation[activation]} is not supported`);
   const cifg = !w(1);
   const [d0, d1, nInput] = x.shape;
   const steps = timeMajor ? d0 : d1;
@@ -64,8 +70,9 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   // With WebAssembly SIMD: the sums of all gates of a step by int8.wat's fmv64, two rows per f64x2, the same double
   // additions in the same order as gate() (so the same results); the weights of the gates stacked as f64.
   let sums: ((xt: Float32Array, xOff: number, h: Float32Array, b: number) => void) | undefined;
-  const heap = ctx.simd?.();
-  if (heap) {
+  const heap = hybrid ? undefined : ctx.simd?.();
+  if (hybrid) sums = prepareHybridLstmGates(ctx, gates, scratch, nInput, nOutput, nCell, asymmetric);
+  else if (heap) {
     const live = [0, 1, 2, 3].filter((g) => gateData[g]);
     const pairs = (live.length * nCell + 1) >> 1;
     const wxAll = new Float64Array(pairs * 2 * nInput);
@@ -134,7 +141,7 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
       }
       for (let k = 0; k < batches * nCell; k++) {
         const f = sigmoid(fg[k]);
-        const i = cifg ? 1 - f : sigmoid(ig[k]);
+        const i = cifg ? f32(1 - f) : sigmoid(ig[k]);
         let c = f32(f32(f * cs[k]) + f32(i * act(cg[k])));
         if (cellClip > 0) c = Math.min(cellClip, Math.max(-cellClip, c));
         cs[k] = c;
