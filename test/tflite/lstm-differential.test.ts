@@ -7,7 +7,8 @@
  * with the state carried between them. The models are written here because they need the operator's
  * intermediate tensors, which the project's ModelBuilder does not write. Also the hybrid LSTM (float32 activations
  * and state, int8 weights; symmetric and asymmetric input quantization, CIFG, cell clip, batch- and time-major) on
- * uniform and edge-valued inputs (zero rows, one-signed, constant, huge), bit for bit in both arithmetics.
+ * uniform and edge-valued inputs (zero rows, one-signed, constant, huge), bit for bit in both arithmetics, and the
+ * float32 LSTM on the same models with the weights dequantized.
  */
 import { strict as assert } from "assert";
 import { Builder } from "flatbuffers";
@@ -262,6 +263,8 @@ interface HybridVariant {
   timeMajor?: boolean;
   cellClip?: number;
   asymmetric?: boolean;
+  /** float32 weights (the same values dequantized): the float kernel on the same models */
+  float?: boolean;
 }
 
 /** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
@@ -272,6 +275,7 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
   const int8s = (shape: number[], scale: number) => {
     const n = shape.reduce((a, c) => a * c, 1);
     const values = Array.from({ length: n }, () => (next() < 0.1 ? (next() < 0.5 ? -127 : 127) : Math.floor(next() * 255) - 127));
+    if (v.float) return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from(values, (q) => q * scale).buffer) });
     return add({ type: TensorType.INT8, shape, scale, zeroPoint: 0, data: new Uint8Array(Int8Array.from(values).buffer) });
   };
   const floats = (shape: number[], lo: number, hi: number) => {
@@ -300,6 +304,9 @@ const HYBRID_VARIANTS: HybridVariant[] = [
   { name: "asymmetric, time-major, CIFG", batch: 2, steps: 6, nInput: 4, nCell: 3, timeMajor: true, cifg: true, asymmetric: true },
   { name: "symmetric, CIFG, cell clip, 1 batch", batch: 1, steps: 7, nInput: 9, nCell: 8, cifg: true, cellClip: 2 },
   { name: "asymmetric, 40 inputs, 2 batches", batch: 2, steps: 3, nInput: 40, nCell: 6, asymmetric: true },
+  { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },
+  { name: "float32 weights, time-major, 3 batches, cell clip, 9 cells", batch: 3, steps: 4, nInput: 7, nCell: 9, timeMajor: true, cellClip: 1.5, float: true },
+  { name: "float32 weights, CIFG, 40 inputs, 17 cells", batch: 2, steps: 4, nInput: 40, nCell: 17, cifg: true, float: true },
 ];
 
 /** float inputs for a run: uniform, then rows of zeros, one-signed, constant and huge values in turn */
@@ -312,7 +319,7 @@ function hybridInputs(size: number, nInput: number, run: number, next: () => num
   });
 }
 
-describe("hybrid LSTM (float32, int8 weights) against tfjs-tflite", function () {
+describe("hybrid LSTM (float32, int8 weights) and float32 LSTM against tfjs-tflite", function () {
   this.timeout(60000);
   let oracle: TfliteOracle | undefined;
 
@@ -327,10 +334,11 @@ describe("hybrid LSTM (float32, int8 weights) against tfjs-tflite", function () 
   HYBRID_VARIANTS.forEach((v, k) => {
     it(v.name, async function () {
       const bytes = buildHybridVariant(v, 3000 + k);
-      const ours = [new Interpreter(bytes, { arithmetic: "reference", keepState: true }), new Interpreter(bytes, { arithmetic: "xnnpack", keepState: true })];
+      // both arithmetics, and (the float kernel's gate sums) with and without WebAssembly SIMD
+      const ours = [new Interpreter(bytes, { arithmetic: "reference", keepState: true }), new Interpreter(bytes, { arithmetic: "xnnpack", keepState: true }), new Interpreter(bytes, { keepState: true, simd: false })];
       await oracle!.load(bytes);
       const next = rng(91 + k);
-      for (let run = 0; run < 5; run++) {
+      for (let run = 0; run < 8; run++) {
         const values = hybridInputs(ours[0].inputs[0].size, v.nInput, run, next);
         const { outputs } = await oracle!.run([values]);
         const theirs = Array.from(outputs[0].data);

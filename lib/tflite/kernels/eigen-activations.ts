@@ -4,6 +4,8 @@
  * its scalar path, without FMA). Reproduced operation by operation in float32: they differ from Math.tanh and
  * 1 / (1 + e^-x) by an ulp or so, which an LSTM carries from step to step.
  */
+import { expf } from "./expf";
+
 const f32 = Math.fround;
 
 // tanh: a 13/6-degree rational function of x clamped to ±c (the smallest x where it reaches 1 without FMA),
@@ -27,10 +29,10 @@ export function eigenTanh(a: number): number {
   return f32(f32(x * horner(x2, TANH_P)) / horner(x2, TANH_Q));
 }
 
-// logistic: e / (1 + e) with e = exp(x), x capped where the result is exactly 1
+// logistic: e / (1 + e) with e = expf(x) (the C library's), x capped where the result is exactly 1
 const LOGISTIC_CAP = f32(16.6355324);
 
 export function eigenLogistic(a: number): number {
-  const e = f32(Math.exp(a < LOGISTIC_CAP ? a : LOGISTIC_CAP));
+  const e = expf(a < LOGISTIC_CAP ? a : LOGISTIC_CAP);
   return f32(e / f32(1 + e));
 }

@@ -4,8 +4,8 @@
  * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts; float ones
  * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
  * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
- * Gate sums are double-precision, bias then input terms then recurrent terms; with WebAssembly SIMD they are
- * int8.wat's fmv64, which adds the same terms in the same order.
+ * Gate sums are float32, bias plus the input terms' sum plus the recurrent terms' sum; with WebAssembly SIMD they
+ * are int8.wat's fmv32, which adds the same terms in the same order.
  */
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
@@ -51,41 +51,44 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
     bias: w(12 + g),
   }));
   const scratch = gates.map(() => new Float32Array(batches * nCell));
-  // The weights are constant tensors: their arrays are taken once. Each gate's sum is bias, then the input
-  // terms, then the recurrent terms, in that order, in double precision (rounded to float32 when stored).
+  // The weights are constant tensors: their arrays are taken once. Each gate is its bias, plus the input terms
+  // summed from zero in float32, plus the recurrent terms summed likewise (TFLite's portable
+  // MatrixBatchVectorMultiplyAccumulate, one call per matrix).
   const gateData = gates.map(({ wx, wh, bias }) => (wx && wh ? { wxd: wx.data as Float32Array, whd: wh.data as Float32Array, bd: bias?.data as Float32Array | undefined } : undefined));
   const gate = (g: number, xt: Float32Array, xOff: number, h: Float32Array, b: number, out: Float32Array) => {
     const { wxd, whd, bd } = gateData[g]!;
     const hOff = b * nOutput;
     const oOff = b * nCell;
     for (let c = 0; c < nCell; c++) {
-      let acc = bd ? bd[c] : 0;
+      let d = 0;
       const wo = c * nInput;
-      for (let k = 0; k < nInput; k++) acc += wxd[wo + k] * xt[xOff + k];
+      for (let k = 0; k < nInput; k++) d = f32(d + f32(wxd[wo + k] * xt[xOff + k]));
+      const acc = f32((bd ? bd[c] : 0) + d);
+      d = 0;
       const ho = c * nOutput;
-      for (let k = 0; k < nOutput; k++) acc += whd[ho + k] * h[hOff + k];
-      out[oOff + c] = acc;
+      for (let k = 0; k < nOutput; k++) d = f32(d + f32(whd[ho + k] * h[hOff + k]));
+      out[oOff + c] = f32(acc + d);
     }
   };
-  // With WebAssembly SIMD: the sums of all gates of a step by int8.wat's fmv64, two rows per f64x2, the same double
-  // additions in the same order as gate() (so the same results); the weights of the gates stacked as f64.
+  // With WebAssembly SIMD: the sums of all gates of a step by int8.wat's fmv32, four rows per f32x4, the same float32
+  // operations in the same order as gate() (so the same results); the weights of the gates stacked by quads of rows.
   let sums: ((xt: Float32Array, xOff: number, h: Float32Array, b: number) => void) | undefined;
   const heap = hybrid ? undefined : ctx.simd?.();
   if (hybrid) sums = prepareHybridLstmGates(ctx, gates, scratch, nInput, nOutput, nCell, asymmetric);
   else if (heap) {
     const live = [0, 1, 2, 3].filter((g) => gateData[g]);
-    const pairs = (live.length * nCell + 1) >> 1;
-    const wxAll = new Float64Array(pairs * 2 * nInput);
-    const whAll = new Float64Array(pairs * 2 * nOutput);
-    const biasAll = new Float64Array(pairs * 2);
+    const quads = (live.length * nCell + 3) >> 2;
+    const wxAll = new Float32Array(quads * 4 * nInput);
+    const whAll = new Float32Array(quads * 4 * nOutput);
+    const biasAll = new Float32Array(quads * 4);
     live.forEach((g, i) => {
       const { wxd, whd, bd } = gateData[g]!;
       for (let c = 0; c < nCell; c++) {
         const r = i * nCell + c;
-        const p = r >> 1;
-        const lane = r & 1;
-        for (let k = 0; k < nInput; k++) wxAll[(p * nInput + k) * 2 + lane] = wxd[c * nInput + k];
-        for (let k = 0; k < nOutput; k++) whAll[(p * nOutput + k) * 2 + lane] = whd[c * nOutput + k];
+        const q = r >> 2;
+        const lane = r & 3;
+        for (let k = 0; k < nInput; k++) wxAll[(q * nInput + k) * 4 + lane] = wxd[c * nInput + k];
+        for (let k = 0; k < nOutput; k++) whAll[(q * nOutput + k) * 4 + lane] = whd[c * nOutput + k];
         biasAll[r] = bd ? bd[c] : 0;
       }
     });
@@ -93,26 +96,26 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
     const whPtr = heap.place(whAll);
     const xPtr = heap.alloc(nInput * 4);
     const hPtr = heap.alloc(nOutput * 4);
-    const accPtr = heap.alloc(pairs * 16);
+    const accPtr = heap.alloc(quads * 16);
     const ex = heap.exports;
     const outs = live.map((g) => scratch[g]);
     let generation = -1;
     let xs = new Float32Array(0);
     let hs = new Float32Array(0);
-    let acc = new Float64Array(0);
+    let acc = new Float32Array(0);
     sums = (xt, xOff, h, b) => {
       if (heap.generation !== generation) {
         generation = heap.generation;
         xs = new Float32Array(heap.buffer, xPtr, nInput);
         hs = new Float32Array(heap.buffer, hPtr, nOutput);
-        acc = new Float64Array(heap.buffer, accPtr, pairs * 2);
+        acc = new Float32Array(heap.buffer, accPtr, quads * 4);
       }
       acc.set(biasAll);
       for (let k = 0; k < nInput; k++) xs[k] = xt[xOff + k];
       const hOff = b * nOutput;
       for (let k = 0; k < nOutput; k++) hs[k] = h[hOff + k];
-      ex.fmv64(wxPtr, xPtr, accPtr, pairs, nInput);
-      ex.fmv64(whPtr, hPtr, accPtr, pairs, nOutput);
+      ex.fmv32(wxPtr, xPtr, accPtr, quads, nInput);
+      ex.fmv32(whPtr, hPtr, accPtr, quads, nOutput);
       const oOff = b * nCell;
       for (let i = 0; i < outs.length; i++) {
         const out = outs[i];
