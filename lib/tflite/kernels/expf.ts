@@ -25,6 +25,9 @@ const POWERS = (() => {
 })();
 
 const N = 32;
+// 2^e for the e = floor(k / 32) the accepted range of x gives (-151 .. 128), exact doubles
+const MIN_E = -160;
+const POW2 = Float64Array.from({ length: 300 }, (_, i) => 2 ** (i + MIN_E));
 const INV_LN2_N = hex("71547652b82fe", 0) * N;
 const SHIFT = 1.5 * 2 ** 52; // adding and subtracting it rounds to an integer, ties to even
 const C0 = hex("c6af84b912394", -5) / N / N / N;
@@ -34,14 +37,14 @@ const OVERFLOW = hex("62e42e0000000", 6); // 0x1.62e42ep6f: above it e^x overflo
 const UNDERFLOW = -hex("9fe3680000000", 6); // -0x1.9fe368p6f: below it e^x rounds to 0
 
 export function expf(x: number): number {
-  if (Number.isNaN(x)) return x;
+  if (x !== x) return x;
   if (x > OVERFLOW) return Infinity;
   if (x < UNDERFLOW) return 0;
   const z = INV_LN2_N * x;
   const k = z + SHIFT - SHIFT;
   const r = z - k;
   const j = k & (N - 1);
-  const s = POWERS[j] * 2 ** ((k - j) / N);
+  const s = POWERS[j] * POW2[((k - j) >> 5) - MIN_E];
   const y = (C0 * r + C1) * (r * r) + (C2 * r + 1);
   return f32(y * s);
 }
