@@ -27,7 +27,7 @@ interface T {
 }
 
 /** A one-operator model: tensors, the LSTM's inputs (-1 absent), its intermediates, options. */
-function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean; asymmetric?: boolean }): Uint8Array {
+function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean; asymmetric?: boolean; step?: boolean }): Uint8Array {
   const b = new Builder(4096);
   const ints = (v: number[]) => {
     b.startVector(4, v.length, 4);
@@ -91,7 +91,7 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
   b.addFieldInt32(F.Operator.opcode_index, 0, 0);
   b.addFieldOffset(F.Operator.inputs, opIns, 0);
   b.addFieldOffset(F.Operator.outputs, opOuts, 0);
-  b.addFieldInt8(F.Operator.builtin_options_type, BuiltinOptionsType.UnidirectionalSequenceLSTMOptions, 0);
+  b.addFieldInt8(F.Operator.builtin_options_type, opts.step ? BuiltinOptionsType.LSTMOptions : BuiltinOptionsType.UnidirectionalSequenceLSTMOptions, 0);
   b.addFieldOffset(F.Operator.builtin_options, options, 0);
   b.addFieldOffset(F.Operator.intermediates, opInter, 0);
   const op = b.endObject();
@@ -108,9 +108,10 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
   b.addFieldOffset(F.SubGraph.name, graphName, 0);
   const graph = b.endObject();
   b.startObject(4);
-  b.addFieldInt8(F.OperatorCode.deprecated_builtin_code, BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 0);
+  const opcode = opts.step ? BuiltinOperator.LSTM : BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM;
+  b.addFieldInt8(F.OperatorCode.deprecated_builtin_code, opcode, 0);
   b.addFieldInt32(F.OperatorCode.version, 1, 1);
-  b.addFieldInt32(F.OperatorCode.builtin_code, BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 0);
+  b.addFieldInt32(F.OperatorCode.builtin_code, opcode, 0);
   const code = b.endObject();
   const desc = b.createString("integer LSTM differential case");
   const codesVec = offsets([code]);
@@ -265,6 +266,8 @@ interface HybridVariant {
   asymmetric?: boolean;
   /** float32 weights (the same values dequantized): the float kernel on the same models */
   float?: boolean;
+  /** the LSTM operator (one step: input [batch, inputs]) instead of UNIDIRECTIONAL_SEQUENCE_LSTM; steps must be 1 */
+  step?: boolean;
 }
 
 /** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
@@ -282,7 +285,7 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
     const n = shape.reduce((a, c) => a * c, 1);
     return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from({ length: n }, () => lo + next() * (hi - lo)).buffer) });
   };
-  const x = add({ type: TensorType.FLOAT32, shape: v.timeMajor ? [v.steps, v.batch, v.nInput] : [v.batch, v.steps, v.nInput] });
+  const x = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nInput] : v.timeMajor ? [v.steps, v.batch, v.nInput] : [v.batch, v.steps, v.nInput] });
   const inputs = new Array<number>(24).fill(-1);
   inputs[0] = x;
   for (let g = 0; g < 4; g++) {
@@ -293,8 +296,8 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
   }
   inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
   inputs[19] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
-  const output = add({ type: TensorType.FLOAT32, shape: v.timeMajor ? [v.steps, v.batch, v.nCell] : [v.batch, v.steps, v.nCell] });
-  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric });
+  const output = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nCell] : v.timeMajor ? [v.steps, v.batch, v.nCell] : [v.batch, v.steps, v.nCell] });
+  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric, step: v.step });
 }
 
 const HYBRID_VARIANTS: HybridVariant[] = [
@@ -304,6 +307,9 @@ const HYBRID_VARIANTS: HybridVariant[] = [
   { name: "asymmetric, time-major, CIFG", batch: 2, steps: 6, nInput: 4, nCell: 3, timeMajor: true, cifg: true, asymmetric: true },
   { name: "symmetric, CIFG, cell clip, 1 batch", batch: 1, steps: 7, nInput: 9, nCell: 8, cifg: true, cellClip: 2 },
   { name: "asymmetric, 40 inputs, 2 batches", batch: 2, steps: 3, nInput: 40, nCell: 6, asymmetric: true },
+  { name: "LSTM (one step) hybrid, symmetric, 3 batches, cell clip", batch: 3, steps: 1, nInput: 6, nCell: 5, cellClip: 1.5, step: true },
+  { name: "LSTM (one step) hybrid, asymmetric, CIFG, 2 batches", batch: 2, steps: 1, nInput: 9, nCell: 4, cifg: true, asymmetric: true, step: true },
+  { name: "LSTM (one step) float32 weights, 2 batches", batch: 2, steps: 1, nInput: 5, nCell: 7, float: true, step: true },
   { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },
   { name: "float32 weights, time-major, 3 batches, cell clip, 9 cells", batch: 3, steps: 4, nInput: 7, nCell: 9, timeMajor: true, cellClip: 1.5, float: true },
   { name: "float32 weights, CIFG, 40 inputs, 17 cells", batch: 2, steps: 4, nInput: 40, nCell: 17, cifg: true, float: true },

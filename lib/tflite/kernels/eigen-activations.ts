@@ -29,8 +29,10 @@ export function eigenTanh(a: number): number {
   return f32(f32(x * horner(x2, TANH_P)) / horner(x2, TANH_Q));
 }
 
-// logistic: e / (1 + e) with e = expf(x) (the C library's), x capped where the result is exactly 1
-const LOGISTIC_CAP = f32(16.6355324);
+// logistic: e / (1 + e) with e = expf(x) (the C library's), x capped below exp's overflow (any cap from 17.33 up
+// gives the same results: e ≥ 2^25 there, so 1 + e rounds to e; tfjs-tflite is not capped at 16.64, where 1 + e
+// can still round up and the result be just below 1)
+const LOGISTIC_CAP = f32(88.3762626647949);
 
 export function eigenLogistic(a: number): number {
   const e = expf(a < LOGISTIC_CAP ? a : LOGISTIC_CAP);

@@ -8,7 +8,7 @@
  * are int8.wat's fmv32, which adds the same terms in the same order.
  */
 import { F, TensorType, Activation } from "../schema";
-import { fail, input, type PrepareKernel } from "../kernel";
+import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { prepareIntegerLstm } from "./lstm-integer";
 import { prepareHybridLstmGates } from "./lstm-hybrid";
 import { eigenLogistic, eigenTanh } from "./eigen-activations";
@@ -16,12 +16,20 @@ import { eigenLogistic, eigenTanh } from "./eigen-activations";
 const f32 = Math.fround;
 const sigmoid = eigenLogistic;
 
-export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
+export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => prepareLstm(ctx, false);
+
+/** LSTM (one step, input [batches, inputs], output [batches, outputs]): TFLite runs it as a sequence of one step. */
+export const prepareLstmStep: PrepareKernel = (ctx) => prepareLstm(ctx, true);
+
+function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const w = (i: number) => ctx.inputs[i];
+  if (oneStep && x.type !== TensorType.FLOAT32) fail(ctx, `${x.typeName} LSTM is not supported (float32 only)`);
   if (x.type === TensorType.INT8) return prepareIntegerLstm(ctx);
   if (x.type !== TensorType.FLOAT32) fail(ctx, `${x.typeName} LSTM is not supported (float32 and int8 only)`);
+  if (oneStep && (ctx.options?.int8(F.LSTMOptions.kernel_type, 0) ?? 0) !== 0) fail(ctx, "the basic LSTM kernel is not supported");
+  if (x.shape.length !== (oneStep ? 2 : 3)) fail(ctx, `input must be ${oneStep ? 2 : 3}-D, got [${x.shape}]`);
   const hybrid = input(ctx, 2).type === TensorType.INT8;
   if (!hybrid && input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights is not supported`);
   for (const i of [9, 10, 11]) if (w(i)) fail(ctx, "peephole connections are not supported");
@@ -31,14 +39,15 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
   const cellState = w(19);
   if (!outputState || !cellState) fail(ctx, "output and cell state tensors are required");
   const o = ctx.options;
+  // LSTMOptions has the same slots but for time_major's, which is its kernel_type
   const U = F.UnidirectionalSequenceLSTMOptions;
   const activation = o?.int8(U.fused_activation_function, Activation.TANH) ?? Activation.TANH;
   const cellClip = o?.float32(U.cell_clip, 0) ?? 0;
-  const timeMajor = o?.bool(U.time_major, false) ?? false;
+  const timeMajor = oneStep || (o?.bool(U.time_major, false) ?? false);
   const asymmetric = o?.bool(U.asymmetric_quantize_inputs, false) ?? false;
   const act = activation === Activation.TANH ? eigenTanh : activation === Activation.RELU ? (v: number) => Math.max(0, v) : activation === Activation.RELU6 ? (v: number) => Math.min(6, Math.max(0, v)) : activation === Activation.NONE ? (v: number) => v : fail(ctx, `activation ${Activation[activation]} is not supported`);
   const cifg = !w(1);
-  const [d0, d1, nInput] = x.shape;
+  const [d0, d1, nInput] = oneStep ? [1, ...x.shape] : x.shape;
   const steps = timeMajor ? d0 : d1;
   const batches = timeMajor ? d1 : d0;
   const inForget = input(ctx, 2);
@@ -157,4 +166,4 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
       }
     }
   };
-};
+}
