@@ -268,6 +268,7 @@ interface HybridVariant {
   float?: boolean;
   /** the LSTM operator (one step: input [batch, inputs]) instead of UNIDIRECTIONAL_SEQUENCE_LSTM; steps must be 1 */
   step?: boolean;
+  peephole?: boolean;
 }
 
 /** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
@@ -294,6 +295,7 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
     inputs[5 + g] = int8s([v.nCell, v.nCell], Math.fround(0.004 + next() * 0.01));
     inputs[12 + g] = floats([v.nCell], g === 1 ? 0.5 : -0.5, g === 1 ? 1.5 : 0.5);
   }
+  if (v.peephole) for (let g = v.cifg ? 1 : 0; g < 3; g++) inputs[9 + g] = int8s([v.nCell], Math.fround(0.002 + next() * 0.004));
   inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
   inputs[19] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
   const output = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nCell] : v.timeMajor ? [v.steps, v.batch, v.nCell] : [v.batch, v.steps, v.nCell] });
@@ -310,6 +312,10 @@ const HYBRID_VARIANTS: HybridVariant[] = [
   { name: "LSTM (one step) hybrid, symmetric, 3 batches, cell clip", batch: 3, steps: 1, nInput: 6, nCell: 5, cellClip: 1.5, step: true },
   { name: "LSTM (one step) hybrid, asymmetric, CIFG, 2 batches", batch: 2, steps: 1, nInput: 9, nCell: 4, cifg: true, asymmetric: true, step: true },
   { name: "LSTM (one step) float32 weights, 2 batches", batch: 2, steps: 1, nInput: 5, nCell: 7, float: true, step: true },
+  { name: "hybrid peephole, symmetric, 2 batches, cell clip", batch: 2, steps: 5, nInput: 6, nCell: 5, peephole: true, cellClip: 2 },
+  { name: "hybrid peephole, asymmetric, CIFG, time-major", batch: 3, steps: 4, nInput: 5, nCell: 4, peephole: true, cifg: true, timeMajor: true, asymmetric: true },
+  { name: "float32 weights, peephole, 2 batches", batch: 2, steps: 5, nInput: 7, nCell: 6, peephole: true, float: true },
+  { name: "float32 weights, peephole, CIFG, LSTM (one step)", batch: 2, steps: 1, nInput: 5, nCell: 5, peephole: true, cifg: true, float: true, step: true },
   { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },
   { name: "float32 weights, time-major, 3 batches, cell clip, 9 cells", batch: 3, steps: 4, nInput: 7, nCell: 9, timeMajor: true, cellClip: 1.5, float: true },
   { name: "float32 weights, CIFG, 40 inputs, 17 cells", batch: 2, steps: 4, nInput: 40, nCell: 17, cifg: true, float: true },

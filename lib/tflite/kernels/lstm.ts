@@ -1,6 +1,6 @@
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
- * (no input gate: i = 1 - f), cell clipping, batch- or time-major input. State lives in the model's two
+ * (no input gate: i = 1 - f), peephole connections, cell clipping, batch- or time-major input. State lives in the model's two
  * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts; float ones
  * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
  * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
@@ -32,7 +32,6 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   if (x.shape.length !== (oneStep ? 2 : 3)) fail(ctx, `input must be ${oneStep ? 2 : 3}-D, got [${x.shape}]`);
   const hybrid = input(ctx, 2).type === TensorType.INT8;
   if (!hybrid && input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights is not supported`);
-  for (const i of [9, 10, 11]) if (w(i)) fail(ctx, "peephole connections are not supported");
   if (w(16) || w(17)) fail(ctx, "projection is not supported");
   for (const i of [20, 21, 22, 23]) if (w(i)) fail(ctx, "layer normalisation is not supported");
   const outputState = w(18);
@@ -54,6 +53,20 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   const nCell = inForget.shape[0];
   const nOutput = input(ctx, 6).shape[1];
   if (nOutput !== nCell) fail(ctx, "output size differs from cell size without projection");
+  // peephole weights (input, forget, output gates: cell state × weight added before the activation), dequantized
+  // once when int8 (hybrid: TFLite's VectorScalarMultiply by the legacy per-tensor scale)
+  const peephole = [9, 10, 11].map((i) => {
+    const t = w(i);
+    if (!t) return undefined;
+    if (t.size !== nCell) fail(ctx, `peephole weights "${t.name}" [${t.shape}] do not fit ${nCell} cells`);
+    if (t.type === TensorType.FLOAT32 && !hybrid) return t.data as Float32Array;
+    if (t.type !== TensorType.INT8 || !hybrid) fail(ctx, `peephole weights "${t.name}" are ${t.typeName}, ${hybrid ? "int8" : "float32"} expected`);
+    if (t.scales.length !== 1 || t.zeroPoint !== 0) fail(ctx, `peephole weights "${t.name}" must be symmetric per-tensor int8`);
+    const scale = f32(t.scales[0]);
+    return Float32Array.from(t.data as Int8Array, (v) => f32(scale * v));
+  });
+  const [peepInput, peepForget, peepOutput] = peephole;
+  if ((peepForget || peepOutput || peepInput) && (!peepForget || !peepOutput || (!cifg && !peepInput))) fail(ctx, "peephole weights must be given for every gate");
   const gates = ["input", "forget", "cell", "output"].map((_, g) => ({
     wx: w(1 + g),
     wh: w(5 + g),
@@ -151,6 +164,13 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
         if (!cifg) gate(0, xd, xOff, h, b, ig);
         gate(3, xd, xOff, h, b, og);
       }
+      if (peepForget) {
+        for (let k = 0; k < batches * nCell; k++) {
+          const c = k % nCell;
+          fg[k] = f32(fg[k] + f32(peepForget[c] * cs[k]));
+          if (!cifg) ig[k] = f32(ig[k] + f32(peepInput![c] * cs[k]));
+        }
+      }
       for (let k = 0; k < batches * nCell; k++) {
         const f = sigmoid(fg[k]);
         const i = cifg ? f32(1 - f) : sigmoid(ig[k]);
@@ -158,6 +178,8 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
         if (cellClip > 0) c = Math.min(cellClip, Math.max(-cellClip, c));
         cs[k] = c;
       }
+      // the output gate's peephole sees the updated cell state
+      if (peepOutput) for (let k = 0; k < batches * nCell; k++) og[k] = f32(og[k] + f32(peepOutput[k % nCell] * cs[k]));
       // outputs are computed after every batch's state update: h of this step feeds the next
       for (let k = 0; k < batches * nCell; k++) h[k] = f32(sigmoid(og[k]) * act(cs[k]));
       for (let b = 0; b < batches; b++) {
