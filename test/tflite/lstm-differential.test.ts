@@ -269,6 +269,9 @@ interface HybridVariant {
   /** the LSTM operator (one step: input [batch, inputs]) instead of UNIDIRECTIONAL_SEQUENCE_LSTM; steps must be 1 */
   step?: boolean;
   peephole?: boolean;
+  /** a projection to this many outputs (int8 or float32 weights as the others, a float32 bias) */
+  projection?: number;
+  projClip?: number;
 }
 
 /** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
@@ -286,20 +289,25 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
     const n = shape.reduce((a, c) => a * c, 1);
     return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from({ length: n }, () => lo + next() * (hi - lo)).buffer) });
   };
+  const nOutput = v.projection ?? v.nCell;
   const x = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nInput] : v.timeMajor ? [v.steps, v.batch, v.nInput] : [v.batch, v.steps, v.nInput] });
   const inputs = new Array<number>(24).fill(-1);
   inputs[0] = x;
   for (let g = 0; g < 4; g++) {
     if (v.cifg && g === 0) continue;
     inputs[1 + g] = int8s([v.nCell, v.nInput], Math.fround(0.004 + next() * 0.01));
-    inputs[5 + g] = int8s([v.nCell, v.nCell], Math.fround(0.004 + next() * 0.01));
+    inputs[5 + g] = int8s([v.nCell, nOutput], Math.fround(0.004 + next() * 0.01));
     inputs[12 + g] = floats([v.nCell], g === 1 ? 0.5 : -0.5, g === 1 ? 1.5 : 0.5);
   }
   if (v.peephole) for (let g = v.cifg ? 1 : 0; g < 3; g++) inputs[9 + g] = int8s([v.nCell], Math.fround(0.002 + next() * 0.004));
-  inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
+  if (v.projection) {
+    inputs[16] = int8s([nOutput, v.nCell], Math.fround(0.004 + next() * 0.01));
+    inputs[17] = floats([nOutput], -0.2, 0.2);
+  }
+  inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, nOutput], variable: true });
   inputs[19] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
-  const output = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nCell] : v.timeMajor ? [v.steps, v.batch, v.nCell] : [v.batch, v.steps, v.nCell] });
-  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric, step: v.step });
+  const output = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, nOutput] : v.timeMajor ? [v.steps, v.batch, nOutput] : [v.batch, v.steps, nOutput] });
+  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: v.projClip ?? 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric, step: v.step });
 }
 
 const HYBRID_VARIANTS: HybridVariant[] = [
@@ -314,6 +322,10 @@ const HYBRID_VARIANTS: HybridVariant[] = [
   { name: "LSTM (one step) float32 weights, 2 batches", batch: 2, steps: 1, nInput: 5, nCell: 7, float: true, step: true },
   { name: "hybrid peephole, symmetric, 2 batches, cell clip", batch: 2, steps: 5, nInput: 6, nCell: 5, peephole: true, cellClip: 2 },
   { name: "hybrid peephole, asymmetric, CIFG, time-major", batch: 3, steps: 4, nInput: 5, nCell: 4, peephole: true, cifg: true, timeMajor: true, asymmetric: true },
+  { name: "hybrid projection, symmetric, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 6, projection: 3 },
+  { name: "hybrid projection with clip, peephole, asymmetric, time-major", batch: 2, steps: 4, nInput: 5, nCell: 5, projection: 7, projClip: 0.3, peephole: true, asymmetric: true, timeMajor: true },
+  { name: "float32 weights, projection with clip, CIFG, peephole", batch: 2, steps: 5, nInput: 6, nCell: 8, projection: 5, projClip: 0.25, cifg: true, peephole: true, float: true },
+  { name: "float32 weights, projection, LSTM (one step)", batch: 3, steps: 1, nInput: 4, nCell: 6, projection: 4, float: true, step: true },
   { name: "float32 weights, peephole, 2 batches", batch: 2, steps: 5, nInput: 7, nCell: 6, peephole: true, float: true },
   { name: "float32 weights, peephole, CIFG, LSTM (one step)", batch: 2, steps: 1, nInput: 5, nCell: 5, peephole: true, cifg: true, float: true, step: true },
   { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },

@@ -52,33 +52,49 @@ export function prepareHybridLstmGates(ctx: KernelContext, gates: LstmGateTensor
   });
   const qx = new Int8Array(nInput);
   const qh = new Int8Array(nOutput);
-
-  /** quantizes values[offset .. offset+size] into q: its scale and zero point, or undefined when all zero */
-  const quantize = (values: Float32Array, offset: number, size: number, q: Int8Array): { scale: number; zeroPoint: number } | undefined => {
-    let zero = true;
-    for (let k = 0; k < size && zero; k++) zero = values[offset + k] === 0;
-    if (zero) return undefined;
-    return asymmetric ? asymmetricQuantize(values, offset, size, q) : { scale: symmetricQuantize(values, offset, size, q), zeroPoint: 0 };
-  };
-
-  const accumulate = (m: QuantizedMatrix, cols: number, q: Int8Array, row: { scale: number; zeroPoint: number }, out: Float32Array, oOff: number) => {
-    const scale = f32(row.scale * m.scale);
-    const d = m.data;
-    for (let c = 0; c < nCell; c++) {
-      let dot = 0;
-      const wo = c * cols;
-      for (let k = 0; k < cols; k++) dot += d[wo + k] * q[k];
-      dot -= m.rowSums[c] * row.zeroPoint;
-      out[oOff + c] = f32(out[oOff + c] + f32(f32(dot) * scale));
-    }
-  };
-
   return (x: Float32Array, xOff: number, h: Float32Array, b: number): void => {
     const oOff = b * nCell;
     for (const { bias, out } of matrices) for (let c = 0; c < nCell; c++) out[oOff + c] = bias ? bias[c] : 0;
-    const xRow = quantize(x, xOff, nInput, qx);
-    if (xRow) for (const { input, out } of matrices) accumulate(input, nInput, qx, xRow, out, oOff);
-    const hRow = quantize(h, b * nOutput, nOutput, qh);
-    if (hRow) for (const { recurrent, out } of matrices) accumulate(recurrent, nOutput, qh, hRow, out, oOff);
+    const xRow = quantizeRow(x, xOff, nInput, qx, asymmetric);
+    if (xRow) for (const { input, out } of matrices) accumulate(input, nCell, nInput, qx, xRow, out, oOff);
+    const hRow = quantizeRow(h, b * nOutput, nOutput, qh, asymmetric);
+    if (hRow) for (const { recurrent, out } of matrices) accumulate(recurrent, nCell, nOutput, qh, hRow, out, oOff);
   };
+}
+
+/**
+ * The hybrid projection: out[b] = bias + weights [nOutput, nCell] × m[b] with m's row quantized on the fly
+ * (TFLite's CalculateLstmOutputHybrid); returns project(m, mOff, out, oOff).
+ */
+export function prepareHybridProjection(ctx: KernelContext, weights: Tensor, bias: Tensor | undefined, nOutput: number, nCell: number, asymmetric: boolean) {
+  if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `hybrid LSTM projection bias "${bias.name}" is ${bias.typeName}, float32 expected`);
+  const matrix = quantizedMatrix(ctx, weights, nOutput, nCell);
+  const bd = bias?.data as Float32Array | undefined;
+  const q = new Int8Array(nCell);
+  return (m: Float32Array, mOff: number, out: Float32Array, oOff: number): void => {
+    for (let r = 0; r < nOutput; r++) out[oOff + r] = bd ? bd[r] : 0;
+    const row = quantizeRow(m, mOff, nCell, q, asymmetric);
+    if (row) accumulate(matrix, nOutput, nCell, q, row, out, oOff);
+  };
+}
+
+/** quantizes values[offset .. offset+size] into q: its scale and zero point, or undefined when all zero */
+function quantizeRow(values: Float32Array, offset: number, size: number, q: Int8Array, asymmetric: boolean): { scale: number; zeroPoint: number } | undefined {
+  let zero = true;
+  for (let k = 0; k < size && zero; k++) zero = values[offset + k] === 0;
+  if (zero) return undefined;
+  return asymmetric ? asymmetricQuantize(values, offset, size, q) : { scale: symmetricQuantize(values, offset, size, q), zeroPoint: 0 };
+}
+
+/** out[oOff + r] += (Σ m[r, k] q[k] − rowSum[r] × zeroPoint) × (row scale × matrix scale), in float32 */
+function accumulate(m: QuantizedMatrix, rows: number, cols: number, q: Int8Array, row: { scale: number; zeroPoint: number }, out: Float32Array, oOff: number): void {
+  const scale = f32(row.scale * m.scale);
+  const d = m.data;
+  for (let r = 0; r < rows; r++) {
+    let dot = 0;
+    const wo = r * cols;
+    for (let k = 0; k < cols; k++) dot += d[wo + k] * q[k];
+    dot -= m.rowSums[r] * row.zeroPoint;
+    out[oOff + r] = f32(out[oOff + r] + f32(f32(dot) * scale));
+  }
 }

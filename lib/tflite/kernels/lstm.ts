@@ -1,6 +1,7 @@
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
- * (no input gate: i = 1 - f), peephole connections, cell clipping, batch- or time-major input. State lives in the model's two
+ * (no input gate: i = 1 - f), peephole connections, projection (with its clip), cell clipping, batch- or
+ * time-major input. State lives in the model's two
  * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts; float ones
  * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
  * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
@@ -10,7 +11,7 @@
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { prepareIntegerLstm } from "./lstm-integer";
-import { prepareHybridLstmGates } from "./lstm-hybrid";
+import { prepareHybridLstmGates, prepareHybridProjection } from "./lstm-hybrid";
 import { eigenLogistic, eigenTanh } from "./eigen-activations";
 
 const f32 = Math.fround;
@@ -32,7 +33,6 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   if (x.shape.length !== (oneStep ? 2 : 3)) fail(ctx, `input must be ${oneStep ? 2 : 3}-D, got [${x.shape}]`);
   const hybrid = input(ctx, 2).type === TensorType.INT8;
   if (!hybrid && input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights is not supported`);
-  if (w(16) || w(17)) fail(ctx, "projection is not supported");
   for (const i of [20, 21, 22, 23]) if (w(i)) fail(ctx, "layer normalisation is not supported");
   const outputState = w(18);
   const cellState = w(19);
@@ -52,7 +52,28 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   const inForget = input(ctx, 2);
   const nCell = inForget.shape[0];
   const nOutput = input(ctx, 6).shape[1];
-  if (nOutput !== nCell) fail(ctx, "output size differs from cell size without projection");
+  const projWeights = w(16);
+  const projBias = w(17);
+  if (projBias && !projWeights) fail(ctx, "a projection bias needs projection weights");
+  if (!projWeights && nOutput !== nCell) fail(ctx, "output size differs from cell size without projection");
+  if (projWeights && (projWeights.shape[0] !== nOutput || projWeights.shape[1] !== nCell)) fail(ctx, `projection weights [${projWeights.shape}] do not fit ${nOutput}×${nCell}`);
+  const projClip = o?.float32(U.proj_clip, 0) ?? 0;
+  // the projection of o × tanh(c) onto the output state: bias, plus the float32 sum from zero (or the hybrid product)
+  let project: ((m: Float32Array, mOff: number, out: Float32Array, oOff: number) => void) | undefined;
+  if (projWeights && hybrid) project = prepareHybridProjection(ctx, projWeights, projBias, nOutput, nCell, asymmetric);
+  else if (projWeights) {
+    if (projWeights.type !== TensorType.FLOAT32 || (projBias && projBias.type !== TensorType.FLOAT32)) fail(ctx, "float32 projection weights and bias expected");
+    const pw = projWeights.data as Float32Array;
+    const pb = projBias?.data as Float32Array | undefined;
+    project = (m, mOff, out, oOff) => {
+      for (let r = 0; r < nOutput; r++) {
+        let d = 0;
+        for (let k = 0; k < nCell; k++) d = f32(d + f32(pw[r * nCell + k] * m[mOff + k]));
+        out[oOff + r] = f32((pb ? pb[r] : 0) + d);
+      }
+    };
+  }
+  const gated = new Float32Array(project ? batches * nCell : 0);
   // peephole weights (input, forget, output gates: cell state × weight added before the activation), dequantized
   // once when int8 (hybrid: TFLite's VectorScalarMultiply by the legacy per-tensor scale)
   const peephole = [9, 10, 11].map((i) => {
@@ -181,7 +202,11 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
       // the output gate's peephole sees the updated cell state
       if (peepOutput) for (let k = 0; k < batches * nCell; k++) og[k] = f32(og[k] + f32(peepOutput[k % nCell] * cs[k]));
       // outputs are computed after every batch's state update: h of this step feeds the next
-      for (let k = 0; k < batches * nCell; k++) h[k] = f32(sigmoid(og[k]) * act(cs[k]));
+      if (project) {
+        for (let k = 0; k < batches * nCell; k++) gated[k] = f32(sigmoid(og[k]) * act(cs[k]));
+        for (let b = 0; b < batches; b++) project(gated, b * nCell, h, b * nOutput);
+        if (projClip > 0) for (let k = 0; k < batches * nOutput; k++) h[k] = Math.min(projClip, Math.max(-projClip, h[k]));
+      } else for (let k = 0; k < batches * nCell; k++) h[k] = f32(sigmoid(og[k]) * act(cs[k]));
       for (let b = 0; b < batches; b++) {
         const yOff = (timeMajor ? t * batches + b : b * steps + t) * nOutput;
         for (let k = 0; k < nOutput; k++) yd[yOff + k] = h[b * nOutput + k];
