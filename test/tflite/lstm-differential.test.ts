@@ -272,6 +272,8 @@ interface HybridVariant {
   /** a projection to this many outputs (int8 or float32 weights as the others, a float32 bias) */
   projection?: number;
   projClip?: number;
+  /** float32 layer normalisation coefficients for every gate */
+  layerNorm?: boolean;
 }
 
 /** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
@@ -300,6 +302,7 @@ function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
     inputs[12 + g] = floats([v.nCell], g === 1 ? 0.5 : -0.5, g === 1 ? 1.5 : 0.5);
   }
   if (v.peephole) for (let g = v.cifg ? 1 : 0; g < 3; g++) inputs[9 + g] = int8s([v.nCell], Math.fround(0.002 + next() * 0.004));
+  if (v.layerNorm) for (let g = v.cifg ? 1 : 0; g < 4; g++) inputs[20 + g] = floats([v.nCell], 0.5, 1.5);
   if (v.projection) {
     inputs[16] = int8s([nOutput, v.nCell], Math.fround(0.004 + next() * 0.01));
     inputs[17] = floats([nOutput], -0.2, 0.2);
@@ -326,6 +329,10 @@ const HYBRID_VARIANTS: HybridVariant[] = [
   { name: "hybrid projection with clip, peephole, asymmetric, time-major", batch: 2, steps: 4, nInput: 5, nCell: 5, projection: 7, projClip: 0.3, peephole: true, asymmetric: true, timeMajor: true },
   { name: "float32 weights, projection with clip, CIFG, peephole", batch: 2, steps: 5, nInput: 6, nCell: 8, projection: 5, projClip: 0.25, cifg: true, peephole: true, float: true },
   { name: "float32 weights, projection, LSTM (one step)", batch: 3, steps: 1, nInput: 4, nCell: 6, projection: 4, float: true, step: true },
+  { name: "hybrid layer norm, symmetric, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 5, layerNorm: true },
+  { name: "hybrid layer norm, CIFG, peephole, projection, asymmetric, time-major", batch: 2, steps: 4, nInput: 5, nCell: 6, layerNorm: true, cifg: true, peephole: true, projection: 4, asymmetric: true, timeMajor: true },
+  { name: "float32 weights, layer norm, peephole, 3 batches", batch: 3, steps: 4, nInput: 6, nCell: 7, layerNorm: true, peephole: true, float: true },
+  { name: "float32 weights, layer norm, CIFG, projection with clip", batch: 2, steps: 5, nInput: 5, nCell: 9, layerNorm: true, cifg: true, projection: 3, projClip: 0.4, float: true },
   { name: "float32 weights, peephole, 2 batches", batch: 2, steps: 5, nInput: 7, nCell: 6, peephole: true, float: true },
   { name: "float32 weights, peephole, CIFG, LSTM (one step)", batch: 2, steps: 1, nInput: 5, nCell: 5, peephole: true, cifg: true, float: true, step: true },
   { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },

@@ -1,7 +1,7 @@
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32: TFLite's gate order (forget, cell, input, output), optional CIFG
- * (no input gate: i = 1 - f), peephole connections, projection (with its clip), cell clipping, batch- or
- * time-major input. State lives in the model's two
+ * (no input gate: i = 1 - f), peephole connections, layer normalisation, projection (with its clip), cell
+ * clipping, batch- or time-major input. State lives in the model's two
  * variable tensors (output state, cell state). int8 models go to the integer kernel in lstm-integer.ts; float ones
  * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
  * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
@@ -15,6 +15,8 @@ import { prepareHybridLstmGates, prepareHybridProjection } from "./lstm-hybrid";
 import { eigenLogistic, eigenTanh } from "./eigen-activations";
 
 const f32 = Math.fround;
+// TFLite's MeanStddevNormalization adds it to the variance
+const NORMALIZATION_EPSILON = f32(1e-8);
 const sigmoid = eigenLogistic;
 
 export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => prepareLstm(ctx, false);
@@ -33,7 +35,6 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   if (x.shape.length !== (oneStep ? 2 : 3)) fail(ctx, `input must be ${oneStep ? 2 : 3}-D, got [${x.shape}]`);
   const hybrid = input(ctx, 2).type === TensorType.INT8;
   if (!hybrid && input(ctx, 2).type !== TensorType.FLOAT32) fail(ctx, `float32 LSTM with ${input(ctx, 2).typeName} weights is not supported`);
-  for (const i of [20, 21, 22, 23]) if (w(i)) fail(ctx, "layer normalisation is not supported");
   const outputState = w(18);
   const cellState = w(19);
   if (!outputState || !cellState) fail(ctx, "output and cell state tensors are required");
@@ -88,10 +89,47 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   });
   const [peepInput, peepForget, peepOutput] = peephole;
   if ((peepForget || peepOutput || peepInput) && (!peepForget || !peepOutput || (!cifg && !peepInput))) fail(ctx, "peephole weights must be given for every gate");
+  // layer normalisation coefficients (input, forget, cell, output gates): all or none, float32
+  const norms = [20, 21, 22, 23].map((i) => w(i));
+  const layerNorm = norms.some((t) => t);
+  if (layerNorm) {
+    for (let g = cifg ? 1 : 0; g < 4; g++) {
+      const t = norms[g];
+      if (!t) fail(ctx, "layer normalisation coefficients must be given for every gate");
+      if (t.type !== TensorType.FLOAT32 || t.size !== nCell) fail(ctx, `layer normalisation coefficients "${t.name}" must be float32 [${nCell}]`);
+      const b = w(12 + g);
+      if (b && b.type !== TensorType.FLOAT32) fail(ctx, `bias "${b.name}" is ${b.typeName}, float32 expected`);
+    }
+  }
+  const normData = norms.map((t) => t?.data as Float32Array | undefined);
+  const normBias = [0, 1, 2, 3].map((g) => w(12 + g)?.data as Float32Array | undefined);
+  /** MeanStddevNormalization of each batch row of gate g, times its coefficients, plus its bias (TFLite's order) */
+  const normalize = (g: number, v: Float32Array) => {
+    const coefficients = normData[g]!;
+    const bias = normBias[g];
+    for (let b = 0; b < batches; b++) {
+      const o = b * nCell;
+      let sum = 0;
+      for (let c = 0; c < nCell; c++) sum = f32(sum + v[o + c]);
+      const mean = f32(sum / nCell);
+      let sq = 0;
+      for (let c = 0; c < nCell; c++) {
+        const d = f32(v[o + c] - mean);
+        sq = f32(sq + f32(d * d));
+      }
+      const variance = f32(sq / nCell);
+      const inv = f32(1 / f32(Math.sqrt(f32(variance + NORMALIZATION_EPSILON))));
+      for (let c = 0; c < nCell; c++) {
+        const n = f32(f32(v[o + c] - mean) * inv);
+        v[o + c] = f32(f32(coefficients[c] * n) + (bias ? bias[c] : 0));
+      }
+    }
+  };
   const gates = ["input", "forget", "cell", "output"].map((_, g) => ({
     wx: w(1 + g),
     wh: w(5 + g),
-    bias: w(12 + g),
+    // with layer normalisation the bias is added after normalising
+    bias: layerNorm ? undefined : w(12 + g),
   }));
   const scratch = gates.map(() => new Float32Array(batches * nCell));
   // The weights are constant tensors: their arrays are taken once. Each gate is its bias, plus the input terms
@@ -192,6 +230,11 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
           if (!cifg) ig[k] = f32(ig[k] + f32(peepInput![c] * cs[k]));
         }
       }
+      if (layerNorm) {
+        if (!cifg) normalize(0, ig);
+        normalize(1, fg);
+        normalize(2, cg);
+      }
       for (let k = 0; k < batches * nCell; k++) {
         const f = sigmoid(fg[k]);
         const i = cifg ? f32(1 - f) : sigmoid(ig[k]);
@@ -201,6 +244,7 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
       }
       // the output gate's peephole sees the updated cell state
       if (peepOutput) for (let k = 0; k < batches * nCell; k++) og[k] = f32(og[k] + f32(peepOutput[k % nCell] * cs[k]));
+      if (layerNorm) normalize(3, og);
       // outputs are computed after every batch's state update: h of this step feeds the next
       if (project) {
         for (let k = 0; k < batches * nCell; k++) gated[k] = f32(sigmoid(og[k]) * act(cs[k]));
