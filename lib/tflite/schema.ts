@@ -49,6 +49,7 @@ export const BuiltinOperator = {
   SUB: 41,
   SQUEEZE: 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
+  LSTM: 16,
   STRIDED_SLICE: 45,
   TRANSPOSE_CONV: 67,
   LEAKY_RELU: 98,
@@ -161,6 +162,7 @@ export const BuiltinOptionsType = {
   DequantizeOptions: 38,
   LeakyReluOptions: 75,
   UnidirectionalSequenceLSTMOptions: 71,
+  LSTMOptions: 14,
   QuantizeOptions: 89,
   L2NormOptions: 12,
   ResizeBilinearOptions: 15,
@@ -219,4 +221,5 @@ export const F = {
   BatchMatMulOptions: { adj_x: 0, adj_y: 1, asymmetric_quantize_inputs: 2 },
   GeluOptions: { approximate: 0 },
   UnidirectionalSequenceLSTMOptions: { fused_activation_function: 0, cell_clip: 1, proj_clip: 2, time_major: 3, asymmetric_quantize_inputs: 4 },
+  LSTMOptions: { fused_activation_function: 0, cell_clip: 1, proj_clip: 2, kernel_type: 3, asymmetric_quantize_inputs: 4 },
 } as const;

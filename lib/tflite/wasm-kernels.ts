@@ -49,7 +49,7 @@ export interface Int8Exports {
   fconv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
   fdepthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number): void;
   mv8(w: number, x: number, out: number, rows: number, n: number): void;
-  fmv64(w: number, x: number, acc: number, pairs: number, n: number): void;
+  fmv32(w: number, x: number, acc: number, quads: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
   flip8(ptr: number, n: number): void;
   ewise(block: number): void;

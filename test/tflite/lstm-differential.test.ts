@@ -5,7 +5,10 @@
  * projection clipping, batch- and time-major, two cell-state scales, an int8 cell state (which TFLite's kernel
  * reads and writes as int16) — compared bit for bit over several runs
  * with the state carried between them. The models are written here because they need the operator's
- * intermediate tensors, which the project's ModelBuilder does not write.
+ * intermediate tensors, which the project's ModelBuilder does not write. Also the hybrid LSTM (float32 activations
+ * and state, int8 weights; symmetric and asymmetric input quantization, CIFG, cell clip, batch- and time-major) on
+ * uniform and edge-valued inputs (zero rows, one-signed, constant, huge), bit for bit in both arithmetics, and the
+ * float32 LSTM on the same models with the weights dequantized.
  */
 import { strict as assert } from "assert";
 import { Builder } from "flatbuffers";
@@ -24,7 +27,7 @@ interface T {
 }
 
 /** A one-operator model: tensors, the LSTM's inputs (-1 absent), its intermediates, options. */
-function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean }): Uint8Array {
+function lstmModel(tensors: T[], inputs: number[], output: number, intermediates: number[], opts: { cellClip: number; projClip: number; timeMajor: boolean; asymmetric?: boolean; step?: boolean }): Uint8Array {
   const b = new Builder(4096);
   const ints = (v: number[]) => {
     b.startVector(4, v.length, 4);
@@ -74,11 +77,12 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
     return b.endObject();
   });
   const U = F.UnidirectionalSequenceLSTMOptions;
-  b.startObject(5);
+  b.startObject(6);
   b.addFieldInt8(U.fused_activation_function, Activation.TANH, 0);
   b.addFieldFloat32(U.cell_clip, opts.cellClip, 0);
   b.addFieldFloat32(U.proj_clip, opts.projClip, 0);
   b.addFieldInt8(U.time_major, opts.timeMajor ? 1 : 0, 0);
+  if (opts.asymmetric) b.addFieldInt8(U.asymmetric_quantize_inputs, 1, 0);
   const options = b.endObject();
   const opIns = ints(inputs);
   const opOuts = ints([output]);
@@ -87,7 +91,7 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
   b.addFieldInt32(F.Operator.opcode_index, 0, 0);
   b.addFieldOffset(F.Operator.inputs, opIns, 0);
   b.addFieldOffset(F.Operator.outputs, opOuts, 0);
-  b.addFieldInt8(F.Operator.builtin_options_type, BuiltinOptionsType.UnidirectionalSequenceLSTMOptions, 0);
+  b.addFieldInt8(F.Operator.builtin_options_type, opts.step ? BuiltinOptionsType.LSTMOptions : BuiltinOptionsType.UnidirectionalSequenceLSTMOptions, 0);
   b.addFieldOffset(F.Operator.builtin_options, options, 0);
   b.addFieldOffset(F.Operator.intermediates, opInter, 0);
   const op = b.endObject();
@@ -104,9 +108,10 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
   b.addFieldOffset(F.SubGraph.name, graphName, 0);
   const graph = b.endObject();
   b.startObject(4);
-  b.addFieldInt8(F.OperatorCode.deprecated_builtin_code, BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 0);
+  const opcode = opts.step ? BuiltinOperator.LSTM : BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM;
+  b.addFieldInt8(F.OperatorCode.deprecated_builtin_code, opcode, 0);
   b.addFieldInt32(F.OperatorCode.version, 1, 1);
-  b.addFieldInt32(F.OperatorCode.builtin_code, BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 0);
+  b.addFieldInt32(F.OperatorCode.builtin_code, opcode, 0);
   const code = b.endObject();
   const desc = b.createString("integer LSTM differential case");
   const codesVec = offsets([code]);
@@ -244,6 +249,137 @@ describe("integer LSTM (8x8_16) against tfjs-tflite", function () {
         const theirs = Array.from(outputs[0].data);
         const differing = ours.map((a, i) => a - theirs[i]).filter((d) => d !== 0);
         assert.equal(differing.length, 0, `run ${run}: ${differing.length} of ${ours.length} outputs differ\n ours   ${ours}\n theirs ${theirs}`);
+      }
+    });
+  });
+});
+
+interface HybridVariant {
+  name: string;
+  batch: number;
+  steps: number;
+  nInput: number;
+  nCell: number;
+  cifg?: boolean;
+  timeMajor?: boolean;
+  cellClip?: number;
+  asymmetric?: boolean;
+  /** float32 weights (the same values dequantized): the float kernel on the same models */
+  float?: boolean;
+  /** the LSTM operator (one step: input [batch, inputs]) instead of UNIDIRECTIONAL_SEQUENCE_LSTM; steps must be 1 */
+  step?: boolean;
+  peephole?: boolean;
+  /** a projection to this many outputs (int8 or float32 weights as the others, a float32 bias) */
+  projection?: number;
+  projClip?: number;
+  /** float32 layer normalisation coefficients for every gate */
+  layerNorm?: boolean;
+}
+
+/** A float32 LSTM with int8 weights (per-tensor scales, zero point 0), float32 biases and state. */
+function buildHybridVariant(v: HybridVariant, seed: number): Uint8Array {
+  const next = rng(seed);
+  const tensors: T[] = [];
+  const add = (t: T) => tensors.push(t) - 1;
+  const int8s = (shape: number[], scale: number) => {
+    const n = shape.reduce((a, c) => a * c, 1);
+    const values = Array.from({ length: n }, () => (next() < 0.1 ? (next() < 0.5 ? -127 : 127) : Math.floor(next() * 255) - 127));
+    if (v.float) return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from(values, (q) => q * scale).buffer) });
+    return add({ type: TensorType.INT8, shape, scale, zeroPoint: 0, data: new Uint8Array(Int8Array.from(values).buffer) });
+  };
+  const floats = (shape: number[], lo: number, hi: number) => {
+    const n = shape.reduce((a, c) => a * c, 1);
+    return add({ type: TensorType.FLOAT32, shape, data: new Uint8Array(Float32Array.from({ length: n }, () => lo + next() * (hi - lo)).buffer) });
+  };
+  const nOutput = v.projection ?? v.nCell;
+  const x = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, v.nInput] : v.timeMajor ? [v.steps, v.batch, v.nInput] : [v.batch, v.steps, v.nInput] });
+  const inputs = new Array<number>(24).fill(-1);
+  inputs[0] = x;
+  for (let g = 0; g < 4; g++) {
+    if (v.cifg && g === 0) continue;
+    inputs[1 + g] = int8s([v.nCell, v.nInput], Math.fround(0.004 + next() * 0.01));
+    inputs[5 + g] = int8s([v.nCell, nOutput], Math.fround(0.004 + next() * 0.01));
+    inputs[12 + g] = floats([v.nCell], g === 1 ? 0.5 : -0.5, g === 1 ? 1.5 : 0.5);
+  }
+  if (v.peephole) for (let g = v.cifg ? 1 : 0; g < 3; g++) inputs[9 + g] = int8s([v.nCell], Math.fround(0.002 + next() * 0.004));
+  if (v.layerNorm) for (let g = v.cifg ? 1 : 0; g < 4; g++) inputs[20 + g] = floats([v.nCell], 0.5, 1.5);
+  if (v.projection) {
+    inputs[16] = int8s([nOutput, v.nCell], Math.fround(0.004 + next() * 0.01));
+    inputs[17] = floats([nOutput], -0.2, 0.2);
+  }
+  inputs[18] = add({ type: TensorType.FLOAT32, shape: [v.batch, nOutput], variable: true });
+  inputs[19] = add({ type: TensorType.FLOAT32, shape: [v.batch, v.nCell], variable: true });
+  const output = add({ type: TensorType.FLOAT32, shape: v.step ? [v.batch, nOutput] : v.timeMajor ? [v.steps, v.batch, nOutput] : [v.batch, v.steps, nOutput] });
+  return lstmModel(tensors, inputs, output, [], { cellClip: v.cellClip ?? 0, projClip: v.projClip ?? 0, timeMajor: !!v.timeMajor, asymmetric: v.asymmetric, step: v.step });
+}
+
+const HYBRID_VARIANTS: HybridVariant[] = [
+  { name: "symmetric, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4 },
+  { name: "asymmetric, batch-major, 3 batches", batch: 3, steps: 4, nInput: 5, nCell: 6, asymmetric: true },
+  { name: "symmetric, time-major, 3 batches, cell clip", batch: 3, steps: 4, nInput: 7, nCell: 5, timeMajor: true, cellClip: 1.5 },
+  { name: "asymmetric, time-major, CIFG", batch: 2, steps: 6, nInput: 4, nCell: 3, timeMajor: true, cifg: true, asymmetric: true },
+  { name: "symmetric, CIFG, cell clip, 1 batch", batch: 1, steps: 7, nInput: 9, nCell: 8, cifg: true, cellClip: 2 },
+  { name: "asymmetric, 40 inputs, 2 batches", batch: 2, steps: 3, nInput: 40, nCell: 6, asymmetric: true },
+  { name: "LSTM (one step) hybrid, symmetric, 3 batches, cell clip", batch: 3, steps: 1, nInput: 6, nCell: 5, cellClip: 1.5, step: true },
+  { name: "LSTM (one step) hybrid, asymmetric, CIFG, 2 batches", batch: 2, steps: 1, nInput: 9, nCell: 4, cifg: true, asymmetric: true, step: true },
+  { name: "LSTM (one step) float32 weights, 2 batches", batch: 2, steps: 1, nInput: 5, nCell: 7, float: true, step: true },
+  { name: "hybrid peephole, symmetric, 2 batches, cell clip", batch: 2, steps: 5, nInput: 6, nCell: 5, peephole: true, cellClip: 2 },
+  { name: "hybrid peephole, asymmetric, CIFG, time-major", batch: 3, steps: 4, nInput: 5, nCell: 4, peephole: true, cifg: true, timeMajor: true, asymmetric: true },
+  { name: "hybrid projection, symmetric, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 6, projection: 3 },
+  { name: "hybrid projection with clip, peephole, asymmetric, time-major", batch: 2, steps: 4, nInput: 5, nCell: 5, projection: 7, projClip: 0.3, peephole: true, asymmetric: true, timeMajor: true },
+  { name: "float32 weights, projection with clip, CIFG, peephole", batch: 2, steps: 5, nInput: 6, nCell: 8, projection: 5, projClip: 0.25, cifg: true, peephole: true, float: true },
+  { name: "float32 weights, projection, LSTM (one step)", batch: 3, steps: 1, nInput: 4, nCell: 6, projection: 4, float: true, step: true },
+  { name: "hybrid layer norm, symmetric, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 5, layerNorm: true },
+  { name: "hybrid layer norm, CIFG, peephole, projection, asymmetric, time-major", batch: 2, steps: 4, nInput: 5, nCell: 6, layerNorm: true, cifg: true, peephole: true, projection: 4, asymmetric: true, timeMajor: true },
+  { name: "float32 weights, layer norm, peephole, 3 batches", batch: 3, steps: 4, nInput: 6, nCell: 7, layerNorm: true, peephole: true, float: true },
+  { name: "float32 weights, layer norm, CIFG, projection with clip", batch: 2, steps: 5, nInput: 5, nCell: 9, layerNorm: true, cifg: true, projection: 3, projClip: 0.4, float: true },
+  { name: "float32 weights, peephole, 2 batches", batch: 2, steps: 5, nInput: 7, nCell: 6, peephole: true, float: true },
+  { name: "float32 weights, peephole, CIFG, LSTM (one step)", batch: 2, steps: 1, nInput: 5, nCell: 5, peephole: true, cifg: true, float: true, step: true },
+  { name: "float32 weights, batch-major, 2 batches", batch: 2, steps: 5, nInput: 6, nCell: 4, float: true },
+  { name: "float32 weights, time-major, 3 batches, cell clip, 9 cells", batch: 3, steps: 4, nInput: 7, nCell: 9, timeMajor: true, cellClip: 1.5, float: true },
+  { name: "float32 weights, CIFG, 40 inputs, 17 cells", batch: 2, steps: 4, nInput: 40, nCell: 17, cifg: true, float: true },
+];
+
+/** float inputs for a run: uniform, then rows of zeros, one-signed, constant and huge values in turn */
+function hybridInputs(size: number, nInput: number, run: number, next: () => number): Float32Array {
+  const kinds = [() => next() * 4 - 2, () => 0, () => 0.25 + next() * 2, () => -1.25, () => (next() * 2 - 1) * 1e4];
+  return Float32Array.from({ length: size }, (_, i) => {
+    const row = Math.floor(i / nInput);
+    const kind = run === 0 ? 0 : (row + run) % kinds.length;
+    return kinds[kind]();
+  });
+}
+
+describe("hybrid LSTM (float32, int8 weights) and float32 LSTM against tfjs-tflite", function () {
+  this.timeout(60000);
+  let oracle: TfliteOracle | undefined;
+
+  before(function () {
+    oracle = new TfliteOracle();
+  });
+
+  after(async function () {
+    await oracle?.close();
+  });
+
+  HYBRID_VARIANTS.forEach((v, k) => {
+    it(v.name, async function () {
+      const bytes = buildHybridVariant(v, 3000 + k);
+      // both arithmetics, and (the float kernel's gate sums) with and without WebAssembly SIMD
+      const ours = [new Interpreter(bytes, { arithmetic: "reference", keepState: true }), new Interpreter(bytes, { arithmetic: "xnnpack", keepState: true }), new Interpreter(bytes, { keepState: true, simd: false })];
+      await oracle!.load(bytes);
+      const next = rng(91 + k);
+      for (let run = 0; run < 8; run++) {
+        const values = hybridInputs(ours[0].inputs[0].size, v.nInput, run, next);
+        const { outputs } = await oracle!.run([values]);
+        const theirs = Array.from(outputs[0].data);
+        for (const it of ours) {
+          (it.inputs[0].data as Float32Array).set(values);
+          it.invoke();
+          const got = Array.from(it.outputs[0].data as Float32Array);
+          const differing = got.filter((a, i) => !Object.is(a, theirs[i]));
+          assert.equal(differing.length, 0, `run ${run}: ${differing.length} of ${got.length} outputs differ\n ours   ${got}\n theirs ${theirs}`);
+        }
       }
     });
   });

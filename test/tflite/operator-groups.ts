@@ -357,40 +357,51 @@ function matrixOps(m: CaseMaker, k: number): OperatorCase[] {
 
 OPERATOR_GROUPS.push({ name: "normalization and BATCH_MATMUL", seed: 67, cases: 10, make: matrixOps });
 
-/** per-tensor weights only: per-channel hybrid weights are refused (see kernels/hybrid.ts) */
+/**
+ * per-tensor weights, inputs quantized symmetrically or asymmetrically (per-channel weights are checked unit by unit
+ * in hybrid-differential.test.ts: tfjs-tflite outputs the bias alone for them)
+ */
 function hybridOps(m: CaseMaker): OperatorCase[] {
   const [batches, depth, units] = [m.int(1, 3), m.int(1, 12), m.int(1, 6)];
   const weights = Array.from({ length: units * depth }, () => m.int(-127, 127));
   const scale = Array.from({ length: 1 }, () => Math.fround(0.002 + m.next() * 0.02));
   const activation = m.pick([0, 1, 3]);
+  const asymmetric = m.next() < 0.5;
   return [
     {
-      label: `FULLY_CONNECTED hybrid [${batches},${depth}] × ${units} activation ${activation}`,
+      label: `FULLY_CONNECTED hybrid [${batches},${depth}] × ${units} ${asymmetric ? "asymmetric" : "symmetric"} activation ${activation}`,
       builtin: B.FULLY_CONNECTED,
       inputs: [{ shape: [batches, depth], type: T.FLOAT32 }, { shape: [units, depth], type: T.INT8, values: weights, quantization: { scale, zeroPoint: scale.map(() => 0) } }, { shape: [units], type: T.FLOAT32, values: Array.from({ length: units }, () => Math.fround(m.next() - 0.5)) }],
       outputs: [{ shape: [batches, units], type: T.FLOAT32 }],
       optionsType: O.FullyConnectedOptions,
-      options: [{ slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation }],
+      options: [
+        { slot: F.FullyConnectedOptions.fused_activation_function, kind: "int8", value: activation },
+        { slot: F.FullyConnectedOptions.asymmetric_quantize_inputs, kind: "bool", value: asymmetric },
+      ],
     },
   ];
 }
 
-function hybridConv(m: CaseMaker): OperatorCase[] {
+/** per-tensor filters (symmetric input quantization) or per-channel ones (asymmetric, TFLite's EvalHybridPerChannel), dilated or not */
+function hybridConv(m: CaseMaker, k: number): OperatorCase[] {
   const [n, h, w, c, oc, kh, kw] = [m.int(1, 2), m.int(1, 7), m.int(1, 7), m.int(1, 4), m.int(1, 4), m.int(1, 3), m.int(1, 3)];
   const [sh, sw] = [m.int(1, 2), m.int(1, 2)];
+  const dil = m.pick([1, 1, 2]);
+  const perChannel = k % 2 === 1 && oc > 1;
   const same = m.next() < 0.5;
-  const out = (size: number, k: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - k + s) / s));
+  const out = (size: number, f: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - ((f - 1) * dil + 1) + s) / s));
   const [oh, ow] = [out(h, kh, sh), out(w, kw, sw)];
   if (oh < 1 || ow < 1) return [];
   const activation = m.pick([0, 1, 3]);
+  const scale = Array.from({ length: perChannel ? oc : 1 }, () => Math.fround(0.002 + m.next() * 0.02));
   const S = F.Conv2DOptions;
   return [
     {
-      label: `CONV_2D hybrid [${n},${h},${w},${c}] ${kh}×${kw}×${oc} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`,
+      label: `CONV_2D hybrid [${n},${h},${w},${c}] ${kh}×${kw}×${oc} ${perChannel ? "per-channel" : "per-tensor"} stride ${sh},${sw} dilation ${dil} ${same ? "SAME" : "VALID"} activation ${activation}`,
       builtin: B.CONV_2D,
       inputs: [
         { shape: [n, h, w, c], type: T.FLOAT32 },
-        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale: [Math.fround(0.002 + m.next() * 0.02)], zeroPoint: [0] } },
+        { shape: [oc, kh, kw, c], type: T.INT8, values: Array.from({ length: oc * kh * kw * c }, () => m.int(-127, 127)), quantization: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 } },
         { shape: [oc], type: T.FLOAT32, values: Array.from({ length: oc }, () => Math.fround(m.next() - 0.5)) },
       ],
       outputs: [{ shape: [n, oh, ow, oc], type: T.FLOAT32 }],
@@ -399,13 +410,15 @@ function hybridConv(m: CaseMaker): OperatorCase[] {
         { slot: S.padding, kind: "int8", value: same ? 0 : 1 },
         { slot: S.stride_w, kind: "int32", value: sw },
         { slot: S.stride_h, kind: "int32", value: sh },
+        { slot: S.dilation_w_factor, kind: "int32", value: dil },
+        { slot: S.dilation_h_factor, kind: "int32", value: dil },
         { slot: S.fused_activation_function, kind: "int8", value: activation },
       ],
     },
   ];
 }
 
-OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 8, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 8, make: hybridConv });
+OPERATOR_GROUPS.push({ name: "hybrid FULLY_CONNECTED", seed: 83, cases: 12, make: hybridOps }, { name: "hybrid CONV_2D", seed: 89, cases: 14, make: hybridConv });
 
 /** random 8-bit quantization of `type` (uint8 zero points around 128) */
 function quant8(m: CaseMaker, type: T, scale?: number): { scale: number[]; zeroPoint: number[] } {

@@ -13,6 +13,7 @@ import { floatSimdApplicable, prepareFloatConvSimd } from "./float-simd";
 import { depthwiseSimdApplicable, int8SimdApplicable, prepareInt8ConvSimd } from "./int8-simd";
 import { prepareHybridConv } from "./hybrid";
 import { prepareHybridDepthwiseConv } from "./hybrid-depthwise";
+import { prepareHybridConvPerChannel } from "./hybrid-conv-per-channel";
 import { int16Requantizer } from "./int16-requantizer";
 import { prepareInt16ConvSimd } from "./int16-simd";
 import type { WasmHeap } from "../wasm-kernels";
@@ -77,7 +78,9 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   if (float) {
     if (w.type !== TensorType.FLOAT32) {
       const [lo, hi] = floatActivationRange(ctx, activation);
-      return depthwise ? prepareHybridDepthwiseConv(ctx, x, w, bias, y, g, lo, hi) : prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
+      if (depthwise) return prepareHybridDepthwiseConv(ctx, x, w, bias, y, g, lo, hi);
+      // TFLite takes the per-channel path only when the scales differ
+      return w.scales.some((v) => v !== w.scales[0]) ? prepareHybridConvPerChannel(ctx, x, w, bias, y, g, lo, hi) : prepareHybridConv(ctx, x, w, bias, y, g, lo, hi);
     }
   } else {
     if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);

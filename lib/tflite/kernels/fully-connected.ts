@@ -30,8 +30,7 @@ export const prepareFullyConnected: PrepareKernel = (ctx: KernelContext) => {
   if (x.type === TensorType.FLOAT32) {
     const [lo, hi] = floatActivationRange(ctx, activation);
     if (w.type !== TensorType.FLOAT32) {
-      if (ctx.options?.bool(o.asymmetric_quantize_inputs, false)) fail(ctx, "hybrid weights with asymmetric input quantization are not supported");
-      return prepareHybridFullyConnected(ctx, x, w, bias, y, batches, units, depth, lo, hi);
+      return prepareHybridFullyConnected(ctx, x, w, bias, y, batches, units, depth, lo, hi, ctx.options?.bool(o.asymmetric_quantize_inputs, false) ?? false);
     }
     const b = biasValues(bias, units);
     if (floatSimdApplicable(x, w, y)) {

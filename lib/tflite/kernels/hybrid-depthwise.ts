@@ -2,8 +2,8 @@
  * Hybrid DEPTHWISE_CONV_2D (float activations, int8 filter quantized per channel, as dynamic-range quantization
  * converts): TFLite's EvalHybridPerChannel. Each batch image is quantized asymmetrically to int8 on the fly
  * (AsymmetricQuantizeFloats: a scale and a nudged zero point from its range, which always takes in 0), the products
- * summed in int32 against the zero-point-offset input, scaled back in single precision by the channel's filter scale
- * times the image's scale, the bias added.
+ * summed in int32 against the zero-point-offset input, scaled back in single precision (times the image's scale, then
+ * times the channel's filter scale, in that order as the optimized kernel rounds), the bias added.
  */
 import { TensorType } from "../schema";
 import { fail, type KernelContext, type Invoke } from "../kernel";
@@ -71,7 +71,7 @@ export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Ten
                 acc += wd[(ky * g.kW + kx) * g.outC + oc] * (q[(iy * g.inW + ix) * g.inC + ic] - zeroPoint);
               }
             }
-            let v = f32(acc * f32(scales[oc] * scale));
+            let v = f32(f32(f32(acc) * scale) * scales[oc]);
             if (bd) v = f32(v + bd[oc]);
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }

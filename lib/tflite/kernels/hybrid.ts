@@ -8,6 +8,7 @@ import { fail, type KernelContext } from "../kernel";
 import { roundHalfAway } from "../fixed-point";
 import type { Tensor } from "../tensor";
 import type { ConvGeometry } from "./conv";
+import { asymmetricQuantize } from "./hybrid-depthwise";
 
 const f32 = Math.fround;
 
@@ -33,15 +34,27 @@ export function symmetricQuantize(values: Float32Array, offset: number, size: nu
   return f32(range / 127);
 }
 
-export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, batches: number, units: number, depth: number, lo: number, hi: number) {
+/**
+ * Hybrid FULLY_CONNECTED. Per-channel weights (a scale per unit) take each unit's scale where a per-tensor model
+ * takes its one scale: scale = input scale × unit scale, as TFLite master's MatrixBatchVectorMultiplyAccumulate
+ * does. tfjs-tflite's TFLite reads the legacy per-tensor scale, which is 0 for per-channel tensors, and so outputs
+ * the bias alone; that is not reproduced (each unit is checked against tfjs-tflite's per-tensor model instead).
+ * With asymmetric_quantize_inputs each row is quantized asymmetrically and the weights' row sums times its zero
+ * point subtracted from the int32 products.
+ */
+export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, batches: number, units: number, depth: number, lo: number, hi: number, asymmetric: boolean) {
   if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} weights is not supported`);
   if (w.scales.length === 0) fail(ctx, `weights "${w.name}" have no quantization parameters`);
   if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid weights must be symmetric (zero point 0)");
   if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
-  // per-channel hybrid weights: tfjs-tflite's results could not be reproduced, so they are refused rather than guessed
-  if (w.scales.length > 1) fail(ctx, "hybrid weights quantized per channel are not supported");
-  const scale = f32(w.scales[0]);
+  if (w.scales.length > 1 && (w.scales.length !== units || w.quantizedDimension !== 0)) fail(ctx, `per-channel hybrid weights need a scale per unit (${units}) along dimension 0`);
+  const scales = Float32Array.from({ length: units }, (_, u) => w.scales[w.scales.length > 1 ? u : 0]);
   const row = new Int8Array(depth);
+  const rowSums = new Int32Array(units);
+  {
+    const wd = w.data as Int8Array;
+    for (let u = 0; u < units; u++) for (let k = 0; k < depth; k++) rowSums[u] += wd[u * depth + k];
+  }
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
@@ -54,12 +67,16 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
       for (let k = 0; k < depth && zero; k++) zero = xd[n * depth + k] === 0;
       // TFLite skips the product for an all-zero input (of the whole batch; per row gives the same result)
       if (!zero) {
-        const factor = f32(symmetricQuantize(xd, n * depth, depth, row) * scale);
+        let inputScale: number;
+        let zeroPoint = 0;
+        if (asymmetric) ({ scale: inputScale, zeroPoint } = asymmetricQuantize(xd, n * depth, depth, row));
+        else inputScale = symmetricQuantize(xd, n * depth, depth, row);
         for (let u = 0; u < units; u++) {
           let dot = 0;
           const wo = u * depth;
           for (let k = 0; k < depth; k++) dot += wd[wo + k] * row[k];
-          yd[out + u] = f32(yd[out + u] + f32(dot * factor));
+          dot -= rowSums[u] * zeroPoint;
+          yd[out + u] = f32(yd[out + u] + f32(f32(dot) * f32(inputScale * scales[u])));
         }
       }
       for (let u = 0; u < units; u++) {
@@ -71,13 +88,15 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
 }
 
 /**
- * Hybrid CONV_2D with per-tensor int8 filters: each batch image quantized symmetrically as a whole, then an int32
+ * Hybrid CONV_2D with per-tensor int8 filters (or per-channel ones whose scales are all equal): each batch image quantized symmetrically as a whole, then an int32
  * convolution scaled back in single precision and the bias added (TFLite's EvalHybrid and HybridConv).
  */
 export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, lo: number, hi: number) {
   if (w.type !== TensorType.INT8) fail(ctx, `float input with ${w.typeName} filter is not supported`);
   if (w.scales.length === 0) fail(ctx, `filter "${w.name}" has no quantization parameters`);
-  if (w.scales.length > 1) fail(ctx, "hybrid filters quantized per channel are not supported");
+  // a per-channel filter whose scales are all equal: tfjs-tflite's TFLite reads the legacy per-tensor scale, 0 for
+  // per-channel tensors, and outputs the bias alone; the shared scale is used instead, as a per-tensor filter
+  if (w.scales.some((v) => v !== w.scales[0])) fail(ctx, "hybrid filters with differing scales belong to the per-channel kernel");
   if (w.zeroPoints.some((z) => z !== 0)) fail(ctx, "hybrid filters must be symmetric (zero point 0)");
   if (w.shape[3] !== g.inC) fail(ctx, "grouped hybrid convolution is not supported");
   if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
@@ -107,7 +126,7 @@ export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias
                 for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * q[xo + c];
               }
             }
-            const v = f32(f32(acc * factor) + (bd ? bd[oc] : 0));
+            const v = f32(f32(f32(acc) * factor) + (bd ? bd[oc] : 0));
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }
         }

@@ -9,7 +9,7 @@ import { prepareLeakyRelu, prepareLogistic, prepareRelu, prepareRelu6, prepareSo
 import { prepareConcatenation, preparePad, prepareReshape, prepareStridedSlice } from "./shape-ops";
 import { prepareDequantize, prepareQuantize } from "./quantize";
 import { prepareMean } from "./mean";
-import { prepareUnidirectionalSequenceLstm } from "./lstm";
+import { prepareLstmStep, prepareUnidirectionalSequenceLstm } from "./lstm";
 import { prepareTransposeConv } from "./transpose-conv";
 import * as move from "./data-movement";
 import * as binary from "./binary";
@@ -48,6 +48,7 @@ export const KERNELS = new Map<number, PrepareKernel>([
   [B.DEQUANTIZE, prepareDequantize],
   [B.TRANSPOSE_CONV, prepareTransposeConv],
   [B.UNIDIRECTIONAL_SEQUENCE_LSTM, prepareUnidirectionalSequenceLstm],
+  [B.LSTM, prepareLstmStep],
   [B.PADV2, preparePad],
   [B.TRANSPOSE, move.prepareTranspose],
   [B.PACK, move.preparePack],

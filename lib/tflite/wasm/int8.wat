@@ -1120,60 +1120,60 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
 
-  ;; The float LSTM's gate sums (lstm.ts), two rows in the lanes of an f64x2: acc[r] += w[r, k] · x[k] for k = 0..n-1
-  ;; in that order, in double precision, exactly as its JavaScript loop adds them (x float32, promoted; products of
-  ;; two float32 are exact in double; WebAssembly never fuses the multiply and add). w holds, for each pair of rows
-  ;; and each k, the pair's two weights as f64 (n · 16 bytes per pair); acc is f64, pairs · 2 values, read and
-  ;; updated in place. Four pairs at a time (independent addition chains), then one at a time.
-  (func (export "fmv64") (param $w i32) (param $x i32) (param $acc i32) (param $pairs i32) (param $n i32)
-    (local $p i32) (local $k i32) (local $stride i32) (local $wp i32) (local $xp i32) (local $xe i32) (local $xv v128)
+  ;; The float LSTM's gate sums (lstm.ts) as TFLite's portable MatrixBatchVectorMultiplyAccumulate adds them, four rows
+  ;; in the lanes of an f32x4: d[r] = Σ w[r, k] · x[k] from zero for k = 0..n-1 in that order in float32 (WebAssembly
+  ;; never fuses the multiply and add), then acc[r] += d[r]. w holds, for each quad of rows and each k, the quad's four
+  ;; weights (n · 16 bytes per quad); acc is f32, quads · 4 values, updated in place. Four quads at a time
+  ;; (independent addition chains), then one at a time.
+  (func (export "fmv32") (param $w i32) (param $x i32) (param $acc i32) (param $quads i32) (param $n i32)
+    (local $q i32) (local $stride i32) (local $wp i32) (local $xp i32) (local $xe i32) (local $xv v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $stride (i32.shl (local.get $n) (i32.const 4)))
     (local.set $xe (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $d4 (loop $l4
-      (br_if $d4 (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $pairs)))
-      (local.set $a0 (v128.load (local.get $acc)))
-      (local.set $a1 (v128.load offset=16 (local.get $acc)))
-      (local.set $a2 (v128.load offset=32 (local.get $acc)))
-      (local.set $a3 (v128.load offset=48 (local.get $acc)))
+      (br_if $d4 (i32.gt_s (i32.add (local.get $q) (i32.const 4)) (local.get $quads)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
       (local.set $wp (local.get $w))
       (local.set $xp (local.get $x))
       (block $kd (loop $kl
         (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
-        (local.set $xv (f64x2.splat (f64.promote_f32 (f32.load (local.get $xp)))))
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (local.get $wp)) (local.get $xv))))
-        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load (i32.add (local.get $wp) (local.get $stride))) (local.get $xv))))
-        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load (i32.add (local.get $wp) (i32.shl (local.get $stride) (i32.const 1)))) (local.get $xv))))
-        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load (i32.add (local.get $wp) (i32.mul (local.get $stride) (i32.const 3)))) (local.get $xv))))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $wp)) (local.get $xv))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (local.get $wp) (local.get $stride))) (local.get $xv))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (local.get $wp) (i32.shl (local.get $stride) (i32.const 1)))) (local.get $xv))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load (i32.add (local.get $wp) (i32.mul (local.get $stride) (i32.const 3)))) (local.get $xv))))
         (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
         (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
         (br $kl)))
-      (v128.store (local.get $acc) (local.get $a0))
-      (v128.store offset=16 (local.get $acc) (local.get $a1))
-      (v128.store offset=32 (local.get $acc) (local.get $a2))
-      (v128.store offset=48 (local.get $acc) (local.get $a3))
+      (v128.store (local.get $acc) (f32x4.add (v128.load (local.get $acc)) (local.get $a0)))
+      (v128.store offset=16 (local.get $acc) (f32x4.add (v128.load offset=16 (local.get $acc)) (local.get $a1)))
+      (v128.store offset=32 (local.get $acc) (f32x4.add (v128.load offset=32 (local.get $acc)) (local.get $a2)))
+      (v128.store offset=48 (local.get $acc) (f32x4.add (v128.load offset=48 (local.get $acc)) (local.get $a3)))
       (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
       (local.set $w (i32.add (local.get $w) (i32.shl (local.get $stride) (i32.const 2))))
-      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
       (br $l4)))
     (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_s (local.get $p) (local.get $pairs)))
-      (local.set $a0 (v128.load (local.get $acc)))
+      (br_if $d1 (i32.ge_s (local.get $q) (local.get $quads)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
       (local.set $wp (local.get $w))
       (local.set $xp (local.get $x))
       (block $kd1 (loop $kl1
         (br_if $kd1 (i32.ge_u (local.get $xp) (local.get $xe)))
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (local.get $wp)) (f64x2.splat (f64.promote_f32 (f32.load (local.get $xp)))))))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $wp)) (v128.load32_splat (local.get $xp)))))
         (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
         (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
         (br $kl1)))
-      (v128.store (local.get $acc) (local.get $a0))
+      (v128.store (local.get $acc) (f32x4.add (v128.load (local.get $acc)) (local.get $a0)))
       (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
       (local.set $w (i32.add (local.get $w) (local.get $stride)))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br $l1))))
 
-;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), e) in four lanes, for one multiplier m in
+  ;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), e) in four lanes, for one multiplier m in
   ;; [0, 2^31) and one right shift e in [0, 31]: floor((x m + 2^30) / 2^31) (see $rq4), then the shift rounding half
   ;; away from zero ((v & mask) > (mask >> 1) + (v < 0) adds one).
   (func $mbqm4 (param $x v128) (param $m v128) (param $e i32) (result v128)
