@@ -45,7 +45,7 @@ export interface Int8Exports {
   fmaxpool(x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number): void;
   set_fop(bias: number, lo: number, hi: number, spill: number): void;
   fconv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
-  fdepthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number): void;
+  fdepthwise(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, depthMultiplier: number, paddedOutC: number, columnTable: number): void;
   mv8(w: number, x: number, out: number, rows: number, n: number): void;
   fmv64(w: number, x: number, acc: number, pairs: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
