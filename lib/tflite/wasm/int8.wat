@@ -1663,7 +1663,7 @@
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
-  (func (export "run_op") (param $p i32)
+  (func $run_op (export "run_op") (param $p i32)
     (local $k i32)
     (local.set $k (i32.load (local.get $p)))
     (if (i32.lt_u (local.get $k) (i32.const 2))
@@ -1678,6 +1678,17 @@
         (if (i32.eq (local.get $k) (i32.const 2))
           (then (call $fconv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
           (else (call $fdepthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p)) (i32.load offset=132 (local.get $p)) (i32.load offset=136 (local.get $p))))))))
+
+  ;; Consecutive operators in one call (see lib/tflite/wasm-program.ts): n parameter blocks whose addresses are
+  ;; the i32 words at list, run in order.
+  (func (export "run_ops") (param $list i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $list) (local.get $end)))
+      (call $run_op (i32.load (local.get $list)))
+      (local.set $list (i32.add (local.get $list) (i32.const 4)))
+      (br $l))))
 
   ;; float MAX_POOL_2D: x, y NHWC float32; four channels at a time, acc = acc < v ? v : acc from -inf over the
   ;; window inside the input (as the JS loop: a NaN is never taken), then the clamp. Uses set_fop's lo, hi, spill.
