@@ -101,10 +101,13 @@ export const prepareUnidirectionalSequenceLstm: PrepareKernel = (ctx) => {
         acc = new Float64Array(heap.buffer, accPtr, pairs * 2);
       }
       acc.set(biasAll);
-      for (let k = 0; k < nInput; k++) xs[k] = xt[xOff + k];
+      // an input in the arena (in the heap) is read where it is
+      let xAt = xPtr;
+      if (xt.buffer === heap.buffer) xAt = xt.byteOffset + xOff * 4;
+      else for (let k = 0; k < nInput; k++) xs[k] = xt[xOff + k];
       const hOff = b * nOutput;
       for (let k = 0; k < nOutput; k++) hs[k] = h[hOff + k];
-      ex.fmv64(wxPtr, xPtr, accPtr, pairs, nInput);
+      ex.fmv64(wxPtr, xAt, accPtr, pairs, nInput);
       ex.fmv64(whPtr, hPtr, accPtr, pairs, nOutput);
       const oOff = b * nCell;
       for (let i = 0; i < outs.length; i++) {
