@@ -964,6 +964,7 @@
     (local $bias i32) (local $r i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $last i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128) (local $xv2 v128)
     (local $w0 v128) (local $w1 v128) (local $lo v128) (local $hi v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $xpair2 i32) (local $xpair3 i32)
     (local.set $bias (global.get $fbias))
     (local.set $lo (global.get $flo))
     (local.set $hi (global.get $fhi))
@@ -975,6 +976,8 @@
     (local.set $ystep (i32.shl (local.get $outC) (i32.const 2)))
     (local.set $yrow (i32.mul (local.get $outW) (local.get $ystep)))
     (local.set $xpair (i32.shl (i32.mul (local.get $sH) (local.get $rowC)) (i32.const 2)))
+    (local.set $xpair2 (i32.shl (local.get $xpair) (i32.const 1)))
+    (local.set $xpair3 (i32.add (local.get $xpair2) (local.get $xpair)))
     (local.set $mode
       (select (i32.const 0)
         (select (i32.const 1) (i32.const 2) (i32.eqz (i32.and (local.get $dm) (i32.const 3))))
@@ -1007,12 +1010,18 @@
       (block $oydone (loop $oyl
         (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
         (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
-        ;; rows oy and oy + 1 together when every filter row of both is inside the input
+        ;; pair: how many rows after oy are computed with it, where every filter row of all of them is inside the
+        ;; input: one (modes 0 and 1), or three (mode 1, four rows: eight sums in flight)
         (local.set $pair
           (i32.and
             (i32.and (i32.ne (local.get $mode) (i32.const 2)) (i32.lt_s (i32.add (local.get $oy) (i32.const 1)) (local.get $outH)))
             (i32.and (i32.ge_s (local.get $y0) (i32.const 0))
               (i32.lt_s (i32.add (i32.add (local.get $y0) (local.get $sH)) (i32.mul (local.get $dH) (i32.sub (local.get $kH) (i32.const 1)))) (local.get $inH)))))
+        (if (i32.and
+              (i32.and (local.get $pair) (i32.eq (local.get $mode) (i32.const 1)))
+              (i32.and (i32.lt_s (i32.add (local.get $oy) (i32.const 3)) (local.get $outH))
+                (i32.lt_s (i32.add (i32.add (local.get $y0) (i32.mul (local.get $sH) (i32.const 3))) (i32.mul (local.get $dH) (i32.sub (local.get $kH) (i32.const 1)))) (local.get $inH))))
+          (then (local.set $pair (i32.const 3))))
         (local.set $fy0 (i32.const 0))
         (block $a (loop $al
           (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kH)) (i32.ge_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (i32.const 0))))
@@ -1152,6 +1161,57 @@
                   (local.set $xr (i32.add (local.get $xp) (i32.shl (local.get $ic) (i32.const 2))))
                   (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
                   (local.set $fy (local.get $nfy))
+                  (if (i32.eq (local.get $pair) (i32.const 3))
+                    (then
+                      (local.set $a4 (v128.const i32x4 0 0 0 0))
+                      (local.set $a5 (v128.const i32x4 0 0 0 0))
+                      (local.set $a6 (v128.const i32x4 0 0 0 0))
+                      (local.set $a7 (v128.const i32x4 0 0 0 0))
+                      (block $fe (loop $fl
+                        (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                        (local.set $xq (local.get $xr))
+                        (local.set $wq2 (local.get $wr))
+                        (local.set $k (local.get $nfx))
+                        (block $ke (loop $kl
+                          (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                          (local.set $w0 (v128.load (local.get $wq2)))
+                          (local.set $w1 (v128.load offset=16 (local.get $wq2)))
+                          (local.set $xv (v128.load32_splat (local.get $xq)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair2))))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair3))))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                          (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                          (br $kl)))
+                        (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                        (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                        (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                        (br $fl)))
+                      (local.set $yo (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $bo (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $w0 (v128.load (local.get $bo)))
+                      (local.set $w1 (v128.load offset=16 (local.get $bo)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a4) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a5) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a6) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a7) (local.get $w1)) (local.get $lo)) (local.get $hi))))
+                    (else
                   (if (local.get $pair)
                     (then
                       (block $fe (loop $fl
@@ -1206,7 +1266,7 @@
                     (then
                       (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
                       (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $w0)) (local.get $lo)) (local.get $hi)))
-                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))))))
                   (local.set $c (i32.add (local.get $c) (i32.const 8)))
                   (local.set $m (i32.add (local.get $m) (i32.const 8)))
                   (br $b8l)))
@@ -1289,8 +1349,8 @@
           (local.set $col (i32.add (local.get $col) (i32.const 16)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxl)))
-        ;; a pair's second row was written beside the first
-        (if (local.get $pair) (then (local.set $y (i32.add (local.get $y) (local.get $yrow)))))
+        ;; the rows computed with oy were written beside it
+        (local.set $y (i32.add (local.get $y) (i32.mul (local.get $pair) (local.get $yrow))))
         (local.set $oy (i32.add (i32.add (local.get $oy) (i32.const 1)) (local.get $pair)))
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
