@@ -860,6 +860,92 @@
       (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
       (br $l4))))
 
+  ;; The blocks of four from output channel oc on (wp at oc's block) of one patch, as $fmrow's tail computes them.
+  (func $fmrow_from (param $xs i32) (param $wp i32) (param $y i32) (param $k i32) (param $m i32) (param $oc i32)
+    (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $a0 v128)
+    (local.set $bs (i32.shl (local.get $k) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_s (local.get $oc) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd4 (loop $kl4
+        (br_if $kd4 (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load32_splat (local.get $xp)) (v128.load (local.get $w0)))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl4)))
+      (call $fout (local.get $a0) (local.get $oc) (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))) (i32.sub (local.get $m) (local.get $oc)))
+      (local.set $wp (i32.add (local.get $wp) (local.get $bs)))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+      (br $l4))))
+
+  ;; $fmrow for two patches at once (xs → y and xs2 → y2): eight sums in flight instead of four, each filter vector
+  ;; loaded once for both; every sum in the same order as $fmrow's.
+  (func $fmrow2 (param $xs i32) (param $xs2 i32) (param $wp i32) (param $y i32) (param $y2 i32) (param $k i32) (param $m i32)
+    (local $oc i32) (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $d i32) (local $xv v128) (local $xu v128)
+    (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $bias i32) (local $lo v128) (local $hi v128)
+    (local.set $bs (i32.shl (local.get $k) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $d (i32.sub (local.get $xs2) (local.get $xs)))
+    (local.set $lo (global.get $flo))
+    (local.set $hi (global.get $fhi))
+    (block $d16 (loop $l16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $oc) (i32.const 16)) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $b0 (v128.const i32x4 0 0 0 0))
+      (local.set $b1 (v128.const i32x4 0 0 0 0))
+      (local.set $b2 (v128.const i32x4 0 0 0 0))
+      (local.set $b3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $xu (v128.load32_splat (i32.add (local.get $xp) (local.get $d))))
+        (local.set $wv (v128.load (local.get $w0)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (local.get $bs))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.shl (local.get $bs) (i32.const 1)))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.mul (local.get $bs) (i32.const 3)))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl)))
+      (local.set $bias (i32.add (global.get $fbias) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $w0 (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $xp (i32.add (local.get $y2) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $wv (v128.load offset=0 (local.get $bias)))
+      (v128.store offset=0 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=0 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b0) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=16 (local.get $bias)))
+      (v128.store offset=16 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=16 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b1) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=32 (local.get $bias)))
+      (v128.store offset=32 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=32 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b2) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=48 (local.get $bias)))
+      (v128.store offset=48 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=48 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b3) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
+      (br $l16)))
+    (if (i32.lt_s (local.get $oc) (local.get $m))
+      (then
+        (call $fmrow_from (local.get $xs) (local.get $wp) (local.get $y) (local.get $k) (local.get $m) (local.get $oc))
+        (call $fmrow_from (local.get $xs2) (local.get $wp) (local.get $y2) (local.get $k) (local.get $m) (local.get $oc)))))
+
   ;; float CONV_2D without groups (FULLY_CONNECTED as 1×1 over [batches, 1, 1, depth]): patches gathered into xs
   ;; (zeros where the filter hangs over the edge), or read in place for 1×1, stride 1, no padding.
   (func $fconv (export "fconv")
@@ -882,6 +968,13 @@
             (i32.and (i32.eq (local.get $sH) (i32.const 1)) (i32.eq (local.get $sW) (i32.const 1))))
         (then
           (local.set $j (i32.mul (local.get $outH) (local.get $outW)))
+          (block $pd2 (loop $pl2
+            (br_if $pd2 (i32.lt_s (local.get $j) (i32.const 2)))
+            (call $fmrow2 (local.get $xb) (i32.add (local.get $xb) (local.get $cb)) (local.get $wp) (local.get $y) (i32.add (local.get $y) (local.get $ystep)) (local.get $k) (local.get $outC))
+            (local.set $xb (i32.add (local.get $xb) (i32.shl (local.get $cb) (i32.const 1))))
+            (local.set $y (i32.add (local.get $y) (i32.shl (local.get $ystep) (i32.const 1))))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $pl2)))
           (block $pd (loop $pl
             (br_if $pd (i32.eqz (local.get $j)))
             (call $fmrow (local.get $xb) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
@@ -894,6 +987,27 @@
           (block $oydone (loop $oyl
             (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
             (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+            ;; a filter as wide as the input, one output column (1-D convolutions over [rows, 1, channels] and
+            ;; the like): where the filter's rows are inside, the patch is the input's rows as they lie; two
+            ;; output rows at a time
+            (if (i32.and
+                  (i32.and (i32.and (i32.eq (local.get $kW) (local.get $inW)) (i32.eq (local.get $outW) (i32.const 1)))
+                    (i32.and (i32.eqz (local.get $pW)) (i32.eq (i32.or (local.get $dH) (local.get $dW)) (i32.const 1))))
+                  (i32.and (i32.ge_s (local.get $y0) (i32.const 0)) (i32.le_s (i32.add (local.get $y0) (local.get $kH)) (local.get $inH))))
+              (then
+                (local.set $src (i32.add (local.get $xb) (i32.shl (i32.mul (local.get $y0) (local.get $rowC)) (i32.const 2))))
+                (if (i32.and (i32.lt_s (i32.add (local.get $oy) (i32.const 1)) (local.get $outH))
+                      (i32.le_s (i32.add (i32.add (local.get $y0) (local.get $sH)) (local.get $kH)) (local.get $inH)))
+                  (then
+                    (call $fmrow2 (local.get $src) (i32.add (local.get $src) (i32.shl (i32.mul (local.get $sH) (local.get $rowC)) (i32.const 2)))
+                      (local.get $wp) (local.get $y) (i32.add (local.get $y) (local.get $ystep)) (local.get $k) (local.get $outC))
+                    (local.set $y (i32.add (local.get $y) (i32.shl (local.get $ystep) (i32.const 1))))
+                    (local.set $oy (i32.add (local.get $oy) (i32.const 2))))
+                  (else
+                    (call $fmrow (local.get $src) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
+                    (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+                    (local.set $oy (i32.add (local.get $oy) (i32.const 1)))))
+                (br $oyl)))
             (local.set $ox (i32.const 0))
             (block $oxdone (loop $oxl
               (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
