@@ -1,5 +1,6 @@
 ;; Inner loops of the int8 kernels (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED) with WebAssembly SIMD, and at the
-;; end their float32 counterparts and float MAX_POOL_2D (f32x4). Every operator run is one call of run_op. The
+;; end their float32 counterparts and float MAX_POOL_2D (f32x4). Every operator run is one call of run_op (or one
+;; run_ops call for consecutive such operators, lib/tflite/wasm-program.ts). The
 ;; integer and float LSTMs call mv8 / fmv64 (their gates' matrix products) directly, twice per step.
 ;; Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/int8.wasm; loaded by lib/tflite/wasm-kernels.ts.
 ;;
