@@ -9,6 +9,7 @@ import { planArena, type ArenaRequest } from "./arena";
 import { UnsupportedModelError, type Invoke, type KernelContext } from "./kernel";
 import { KERNELS } from "./kernels/registry";
 import { WasmHeap, int8Module } from "./wasm-kernels";
+import { fuseRunOps } from "./wasm-program";
 
 export interface InterpreterOptions {
   /**
@@ -45,6 +46,8 @@ export class Interpreter {
   readonly inputs: Tensor[];
   readonly outputs: Tensor[];
   private readonly kernels: Invoke[];
+  /** what invoke() runs: the kernels, with runs of WebAssembly operators fused into one call each */
+  private readonly steps: Invoke[];
   private readonly variableInit: Array<{ tensor: Tensor; initial: Uint8Array | undefined }> = [];
   private readonly keepState: boolean;
 
@@ -78,16 +81,20 @@ export class Interpreter {
       return prepare(ctx);
     });
     if (heap) {
+      const program = fuseRunOps(heap, this.kernels, new Map(arena.map(({ tensor, offset }) => [tensor, offset])));
       // preparation placed filters in the heap and may have grown it (which detaches the old buffer): reserve what
       // the kernels still need, then view the activations on the final buffer
       heap.finish();
       for (const { tensor, offset, count } of arena) tensor.data = viewOf(tensor.type, heap.buffer, offset, count);
-    }
+      program.seal();
+      this.steps = program.steps;
+    } else this.steps = this.kernels;
   }
 
   invoke(): void {
-    if (!this.keepState) this.resetVariables();
-    for (const k of this.kernels) k();
+    if (this.variableInit.length > 0 && !this.keepState) this.resetVariables();
+    const steps = this.steps;
+    for (let i = 0; i < steps.length; i++) steps[i]();
   }
 
   /** Runs operator `index` alone on its tensors as they are (for layer-by-layer conformance tests). */

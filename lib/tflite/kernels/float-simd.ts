@@ -55,7 +55,9 @@ export function prepareFloatConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Te
     for (let t = 0; t < taps; t++) for (let c = 0; c < g.outC; c++) packed[t * outCp + c] = wd[t * g.outC + c];
     const wPtr = heap.place(packed);
     const dm = g.outC / g.inC;
-    return opRun(heap, x, y, placeOp(heap, OpKind.FloatDepthwise, header, [0, wPtr, 0, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp]));
+    // the kernel's table of the filter columns inside the input per output column (16 bytes each)
+    const cols = heap.alloc(16 * g.outW);
+    return opRun(heap, x, y, placeOp(heap, OpKind.FloatDepthwise, header, [0, wPtr, 0, g.batches, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, dm, outCp, cols]));
   }
   const k = g.kH * g.kW * g.inC;
   const wPtr = heap.place(packFloatFilter(wd, g.outC, k));

@@ -10,6 +10,7 @@ import type { ConvGeometry } from "./conv";
 import type { Invoke } from "../kernel";
 import { bytesPerElement, type Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
+import { markRunOp } from "../wasm-program";
 
 export interface Int8Requant {
   /** bias of each output channel (int32 values) */
@@ -119,7 +120,7 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
   // from the shapes: while kernels are prepared the views may lie on a buffer a growth of the memory detached
   const xBytes = x.size;
   const yBytes = y.size;
-  return ioRun(heap, x, y, (xPtr, yPtr) => {
+  const run = ioRun(heap, x, y, (xPtr, yPtr) => {
     if (xPtr !== lastX || yPtr !== lastY) {
       if (inputArg) heap.setWord(block + 14 * 4, xPtr);
       heap.setWord(block + 16 * 4, yPtr);
@@ -135,6 +136,8 @@ export function opRun(heap: WasmHeap, x: Tensor, y: Tensor, block: number, befor
       ex.flip8(yPtr, yBytes);
     }
   });
+  // nothing but run_op: the interpreter may run it together with its neighbours (lib/tflite/wasm-program.ts)
+  return unsigned || before ? run : markRunOp(run, { block, x, y, inputArg });
 }
 
 /**

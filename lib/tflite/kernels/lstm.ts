@@ -192,10 +192,13 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
         acc = new Float32Array(heap.buffer, accPtr, quads * 4);
       }
       acc.set(biasAll);
-      for (let k = 0; k < nInput; k++) xs[k] = xt[xOff + k];
+      // an input in the arena (in the heap) is read where it is
+      let xAt = xPtr;
+      if (xt.buffer === heap.buffer) xAt = xt.byteOffset + xOff * 4;
+      else for (let k = 0; k < nInput; k++) xs[k] = xt[xOff + k];
       const hOff = b * nOutput;
       for (let k = 0; k < nOutput; k++) hs[k] = h[hOff + k];
-      ex.fmv32(wxPtr, xPtr, accPtr, quads, nInput);
+      ex.fmv32(wxPtr, xAt, accPtr, quads, nInput);
       ex.fmv32(whPtr, hPtr, accPtr, quads, nOutput);
       const oOff = b * nCell;
       for (let i = 0; i < outs.length; i++) {

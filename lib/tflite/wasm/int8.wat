@@ -1,5 +1,6 @@
 ;; Inner loops of the int8 kernels (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED) with WebAssembly SIMD, and at the
-;; end their float32 counterparts and float MAX_POOL_2D (f32x4). Every operator run is one call of run_op. The
+;; end their float32 counterparts and float MAX_POOL_2D (f32x4). Every operator run is one call of run_op (or one
+;; run_ops call for consecutive such operators, lib/tflite/wasm-program.ts). The
 ;; integer and float LSTMs call mv8 / fmv64 (their gates' matrix products) directly, twice per step.
 ;; Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/int8.wasm; loaded by lib/tflite/wasm-kernels.ts.
 ;;
@@ -833,10 +834,14 @@
         (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
         (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
         (br $kl)))
-      (call $fout (local.get $a0) (local.get $oc) (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))) (i32.const 4))
-      (call $fout (local.get $a1) (i32.add (local.get $oc) (i32.const 4)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 4)) (i32.const 2))) (i32.const 4))
-      (call $fout (local.get $a2) (i32.add (local.get $oc) (i32.const 8)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 8)) (i32.const 2))) (i32.const 4))
-      (call $fout (local.get $a3) (i32.add (local.get $oc) (i32.const 12)) (i32.add (local.get $y) (i32.shl (i32.add (local.get $oc) (i32.const 12)) (i32.const 2))) (i32.const 4))
+      ;; $fout's bias and clamp, written out for the sixteen
+      (local.set $xv (global.get $flo))
+      (local.set $xp (i32.add (global.get $fbias) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $w0 (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))))
+      (v128.store offset=0 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (v128.load offset=0 (local.get $xp))) (local.get $xv)) (global.get $fhi)))
+      (v128.store offset=16 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (v128.load offset=16 (local.get $xp))) (local.get $xv)) (global.get $fhi)))
+      (v128.store offset=32 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (v128.load offset=32 (local.get $xp))) (local.get $xv)) (global.get $fhi)))
+      (v128.store offset=48 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (v128.load offset=48 (local.get $xp))) (local.get $xv)) (global.get $fhi)))
       (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
       (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
       (br $l16)))
@@ -856,6 +861,92 @@
       (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
       (br $l4))))
 
+  ;; The blocks of four from output channel oc on (wp at oc's block) of one patch, as $fmrow's tail computes them.
+  (func $fmrow_from (param $xs i32) (param $wp i32) (param $y i32) (param $k i32) (param $m i32) (param $oc i32)
+    (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $a0 v128)
+    (local.set $bs (i32.shl (local.get $k) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_s (local.get $oc) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd4 (loop $kl4
+        (br_if $kd4 (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load32_splat (local.get $xp)) (v128.load (local.get $w0)))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl4)))
+      (call $fout (local.get $a0) (local.get $oc) (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))) (i32.sub (local.get $m) (local.get $oc)))
+      (local.set $wp (i32.add (local.get $wp) (local.get $bs)))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 4)))
+      (br $l4))))
+
+  ;; $fmrow for two patches at once (xs → y and xs2 → y2): eight sums in flight instead of four, each filter vector
+  ;; loaded once for both; every sum in the same order as $fmrow's.
+  (func $fmrow2 (param $xs i32) (param $xs2 i32) (param $wp i32) (param $y i32) (param $y2 i32) (param $k i32) (param $m i32)
+    (local $oc i32) (local $bs i32) (local $xp i32) (local $xe i32) (local $w0 i32) (local $d i32) (local $xv v128) (local $xu v128)
+    (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $bias i32) (local $lo v128) (local $hi v128)
+    (local.set $bs (i32.shl (local.get $k) (i32.const 4)))
+    (local.set $xe (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $d (i32.sub (local.get $xs2) (local.get $xs)))
+    (local.set $lo (global.get $flo))
+    (local.set $hi (global.get $fhi))
+    (block $d16 (loop $l16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $oc) (i32.const 16)) (local.get $m)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $b0 (v128.const i32x4 0 0 0 0))
+      (local.set $b1 (v128.const i32x4 0 0 0 0))
+      (local.set $b2 (v128.const i32x4 0 0 0 0))
+      (local.set $b3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $xs))
+      (local.set $w0 (local.get $wp))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $xp) (local.get $xe)))
+        (local.set $xv (v128.load32_splat (local.get $xp)))
+        (local.set $xu (v128.load32_splat (i32.add (local.get $xp) (local.get $d))))
+        (local.set $wv (v128.load (local.get $w0)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (local.get $bs))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.shl (local.get $bs) (i32.const 1)))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $wv (v128.load (i32.add (local.get $w0) (i32.mul (local.get $bs) (i32.const 3)))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv) (local.get $wv))))
+        (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $xu) (local.get $wv))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w0 (i32.add (local.get $w0) (i32.const 16)))
+        (br $kl)))
+      (local.set $bias (i32.add (global.get $fbias) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $w0 (i32.add (local.get $y) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $xp (i32.add (local.get $y2) (i32.shl (local.get $oc) (i32.const 2))))
+      (local.set $wv (v128.load offset=0 (local.get $bias)))
+      (v128.store offset=0 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=0 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b0) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=16 (local.get $bias)))
+      (v128.store offset=16 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=16 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b1) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=32 (local.get $bias)))
+      (v128.store offset=32 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=32 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b2) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wv (v128.load offset=48 (local.get $bias)))
+      (v128.store offset=48 (local.get $w0) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (v128.store offset=48 (local.get $xp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $b3) (local.get $wv)) (local.get $lo)) (local.get $hi)))
+      (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $bs) (i32.const 2))))
+      (local.set $oc (i32.add (local.get $oc) (i32.const 16)))
+      (br $l16)))
+    (if (i32.lt_s (local.get $oc) (local.get $m))
+      (then
+        (call $fmrow_from (local.get $xs) (local.get $wp) (local.get $y) (local.get $k) (local.get $m) (local.get $oc))
+        (call $fmrow_from (local.get $xs2) (local.get $wp) (local.get $y2) (local.get $k) (local.get $m) (local.get $oc)))))
+
   ;; float CONV_2D without groups (FULLY_CONNECTED as 1×1 over [batches, 1, 1, depth]): patches gathered into xs
   ;; (zeros where the filter hangs over the edge), or read in place for 1×1, stride 1, no padding.
   (func $fconv (export "fconv")
@@ -865,7 +956,7 @@
     (param $xs i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $y0 i32) (local $x0 i32)
     (local $iy i32) (local $ix i32) (local $xb i32) (local $dst i32) (local $k i32) (local $j i32) (local $rowC i32)
-    (local $cb i32) (local $ystep i32)
+    (local $cb i32) (local $ystep i32) (local $src i32)
     (local.set $k (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC)))
     (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
     (local.set $cb (i32.shl (local.get $inC) (i32.const 2)))
@@ -878,6 +969,13 @@
             (i32.and (i32.eq (local.get $sH) (i32.const 1)) (i32.eq (local.get $sW) (i32.const 1))))
         (then
           (local.set $j (i32.mul (local.get $outH) (local.get $outW)))
+          (block $pd2 (loop $pl2
+            (br_if $pd2 (i32.lt_s (local.get $j) (i32.const 2)))
+            (call $fmrow2 (local.get $xb) (i32.add (local.get $xb) (local.get $cb)) (local.get $wp) (local.get $y) (i32.add (local.get $y) (local.get $ystep)) (local.get $k) (local.get $outC))
+            (local.set $xb (i32.add (local.get $xb) (i32.shl (local.get $cb) (i32.const 1))))
+            (local.set $y (i32.add (local.get $y) (i32.shl (local.get $ystep) (i32.const 1))))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $pl2)))
           (block $pd (loop $pl
             (br_if $pd (i32.eqz (local.get $j)))
             (call $fmrow (local.get $xb) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
@@ -890,6 +988,27 @@
           (block $oydone (loop $oyl
             (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
             (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+            ;; a filter as wide as the input, one output column (1-D convolutions over [rows, 1, channels] and
+            ;; the like): where the filter's rows are inside, the patch is the input's rows as they lie; two
+            ;; output rows at a time
+            (if (i32.and
+                  (i32.and (i32.and (i32.eq (local.get $kW) (local.get $inW)) (i32.eq (local.get $outW) (i32.const 1)))
+                    (i32.and (i32.eqz (local.get $pW)) (i32.eq (i32.or (local.get $dH) (local.get $dW)) (i32.const 1))))
+                  (i32.and (i32.ge_s (local.get $y0) (i32.const 0)) (i32.le_s (i32.add (local.get $y0) (local.get $kH)) (local.get $inH))))
+              (then
+                (local.set $src (i32.add (local.get $xb) (i32.shl (i32.mul (local.get $y0) (local.get $rowC)) (i32.const 2))))
+                (if (i32.and (i32.lt_s (i32.add (local.get $oy) (i32.const 1)) (local.get $outH))
+                      (i32.le_s (i32.add (i32.add (local.get $y0) (local.get $sH)) (local.get $kH)) (local.get $inH)))
+                  (then
+                    (call $fmrow2 (local.get $src) (i32.add (local.get $src) (i32.shl (i32.mul (local.get $sH) (local.get $rowC)) (i32.const 2)))
+                      (local.get $wp) (local.get $y) (i32.add (local.get $y) (local.get $ystep)) (local.get $k) (local.get $outC))
+                    (local.set $y (i32.add (local.get $y) (i32.shl (local.get $ystep) (i32.const 1))))
+                    (local.set $oy (i32.add (local.get $oy) (i32.const 2))))
+                  (else
+                    (call $fmrow (local.get $src) (local.get $wp) (local.get $y) (local.get $k) (local.get $outC))
+                    (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+                    (local.set $oy (i32.add (local.get $oy) (i32.const 1)))))
+                (br $oyl)))
             (local.set $ox (i32.const 0))
             (block $oxdone (loop $oxl
               (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
@@ -906,11 +1025,24 @@
                   (if (i32.and
                         (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
                         (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW))))
+                    ;; sixteen bytes at a time, not memory.copy / memory.fill (a call out of the compiled code
+                    ;; each: most of a small convolution's time); up to 12 bytes past the tap are read and
+                    ;; written, which the heap's slack and the next tap (or the patch's 16 spare bytes) absorb
                     (then
-                      (memory.copy (local.get $dst)
-                        (i32.add (local.get $xb) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $rowC)) (i32.mul (local.get $ix) (local.get $inC))) (i32.const 2)))
-                        (local.get $cb)))
-                    (else (memory.fill (local.get $dst) (i32.const 0) (local.get $cb))))
+                      (local.set $src (i32.add (local.get $xb) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $rowC)) (i32.mul (local.get $ix) (local.get $inC))) (i32.const 2))))
+                      (local.set $j (i32.const 0))
+                      (block $cpd (loop $cpl
+                        (br_if $cpd (i32.ge_s (local.get $j) (local.get $cb)))
+                        (v128.store (i32.add (local.get $dst) (local.get $j)) (v128.load (i32.add (local.get $src) (local.get $j))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                        (br $cpl))))
+                    (else
+                      (local.set $j (i32.const 0))
+                      (block $zd (loop $zl
+                        (br_if $zd (i32.ge_s (local.get $j) (local.get $cb)))
+                        (v128.store (i32.add (local.get $dst) (local.get $j)) (v128.const i32x4 0 0 0 0))
+                        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                        (br $zl)))))
                   (local.set $dst (i32.add (local.get $dst) (local.get $cb)))
                   (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                   (br $fxl)))
@@ -925,20 +1057,67 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
-  ;; float DEPTHWISE_CONV_2D: x NHWC, wp the filter [kH kW][outCp] (outCp = outC rounded up to 4, zeros beyond),
-  ;; four output channels at a time over the taps inside the input.
+  ;; float DEPTHWISE_CONV_2D: x NHWC, wp the filter [kH kW][outCp] (outCp = outC rounded up to 4, zeros beyond).
+  ;; Each output sums from +0 the products of its taps inside the input (filter rows, then columns), then adds
+  ;; the bias and clamps: TFLite's order, one single-precision rounding per step. The taps inside the input are
+  ;; found once per call for every output column (cols: outW × 16 bytes of scratch, [taps, input byte offset,
+  ;; filter byte offset]) and once per output row; two rows are computed together where both have every filter
+  ;; row inside the input (four sums in flight instead of two, the filter loaded once). Channels are read per
+  ;; mode, chosen once: 0 (dm = 1) four channels of the input at a time; 1 (dm a multiple of 4) one input channel
+  ;; broadcast to its dm outputs; 2 (any other dm) lane by lane.
   (func $fdepthwise (export "fdepthwise")
     (param $x i32) (param $wp i32) (param $y i32) (param $batches i32)
     (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $outC i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $dH i32) (param $dW i32) (param $pH i32) (param $pW i32)
-    (param $dm i32) (param $outCp i32)
-    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32) (local $j i32) (local $cj i32)
-    (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
-    (local $acc v128) (local $xv v128) (local $xpix i32) (local $wq i32) (local $rowC i32)
-    (local $kind i32) (local $xc i32) (local $xstep i32) (local $wstep i32) (local $acc2 v128)
+    (param $dm i32) (param $outCp i32) (param $cols i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $ic i32) (local $m i32) (local $k i32)
+    (local $fy i32) (local $y0 i32) (local $x0 i32) (local $xb i32) (local $fy0 i32) (local $fy1 i32)
+    (local $nfy i32) (local $nfx i32) (local $rowC i32) (local $xstep i32) (local $wstep i32)
+    (local $xrowstep i32) (local $wrowstep i32) (local $ystep i32) (local $yrow i32) (local $xpair i32)
+    (local $mode i32) (local $pair i32) (local $xrow i32) (local $wrow i32) (local $xp i32) (local $wq i32)
+    (local $xr i32) (local $wr i32) (local $xq i32) (local $wq2 i32) (local $yo i32) (local $bo i32) (local $col i32)
+    (local $bias i32) (local $r i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $last i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128) (local $xv2 v128)
+    (local $w0 v128) (local $w1 v128) (local $lo v128) (local $hi v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $xpair2 i32) (local $xpair3 i32)
+    (local.set $bias (global.get $fbias))
+    (local.set $lo (global.get $flo))
+    (local.set $hi (global.get $fhi))
     (local.set $rowC (i32.mul (local.get $inW) (local.get $inC)))
     (local.set $xstep (i32.shl (i32.mul (local.get $dW) (local.get $inC)) (i32.const 2)))
     (local.set $wstep (i32.shl (local.get $outCp) (i32.const 2)))
+    (local.set $xrowstep (i32.shl (i32.mul (local.get $dH) (local.get $rowC)) (i32.const 2)))
+    (local.set $wrowstep (i32.mul (local.get $kW) (local.get $wstep)))
+    (local.set $ystep (i32.shl (local.get $outC) (i32.const 2)))
+    (local.set $yrow (i32.mul (local.get $outW) (local.get $ystep)))
+    (local.set $xpair (i32.shl (i32.mul (local.get $sH) (local.get $rowC)) (i32.const 2)))
+    (local.set $xpair2 (i32.shl (local.get $xpair) (i32.const 1)))
+    (local.set $xpair3 (i32.add (local.get $xpair2) (local.get $xpair)))
+    (local.set $mode
+      (select (i32.const 0)
+        (select (i32.const 1) (i32.const 2) (i32.eqz (i32.and (local.get $dm) (i32.const 3))))
+        (i32.eq (local.get $dm) (i32.const 1))))
+    ;; per output column: the filter columns [fx0, fx1) inside the input
+    (local.set $col (local.get $cols))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_s (local.get $ox) (local.get $outW)))
+      (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
+      (local.set $fy0 (i32.const 0))
+      (block $a (loop $al
+        (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kW)) (i32.ge_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fy0))) (i32.const 0))))
+        (local.set $fy0 (i32.add (local.get $fy0) (i32.const 1)))
+        (br $al)))
+      (local.set $fy1 (local.get $kW))
+      (block $b (loop $bl
+        (br_if $b (i32.or (i32.le_s (local.get $fy1) (local.get $fy0)) (i32.lt_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (i32.sub (local.get $fy1) (i32.const 1)))) (local.get $inW))))
+        (local.set $fy1 (i32.sub (local.get $fy1) (i32.const 1)))
+        (br $bl)))
+      (i32.store (local.get $col) (i32.sub (local.get $fy1) (local.get $fy0)))
+      (i32.store offset=4 (local.get $col) (i32.shl (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fy0))) (local.get $inC)) (i32.const 2)))
+      (i32.store offset=8 (local.get $col) (i32.mul (local.get $fy0) (local.get $wstep)))
+      (local.set $col (i32.add (local.get $col) (i32.const 16)))
+      (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+      (br $tl)))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $n) (i32.mul (local.get $inH) (local.get $rowC))) (i32.const 2))))
@@ -946,6 +1125,18 @@
       (block $oydone (loop $oyl
         (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
         (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $pH)))
+        ;; pair: how many rows after oy are computed with it, where every filter row of all of them is inside the
+        ;; input: one (modes 0 and 1), or three (mode 1, four rows: eight sums in flight)
+        (local.set $pair
+          (i32.and
+            (i32.and (i32.ne (local.get $mode) (i32.const 2)) (i32.lt_s (i32.add (local.get $oy) (i32.const 1)) (local.get $outH)))
+            (i32.and (i32.ge_s (local.get $y0) (i32.const 0))
+              (i32.lt_s (i32.add (i32.add (local.get $y0) (local.get $sH)) (i32.mul (local.get $dH) (i32.sub (local.get $kH) (i32.const 1)))) (local.get $inH)))))
+        (if (i32.and
+              (i32.and (local.get $pair) (i32.eq (local.get $mode) (i32.const 1)))
+              (i32.and (i32.lt_s (i32.add (local.get $oy) (i32.const 3)) (local.get $outH))
+                (i32.lt_s (i32.add (i32.add (local.get $y0) (i32.mul (local.get $sH) (i32.const 3))) (i32.mul (local.get $dH) (i32.sub (local.get $kH) (i32.const 1)))) (local.get $inH))))
+          (then (local.set $pair (i32.const 3))))
         (local.set $fy0 (i32.const 0))
         (block $a (loop $al
           (br_if $a (i32.or (i32.ge_s (local.get $fy0) (local.get $kH)) (i32.ge_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (i32.const 0))))
@@ -956,133 +1147,329 @@
           (br_if $b (i32.or (i32.le_s (local.get $fy1) (local.get $fy0)) (i32.lt_s (i32.add (local.get $y0) (i32.mul (local.get $dH) (i32.sub (local.get $fy1) (i32.const 1)))) (local.get $inH))))
           (local.set $fy1 (i32.sub (local.get $fy1) (i32.const 1)))
           (br $bl)))
+        (local.set $nfy (i32.sub (local.get $fy1) (local.get $fy0)))
+        (local.set $xrow (i32.add (local.get $xb) (i32.shl (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy0))) (local.get $rowC)) (i32.const 2))))
+        (local.set $wrow (i32.add (local.get $wp) (i32.mul (local.get $fy0) (local.get $wrowstep))))
+        (local.set $col (local.get $cols))
         (local.set $ox (i32.const 0))
         (block $oxdone (loop $oxl
           (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
-          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $pW)))
-          (local.set $fx0 (i32.const 0))
-          (block $c1 (loop $cl1
-            (br_if $c1 (i32.or (i32.ge_s (local.get $fx0) (local.get $kW)) (i32.ge_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (i32.const 0))))
-            (local.set $fx0 (i32.add (local.get $fx0) (i32.const 1)))
-            (br $cl1)))
-          (local.set $fx1 (local.get $kW))
-          (block $d1 (loop $dl1
-            (br_if $d1 (i32.or (i32.le_s (local.get $fx1) (local.get $fx0)) (i32.lt_s (i32.add (local.get $x0) (i32.mul (local.get $dW) (i32.sub (local.get $fx1) (i32.const 1)))) (local.get $inW))))
-            (local.set $fx1 (i32.sub (local.get $fx1) (i32.const 1)))
-            (br $dl1)))
-          (local.set $c (i32.const 0))
-          (block $vdone (loop $vl
-            (br_if $vdone (i32.ge_s (local.get $c) (local.get $outC)))
-            (local.set $acc (v128.const i32x4 0 0 0 0))
-            ;; how this block's inputs are read: 0 four channels (dm = 1), 1 one channel broadcast (dm a multiple
-            ;; of 4), 2 lane by lane (zeros past the last channel)
-            (local.set $kind
-              (select (i32.const 0)
-                (select (i32.const 1) (i32.const 2) (i32.eqz (i32.and (local.get $dm) (i32.const 3))))
-                (i32.and (i32.eq (local.get $dm) (i32.const 1)) (i32.le_s (i32.add (local.get $c) (i32.const 4)) (local.get $outC)))))
-            (if (i32.eq (local.get $dm) (i32.const 1))
-              (then (local.set $xc (i32.shl (local.get $c) (i32.const 2))))
-              (else (local.set $xc (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2)))))
-            ;; eight channels at once (3: dm = 1, 4: dm a multiple of 8) while eight remain
-            (local.set $acc2 (v128.const i32x4 0 0 0 0))
-            (if (i32.and
-                  (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $outC))
-                  (i32.or (i32.eq (local.get $dm) (i32.const 1)) (i32.eqz (i32.and (local.get $dm) (i32.const 7)))))
-              (then (local.set $kind (select (i32.const 3) (i32.const 4) (i32.eq (local.get $dm) (i32.const 1))))))
-            (local.set $fy (local.get $fy0))
-            (block $fydone (loop $fyl
-              (br_if $fydone (i32.ge_s (local.get $fy) (local.get $fy1)))
-              (local.set $xpix (i32.add (local.get $xb)
-                (i32.shl
-                  (i32.add
-                    (i32.mul (i32.add (local.get $y0) (i32.mul (local.get $dH) (local.get $fy))) (local.get $rowC))
-                    (i32.mul (i32.add (local.get $x0) (i32.mul (local.get $dW) (local.get $fx0))) (local.get $inC)))
-                  (i32.const 2))))
-              (local.set $wq (i32.add (local.get $wp)
-                (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx0)) (local.get $outCp)) (local.get $c)) (i32.const 2))))
-              (local.set $fx (local.get $fx0))
-              ;; one loop per way of reading the inputs (a branch inside the tap loop costs V8 a lot here)
-              (if (i32.ge_u (local.get $kind) (i32.const 3))
-                (then
-                  (if (i32.eq (local.get $kind) (i32.const 3))
+          (local.set $nfx (i32.load (local.get $col)))
+          (local.set $xp (i32.add (local.get $xrow) (i32.load offset=4 (local.get $col))))
+          (local.set $wq (i32.add (local.get $wrow) (i32.load offset=8 (local.get $col))))
+          (if (i32.eqz (local.get $mode))
+            (then
+              ;; dm = 1: output channel c reads input channel c
+              (local.set $c (i32.const 0))
+              (block $a8d (loop $a8l
+                (br_if $a8d (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $outC)))
+                (local.set $a0 (v128.const i32x4 0 0 0 0))
+                (local.set $a1 (v128.const i32x4 0 0 0 0))
+                (local.set $a2 (v128.const i32x4 0 0 0 0))
+                (local.set $a3 (v128.const i32x4 0 0 0 0))
+                (local.set $xr (i32.add (local.get $xp) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $fy (local.get $nfy))
+                (if (local.get $pair)
+                  (then
+                    (block $fe (loop $fl
+                      (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                      (local.set $xq (local.get $xr))
+                      (local.set $wq2 (local.get $wr))
+                      (local.set $k (local.get $nfx))
+                      (block $ke (loop $kl
+                        (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                        (local.set $w0 (v128.load (local.get $wq2)))
+                        (local.set $w1 (v128.load offset=16 (local.get $wq2)))
+                        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $xq)) (local.get $w0))))
+                        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $xq)) (local.get $w1))))
+                        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (local.get $xq) (local.get $xpair))) (local.get $w0))))
+                        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=16 (i32.add (local.get $xq) (local.get $xpair))) (local.get $w1))))
+                        (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                        (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                        (br $kl)))
+                      (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                      (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                      (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                      (br $fl))))
+                  (else
+                    (block $fe (loop $fl
+                      (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                      (local.set $xq (local.get $xr))
+                      (local.set $wq2 (local.get $wr))
+                      (local.set $k (local.get $nfx))
+                      (block $ke (loop $kl
+                        (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $xq)) (v128.load (local.get $wq2)))))
+                        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $xq)) (v128.load offset=16 (local.get $wq2)))))
+                        (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                        (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                        (br $kl)))
+                      (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                      (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                      (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                      (br $fl)))))
+                (local.set $yo (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $bo (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $w0 (v128.load (local.get $bo)))
+                (local.set $w1 (v128.load offset=16 (local.get $bo)))
+                (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                (if (local.get $pair)
+                  (then
+                    (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                    (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                    (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                (br $a8l)))
+              ;; the last 1..7 channels four at a time, row by row (lanes past outC read whatever follows and are
+              ;; not stored)
+              (block $a4d (loop $a4l
+                (br_if $a4d (i32.ge_s (local.get $c) (local.get $outC)))
+                (local.set $r (i32.const 0))
+                (block $rd (loop $rl
+                  (br_if $rd (i32.gt_s (local.get $r) (local.get $pair)))
+                  (local.set $a0 (v128.const i32x4 0 0 0 0))
+                  (local.set $xr (i32.add (i32.add (local.get $xp) (i32.mul (local.get $r) (local.get $xpair))) (i32.shl (local.get $c) (i32.const 2))))
+                  (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
+                  (local.set $fy (local.get $nfy))
+                  (block $fe (loop $fl
+                    (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                    (local.set $xq (local.get $xr))
+                    (local.set $wq2 (local.get $wr))
+                    (local.set $k (local.get $nfx))
+                    (block $ke (loop $kl
+                      (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $xq)) (v128.load (local.get $wq2)))))
+                      (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                      (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                      (br $kl)))
+                    (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                    (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                    (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                    (br $fl)))
+                  (call $fout (local.get $a0) (local.get $c)
+                    (i32.add (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $yrow))) (i32.shl (local.get $c) (i32.const 2)))
+                    (i32.sub (local.get $outC) (local.get $c)))
+                  (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                  (br $rl)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $a4l))))
+            (else
+          (if (i32.eq (local.get $mode) (i32.const 1))
+            (then
+              ;; dm a multiple of 4: input channel ic, broadcast, feeds outputs ic·dm .. ic·dm + dm - 1
+              (local.set $c (i32.const 0))
+              (local.set $ic (i32.const 0))
+              (block $icd (loop $icl
+                (br_if $icd (i32.ge_s (local.get $ic) (local.get $inC)))
+                (local.set $m (i32.const 0))
+                (block $b8d (loop $b8l
+                  (br_if $b8d (i32.gt_s (i32.add (local.get $m) (i32.const 8)) (local.get $dm)))
+                  (local.set $a0 (v128.const i32x4 0 0 0 0))
+                  (local.set $a1 (v128.const i32x4 0 0 0 0))
+                  (local.set $a2 (v128.const i32x4 0 0 0 0))
+                  (local.set $a3 (v128.const i32x4 0 0 0 0))
+                  (local.set $xr (i32.add (local.get $xp) (i32.shl (local.get $ic) (i32.const 2))))
+                  (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
+                  (local.set $fy (local.get $nfy))
+                  (if (i32.eq (local.get $pair) (i32.const 3))
                     (then
-                      (block $fdd (loop $fld
-                        (br_if $fdd (i32.ge_s (local.get $fx) (local.get $fx1)))
-                        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $xpix) (local.get $xc))) (v128.load (local.get $wq)))))
-                        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=16 (i32.add (local.get $xpix) (local.get $xc))) (v128.load offset=16 (local.get $wq)))))
-                        (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
-                        (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                        (br $fld))))
+                      (local.set $a4 (v128.const i32x4 0 0 0 0))
+                      (local.set $a5 (v128.const i32x4 0 0 0 0))
+                      (local.set $a6 (v128.const i32x4 0 0 0 0))
+                      (local.set $a7 (v128.const i32x4 0 0 0 0))
+                      (block $fe (loop $fl
+                        (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                        (local.set $xq (local.get $xr))
+                        (local.set $wq2 (local.get $wr))
+                        (local.set $k (local.get $nfx))
+                        (block $ke (loop $kl
+                          (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                          (local.set $w0 (v128.load (local.get $wq2)))
+                          (local.set $w1 (v128.load offset=16 (local.get $wq2)))
+                          (local.set $xv (v128.load32_splat (local.get $xq)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair2))))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xv (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair3))))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                          (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                          (br $kl)))
+                        (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                        (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                        (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                        (br $fl)))
+                      (local.set $yo (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $bo (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $w0 (v128.load (local.get $bo)))
+                      (local.set $w1 (v128.load offset=16 (local.get $bo)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a4) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a5) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a6) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a7) (local.get $w1)) (local.get $lo)) (local.get $hi))))
                     (else
-                      (block $fde (loop $fle
-                        (br_if $fde (i32.ge_s (local.get $fx) (local.get $fx1)))
-                        (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (local.get $xc))))
-                        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
-                        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $xv) (v128.load offset=16 (local.get $wq)))))
-                        (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
-                        (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                        (br $fle))))))
-                (else
-              (if (i32.eqz (local.get $kind))
-                (then
-                  (block $fda (loop $fla
-                    (br_if $fda (i32.ge_s (local.get $fx) (local.get $fx1)))
-                    (local.set $xv (v128.load (i32.add (local.get $xpix) (local.get $xc))))
-                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
-                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
-                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $fla))))
-                (else
-                  (if (i32.eq (local.get $kind) (i32.const 1))
+                  (if (local.get $pair)
                     (then
-                  (block $fdb (loop $flb
-                    (br_if $fdb (i32.ge_s (local.get $fx) (local.get $fx1)))
-                    (local.set $xv (v128.load32_splat (i32.add (local.get $xpix) (local.get $xc))))
-                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
-                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
-                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $flb))))
+                      (block $fe (loop $fl
+                        (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                        (local.set $xq (local.get $xr))
+                        (local.set $wq2 (local.get $wr))
+                        (local.set $k (local.get $nfx))
+                        (block $ke (loop $kl
+                          (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                          (local.set $w0 (v128.load (local.get $wq2)))
+                          (local.set $w1 (v128.load offset=16 (local.get $wq2)))
+                          (local.set $xv (v128.load32_splat (local.get $xq)))
+                          (local.set $xv2 (v128.load32_splat (i32.add (local.get $xq) (local.get $xpair))))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (local.get $w0))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (local.get $w1))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv2) (local.get $w0))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv2) (local.get $w1))))
+                          (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                          (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                          (br $kl)))
+                        (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                        (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                        (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                        (br $fl))))
                     (else
-                  (block $fdc (loop $flc
-                    (br_if $fdc (i32.ge_s (local.get $fx) (local.get $fx1)))
-                    (v128.store (global.get $spill) (v128.const i32x4 0 0 0 0))
-                    (local.set $j (i32.const 0))
-                    (block $gd (loop $gl
-                      (local.set $cj (i32.add (local.get $c) (local.get $j)))
-                      (br_if $gd (i32.or (i32.ge_s (local.get $j) (i32.const 4)) (i32.ge_s (local.get $cj) (local.get $outC))))
-                      (f32.store (i32.add (global.get $spill) (i32.shl (local.get $j) (i32.const 2)))
-                        (f32.load (i32.add (local.get $xpix) (i32.shl (i32.div_u (local.get $cj) (local.get $dm)) (i32.const 2)))))
-                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                      (br $gl)))
-                    (local.set $xv (v128.load (global.get $spill)))
-                    (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xv) (v128.load (local.get $wq)))))
-                    (local.set $xpix (i32.add (local.get $xpix) (local.get $xstep)))
-                    (local.set $wq (i32.add (local.get $wq) (local.get $wstep)))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br $flc)))))))))
-              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br $fyl)))
-            (call $fout (local.get $acc) (local.get $c) (local.get $y) (i32.sub (local.get $outC) (local.get $c)))
-            (if (i32.ge_u (local.get $kind) (i32.const 3))
-              (then
-                (call $fout (local.get $acc2) (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $y) (i32.const 16)) (i32.const 4))
-                (local.set $y (i32.add (local.get $y) (i32.const 16)))
-                (local.set $c (i32.add (local.get $c) (i32.const 4)))))
-            (local.set $y (i32.add (local.get $y) (i32.const 16)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (br $vl)))
-          (local.set $y (i32.sub (local.get $y) (i32.shl (i32.sub (local.get $c) (local.get $outC)) (i32.const 2))))
+                      (block $fe (loop $fl
+                        (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                        (local.set $xq (local.get $xr))
+                        (local.set $wq2 (local.get $wr))
+                        (local.set $k (local.get $nfx))
+                        (block $ke (loop $kl
+                          (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                          (local.set $xv (v128.load32_splat (local.get $xq)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (v128.load (local.get $wq2)))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv) (v128.load offset=16 (local.get $wq2)))))
+                          (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                          (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                          (br $kl)))
+                        (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                        (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                        (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                        (br $fl)))))
+                  (local.set $yo (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))))
+                  (local.set $bo (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+                  (local.set $w0 (v128.load (local.get $bo)))
+                  (local.set $w1 (v128.load offset=16 (local.get $bo)))
+                  (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                  (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $w1)) (local.get $lo)) (local.get $hi)))
+                  (if (local.get $pair)
+                    (then
+                      (local.set $yo (i32.add (local.get $yo) (local.get $yrow)))
+                      (v128.store (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $w0)) (local.get $lo)) (local.get $hi)))
+                      (v128.store offset=16 (local.get $yo) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $w1)) (local.get $lo)) (local.get $hi)))))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                  (local.set $m (i32.add (local.get $m) (i32.const 8)))
+                  (br $b8l)))
+                ;; dm = 8k + 4: the last four, row by row
+                (if (i32.lt_s (local.get $m) (local.get $dm))
+                  (then
+                    (local.set $r (i32.const 0))
+                    (block $rd (loop $rl
+                      (br_if $rd (i32.gt_s (local.get $r) (local.get $pair)))
+                      (local.set $a0 (v128.const i32x4 0 0 0 0))
+                      (local.set $xr (i32.add (i32.add (local.get $xp) (i32.mul (local.get $r) (local.get $xpair))) (i32.shl (local.get $ic) (i32.const 2))))
+                      (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $fy (local.get $nfy))
+                      (block $fe (loop $fl
+                        (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                        (local.set $xq (local.get $xr))
+                        (local.set $wq2 (local.get $wr))
+                        (local.set $k (local.get $nfx))
+                        (block $ke (loop $kl
+                          (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load32_splat (local.get $xq)) (v128.load (local.get $wq2)))))
+                          (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                          (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                          (br $kl)))
+                        (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                        (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                        (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                        (br $fl)))
+                      (call $fout (local.get $a0) (local.get $c)
+                        (i32.add (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $yrow))) (i32.shl (local.get $c) (i32.const 2)))
+                        (i32.const 4))
+                      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                      (br $rl)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 4)))))
+                (local.set $ic (i32.add (local.get $ic) (i32.const 1)))
+                (br $icl))))
+            (else
+              ;; any other dm: lane j of a block of four reads input channel (c + j) / dm (lanes past outC
+              ;; repeat the last channel and are not stored); one row at a time
+              (local.set $last (i32.sub (local.get $outC) (i32.const 1)))
+              (local.set $c (i32.const 0))
+              (block $gd (loop $gl
+                (br_if $gd (i32.ge_s (local.get $c) (local.get $outC)))
+                ;; m: the byte offset of lane 0's input channel; o1..o3 those of lanes 1..3 relative to it
+                (local.set $m (i32.shl (i32.div_u (local.get $c) (local.get $dm)) (i32.const 2)))
+                (local.set $o1 (i32.sub (i32.shl (i32.div_u (select (i32.add (local.get $c) (i32.const 1)) (local.get $last) (i32.lt_s (i32.add (local.get $c) (i32.const 1)) (local.get $last))) (local.get $dm)) (i32.const 2)) (local.get $m)))
+                (local.set $o2 (i32.sub (i32.shl (i32.div_u (select (i32.add (local.get $c) (i32.const 2)) (local.get $last) (i32.lt_s (i32.add (local.get $c) (i32.const 2)) (local.get $last))) (local.get $dm)) (i32.const 2)) (local.get $m)))
+                (local.set $o3 (i32.sub (i32.shl (i32.div_u (select (i32.add (local.get $c) (i32.const 3)) (local.get $last) (i32.lt_s (i32.add (local.get $c) (i32.const 3)) (local.get $last))) (local.get $dm)) (i32.const 2)) (local.get $m)))
+                (local.set $a0 (v128.const i32x4 0 0 0 0))
+                (local.set $xr (i32.add (local.get $xp) (local.get $m)))
+                (local.set $wr (i32.add (local.get $wq) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $fy (local.get $nfy))
+                (block $fe (loop $fl
+                  (br_if $fe (i32.le_s (local.get $fy) (i32.const 0)))
+                  (local.set $xq (local.get $xr))
+                  (local.set $wq2 (local.get $wr))
+                  (local.set $k (local.get $nfx))
+                  (block $ke (loop $kl
+                    (br_if $ke (i32.le_s (local.get $k) (i32.const 0)))
+                    (local.set $xv
+                      (f32x4.replace_lane 3
+                        (f32x4.replace_lane 2
+                          (f32x4.replace_lane 1 (v128.load32_splat (local.get $xq)) (f32.load (i32.add (local.get $xq) (local.get $o1))))
+                          (f32.load (i32.add (local.get $xq) (local.get $o2))))
+                        (f32.load (i32.add (local.get $xq) (local.get $o3)))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv) (v128.load (local.get $wq2)))))
+                    (local.set $xq (i32.add (local.get $xq) (local.get $xstep)))
+                    (local.set $wq2 (i32.add (local.get $wq2) (local.get $wstep)))
+                    (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                    (br $kl)))
+                  (local.set $xr (i32.add (local.get $xr) (local.get $xrowstep)))
+                  (local.set $wr (i32.add (local.get $wr) (local.get $wrowstep)))
+                  (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
+                  (br $fl)))
+                (call $fout (local.get $a0) (local.get $c) (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))) (i32.sub (local.get $outC) (local.get $c)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $gl)))))))
+          (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+          (local.set $col (i32.add (local.get $col) (i32.const 16)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxl)))
-        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        ;; the rows computed with oy were written beside it
+        (local.set $y (i32.add (local.get $y) (i32.mul (local.get $pair) (local.get $yrow))))
+        (local.set $oy (i32.add (i32.add (local.get $oy) (i32.const 1)) (local.get $pair)))
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
-
   ;; The integer LSTM's gate products (lstm-integer.ts): out[r] = Σ_k w[r·n + k] · x[k] for r < rows, int8 × int8
   ;; summed with int32 wrap-around, no offsets (the LSTM folds its zero points into the biases). n is a multiple
   ;; of 8 (the rows are zero-padded), so there is no scalar tail.
@@ -1468,7 +1855,7 @@
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
   ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
-  (func (export "run_op") (param $p i32)
+  (func $run_op (export "run_op") (param $p i32)
     (local $k i32)
     (local.set $k (i32.load (local.get $p)))
     (if (i32.lt_u (local.get $k) (i32.const 2))
@@ -1482,7 +1869,18 @@
         (call $set_fop (i32.load offset=4 (local.get $p)) (f32.load offset=8 (local.get $p)) (f32.load offset=12 (local.get $p)) (i32.load offset=16 (local.get $p)))
         (if (i32.eq (local.get $k) (i32.const 2))
           (then (call $fconv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
-          (else (call $fdepthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p)) (i32.load offset=132 (local.get $p))))))))
+          (else (call $fdepthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p)) (i32.load offset=132 (local.get $p)) (i32.load offset=136 (local.get $p))))))))
+
+  ;; Consecutive operators in one call (see lib/tflite/wasm-program.ts): n parameter blocks whose addresses are
+  ;; the i32 words at list, run in order.
+  (func (export "run_ops") (param $list i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $list) (local.get $end)))
+      (call $run_op (i32.load (local.get $list)))
+      (local.set $list (i32.add (local.get $list) (i32.const 4)))
+      (br $l))))
 
   ;; float MAX_POOL_2D: x, y NHWC float32; four channels at a time, acc = acc < v ? v : acc from -inf over the
   ;; window inside the input (as the JS loop: a NaN is never taken), then the clamp. Uses set_fop's lo, hi, spill.
@@ -1491,7 +1889,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $fy i32) (local $fx i32)
     (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
-    (local $acc v128) (local $xb i32) (local $rowC i32) (local $p i32) (local $n4 i32)
+    (local $acc v128) (local $xb i32) (local $rowC i32) (local $p i32) (local $n4 i32) (local $acc2 v128)
     (local.set $rowC (i32.shl (i32.mul (local.get $inW) (local.get $depth)) (i32.const 2)))
     (block $ndone (loop $nl
       (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
@@ -1513,6 +1911,31 @@
           (local.set $xb (i32.add (local.get $x)
             (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $y0)) (local.get $inW)) (local.get $x0)) (local.get $depth)) (i32.const 2))))
           (local.set $c (i32.const 0))
+          ;; eight channels at a time while eight remain (two maxima in flight, the loops run half as often)
+          (block $c8done (loop $c8l
+            (br_if $c8done (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth)))
+            (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $acc2 (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $fy (local.get $fy0))
+            (block $fyd8 (loop $fyl8
+              (br_if $fyd8 (i32.ge_s (local.get $fy) (local.get $fy1)))
+              (local.set $p (i32.add (local.get $xb)
+                (i32.add (i32.mul (local.get $fy) (local.get $rowC)) (i32.shl (i32.add (i32.mul (local.get $fx0) (local.get $depth)) (local.get $c)) (i32.const 2)))))
+              (local.set $fx (local.get $fx0))
+              (block $fxd8 (loop $fxl8
+                (br_if $fxd8 (i32.ge_s (local.get $fx) (local.get $fx1)))
+                (local.set $acc (f32x4.pmax (local.get $acc) (v128.load (local.get $p))))
+                (local.set $acc2 (f32x4.pmax (local.get $acc2) (v128.load offset=16 (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (i32.shl (local.get $depth) (i32.const 2))))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $fxl8)))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br $fyl8)))
+            (v128.store (local.get $y) (f32x4.pmin (f32x4.pmax (local.get $acc) (global.get $flo)) (global.get $fhi)))
+            (v128.store offset=16 (local.get $y) (f32x4.pmin (f32x4.pmax (local.get $acc2) (global.get $flo)) (global.get $fhi)))
+            (local.set $y (i32.add (local.get $y) (i32.const 32)))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br $c8l)))
           (block $cdone (loop $cl
             (br_if $cdone (i32.ge_s (local.get $c) (local.get $depth)))
             (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
