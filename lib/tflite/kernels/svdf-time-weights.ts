@@ -6,6 +6,7 @@
 import { TensorType, Activation } from "../schema";
 import { fail, type KernelContext } from "../kernel";
 import type { SvdfGeometry } from "./svdf-geometry";
+import { eigenTanh } from "./eigen-activations";
 
 const f32 = Math.fround;
 
@@ -20,7 +21,8 @@ function activationOf(code: number): ((v: number) => number) | undefined {
       return (v) => Math.min(1, Math.max(-1, v));
     case Activation.RELU6:
       return (v) => Math.min(6, Math.max(0, v));
-    // TANH: TFLite's ApplyTanhToVector is Eigen's rational approximation; Math.tanh differs by a few ulps, so refused
+    case Activation.TANH:
+      return eigenTanh; // ApplyTanhToVector: Eigen's rational approximation, which Math.tanh differs from by ulps
     case Activation.SIGN_BIT:
       return (v) => (v < 0 || Object.is(v, -0) ? 1 : 0); // std::signbit as a float
     default:
