@@ -81,7 +81,7 @@ export = function register(RED: NodeAPI): void {
     const ready = DurableQueue.open({
       dir,
       lanes,
-      sync: config.sync === "always" ? "always" : config.groupCommitMs,
+      sync: config.sync === "group" ? config.groupCommitMs : config.sync,
       maxMessages: config.maxMessages,
       maxBytes: config.maxMB * 1024 * 1024,
       maxAgeMs: config.maxAgeH * 3600 * 1000,
