@@ -63,7 +63,10 @@ export = function register(RED: NodeAPI): void {
       onInput(node, (msg: Msg, _send: Send, done: Done) => {
         const err = calm ? notConfiguredError(unusable) : new Error(unusable);
         const tag = bufferTagOf(msg);
-        if (tag) settleDelivery(tag.node, tag.id, tag.attempt, err);
+        const handedBack = tag !== undefined && settleDelivery(tag.node, tag.id, tag.attempt, err);
+        // not configured yet: a message its edge-buffer took back waits on its disk, and the buffer says so once,
+        // grey; an error per message would only repeat it (a Catch node of the old wiring is not needed for it)
+        if (handedBack && calm) return;
         done(err);
       });
       return;
