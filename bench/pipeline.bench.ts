@@ -6,7 +6,7 @@ import { startKafka } from "../test/harness/peers";
 import { ensureBuilt } from "../test/harness/build";
 import { benchUserDir, runPipeline } from "./support/run-pipeline";
 import { corePipelineFlow } from "./support/core-pipeline";
-import { edgePipelineFlow } from "./support/edge-pipeline";
+import { EDGE_PIPELINE_BUFFER, edgePipelineFlow } from "./support/edge-pipeline";
 
 const TRUCKS = 50;
 const TICKS = Number(process.env.BENCH_PIPELINE_TICKS ?? 400);
@@ -22,11 +22,11 @@ export async function run() {
   try {
     // throughput: a closed loop of at most `window` events in flight, as fast as each pipeline goes
     const job = { ticks: TICKS, window: 2000, simNode: "bench-sim", devicesPerTick: TRUCKS, timeoutMs: 120000 };
-    const ours = await runPipeline({ ...job, userDir: benchUserDir("ours"), flows: edgePipelineFlow(kafka.brokers, "bench.ours", TRUCKS, benchUserDir("buffer")) });
+    const ours = await runPipeline({ ...job, deliveredAt: EDGE_PIPELINE_BUFFER, userDir: benchUserDir("ours"), flows: edgePipelineFlow(kafka.brokers, "bench.ours", TRUCKS, benchUserDir("buffer")) });
     const core = await runPipeline({ ...job, userDir: benchUserDir("core"), flows: corePipelineFlow(kafka.brokers, "bench.core", TRUCKS) });
     // latency: open loop at LATENCY_RATE (a closed loop at saturation measures its own queue, not a device's wait)
     const open = { ticks: (LATENCY_RATE * LATENCY_SECONDS) / LATENCY_DEVICES, window: 0, ratePerSec: LATENCY_RATE, warmupMs: LATENCY_WARMUP_MS, simNode: "bench-sim", devicesPerTick: LATENCY_DEVICES, timeoutMs: 60000 };
-    const oursAt = await runPipeline({ ...open, userDir: benchUserDir("ours-rate"), flows: edgePipelineFlow(kafka.brokers, "bench.ours.rate", LATENCY_DEVICES, benchUserDir("buffer-rate")) });
+    const oursAt = await runPipeline({ ...open, deliveredAt: EDGE_PIPELINE_BUFFER, userDir: benchUserDir("ours-rate"), flows: edgePipelineFlow(kafka.brokers, "bench.ours.rate", LATENCY_DEVICES, benchUserDir("buffer-rate")) });
     const coreAt = await runPipeline({ ...open, userDir: benchUserDir("core-rate"), flows: corePipelineFlow(kafka.brokers, "bench.core.rate", LATENCY_DEVICES) });
     const note = `${TICKS * TRUCKS} events, closed loop (≤ 2,000 in flight); ours durable (disk buffer, fdatasync before ack), core not`;
     const rateNote = `open loop at ${LATENCY_RATE} events/s from ${LATENCY_DEVICES} devices for ${LATENCY_SECONDS} s, the first ${LATENCY_WARMUP_MS / 1000} s not timed; 1 ms resolution; ratio: baseline ÷ ours`;

@@ -2,12 +2,14 @@
  * A child process that runs Node-RED embedded with one flow and drives it with the simulator, so a
  * pipeline's throughput, latency, CPU and memory are measured in a process of their own.
  * Protocol: the parent sends {flows, userDir, events, window, simNode}; the child answers with PipelineResult.
- * The flow's last node calls global.get("benchSink")(msg) once per delivered event; a change node right after
- * the simulator stamps msg.t0 = $millis().
+ * The flow's last node calls global.get("benchSink")(msg) once per delivered event, or, with `deliveredAt`, the
+ * events an edge-buffer reports delivered are counted (lib/store/ack-bus); a change node right after the
+ * simulator stamps msg.t0 = $millis().
  */
 import * as http from "http";
 import * as path from "path";
 import { embeddedSettings } from "./embedded-settings";
+import { observeDelivered } from "../../lib/store/ack-bus";
 
 export interface PipelineJob {
   flows: unknown[];
@@ -24,6 +26,8 @@ export interface PipelineJob {
   /** events sent in the first ms of the run are delivered but not timed (the first request creates the topic) */
   warmupMs?: number;
   simNode: string;
+  /** count the events this edge-buffer reports delivered (those with t0 and payload.readings) instead of a sink node */
+  deliveredAt?: string;
   devicesPerTick: number;
   timeoutMs: number;
 }
@@ -50,19 +54,19 @@ async function run(job: PipelineJob): Promise<PipelineResult> {
   const latencies: number[] = [];
   let delivered = 0;
   let timedFrom = Infinity;
+  const benchSink = (msg: { t0?: number }) => {
+    delivered++;
+    if (typeof msg.t0 === "number" && msg.t0 >= timedFrom) latencies.push(Date.now() - msg.t0);
+  };
+  if (job.deliveredAt) {
+    // one bus per process (kept on the global object): the built nodes Node-RED loads report to this one too
+    observeDelivered((bufferId, message) => {
+      const m = message as { t0?: number; payload?: { readings?: unknown } };
+      if (bufferId === job.deliveredAt && m.t0 !== undefined && m.payload?.readings) benchSink(m);
+    });
+  }
   const server = http.createServer();
-  RED.init(
-    server,
-    embeddedSettings(job.userDir, {
-      functionGlobalContext: {
-        benchSink: (msg: { t0?: number }) => {
-          delivered++;
-          if (typeof msg.t0 === "number" && msg.t0 >= timedFrom) latencies.push(Date.now() - msg.t0);
-        },
-        kafkajs: require("kafkajs"),
-      },
-    }),
-  );
+  RED.init(server, embeddedSettings(job.userDir, { functionGlobalContext: { benchSink, kafkajs: require("kafkajs") } }));
   require("fs").writeFileSync(path.join(job.userDir, "flows.json"), JSON.stringify(job.flows));
   await RED.start();
   await new Promise((r) => setTimeout(r, 500)); // let connections open before the clock starts

@@ -12,9 +12,10 @@
  * not for every platform a gateway runs). bench/store.bench.ts measures both, as a queue with the same sync
  * cadence, and against a bare write+fsync loop (BENCHMARKS.md).
  *
- * Durability: push() resolves once the record is written and fsynced ("always") or at the next group commit
- * (every N ms), through lib/durable/append-journal. Acks and evictions are logged too; after a crash the queue
- * holds exactly the pushed records that were not acknowledged.
+ * Durability: push() resolves once the record is written and fsynced ("always"), or at the next group commit
+ * ("adaptive": as soon as the running fsync returns; a number: every N ms), through lib/durable/append-journal.
+ * Acks and evictions are logged too; after a crash the queue holds exactly the pushed records that were not
+ * acknowledged.
  *
  * Faults: a write that fails (ENOSPC, EIO) is cut off the file again and fails exactly the pushes whose records
  * were in it (they leave the index, so nothing unconfirmed is delivered and nothing confirmed is missing); acks
@@ -669,7 +670,7 @@ export class DurableQueue implements DurableQueueApi {
   private openJournal(n: number): AppendJournal<AppendTag> {
     const sync = this.options.sync;
     return AppendJournal.open<AppendTag>(this.segmentPath(n), {
-      commit: sync === "always" ? "now" : Math.max(0, sync),
+      commit: sync === "always" ? "now" : sync === "adaptive" ? "tick" : Math.max(0, sync),
       onWriteFailure: (failure) => this.writeFailed(n, failure),
     });
   }

@@ -11,8 +11,13 @@ export interface QueueOptions {
   dir: string;
   /** number of priority lanes (default 4: critical, major, minor, bulk) */
   lanes?: number;
-  /** "always": fsync before push() resolves; a number: group commit, fsync every N ms and resolve the pushes it covers */
-  sync?: "always" | number;
+  /**
+   * "always": fsync before push() resolves (one at a time: the pushes that come during one share the next);
+   * "adaptive": group commit without a timer, the pushes of one turn of the event loop synced together and the next
+   * group as soon as the running fsync returns; a number: group commit, fsync every N ms and resolve the pushes it
+   * covers
+   */
+  sync?: "always" | "adaptive" | number;
   maxBytes?: number;
   maxMessages?: number;
   maxAgeMs?: number;

@@ -1,7 +1,9 @@
 /**
  * edge-buffer: store & forward. Messages are written to a durable disk queue and sent on, highest priority first,
- * at least once; a message is acknowledged when it comes back into this node from a Complete node, and retried
- * when it comes back from a Catch node or is not acknowledged in time.
+ * at least once. A message is acknowledged by the node that delivers it, directly (edge-kafka-out, through
+ * lib/store/ack-bus), or when it comes back into this node from a Complete node; it is retried when that node
+ * reports a failure, when it comes back from a Catch node, or when it is not acknowledged in time. Each answer
+ * names the attempt it answers, and settles only that attempt: a late answer cannot acknowledge a retry.
  */
 import * as path from "path";
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
@@ -18,12 +20,20 @@ import { bufferTagOf, eventIdOf, priorityOf, BufferTag } from "../../lib/contrac
 import { onInput } from "../_shared/guarded-input";
 import { metrics, queueSamples } from "../../lib/fleet/metrics";
 import { readSettings } from "../_shared/read-settings";
+import { noteDelivered, registerBuffer } from "../../lib/store/ack-bus";
 import * as settingsModule from "./settings";
 
 
 /** records waiting this long with no ack (or the ack timeout, if shorter) and the status stops saying "online" */
 const STALL_AFTER_MS = 5000;
 const STATUS_EVERY_MS = 1000;
+
+/** a delivery waiting for its answer: only an answer to this attempt settles it */
+interface Waiter {
+  attempt: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 
 /** The message as stored: without the buffer's own fields (a redelivery gets a new _msgid and tag). */
 function storableMessage(msg: Msg): Record<string, unknown> {
@@ -53,7 +63,7 @@ export = function register(RED: NodeAPI): void {
     const lanes = config.lanes;
     const ackTimeoutMs = config.ackTimeoutS * 1000;
     const stallAfterMs = Math.min(STALL_AFTER_MS, ackTimeoutMs);
-    const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+    const pending = new Map<string, Waiter>();
     const logged = new LogOnce();
     const writeErrorsLogged = new LogOnce();
     let queue: DurableQueue | undefined;
@@ -71,7 +81,7 @@ export = function register(RED: NodeAPI): void {
     const ready = DurableQueue.open({
       dir,
       lanes,
-      sync: config.sync === "always" ? "always" : config.groupCommitMs,
+      sync: config.sync === "group" ? config.groupCommitMs : config.sync,
       maxMessages: config.maxMessages,
       maxBytes: config.maxMB * 1024 * 1024,
       maxAgeMs: config.maxAgeH * 3600 * 1000,
@@ -95,7 +105,10 @@ export = function register(RED: NodeAPI): void {
         breaker: { failures: config.breakerFailures, probeAfterMs: config.probeAfterS * 1000 },
       });
       forwarder.on("state", () => showStatus());
-      forwarder.on("delivered", () => logged.reset());
+      forwarder.on("delivered", (r: QueuedRecord) => {
+        logged.reset();
+        noteDelivered(node.id, r.data);
+      });
       forwarder.on("delivered", (r: QueuedRecord) => metrics.observe("edge_delivery_latency_seconds", { node: node.id }, (Date.now() - r.enqueuedAt) / 1000));
       metrics.source(node.id, () => queueSamples(q.stats()));
       forwarder.on("failed", (record: QueuedRecord, err: Error) => {
@@ -122,15 +135,28 @@ export = function register(RED: NodeAPI): void {
       showStatus();
     }, () => undefined);
 
+    /** settles the delivery of `id` that waits under `attempt`; false if none does (settled, timed out, retried) */
+    function settle(id: string, attempt: number, err?: Error): boolean {
+      const waiter = pending.get(id);
+      if (!waiter || waiter.attempt !== attempt) return false;
+      pending.delete(id);
+      if (err) waiter.reject(err);
+      else waiter.resolve();
+      return true;
+    }
+    const unregister = registerBuffer(node.id, settle);
+
     function deliver(record: QueuedRecord): Promise<void> {
-      // the waiter leaves `pending` when the ack or nack comes back (onInput) or the forwarder gives up on it
-      // ("failed": a timeout), so no closure is kept per record beyond its delivery
+      // the waiter leaves `pending` when the answer comes (settle: from the delivering node, or a Complete or Catch
+      // node through onInput) or the forwarder gives up on it ("failed": a timeout), so no closure is kept per
+      // record beyond its delivery
       return new Promise<void>((resolve, reject) => {
-        pending.set(record.id, { resolve, reject });
+        const attempt = record.attempts + 1;
+        pending.set(record.id, { attempt, resolve, reject });
         // record.data is decoded afresh from disk for each delivery: it is this delivery's own message to send
         const msg = record.data as Msg;
         msg._msgid = RED.util.generateId();
-        msg._buffer = { id: record.id, node: node.id, attempt: record.attempts + 1 } satisfies BufferTag;
+        msg._buffer = { id: record.id, node: node.id, attempt } satisfies BufferTag;
         node.send([msg, null]);
       });
     }
@@ -166,19 +192,16 @@ export = function register(RED: NodeAPI): void {
     }
 
     onInput(node, (msg: Msg, _send: Send, done: Done) => {
-      // a message that comes back from a Complete node (ack) or a Catch node (nack)
+      // a message that comes back from a Complete node (ack) or a Catch node (nack); when the delivering node has
+      // settled it directly already, or it answers an earlier attempt, it settles nothing
       const tag: BufferTag | undefined = bufferTagOf(msg);
       if (tag && tag.node === node.id) {
-        const waiter = pending.get(tag.id);
-        if (waiter) {
-          pending.delete(tag.id);
-          if (msg.error) {
-            const failure = new Error(errorText((msg.error as { message?: string }).message ?? msg.error));
-            // downstream not configured yet (KAFKA_BROKERS unset): kept as such for the status
-            // (a Catch node's msg.error.message is the error's toString(): "Error: …")
-            waiter.reject(isNotConfigured(msg.error) ? notConfiguredError(failure.message.replace(/^Error: /, "")) : failure);
-          }
-          else waiter.resolve();
+        if (!msg.error) settle(tag.id, tag.attempt);
+        else {
+          const failure = new Error(errorText((msg.error as { message?: string }).message ?? msg.error));
+          // downstream not configured yet (KAFKA_BROKERS unset): kept as such for the status
+          // (a Catch node's msg.error.message is the error's toString(): "Error: …")
+          settle(tag.id, tag.attempt, isNotConfigured(msg.error) ? notConfiguredError(failure.message.replace(/^Error: /, "")) : failure);
         }
         return done();
       }
@@ -206,6 +229,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
+      unregister();
       gate.cancel();
       clearInterval(metricsTimer);
       clearInterval(statusTimer);

@@ -5,7 +5,7 @@ const short = { width: "80px" };
 export default [
   field("name", { icon: "tag" }),
   field("dir", { icon: "folder", placeholderKey: true }),
-  select("sync", ["group", "always"], { icon: "hdd-o", width: "60%" }),
+  select("sync", ["group", "adaptive", "always"], { icon: "hdd-o", width: "60%" }),
   field("groupCommitMs", { rowClass: "edge-buffer-group", ...short }),
   field("lanes", { icon: "sort-amount-asc", ...short }),
   pair("maxMessages", "maxMB", { first: { icon: "compress", width: "110px" }, second: short }),

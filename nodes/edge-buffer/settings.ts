@@ -16,7 +16,7 @@ export const table = {
   name: text(),
   dir: text(),
   lanes: num(4, { integer: true, min: 1 }),
-  sync: choice("group", ["group", "always"] as const),
+  sync: choice("group", ["group", "adaptive", "always"] as const),
   groupCommitMs: atLeast0(10),
   maxMessages: num(1_000_000, { integer: true, min: 1 }),
   maxMB: num(1024, { min: 0 }),

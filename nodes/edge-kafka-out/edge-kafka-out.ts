@@ -5,6 +5,9 @@
  * already: when Kafka does not take it, it fails to the Catch node at once (edge-buffer retries it, most urgent
  * first) instead of being buffered a second time here, behind the bulk this node already holds. The disk buffer
  * is opened only when a message arrives that no edge-buffer holds (or one is left on disk from an earlier run).
+ * Such a message is acknowledged (or failed) to its edge-buffer directly, from the broker's answer, through
+ * lib/store/ack-bus: no Complete and Catch nodes need be wired back to the buffer (when they are, their echo finds
+ * the delivery settled already and changes nothing).
  *
  * A configuration that can never work (no broker, a broker list that does not parse) fails every message to the
  * Catch node and shows red; an unreachable cluster buffers and shows yellow with the reason. Green only while the
@@ -23,6 +26,7 @@ import { KafkaClientError } from "../../lib/kafka/client";
 import { StalledError } from "../../lib/kafka/batcher";
 import { DurableQueue } from "../../lib/store/durable-queue";
 import { bufferTagOf, eventIdOf, newEventId, priorityOf } from "../../lib/contract/message";
+import { settleDelivery } from "../../lib/store/ack-bus";
 import { LogOnce } from "../../lib/common/log-once";
 import { notConfiguredError } from "../../lib/common/not-configured";
 import { shortReason } from "../../lib/common/status-text";
@@ -56,7 +60,15 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: calm ? "grey" : "red", shape: "ring", text: RED._("edge-kafka-out.status.not-configured", { error: shortReason(unusable) }) });
       if (!calm) log.log(unusable);
       // marked, so that an edge-buffer this message came from shows "not configured" too rather than "offline"
-      onInput(node, (_msg: Msg, _send: Send, done: Done) => done(calm ? notConfiguredError(unusable) : new Error(unusable)));
+      onInput(node, (msg: Msg, _send: Send, done: Done) => {
+        const err = calm ? notConfiguredError(unusable) : new Error(unusable);
+        const tag = bufferTagOf(msg);
+        const handedBack = tag !== undefined && settleDelivery(tag.node, tag.id, tag.attempt, err);
+        // not configured yet: a message its edge-buffer took back waits on its disk, and the buffer says so once,
+        // grey; an error per message would only repeat it (a Catch node of the old wiring is not needed for it)
+        if (handedBack && calm) return;
+        done(err);
+      });
       return;
     }
     const kafka = broker as KafkaBrokerNode;
@@ -163,18 +175,23 @@ export = function register(RED: NodeAPI): void {
           record.key = key === undefined || key === null || key === "" ? null : typeof key === "object" ? JSON.stringify(key) : String(key);
         }
       } catch (err) {
-        return done(asError(err));
+        const e = asError(err);
+        if (tag) settleDelivery(tag.node, tag.id, tag.attempt, e);
+        return done(e);
       }
-      // sent by an edge-buffer, which keeps it on disk until a Complete node acks it and retries it, most urgent
-      // first, when a Catch node nacks it: it is not buffered here a second time (see KafkaExporter)
+      // sent by an edge-buffer, which keeps it on disk until it is acknowledged here (or by a Complete node) and
+      // retries it, most urgent first, when it fails: it is not buffered here a second time (see KafkaExporter)
       exporter.send(
         record,
         priorityOf(m),
         id,
         (err) => {
           if (exporter.buffered > 0 || err) scheduleStatus();
-          if (err) done(err);
-          else done();
+          if (tag) settleDelivery(tag.node, tag.id, tag.attempt, err);
+          if (!err) done();
+          // failed because this node closes: still on its edge-buffer's disk and sent again after the restart, so
+          // not an error to log once per message (the Catch nodes of the old wiring are closing too)
+          else if (!(tag && closing)) done(err);
         },
         tag !== undefined,
       );
