@@ -78,7 +78,7 @@ export async function run(): Promise<Row[]> {
   const simd = simdUnavailableReason();
   const oursNote = `${runtimeNote}, ${simd ? `without SIMD (${simd})` : "with the WASM SIMD kernels"}`;
   const only = process.env.BENCH_TFLITE_MODELS;
-  const byKey = [...candidatesByKey()].filter(([key]) => !only || key.includes(only));
+  const byKey = [...candidatesByKey(TRIES)].filter(([key]) => !only || key.includes(only));
   const oracle = new TfliteOracle();
   const measured: Measured[] = [];
   const left: string[] = [];

@@ -56,8 +56,11 @@ export interface Candidate {
   case: OperatorCase;
 }
 
-/** Every case of every group at every scale, grouped by key, each group ordered from the best-sized candidate on. */
-export function candidatesByKey(): Map<string, Candidate[]> {
+/**
+ * Every case of every group at every scale, grouped by key, each group ordered from the best-sized candidate on
+ * and cut to its first `keep` (the rest, with their weights, would only weigh on the heap while the bench runs).
+ */
+export function candidatesByKey(keep = 6): Map<string, Candidate[]> {
   const byKey = new Map<string, Candidate[]>();
   for (const group of OPERATOR_GROUPS) {
     for (const scale of SCALES) {
@@ -82,7 +85,7 @@ export function candidatesByKey(): Map<string, Candidate[]> {
     }
   }
   const distance = (c: Candidate) => Math.abs(Math.log(Math.max(c.size, 1) / TARGET_ELEMENTS));
-  for (const list of byKey.values()) list.sort((a, b) => distance(a) - distance(b));
+  for (const [key, list] of byKey) byKey.set(key, list.sort((a, b) => distance(a) - distance(b)).slice(0, keep));
   return byKey;
 }
 
