@@ -5,10 +5,48 @@
  */
 import { F } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
-import type { Tensor } from "../tensor";
+import type { Tensor, TensorData } from "../tensor";
 import { stridesOf } from "./common";
 
 type Elements = { [i: number]: number | bigint; length: number };
+type Raw = Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+
+/**
+ * A tensor's elements as unsigned integers of their width: a copy through them is exact for every element type,
+ * and the copy loops see four kinds of array at most (a loop that has seen more, as one shared by every element
+ * type would, V8 runs through its slow generic element access).
+ */
+function rawView(d: TensorData): Raw {
+  switch (d.BYTES_PER_ELEMENT) {
+    case 1:
+      return new Uint8Array(d.buffer, d.byteOffset, d.length);
+    case 2:
+      return new Uint16Array(d.buffer, d.byteOffset, d.length);
+    case 4:
+      return new Uint32Array(d.buffer, d.byteOffset, d.length);
+    default:
+      return new BigUint64Array(d.buffer, d.byteOffset, d.length);
+  }
+}
+
+/** The raw view of a tensor's data, made again only when the tensor's data is rebound. */
+function rawOf(t: Tensor): () => Elements {
+  let data: TensorData | undefined;
+  let raw: Raw | undefined;
+  return () => {
+    if (t.data !== data) {
+      data = t.data;
+      raw = rawView(data);
+    }
+    return raw as Elements;
+  };
+}
+
+/** y[o..o+n) = x[start..start+n) of one width: a block copy when the run is long enough to pay for the subarray. */
+function copyRun(yd: Elements, o: number, xd: Elements, start: number, n: number): void {
+  if (n >= 16) (yd as Uint8Array).set((xd as Uint8Array).subarray(start, start + n), o);
+  else for (let k = 0; k < n; k++) yd[o + k] = xd[start + k];
+}
 
 function constantInts(ctx: KernelContext, t: Tensor, what: string): number[] {
   if (!t.isConstant) fail(ctx, `${what} must be constant`);
@@ -29,9 +67,10 @@ function requireSameType(ctx: KernelContext, x: Tensor, y: Tensor): void {
 /** Copies y[k] = x[map[k]] (a gather by a precomputed index map). */
 function gatherInvoke(x: Tensor, y: Tensor, map: Int32Array) {
   const n = map.length;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     for (let k = 0; k < n; k++) yd[k] = xd[map[k]];
   };
 }
@@ -78,13 +117,15 @@ export const preparePack: PrepareKernel = (ctx) => {
   }
   const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const yRaw = rawOf(y);
+  const xRaws = xs.map(rawOf);
   return () => {
-    const yd = y.data as Elements;
+    const yd = yRaw();
     let o = 0;
     for (let i = 0; i < outer; i++) {
-      for (const x of xs) {
-        const xd = x.data as Elements;
-        for (let k = 0; k < inner; k++) yd[o++] = xd[i * inner + k];
+      for (const xRaw of xRaws) {
+        copyRun(yd, o, xRaw(), i * inner, inner);
+        o += inner;
       }
     }
   };
@@ -104,19 +145,17 @@ function splitAlong(ctx: KernelContext, x: Tensor, axis: number, sizes: number[]
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const rowLength = x.shape[axis] * inner;
+  const xRaw = rawOf(x);
+  const yRaws = ys.map(rawOf);
   return () => {
-    const xd = x.data as Elements;
+    const xd = xRaw();
     let start = 0;
-    ys.forEach((y, i) => {
-      const yd = y.data as Elements;
+    for (let i = 0; i < yRaws.length; i++) {
+      const yd = yRaws[i]();
       const chunk = sizes[i] * inner;
-      let o = 0;
-      for (let r = 0; r < outer; r++) {
-        const base = r * rowLength + start;
-        for (let k = 0; k < chunk; k++) yd[o++] = xd[base + k];
-      }
+      for (let r = 0; r < outer; r++) copyRun(yd, r * chunk, xd, r * rowLength + start, chunk);
       start += chunk;
-    });
+    }
   };
 }
 
@@ -183,11 +222,8 @@ export const prepareExpandDims: PrepareKernel = (ctx) => {
   const a = normalizeAxis(ctx, axis, rank);
   checkShape(ctx, y, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
   const n = x.size;
-  return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
-    for (let k = 0; k < n; k++) yd[k] = xd[k];
-  };
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
+  return () => copyRun(yRaw(), 0, xRaw(), 0, n);
 };
 
 export const prepareGather: PrepareKernel = (ctx) => {
@@ -202,17 +238,18 @@ export const prepareGather: PrepareKernel = (ctx) => {
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const dim = x.shape[axis];
   const count = indices.size;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     const id = indices.data as Elements;
     let o = 0;
     for (let r = 0; r < outer; r++) {
       for (let j = 0; j < count; j++) {
         const i = Number(id[j]);
         if (i < 0 || i >= dim) throw new RangeError(`GATHER index ${i} is outside [0, ${dim})`);
-        const base = (r * dim + i) * inner;
-        for (let k = 0; k < inner; k++) yd[o++] = xd[base + k];
+        copyRun(yd, o, xd, (r * dim + i) * inner, inner);
+        o += inner;
       }
     }
   };
@@ -229,9 +266,10 @@ export const prepareGatherNd: PrepareKernel = (ctx) => {
   const xs = stridesOf(x.shape);
   const inner = x.shape.slice(depth).reduce((a, b) => a * b, 1);
   const count = indices.size / depth;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     const id = indices.data as Elements;
     let o = 0;
     for (let j = 0; j < count; j++) {
@@ -241,7 +279,8 @@ export const prepareGatherNd: PrepareKernel = (ctx) => {
         if (i < 0 || i >= x.shape[d]) throw new RangeError(`GATHER_ND index ${i} is outside [0, ${x.shape[d]})`);
         base += i * xs[d];
       }
-      for (let k = 0; k < inner; k++) yd[o++] = xd[base + k];
+      copyRun(yd, o, xd, base, inner);
+      o += inner;
     }
   };
 };
