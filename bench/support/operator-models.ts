@@ -51,6 +51,7 @@ export function caseKey(c: OperatorCase): { family: string; key: string } {
 
 export interface Candidate {
   key: string;
+  scale: number;
   family: string;
   size: number;
   case: OperatorCase;
@@ -78,14 +79,21 @@ export function candidatesByKey(keep = 6): Map<string, Candidate[]> {
           if (size > MAX_ELEMENTS) continue;
           const { key, family } = caseKey(c);
           const list = byKey.get(key) ?? [];
-          list.push({ key, family, size, case: c });
+          list.push({ key, family, scale, size, case: c });
           byKey.set(key, list);
         }
       }
     }
   }
   const distance = (c: Candidate) => Math.abs(Math.log(Math.max(c.size, 1) / TARGET_ELEMENTS));
-  for (const [key, list] of byKey) byKey.set(key, list.sort((a, b) => distance(a) - distance(b)).slice(0, keep));
+  for (const [key, list] of byKey) {
+    const kept = list.sort((a, b) => distance(a) - distance(b)).slice(0, keep);
+    // the best unscaled draw last: valid as the differential test draws it, when every scaled one breaks the case's
+    // own constraints (a SLICE's size drawn past its input)
+    const unscaled = list.find((c) => c.scale === 1);
+    if (unscaled && !kept.includes(unscaled)) kept.push(unscaled);
+    byKey.set(key, kept);
+  }
   return byKey;
 }
 
