@@ -5,48 +5,9 @@
  */
 import { F } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
-import type { Tensor, TensorData } from "../tensor";
+import type { Tensor } from "../tensor";
 import { stridesOf } from "./common";
-
-type Elements = { [i: number]: number | bigint; length: number };
-type Raw = Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
-
-/**
- * A tensor's elements as unsigned integers of their width: a copy through them is exact for every element type,
- * and the copy loops see four kinds of array at most (a loop that has seen more, as one shared by every element
- * type would, V8 runs through its slow generic element access).
- */
-function rawView(d: TensorData): Raw {
-  switch (d.BYTES_PER_ELEMENT) {
-    case 1:
-      return new Uint8Array(d.buffer, d.byteOffset, d.length);
-    case 2:
-      return new Uint16Array(d.buffer, d.byteOffset, d.length);
-    case 4:
-      return new Uint32Array(d.buffer, d.byteOffset, d.length);
-    default:
-      return new BigUint64Array(d.buffer, d.byteOffset, d.length);
-  }
-}
-
-/** The raw view of a tensor's data, made again only when the tensor's data is rebound. */
-function rawOf(t: Tensor): () => Elements {
-  let data: TensorData | undefined;
-  let raw: Raw | undefined;
-  return () => {
-    if (t.data !== data) {
-      data = t.data;
-      raw = rawView(data);
-    }
-    return raw as Elements;
-  };
-}
-
-/** y[o..o+n) = x[start..start+n) of one width: a block copy when the run is long enough to pay for the subarray. */
-function copyRun(yd: Elements, o: number, xd: Elements, start: number, n: number): void {
-  if (n >= 16) (yd as Uint8Array).set((xd as Uint8Array).subarray(start, start + n), o);
-  else for (let k = 0; k < n; k++) yd[o + k] = xd[start + k];
-}
+import { copyRun, rawOf, type Elements } from "./raw-view";
 
 function constantInts(ctx: KernelContext, t: Tensor, what: string): number[] {
   if (!t.isConstant) fail(ctx, `${what} must be constant`);
