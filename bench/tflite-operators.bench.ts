@@ -17,6 +17,7 @@ import { TfliteOracle } from "../test/tflite/oracle/tfjs-tflite-oracle";
 import { rng } from "../test/tflite/operator-cases";
 import { compare, randomValues } from "../test/tflite/operator-values";
 import { candidatesByKey, isSmall, type Candidate } from "./support/operator-models";
+import { svdfCandidates } from "./support/svdf-models";
 import { loadRuntime } from "./support/tflite-runtime";
 import { interleaved, is8bit, median, oracleRunner, oursRunner, profiled, type Row } from "./support/tflite-timing";
 
@@ -39,7 +40,7 @@ interface Measured {
 
 /** The candidate's model, ours in both arithmetics and its inputs, if tfjs-tflite takes it and agrees with us. */
 async function checked(oracle: TfliteOracle, c: Candidate) {
-  const bytes = singleOperatorModel(c.case);
+  const bytes = c.model ?? singleOperatorModel(c.case);
   const reference = new Interpreter(bytes);
   const xnnpack = new Interpreter(bytes, { arithmetic: "xnnpack" });
   await oracle.load(bytes);
@@ -78,7 +79,7 @@ export async function run(): Promise<Row[]> {
   const simd = simdUnavailableReason();
   const oursNote = `${runtimeNote}, ${simd ? `without SIMD (${simd})` : "with the WASM SIMD kernels"}`;
   const only = process.env.BENCH_TFLITE_MODELS;
-  const byKey = [...candidatesByKey(TRIES)].filter(([key]) => !only || key.includes(only));
+  const byKey = [...candidatesByKey(TRIES), ...svdfCandidates()].filter(([key]) => !only || key.includes(only));
   const oracle = new TfliteOracle();
   const measured: Measured[] = [];
   const left: string[] = [];

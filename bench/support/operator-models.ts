@@ -55,6 +55,8 @@ export interface Candidate {
   family: string;
   size: number;
   case: OperatorCase;
+  /** the model when it is more than `case`'s one operator can say (a variable state) */
+  model?: Uint8Array;
 }
 
 /**
