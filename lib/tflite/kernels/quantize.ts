@@ -144,9 +144,20 @@ export const prepareDequantize: PrepareKernel = (ctx) => {
       }
     };
   }
+  const [scale, zeroPoint] = [x.scale, x.zeroPoint];
+  if (x.type !== TensorType.INT16) {
+    // 8-bit: the same product once per possible input, then a lookup per element
+    const low = x.type === TensorType.INT8 ? -128 : 0;
+    const table = Float32Array.from({ length: 256 }, (_, i) => scale * (low + i - zeroPoint));
+    return () => {
+      const xd = x.data as Int8Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
+    };
+  }
   return () => {
-    const xd = x.data as Int8Array;
+    const xd = x.data as Int16Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = x.scale * (xd[i] - x.zeroPoint);
+    for (let i = 0; i < n; i++) yd[i] = scale * (xd[i] - zeroPoint);
   };
 };
