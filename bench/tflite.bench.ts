@@ -13,54 +13,22 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Session } from "inspector";
 import { monitorEventLoopDelay } from "perf_hooks";
 import type { Interpreter as InterpreterClass } from "../lib/tflite/interpreter";
 import { floatCopy } from "../lib/tflite/float-copy";
-import { TensorType } from "../lib/tflite/schema";
 import { TfliteOracle } from "../test/tflite/oracle/tfjs-tflite-oracle";
 import { withLegalQuantizedDimensions } from "../test/tflite/oracle/legal-quantized-dimension";
+import { loadRuntime } from "./support/tflite-runtime";
+import { interleaved, is8bit, median, oracleRunner, oursRunner, profiled, type Row } from "./support/tflite-timing";
 
 const SHARED = path.resolve(__dirname, "../../shared/models");
 
-/**
- * The runtime as users run it: the compiled dist/lib/tflite (tsc's CommonJS, the .wasm assembled by the build),
- * when it is at least as new as every source file; otherwise the TypeScript source through tsx, which the table
- * then says (tsx's module wrappers turn every call across modules into a getter call, which slows the JavaScript
- * kernels by up to half).
- */
-function loadRuntime() {
-  const src = path.resolve(__dirname, "../lib/tflite");
-  const dist = path.resolve(__dirname, "../dist/lib/tflite");
-  const stale: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, e.name);
-      if (e.isDirectory()) walk(file);
-      else if (/\.(ts|wat)$/.test(e.name)) {
-        const built = path.join(dist, path.relative(src, file)).replace(/\.ts$/, ".js").replace(/\.wat$/, ".wasm");
-        if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(file).mtimeMs) stale.push(path.relative(src, file));
-      }
-    }
-  };
-  walk(src);
-  const root = stale.length === 0 ? dist : src;
-  const runtime = {
-    Interpreter: (require(path.join(root, "interpreter")) as typeof import("../lib/tflite/interpreter")).Interpreter,
-    InferencePool: (require(path.join(root, "worker-pool")) as typeof import("../lib/tflite/worker-pool")).InferencePool,
-    simdUnavailableReason: (require(path.join(root, "wasm-kernels")) as typeof import("../lib/tflite/wasm-kernels")).simdUnavailableReason,
-  };
-  const note = stale.length === 0 ? "ours as built (dist/)" : `ours from source through tsx, slower than built (dist/ ${fs.existsSync(dist) ? `older than ${stale.slice(0, 2).join(", ")}${stale.length > 2 ? ", …" : ""}` : "absent"}: run npm run build first)`;
-  return { ...runtime, note };
-}
 const { Interpreter, InferencePool, simdUnavailableReason, note: runtimeNote } = loadRuntime();
 type Interpreter = InterpreterClass;
 const PERSON = "tflm/person_detection/person_detect.tflite";
 /** time spent per runtime and model (rounds, the fastest kept): whole networks, and each seanet operator */
 const BUDGET_MS = 600;
 const SMALL_BUDGET_MS = 60;
-
-type Row = { name: string; ours: number; baseline: number; unit: string; ratio: number; note?: string };
 
 /** Every .tflite below `dir`, relative to it, sorted. */
 function modelFiles(dir: string, prefix = ""): string[] {
@@ -73,73 +41,6 @@ function modelFiles(dir: string, prefix = ""): string[] {
   return out;
 }
 
-/** runs n inferences, returns the ms they took */
-type Runner = (n: number) => Promise<number> | number;
-const ROUNDS = 5;
-
-/** How many inferences make one round of `budgetMs / ROUNDS`, after a warm-up. */
-async function calibrate(run: Runner, budgetMs: number): Promise<number> {
-  // warm-up (the JIT, the tiers of WebAssembly: at least 30 runs, unless one takes a tenth of the budget) and a
-  // first estimate
-  let n = 1;
-  let runs = 1;
-  let spent = await run(n);
-  while ((spent < budgetMs / 10 || (runs < 30 && spent < budgetMs / 3)) && n < 1e6) {
-    n *= 4;
-    runs += n;
-    spent = await run(n);
-  }
-  return Math.max(1, Math.round(((budgetMs / ROUNDS) * n) / Math.max(spent, 1e-3)));
-}
-
-/**
- * ms per inference of each runner: rounds taken in turn (ours, ours in the other arithmetic, tfjs-tflite, again),
- * so a burst of load from elsewhere on the shared machine falls on all of them alike; the fastest round of each,
- * the least disturbed, is kept.
- */
-async function interleaved(runners: Runner[], budgetMs: number): Promise<number[]> {
-  const counts: number[] = [];
-  for (const r of runners) counts.push(await calibrate(r, budgetMs));
-  const best = runners.map(() => Infinity);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < runners.length; i++) best[i] = Math.min(best[i], (await runners[i](counts[i])) / counts[i]);
-  }
-  return best;
-}
-
-const oursRunner = (it: Interpreter): Runner => (n) => {
-  const t0 = performance.now();
-  for (let r = 0; r < n; r++) it.invoke();
-  return performance.now() - t0;
-};
-
-/** the oracle times its own loop inside its worker (no message per inference) */
-const oracleRunner = (oracle: TfliteOracle, inputs: number[][]): Runner => async (n) => (await oracle.run(inputs, n)).ms * n;
-
-/** Runs `work` under the CPU profiler when BENCH_PROFILE is set, writing <dir>/<label>.cpuprofile. */
-async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir) return work();
-  const session = new Session();
-  session.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
-  await post("Profiler.enable");
-  await post("Profiler.start");
-  try {
-    return await work();
-  } finally {
-    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `tflite-${label.replace(/[^\w.-]+/g, "_")}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-
-const is8bit = (it: Interpreter) => it.tensors.some((t) => !t.isConstant && (t.type === TensorType.INT8 || t.type === TensorType.UINT8));
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const zerosFor = (it: Interpreter) => it.inputs.map((t) => new Array<number>(t.size).fill(0));
 
 interface Measured {

@@ -82,15 +82,26 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
   const identityM = quantizeMultiplier(f32(x.scale / y.scale));
   const [qmin, qmax] = integerRange(y.type);
+  const reference = (q: number) => {
+    const v = q - x.zeroPoint;
+    const m = v >= 0 ? identityM : alphaM;
+    const r = y.zeroPoint + mulByQuantizedMultiplier(v, m.multiplier, m.shift);
+    return r < qmin ? qmin : r > qmax ? qmax : r;
+  };
+  if (x.type !== TensorType.INT16) {
+    // 8-bit: the same arithmetic once per possible input, then a lookup per element
+    const low = x.type === TensorType.INT8 ? -128 : 0;
+    const table = Int32Array.from({ length: 256 }, (_, i) => reference(low + i));
+    return () => {
+      const xd = x.data as Int8Array;
+      const yd = y.data as Int8Array;
+      for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
+    };
+  }
   const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
-    for (let i = 0; i < n; i++) {
-      const v = xd[i] - x.zeroPoint;
-      const m = v >= 0 ? identityM : alphaM;
-      const r = y.zeroPoint + mulByQuantizedMultiplier(v, m.multiplier, m.shift);
-      yd[i] = r < qmin ? qmin : r > qmax ? qmax : r;
-    }
+    for (let i = 0; i < n; i++) yd[i] = reference(xd[i]);
   };
   const simd = x.type === TensorType.INT16 ? prepareRequantizeInt16Simd(ctx.simd?.(), x, y, identityM, alphaM, qmin, qmax, plain) : undefined;
   return simd ?? plain;

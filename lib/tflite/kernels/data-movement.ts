@@ -7,8 +7,7 @@ import { F } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import { stridesOf } from "./common";
-
-type Elements = { [i: number]: number | bigint; length: number };
+import { copyRun, rawOf, type Elements } from "./raw-view";
 
 function constantInts(ctx: KernelContext, t: Tensor, what: string): number[] {
   if (!t.isConstant) fail(ctx, `${what} must be constant`);
@@ -29,9 +28,10 @@ function requireSameType(ctx: KernelContext, x: Tensor, y: Tensor): void {
 /** Copies y[k] = x[map[k]] (a gather by a precomputed index map). */
 function gatherInvoke(x: Tensor, y: Tensor, map: Int32Array) {
   const n = map.length;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     for (let k = 0; k < n; k++) yd[k] = xd[map[k]];
   };
 }
@@ -78,13 +78,15 @@ export const preparePack: PrepareKernel = (ctx) => {
   }
   const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const yRaw = rawOf(y);
+  const xRaws = xs.map(rawOf);
   return () => {
-    const yd = y.data as Elements;
+    const yd = yRaw();
     let o = 0;
     for (let i = 0; i < outer; i++) {
-      for (const x of xs) {
-        const xd = x.data as Elements;
-        for (let k = 0; k < inner; k++) yd[o++] = xd[i * inner + k];
+      for (const xRaw of xRaws) {
+        copyRun(yd, o, xRaw(), i * inner, inner);
+        o += inner;
       }
     }
   };
@@ -104,19 +106,17 @@ function splitAlong(ctx: KernelContext, x: Tensor, axis: number, sizes: number[]
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const rowLength = x.shape[axis] * inner;
+  const xRaw = rawOf(x);
+  const yRaws = ys.map(rawOf);
   return () => {
-    const xd = x.data as Elements;
+    const xd = xRaw();
     let start = 0;
-    ys.forEach((y, i) => {
-      const yd = y.data as Elements;
+    for (let i = 0; i < yRaws.length; i++) {
+      const yd = yRaws[i]();
       const chunk = sizes[i] * inner;
-      let o = 0;
-      for (let r = 0; r < outer; r++) {
-        const base = r * rowLength + start;
-        for (let k = 0; k < chunk; k++) yd[o++] = xd[base + k];
-      }
+      for (let r = 0; r < outer; r++) copyRun(yd, r * chunk, xd, r * rowLength + start, chunk);
       start += chunk;
-    });
+    }
   };
 }
 
@@ -183,11 +183,8 @@ export const prepareExpandDims: PrepareKernel = (ctx) => {
   const a = normalizeAxis(ctx, axis, rank);
   checkShape(ctx, y, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
   const n = x.size;
-  return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
-    for (let k = 0; k < n; k++) yd[k] = xd[k];
-  };
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
+  return () => copyRun(yRaw(), 0, xRaw(), 0, n);
 };
 
 export const prepareGather: PrepareKernel = (ctx) => {
@@ -202,17 +199,18 @@ export const prepareGather: PrepareKernel = (ctx) => {
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const dim = x.shape[axis];
   const count = indices.size;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     const id = indices.data as Elements;
     let o = 0;
     for (let r = 0; r < outer; r++) {
       for (let j = 0; j < count; j++) {
         const i = Number(id[j]);
         if (i < 0 || i >= dim) throw new RangeError(`GATHER index ${i} is outside [0, ${dim})`);
-        const base = (r * dim + i) * inner;
-        for (let k = 0; k < inner; k++) yd[o++] = xd[base + k];
+        copyRun(yd, o, xd, (r * dim + i) * inner, inner);
+        o += inner;
       }
     }
   };
@@ -229,9 +227,10 @@ export const prepareGatherNd: PrepareKernel = (ctx) => {
   const xs = stridesOf(x.shape);
   const inner = x.shape.slice(depth).reduce((a, b) => a * b, 1);
   const count = indices.size / depth;
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
+    const xd = xRaw();
+    const yd = yRaw();
     const id = indices.data as Elements;
     let o = 0;
     for (let j = 0; j < count; j++) {
@@ -241,7 +240,8 @@ export const prepareGatherNd: PrepareKernel = (ctx) => {
         if (i < 0 || i >= x.shape[d]) throw new RangeError(`GATHER_ND index ${i} is outside [0, ${x.shape[d]})`);
         base += i * xs[d];
       }
-      for (let k = 0; k < inner; k++) yd[o++] = xd[base + k];
+      copyRun(yd, o, xd, base, inner);
+      o += inner;
     }
   };
 };

@@ -45,6 +45,52 @@ function broadcastIndices(a: Tensor, b: Tensor, y: Tensor): [Int32Array, Int32Ar
   return [ai, bi];
 }
 
+type FloatLoop = (ad: Float32Array, bd: Float32Array, yd: Float32Array, n: number, lo: number, hi: number) => void;
+type MappedFloatLoop = (ad: Float32Array, bd: Float32Array, yd: Float32Array, ai: Int32Array, bi: Int32Array, lo: number, hi: number) => void;
+
+// float32 a + b, a - b, a × b in double precision, clamped to the activation, stored to single (as the general loop)
+const FLOAT_LOOPS: Record<Op, FloatLoop> = {
+  add: (ad, bd, yd, n, lo, hi) => {
+    for (let k = 0; k < n; k++) {
+      const r = ad[k] + bd[k];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+  sub: (ad, bd, yd, n, lo, hi) => {
+    for (let k = 0; k < n; k++) {
+      const r = ad[k] - bd[k];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+  mul: (ad, bd, yd, n, lo, hi) => {
+    for (let k = 0; k < n; k++) {
+      const r = ad[k] * bd[k];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+};
+
+const FLOAT_MAPPED_LOOPS: Record<Op, MappedFloatLoop> = {
+  add: (ad, bd, yd, ai, bi, lo, hi) => {
+    for (let k = 0; k < ai.length; k++) {
+      const r = ad[ai[k]] + bd[bi[k]];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+  sub: (ad, bd, yd, ai, bi, lo, hi) => {
+    for (let k = 0; k < ai.length; k++) {
+      const r = ad[ai[k]] - bd[bi[k]];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+  mul: (ad, bd, yd, ai, bi, lo, hi) => {
+    for (let k = 0; k < ai.length; k++) {
+      const r = ad[ai[k]] * bd[bi[k]];
+      yd[k] = r < lo ? lo : r > hi ? hi : r;
+    }
+  },
+};
+
 function prepareElementwise(ctx: KernelContext, op: Op) {
   const a = input(ctx, 0);
   const b = input(ctx, 1);
@@ -53,6 +99,16 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const activation = ctx.options?.int8(slot, 0) ?? 0;
   const map = broadcastIndices(a, b, y);
   const n = y.size;
+
+  if (y.type === TensorType.FLOAT32 && a.type === TensorType.FLOAT32 && b.type === TensorType.FLOAT32) {
+    // a loop of its own per operation and broadcast: the general one below tests both per element
+    const [lo, hi] = floatActivationRange(ctx, activation);
+    const loop = FLOAT_LOOPS[op];
+    if (!map) return () => loop(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, n, lo, hi);
+    const [ai, bi] = map;
+    const mapped = FLOAT_MAPPED_LOOPS[op];
+    return () => mapped(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, ai, bi, lo, hi);
+  }
 
   if (y.type === TensorType.FLOAT32 || y.type === TensorType.INT32) {
     const [lo, hi] = y.type === TensorType.FLOAT32 ? floatActivationRange(ctx, activation) : [-2147483648, 2147483647];

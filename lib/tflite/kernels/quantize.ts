@@ -56,13 +56,24 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   }
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
   const same = multiplier === 1 << 30 && shift === 1;
+  const requantize = (q: number) => {
+    const v = (same ? q - x.zeroPoint : mulByQuantizedMultiplier(q - x.zeroPoint, multiplier, shift)) + y.zeroPoint;
+    return v < qmin ? qmin : v > qmax ? qmax : v;
+  };
+  if (x.type === TensorType.INT8 || x.type === TensorType.UINT8) {
+    // 8-bit input: the same arithmetic once per possible input, then a lookup per element
+    const low = x.type === TensorType.INT8 ? -128 : 0;
+    const table = Int32Array.from({ length: 256 }, (_, i) => requantize(low + i));
+    return () => {
+      const xd = x.data as Int8Array;
+      const yd = y.data as Int16Array;
+      for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
+    };
+  }
   const plain = () => {
     const xd = x.data as Int32Array;
     const yd = y.data as Int16Array;
-    for (let i = 0; i < n; i++) {
-      const v = (same ? xd[i] - x.zeroPoint : mulByQuantizedMultiplier(xd[i] - x.zeroPoint, multiplier, shift)) + y.zeroPoint;
-      yd[i] = v < qmin ? qmin : v > qmax ? qmax : v;
-    }
+    for (let i = 0; i < n; i++) yd[i] = requantize(xd[i]);
   };
   // in WebAssembly: the multiplication by 2^30 · 2^1 is exact unless it wraps an int32 input around, so `same` stays here then
   const m = { multiplier, shift };
@@ -138,9 +149,20 @@ export const prepareDequantize: PrepareKernel = (ctx) => {
       }
     };
   }
+  const [scale, zeroPoint] = [x.scale, x.zeroPoint];
+  if (x.type !== TensorType.INT16) {
+    // 8-bit: the same product once per possible input, then a lookup per element
+    const low = x.type === TensorType.INT8 ? -128 : 0;
+    const table = Float32Array.from({ length: 256 }, (_, i) => scale * (low + i - zeroPoint));
+    return () => {
+      const xd = x.data as Int8Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
+    };
+  }
   return () => {
-    const xd = x.data as Int8Array;
+    const xd = x.data as Int16Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = x.scale * (xd[i] - x.zeroPoint);
+    for (let i = 0; i < n; i++) yd[i] = scale * (xd[i] - zeroPoint);
   };
 };

@@ -4,6 +4,7 @@ import { fail, input, type PrepareKernel } from "../kernel";
 import { roundHalfAway } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { extendShape, stridesOf } from "./common";
+import { copyRun, rawOf } from "./raw-view";
 
 export const prepareReshape: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -37,11 +38,10 @@ export const preparePad: PrepareKernel = (ctx) => {
   while (axis > 0 && before[axis] === 0 && x.shape[axis] === y.shape[axis]) rowLen *= x.shape[axis--];
   if (rank > 0) rowLen *= x.shape[axis];
   const rowStarts = rowTable(x.shape.slice(0, Math.max(axis, 0)), outStrides, before, rank === 0 ? 0 : before[axis] * outStrides[axis]);
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    const xd = x.data as Int16Array;
-    const yd = y.data as Int16Array;
-    yd.fill(padValue);
-    copyRows(xd, yd, rowStarts, rowLen, false);
+    (y.data as Int16Array).fill(padValue);
+    copyRows(xRaw() as Int16Array, yRaw() as Int16Array, rowStarts, rowLen, false);
   };
 };
 
@@ -52,7 +52,7 @@ export const preparePad: PrepareKernel = (ctx) => {
  */
 function copyRows(xd: Int16Array, yd: Int16Array, rowStarts: Int32Array, rowLen: number, gather: boolean, step = 1): void {
   let k = 0;
-  const native = step === 1 && rowLen >= 32;
+  const native = step === 1 && rowLen >= 16;
   for (let r = 0; r < rowStarts.length; r++) {
     const at = rowStarts[r];
     if (native) {
@@ -145,8 +145,9 @@ export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const rowLen = rank === 0 ? 1 : sizes[axis] * inner;
   const step = rank === 0 ? 1 : steps[axis];
   const rowStarts = total === 0 ? new Int32Array(0) : rowTable(sizes.slice(0, Math.max(axis, 0)), inStrides, starts, rank === 0 ? 0 : starts[axis] * inStrides[axis], steps);
+  const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
   return () => {
-    copyRows(x.data as Int16Array, y.data as Int16Array, rowStarts, rowLen, true, step);
+    copyRows(xRaw() as Int16Array, yRaw() as Int16Array, rowStarts, rowLen, true, step);
   };
 };
 
@@ -167,8 +168,9 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
     const shape = extendShape(t.shape, rank);
     const rescale = quantized && !copiesRaw && (t.scale !== y.scale || t.zeroPoint !== y.zeroPoint);
     const scale = Math.fround(t.scale * Math.fround(1 / y.scale));
-    return { t, chunk: shape[axis] * inner, rescale, scale, bias: Math.fround(-t.zeroPoint * scale) };
+    return { t, raw: rawOf(t), chunk: shape[axis] * inner, rescale, scale, bias: Math.fround(-t.zeroPoint * scale) };
   });
+  const yRaw = rawOf(y);
   const [qmin, qmax] = quantized ? integerRange(y.type) : [0, 0];
   return () => {
     const yd = y.data as Float32Array;
@@ -178,7 +180,7 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
         const xd = p.t.data as Float32Array;
         const base = n * p.chunk;
         if (!p.rescale) {
-          for (let k = 0; k < p.chunk; k++) yd[o + k] = xd[base + k];
+          copyRun(yRaw(), o, p.raw(), base, p.chunk);
         } else {
           for (let k = 0; k < p.chunk; k++) {
             const v = roundHalfAway(Math.fround(Math.fround(xd[base + k] * p.scale) + p.bias)) + y.zeroPoint;
