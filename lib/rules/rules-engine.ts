@@ -14,6 +14,7 @@ import { Rule, Severity } from "./rule-types";
 import { alertPriority, type AlertIdentity, type AlertState } from "../contract/alert";
 import { nextAlertId } from "./alert-id";
 import { ProductClasses, type AppliedLimits, type LoadContext } from "./product-classes";
+import { ReadingTrips } from "./reading-trips";
 import { CALIBRATION_RULE, checkCalibration, type OverdueState, type OverdueTransition } from "./calibration-due";
 
 export type { AlertState };
@@ -186,7 +187,7 @@ interface DeviceRows {
 /** what one evaluation yields, made only when something is (most readings raise nothing and trip nothing) */
 class Outcome {
   alerts: Alert[] | undefined = undefined;
-  tripped: Map<string, string[]> | undefined = undefined;
+  tripped: ReadingTrips | undefined = undefined;
   /** the load's context for rules with the class's limits, made at their first reading */
   context: LoadContext | undefined = undefined;
   /** the class limits of the last device resolved (the readings of an event mostly share a device) */
@@ -211,16 +212,15 @@ class Outcome {
     else this.alerts = [a];
   }
 
-  trip(readingId: string, rule: string): void {
-    const tripped = (this.tripped ??= new Map());
-    const names = tripped.get(readingId);
-    if (names) names.push(rule);
-    else tripped.set(readingId, [rule]);
+  trip(readingId: string, names: readonly string[]): void {
+    if (this.tripped) this.tripped.add(readingId, names);
+    else this.tripped = new ReadingTrips(readingId, names);
   }
 
   limitsOf(deviceName: string, classes: ProductClasses): AppliedLimits | undefined {
     if (this.limitsDevice !== deviceName) {
-      this.context ??= { ...this.load, metadata: this.event!.metadata };
+      // the caller's load when it carries the event's metadata already (edge-rules' does): no copy per event
+      this.context ??= this.load!.metadata === this.event!.metadata ? this.load! : { ...this.load, metadata: this.event!.metadata };
       this.limits = classes.resolve(deviceName, this.context);
       this.limitsDevice = deviceName;
     }
@@ -253,6 +253,11 @@ export class RulesEngine {
   /** evaluateSync's outcome, reused: a synchronous evaluation cannot overlap another */
   private readonly syncOutcome = new Outcome();
   private slots: RuleSlot[] = [];
+  /**
+   * the names of the rules with an alert open for a reading, by the bit set of their indexes (rules 0–30): one
+   * frozen array per set, shared by every result that names it, not an array per reading
+   */
+  private readonly tripNames = new Map<number, readonly string[]>();
   /** no JSONata rule: every evaluation can be synchronous (evaluateSync) */
   readonly synchronous: boolean;
 
@@ -377,6 +382,9 @@ export class RulesEngine {
     const v = typeof value === "number" ? value : Number(value);
     const slots = this.slots;
     const indexes = row.slots;
+    /** the rules with an alert open, as bits of their indexes (see tripNames); past rule 30, their names */
+    let open = 0;
+    let openNames: string[] | undefined;
     for (let j = 0; j < indexes.length; j++) {
       const index = indexes[j];
       const slot = slots[index];
@@ -409,8 +417,24 @@ export class RulesEngine {
         }
         out.push(alert);
       }
-      if (state.alert) out.trip(reading.id, slot.name);
+      if (state.alert) {
+        if (index < 31) open |= 1 << index;
+        else (openNames ??= []).push(slot.name);
+      }
     }
+    if (open !== 0 || openNames) out.trip(reading.id, openNames ? [...this.namesOf(open), ...openNames] : this.namesOf(open));
+  }
+
+  /** the rules' names for a set of rule indexes (bits 0–30), in rule order */
+  private namesOf(open: number): readonly string[] {
+    let names = this.tripNames.get(open);
+    if (!names) {
+      const list: string[] = [];
+      for (let i = 0; i < 31 && i < this.slots.length; i++) if (open & (1 << i)) list.push(this.slots[i].name);
+      names = Object.freeze(list);
+      this.tripNames.set(open, names);
+    }
+    return names;
   }
 
   /** the condition of a rule with the class's limits, made again only when the limits differ from the last ones */
