@@ -80,7 +80,7 @@ export interface RulesSnapshot {
 export interface Evaluation {
   /** in order; none: one shared, frozen empty array */
   alerts: Alert[];
-  /** rule names active for each reading, by reading id */
+  /** rule names active for each reading, by reading id (frozen arrays, shared between results: copy to change one) */
   tripped: ReadonlyMap<string, readonly string[]>;
 }
 
