@@ -7,7 +7,8 @@
  * `causeEventId` (in the payload) names the event that raised, updated or cleared the alert.
  */
 import { randomUUID } from "crypto";
-import { PRIORITY, derivedEventId } from "./message";
+import { PRIORITY } from "./message";
+import { nameHashUuid } from "./name-hash";
 
 export type AlertState = "raised" | "updated" | "cleared";
 export type AlertSeverity = "critical" | "major" | "minor" | "info";
@@ -40,10 +41,11 @@ export function newAlertId(): string {
 
 /**
  * msg.eventId of one transition: unique per alert, state and time (an alert is updated at most once per instant),
- * and the same when the same transition is sent again.
+ * and the same when the same transition is sent again. A name-based UUID from a non-cryptographic 128-bit hash
+ * (see name-hash.ts for why that is enough): alerts come by the thousand per second when a fleet crosses a band.
  */
 export function alertEventId(identity: AlertIdentity, at: number): string {
-  return derivedEventId(identity.alertId, `${identity.state}@${at}`);
+  return nameHashUuid(`${identity.alertId}\u0000${identity.state}@${at}`);
 }
 
 export interface AlertMessage<P extends AlertIdentity> {

@@ -132,9 +132,11 @@ export class AppendJournal<T = undefined> {
     const total = this.size - this.writtenSize;
     let written = 0;
     try {
+      // the batch is walked once: a short write goes on from the coalesced pieces, not from the batch again
+      const pieces = coalesced(batch);
       // bounded: every round writes at least one byte or fails
       while (written < total) {
-        const n = fs.writevSync(this.fd, written === 0 ? coalesced(batch) : remainingAfter(batch, written), this.writtenSize + written);
+        const n = fs.writevSync(this.fd, written === 0 ? pieces : remainingAfter(pieces, written), this.writtenSize + written);
         if (n <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
         written += n;
       }
@@ -296,10 +298,10 @@ function coalesced<T>(batch: Array<Pending<T>>): Buffer[] {
   return out;
 }
 
-/** what is left of `batch` after the first `skip` bytes (a short writev) */
-function remainingAfter<T>(batch: Array<Pending<T>>, skip: number): Buffer[] {
+/** what is left of `pieces` after the first `skip` bytes (a short writev) */
+function remainingAfter(pieces: readonly Buffer[], skip: number): Buffer[] {
   const out: Buffer[] = [];
-  for (const { buf } of batch) {
+  for (const buf of pieces) {
     if (skip >= buf.length) skip -= buf.length;
     else {
       out.push(skip > 0 ? buf.subarray(skip) : buf);

@@ -125,8 +125,7 @@ export class ProductClasses {
     if (load.msgClass !== undefined && load.msgClass !== null && load.msgClass !== "") return this.named(String(load.msgClass), "message", "msg.productClass");
     const trip = this.trips.get(deviceName);
     if (trip) return this.named(trip, "trip", "the trip's class");
-    const row = this.deviceTable.find(([pattern]) => matches(pattern, deviceName));
-    if (row) return this.named(row[1], "device-table", "the device table");
+    for (const [pattern, name] of this.deviceTable) if (matches(pattern, deviceName)) return this.named(name, "device-table", "the device table");
     const labelled = labelClass(load.metadata);
     if (labelled) return this.named(labelled, "device-labels", "the device's labels");
     return undefined;

@@ -14,6 +14,7 @@ import { Rule, Severity } from "./rule-types";
 import { alertPriority, type AlertIdentity, type AlertState } from "../contract/alert";
 import { nextAlertId } from "./alert-id";
 import { ProductClasses, type AppliedLimits, type LoadContext } from "./product-classes";
+import { ReadingTrips } from "./reading-trips";
 import { CALIBRATION_RULE, checkCalibration, type OverdueState, type OverdueTransition } from "./calibration-due";
 
 export type { AlertState };
@@ -79,7 +80,7 @@ export interface RulesSnapshot {
 export interface Evaluation {
   /** in order; none: one shared, frozen empty array */
   alerts: Alert[];
-  /** rule names active for each reading, by reading id */
+  /** rule names active for each reading, by reading id (frozen arrays, shared between results: copy to change one) */
   tripped: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -88,6 +89,8 @@ const UPDATE_EVERY_MS = 60_000;
 /** frozen: a caller that pushed onto a shared result would fail loudly rather than alter later ones */
 const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
 const NO_TRIPS: ReadonlyMap<string, readonly string[]> = new Map();
+/** the load when the caller says nothing of it: one shared object, not one per call */
+const NO_LOAD: LoadContext = Object.freeze({});
 /** what most readings yield (no transition, no alert open): one shared result, not three objects per event */
 const NOTHING: Evaluation = Object.freeze({ alerts: NO_ALERTS, tripped: NO_TRIPS });
 
@@ -160,7 +163,17 @@ interface RuleSlot {
   classCondition: ConditionFn | undefined;
 }
 
-type ConditionFn = (s: KeyState, t: number, v: number) => Condition | undefined;
+/**
+ * the reading a condition judges: its time and value in one object with double fields, written in place once per
+ * reading. As arguments of a condition (a call through a function value, which the compiler does not inline) the
+ * two doubles were boxed for every rule and reading: a fifth of what an evaluation allocated.
+ */
+interface Judged {
+  t: number;
+  v: number;
+}
+
+type ConditionFn = (s: KeyState, r: Judged) => Condition | undefined;
 
 /** a key's state with every field in place, so that all states share one shape (JSON leaves the undefined out) */
 function newKeyState(): KeyState {
@@ -186,7 +199,7 @@ interface DeviceRows {
 /** what one evaluation yields, made only when something is (most readings raise nothing and trip nothing) */
 class Outcome {
   alerts: Alert[] | undefined = undefined;
-  tripped: Map<string, string[]> | undefined = undefined;
+  tripped: ReadingTrips | undefined = undefined;
   /** the load's context for rules with the class's limits, made at their first reading */
   context: LoadContext | undefined = undefined;
   /** the class limits of the last device resolved (the readings of an event mostly share a device) */
@@ -211,16 +224,15 @@ class Outcome {
     else this.alerts = [a];
   }
 
-  trip(readingId: string, rule: string): void {
-    const tripped = (this.tripped ??= new Map());
-    const names = tripped.get(readingId);
-    if (names) names.push(rule);
-    else tripped.set(readingId, [rule]);
+  trip(readingId: string, names: readonly string[]): void {
+    if (this.tripped) this.tripped.add(readingId, names);
+    else this.tripped = new ReadingTrips(readingId, names);
   }
 
   limitsOf(deviceName: string, classes: ProductClasses): AppliedLimits | undefined {
     if (this.limitsDevice !== deviceName) {
-      this.context ??= { ...this.load, metadata: this.event!.metadata };
+      // the caller's load when it carries the event's metadata already (edge-rules' does): no copy per event
+      this.context ??= this.load!.metadata === this.event!.metadata ? this.load! : { ...this.load, metadata: this.event!.metadata };
       this.limits = classes.resolve(deviceName, this.context);
       this.limitsDevice = deviceName;
     }
@@ -249,10 +261,17 @@ export class RulesEngine {
   /** each default key's row, by device then resource: one map lookup per reading (see DeviceRows) */
   private keyIndex = new Map<string, DeviceRows>();
   /** the condition of the rule being stepped: one object per engine, not one per reading and rule */
+  /** the time and value of the reading being stepped (see Judged) */
+  private readonly judging: Judged = { t: 0.5, v: 0.5 };
   private readonly scratch: Condition = { active: false, stillActive: false, value: 0, lowerIsWorse: false, detail: DetailKind.None, a: 0, b: 0 };
   /** evaluateSync's outcome, reused: a synchronous evaluation cannot overlap another */
   private readonly syncOutcome = new Outcome();
   private slots: RuleSlot[] = [];
+  /**
+   * the names of the rules with an alert open for a reading, by the bit set of their indexes (rules 0–30): one
+   * frozen array per set, shared by every result that names it, not an array per reading
+   */
+  private readonly tripNames = new Map<number, readonly string[]>();
   /** no JSONata rule: every evaluation can be synchronous (evaluateSync) */
   readonly synchronous: boolean;
 
@@ -323,7 +342,7 @@ export class RulesEngine {
    * event's metadata is added here. The result is the caller's to keep; when nothing happened it is one shared,
    * frozen result.
    */
-  evaluateSync(event: EdgeEvent, causeEventId: string = event.id, load: LoadContext = {}): Evaluation {
+  evaluateSync(event: EdgeEvent, causeEventId: string = event.id, load: LoadContext = NO_LOAD): Evaluation {
     if (!this.synchronous) throw new Error("the rules include a JSONata rule, which is asynchronous: use evaluate()");
     const out = this.syncOutcome.begin(event, load);
     try {
@@ -375,8 +394,14 @@ export class RulesEngine {
     const value = reading.value;
     const numeric = typeof value === "number" || typeof value === "boolean";
     const v = typeof value === "number" ? value : Number(value);
+    const judging = this.judging;
+    judging.t = reading.origin;
+    judging.v = v;
     const slots = this.slots;
     const indexes = row.slots;
+    /** the rules with an alert open, as bits of their indexes (see tripNames); past rule 30, their names */
+    let open = 0;
+    let openNames: string[] | undefined;
     for (let j = 0; j < indexes.length; j++) {
       const index = indexes[j];
       const slot = slots[index];
@@ -400,7 +425,7 @@ export class RulesEngine {
         if (state.deviceName !== reading.deviceName) state.deviceName = reading.deviceName;
         if (state.resourceName !== reading.resourceName) state.resourceName = reading.resourceName;
       }
-      const alert = slot.jsonata ? this.transition(slot, key, state, reading, conditions![index], cause) : this.step(slot, key, state, reading, v, cause, condition);
+      const alert = slot.jsonata ? this.transition(slot, key, state, reading, conditions![index], cause) : this.step(slot, key, state, reading, judging, cause, condition);
       if (alert) {
         const limits = applied ?? ruleLimits(slot.rule);
         if (limits) {
@@ -409,8 +434,24 @@ export class RulesEngine {
         }
         out.push(alert);
       }
-      if (state.alert) out.trip(reading.id, slot.name);
+      if (state.alert) {
+        if (index < 31) open |= 1 << index;
+        else (openNames ??= []).push(slot.name);
+      }
     }
+    if (open !== 0 || openNames) out.trip(reading.id, openNames ? [...this.namesOf(open), ...openNames] : this.namesOf(open));
+  }
+
+  /** the rules' names for a set of rule indexes (bits 0–30), in rule order */
+  private namesOf(open: number): readonly string[] {
+    let names = this.tripNames.get(open);
+    if (!names) {
+      const list: string[] = [];
+      for (let i = 0; i < 31 && i < this.slots.length; i++) if (open & (1 << i)) list.push(this.slots[i].name);
+      names = Object.freeze(list);
+      this.tripNames.set(open, names);
+    }
+    return names;
   }
 
   /** the condition of a rule with the class's limits, made again only when the limits differ from the last ones */
@@ -474,14 +515,14 @@ export class RulesEngine {
     return alerts;
   }
 
-  private step(slot: RuleSlot, key: string, s: KeyState, reading: Reading, v: number, cause: string, condition: ConditionFn): Alert | undefined {
+  private step(slot: RuleSlot, key: string, s: KeyState, reading: Reading, judging: Judged, cause: string, condition: ConditionFn): Alert | undefined {
     if (slot.nodata) {
       s.lastSeen = Date.now();
       if (s.alert) return this.close(slot, key, s, reading.origin, 0, undefined, cause);
       return undefined;
     }
-    if (!Number.isFinite(v)) return undefined;
-    return this.transition(slot, key, s, reading, condition(s, reading.origin, v), cause);
+    if (!Number.isFinite(judging.v)) return undefined;
+    return this.transition(slot, key, s, reading, condition(s, judging), cause);
   }
 
   /** the alert's life after one reading's condition: raise after the rule's duration, update at a new peak, clear */
@@ -568,83 +609,85 @@ export class RulesEngine {
    * rule, not per reading and rule
    */
   private conditionOf(rule: Rule): ConditionFn {
-    const judged = this.judged.bind(this);
+    // a module function called with the engine's scratch condition, not a bound method: every engine (one per
+    // set of limits) bound its own, so the conditions' calls saw many targets, were not inlined and boxed their doubles
+    const c = this.scratch;
     switch (rule.type) {
       case "threshold": {
         const raise = rule.raise;
         const clear = rule.clear ?? rule.raise;
-        if (rule.direction !== "below") return (_s, _t, v) => judged(v > raise, v > clear, v, false);
-        return (_s, _t, v) => judged(v < raise, v < clear, v, true);
+        if (rule.direction !== "below") return (_s, { v }) => judge(c, v > raise, v > clear, v, false, DetailKind.None, 0, 0);
+        return (_s, { v }) => judge(c, v < raise, v < clear, v, true, DetailKind.None, 0, 0);
       }
       case "band": {
         const { low, high } = rule;
         const h = rule.hysteresis ?? 0;
-        if (rule.when === "inside") return (_s, _t, v) => judged(!(v < low || v > high), !(v < low - h || v > high + h), v, false);
-        return (_s, _t, v) => judged(v < low || v > high, v < low + h || v > high - h, v, v < low);
+        if (rule.when === "inside") return (_s, { v }) => judge(c, !(v < low || v > high), !(v < low - h || v > high + h), v, false, DetailKind.None, 0, 0);
+        return (_s, { v }) => judge(c, v < low || v > high, v < low + h || v > high - h, v, v < low, DetailKind.None, 0, 0);
       }
       case "rate": {
         const windowMs = rule.windowS * 1000;
         const dir = rule.direction ?? "either";
         const perMinute = rule.perMinute;
-        return (s, t, v) => {
+        return (s, { t, v }) => {
           const samples = pushSample(s, t, v, windowMs);
-          if (samples.length < 2) return judged(false, false, 0, false);
+          if (samples.length < 2) return judge(c, false, false, 0, false, DetailKind.None, 0, 0);
           const minutes = (t - samples.time(0)) / 60000;
           if (minutes <= 0) return undefined;
           const slope = (v - samples.value(0)) / minutes;
           const fast = dir === "rise" ? slope > perMinute : dir === "fall" ? slope < -perMinute : Math.abs(slope) > perMinute;
-          return judged(fast, fast, Math.round(slope * 1000) / 1000, dir === "fall", DetailKind.Rate, slope);
+          return judge(c, fast, fast, Math.round(slope * 1000) / 1000, dir === "fall", DetailKind.Rate, slope, 0);
         };
       }
       case "tor": {
         const { low, high, budgetMin } = rule;
         const windowMs = rule.windowH * 3600 * 1000;
-        return (s, t, v) => {
+        return (s, { t, v }) => {
           // time out of range: each sample's out-of-range state lasts until the next sample
           pushOutOfRangeSample(s, t, v, windowMs, low, high);
           const minutes = s.windowSum!.sum / 60000;
-          return judged(minutes > budgetMin, minutes > budgetMin, Math.round(minutes * 10) / 10, false, DetailKind.OutOfRange, minutes, budgetMin);
+          return judge(c, minutes > budgetMin, minutes > budgetMin, Math.round(minutes * 10) / 10, false, DetailKind.OutOfRange, minutes, budgetMin);
         };
       }
       case "mkt": {
         const deltaHOverR = rule.deltaHOverR ?? DEFAULT_DELTA_H_OVER_R;
         const windowMs = rule.windowH * 3600 * 1000;
         const limit = rule.limit;
-        return (s, t, v) => {
+        return (s, { t, v }) => {
           const samples = pushArrheniusSample(s, t, v, windowMs, deltaHOverR);
           // T_mk = (ΔH/R) / −ln(Σ e^(−ΔH/(R·T_i)) / n) − 273.15, as lib/rules/mkt.ts, from the running sum
           const mkt = deltaHOverR / -Math.log(s.windowSum!.sum / samples.length) - 273.15;
           const rounded = Math.round(mkt * 100) / 100;
-          return judged(mkt > limit, mkt > limit, rounded, false, DetailKind.Mkt, rounded, samples.length);
+          return judge(c, mkt > limit, mkt > limit, rounded, false, DetailKind.Mkt, rounded, samples.length);
         };
       }
       case "stock": {
         const { unitWeight, reorderPoint, targetStock } = rule;
         const tare = rule.tare ?? 0;
         if (!(unitWeight > 0)) return () => undefined;
-        return (_s, _t, v) => {
+        return (_s, { v }) => {
           // the nearest whole number of units: a weight cell's noise around an exact count must not flip it by one
           // (a floor made 6 units read 5 or 6 by turns, raising and clearing the same shortage every few readings)
           const count = Math.max(0, Math.round((v - tare) / unitWeight));
           const quantity = Math.max(0, targetStock - count);
-          return judged(count < reorderPoint, count < reorderPoint, count, true, DetailKind.Stock, quantity, targetStock);
+          return judge(c, count < reorderPoint, count < reorderPoint, count, true, DetailKind.Stock, quantity, targetStock);
         };
       }
     }
     return () => undefined;
   }
+}
 
-  private judged(active: boolean, stillActive: boolean, value: number, lowerIsWorse: boolean, detail = DetailKind.None, a = 0, b = 0): Condition {
-    const c = this.scratch;
-    c.active = active;
-    c.stillActive = stillActive;
-    c.value = value;
-    c.lowerIsWorse = lowerIsWorse;
-    c.detail = detail;
-    c.a = a;
-    c.b = b;
-    return c;
-  }
+/** the condition's verdict, written into the engine's one scratch condition */
+function judge(c: Condition, active: boolean, stillActive: boolean, value: number, lowerIsWorse: boolean, detail: DetailKind, a: number, b: number): Condition {
+  c.active = active;
+  c.stillActive = stillActive;
+  c.value = value;
+  c.lowerIsWorse = lowerIsWorse;
+  c.detail = detail;
+  c.a = a;
+  c.b = b;
+  return c;
 }
 
 /** the rule with the class's limits in place of its own; a side the class has no limit on never trips */

@@ -194,7 +194,9 @@ export class DurableQueue implements DurableQueueApi {
     while (this.count() + 1 > this.options.maxMessages || this.queuedBytes + record.length > this.options.maxBytes) {
       if (!this.evictOne(lane)) return Promise.reject(new QueueFullError("the buffer is full of messages that may not be evicted"));
     }
-    const { segment, offset } = this.append(record, { kind: RecordKind.Push, id, lane, record });
+    // no {segment, offset} object per push: the segment is the active one after the append
+    const offset = this.append(record, { kind: RecordKind.Push, id, lane, record });
+    const segment = this.activeSegment;
     const l = this.lanes[lane];
     if (l.backlog > 0 || l.window.length >= this.options.memoryWindow) {
       // behind a full window (or behind records already on disk only): a count and, for the first, a cursor
@@ -537,10 +539,10 @@ export class DurableQueue implements DurableQueueApi {
     }
   }
 
-  private append(record: Buffer, tag: AppendTag): { segment: number; offset: number } {
+  /** appends to the active segment (rolled first when full): the offset in it, the segment is activeSegment after the call */
+  private append(record: Buffer, tag: AppendTag): number {
     if (this.journal.length + record.length > this.segmentBytes && this.journal.length > 0) this.roll(false);
-    const offset = this.journal.append(record, tag);
-    return { segment: this.activeSegment, offset };
+    return this.journal.append(record, tag);
   }
 
   /** a new active segment; the old one is synced (settling its waiters) and closed, and deleted when `consumed` */

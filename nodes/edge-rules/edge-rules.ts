@@ -4,7 +4,8 @@ import { asError, errorText, throttledStatus } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { RulesEngine, Alert, RulesSnapshot } from "../../lib/rules/rules-engine";
 import type { Rule } from "../../lib/rules/rule-types";
-import { ProductClasses, classTable, parseDeviceClasses, type AppliedLimits } from "../../lib/rules/product-classes";
+import { ProductClasses, classTable, parseDeviceClasses, type AppliedLimits, type LoadContext } from "../../lib/rules/product-classes";
+import type { Reading } from "../../lib/ingest/event";
 import { alertMessage } from "../../lib/contract/alert";
 import { eventIdOf } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
@@ -171,16 +172,10 @@ export = function register(RED: NodeAPI): void {
           }
           // (limits of the rule's own or from the environment only: the engine was built at deploy)
           // without JSONata rules the engine needs no promise per event
-          const { alerts, tripped } = current!.synchronous ? current!.evaluateSync(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits }) : await current!.evaluate(event, cause, { msgClass: msg.productClass, msgLimits: msg.limits });
+          const load: LoadContext = { msgClass: msg.productClass, msgLimits: msg.limits, metadata: event.metadata };
+          const { alerts, tripped } = current!.synchronous ? current!.evaluateSync(event, cause, load) : await current!.evaluate(event, cause, load);
           countOpen(alerts);
-          const limitsOf = classLimitsOf(current!, event, { msgClass: msg.productClass, msgLimits: msg.limits });
-          const annotated = {
-            ...event,
-            readings: event.readings.map((r) => {
-              const limits = limitsOf(r.deviceName);
-              return tripped.has(r.id) || limits ? { ...r, ...(tripped.has(r.id) ? { rules: tripped.get(r.id) } : {}), ...(limits ? { limits } : {}) } : r;
-            }),
-          };
+          const annotated = { ...event, readings: annotatedReadings(event.readings, tripped, current!.classes, load) };
           // the annotated readings are the same event: they keep its eventId
           send([alerts.map(toMsg), { ...msg, payload: annotated }]);
           if (alerts.length) showStatus();
@@ -214,19 +209,36 @@ function normaliseRule(raw: Rule): Rule {
   return r as unknown as Rule;
 }
 
-/** the limits of each device's product class for the annotated readings (downstream summaries measure time in range against them) */
-function classLimitsOf(engine: RulesEngine, event: { metadata?: Record<string, unknown> }, load: { msgClass: unknown; msgLimits: unknown }): (deviceName: string) => AppliedLimits | undefined {
-  const cache = new Map<string, AppliedLimits | undefined>();
-  return (deviceName) => {
-    if (!cache.has(deviceName)) {
-      let limits: AppliedLimits | undefined;
+/**
+ * The readings, each with the names of the rules it tripped and the limits of its device's product class
+ * (downstream summaries measure time in range against them); a reading with neither is passed on as it is. The
+ * class is resolved once per run of readings from one device (an event mostly has one device): no map or closure
+ * per event.
+ */
+function annotatedReadings(readings: readonly Reading[], tripped: ReadonlyMap<string, readonly string[]>, classes: ProductClasses, load: LoadContext): Reading[] {
+  const out: Reading[] = new Array(readings.length);
+  let device: string | undefined;
+  let limits: AppliedLimits | undefined;
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i];
+    if (i === 0 || r.deviceName !== device) {
+      device = r.deviceName;
       try {
-        limits = engine.classes.resolve(deviceName, { ...load, metadata: event.metadata });
+        limits = classes.resolve(device, load);
       } catch {
         limits = undefined; // an unknown class named by the message was already refused by the rules that use classes
       }
-      cache.set(deviceName, limits);
     }
-    return cache.get(deviceName);
-  };
+    const names = tripped.get(r.id);
+    if (!names && !limits) {
+      out[i] = r;
+      continue;
+    }
+    const annotated: Reading & { rules?: string[]; limits?: AppliedLimits } = { ...r };
+    // the engine's names are shared and frozen: the message gets an array of its own
+    if (names) annotated.rules = [...names];
+    if (limits) annotated.limits = limits;
+    out[i] = annotated;
+  }
+  return out;
 }

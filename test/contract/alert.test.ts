@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { alertMessage, alertEventId, alertPriority, newAlertId } from "../../lib/contract/alert";
+import { nameHashUuid } from "../../lib/contract/name-hash";
 import { derivedEventId, PRIORITY } from "../../lib/contract/message";
 
 describe("contract: alert identity", () => {
@@ -25,5 +26,31 @@ describe("contract: alert identity", () => {
     assert.notEqual(derivedEventId("E1", "node-a"), derivedEventId("E1", "node-b"));
     assert.notEqual(derivedEventId("E1", "node-a"), "E1");
     assert.notEqual(derivedEventId(undefined, "node-a"), derivedEventId(undefined, "node-a"), "without a cause, a fresh id each time");
+  });
+});
+
+describe("contract: alert transition ids (a non-cryptographic name hash)", () => {
+  const UUID_V8 = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it("is the same for the same transition in every process and version: ids already queued keep matching", () => {
+    // pinned: a change to the hash would give a redelivered transition a new id, and queues would keep both copies
+    assert.equal(alertEventId({ alertId: "3f1c2a9e-0b7d-8c41-9e2f-000000000001", state: "raised" }, 1767225600000), "5b8d6c06-7402-8d06-ac47-fe45e55928fb");
+    assert.equal(nameHashUuid(""), "8adc4795-3584-83fb-be15-1a3ef53f43ed");
+    assert.equal(nameHashUuid("alert\u0000raised@1000"), nameHashUuid("alert\u0000raised@1000"));
+  });
+
+  it("is UUID-shaped and distinct for 200,000 transitions, for near-identical names and a trailing NUL", () => {
+    const seen = new Set<string>();
+    for (let alert = 0; alert < 50_000; alert++) {
+      for (const state of ["raised", "updated", "cleared"] as const) {
+        const id = alertEventId({ alertId: `a${alert}`, state }, 1000);
+        assert.match(id, UUID_V8);
+        seen.add(id);
+      }
+      seen.add(alertEventId({ alertId: `a${alert}`, state: "updated" }, 61000));
+    }
+    assert.equal(seen.size, 200_000);
+    const near = ["", "\u0000", "\u0000\u0000", "a", "a\u0000", "ab", "ba", "abcdefgh", "abcdefgi", "bbcdefgh", "\u{1F600}", "é"].map(nameHashUuid);
+    assert.equal(new Set(near).size, near.length);
   });
 });

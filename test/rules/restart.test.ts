@@ -46,7 +46,9 @@ describe("edge-rules across a Node-RED restart (real process, file context store
     try {
       assert.strictEqual((await firstPost(red.url, 10)).status, 204);
       for (let m = 11; m <= 15; m++) assert.strictEqual((await post(red.url, m)).status, 204);
-      const lines = await waitFor(() => (fs.existsSync(alertsFile) ? fs.readFileSync(alertsFile, "utf8").trim().split("\n") : undefined), "the alert written after the restart");
+      // the file node creates the file before it writes: wait for a whole line, not for the file
+      const written = () => (fs.existsSync(alertsFile) ? fs.readFileSync(alertsFile, "utf8") : "");
+      const lines = await waitFor(() => (written().endsWith("\n") ? written().trim().split("\n") : undefined), "the alert written after the restart");
       const alert = JSON.parse(lines[0]);
       assert.strictEqual(alert.state, "raised");
       assert.strictEqual(alert.start, T0, "the excursion began before the restart");
