@@ -39,7 +39,7 @@ export interface Int8Exports {
   mbqm(x: number, multiplier: number, shift: number): number;
   requant(acc: number, channel: number): number;
   dot(x: number, w: number, n: number): number;
-  set_rq(rq: number, spill: number, leftShifts: number): void;
+  set_rq(rq: number, spill: number, shifts: number): void;
   conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
   run_op(block: number): void;
   fmaxpool(x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number): void;

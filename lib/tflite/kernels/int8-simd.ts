@@ -51,7 +51,7 @@ const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 /**
  * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
  * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
- * multiple of eight channels. Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
+ * multiple of eight channels; picks the requantization mode (mode 3 when the right shifts are close enough). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
  * arguments).
  */
 function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[] {
@@ -66,7 +66,17 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
   const mult = heap.place(pad(q.multipliers, (n) => new Int32Array(n)));
   const shift = heap.place(pad(q.shifts, (n) => new Int32Array(n)));
   const scale = heap.place(q.fp32Scales ? pad(q.fp32Scales, (n) => new Float32Array(n)) : new Float32Array(padded));
-  // vectors: bias, 2^left, multiplier, 2^(30 - right), 2^right - 1, (2^right - 1) >> 1
+  const rightShift = (c: number) => (q.shifts[c] > 0 ? 0 : -q.shifts[c]);
+  let eMin = 31;
+  let eMax = 0;
+  for (let c = 0; c < channels; c++) {
+    eMin = Math.min(eMin, rightShift(c));
+    eMax = Math.max(eMax, rightShift(c));
+  }
+  // mode 3 (see $rq4 in int8.wat): floor(v / 2^e) as ((v >> eMin) * 2^(eMax - e)) >> (eMax - eMin), exact in int32
+  // when eMax - eMin <= eMin
+  const split = channels > 0 && eMax <= 30 && eMax - eMin <= eMin;
+  // vectors: bias, 2^left, multiplier, 2^(30 - right) (mode 3: 2^(eMax - right)), 2^right - 1, (2^right - 1) >> 1
   const blocks = new Int32Array((padded / 4) * 24);
   let vectorOk = true;
   let anyLeft = 0;
@@ -74,20 +84,21 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
     const b = (c >> 2) * 24 + (c & 3);
     const s = q.shifts[c];
     const left = s > 0 ? s : 0;
-    const right = s > 0 ? 0 : -s;
+    const right = rightShift(c);
     if (left > 0) anyLeft = 1;
     if (right > 30 || left > 31 || q.multipliers[c] < 0) vectorOk = false;
     blocks[b] = biasValues[c];
     blocks[b + 4] = left >= 31 ? -2147483648 : 1 << left;
     blocks[b + 8] = q.multipliers[c];
-    blocks[b + 12] = right > 30 ? 0 : 1 << (30 - right);
+    blocks[b + 12] = right > 30 ? 0 : split ? 1 << (eMax - right) : 1 << (30 - right);
     blocks[b + 16] = right > 30 ? 0 : (1 << right) - 1;
     blocks[b + 20] = right > 30 ? 0 : ((1 << right) - 1) >> 1;
   }
   const rq = heap.place(blocks);
   const spill = heap.alloc(16);
-  const mode = q.fp32Scales ? 1 : vectorOk ? 0 : 2;
-  return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, anyLeft];
+  const mode = q.fp32Scales ? 1 : !vectorOk ? 2 : split ? 3 : 0;
+  const shifts = anyLeft | (split ? (eMin << 8) | ((eMax - eMin) << 16) : 0);
+  return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, shifts];
 }
 
 /** Kernels of run_op (int8.wat). */

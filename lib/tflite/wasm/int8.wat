@@ -12,7 +12,7 @@
 ;; Per-operator state (set by set_op, from the operator's parameter block, before each run): pointers to the int32 bias, int32 multipliers, int32
 ;; shifts and float32 scales of every output channel, the output offset, the clamp range relative to the output
 ;; offset, the requantization mode (0: reference, four channels at a time in vectors; 1: xnnpack; 2: reference one
-;; value at a time), and the input / filter offsets; set_rq points at the vector requantization parameters.
+;; value at a time; 3: as 0 with the right shifts split, see $rq4), and the input / filter offsets; set_rq points at the vector requantization parameters.
 (module
   (import "env" "memory" (memory 1))
 
@@ -34,11 +34,17 @@
   (global $rq (mut i32) (i32.const 0))
   (global $spill (mut i32) (i32.const 0))
   (global $lmul (mut i32) (i32.const 0))
+  (global $emin (mut i32) (i32.const 0))
+  (global $dsh (mut i32) (i32.const 0))
 
-  ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch.
-  (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $lmul i32)
+  ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch. $shifts: bit 0 set
+  ;; when a channel shifts left, bits 8..15 the smallest right shift, bits 16..23 the largest minus the smallest
+  ;; (mode 3).
+  (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $shifts i32)
     (global.set $rq (local.get $rq))
-    (global.set $lmul (local.get $lmul))
+    (global.set $lmul (i32.and (local.get $shifts) (i32.const 1)))
+    (global.set $emin (i32.and (i32.shr_u (local.get $shifts) (i32.const 8)) (i32.const 255)))
+    (global.set $dsh (i32.and (i32.shr_u (local.get $shifts) (i32.const 16)) (i32.const 255)))
     (global.set $spill (local.get $spill)))
 
   (func $set_op (export "set_op")
@@ -192,6 +198,10 @@
   ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
   ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
   ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
+  ;; Mode 3 is mode 0 with a cheaper floor(v / 2^e), for operators whose right shifts lie in [emin, emin + D] with
+  ;; D <= emin (per-tensor quantization: D = 0): w = v >> emin by the one shift, then floor(w / 2^d), d = e - emin,
+  ;; as (w * 2^(D - d)) >> D, exact because |w| <= 2^(31 - emin) so the product stays within int32; the vector at
+  ;; offset 48 then holds 2^(D - d) instead, and the multiply is skipped when D = 0. The rounding is mode 0's.
   ;; Mode 1 (xnnpack) converts the four lanes to single precision; mode 2 (a right shift beyond 30) requantizes each
   ;; lane with $requant.
   (func $rq4 (param $acc v128) (param $c i32) (result v128)
@@ -207,7 +217,7 @@
                 (f32x4.convert_i32x4_s (i32x4.add (local.get $acc) (v128.load (i32.add (global.get $bias) (local.get $p)))))
                 (v128.load (i32.add (global.get $scale) (local.get $p)))))))
         (return (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $a) (global.get $lov)) (global.get $hiv)) (global.get $outv)))))
-    (if (global.get $mode)
+    (if (i32.eq (global.get $mode) (i32.const 2))
       (then
         (return
           (i32x4.replace_lane 3
@@ -226,10 +236,15 @@
         (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
         (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
     (local.set $m (v128.load offset=48 (local.get $p)))
-    (local.set $a
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))
-        (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))))
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (local.get $m)) (global.get $dsh))))))
+      (else
+        (local.set $a
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))
+            (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))))))
     ;; round: + 1 where (v & mask) > half + (v < 0)
     (local.set $a
       (i32x4.sub (local.get $a)
@@ -274,6 +289,75 @@
                   (f32x4.convert_i32x4_s (i32x4.add (local.get $a3) (v128.load offset=48 (local.get $b))))
                   (v128.load offset=48 (local.get $s)))))
                 (local.get $lo)) (local.get $hi)) (local.get $out)))))))
+    ;; mode 3: the right shifts split (see $rq4), the same operations otherwise
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
+        (local.set $a (i32x4.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=16 (local.get $p))))))
+        (local.set $m (v128.load offset=32 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=48 (local.get $p))) (global.get $dsh)))))
+        (local.set $a0
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=64 (local.get $p)))
+                (i32x4.sub (v128.load offset=80 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a1) (v128.load offset=96 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=112 (local.get $p))))))
+        (local.set $m (v128.load offset=128 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=144 (local.get $p))) (global.get $dsh)))))
+        (local.set $a1
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=160 (local.get $p)))
+                (i32x4.sub (v128.load offset=176 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a2) (v128.load offset=192 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=208 (local.get $p))))))
+        (local.set $m (v128.load offset=224 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=240 (local.get $p))) (global.get $dsh)))))
+        (local.set $a2
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=256 (local.get $p)))
+                (i32x4.sub (v128.load offset=272 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a3) (v128.load offset=288 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=304 (local.get $p))))))
+        (local.set $m (v128.load offset=320 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=336 (local.get $p))) (global.get $dsh)))))
+        (local.set $a3
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=352 (local.get $p)))
+                (i32x4.sub (v128.load offset=368 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (return (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1)) (i16x8.narrow_i32x4_s (local.get $a2) (local.get $a3))))))
     (if (i32.eqz (global.get $mode))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
@@ -383,6 +467,43 @@
               (f32x4.convert_i32x4_s (i32x4.add (local.get $a1) (v128.load offset=16 (local.get $b))))
               (v128.load offset=16 (local.get $s)))))
             (local.get $lo)) (local.get $hi)) (local.get $out))))))
+    ;; mode 3: the right shifts split (see $rq4), the same operations otherwise
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
+        (local.set $a (i32x4.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=16 (local.get $p))))))
+        (local.set $m (v128.load offset=32 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=48 (local.get $p))) (global.get $dsh)))))
+        (local.set $a0
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=64 (local.get $p)))
+                (i32x4.sub (v128.load offset=80 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a1) (v128.load offset=96 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=112 (local.get $p))))))
+        (local.set $m (v128.load offset=128 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=144 (local.get $p))) (global.get $dsh)))))
+        (local.set $a1
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=160 (local.get $p)))
+                (i32x4.sub (v128.load offset=176 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (return (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1)))))
     (if (i32.eqz (global.get $mode))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
