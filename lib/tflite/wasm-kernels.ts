@@ -54,6 +54,7 @@ export interface Int8Exports {
   ibilinear(x: number, y: number, block: number): void;
   fbilinear8(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
+  argmax8(x: number, y: number, rows: number, dim: number, signed: number, wide: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

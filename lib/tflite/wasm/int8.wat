@@ -1665,4 +1665,47 @@
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+  ;; ARG_MAX of 8-bit values over the innermost axis: for each of `rows` rows of `dim` bytes at x, the index of the
+  ;; first largest value, stored at y as int32 (wide: as int64, the high word 0). Signed values are compared as
+  ;; x ^ 0x80 unsigned (the same order). Sixteen values at a time: the row's maximum (the lanes past the row's end
+  ;; zeroed, which never raises it), then the first lane equal to it. Reads up to 15 bytes past the last row (the
+  ;; heap has slack there).
+  (func (export "argmax8") (param $x i32) (param $y i32) (param $rows i32) (param $dim i32) (param $signed i32) (param $wide i32)
+    (local $flip v128) (local $tail v128) (local $mv v128) (local $r i32) (local $p i32) (local $end i32) (local $full i32)
+    (local $bits i32) (local $j i32) (local $ystep i32)
+    (local.set $flip (i8x16.splat (select (i32.const 0x80) (i32.const 0) (local.get $signed))))
+    (local.set $tail
+      (i8x16.lt_u (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32.and (local.get $dim) (i32.const 15)))))
+    (local.set $full (i32.and (local.get $dim) (i32.const -16)))
+    (local.set $ystep (select (i32.const 8) (i32.const 4) (local.get $wide)))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $mv (v128.const i32x4 0 0 0 0))
+      (local.set $p (local.get $x))
+      (local.set $end (i32.add (local.get $x) (local.get $full)))
+      (block $md (loop $ml
+        (br_if $md (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $mv (i8x16.max_u (local.get $mv) (v128.xor (v128.load (local.get $p)) (local.get $flip))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $ml)))
+      (local.set $mv (i8x16.max_u (local.get $mv) (v128.and (v128.xor (v128.load (local.get $p)) (local.get $flip)) (local.get $tail))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 (local.get $mv) (local.get $mv))))
+      ;; the first lane equal to the maximum: one exists within the row, before any lane past its end
+      (local.set $p (local.get $x))
+      (block $fd (loop $fl
+        (local.set $bits (i8x16.bitmask (i8x16.eq (v128.xor (v128.load (local.get $p)) (local.get $flip)) (local.get $mv))))
+        (br_if $fd (local.get $bits))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $fl)))
+      (local.set $j (i32.add (i32.sub (local.get $p) (local.get $x)) (i32.ctz (local.get $bits))))
+      (i32.store (local.get $y) (local.get $j))
+      (if (local.get $wide) (then (i32.store offset=4 (local.get $y) (i32.const 0))))
+      (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+      (local.set $x (i32.add (local.get $x) (local.get $dim)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl))))
 )
