@@ -1502,7 +1502,8 @@
   ;; a JavaScript Uint8Array store of that float keeps). f32 arithmetic here is IEEE single precision, as Math.fround
   ;; of the same double operations is. p: i32 words 0 batches, 1 outH, 2 outW, 3 depth, 4 image bytes, then
   ;; addresses: 5 top row offsets, 6 bottom row offsets (bytes, i32), 7 vertical fractions (f32), 8 left offsets,
-  ;; 9 right offsets (bytes, i32), 10 horizontal fractions (f32). Four channels at a time, the rest one by one.
+  ;; 9 right offsets (bytes, i32), 10 horizontal fractions (f32). Eight channels at a time (the last pixels: four,
+  ;; then one by one).
   (func (export "fbilinear8") (param $x i32) (param $y i32) (param $p i32)
     (local $batches i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32) (local $d4 i32)
     (local $n i32) (local $i i32) (local $j i32) (local $c i32) (local $xb i32) (local $top i32) (local $bottom i32)
@@ -1510,12 +1511,14 @@
     (local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)
     (local $w00 f32) (local $w01 f32) (local $w10 f32) (local $w11 f32)
     (local $v00 v128) (local $v01 v128) (local $v10 v128) (local $v11 v128) (local $r v128)
+    (local $q v128) (local $rl v128) (local $rh v128) (local $t i32) (local $yEnd i32)
     (local.set $batches (i32.load (local.get $p)))
     (local.set $outH (i32.load offset=4 (local.get $p)))
     (local.set $outW (i32.load offset=8 (local.get $p)))
     (local.set $depth (i32.load offset=12 (local.get $p)))
     (local.set $image (i32.load offset=16 (local.get $p)))
     (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (local.set $yEnd (i32.add (local.get $y) (i32.mul (i32.mul (local.get $batches) (local.get $outH)) (i32.mul (local.get $outW) (local.get $depth)))))
     (block $nd (loop $nl
       (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
@@ -1545,7 +1548,34 @@
           (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
           (local.set $tr (i32.add (local.get $top) (local.get $tr)))
           (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          ;; eight channels at a time, also past the pixel's last channel (into the next pixel's, which overwrites
+          ;; them) while eight bytes fit before the output's end: the same single-precision operations per lane;
+          ;; trunc(r) + 1.5 * 2^23 holds trunc(r) in its low mantissa bits, whose low byte is what the store keeps
           (local.set $c (i32.const 0))
+          (block $c8d (loop $c8l
+            (br_if $c8d (i32.ge_s (local.get $c) (local.get $depth)))
+            (br_if $c8d (i32.and (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth)) (i32.gt_u (i32.add (local.get $y) (i32.const 8)) (local.get $yEnd))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $tl) (local.get $c))))
+            (local.set $rl (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v00)))
+            (local.set $rh (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v00)))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $tr) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v01))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v01))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $bl) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v10))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v10))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $br) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v11))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v11))))
+            (local.set $rl (v128.and (f32x4.add (f32x4.trunc (f32x4.add (local.get $rl) (v128.const f32x4 0.5 0.5 0.5 0.5))) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const i32x4 255 255 255 255)))
+            (local.set $rh (v128.and (f32x4.add (f32x4.trunc (f32x4.add (local.get $rh) (v128.const f32x4 0.5 0.5 0.5 0.5))) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const i32x4 255 255 255 255)))
+            (local.set $q (i16x8.narrow_i32x4_u (local.get $rl) (local.get $rh)))
+            (v128.store64_lane 0 (local.get $y) (i8x16.narrow_i16x8_u (local.get $q) (local.get $q)))
+            (local.set $t (select (i32.const 8) (i32.sub (local.get $depth) (local.get $c)) (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth))))
+            (local.set $y (i32.add (local.get $y) (local.get $t)))
+            (local.set $c (i32.add (local.get $c) (local.get $t)))
+            (br $c8l)))
+          ;; the last pixels' remaining channels: four at a time, then one by one
           (block $cd (loop $cl
             (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
             (local.set $r
