@@ -1414,8 +1414,9 @@
 ;; 8-bit RESIZE_BILINEAR as XNNPACK's ibilinear (weights in 1/2048 steps): x, y NHWC; p: i32 words 0 unsigned,
   ;; 1 batches, 2 outH, 3 outW, 4 depth, 5 the input's image size in elements, 6 the addresses of outH top-row
   ;; offsets, 7 bottom-row offsets, 8 vertical weights, 9 outW left-column offsets, 10 right-column offsets,
-  ;; 11 horizontal weights (offsets in elements, i32 arrays). Four channels at a time, the rest one by one:
-  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22.
+  ;; 11 horizontal weights (offsets in elements, i32 arrays). Per output pixel and channel:
+  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22. Eight channels at a time (the
+  ;; last pixels: four, then one by one).
   (func $ld4 (param $a i32) (param $unsigned i32) (result v128)
     (if (result v128) (local.get $unsigned)
       (then (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $a)))))
@@ -1428,6 +1429,8 @@
     (local $tl i32) (local $tr i32) (local $bl i32) (local $br i32) (local $xb i32)
     (local $vt v128) (local $vb v128) (local $vav v128) (local $vah v128) (local $r v128)
     (local $st i32) (local $sb i32) (local $d4 i32)
+    (local $qtl v128) (local $qtr v128) (local $qbl v128) (local $qbr v128) (local $rl v128) (local $rh v128) (local $bytemask v128)
+    (local $t i32) (local $yEnd i32)
     (local.set $unsigned (i32.load (local.get $p)))
     (local.set $batches (i32.load offset=4 (local.get $p)))
     (local.set $outH (i32.load offset=8 (local.get $p)))
@@ -1435,6 +1438,9 @@
     (local.set $depth (i32.load offset=16 (local.get $p)))
     (local.set $image (i32.load offset=20 (local.get $p)))
     (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (local.set $yEnd (i32.add (local.get $y) (i32.mul (i32.mul (local.get $batches) (local.get $outH)) (i32.mul (local.get $outW) (local.get $depth)))))
+    ;; bytes loaded sign-extended to int16, then masked to their unsigned value when unsigned
+    (local.set $bytemask (i16x8.splat (select (i32.const 0xff) (i32.const -1) (local.get $unsigned))))
     (block $nd (loop $nl
       (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
@@ -1456,7 +1462,41 @@
           (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
           (local.set $tr (i32.add (local.get $top) (local.get $tr)))
           (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          ;; eight channels at a time (as fbilinear8: also past the pixel's last channel while eight bytes fit before
+          ;; the output's end), the same int32 operations per lane, the low bytes kept
           (local.set $c (i32.const 0))
+          (block $c8d (loop $c8l
+            (br_if $c8d (i32.ge_s (local.get $c) (local.get $depth)))
+            (br_if $c8d (i32.and (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth)) (i32.gt_u (i32.add (local.get $y) (i32.const 8)) (local.get $yEnd))))
+            (local.set $qtl (v128.and (v128.load8x8_s (i32.add (local.get $tl) (local.get $c))) (local.get $bytemask)))
+            (local.set $qtr (v128.and (v128.load8x8_s (i32.add (local.get $tr) (local.get $c))) (local.get $bytemask)))
+            (local.set $qbl (v128.and (v128.load8x8_s (i32.add (local.get $bl) (local.get $c))) (local.get $bytemask)))
+            (local.set $qbr (v128.and (v128.load8x8_s (i32.add (local.get $br) (local.get $c))) (local.get $bytemask)))
+            (local.set $vt (i32x4.add (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $qtl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_low_i16x8_s (local.get $qtr)) (i32x4.extend_low_i16x8_s (local.get $qtl))) (local.get $vah))))
+            (local.set $vb (i32x4.add (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $qbl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_low_i16x8_s (local.get $qbr)) (i32x4.extend_low_i16x8_s (local.get $qbl))) (local.get $vah))))
+            (local.set $rl
+              (v128.and
+                (i32x4.shr_s
+                  (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                    (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                  (i32.const 22))
+                (v128.const i32x4 255 255 255 255)))
+            (local.set $vt (i32x4.add (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $qtl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_high_i16x8_s (local.get $qtr)) (i32x4.extend_high_i16x8_s (local.get $qtl))) (local.get $vah))))
+            (local.set $vb (i32x4.add (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $qbl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_high_i16x8_s (local.get $qbr)) (i32x4.extend_high_i16x8_s (local.get $qbl))) (local.get $vah))))
+            (local.set $rh
+              (v128.and
+                (i32x4.shr_s
+                  (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                    (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                  (i32.const 22))
+                (v128.const i32x4 255 255 255 255)))
+            (local.set $r (i16x8.narrow_i32x4_u (local.get $rl) (local.get $rh)))
+            (v128.store64_lane 0 (local.get $y) (i8x16.narrow_i16x8_u (local.get $r) (local.get $r)))
+            (local.set $t (select (i32.const 8) (i32.sub (local.get $depth) (local.get $c)) (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth))))
+            (local.set $y (i32.add (local.get $y) (local.get $t)))
+            (local.set $c (i32.add (local.get $c) (local.get $t)))
+            (br $c8l)))
+          ;; the last pixels' remaining channels: four at a time, then one by one
           (block $cd (loop $cl
             (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
             (local.set $vt (call $ld4 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
