@@ -51,11 +51,11 @@ const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 /**
  * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
  * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
- * multiple of eight channels; picks the requantization mode (mode 3 when the right shifts are close enough). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
+ * multiple of sixteen channels ($rq16 reads sixteen); picks the requantization mode (mode 3 when the right shifts are close enough). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
  * arguments).
  */
 function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[] {
-  const padded = ceilTo(Math.max(channels, 1), 8);
+  const padded = ceilTo(Math.max(channels, 1), 16);
   const pad = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
     const out = make(padded);
     out.set(a.subarray(0, channels));
@@ -107,6 +107,7 @@ export enum OpKind {
   Depthwise = 1,
   FloatConv = 2,
   FloatDepthwise = 3,
+  Depthwise16 = 4,
 }
 
 /**
@@ -249,6 +250,7 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
 function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: ConvGeometry, q: Int8Requant): Invoke {
   const outCp = ceilTo(g.outC, 8);
   const pairs = (g.kW + 1) >> 1;
+  const dm = g.outC / g.inC;
   const packed = new Int16Array((outCp / 8) * g.kH * pairs * 16);
   for (let c = 0; c < g.outC; c++) {
     for (let fy = 0; fy < g.kH; fy++) {
@@ -258,9 +260,8 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
       }
     }
   }
-  const wPtr = heap.place(packed);
-  const header = placeRequant(heap, q, g.outC);
-  const dm = g.outC / g.inC;
+  const wPtr = dm === 1 ? 0 : heap.place(packed);
+  const header = dm === 1 ? placeRequant(heap, foldInputOffset(q, wd, g), g.outC) : placeRequant(heap, q, g.outC);
   // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
   const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
   const needW = (g.outW - 1) * g.strideW + pairs * 2 * g.dilW;
@@ -275,10 +276,54 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const rows = g.batches * g.inH;
   const batchGap = (pH - g.inH) * pW * g.inC;
   // the kernel reads the padded copy: its input argument is fixed, the copy comes first
-  const block = placeOp(heap, OpKind.Depthwise, header, [xPad, wPtr, 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
+  const block =
+    dm === 1
+      ? placeOp(heap, OpKind.Depthwise16, header, [xPad, placeDw16Filter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.strideH, g.strideW, placeDw16Taps(heap, g, pW), (g.kH * g.kW + 1) >> 1])
+      : placeOp(heap, OpKind.Depthwise, header, [xPad, wPtr, 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
   const copy = (xPtr: number) => {
     if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
     else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
   };
   return opRun(heap, x, y, block, copy, false);
+}
+
+/** The filter taps in the order dw16 pairs them: row by row over the window, (kH kW + 1) / 2 pairs. */
+const tapCount = (g: ConvGeometry) => g.kH * g.kW;
+
+/**
+ * dw16's filter (depth multiplier 1): per block of sixteen channels, per pair of taps, 32 int16 (w + wOffset)
+ * [t0 c, t1 c, t0 c+1, t1 c+1, ...]; zeros for the phantom tap and past the last channel.
+ */
+function placeDw16Filter(heap: WasmHeap, wd: Int8Array, g: ConvGeometry, wOffset: number): number {
+  const pairs = (tapCount(g) + 1) >> 1;
+  const packed = new Int16Array((ceilTo(g.outC, 16) / 16) * pairs * 32);
+  for (let c = 0; c < g.outC; c++) {
+    for (let t = 0; t < tapCount(g); t++) packed[((c >> 4) * pairs + (t >> 1)) * 32 + (c & 15) * 2 + (t & 1)] = wd[t * g.outC + c] + wOffset;
+  }
+  return heap.place(packed);
+}
+
+/** dw16's tap offsets in the padded input (bytes from the output pixel's first input); the phantom tap repeats the last. */
+function placeDw16Taps(heap: WasmHeap, g: ConvGeometry, pW: number): number {
+  const n = tapCount(g);
+  const offsets = new Int32Array(ceilTo(n, 2));
+  for (let t = 0; t < offsets.length; t++) {
+    const tap = Math.min(t, n - 1);
+    offsets[t] = (Math.floor(tap / g.kW) * g.dilH * pW + (tap % g.kW) * g.dilW) * g.inC;
+  }
+  return heap.place(offsets);
+}
+
+/**
+ * dw16 sums x (w + wOffset) without the input offset: the bias takes inOffset Σ_taps (w + wOffset) per channel
+ * instead (int32 wrap-around, as the accumulators wrap).
+ */
+function foldInputOffset(q: Int8Requant, wd: Int8Array, g: ConvGeometry): Int8Requant {
+  const bias = new Float64Array(g.outC);
+  for (let c = 0; c < g.outC; c++) {
+    let sum = 0;
+    for (let t = 0; t < tapCount(g); t++) sum += wd[t * g.outC + c] + q.wOffset;
+    bias[c] = (q.bias[c] + Math.imul(q.inOffset, sum)) | 0;
+  }
+  return { ...q, bias };
 }

@@ -907,6 +907,75 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
+
+  ;; DEPTHWISE_CONV_2D with depth multiplier 1, sixteen channels at a time, on the input padded with its zero point
+  ;; (as $depthwise). The filter taps go in pairs over the whole kH × kW window (an odd count ends with a phantom tap
+  ;; of zero weight): taps holds per pair the two taps' byte offsets from the output pixel's first input (i32), wp per
+  ;; block of sixteen channels per pair 32 int16 weights (+ woff) [t0 c, t1 c, t0 c+1, ...] (zeros past the last
+  ;; channel). The input offset is not added per tap: it is folded into the bias (Σ (x + xoff) w = Σ x w + xoff Σ w,
+  ;; exact in int32 wrap-around; a padded tap's x = -xoff adds x w + xoff w = 0 either way). The lanes past the last
+  ;; channel read the next pixel's inputs and are not stored.
+  (func $dw16 (export "dw16")
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32) (param $pH i32) (param $pW i32) (param $inC i32)
+    (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $taps i32) (param $npairs i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $rowC i32) (local $xb i32) (local $xpix i32)
+    (local $xp i32) (local $t i32) (local $te i32) (local $wq i32) (local $left i32)
+    (local $va v128) (local $vb v128) (local $lo v128) (local $hi v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $rowC (i32.mul (local.get $pW) (local.get $inC)))
+    (local.set $te (i32.add (local.get $taps) (i32.shl (local.get $npairs) (i32.const 3))))
+    (block $ndone (loop $nl
+      (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $pH) (local.get $rowC)))))
+      (local.set $oy (i32.const 0))
+      (block $oydone (loop $oyl
+        (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
+        (local.set $ox (i32.const 0))
+        (block $oxdone (loop $oxl
+          (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
+          (local.set $xpix (i32.add (local.get $xb)
+            (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sH)) (local.get $rowC)) (i32.mul (i32.mul (local.get $ox) (local.get $sW)) (local.get $inC)))))
+          (local.set $wq (local.get $wp))
+          (local.set $c (i32.const 0))
+          (block $vdone (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $c) (local.get $inC)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $xp (i32.add (local.get $xpix) (local.get $c)))
+            (local.set $t (local.get $taps))
+            (block $pd (loop $pl
+              (br_if $pd (i32.ge_u (local.get $t) (local.get $te)))
+              (local.set $va (v128.load (i32.add (local.get $xp) (i32.load (local.get $t)))))
+              (local.set $vb (v128.load (i32.add (local.get $xp) (i32.load offset=4 (local.get $t)))))
+              (local.set $lo (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $va) (local.get $vb)))
+              (local.set $hi (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $va) (local.get $vb)))
+              (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load (local.get $wq)))))
+              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $wq)))))
+              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=32 (local.get $wq)))))
+              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $wq)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 8)))
+              (local.set $wq (i32.add (local.get $wq) (i32.const 64)))
+              (br $pl)))
+            (local.set $va (call $rq16 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $c)))
+            (local.set $left (i32.sub (local.get $inC) (local.get $c)))
+            (if (i32.ge_s (local.get $left) (i32.const 16))
+              (then (v128.store (local.get $y) (local.get $va)) (local.set $left (i32.const 16)))
+              (else
+                (if (i32.eq (local.get $left) (i32.const 8))
+                  (then (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $va))))
+                  (else (call $store_bytes (local.get $y) (local.get $va) (local.get $left))))))
+            (local.set $y (i32.add (local.get $y) (local.get $left)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $vl)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $oxl)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oyl)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
+
   ;; ---- float32 (f32x4): accumulation in single precision, in the order of TFLite's reference loops per output
   ;; (filter taps, then input channels; the bias last), clamped as the JS kernels clamp (v < lo ? lo : v > hi ?
   ;; hi : v, which f32x4.pmax / pmin compute).
@@ -1657,15 +1726,19 @@
       (br $nl))))
 
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
-  ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
+  ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise, 4 dw16); int8 (0, 1, 4): 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
   (func (export "run_op") (param $p i32)
     (local $k i32)
     (local.set $k (i32.load (local.get $p)))
-    (if (i32.lt_u (local.get $k) (i32.const 2))
+    (if (i32.or (i32.lt_u (local.get $k) (i32.const 2)) (i32.eq (local.get $k) (i32.const 4)))
       (then
         (call $set_op (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)) (i32.load offset=40 (local.get $p)))
         (call $set_rq (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p)) (i32.load offset=52 (local.get $p)))
+        (if (i32.eq (local.get $k) (i32.const 4))
+          (then
+            (call $dw16 (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)))
+            (return)))
         (if (i32.eqz (local.get $k))
           (then (call $conv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
           (else (call $depthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p))))))
