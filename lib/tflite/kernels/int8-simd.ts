@@ -51,7 +51,8 @@ const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 /**
  * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
  * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
- * multiple of sixteen channels ($rq16 reads sixteen); picks the requantization mode (mode 3 when the right shifts are close enough). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
+ * multiple of sixteen channels ($rq16 reads sixteen); picks the requantization mode (mode 3 when every channel shifts
+ * right by the same amount). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
  * arguments).
  */
 function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[] {
@@ -73,10 +74,9 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
     eMin = Math.min(eMin, rightShift(c));
     eMax = Math.max(eMax, rightShift(c));
   }
-  // mode 3 (see $rq4 in int8.wat): floor(v / 2^e) as ((v >> eMin) * 2^(eMax - e)) >> (eMax - eMin), exact in int32
-  // when eMax - eMin <= eMin
-  const split = channels > 0 && eMax <= 30 && eMax - eMin <= eMin;
-  // vectors: bias, 2^left, multiplier, 2^(30 - right) (mode 3: 2^(eMax - right)), 2^right - 1, (2^right - 1) >> 1
+  // mode 3 (see $rq4 in int8.wat): every channel shifts right by the same amount, floor(v / 2^e) is one shift
+  const uniform = channels > 0 && eMax <= 30 && eMax === eMin;
+  // vectors: bias, 2^left, multiplier, 2^(30 - right), 2^right - 1, (2^right - 1) >> 1
   const blocks = new Int32Array((padded / 4) * 24);
   let vectorOk = true;
   let anyLeft = 0;
@@ -90,14 +90,14 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
     blocks[b] = biasValues[c];
     blocks[b + 4] = left >= 31 ? -2147483648 : 1 << left;
     blocks[b + 8] = q.multipliers[c];
-    blocks[b + 12] = right > 30 ? 0 : split ? 1 << (eMax - right) : 1 << (30 - right);
+    blocks[b + 12] = right > 30 ? 0 : 1 << (30 - right);
     blocks[b + 16] = right > 30 ? 0 : (1 << right) - 1;
     blocks[b + 20] = right > 30 ? 0 : ((1 << right) - 1) >> 1;
   }
   const rq = heap.place(blocks);
   const spill = heap.alloc(16);
-  const mode = q.fp32Scales ? 1 : !vectorOk ? 2 : split ? 3 : 0;
-  const shifts = anyLeft | (split ? (eMin << 8) | ((eMax - eMin) << 16) : 0);
+  const mode = q.fp32Scales ? 1 : !vectorOk ? 2 : uniform ? 3 : 0;
+  const shifts = anyLeft | (uniform ? eMin << 8 : 0);
   return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, shifts];
 }
 

@@ -12,7 +12,7 @@
 ;; Per-operator state (set by set_op, from the operator's parameter block, before each run): pointers to the int32 bias, int32 multipliers, int32
 ;; shifts and float32 scales of every output channel, the output offset, the clamp range relative to the output
 ;; offset, the requantization mode (0: reference, four channels at a time in vectors; 1: xnnpack; 2: reference one
-;; value at a time; 3: as 0 with the right shifts split, see $rq4), and the input / filter offsets; set_rq points at the vector requantization parameters.
+;; value at a time; 3: as 0 with one right shift for all channels, see $rq4), and the input / filter offsets; set_rq points at the vector requantization parameters.
 (module
   (import "env" "memory" (memory 1))
 
@@ -35,16 +35,13 @@
   (global $spill (mut i32) (i32.const 0))
   (global $lmul (mut i32) (i32.const 0))
   (global $emin (mut i32) (i32.const 0))
-  (global $dsh (mut i32) (i32.const 0))
 
   ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch. $shifts: bit 0 set
-  ;; when a channel shifts left, bits 8..15 the smallest right shift, bits 16..23 the largest minus the smallest
-  ;; (mode 3).
+  ;; when a channel shifts left, bits 8..15 the right shift of every channel (mode 3).
   (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $shifts i32)
     (global.set $rq (local.get $rq))
     (global.set $lmul (i32.and (local.get $shifts) (i32.const 1)))
     (global.set $emin (i32.and (i32.shr_u (local.get $shifts) (i32.const 8)) (i32.const 255)))
-    (global.set $dsh (i32.and (i32.shr_u (local.get $shifts) (i32.const 16)) (i32.const 255)))
     (global.set $spill (local.get $spill)))
 
   (func $set_op (export "set_op")
@@ -198,10 +195,9 @@
   ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
   ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
   ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
-  ;; Mode 3 is mode 0 with a cheaper floor(v / 2^e), for operators whose right shifts lie in [emin, emin + D] with
-  ;; D <= emin (per-tensor quantization: D = 0): w = v >> emin by the one shift, then floor(w / 2^d), d = e - emin,
-  ;; as (w * 2^(D - d)) >> D, exact because |w| <= 2^(31 - emin) so the product stays within int32; the vector at
-  ;; offset 48 then holds 2^(D - d) instead, and the multiply is skipped when D = 0. The rounding is mode 0's.
+  ;; Mode 3 is mode 0 for operators whose channels all shift right by the same e (per-tensor quantization):
+  ;; floor(v / 2^e) is then i32x4.shr_s by e instead of the second 64-bit product. (Shifts a few apart, taken as a
+  ;; shift by the smallest then an int32 multiply and shift, measured slower than mode 0 on person_detect.)
   ;; Mode 1 (xnnpack) converts the four lanes to single precision; mode 2 (a right shift beyond 30) requantizes each
   ;; lane with $requant.
   (func $rq4 (param $acc v128) (param $c i32) (result v128)
@@ -238,8 +234,7 @@
     (local.set $m (v128.load offset=48 (local.get $p)))
     (if (i32.eq (global.get $mode) (i32.const 3))
       (then
-        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (local.get $m)) (global.get $dsh))))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin))))
       (else
         (local.set $a
           (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
@@ -289,7 +284,7 @@
                   (f32x4.convert_i32x4_s (i32x4.add (local.get $a3) (v128.load offset=48 (local.get $b))))
                   (v128.load offset=48 (local.get $s)))))
                 (local.get $lo)) (local.get $hi)) (local.get $out)))))))
-    ;; mode 3: the right shifts split (see $rq4), the same operations otherwise
+    ;; mode 3: one right shift for all channels (see $rq4), the same operations otherwise
     (if (i32.eq (global.get $mode) (i32.const 3))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
@@ -301,7 +296,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=48 (local.get $p))) (global.get $dsh)))))
         (local.set $a0
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
@@ -317,7 +311,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=144 (local.get $p))) (global.get $dsh)))))
         (local.set $a1
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
@@ -333,7 +326,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=240 (local.get $p))) (global.get $dsh)))))
         (local.set $a2
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
@@ -349,7 +341,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=336 (local.get $p))) (global.get $dsh)))))
         (local.set $a3
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
@@ -467,7 +458,7 @@
               (f32x4.convert_i32x4_s (i32x4.add (local.get $a1) (v128.load offset=16 (local.get $b))))
               (v128.load offset=16 (local.get $s)))))
             (local.get $lo)) (local.get $hi)) (local.get $out))))))
-    ;; mode 3: the right shifts split (see $rq4), the same operations otherwise
+    ;; mode 3: one right shift for all channels (see $rq4), the same operations otherwise
     (if (i32.eq (global.get $mode) (i32.const 3))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
@@ -479,7 +470,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=48 (local.get $p))) (global.get $dsh)))))
         (local.set $a0
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
@@ -495,7 +485,6 @@
             (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
             (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
         (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
-        (if (global.get $dsh) (then (local.set $a (i32x4.shr_s (i32x4.mul (local.get $a) (v128.load offset=144 (local.get $p))) (global.get $dsh)))))
         (local.set $a1
           (i32x4.add (i32x4.min_s (i32x4.max_s
             (i32x4.sub (local.get $a)
