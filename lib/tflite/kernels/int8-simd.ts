@@ -244,23 +244,13 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
 
 /**
  * DEPTHWISE_CONV_2D: the input is copied into a buffer of its own, padded with the input zero point (the border
- * is written once), so the WebAssembly loop needs no bounds; the filter is packed per block of eight channels,
- * per filter row, per pair of taps (see "depthwise" in int8.wat).
+ * is written once), so the WebAssembly loop needs no bounds. Depth multiplier 1 runs dw16 (sixteen channels at a
+ * time, taps paired over the whole window, the input offset folded into the bias); multiples of 8 run $depthwise
+ * (eight channels at a time, taps paired per filter row); see int8.wat.
  */
 function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: ConvGeometry, q: Int8Requant): Invoke {
-  const outCp = ceilTo(g.outC, 8);
   const pairs = (g.kW + 1) >> 1;
   const dm = g.outC / g.inC;
-  const packed = new Int16Array((outCp / 8) * g.kH * pairs * 16);
-  for (let c = 0; c < g.outC; c++) {
-    for (let fy = 0; fy < g.kH; fy++) {
-      for (let fx = 0; fx < g.kW; fx++) {
-        const at = (((c >> 3) * g.kH + fy) * pairs + (fx >> 1)) * 16 + (c & 7) * 2 + (fx & 1);
-        packed[at] = wd[(fy * g.kW + fx) * g.outC + c] + q.wOffset;
-      }
-    }
-  }
-  const wPtr = dm === 1 ? 0 : heap.place(packed);
   const header = dm === 1 ? placeRequant(heap, foldInputOffset(q, wd, g), g.outC) : placeRequant(heap, q, g.outC);
   // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
   const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
@@ -279,12 +269,27 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const block =
     dm === 1
       ? placeOp(heap, OpKind.Depthwise16, header, [xPad, placeDw16Filter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.strideH, g.strideW, placeDw16Taps(heap, g, pW), (g.kH * g.kW + 1) >> 1])
-      : placeOp(heap, OpKind.Depthwise, header, [xPad, wPtr, 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
+      : placeOp(heap, OpKind.Depthwise, header, [xPad, placeDepthwiseFilter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
   const copy = (xPtr: number) => {
     if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
     else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
   };
   return opRun(heap, x, y, block, copy, false);
+}
+
+/** $depthwise's filter: per block of eight channels, per filter row, per pair of taps, 16 int16 (w + wOffset). */
+function placeDepthwiseFilter(heap: WasmHeap, wd: Int8Array, g: ConvGeometry, wOffset: number): number {
+  const pairs = (g.kW + 1) >> 1;
+  const packed = new Int16Array((ceilTo(g.outC, 8) / 8) * g.kH * pairs * 16);
+  for (let c = 0; c < g.outC; c++) {
+    for (let fy = 0; fy < g.kH; fy++) {
+      for (let fx = 0; fx < g.kW; fx++) {
+        const at = (((c >> 3) * g.kH + fy) * pairs + (fx >> 1)) * 16 + (c & 7) * 2 + (fx & 1);
+        packed[at] = wd[(fy * g.kW + fx) * g.outC + c] + wOffset;
+      }
+    }
+  }
+  return heap.place(packed);
 }
 
 /** The filter taps in the order dw16 pairs them: row by row over the window, (kH kW + 1) / 2 pairs. */
