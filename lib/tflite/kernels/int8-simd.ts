@@ -244,14 +244,16 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
 
 /**
  * DEPTHWISE_CONV_2D: the input is copied into a buffer of its own, padded with the input zero point (the border
- * is written once), so the WebAssembly loop needs no bounds. Depth multiplier 1 runs dw16 (sixteen channels at a
- * time, taps paired over the whole window, the input offset folded into the bias); multiples of 8 run $depthwise
- * (eight channels at a time, taps paired per filter row); see int8.wat.
+ * is written once), so the WebAssembly loop needs no bounds. Depth multiplier 1 over more than eight channels
+ * runs dw16 (sixteen channels at a time, taps paired over the whole window, the input offset folded into the
+ * bias); the rest run $depthwise (eight channels at a time, taps paired per filter row); see int8.wat.
  */
 function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: ConvGeometry, q: Int8Requant): Invoke {
   const pairs = (g.kW + 1) >> 1;
   const dm = g.outC / g.inC;
-  const header = dm === 1 ? placeRequant(heap, foldInputOffset(q, wd, g), g.outC) : placeRequant(heap, q, g.outC);
+  // dw16 for depth multiplier 1 above eight channels (at eight, half its lanes would be idle)
+  const sixteen = dm === 1 && g.inC > 8;
+  const header = sixteen ? placeRequant(heap, foldInputOffset(q, wd, g), g.outC) : placeRequant(heap, q, g.outC);
   // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
   const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
   const needW = (g.outW - 1) * g.strideW + pairs * 2 * g.dilW;
@@ -266,10 +268,9 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const rows = g.batches * g.inH;
   const batchGap = (pH - g.inH) * pW * g.inC;
   // the kernel reads the padded copy: its input argument is fixed, the copy comes first
-  const block =
-    dm === 1
-      ? placeOp(heap, OpKind.Depthwise16, header, [xPad, placeDw16Filter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.strideH, g.strideW, placeDw16Taps(heap, g, pW), (g.kH * g.kW + 1) >> 1])
-      : placeOp(heap, OpKind.Depthwise, header, [xPad, placeDepthwiseFilter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
+  const block = sixteen
+    ? placeOp(heap, OpKind.Depthwise16, header, [xPad, placeDw16Filter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.strideH, g.strideW, placeDw16Taps(heap, g, pW), (g.kH * g.kW + 1) >> 1])
+    : placeOp(heap, OpKind.Depthwise, header, [xPad, placeDepthwiseFilter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
   const copy = (xPtr: number) => {
     if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
     else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
