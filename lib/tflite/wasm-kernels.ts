@@ -41,7 +41,7 @@ export interface Int8Exports {
   mbqm(x: number, multiplier: number, shift: number): number;
   requant(acc: number, channel: number): number;
   dot(x: number, w: number, n: number): number;
-  set_rq(rq: number, spill: number, leftShifts: number): void;
+  set_rq(rq: number, spill: number, shifts: number): void;
   conv(x: number, w: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, patch: number): void;
   run_op(block: number): void;
   run_ops(list: number, count: number): void;
@@ -57,6 +57,7 @@ export interface Int8Exports {
   ibilinear(x: number, y: number, block: number): void;
   fbilinear8(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
+  argmax8(x: number, y: number, rows: number, dim: number, signed: number, wide: number): void;
 }
 
 /** lib/tflite/wasm/int16.wat: the int16 kernels, a second module on the same memory. */

@@ -52,11 +52,12 @@ const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 /**
  * Places the requantization parameters: the scalar arrays (bias, multiplier, shift, float scale) that $requant
  * reads, and the blocks of six i32x4 vectors per four channels that $rq4 reads (see int8.wat), all padded to a
- * multiple of eight channels. Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
+ * multiple of sixteen channels ($rq16 reads sixteen); picks the requantization mode (mode 3 when every channel shifts
+ * right by the same amount). Returns words 1..13 of the operator's parameter block (set_op's and set_rq's
  * arguments).
  */
 function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[] {
-  const padded = ceilTo(Math.max(channels, 1), 8);
+  const padded = ceilTo(Math.max(channels, 1), 16);
   const pad = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
     const out = make(padded);
     out.set(a.subarray(0, channels));
@@ -67,6 +68,15 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
   const mult = heap.place(pad(q.multipliers, (n) => new Int32Array(n)));
   const shift = heap.place(pad(q.shifts, (n) => new Int32Array(n)));
   const scale = heap.place(q.fp32Scales ? pad(q.fp32Scales, (n) => new Float32Array(n)) : new Float32Array(padded));
+  const rightShift = (c: number) => (q.shifts[c] > 0 ? 0 : -q.shifts[c]);
+  let eMin = 31;
+  let eMax = 0;
+  for (let c = 0; c < channels; c++) {
+    eMin = Math.min(eMin, rightShift(c));
+    eMax = Math.max(eMax, rightShift(c));
+  }
+  // mode 3 (see $rq4 in int8.wat): every channel shifts right by the same amount, floor(v / 2^e) is one shift
+  const uniform = channels > 0 && eMax <= 30 && eMax === eMin;
   // vectors: bias, 2^left, multiplier, 2^(30 - right), 2^right - 1, (2^right - 1) >> 1
   const blocks = new Int32Array((padded / 4) * 24);
   let vectorOk = true;
@@ -75,7 +85,7 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
     const b = (c >> 2) * 24 + (c & 3);
     const s = q.shifts[c];
     const left = s > 0 ? s : 0;
-    const right = s > 0 ? 0 : -s;
+    const right = rightShift(c);
     if (left > 0) anyLeft = 1;
     if (right > 30 || left > 31 || q.multipliers[c] < 0) vectorOk = false;
     blocks[b] = biasValues[c];
@@ -87,8 +97,9 @@ function placeRequant(heap: WasmHeap, q: Int8Requant, channels: number): number[
   }
   const rq = heap.place(blocks);
   const spill = heap.alloc(16);
-  const mode = q.fp32Scales ? 1 : vectorOk ? 0 : 2;
-  return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, anyLeft];
+  const mode = q.fp32Scales ? 1 : !vectorOk ? 2 : uniform ? 3 : 0;
+  const shifts = anyLeft | (uniform ? eMin << 8 : 0);
+  return [bias, mult, shift, scale, q.outOffset, q.lo, q.hi, mode, q.inOffset, q.wOffset, rq, spill, shifts];
 }
 
 /** Kernels of run_op (int8.wat). */
@@ -97,6 +108,7 @@ export enum OpKind {
   Depthwise = 1,
   FloatConv = 2,
   FloatDepthwise = 3,
+  Depthwise16 = 4,
 }
 
 /**
@@ -235,24 +247,16 @@ export function prepareInt8ConvSimd(heap: WasmHeap, x: Tensor, w: Tensor, y: Ten
 
 /**
  * DEPTHWISE_CONV_2D: the input is copied into a buffer of its own, padded with the input zero point (the border
- * is written once), so the WebAssembly loop needs no bounds; the filter is packed per block of eight channels,
- * per filter row, per pair of taps (see "depthwise" in int8.wat).
+ * is written once), so the WebAssembly loop needs no bounds. Depth multiplier 1 over more than eight channels
+ * runs dw16 (sixteen channels at a time, taps paired over the whole window, the input offset folded into the
+ * bias); the rest run $depthwise (eight channels at a time, taps paired per filter row); see int8.wat.
  */
 function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g: ConvGeometry, q: Int8Requant): Invoke {
-  const outCp = ceilTo(g.outC, 8);
   const pairs = (g.kW + 1) >> 1;
-  const packed = new Int16Array((outCp / 8) * g.kH * pairs * 16);
-  for (let c = 0; c < g.outC; c++) {
-    for (let fy = 0; fy < g.kH; fy++) {
-      for (let fx = 0; fx < g.kW; fx++) {
-        const at = (((c >> 3) * g.kH + fy) * pairs + (fx >> 1)) * 16 + (c & 7) * 2 + (fx & 1);
-        packed[at] = wd[(fy * g.kW + fx) * g.outC + c] + q.wOffset;
-      }
-    }
-  }
-  const wPtr = heap.place(packed);
-  const header = placeRequant(heap, q, g.outC);
   const dm = g.outC / g.inC;
+  // dw16 for depth multiplier 1 above eight channels (at eight, half its lanes would be idle)
+  const sixteen = dm === 1 && g.inC > 8;
+  const header = sixteen ? placeRequant(heap, foldInputOffset(q, wd, g), g.outC) : placeRequant(heap, q, g.outC);
   // padded extent: every tap of every output pixel, and the phantom tap of an odd kW (zero weight)
   const needH = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilH + 1;
   const needW = (g.outW - 1) * g.strideW + pairs * 2 * g.dilW;
@@ -267,10 +271,68 @@ function prepareDepthwise(heap: WasmHeap, x: Tensor, wd: Int8Array, y: Tensor, g
   const rows = g.batches * g.inH;
   const batchGap = (pH - g.inH) * pW * g.inC;
   // the kernel reads the padded copy: its input argument is fixed, the copy comes first
-  const block = placeOp(heap, OpKind.Depthwise, header, [xPad, wPtr, 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
+  const block = sixteen
+    ? placeOp(heap, OpKind.Depthwise16, header, [xPad, placeDw16Filter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.strideH, g.strideW, placeDw16Taps(heap, g, pW), (g.kH * g.kW + 1) >> 1])
+    : placeOp(heap, OpKind.Depthwise, header, [xPad, placeDepthwiseFilter(heap, wd, g, q.wOffset), 0, g.batches, pH, pW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, dm]);
   const copy = (xPtr: number) => {
     if (g.batches === 1 || batchGap === 0) ex.copy_rows(xPtr, first, rows, rowBytes, pW * g.inC);
     else for (let n = 0; n < g.batches; n++) ex.copy_rows(xPtr + n * g.inH * rowBytes, first + n * pH * pW * g.inC, g.inH, rowBytes, pW * g.inC);
   };
   return opRun(heap, x, y, block, copy, false);
+}
+
+/** $depthwise's filter: per block of eight channels, per filter row, per pair of taps, 16 int16 (w + wOffset). */
+function placeDepthwiseFilter(heap: WasmHeap, wd: Int8Array, g: ConvGeometry, wOffset: number): number {
+  const pairs = (g.kW + 1) >> 1;
+  const packed = new Int16Array((ceilTo(g.outC, 8) / 8) * g.kH * pairs * 16);
+  for (let c = 0; c < g.outC; c++) {
+    for (let fy = 0; fy < g.kH; fy++) {
+      for (let fx = 0; fx < g.kW; fx++) {
+        const at = (((c >> 3) * g.kH + fy) * pairs + (fx >> 1)) * 16 + (c & 7) * 2 + (fx & 1);
+        packed[at] = wd[(fy * g.kW + fx) * g.outC + c] + wOffset;
+      }
+    }
+  }
+  return heap.place(packed);
+}
+
+/** The filter taps in the order dw16 pairs them: row by row over the window, (kH kW + 1) / 2 pairs. */
+const tapCount = (g: ConvGeometry) => g.kH * g.kW;
+
+/**
+ * dw16's filter (depth multiplier 1): per block of sixteen channels, per pair of taps, 32 int16 (w + wOffset)
+ * [t0 c, t1 c, t0 c+1, t1 c+1, ...]; zeros for the phantom tap and past the last channel.
+ */
+function placeDw16Filter(heap: WasmHeap, wd: Int8Array, g: ConvGeometry, wOffset: number): number {
+  const pairs = (tapCount(g) + 1) >> 1;
+  const packed = new Int16Array((ceilTo(g.outC, 16) / 16) * pairs * 32);
+  for (let c = 0; c < g.outC; c++) {
+    for (let t = 0; t < tapCount(g); t++) packed[((c >> 4) * pairs + (t >> 1)) * 32 + (c & 15) * 2 + (t & 1)] = wd[t * g.outC + c] + wOffset;
+  }
+  return heap.place(packed);
+}
+
+/** dw16's tap offsets in the padded input (bytes from the output pixel's first input); the phantom tap repeats the last. */
+function placeDw16Taps(heap: WasmHeap, g: ConvGeometry, pW: number): number {
+  const n = tapCount(g);
+  const offsets = new Int32Array(ceilTo(n, 2));
+  for (let t = 0; t < offsets.length; t++) {
+    const tap = Math.min(t, n - 1);
+    offsets[t] = (Math.floor(tap / g.kW) * g.dilH * pW + (tap % g.kW) * g.dilW) * g.inC;
+  }
+  return heap.place(offsets);
+}
+
+/**
+ * dw16 sums x (w + wOffset) without the input offset: the bias takes inOffset Σ_taps (w + wOffset) per channel
+ * instead (int32 wrap-around, as the accumulators wrap).
+ */
+function foldInputOffset(q: Int8Requant, wd: Int8Array, g: ConvGeometry): Int8Requant {
+  const bias = new Float64Array(g.outC);
+  for (let c = 0; c < g.outC; c++) {
+    let sum = 0;
+    for (let t = 0; t < tapCount(g); t++) sum += wd[t * g.outC + c] + q.wOffset;
+    bias[c] = (q.bias[c] + Math.imul(q.inOffset, sum)) | 0;
+  }
+  return { ...q, bias };
 }

@@ -7,6 +7,7 @@ import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { roundHalfAway } from "../fixed-point";
 import { integerRange, type Tensor } from "../tensor";
 import { requireQuantized, stridesOf } from "./common";
+import { argMax8Applicable, prepareArgMax8Simd } from "./arg-max-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -166,6 +167,10 @@ export const prepareArgMax: PrepareKernel = (ctx) => {
   const dim = x.shape[axis];
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   if (outer * inner !== y.size) fail(ctx, `output [${y.shape}] does not match [${x.shape}] without axis ${axis}`);
+  if (argMax8Applicable(x, inner, dim)) {
+    const heap = ctx.simd?.();
+    if (heap) return prepareArgMax8Simd(heap, x, y, outer, dim);
+  }
   const wide = y.type === TensorType.INT64;
   // int64 indices written as their two 32-bit halves (little-endian, the high one 0): no BigInt per element
   let words: Int32Array | undefined;

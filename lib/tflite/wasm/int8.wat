@@ -13,7 +13,7 @@
 ;; Per-operator state (set by set_op, from the operator's parameter block, before each run): pointers to the int32 bias, int32 multipliers, int32
 ;; shifts and float32 scales of every output channel, the output offset, the clamp range relative to the output
 ;; offset, the requantization mode (0: reference, four channels at a time in vectors; 1: xnnpack; 2: reference one
-;; value at a time), and the input / filter offsets; set_rq points at the vector requantization parameters.
+;; value at a time; 3: as 0 with one right shift for all channels, see $rq4), and the input / filter offsets; set_rq points at the vector requantization parameters.
 (module
   (import "env" "memory" (memory 1))
 
@@ -35,11 +35,14 @@
   (global $rq (mut i32) (i32.const 0))
   (global $spill (mut i32) (i32.const 0))
   (global $lmul (mut i32) (i32.const 0))
+  (global $emin (mut i32) (i32.const 0))
 
-  ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch.
-  (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $lmul i32)
+  ;; The vector requantization parameters of the operator (see $rq4) and 16 bytes of scratch. $shifts: bit 0 set
+  ;; when a channel shifts left, bits 8..15 the right shift of every channel (mode 3).
+  (func $set_rq (export "set_rq") (param $rq i32) (param $spill i32) (param $shifts i32)
     (global.set $rq (local.get $rq))
-    (global.set $lmul (local.get $lmul))
+    (global.set $lmul (i32.and (local.get $shifts) (i32.const 1)))
+    (global.set $emin (i32.and (i32.shr_u (local.get $shifts) (i32.const 8)) (i32.const 255)))
     (global.set $spill (local.get $spill)))
 
   (func $set_op (export "set_op")
@@ -193,6 +196,9 @@
   ;; floor(v / 2^e) = floor(v * 2^(30 - e) / 2^30) (e <= 30, checked where the parameters are written). Both results
   ;; fit in 32 bits, so the 64-bit shifts may be logical (the low 32 bits are the same) and x86 has those.
   ;; The left-shift multiply is skipped when no channel shifts left ($lmul = 0).
+  ;; Mode 3 is mode 0 for operators whose channels all shift right by the same e (per-tensor quantization):
+  ;; floor(v / 2^e) is then i32x4.shr_s by e instead of the second 64-bit product. (Shifts a few apart, taken as a
+  ;; shift by the smallest then an int32 multiply and shift, measured slower than mode 0 on person_detect.)
   ;; Mode 1 (xnnpack) converts the four lanes to single precision; mode 2 (a right shift beyond 30) requantizes each
   ;; lane with $requant.
   (func $rq4 (param $acc v128) (param $c i32) (result v128)
@@ -208,7 +214,7 @@
                 (f32x4.convert_i32x4_s (i32x4.add (local.get $acc) (v128.load (i32.add (global.get $bias) (local.get $p)))))
                 (v128.load (i32.add (global.get $scale) (local.get $p)))))))
         (return (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $a) (global.get $lov)) (global.get $hiv)) (global.get $outv)))))
-    (if (global.get $mode)
+    (if (i32.eq (global.get $mode) (i32.const 2))
       (then
         (return
           (i32x4.replace_lane 3
@@ -227,10 +233,14 @@
         (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
         (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
     (local.set $m (v128.load offset=48 (local.get $p)))
-    (local.set $a
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))
-        (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))))
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin))))
+      (else
+        (local.set $a
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))
+            (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m)) (i32.const 30))))))
     ;; round: + 1 where (v & mask) > half + (v < 0)
     (local.set $a
       (i32x4.sub (local.get $a)
@@ -275,6 +285,71 @@
                   (f32x4.convert_i32x4_s (i32x4.add (local.get $a3) (v128.load offset=48 (local.get $b))))
                   (v128.load offset=48 (local.get $s)))))
                 (local.get $lo)) (local.get $hi)) (local.get $out)))))))
+    ;; mode 3: one right shift for all channels (see $rq4), the same operations otherwise
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
+        (local.set $a (i32x4.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=16 (local.get $p))))))
+        (local.set $m (v128.load offset=32 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a0
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=64 (local.get $p)))
+                (i32x4.sub (v128.load offset=80 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a1) (v128.load offset=96 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=112 (local.get $p))))))
+        (local.set $m (v128.load offset=128 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a1
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=160 (local.get $p)))
+                (i32x4.sub (v128.load offset=176 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a2) (v128.load offset=192 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=208 (local.get $p))))))
+        (local.set $m (v128.load offset=224 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a2
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=256 (local.get $p)))
+                (i32x4.sub (v128.load offset=272 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a3) (v128.load offset=288 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=304 (local.get $p))))))
+        (local.set $m (v128.load offset=320 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a3
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=352 (local.get $p)))
+                (i32x4.sub (v128.load offset=368 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (return (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1)) (i16x8.narrow_i32x4_s (local.get $a2) (local.get $a3))))))
     (if (i32.eqz (global.get $mode))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
@@ -384,6 +459,41 @@
               (f32x4.convert_i32x4_s (i32x4.add (local.get $a1) (v128.load offset=16 (local.get $b))))
               (v128.load offset=16 (local.get $s)))))
             (local.get $lo)) (local.get $hi)) (local.get $out))))))
+    ;; mode 3: one right shift for all channels (see $rq4), the same operations otherwise
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then
+        (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
+        (local.set $a (i32x4.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=16 (local.get $p))))))
+        (local.set $m (v128.load offset=32 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a0
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=64 (local.get $p)))
+                (i32x4.sub (v128.load offset=80 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (local.set $a (i32x4.add (local.get $a1) (v128.load offset=96 (local.get $p))))
+        (if (global.get $lmul) (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=112 (local.get $p))))))
+        (local.set $m (v128.load offset=128 (local.get $p)))
+        (local.set $v
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+            (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+        (local.set $a (i32x4.shr_s (local.get $v) (global.get $emin)))
+        (local.set $a1
+          (i32x4.add (i32x4.min_s (i32x4.max_s
+            (i32x4.sub (local.get $a)
+              (i32x4.gt_s
+                (v128.and (local.get $v) (v128.load offset=160 (local.get $p)))
+                (i32x4.sub (v128.load offset=176 (local.get $p)) (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+            (local.get $lo)) (local.get $hi)) (local.get $out)))
+        (return (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1)))))
     (if (i32.eqz (global.get $mode))
       (then
         (local.set $p (i32.add (global.get $rq) (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (i32.const 96))))
@@ -780,6 +890,75 @@
             (br $vl)))
           ;; y ran ahead by the padding of the last block
           (local.set $y (i32.sub (local.get $y) (i32.sub (local.get $c) (local.get $outC))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $oxl)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oyl)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nl))))
+
+
+  ;; DEPTHWISE_CONV_2D with depth multiplier 1, sixteen channels at a time, on the input padded with its zero point
+  ;; (as $depthwise). The filter taps go in pairs over the whole kH × kW window (an odd count ends with a phantom tap
+  ;; of zero weight): taps holds per pair the two taps' byte offsets from the output pixel's first input (i32), wp per
+  ;; block of sixteen channels per pair 32 int16 weights (+ woff) [t0 c, t1 c, t0 c+1, ...] (zeros past the last
+  ;; channel). The input offset is not added per tap: it is folded into the bias (Σ (x + xoff) w = Σ x w + xoff Σ w,
+  ;; exact in int32 wrap-around; a padded tap's x = -xoff adds x w + xoff w = 0 either way). The lanes past the last
+  ;; channel read the next pixel's inputs and are not stored.
+  (func $dw16 (export "dw16")
+    (param $x i32) (param $wp i32) (param $y i32) (param $batches i32) (param $pH i32) (param $pW i32) (param $inC i32)
+    (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $taps i32) (param $npairs i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $rowC i32) (local $xb i32) (local $xpix i32)
+    (local $xp i32) (local $t i32) (local $te i32) (local $wq i32) (local $left i32)
+    (local $va v128) (local $vb v128) (local $lo v128) (local $hi v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $rowC (i32.mul (local.get $pW) (local.get $inC)))
+    (local.set $te (i32.add (local.get $taps) (i32.shl (local.get $npairs) (i32.const 3))))
+    (block $ndone (loop $nl
+      (br_if $ndone (i32.ge_s (local.get $n) (local.get $batches)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (i32.mul (local.get $pH) (local.get $rowC)))))
+      (local.set $oy (i32.const 0))
+      (block $oydone (loop $oyl
+        (br_if $oydone (i32.ge_s (local.get $oy) (local.get $outH)))
+        (local.set $ox (i32.const 0))
+        (block $oxdone (loop $oxl
+          (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $outW)))
+          (local.set $xpix (i32.add (local.get $xb)
+            (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sH)) (local.get $rowC)) (i32.mul (i32.mul (local.get $ox) (local.get $sW)) (local.get $inC)))))
+          (local.set $wq (local.get $wp))
+          (local.set $c (i32.const 0))
+          (block $vdone (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $c) (local.get $inC)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $xp (i32.add (local.get $xpix) (local.get $c)))
+            (local.set $t (local.get $taps))
+            (block $pd (loop $pl
+              (br_if $pd (i32.ge_u (local.get $t) (local.get $te)))
+              (local.set $va (v128.load (i32.add (local.get $xp) (i32.load (local.get $t)))))
+              (local.set $vb (v128.load (i32.add (local.get $xp) (i32.load offset=4 (local.get $t)))))
+              (local.set $lo (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $va) (local.get $vb)))
+              (local.set $hi (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $va) (local.get $vb)))
+              (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load (local.get $wq)))))
+              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $wq)))))
+              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=32 (local.get $wq)))))
+              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $wq)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 8)))
+              (local.set $wq (i32.add (local.get $wq) (i32.const 64)))
+              (br $pl)))
+            (local.set $va (call $rq16 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $c)))
+            (local.set $left (i32.sub (local.get $inC) (local.get $c)))
+            (if (i32.ge_s (local.get $left) (i32.const 16))
+              (then (v128.store (local.get $y) (local.get $va)) (local.set $left (i32.const 16)))
+              (else
+                (if (i32.eq (local.get $left) (i32.const 8))
+                  (then (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $va))))
+                  (else (call $store_bytes (local.get $y) (local.get $va) (local.get $left))))))
+            (local.set $y (i32.add (local.get $y) (local.get $left)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $vl)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxl)))
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
@@ -1680,8 +1859,9 @@
 ;; 8-bit RESIZE_BILINEAR as XNNPACK's ibilinear (weights in 1/2048 steps): x, y NHWC; p: i32 words 0 unsigned,
   ;; 1 batches, 2 outH, 3 outW, 4 depth, 5 the input's image size in elements, 6 the addresses of outH top-row
   ;; offsets, 7 bottom-row offsets, 8 vertical weights, 9 outW left-column offsets, 10 right-column offsets,
-  ;; 11 horizontal weights (offsets in elements, i32 arrays). Four channels at a time, the rest one by one:
-  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22.
+  ;; 11 horizontal weights (offsets in elements, i32 arrays). Per output pixel and channel:
+  ;; t = tl 2^11 + (tr - tl) ah, u likewise, y = (t 2^11 + (u - t) av + 2^21) >> 22. Eight channels at a time (the
+  ;; last pixels: four, then one by one).
   (func $ld4 (param $a i32) (param $unsigned i32) (result v128)
     (if (result v128) (local.get $unsigned)
       (then (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $a)))))
@@ -1694,6 +1874,8 @@
     (local $tl i32) (local $tr i32) (local $bl i32) (local $br i32) (local $xb i32)
     (local $vt v128) (local $vb v128) (local $vav v128) (local $vah v128) (local $r v128)
     (local $st i32) (local $sb i32) (local $d4 i32)
+    (local $qtl v128) (local $qtr v128) (local $qbl v128) (local $qbr v128) (local $rl v128) (local $rh v128) (local $bytemask v128)
+    (local $t i32) (local $yEnd i32)
     (local.set $unsigned (i32.load (local.get $p)))
     (local.set $batches (i32.load offset=4 (local.get $p)))
     (local.set $outH (i32.load offset=8 (local.get $p)))
@@ -1701,6 +1883,9 @@
     (local.set $depth (i32.load offset=16 (local.get $p)))
     (local.set $image (i32.load offset=20 (local.get $p)))
     (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (local.set $yEnd (i32.add (local.get $y) (i32.mul (i32.mul (local.get $batches) (local.get $outH)) (i32.mul (local.get $outW) (local.get $depth)))))
+    ;; bytes loaded sign-extended to int16, then masked to their unsigned value when unsigned
+    (local.set $bytemask (i16x8.splat (select (i32.const 0xff) (i32.const -1) (local.get $unsigned))))
     (block $nd (loop $nl
       (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
@@ -1722,7 +1907,41 @@
           (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
           (local.set $tr (i32.add (local.get $top) (local.get $tr)))
           (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          ;; eight channels at a time (as fbilinear8: also past the pixel's last channel while eight bytes fit before
+          ;; the output's end), the same int32 operations per lane, the low bytes kept
           (local.set $c (i32.const 0))
+          (block $c8d (loop $c8l
+            (br_if $c8d (i32.ge_s (local.get $c) (local.get $depth)))
+            (br_if $c8d (i32.and (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth)) (i32.gt_u (i32.add (local.get $y) (i32.const 8)) (local.get $yEnd))))
+            (local.set $qtl (v128.and (v128.load8x8_s (i32.add (local.get $tl) (local.get $c))) (local.get $bytemask)))
+            (local.set $qtr (v128.and (v128.load8x8_s (i32.add (local.get $tr) (local.get $c))) (local.get $bytemask)))
+            (local.set $qbl (v128.and (v128.load8x8_s (i32.add (local.get $bl) (local.get $c))) (local.get $bytemask)))
+            (local.set $qbr (v128.and (v128.load8x8_s (i32.add (local.get $br) (local.get $c))) (local.get $bytemask)))
+            (local.set $vt (i32x4.add (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $qtl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_low_i16x8_s (local.get $qtr)) (i32x4.extend_low_i16x8_s (local.get $qtl))) (local.get $vah))))
+            (local.set $vb (i32x4.add (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $qbl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_low_i16x8_s (local.get $qbr)) (i32x4.extend_low_i16x8_s (local.get $qbl))) (local.get $vah))))
+            (local.set $rl
+              (v128.and
+                (i32x4.shr_s
+                  (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                    (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                  (i32.const 22))
+                (v128.const i32x4 255 255 255 255)))
+            (local.set $vt (i32x4.add (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $qtl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_high_i16x8_s (local.get $qtr)) (i32x4.extend_high_i16x8_s (local.get $qtl))) (local.get $vah))))
+            (local.set $vb (i32x4.add (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $qbl)) (i32.const 11)) (i32x4.mul (i32x4.sub (i32x4.extend_high_i16x8_s (local.get $qbr)) (i32x4.extend_high_i16x8_s (local.get $qbl))) (local.get $vah))))
+            (local.set $rh
+              (v128.and
+                (i32x4.shr_s
+                  (i32x4.add (i32x4.add (i32x4.shl (local.get $vt) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $vb) (local.get $vt)) (local.get $vav)))
+                    (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
+                  (i32.const 22))
+                (v128.const i32x4 255 255 255 255)))
+            (local.set $r (i16x8.narrow_i32x4_u (local.get $rl) (local.get $rh)))
+            (v128.store64_lane 0 (local.get $y) (i8x16.narrow_i16x8_u (local.get $r) (local.get $r)))
+            (local.set $t (select (i32.const 8) (i32.sub (local.get $depth) (local.get $c)) (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth))))
+            (local.set $y (i32.add (local.get $y) (local.get $t)))
+            (local.set $c (i32.add (local.get $c) (local.get $t)))
+            (br $c8l)))
+          ;; the last pixels' remaining channels: four at a time, then one by one
           (block $cd (loop $cl
             (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
             (local.set $vt (call $ld4 (i32.add (local.get $tl) (local.get $c)) (local.get $unsigned)))
@@ -1768,7 +1987,8 @@
   ;; a JavaScript Uint8Array store of that float keeps). f32 arithmetic here is IEEE single precision, as Math.fround
   ;; of the same double operations is. p: i32 words 0 batches, 1 outH, 2 outW, 3 depth, 4 image bytes, then
   ;; addresses: 5 top row offsets, 6 bottom row offsets (bytes, i32), 7 vertical fractions (f32), 8 left offsets,
-  ;; 9 right offsets (bytes, i32), 10 horizontal fractions (f32). Four channels at a time, the rest one by one.
+  ;; 9 right offsets (bytes, i32), 10 horizontal fractions (f32). Eight channels at a time (the last pixels: four,
+  ;; then one by one).
   (func (export "fbilinear8") (param $x i32) (param $y i32) (param $p i32)
     (local $batches i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32) (local $d4 i32)
     (local $n i32) (local $i i32) (local $j i32) (local $c i32) (local $xb i32) (local $top i32) (local $bottom i32)
@@ -1776,12 +1996,14 @@
     (local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)
     (local $w00 f32) (local $w01 f32) (local $w10 f32) (local $w11 f32)
     (local $v00 v128) (local $v01 v128) (local $v10 v128) (local $v11 v128) (local $r v128)
+    (local $q v128) (local $rl v128) (local $rh v128) (local $t i32) (local $yEnd i32)
     (local.set $batches (i32.load (local.get $p)))
     (local.set $outH (i32.load offset=4 (local.get $p)))
     (local.set $outW (i32.load offset=8 (local.get $p)))
     (local.set $depth (i32.load offset=12 (local.get $p)))
     (local.set $image (i32.load offset=16 (local.get $p)))
     (local.set $d4 (i32.and (local.get $depth) (i32.const -4)))
+    (local.set $yEnd (i32.add (local.get $y) (i32.mul (i32.mul (local.get $batches) (local.get $outH)) (i32.mul (local.get $outW) (local.get $depth)))))
     (block $nd (loop $nl
       (br_if $nd (i32.ge_s (local.get $n) (local.get $batches)))
       (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $image))))
@@ -1811,7 +2033,34 @@
           (local.set $br (i32.add (local.get $bottom) (local.get $tr)))
           (local.set $tr (i32.add (local.get $top) (local.get $tr)))
           (local.set $tl (i32.add (local.get $top) (local.get $tl)))
+          ;; eight channels at a time, also past the pixel's last channel (into the next pixel's, which overwrites
+          ;; them) while eight bytes fit before the output's end: the same single-precision operations per lane;
+          ;; trunc(r) + 1.5 * 2^23 holds trunc(r) in its low mantissa bits, whose low byte is what the store keeps
           (local.set $c (i32.const 0))
+          (block $c8d (loop $c8l
+            (br_if $c8d (i32.ge_s (local.get $c) (local.get $depth)))
+            (br_if $c8d (i32.and (i32.gt_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth)) (i32.gt_u (i32.add (local.get $y) (i32.const 8)) (local.get $yEnd))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $tl) (local.get $c))))
+            (local.set $rl (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v00)))
+            (local.set $rh (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v00)))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $tr) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v01))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v01))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $bl) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v10))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v10))))
+            (local.set $q (v128.load8x8_u (i32.add (local.get $br) (local.get $c))))
+            (local.set $rl (f32x4.add (local.get $rl) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $q))) (local.get $v11))))
+            (local.set $rh (f32x4.add (local.get $rh) (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $q))) (local.get $v11))))
+            (local.set $rl (v128.and (f32x4.add (f32x4.trunc (f32x4.add (local.get $rl) (v128.const f32x4 0.5 0.5 0.5 0.5))) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const i32x4 255 255 255 255)))
+            (local.set $rh (v128.and (f32x4.add (f32x4.trunc (f32x4.add (local.get $rh) (v128.const f32x4 0.5 0.5 0.5 0.5))) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const i32x4 255 255 255 255)))
+            (local.set $q (i16x8.narrow_i32x4_u (local.get $rl) (local.get $rh)))
+            (v128.store64_lane 0 (local.get $y) (i8x16.narrow_i16x8_u (local.get $q) (local.get $q)))
+            (local.set $t (select (i32.const 8) (i32.sub (local.get $depth) (local.get $c)) (i32.le_s (i32.add (local.get $c) (i32.const 8)) (local.get $depth))))
+            (local.set $y (i32.add (local.get $y) (local.get $t)))
+            (local.set $c (i32.add (local.get $c) (local.get $t)))
+            (br $c8l)))
+          ;; the last pixels' remaining channels: four at a time, then one by one
           (block $cd (loop $cl
             (br_if $cd (i32.ge_s (local.get $c) (local.get $d4)))
             (local.set $r
@@ -1853,15 +2102,19 @@
       (br $nl))))
 
   ;; One call per operator run: p points at the operator's parameter block, written when it was prepared.
-  ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise); int8: 1..10 set_op's arguments,
+  ;; i32 words: 0 the kernel (0 conv, 1 depthwise, 2 fconv, 3 fdepthwise, 4 dw16); int8 (0, 1, 4): 1..10 set_op's arguments,
   ;; 11..13 set_rq's; float: 1 bias, 2 lo (f32), 3 hi (f32), 4 spill; from 14 the kernel's own arguments.
   (func $run_op (export "run_op") (param $p i32)
     (local $k i32)
     (local.set $k (i32.load (local.get $p)))
-    (if (i32.lt_u (local.get $k) (i32.const 2))
+    (if (i32.or (i32.lt_u (local.get $k) (i32.const 2)) (i32.eq (local.get $k) (i32.const 4)))
       (then
         (call $set_op (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)) (i32.load offset=40 (local.get $p)))
         (call $set_rq (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p)) (i32.load offset=52 (local.get $p)))
+        (if (i32.eq (local.get $k) (i32.const 4))
+          (then
+            (call $dw16 (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)))
+            (return)))
         (if (i32.eqz (local.get $k))
           (then (call $conv (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p)) (i32.load offset=124 (local.get $p)) (i32.load offset=128 (local.get $p))))
           (else (call $depthwise (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p)) (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p)) (i32.load offset=84 (local.get $p)) (i32.load offset=88 (local.get $p)) (i32.load offset=92 (local.get $p)) (i32.load offset=96 (local.get $p)) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p)) (i32.load offset=108 (local.get $p)) (i32.load offset=112 (local.get $p)) (i32.load offset=116 (local.get $p)) (i32.load offset=120 (local.get $p))))))
@@ -1967,4 +2220,47 @@
         (br $oyl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
+
+  ;; ARG_MAX of 8-bit values over the innermost axis: for each of `rows` rows of `dim` bytes at x, the index of the
+  ;; first largest value, stored at y as int32 (wide: as int64, the high word 0). Signed values are compared as
+  ;; x ^ 0x80 unsigned (the same order). Sixteen values at a time: the row's maximum (the lanes past the row's end
+  ;; zeroed, which never raises it), then the first lane equal to it. Reads up to 15 bytes past the last row (the
+  ;; heap has slack there).
+  (func (export "argmax8") (param $x i32) (param $y i32) (param $rows i32) (param $dim i32) (param $signed i32) (param $wide i32)
+    (local $flip v128) (local $tail v128) (local $mv v128) (local $r i32) (local $p i32) (local $end i32) (local $full i32)
+    (local $bits i32) (local $j i32) (local $ystep i32)
+    (local.set $flip (i8x16.splat (select (i32.const 0x80) (i32.const 0) (local.get $signed))))
+    (local.set $tail
+      (i8x16.lt_u (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (i32.and (local.get $dim) (i32.const 15)))))
+    (local.set $full (i32.and (local.get $dim) (i32.const -16)))
+    (local.set $ystep (select (i32.const 8) (i32.const 4) (local.get $wide)))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $mv (v128.const i32x4 0 0 0 0))
+      (local.set $p (local.get $x))
+      (local.set $end (i32.add (local.get $x) (local.get $full)))
+      (block $md (loop $ml
+        (br_if $md (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $mv (i8x16.max_u (local.get $mv) (v128.xor (v128.load (local.get $p)) (local.get $flip))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $ml)))
+      (local.set $mv (i8x16.max_u (local.get $mv) (v128.and (v128.xor (v128.load (local.get $p)) (local.get $flip)) (local.get $tail))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1 (local.get $mv) (local.get $mv))))
+      (local.set $mv (i8x16.max_u (local.get $mv) (i8x16.shuffle 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 (local.get $mv) (local.get $mv))))
+      ;; the first lane equal to the maximum: one exists within the row, before any lane past its end
+      (local.set $p (local.get $x))
+      (block $fd (loop $fl
+        (local.set $bits (i8x16.bitmask (i8x16.eq (v128.xor (v128.load (local.get $p)) (local.get $flip)) (local.get $mv))))
+        (br_if $fd (local.get $bits))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $fl)))
+      (local.set $j (i32.add (i32.sub (local.get $p) (local.get $x)) (i32.ctz (local.get $bits))))
+      (i32.store (local.get $y) (local.get $j))
+      (if (local.get $wide) (then (i32.store offset=4 (local.get $y) (i32.const 0))))
+      (local.set $y (i32.add (local.get $y) (local.get $ystep)))
+      (local.set $x (i32.add (local.get $x) (local.get $dim)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl))))
 )
