@@ -11,8 +11,8 @@ import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { decodeSummaries } from "../../lib/aggregate/summary-codec";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 type Summary = { payload: { count: number; mean: number; min: number; max: number } };
@@ -21,8 +21,7 @@ const event = (i: number, value: number, deviceName = "probe-1") => ({ payload: 
 
 describe("edge-aggregate settings", function () {
   this.timeout(20000);
-  beforeEach((done) => void helper.startServer(done));
-  afterEach((done) => void helper.unload().then(() => helper.stopServer(done)));
+  useTestHelper();
 
   async function summariesOf(config: Record<string, unknown>, values: number[], expected: number): Promise<Summary[]> {
     await helper.load([aggregateNode, catchNode], [{ id: "t", type: "tab" }, { id: "agg", z: "t", type: "edge-aggregate", kind: "tumbling", by: "count", percentiles: "50", ...config, wires: [["out"]] }, { id: "out", z: "t", type: "helper" }] as never);

@@ -5,8 +5,8 @@ import alarmsNode from "../../nodes/edge-alarms/edge-alarms";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const T0 = Date.UTC(2026, 0, 1);
 interface Out {
@@ -48,12 +48,7 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
   before(function () {
     helper.settings(<never>{ contextStorage: { default: { module: "localfilesystem", config: { dir: tempDir("alarms-context"), flushInterval: 0 } } } });
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("annunciates a rule's alert, takes an acknowledgement by message, lists it, and closes it when the alert clears", async function () {
     await helper.load([rulesNode, alarmsNode], flow({}));

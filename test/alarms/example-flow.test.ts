@@ -2,7 +2,8 @@
 import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import { waitFor } from "../harness/wait";
-import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
+import { coreNodes, readExample, received } from "../harness/example-flow";
+import { useTestHelper } from "../harness/test-helper-server";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";

@@ -13,8 +13,8 @@ import { events } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
 import { libcoap } from "./libcoap";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 /** a raw UDP peer that sends datagrams and collects what comes back */
 async function rawPeer() {
@@ -148,13 +148,7 @@ describe("CoAP server: bad input", function () {
 
 describe("edge-coap-in: bodies that do not match their Content-Format", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   it("answers 4.00 and reports the error to a Catch node, without sending the message on", async function () {
     const port = await freeUdpPort();

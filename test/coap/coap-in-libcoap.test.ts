@@ -10,8 +10,8 @@ import { events } from "../harness/node-events";
 import { libcoap, startLibcoapClient, waitFor } from "./libcoap";
 import { coapNodes, STORE_FUNCTION, asFlow, FlowNode } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 interface InMsg {
   payload: unknown;
@@ -24,13 +24,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
   let url: string;
   const dir = tempDir("coap-in");
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(extra: FlowNode[] = []) {
     port = await freeUdpPort();

@@ -8,8 +8,8 @@ import { events } from "../harness/node-events";
 import { coapNodes, STORE_FUNCTION, asFlow } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 import type { CoapServer } from "../../lib/coap/coap-server";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 interface Msg {
   payload: unknown;
@@ -22,13 +22,7 @@ interface Msg {
 describe("edge-coap-request ↔ edge-coap-in", function () {
   this.timeout(30000);
   let base: string;
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(request: Record<string, unknown>, response: Record<string, unknown> = {}) {
     const port = await freeUdpPort();

@@ -8,8 +8,8 @@ import { startCoapServer, coapClient, CoapPeer, tempDir } from "../harness/peers
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 interface OutMsg {
   payload: unknown;
@@ -30,13 +30,7 @@ describe("edge-coap-request with libcoap's server", function () {
   after(async function () {
     await peer?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(node: Record<string, unknown>, credentials?: Record<string, unknown>) {
     const flow = [

@@ -15,8 +15,8 @@ import { ensureBuilt, linkPack } from "../harness/build";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const KEY = "edge-secret";
 
@@ -103,13 +103,11 @@ describe("edge-coap-request over DTLS-PSK: identity hints and hostile peers", fu
     after(function () {
       process.off("uncaughtException", onUncaught);
     });
-    beforeEach(function (done) {
+    beforeEach(function () {
       uncaught = [];
-      helper.startServer(done);
     });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
+    useTestHelper();
+    afterEach(function () {
       assert.deepStrictEqual(uncaught.map((e) => e.message), [], "no uncaught exception");
     });
 

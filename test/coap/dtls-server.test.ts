@@ -16,8 +16,8 @@ import { waitFor } from "../harness/wait";
 import { coapNodes, STORE_FUNCTION, asFlow, FlowNode } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 import { clientHello, clientKeyExchangeFlight, cookieOf, mutate, randomRecord } from "./dtls-datagrams";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 interface InMsg {
   payload: unknown;
@@ -49,13 +49,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
   let warnings: string[];
   const dir = tempDir("coap-dtls");
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(credentials: Record<string, string> = { pskKeys: JSON.stringify(Object.fromEntries(Object.entries(KEYS).map(([id, key]) => [id, { key }]))) }, identities: string[] = Object.keys(KEYS)) {
     plainPort = await freeUdpPort();

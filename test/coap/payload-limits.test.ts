@@ -18,8 +18,8 @@ import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const deepJson = (levels: number) => `{"v":${"[".repeat(levels)}1${"]".repeat(levels)}}`;
 const deepCbor = (levels: number) => Buffer.concat([Buffer.alloc(levels, 0x81), Buffer.from([0x01])]);
@@ -136,14 +136,10 @@ describe("CoAP payload limits", function () {
     after(function () {
       process.off("uncaughtException", onUncaught);
     });
-    beforeEach(function (done) {
+    beforeEach(function () {
       uncaught = [];
-      helper.startServer(done);
     });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
-    });
+    useTestHelper();
 
     it("reports a message it cannot copy onto the response (10,000 deep) as the node's error, not an unhandled rejection", async function () {
       const server = new CoapServer({ port: await freeUdpPort(), address: "127.0.0.1" });
@@ -171,13 +167,7 @@ describe("CoAP payload limits", function () {
   });
 
   describe("edge-coap-in", function () {
-    beforeEach(function (done) {
-      helper.startServer(done);
-    });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
-    });
+    useTestHelper();
 
     it("answers 4.00 naming the limit to deep JSON and CBOR, reports them to Catch, and refuses a deep value to observe", async function () {
       const port = await freeUdpPort();

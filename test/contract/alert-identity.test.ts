@@ -15,8 +15,8 @@ import { denseModel } from "../../lib/tflite/model-builder";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const core = [
   require("@node-red/nodes/core/function/10-function.js"),
@@ -41,12 +41,7 @@ function exampleNode(id: string): Record<string, unknown> {
 
 describe("contract: an alert is a message of its own", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("a reading and the alerts it raises all pass an edge-buffer whose downstream was down", async function () {
     const dir = tempDir("alert-identity");

@@ -12,8 +12,8 @@ import watchNode from "../../nodes/edge-model-watch/edge-model-watch";
 import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Received = Array<Record<string, unknown>>;
 
@@ -21,15 +21,12 @@ describe("edge-model-watch node", function () {
   this.timeout(30000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-model-watch-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const collect = (id: string): Received => {

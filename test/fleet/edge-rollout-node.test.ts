@@ -10,8 +10,8 @@ import rolloutNode from "../../nodes/edge-rollout/edge-rollout";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Received = Array<Record<string, unknown>>;
 
@@ -29,12 +29,7 @@ describe("edge-rollout node", function () {
     { id: "caught", z: "f1", type: "helper" },
   ];
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const collect = (id: string): Received => {
     const list: Received = [];

@@ -4,16 +4,11 @@ import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 describe("edge-ingest node", function () {
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const flow = (profile: Record<string, unknown>) => [
     { id: "p", type: "edge-device-profile", ...profile },

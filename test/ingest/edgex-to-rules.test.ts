@@ -11,8 +11,8 @@ import rulesNode from "../../nodes/edge-rules/edge-rules";
 import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const PROFILE = `name: probe
 deviceResources:
@@ -28,12 +28,7 @@ type Out = { payload: Record<string, unknown>; error?: { message: string } };
 
 describe("edge-ingest (EdgeX DTOs) → edge-rules", function () {
   this.timeout(20000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("reads the DTO's nanosecond origins and string values: a 900 s rule waits 900 s of the readings' time", async function () {
     await helper.load([profileNode, ingestNode, rulesNode, require("@node-red/nodes/core/common/25-catch.js")], <never>[

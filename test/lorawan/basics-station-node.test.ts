@@ -14,8 +14,8 @@ import { events } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
 import { StationSocket, uplinkMessage, versionMessage } from "./basics-station-client";
 import { buildUplink, demoKeys } from "../../lib/sim/lorawan-tag";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 type Logged = { msg?: unknown; level?: number };
@@ -23,12 +23,8 @@ type Logged = { msg?: unknown; level?: number };
 describe("edge-lorawan-gateway: Basics Station settings and downlinks refused with the reason", function () {
   this.timeout(30000);
   const closers: Array<() => Promise<void>> = [];
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
+  useTestHelper();
   afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
     await Promise.all(closers.splice(0).map((c) => c()));
   });
 

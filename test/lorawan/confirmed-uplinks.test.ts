@@ -19,8 +19,8 @@ import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
 import type { LorawanKeysNode } from "../../nodes/_shared/lorawan-keys";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
@@ -42,12 +42,8 @@ function collect(id: string): Msg[] {
 describe("LoRaWAN as networks run it", function () {
   this.timeout(30000);
   let forwarders: FakeForwarder[] = [];
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
+  useTestHelper();
   afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
     await Promise.all(forwarders.map((f) => f.close()));
     forwarders = [];
   });

@@ -13,8 +13,8 @@ import { parseUpstream, PacketForwarderError, PUSH_ACK } from "../../lib/lorawan
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 const EUI = Buffer.from("B827EBFFFE000001", "hex");
 const pushData = (token: number, body: string) => Buffer.concat([Buffer.from([2, token >> 8, token & 0xff, 0]), EUI, Buffer.from(body)]);
@@ -30,13 +30,10 @@ describe("edge-lorawan-gateway: hostile datagrams", function () {
   after(function () {
     process.off("uncaughtException", onUncaught);
   });
-  beforeEach(function (done) {
+  beforeEach(function () {
     uncaught = [];
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("refuses a PUSH_DATA nested 20,000 deep as malformed naming the limit, and parses one within it", function () {
     assert.throws(() => parseUpstream(pushData(1, deepStat(20_000))), (err: Error) => err instanceof PacketForwarderError && /nested deeper than the 16-level depth limit/.test(err.message));

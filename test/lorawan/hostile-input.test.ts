@@ -13,8 +13,8 @@ import { CodecRegistry } from "../../lib/lorawan/codec-registry";
 import type { LorawanDevice } from "../../lib/lorawan/device-table";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Msg = Record<string, unknown> & { error?: { code: string; message: string } };
 const tag = demoKeys(1, "store-001-coldroom-01");
@@ -27,12 +27,7 @@ function deepObject(levels: number): unknown {
 
 describe("edge-lorawan-uplink and -downlink: oversized and deeply nested input", function () {
   this.timeout(60000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("refuses each as malformed-input naming the limit, then decodes the next uplink", async function () {
     const devices = [{ name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp" }];

@@ -12,8 +12,8 @@ import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
@@ -29,12 +29,7 @@ function collect(id: string): Msg[] {
 
 describe("LoRaWAN nodes", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   describe("network servers (ChirpStack, TTN) through Mosquitto", function () {
     let broker: MosquittoPeer;

@@ -14,21 +14,19 @@ import alarmsNode from "../../nodes/edge-alarms/edge-alarms";
 import recordNode from "../../nodes/edge-record/edge-record";
 import { listSegments } from "../../lib/record/segments";
 import { parseEntryLine, Entry } from "../../lib/record/entry";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js"].map((f) => require(`@node-red/nodes/core/${f}`));
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 describe("example 8: the compliance record", function () {
   this.timeout(90000);
   let dir = "";
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = tempDir("record-example");
-    helper.startServer(done);
   });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
+  useTestHelper();
+  afterEach(function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

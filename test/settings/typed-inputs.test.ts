@@ -13,8 +13,8 @@ import { speaking } from "./catalogue";
 import { ensureBuilt } from "../harness/build";
 import { coapClient, startCoapServer, type CoapPeer } from "../harness/peers";
 import coapRequestNode from "../../nodes/edge-coap-request/edge-coap-request";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 interface Status {
   fill?: string;
@@ -35,13 +35,10 @@ describe("typed inputs: values from the environment", function () {
   before(function () {
     ensureBuilt(); // the shared settings messages are merged into the built catalogues
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
+  afterEach(function () {
     delete process.env[VAR];
-    helper.unload().then(() => helper.stopServer(done));
   });
+  useTestHelper();
 
   const flow: Array<Record<string, unknown> & { id: string; type: string }> = [
     { id: "p", type: "edge-device-profile", source: "builtin", builtin: "reefer-unit" },
@@ -88,13 +85,10 @@ describe("typed inputs: edge-coap-request's URL from the flow context or the env
   after(async function () {
     await peer?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
+  afterEach(function () {
     delete process.env[URL_VAR];
-    helper.unload().then(() => helper.stopServer(done));
   });
+  useTestHelper();
 
   async function load(url: string, urlType: string) {
     await helper.load(speaking(coapRequestNode), [

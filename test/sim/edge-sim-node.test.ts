@@ -3,18 +3,13 @@ import helper from "node-red-node-test-helper";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Received = Array<Record<string, unknown>>;
 
 describe("edge-sim node", function () {
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const flow = (extra: Record<string, unknown> = {}) => [
     { id: "f1", type: "tab" },

@@ -18,8 +18,8 @@ import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
 import { rng } from "./operator-cases";
 import { modelPath, readBytes, skipWithoutShared } from "./shared-models";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Received = Array<Record<string, unknown>>;
 const catchNode = () => require("@node-red/nodes/core/common/25-catch.js");
@@ -37,15 +37,12 @@ describe("edge-tflite node: detect and segment", function () {
   this.timeout(60000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-tflite-detect-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const flow = (props: Record<string, unknown>) =>

@@ -12,8 +12,8 @@ import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { waitFor } from "../harness/wait";
 import { modelPath, readBytes, skipWithoutShared } from "./shared-models";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 
 type Received = Array<Record<string, unknown>>;
 const catchNode = () => require("@node-red/nodes/core/common/25-catch.js");
@@ -22,15 +22,12 @@ describe("edge-tflite node", function () {
   this.timeout(30000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-tflite-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const flow = (props: Record<string, unknown>) =>
