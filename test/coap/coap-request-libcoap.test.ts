@@ -6,10 +6,9 @@ import { randomBytes } from "crypto";
 import helper from "node-red-node-test-helper";
 import { startCoapServer, coapClient, CoapPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
 import { useTestHelper } from "../harness/test-helper-server";
-
 
 interface OutMsg {
   payload: unknown;
@@ -41,10 +40,8 @@ describe("edge-coap-request with libcoap's server", function () {
       { id: "caught", z: "t", type: "helper" },
     ];
     await helper.load(coapNodes, asFlow(flow), credentials ? { req: credentials } : undefined);
-    const out: OutMsg[] = [];
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("out")).on("input", (m: OutMsg) => out.push(m));
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
+    const out = messagesTo<OutMsg>("out");
+    const caught = messagesTo<{ error: { message: string } }>("caught");
     return { out, caught, send: (msg: Record<string, unknown>) => helper.getNode("req").receive(msg) };
   }
 

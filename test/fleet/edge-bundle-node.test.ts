@@ -13,7 +13,6 @@ import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 type Received = Array<Record<string, unknown>>;
 
 describe("edge-bundle node", function () {

@@ -10,7 +10,7 @@ import helper from "node-red-node-test-helper";
 import gatewayNode from "../../nodes/edge-lorawan-gateway/edge-lorawan-gateway";
 import { freeTcpPort, freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { events, messagesTo } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
 import { StationSocket, uplinkMessage, versionMessage } from "./basics-station-client";
 import { buildUplink, demoKeys } from "../../lib/sim/lorawan-tag";
@@ -41,10 +41,8 @@ describe("edge-lorawan-gateway: Basics Station settings and downlinks refused wi
     const gw = helper.getNode("gw");
     const statuses: Array<{ fill?: string; text?: string }> = [];
     events(gw).on("call:status", (call: { args: Array<{ fill?: string; text?: string }> }) => statuses.push(call.args[0]));
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
-    const frames: unknown[] = [];
-    events(helper.getNode("frames")).on("input", (m: unknown) => frames.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
+    const frames = messagesTo<unknown>("frames");
     return { udp, statuses, caught, frames };
   }
 

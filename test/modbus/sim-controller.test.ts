@@ -10,7 +10,6 @@ import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 interface Mbpoll {
   code: number | null;
   out: string;

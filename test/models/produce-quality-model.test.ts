@@ -8,7 +8,6 @@ import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 describe("the showcase's produce-quality image model in edge-tflite", function () {
   this.timeout(60000);
   useTestHelper();

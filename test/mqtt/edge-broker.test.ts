@@ -7,7 +7,6 @@ import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 interface Received {
   topic: string;
   payload: string;

@@ -11,7 +11,7 @@ import mqtt from "mqtt";
 import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { events, messagesTo } from "../harness/node-events";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
@@ -66,8 +66,7 @@ describe("example 5: store gateway forwarding summaries and alerts upstream", fu
     client.on("message", (topic, payload, packet) => upstream.push({ topic, payload, properties: packet.properties }));
     await client.subscribeAsync("#", { qos: 1 });
     await helper.load([simNode, ingestNode, profileNode, rulesNode, aggregateNode, brokerNode, bridgeNode, ...core], flow);
-    const reports: Array<{ bandwidth?: { bytesIn: number; bytesOut: number; ratio: number | null } }> = [];
-    events(helper.getNode("ex5-bandwidth")).on("input", (m: (typeof reports)[number]) => reports.push(m));
+    const reports = messagesTo<{ bandwidth?: { bytesIn: number; bytesOut: number; ratio: number | null } }>("ex5-bandwidth");
     // what edge-rules sends: each alert raised or cleared must arrive upstream
     const raised = new Set<string>();
     events(helper.getNode("ex5-alert-topic")).on("input", (m: { payload: { alertId: string; state: string } }) => {

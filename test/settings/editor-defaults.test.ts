@@ -16,7 +16,6 @@ import { defaultValues, editorDefinitions, packNodes, type EditorDefinition } fr
 import { speaking } from "./catalogue";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 interface Status {
   fill?: string;
   shape?: string;

@@ -16,7 +16,6 @@ import { speaking } from "./catalogue";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 interface SettingsModule {
   type: string;
   migrations: readonly Migration[];

@@ -4,7 +4,6 @@ import simNode from "../../nodes/edge-sim/edge-sim";
 import { waitFor } from "../harness/wait";
 import { useTestHelper } from "../harness/test-helper-server";
 
-
 type Status = { fill?: string; shape?: string; text?: string };
 
 describe("edge-sim status", function () {
