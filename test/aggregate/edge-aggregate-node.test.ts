@@ -9,10 +9,10 @@ import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { decodeSummaries } from "../../lib/aggregate/summary-codec";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 type Summary = { payload: { count: number; mean: number; min: number; max: number } };
@@ -21,13 +21,11 @@ const event = (i: number, value: number, deviceName = "probe-1") => ({ payload: 
 
 describe("edge-aggregate settings", function () {
   this.timeout(20000);
-  beforeEach((done) => void helper.startServer(done));
-  afterEach((done) => void helper.unload().then(() => helper.stopServer(done)));
+  useTestHelper();
 
   async function summariesOf(config: Record<string, unknown>, values: number[], expected: number): Promise<Summary[]> {
     await helper.load([aggregateNode, catchNode], [{ id: "t", type: "tab" }, { id: "agg", z: "t", type: "edge-aggregate", kind: "tumbling", by: "count", percentiles: "50", ...config, wires: [["out"]] }, { id: "out", z: "t", type: "helper" }] as never);
-    const out: Summary[] = [];
-    events(helper.getNode("out")).on("input", (m: Summary) => out.push(m));
+    const out = messagesTo<Summary>("out");
     values.forEach((v, i) => helper.getNode("agg").receive(event(i, v)));
     await waitFor(() => out.length >= expected, `${expected} summaries`);
     return out;
@@ -47,8 +45,7 @@ describe("edge-aggregate settings", function () {
 
   it("refuses a decimals setting it cannot use: red, and each message to the Catch node", async function () {
     await helper.load([aggregateNode, catchNode], [{ id: "t", type: "tab" }, { id: "agg", z: "t", type: "edge-aggregate", version: 1, by: "count", size: "3", decimals: "1.5", wires: [[]] }, { id: "c", z: "t", type: "catch", scope: null, uncaught: false, wires: [["caught"]] }, { id: "caught", z: "t", type: "helper" }] as never);
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
     helper.getNode("agg").receive(event(0, 4));
     await waitFor(() => caught.length === 1, "the error at the Catch node");
     // the test helper loads no catalogue: the key, translated in a real Node-RED with the field named
@@ -57,8 +54,7 @@ describe("edge-aggregate settings", function () {
 
   async function load(config: Record<string, unknown>) {
     await helper.load([aggregateNode, catchNode], [{ id: "t", type: "tab" }, { id: "agg", z: "t", type: "edge-aggregate", version: 1, kind: "tumbling", percentiles: "50", ...config, wires: [["out"]] }, { id: "out", z: "t", type: "helper" }] as never);
-    const out: Array<Record<string, unknown> & { payload: unknown }> = [];
-    events(helper.getNode("out")).on("input", (m: (typeof out)[number]) => out.push(m));
+    const out = messagesTo<Record<string, unknown> & { payload: unknown }>("out");
     return out;
   }
 
@@ -110,8 +106,7 @@ describe("edge-aggregate settings", function () {
 
   it("refuses a heartbeat of 0 windows: red, and each message to the Catch node", async function () {
     await helper.load([aggregateNode, catchNode], [{ id: "t", type: "tab" }, { id: "agg", z: "t", type: "edge-aggregate", version: 1, by: "count", size: "3", deadband: "0.5", heartbeat: "0", wires: [[]] }, { id: "c", z: "t", type: "catch", scope: null, uncaught: false, wires: [["caught"]] }, { id: "caught", z: "t", type: "helper" }] as never);
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
     helper.getNode("agg").receive(event(0, 4));
     await waitFor(() => caught.length === 1, "the error at the Catch node");
     assert.match(caught[0].error.message, /heartbeat|edge-aggregate.settings/);

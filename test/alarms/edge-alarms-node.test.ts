@@ -4,9 +4,8 @@ import rulesNode from "../../nodes/edge-rules/edge-rules";
 import alarmsNode from "../../nodes/edge-alarms/edge-alarms";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { events, messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 const T0 = Date.UTC(2026, 0, 1);
 interface Out {
@@ -32,12 +31,6 @@ function flow(alarms: Record<string, unknown>) {
   ];
 }
 
-function collect(id: string): Out[] {
-  const got: Out[] = [];
-  events(helper.getNode(id)).on("input", (m: Out) => got.push(m));
-  return got;
-}
-
 function lastStatus(id: string): { fill?: string; text?: string } {
   const calls = (helper.getNode(id) as unknown as { status: { args: Array<[{ fill?: string; text?: string }]> } }).status.args;
   return calls[calls.length - 1]?.[0] ?? {};
@@ -48,16 +41,11 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
   before(function () {
     helper.settings(<never>{ contextStorage: { default: { module: "localfilesystem", config: { dir: tempDir("alarms-context"), flushInterval: 0 } } } });
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("annunciates a rule's alert, takes an acknowledgement by message, lists it, and closes it when the alert clears", async function () {
     await helper.load([rulesNode, alarmsNode], flow({}));
-    const [out, record, replies] = [collect("out"), collect("record"), collect("replies")];
+    const [out, record, replies] = [messagesTo<Out>("out"), messagesTo<Out>("record"), messagesTo<Out>("replies")];
     helper.getNode("rules").receive(event("truck-1", "returnAir", 9, 0));
     await waitFor(() => out.length === 1, "the alarm");
     const raised = out[0];
@@ -102,7 +90,7 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
       sources: [{ name: "door open", resource: "door", device: "", activeWhen: "true", graceMin: "0.02", maxMin: "", resources: "returnAir", rules: "" }],
       units: "door-7 = truck-1",
     }));
-    const [out, record] = [collect("out"), collect("record")];
+    const [out, record] = [messagesTo<Out>("out"), messagesTo<Out>("record")];
     helper.getNode("rules").receive(event("door-7", "door", true, 0));
     helper.getNode("rules").receive(event("truck-1", "returnAir", 9, 1));
     helper.getNode("rules").receive(event("truck-2", "returnAir", 9, 1));
@@ -112,7 +100,7 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
     await waitFor(() => out.length === 1, "truck-2's alarm");
     assert.strictEqual(out[0].payload.deviceName, "truck-2", "only the other unit's alarm is annunciated");
 
-    const replies = collect("replies");
+    const replies = messagesTo<Out>("replies");
     helper.getNode("alarms").receive({ topic: "list", payload: {} });
     await waitFor(() => replies.length === 1, "the list");
     const truck1 = (replies[0].payload as unknown as Out["payload"][]).find((a) => a.deviceName === "truck-1")!;
@@ -127,13 +115,13 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
 
   it("a clear during suppression ends the alarm silently, and the record still has both alerts", async function () {
     await helper.load([rulesNode, alarmsNode], flow({ sources: [{ name: "defrost", resource: "defrost", activeWhen: "true", graceMin: "10" }] }));
-    const [out, record] = [collect("out"), collect("record")];
+    const [out, record] = [messagesTo<Out>("out"), messagesTo<Out>("record")];
     helper.getNode("rules").receive(event("truck-1", "defrost", true, 0));
     helper.getNode("rules").receive(event("truck-1", "returnAir", 9, 1));
     helper.getNode("rules").receive(event("truck-1", "returnAir", 7, 2));
     await waitFor(() => record.length === 2, "raise and clear in the record");
     assert.deepStrictEqual(record.map((m) => [m.payload.state, m.payload.suppressed]), [["raised", ["defrost"]], ["cleared", ["defrost"]]]);
-    const replies = collect("replies");
+    const replies = messagesTo<Out>("replies");
     helper.getNode("alarms").receive({ topic: "list", payload: {} });
     await waitFor(() => replies.length === 1, "the list");
     assert.deepStrictEqual(replies[0].payload, []);
@@ -142,7 +130,7 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
 
   it("escalates an alarm left unacknowledged on the second output and turns the status red", async function () {
     await helper.load([rulesNode, alarmsNode], flow({ escalation: "0.01:critical" }));
-    const escalations = collect("escalations");
+    const escalations = messagesTo<Out>("escalations");
     helper.getNode("rules").receive(event("truck-1", "returnAir", 9, 0));
     await waitFor(() => escalations.length === 1, "the escalation");
     assert.deepStrictEqual([escalations[0].payload.transition, escalations[0].payload.severity, escalations[0].payload.escalationLevel, escalations[0].priority], ["escalated", "critical", 1, 0]);
@@ -151,7 +139,7 @@ describe("edge-alarms through Node-RED (edge-rules → edge-alarms)", function (
 
   it("shelves by message: nothing is annunciated until the shelf expires, then the alarm is annunciated again", async function () {
     await helper.load([rulesNode, alarmsNode], flow({}));
-    const out = collect("out");
+    const out = messagesTo<Out>("out");
     helper.getNode("rules").receive(event("truck-1", "returnAir", 9, 0));
     await waitFor(() => out.length === 1, "the alarm");
     helper.getNode("alarms").receive({ topic: "shelve", payload: { alarmId: out[0].payload.alarmId, by: "ana", minutes: 0.02, reason: "probe swap" } });

@@ -2,7 +2,9 @@
 import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import { waitFor } from "../harness/wait";
-import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
+import { coreNodes, readExample } from "../harness/example-flow";
+import { messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
@@ -30,7 +32,7 @@ describe("example 7: alarm handling", function () {
       }
     }
     await helper.load([simNode, profileNode, ingestNode, rulesNode, alarmsNode, ...core], flow);
-    const got = (id: string) => received<Msg>(id);
+    const got = (id: string) => messagesTo<Msg>(id);
     const alarms = got("ex7-alarm-out");
     const record = got("ex7-record-out");
     const refused = got("ex7-refusal-out");

@@ -9,12 +9,11 @@ import { Code, MessageType, Option, codeText } from "../../lib/coap/constants";
 import { encodeBlock, decodeBlock } from "../../lib/coap/block";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
 import { libcoap } from "./libcoap";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 /** a raw UDP peer that sends datagrams and collects what comes back */
 async function rawPeer() {
@@ -148,13 +147,7 @@ describe("CoAP server: bad input", function () {
 
 describe("edge-coap-in: bodies that do not match their Content-Format", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   it("answers 4.00 and reports the error to a Catch node, without sending the message on", async function () {
     const port = await freeUdpPort();
@@ -168,10 +161,8 @@ describe("edge-coap-in: bodies that do not match their Content-Format", function
       { id: "caught", z: "t", type: "helper" },
     ]));
     await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "listening");
-    const caught: Array<{ error: { message: string } }> = [];
-    const out: unknown[] = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
-    events(helper.getNode("out")).on("input", (m: unknown) => out.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
+    const out = messagesTo<unknown>("out");
     const bad = await libcoap(["-m", "post", "-t", "50", "-e", "{temp: 4", `coap://127.0.0.1:${port}/readings`]);
     assert.match(bad.output, /4\.00/);
     await waitFor(() => caught.length === 1, "the Catch node");

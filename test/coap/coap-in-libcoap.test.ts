@@ -6,12 +6,11 @@ import { randomBytes } from "crypto";
 import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { tempDir } from "../harness/peers";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { libcoap, startLibcoapClient, waitFor } from "./libcoap";
 import { coapNodes, STORE_FUNCTION, asFlow, FlowNode } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface InMsg {
   payload: unknown;
@@ -24,13 +23,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
   let url: string;
   const dir = tempDir("coap-in");
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(extra: FlowNode[] = []) {
     port = await freeUdpPort();
@@ -50,8 +43,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
 
   it("answers PUT, GET, POST, FETCH and DELETE, with the body decoded by its Content-Format", async function () {
     await load();
-    const seen: InMsg[] = [];
-    events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+    const seen = messagesTo<InMsg>("seen");
 
     const put = await libcoap(["-m", "put", "-t", "50", "-e", '{"setpoint":2.5,"door":"closed"}', `${url}/items/a`]);
     assert.strictEqual(put.status, 0, put.output);
@@ -81,8 +73,7 @@ describe("edge-coap-in and edge-coap-response with libcoap's client", function (
 
   it("reassembles a 64 KB block-wise upload from libcoap (a new token per block) and serves 64 KB back block-wise", async function () {
     await load();
-    const seen: InMsg[] = [];
-    events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+    const seen = messagesTo<InMsg>("seen");
     const body = randomBytes(65536);
     const file = path.join(dir, "upload.bin");
     fs.writeFileSync(file, body);

@@ -4,12 +4,11 @@ import { randomBytes } from "crypto";
 import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { coapNodes, STORE_FUNCTION, asFlow } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 import type { CoapServer } from "../../lib/coap/coap-server";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface Msg {
   payload: unknown;
@@ -22,13 +21,7 @@ interface Msg {
 describe("edge-coap-request ↔ edge-coap-in", function () {
   this.timeout(30000);
   let base: string;
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(request: Record<string, unknown>, response: Record<string, unknown> = {}) {
     const port = await freeUdpPort();
@@ -45,10 +38,8 @@ describe("edge-coap-request ↔ edge-coap-in", function () {
       { id: "out", z: "t", type: "helper" },
     ]));
     await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "listening");
-    const out: Msg[] = [];
-    const seen: Msg[] = [];
-    events(helper.getNode("out")).on("input", (m: Msg) => out.push(m));
-    events(helper.getNode("seen")).on("input", (m: Msg) => seen.push(m));
+    const out = messagesTo<Msg>("out");
+    const seen = messagesTo<Msg>("seen");
     return { out, seen, send: (msg: Record<string, unknown>) => helper.getNode("req").receive(msg) };
   }
 

@@ -6,10 +6,9 @@ import { randomBytes } from "crypto";
 import helper from "node-red-node-test-helper";
 import { startCoapServer, coapClient, CoapPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface OutMsg {
   payload: unknown;
@@ -30,13 +29,7 @@ describe("edge-coap-request with libcoap's server", function () {
   after(async function () {
     await peer?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(node: Record<string, unknown>, credentials?: Record<string, unknown>) {
     const flow = [
@@ -47,10 +40,8 @@ describe("edge-coap-request with libcoap's server", function () {
       { id: "caught", z: "t", type: "helper" },
     ];
     await helper.load(coapNodes, asFlow(flow), credentials ? { req: credentials } : undefined);
-    const out: OutMsg[] = [];
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("out")).on("input", (m: OutMsg) => out.push(m));
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
+    const out = messagesTo<OutMsg>("out");
+    const caught = messagesTo<{ error: { message: string } }>("caught");
     return { out, caught, send: (msg: Record<string, unknown>) => helper.getNode("req").receive(msg) };
   }
 

@@ -13,10 +13,9 @@ import { coapClient, httpRequest, tempDir } from "../harness/peers";
 import { startNodeRed } from "../harness/node-red-process";
 import { ensureBuilt, linkPack } from "../harness/build";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 const KEY = "edge-secret";
 
@@ -103,13 +102,11 @@ describe("edge-coap-request over DTLS-PSK: identity hints and hostile peers", fu
     after(function () {
       process.off("uncaughtException", onUncaught);
     });
-    beforeEach(function (done) {
+    beforeEach(function () {
       uncaught = [];
-      helper.startServer(done);
     });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
+    useTestHelper();
+    afterEach(function () {
       assert.deepStrictEqual(uncaught.map((e) => e.message), [], "no uncaught exception");
     });
 
@@ -122,11 +119,9 @@ describe("edge-coap-request over DTLS-PSK: identity hints and hostile peers", fu
         { id: "caught", z: "t", type: "helper" },
       ];
       await helper.load(coapNodes, asFlow(flow), { req: { identity: "gateway-7", key: KEY } });
-      const out: Array<{ payload: string; statusCode: string }> = [];
-      const caught: Array<{ error: { message: string } }> = [];
+      const out = messagesTo<{ payload: string; statusCode: string }>("out");
+      const caught = messagesTo<{ error: { message: string } }>("caught");
       const statuses: Array<{ fill?: string; text?: string }> = [];
-      events(helper.getNode("out")).on("input", (m: { payload: string; statusCode: string }) => out.push(m));
-      events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
       const req = helper.getNode("req") as unknown as { status: (s: object) => void; receive: (m: object) => void };
       const status = req.status.bind(req);
       req.status = (s: { fill?: string; text?: string }) => {

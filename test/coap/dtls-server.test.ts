@@ -11,13 +11,12 @@ import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { tempDir } from "../harness/peers";
 import { requireBinary, spawnTracked } from "../harness/processes";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { waitFor } from "../harness/wait";
 import { coapNodes, STORE_FUNCTION, asFlow, FlowNode } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
 import { clientHello, clientKeyExchangeFlight, cookieOf, mutate, randomRecord } from "./dtls-datagrams";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface InMsg {
   payload: unknown;
@@ -49,13 +48,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
   let warnings: string[];
   const dir = tempDir("coap-dtls");
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
+  useTestHelper();
 
   async function load(credentials: Record<string, string> = { pskKeys: JSON.stringify(Object.fromEntries(Object.entries(KEYS).map(([id, key]) => [id, { key }]))) }, identities: string[] = Object.keys(KEYS)) {
     plainPort = await freeUdpPort();
@@ -86,8 +79,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
   for (const client of ["coap-client-openssl", "coap-client-gnutls"] as const) {
     it(`${client}: PUT, GET and POST over coaps://, the flow seeing the PSK identity`, async function () {
       await load();
-      const seen: InMsg[] = [];
-      events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+      const seen = messagesTo<InMsg>("seen");
       const url = `coaps://127.0.0.1:${dtlsPort}/items/a`;
 
       const put = await coapClient(client, [...secure("truck-17"), "-m", "put", "-t", "50", "-e", '{"setpoint":-18.5}', url]);
@@ -107,8 +99,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
 
     it(`${client}: a block-wise upload (-b 64) is reassembled before the flow sees it`, async function () {
       await load();
-      const seen: InMsg[] = [];
-      events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+      const seen = messagesTo<InMsg>("seen");
       const body = randomBytes(700).toString("hex");
       const file = path.join(dir, `${client}-body.txt`);
       fs.writeFileSync(file, body);
@@ -130,8 +121,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
 
   it("refuses a wrong key (decrypt_error) and an unknown identity, each logged once however often the device retries", async function () {
     const srv = await load();
-    const seen: InMsg[] = [];
-    events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+    const seen = messagesTo<InMsg>("seen");
     const url = `coaps://127.0.0.1:${dtlsPort}/items/a`;
     for (let attempt = 0; attempt < 3; attempt++) {
       const wrong = await coapClient(attempt % 2 ? "coap-client-gnutls" : "coap-client-openssl", [...secure("truck-17", "not-the-key"), url]);
@@ -153,8 +143,7 @@ describe("edge-coap-server over DTLS with libcoap's clients (OpenSSL and GnuTLS)
 
   it("a resource listing identities answers 4.03 to another identity and 4.01 over plain CoAP", async function () {
     await load();
-    const seen: InMsg[] = [];
-    events(helper.getNode("seen")).on("input", (msg: InMsg) => seen.push(msg));
+    const seen = messagesTo<InMsg>("seen");
     const url = `coaps://127.0.0.1:${dtlsPort}/private`;
     for (const client of ["coap-client-openssl", "coap-client-gnutls"] as const) {
       const other = await coapClient(client, [...secure("truck-17"), "-m", "post", "-e", "x", url]);

@@ -11,8 +11,8 @@ import { libcoap } from "./libcoap";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import brokerNode from "../../nodes/edge-broker/edge-broker";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "network/10-mqtt.js"].map((f) => require(`@node-red/nodes/core/${f}`));
 
 describe("example: CoAP sensors → SenML ingest → MQTT", function () {
@@ -22,14 +22,10 @@ describe("example: CoAP sensors → SenML ingest → MQTT", function () {
   after(function () {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
   afterEach(async function () {
     await client?.endAsync();
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
   });
+  useTestHelper();
 
   it("publishes the test sensor's SenML CBOR and a libcoap sensor's SenML JSON as events on edge/senml-climate-sensor/<device>", async function () {
     const flow = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "coap-senml-to-mqtt.json"), "utf8")) as FlowNode[];

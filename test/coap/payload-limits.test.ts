@@ -15,11 +15,10 @@ import { decodePayload, encodePayload, PayloadFormatError } from "../../lib/coap
 import { cborDepth } from "../../lib/common/cbor-depth";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { events, messagesTo } from "../harness/node-events";
 import { coapNodes, asFlow } from "./flows";
 import type { CoapServerNode } from "../../nodes/edge-coap-server/coap-server-node";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 const deepJson = (levels: number) => `{"v":${"[".repeat(levels)}1${"]".repeat(levels)}}`;
 const deepCbor = (levels: number) => Buffer.concat([Buffer.alloc(levels, 0x81), Buffer.from([0x01])]);
@@ -136,14 +135,10 @@ describe("CoAP payload limits", function () {
     after(function () {
       process.off("uncaughtException", onUncaught);
     });
-    beforeEach(function (done) {
+    beforeEach(function () {
       uncaught = [];
-      helper.startServer(done);
     });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
-    });
+    useTestHelper();
 
     it("reports a message it cannot copy onto the response (10,000 deep) as the node's error, not an unhandled rejection", async function () {
       const server = new CoapServer({ port: await freeUdpPort(), address: "127.0.0.1" });
@@ -156,9 +151,8 @@ describe("CoAP payload limits", function () {
           { id: "out", z: "t", type: "helper" },
         ]));
         const errors: unknown[] = [];
-        const out: unknown[] = [];
+        const out = messagesTo<unknown>("out");
         events(helper.getNode("req")).on("call:error", (call: { args: unknown[] }) => errors.push(call.args[0]));
-        events(helper.getNode("out")).on("input", (m: unknown) => out.push(m));
         helper.getNode("req").receive({ deep: deepObject(10_000) } as never);
         helper.getNode("req").receive({ topic: "plain" } as never);
         await waitFor(() => errors.length === 1 && out.length === 1, "one error, one response");
@@ -171,13 +165,7 @@ describe("CoAP payload limits", function () {
   });
 
   describe("edge-coap-in", function () {
-    beforeEach(function (done) {
-      helper.startServer(done);
-    });
-    afterEach(async function () {
-      await helper.unload();
-      await new Promise<void>((r) => helper.stopServer(() => r()));
-    });
+    useTestHelper();
 
     it("answers 4.00 naming the limit to deep JSON and CBOR, reports them to Catch, and refuses a deep value to observe", async function () {
       const port = await freeUdpPort();
@@ -192,10 +180,8 @@ describe("CoAP payload limits", function () {
         { id: "caught", z: "t", type: "helper" },
       ]));
       await waitFor(() => (helper.getNode("srv") as CoapServerNode).server(), "listening");
-      const caught: Array<{ error: { message: string } }> = [];
-      const out: Array<{ payload: unknown }> = [];
-      events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
-      events(helper.getNode("out")).on("input", (m: { payload: unknown }) => out.push(m));
+      const caught = messagesTo<{ error: { message: string } }>("caught");
+      const out = messagesTo<{ payload: unknown }>("out");
       const peer = await rawPeer();
       try {
         await peer.send(post(1, "readings", ContentFormat.JSON, Buffer.from(deepJson(5000))), port);

@@ -14,9 +14,8 @@ import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { events, messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 const core = [
   require("@node-red/nodes/core/function/10-function.js"),
@@ -41,12 +40,7 @@ function exampleNode(id: string): Record<string, unknown> {
 
 describe("contract: an alert is a message of its own", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("a reading and the alerts it raises all pass an edge-buffer whose downstream was down", async function () {
     const dir = tempDir("alert-identity");
@@ -69,8 +63,7 @@ describe("contract: an alert is a message of its own", function () {
       { id: "refused", z: "t", type: "helper" },
 
     ]);
-    const delivered: Delivered[] = [];
-    events(helper.getNode("out")).on("input", (m: Delivered) => delivered.push(m));
+    const delivered = messagesTo<Delivered>("out");
     let refusals = 0;
     events(helper.getNode("refused")).on("input", () => refusals++);
 

@@ -6,10 +6,9 @@ import { repoRoot } from "../harness/build";
 export function nodesTakingInput(): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { "node-red": { nodes: Record<string, string> } };
   return Object.keys(pkg["node-red"].nodes).filter((type) => {
-    // the editor definition: nodes/<type>/editor.ts for a node whose .html the build makes, else the .html
-    const editorTs = path.join(repoRoot, "nodes", type, "editor.ts");
-    const html = fs.readFileSync(fs.existsSync(editorTs) ? editorTs : path.join(repoRoot, "nodes", type, `${type}.html`), "utf8");
-    const inputs = /\binputs:\s*(\d+)/.exec(html);
+    // every node's editor definition is nodes/<type>/editor.ts (the build makes the .html from it)
+    const editor = fs.readFileSync(path.join(repoRoot, "nodes", type, "editor.ts"), "utf8");
+    const inputs = /\binputs:\s*(\d+)/.exec(editor);
     return inputs !== null && Number(inputs[1]) > 0;
   });
 }

@@ -11,8 +11,7 @@ import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 type Received = Array<Record<string, unknown>>;
 
@@ -25,12 +24,7 @@ describe("edge-bundle node", function () {
   const bundle = (version: string, w: number, targets: Record<string, string[]> = { groups: ["canary"] }, signer = key) =>
     JSON.stringify(signBundle({ kind: "model", name: "scaler", version, targets }, model(w), signer.privateKeyPem));
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const flow = [
     { id: "f1", type: "tab" },

@@ -12,31 +12,20 @@ import watchNode from "../../nodes/edge-model-watch/edge-model-watch";
 import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
-
-type Received = Array<Record<string, unknown>>;
+import { useTestHelper } from "../harness/test-helper-server";
+import { messagesTo } from "../harness/node-events";
 
 describe("edge-model-watch node", function () {
   this.timeout(30000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-model-watch-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
-
-  const collect = (id: string): Received => {
-    const list: Received = [];
-    helper.getNode(id).on("input", (msg: Record<string, unknown>) => list.push(msg));
-    return list;
-  };
 
   it("escalates unsure predictions, raises drift when the scores shift, and counts precision and recall from ground truth", async function () {
     // softmax(identity · [a, b]): confidence of "ok" = e^a / (e^a + e^b)
@@ -53,7 +42,7 @@ describe("edge-model-watch node", function () {
         { id: "caught", z: "f1", type: "helper" },
     ];
     await helper.load([tfliteNode, watchNode], flow);
-    const [alerts, reports, caught] = ["alerts", "reports", "caught"].map(collect);
+    const [alerts, reports, caught] = ["alerts", "reports", "caught"].map((id) => messagesTo(id));
     const tf = helper.getNode("tf");
     const watch = helper.getNode("watch");
     let sent = 0;

@@ -10,10 +10,8 @@ import rolloutNode from "../../nodes/edge-rollout/edge-rollout";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
 import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
-
-type Received = Array<Record<string, unknown>>;
+import { useTestHelper } from "../harness/test-helper-server";
+import { messagesTo } from "../harness/node-events";
 
 describe("edge-rollout node", function () {
   this.timeout(30000);
@@ -29,18 +27,7 @@ describe("edge-rollout node", function () {
     { id: "caught", z: "f1", type: "helper" },
   ];
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
-
-  const collect = (id: string): Received => {
-    const list: Received = [];
-    helper.getNode(id).on("input", (msg: Record<string, unknown>) => list.push(msg));
-    return list;
-  };
+  useTestHelper();
   /** as an mqtt in node delivers a gateway's report: text, with the gateway in the topic or the payload */
   const fromGateway = (topic: string, payload: unknown) => ({ topic, payload: JSON.stringify(payload) });
   const step = (step: string, version: string, extra: Record<string, unknown> = {}) => fromGateway(`fleet/gw-1/bundle/${step}`, { step, gateway: "gw-1", kind: "model", name: "scaler", version, ...extra });
@@ -49,7 +36,7 @@ describe("edge-rollout node", function () {
 
   it("publishes to the canaries, promotes after a healthy window, and rolls a drifting version back with the good one restored", async function () {
     await helper.load([rolloutNode], flow, { rollout: { publicKeys: key.publicKeyPem } });
-    const [publish, events, caught] = ["publish", "events", "caught"].map(collect);
+    const [publish, events, caught] = ["publish", "events", "caught"].map((id) => messagesTo(id));
     const rollout = helper.getNode("rollout");
     const v1 = bundle("1", 1);
 
@@ -93,7 +80,7 @@ describe("edge-rollout node", function () {
 
   it("a canary that never reports the bundle active fails the rollout at the deadline", async function () {
     await helper.load([rolloutNode], [flow[0], { ...flow[1], activationTimeoutS: "1" }, ...flow.slice(2)], { rollout: { publicKeys: key.publicKeyPem } });
-    const [publish, events] = ["publish", "events"].map(collect);
+    const [publish, events] = ["publish", "events"].map((id) => messagesTo(id));
     helper.getNode("rollout").receive({ payload: bundle("1", 1) });
     const back = await waitFor(() => events.find((e) => (e.payload as { step: string }).step === "rolled-back"), "the rollout failing");
     assert.equal((back.payload as { reason: string }).reason, "gw-1 did not report it active within 1 s");
@@ -102,7 +89,7 @@ describe("edge-rollout node", function () {
 
   it("msg.rollback at the centre orders the canaries back with its reason", async function () {
     await helper.load([rolloutNode], flow, { rollout: { publicKeys: key.publicKeyPem } });
-    const [publish, events, caught] = ["publish", "events", "caught"].map(collect);
+    const [publish, events, caught] = ["publish", "events", "caught"].map((id) => messagesTo(id));
     const rollout = helper.getNode("rollout");
     rollout.receive({ payload: bundle("1", 1) });
     rollout.receive(step("active", "1"));
@@ -117,7 +104,7 @@ describe("edge-rollout node", function () {
 
   it("without a canary the node says so and refuses every message", async function () {
     await helper.load([rolloutNode], [flow[0], { ...flow[1], canaries: " " }, ...flow.slice(2)]);
-    const caught = collect("caught");
+    const caught = messagesTo("caught");
     helper.getNode("rollout").receive({ payload: bundle("1", 1) });
     await waitFor(() => caught.length === 1, "the error");
     assert.equal((caught[0].error as { message: string }).message.replace(/^Error: /, ""), "edge-rollout.errors.no-canaries");

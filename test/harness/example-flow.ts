@@ -1,11 +1,9 @@
 /**
  * What the example-flow tests share: an examples/ flow read as shipped (each test then moves its ports and speeds up
- * its time), node-red-node-test-helper's server around each test, and the messages a node of the flow receives.
+ * its time) and the core nodes it names. The test helper's server is ./test-helper-server, a node's messages ./node-events.
  */
 import * as fs from "fs";
 import * as path from "path";
-import helper from "node-red-node-test-helper";
-import { events } from "./node-events";
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -16,23 +14,4 @@ export function coreNodes(...files: string[]): ReturnType<NodeRequire>[] {
 
 export function readExample(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", file), "utf8")) as FlowNode[];
-}
-
-/** starts the test helper's server before each test of the suite, and unloads and stops it after */
-export function useTestHelper(): void {
-  helper.init(require.resolve("node-red"));
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
-  });
-}
-
-/** every message the loaded flow's node `id` receives from now on */
-export function received<M>(id: string): M[] {
-  const list: M[] = [];
-  events(helper.getNode(id)).on("input", (m: M) => list.push(m));
-  return list;
 }

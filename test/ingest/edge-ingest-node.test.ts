@@ -3,17 +3,11 @@ import helper from "node-red-node-test-helper";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { events, messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 describe("edge-ingest node", function () {
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const flow = (profile: Record<string, unknown>) => [
     { id: "p", type: "edge-device-profile", ...profile },
@@ -24,10 +18,8 @@ describe("edge-ingest node", function () {
 
   it("sends events by the first output and rejected messages, whole, with the reason by the second", async function () {
     await helper.load([profileNode, ingestNode], flow({ source: "builtin", builtin: "reefer-unit" }));
-    const received: Array<Record<string, unknown>> = [];
-    const errors: Array<Record<string, unknown>> = [];
-    events(helper.getNode("events")).on("input", (m: Record<string, unknown>) => received.push(m));
-    events(helper.getNode("errors")).on("input", (m: Record<string, unknown>) => errors.push(m));
+    const received = messagesTo<Record<string, unknown>>("events");
+    const errors = messagesTo<Record<string, unknown>>("errors");
     const n = helper.getNode("in");
     n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: 40, door: "closed" } });
     n.receive({ topic: "x", payload: { unit_id: "truck-3", ret_air_f: "warm" }, correlation: 7 });
@@ -43,8 +35,7 @@ describe("edge-ingest node", function () {
 
   it("derives the event's id from the incoming message's eventId: a message delivered twice gives one event id", async function () {
     await helper.load([profileNode, ingestNode], flow({ source: "builtin", builtin: "reefer-unit" }));
-    const received: Array<{ eventId: string; payload: { id: string } }> = [];
-    events(helper.getNode("events")).on("input", (m: { eventId: string; payload: { id: string } }) => received.push(m));
+    const received = messagesTo<{ eventId: string; payload: { id: string } }>("events");
     const n = helper.getNode("in");
     const raw = { unit_id: "truck-3", ret_air_f: 40 };
     n.receive({ payload: raw, eventId: "upstream-1" });

@@ -10,9 +10,8 @@ import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
 import aggregateNode from "../../nodes/edge-aggregate/edge-aggregate";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 const PROFILE = `name: probe
 deviceResources:
@@ -28,12 +27,7 @@ type Out = { payload: Record<string, unknown>; error?: { message: string } };
 
 describe("edge-ingest (EdgeX DTOs) → edge-rules", function () {
   this.timeout(20000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("reads the DTO's nanosecond origins and string values: a 900 s rule waits 900 s of the readings' time", async function () {
     await helper.load([profileNode, ingestNode, rulesNode, require("@node-red/nodes/core/common/25-catch.js")], <never>[
@@ -47,14 +41,10 @@ describe("edge-ingest (EdgeX DTOs) → edge-rules", function () {
       { id: "catcher", z: "t", type: "catch", scope: ["rules"], uncaught: false, wires: [["caught"]] },
       { id: "caught", z: "t", type: "helper" },
     ]);
-    const dtos: Out[] = [];
-    const alerts: Out[] = [];
-    const readings: Out[] = [];
-    const caught: Out[] = [];
-    events(helper.getNode("dtos")).on("input", (m: Out) => dtos.push(m));
-    events(helper.getNode("alerts")).on("input", (m: Out) => alerts.push(m));
-    events(helper.getNode("readings")).on("input", (m: Out) => readings.push(m));
-    events(helper.getNode("caught")).on("input", (m: Out) => caught.push(m));
+    const dtos = messagesTo<Out>("dtos");
+    const alerts = messagesTo<Out>("alerts");
+    const readings = messagesTo<Out>("readings");
+    const caught = messagesTo<Out>("caught");
     const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
     const ingest = helper.getNode("in");
 
@@ -95,8 +85,7 @@ describe("edge-ingest (EdgeX DTOs) → edge-rules", function () {
       { id: "agg", z: "t", type: "edge-aggregate", kind: "tumbling", by: "time", size: "60", latenessS: "0", resources: "temp", percentiles: "50", wires: [["out"]] },
       { id: "out", z: "t", type: "helper" },
     ]);
-    const out: Out[] = [];
-    events(helper.getNode("out")).on("input", (m: Out) => out.push(m));
+    const out = messagesTo<Out>("out");
     const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
     const ingest = helper.getNode("in");
     [4, 5, 6].forEach((t, i) => ingest.receive({ payload: { t, door: false, ts: T0 + i * 10_000 } }));

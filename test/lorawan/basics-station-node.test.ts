@@ -10,12 +10,12 @@ import helper from "node-red-node-test-helper";
 import gatewayNode from "../../nodes/edge-lorawan-gateway/edge-lorawan-gateway";
 import { freeTcpPort, freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { events, messagesTo } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
 import { StationSocket, uplinkMessage, versionMessage } from "./basics-station-client";
 import { buildUplink, demoKeys } from "../../lib/sim/lorawan-tag";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 type Logged = { msg?: unknown; level?: number };
@@ -23,12 +23,8 @@ type Logged = { msg?: unknown; level?: number };
 describe("edge-lorawan-gateway: Basics Station settings and downlinks refused with the reason", function () {
   this.timeout(30000);
   const closers: Array<() => Promise<void>> = [];
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
+  useTestHelper();
   afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
     await Promise.all(closers.splice(0).map((c) => c()));
   });
 
@@ -45,10 +41,8 @@ describe("edge-lorawan-gateway: Basics Station settings and downlinks refused wi
     const gw = helper.getNode("gw");
     const statuses: Array<{ fill?: string; text?: string }> = [];
     events(gw).on("call:status", (call: { args: Array<{ fill?: string; text?: string }> }) => statuses.push(call.args[0]));
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
-    const frames: unknown[] = [];
-    events(helper.getNode("frames")).on("input", (m: unknown) => frames.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
+    const frames = messagesTo<unknown>("frames");
     return { udp, statuses, caught, frames };
   }
 

@@ -16,11 +16,11 @@ import { buildUplink, demoKeys, encodeTemperatureHumidityLpp, pushData, RadioCon
 import { startMosquitto, MosquittoPeer } from "../harness/peers";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
 import type { LorawanKeysNode } from "../../nodes/_shared/lorawan-keys";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
@@ -33,21 +33,11 @@ const app = Buffer.from(tag.appSKey, "hex");
 const ts = Date.parse("2026-11-30T02:00:00Z");
 const tmstOf = (at: number) => (at * 1000) >>> 0;
 
-function collect(id: string): Msg[] {
-  const got: Msg[] = [];
-  events(helper.getNode(id)).on("input", (m: Msg) => got.push(m));
-  return got;
-}
-
 describe("LoRaWAN as networks run it", function () {
   this.timeout(30000);
   let forwarders: FakeForwarder[] = [];
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
+  useTestHelper();
   afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
     await Promise.all(forwarders.map((f) => f.close()));
     forwarders = [];
   });
@@ -72,7 +62,7 @@ describe("LoRaWAN as networks run it", function () {
       { id: "caught", type: "helper", z: "f1" },
     ];
     await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, catchNode, completeNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
-    const got = { events: collect("events"), errors: collect("errors"), acks: collect("acks"), sent: collect("sent"), caught: collect("caught"), completed: collect("completed") };
+    const got = { events: messagesTo<Msg>("events"), errors: messagesTo<Msg>("errors"), acks: messagesTo<Msg>("acks"), sent: messagesTo<Msg>("sent"), caught: messagesTo<Msg>("caught"), completed: messagesTo<Msg>("completed") };
     const fwd = new FakeForwarder("B827EBFFFE000001", port);
     fwd.autoTxAck = true;
     await fwd.open();
@@ -284,7 +274,7 @@ describe("LoRaWAN as networks run it", function () {
         { id: "errors", type: "helper", z: "f1" },
       ];
       await helper.load([coreMqtt, keysNode, uplinkNode], flow);
-      const got = collect("events");
+      const got = messagesTo<Msg>("events");
       await waitFor(() => (helper.getNode("in-cs") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt in connected");
       const client = mqtt.connect(broker.url);
       await new Promise((resolve) => client.once("connect", resolve));

@@ -3,7 +3,9 @@ import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
+import { coreNodes, readExample } from "../harness/example-flow";
+import { messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 import lora from "lora-packet";
 import { demoKeys } from "../../lib/sim/lorawan-tag";
 import keysNode from "../../nodes/edge-lorawan-keys/edge-lorawan-keys";
@@ -34,7 +36,7 @@ describe("example 2: cold rooms and freezers on LoRaWAN", function () {
       if (n.type === "edge-lorawan-keys") n.counterFile = "none";
     }
     await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, simNode, rulesNode, ...core], flow);
-    const got = (id: string) => received<Msg>(id);
+    const got = (id: string) => messagesTo<Msg>(id);
     const tagEvents = got("ex2-events");
     const refused = got("ex2-refused");
     const alerts = got("ex2-alerts");

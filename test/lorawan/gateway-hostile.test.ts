@@ -12,9 +12,8 @@ import gatewayNode from "../../nodes/edge-lorawan-gateway/edge-lorawan-gateway";
 import { parseUpstream, PacketForwarderError, PUSH_ACK } from "../../lib/lorawan/packet-forwarder";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { events, messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 const EUI = Buffer.from("B827EBFFFE000001", "hex");
 const pushData = (token: number, body: string) => Buffer.concat([Buffer.from([2, token >> 8, token & 0xff, 0]), EUI, Buffer.from(body)]);
@@ -30,13 +29,10 @@ describe("edge-lorawan-gateway: hostile datagrams", function () {
   after(function () {
     process.off("uncaughtException", onUncaught);
   });
-  beforeEach(function (done) {
+  beforeEach(function () {
     uncaught = [];
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("refuses a PUSH_DATA nested 20,000 deep as malformed naming the limit, and parses one within it", function () {
     assert.throws(() => parseUpstream(pushData(1, deepStat(20_000))), (err: Error) => err instanceof PacketForwarderError && /nested deeper than the 16-level depth limit/.test(err.message));
@@ -55,9 +51,8 @@ describe("edge-lorawan-gateway: hostile datagrams", function () {
       { id: "stat2", z: "t", type: "helper" },
     ];
     await helper.load(gatewayNode, flow);
-    const stats: unknown[] = [];
+    const stats = messagesTo<unknown>("stat2");
     const warnings: unknown[] = [];
-    events(helper.getNode("stat2")).on("input", (m: unknown) => stats.push(m));
     events(helper.getNode("gw")).on("call:warn", (call: { args: unknown[] }) => warnings.push(call.args[0]));
     const socket = dgram.createSocket("udp4");
     const acks: Buffer[] = [];

@@ -12,9 +12,8 @@ import { chirpstackUplink, demoKeys, encodeTemperatureHumidityLpp } from "../../
 import { CodecRegistry } from "../../lib/lorawan/codec-registry";
 import type { LorawanDevice } from "../../lib/lorawan/device-table";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { events, messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 type Msg = Record<string, unknown> & { error?: { code: string; message: string } };
 const tag = demoKeys(1, "store-001-coldroom-01");
@@ -27,12 +26,7 @@ function deepObject(levels: number): unknown {
 
 describe("edge-lorawan-uplink and -downlink: oversized and deeply nested input", function () {
   this.timeout(60000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("refuses each as malformed-input naming the limit, then decodes the next uplink", async function () {
     const devices = [{ name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp" }];
@@ -44,11 +38,9 @@ describe("edge-lorawan-uplink and -downlink: oversized and deeply nested input",
       { id: "errors", type: "helper", z: "f1" },
     ];
     await helper.load([keysNode, uplinkNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
-    const got: Msg[] = [];
-    const refused: Msg[] = [];
+    const got = messagesTo<Msg>("events");
+    const refused = messagesTo<Msg>("errors");
     const caught: Error[] = [];
-    events(helper.getNode("events")).on("input", (m: Msg) => got.push(m));
-    events(helper.getNode("errors")).on("input", (m: Msg) => refused.push(m));
     const up = helper.getNode("up") as unknown as { receive(m: object): void };
     // done(err) would mean the input reached no refusal output
     events(helper.getNode("up")).on("call:error", (call: { args: unknown[] }) => caught.push(call.args[0] as Error));
@@ -84,9 +76,8 @@ describe("edge-lorawan-uplink and -downlink: oversized and deeply nested input",
       { id: "out", type: "helper", z: "f1" },
     ];
     await helper.load([keysNode, downlinkNode], flow, { keys1: { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) } });
-    const out: Msg[] = [];
+    const out = messagesTo<Msg>("out");
     const errors: Error[] = [];
-    events(helper.getNode("out")).on("input", (m: Msg) => out.push(m));
     events(helper.getNode("down")).on("call:error", (call: { args: unknown[] }) => errors.push(call.args[0] as Error));
     const down = helper.getNode("down") as unknown as { receive(m: object): void };
     down.receive({ devEui: tag.devEui, payload: "ab".repeat(5 * 1024 * 1024) });

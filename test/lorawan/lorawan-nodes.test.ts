@@ -10,10 +10,10 @@ import { buildUplink, chirpstackUplink, demoKeys, encodeTemperatureHumidityLpp, 
 import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { FakeForwarder } from "./fake-forwarder";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
@@ -21,20 +21,9 @@ const tag = demoKeys(1, "store-001-coldroom-01");
 const tagEntry = { name: "coldroom-01", devEui: tag.devEui, devAddr: tag.devAddr, codec: "cayenne-lpp" };
 const tagKeys = { keys: JSON.stringify({ [tag.devEui]: { nwkSKey: tag.nwkSKey, appSKey: tag.appSKey } }) };
 
-function collect(id: string): Msg[] {
-  const got: Msg[] = [];
-  events(helper.getNode(id)).on("input", (m: Msg) => got.push(m));
-  return got;
-}
-
 describe("LoRaWAN nodes", function () {
   this.timeout(30000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   describe("network servers (ChirpStack, TTN) through Mosquitto", function () {
     let broker: MosquittoPeer;
@@ -62,8 +51,8 @@ describe("LoRaWAN nodes", function () {
         { id: "errors", type: "helper", z: "f1" },
       ];
       await helper.load([coreMqtt, keysNode, uplinkNode], flow, { keys1: tagKeys });
-      const got = collect("events");
-      const errors = collect("errors");
+      const got = messagesTo<Msg>("events");
+      const errors = messagesTo<Msg>("errors");
       await waitFor(() => (helper.getNode("in-cs") as unknown as { brokerConn?: { connected?: boolean } }).brokerConn?.connected, "mqtt in connected");
       const client = mqtt.connect(broker.url);
       await new Promise((resolve) => client.once("connect", resolve));
@@ -155,8 +144,8 @@ describe("LoRaWAN nodes", function () {
       { id: "errors", type: "helper", z: "f1" },
     ];
     await helper.load([keysNode, uplinkNode], flow);
-    const got = collect("events");
-    const errors = collect("errors");
+    const got = messagesTo<Msg>("events");
+    const errors = messagesTo<Msg>("errors");
     const radio = { gatewayEui: "B827EBFFFE000001", rssi: -101, snr: 4.5, sf: 10, frequencyHz: 868500000, ts: Date.now() };
     const stuck = chirpstackUplink("freezer-stuck", other, 1, 1, encodeTemperatureHumidityLpp(-18, 50), radio, "cold-chain");
     const fine = chirpstackUplink("freezer-acme", tag, 1, 2, encodeTemperatureHumidityLpp(-18.7, 50), radio, "cold-chain");
@@ -199,9 +188,9 @@ describe("LoRaWAN nodes", function () {
         { id: "stats", type: "helper", z: "f1" },
       ];
       await helper.load([keysNode, uplinkNode, gatewayNode], flow, { keys1: tagKeys });
-      const got = collect("events");
-      const errors = collect("errors");
-      const stats = collect("stats");
+      const got = messagesTo<Msg>("events");
+      const errors = messagesTo<Msg>("errors");
+      const stats = messagesTo<Msg>("stats");
       const a = await forwarder("B827EBFFFE000001", port);
       const b = await forwarder("B827EBFFFE000002", port);
       a.pullData(0x1111);
@@ -245,8 +234,8 @@ describe("LoRaWAN nodes", function () {
       ];
       const creds = { keys1: { keys: JSON.stringify({ [otaa.devEui]: { appKey } }) } };
       await helper.load([keysNode, uplinkNode, gatewayNode], flow, creds);
-      let got = collect("events");
-      let errors = collect("errors");
+      let got = messagesTo<Msg>("events");
+      let errors = messagesTo<Msg>("errors");
       const a = await forwarder("B827EBFFFE000001", port);
       a.pullData(1);
       await waitFor(() => a.received.some((m) => m[3] === 0x04), "PULL_ACK");
@@ -274,8 +263,8 @@ describe("LoRaWAN nodes", function () {
 
       await helper.unload();
       await helper.load([keysNode, uplinkNode, gatewayNode], flow, creds);
-      got = collect("events");
-      errors = collect("errors");
+      got = messagesTo<Msg>("events");
+      errors = messagesTo<Msg>("errors");
       a.pullData(5);
       a.send(pushData(buildUplink(keys, 2, 1, encodeTemperatureHumidityLpp(-19.4, 40)), radio(a.eui, -100, 3, ts + 120000), 6));
       await waitFor(() => got.length === 1 || errors.length > 0, "an uplink after the restart");
@@ -301,9 +290,9 @@ describe("LoRaWAN nodes", function () {
       const complete = require("@node-red/nodes/core/common/24-complete.js");
       const catchNode = require("@node-red/nodes/core/common/25-catch.js");
       await helper.load([keysNode, uplinkNode, downlinkNode, gatewayNode, complete, catchNode], flow, { keys1: tagKeys });
-      const got = collect("events");
-      const completed = collect("completed");
-      const caught = collect("caught");
+      const got = messagesTo<Msg>("events");
+      const completed = messagesTo<Msg>("completed");
+      const caught = messagesTo<Msg>("caught");
       const a = await forwarder("B827EBFFFE000001", port);
       a.pullData(1);
       await waitFor(() => a.received.some((m) => m[3] === 0x04), "PULL_ACK");

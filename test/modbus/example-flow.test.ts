@@ -7,14 +7,15 @@ import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { coreNodes, readExample, received, useTestHelper } from "../harness/example-flow";
+import { coreNodes, readExample } from "../harness/example-flow";
+import { messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import modbusNode from "../../nodes/edge-modbus/edge-modbus";
 import linkNode from "../../nodes/edge-modbus-link/edge-modbus-link";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import rulesNode from "../../nodes/edge-rules/edge-rules";
-
 
 const core = coreNodes("common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js");
 
@@ -36,7 +37,7 @@ describe("example 11: cold-room controllers on Modbus", function () {
       if (n.type === "edge-rules") n.rules = (n.rules as Array<Record<string, unknown>>).map((r) => ("forS" in r ? { ...r, forS: "1" } : r));
     }
     await helper.load([simNode, modbusNode, linkNode, profileNode, ingestNode, rulesNode, ...core], flow);
-    const got = (id: string) => received<Msg>(id);
+    const got = (id: string) => messagesTo<Msg>(id);
     const roomEvents = got("ex11-events");
     const rejected = got("ex11-rejected");
     const alerts = got("ex11-alerts");

@@ -8,8 +8,7 @@ import simNode from "../../nodes/edge-sim/edge-sim";
 import { requireBinary, spawnTracked } from "../harness/processes";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface Mbpoll {
   code: number | null;
@@ -30,18 +29,14 @@ describe("edge-sim's Modbus controllers under mbpoll", function () {
   this.timeout(60000);
   let port: number;
 
+  useTestHelper();
   beforeEach(async function () {
     port = await freeTcpPort();
-    await new Promise<void>((resolve) => helper.startServer(() => resolve()));
     const flow: Array<Record<string, unknown>> = [
       { id: "sim", type: "edge-sim", seed: "5", trucks: "0", coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", cameras: "0", intervalMs: "1000", stepS: "60", autostart: false, modbusRooms: "2", modbusAddress: "127.0.0.1", modbusPort: String(port), wires: [[], []] },
     ];
     await helper.load(simNode, flow as Parameters<typeof helper.load>[1]);
     await waitFor(async () => (await mbpoll(port, ["-a", "1", "-t", "4", "-r", "0", "127.0.0.1"])).code === 0, "the simulator's Modbus server");
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
   });
 
   const tick = (n: number) => helper.getNode("sim").receive({ payload: { tick: n } });

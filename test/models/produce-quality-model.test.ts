@@ -6,17 +6,11 @@ import { produceImage, PRODUCE_QUALITIES } from "../../lib/sim/produce-camera";
 import { ColdChainSimulator } from "../../lib/sim/simulator";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 describe("the showcase's produce-quality image model in edge-tflite", function () {
   this.timeout(60000);
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("classifies simulated camera images of each quality, loaded as builtin: files", async function () {
     await helper.load(tfliteNode, <never>[

@@ -5,8 +5,7 @@ import brokerNode from "../../nodes/edge-broker/edge-broker";
 import { makeTlsMaterial, tempDir, TlsMaterial } from "../harness/peers";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface Received {
   topic: string;
@@ -50,15 +49,10 @@ async function brokerFlow(extra: Record<string, unknown>, credentials: Record<st
 describe("edge-broker with mqtt.js clients", function () {
   this.timeout(30000);
 
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-
   afterEach(async function () {
     await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await helper.unload();
-    await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
   });
+  useTestHelper();
 
   it("routes QoS 0, 1 and 2 and keeps retained messages for later subscribers", async function () {
     const { port } = await brokerFlow({});

@@ -6,8 +6,8 @@ import bridgeNode from "../../nodes/edge-mqtt-bridge/edge-mqtt-bridge";
 import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { waitFor } from "../harness/wait";
 import { freeTcpPort } from "../harness/ports";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const coreMqtt = require("@node-red/nodes/core/network/10-mqtt.js");
 
 interface Arrival {
@@ -132,13 +132,12 @@ describe("edge-mqtt-bridge between two Mosquittos", function () {
   beforeEach(async function () {
     source = await startMosquitto({ persistence: true });
     upstream = await startMosquitto({ persistence: true });
-    await new Promise<void>((resolve) => helper.startServer(() => resolve()));
   });
-
   afterEach(async function () {
     await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await helper.unload();
-    await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
+  });
+  useTestHelper();
+  afterEach(async function () {
     await source.stop();
     await upstream.stop();
   });

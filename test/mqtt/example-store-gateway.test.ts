@@ -11,7 +11,7 @@ import mqtt from "mqtt";
 import { startMosquitto, MosquittoPeer, tempDir } from "../harness/peers";
 import { freeTcpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { events, messagesTo } from "../harness/node-events";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
@@ -21,8 +21,8 @@ import { decodeSummaries } from "../../lib/aggregate/summary-codec";
 import type { NamedSummary } from "../../lib/aggregate/summary-batch";
 import brokerNode from "../../nodes/edge-broker/edge-broker";
 import bridgeNode from "../../nodes/edge-mqtt-bridge/edge-mqtt-bridge";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "network/10-mqtt.js"].map((f) => require(`@node-red/nodes/core/${f}`));
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -38,14 +38,10 @@ describe("example 5: store gateway forwarding summaries and alerts upstream", fu
   after(async function () {
     await regional?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
   afterEach(async function () {
     await client?.endAsync();
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
   });
+  useTestHelper();
 
   it("bridges every alert and one compressed batch of summaries per window to the regional broker, a small fraction of the bytes ingested", async function () {
     const flow = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "05-store-gateway-summaries.json"), "utf8")) as FlowNode[];
@@ -70,8 +66,7 @@ describe("example 5: store gateway forwarding summaries and alerts upstream", fu
     client.on("message", (topic, payload, packet) => upstream.push({ topic, payload, properties: packet.properties }));
     await client.subscribeAsync("#", { qos: 1 });
     await helper.load([simNode, ingestNode, profileNode, rulesNode, aggregateNode, brokerNode, bridgeNode, ...core], flow);
-    const reports: Array<{ bandwidth?: { bytesIn: number; bytesOut: number; ratio: number | null } }> = [];
-    events(helper.getNode("ex5-bandwidth")).on("input", (m: (typeof reports)[number]) => reports.push(m));
+    const reports = messagesTo<{ bandwidth?: { bytesIn: number; bytesOut: number; ratio: number | null } }>("ex5-bandwidth");
     // what edge-rules sends: each alert raised or cleared must arrive upstream
     const raised = new Set<string>();
     events(helper.getNode("ex5-alert-topic")).on("input", (m: { payload: { alertId: string; state: string } }) => {

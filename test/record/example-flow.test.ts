@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import helper from "node-red-node-test-helper";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { tempDir } from "../harness/peers";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
@@ -14,21 +14,19 @@ import alarmsNode from "../../nodes/edge-alarms/edge-alarms";
 import recordNode from "../../nodes/edge-record/edge-record";
 import { listSegments } from "../../lib/record/segments";
 import { parseEntryLine, Entry } from "../../lib/record/entry";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const core = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "common/25-catch.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js"].map((f) => require(`@node-red/nodes/core/${f}`));
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 describe("example 8: the compliance record", function () {
   this.timeout(90000);
   let dir = "";
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = tempDir("record-example");
-    helper.startServer(done);
   });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((r) => helper.stopServer(() => r()));
+  useTestHelper();
+  afterEach(function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -41,10 +39,8 @@ describe("example 8: the compliance record", function () {
     }
     await helper.load([simNode, profileNode, ingestNode, rulesNode, alarmsNode, recordNode, ...core], flow);
     const entries = (): Entry[] => listSegments(dir).flatMap((s) => fs.readFileSync(s.file, "utf8").split("\n").filter(Boolean).map((l) => parseEntryLine(l)!));
-    const out: Array<Record<string, unknown>> = [];
-    events(helper.getNode("ex8-record-out")).on("input", (m: Record<string, unknown>) => out.push(m));
-    const refused: unknown[] = [];
-    events(helper.getNode("ex8-refused-out")).on("input", (m: unknown) => refused.push(m));
+    const out = messagesTo<Record<string, unknown>>("ex8-record-out");
+    const refused = messagesTo<unknown>("ex8-refused-out");
 
     await waitFor(() => entries().some((e) => e.kind === "alert" && e.data.state === "raised"), "an alert in the record", { timeoutMs: 60000 });
     helper.getNode("ex8-ack").receive({});

@@ -14,8 +14,7 @@ import { freeTcpPort, freeUdpPort } from "../harness/ports";
 import { waitFor } from "../harness/wait";
 import { defaultValues, editorDefinitions, packNodes, type EditorDefinition } from "./editor-definitions";
 import { speaking } from "./catalogue";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface Status {
   fill?: string;
@@ -99,16 +98,13 @@ describe("every node deploys with its editor defaults", function () {
     ensureBuilt();
     for (const type of packNodes()) Object.assign(definitions, editorDefinitions(type));
   });
-  beforeEach(function (done) {
+  beforeEach(function () {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-defaults-"));
     helper.settings({ userDir });
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(userDir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(userDir, { recursive: true, force: true });
   });
 
   for (const type of packNodes()) {

@@ -14,8 +14,7 @@ import { migrate, type Migration } from "../../lib/settings/migrate";
 import { editorDefinitions, FakeDialog } from "./editor-definitions";
 import { speaking } from "./catalogue";
 import { generateSigningKey, signBundle } from "../../lib/fleet/bundle-signing";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface SettingsModule {
   type: string;
@@ -194,12 +193,7 @@ describe("migration steps of the Kafka, fleet and bridge nodes, with flows saved
   });
 
   describe("deployed in Node-RED", function () {
-    beforeEach(function (done) {
-      helper.startServer(done);
-    });
-    afterEach(function (done) {
-      helper.unload().then(() => helper.stopServer(done));
-    });
+    useTestHelper();
 
     const pack = (...types: string[]) => types.map((t) => speaking(require(path.join(repoRoot, "nodes", t, t))));
     const kafkaNodes = () => pack("edge-kafka-broker", "edge-kafka-out", "edge-kafka-in");

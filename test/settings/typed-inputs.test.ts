@@ -8,13 +8,12 @@ import helper from "node-red-node-test-helper";
 import profileNode from "../../nodes/edge-device-profile/edge-device-profile";
 import ingestNode from "../../nodes/edge-ingest/edge-ingest";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { speaking } from "./catalogue";
 import { ensureBuilt } from "../harness/build";
 import { coapClient, startCoapServer, type CoapPeer } from "../harness/peers";
 import coapRequestNode from "../../nodes/edge-coap-request/edge-coap-request";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 interface Status {
   fill?: string;
@@ -35,13 +34,10 @@ describe("typed inputs: values from the environment", function () {
   before(function () {
     ensureBuilt(); // the shared settings messages are merged into the built catalogues
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
+  afterEach(function () {
     delete process.env[VAR];
-    helper.unload().then(() => helper.stopServer(done));
   });
+  useTestHelper();
 
   const flow: Array<Record<string, unknown> & { id: string; type: string }> = [
     { id: "p", type: "edge-device-profile", source: "builtin", builtin: "reefer-unit" },
@@ -53,8 +49,7 @@ describe("typed inputs: values from the environment", function () {
   it("edge-ingest: a fixed device name from an environment variable names every event", async function () {
     process.env[VAR] = "truck-env-7";
     await helper.load([profileNode, speaking(ingestNode)], flow);
-    const received: Array<{ payload: { deviceName: string }; topic: string }> = [];
-    events(helper.getNode("events")).on("input", (m: { payload: { deviceName: string }; topic: string }) => received.push(m));
+    const received = messagesTo<{ payload: { deviceName: string }; topic: string }>("events");
     helper.getNode("in").receive({ payload: { ret_air_f: 40 } });
     await waitFor(() => received.length === 1, "one event");
     assert.strictEqual(received[0].payload.deviceName, "truck-env-7");
@@ -64,8 +59,7 @@ describe("typed inputs: values from the environment", function () {
   it("edge-ingest: the variable not set shows red 'not configured' naming it, and each message goes to Catch", async function () {
     const catchNode = require("@node-red/nodes/core/common/25-catch.js");
     await helper.load([profileNode, speaking(ingestNode), catchNode], [...flow, { id: "c", type: "catch", scope: ["in"], uncaught: false, wires: [["caught"]] }, { id: "caught", type: "helper" }] as typeof flow);
-    const caught: Array<{ error: { message: string } }> = [];
-    events(helper.getNode("caught")).on("input", (m: { error: { message: string } }) => caught.push(m));
+    const caught = messagesTo<{ error: { message: string } }>("caught");
     const red = statusesOf("in").find((s) => s.fill === "red");
     assert.ok(red, `red status (${JSON.stringify(statusesOf("in"))})`);
     assert.match(red.text ?? "", new RegExp(`not configured: .*${VAR}`));
@@ -88,13 +82,10 @@ describe("typed inputs: edge-coap-request's URL from the flow context or the env
   after(async function () {
     await peer?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
+  afterEach(function () {
     delete process.env[URL_VAR];
-    helper.unload().then(() => helper.stopServer(done));
   });
+  useTestHelper();
 
   async function load(url: string, urlType: string) {
     await helper.load(speaking(coapRequestNode), [
@@ -102,8 +93,7 @@ describe("typed inputs: edge-coap-request's URL from the flow context or the env
       { id: "req", z: "t", type: "edge-coap-request", version: 1, url, urlType, output: "string", wires: [["out"]] },
       { id: "out", z: "t", type: "helper" },
     ] as Parameters<typeof helper.load>[1]);
-    const out: Array<{ payload: string }> = [];
-    events(helper.getNode("out")).on("input", (m: { payload: string }) => out.push(m));
+    const out = messagesTo<{ payload: string }>("out");
     return out;
   }
 

@@ -9,10 +9,10 @@ import brokerNode from "../../nodes/edge-kafka-broker/edge-kafka-broker";
 import outNode from "../../nodes/edge-kafka-out/edge-kafka-out";
 import { startKafka, tempDir, type KafkaPeer } from "../harness/peers";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
+import { messagesTo } from "../harness/node-events";
 import { consumeAll } from "../kafka/kafka-test-util";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
 
 describe("typed inputs: edge-kafka-out's Topic and Key (kcat's mock cluster)", function () {
@@ -24,12 +24,7 @@ describe("typed inputs: edge-kafka-out's Topic and Key (kcat's mock cluster)", f
   after(async function () {
     await kafka?.stop();
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   async function load(out: Record<string, unknown>) {
     const flow = [
@@ -40,8 +35,7 @@ describe("typed inputs: edge-kafka-out's Topic and Key (kcat's mock cluster)", f
       { id: "acked", z: "t", type: "helper" },
     ];
     await helper.load([brokerNode, outNode, completeNode], flow as Parameters<typeof helper.load>[1]);
-    const acked: unknown[] = [];
-    events(helper.getNode("acked")).on("input", (m: unknown) => acked.push(m));
+    const acked = messagesTo<unknown>("acked");
     return acked;
   }
 

@@ -13,8 +13,8 @@ import { ensureBuilt } from "../harness/build";
 import { waitFor } from "../harness/wait";
 import { events } from "../harness/node-events";
 import { speaking } from "./catalogue";
+import { useTestHelper } from "../harness/test-helper-server";
 
-helper.init(require.resolve("node-red"));
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 
 interface Status {
@@ -40,13 +40,10 @@ describe("typed inputs: edge-rules' limits from the environment and the flow con
   before(function () {
     ensureBuilt(); // the shared settings messages are merged into the built catalogues
   });
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
+  afterEach(function () {
     delete process.env[VAR];
-    helper.unload().then(() => helper.stopServer(done));
   });
+  useTestHelper();
 
   const load = async (raise: string, raiseType: string) => {
     const flow = [

@@ -2,19 +2,11 @@ import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import { waitFor } from "../harness/wait";
-import { events } from "../harness/node-events";
-
-helper.init(require.resolve("node-red"));
-
-type Received = Array<Record<string, unknown>>;
+import { messagesTo } from "../harness/node-events";
+import { useTestHelper } from "../harness/test-helper-server";
 
 describe("edge-sim node", function () {
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   const flow = (extra: Record<string, unknown> = {}) => [
     { id: "f1", type: "tab" },
@@ -27,8 +19,7 @@ describe("edge-sim node", function () {
 
   it("advances on {tick: N} and sends every device's payload on output 1", async function () {
     await helper.load([simNode, require("@node-red/nodes/core/common/25-catch.js")], flow());
-    const devices: Received = [];
-    events(helper.getNode("devices")).on("input", (msg: Record<string, unknown>) => devices.push(msg));
+    const devices = messagesTo<Record<string, unknown>>("devices");
     helper.getNode("sim").receive({ payload: { tick: 3 } });
     await waitFor(() => devices.length === 15, "15 device messages (5 devices × 3 ticks)");
     const trucks = devices.filter((m) => (m.device as { kind: string }).kind === "reefer");
@@ -38,8 +29,7 @@ describe("edge-sim node", function () {
 
   it("injects a fault by message and reports it on output 2", async function () {
     await helper.load([simNode, require("@node-red/nodes/core/common/25-catch.js")], flow());
-    const faults: Received = [];
-    events(helper.getNode("faults")).on("input", (msg: Record<string, unknown>) => faults.push(msg));
+    const faults = messagesTo<Record<string, unknown>>("faults");
     const sim = helper.getNode("sim");
     sim.receive({ payload: { fault: "door-open", device: "truck-02", durationS: 90 } });
     sim.receive({ payload: { tick: 3 } });
@@ -49,16 +39,14 @@ describe("edge-sim node", function () {
 
   it("runs by itself on a timer when started", async function () {
     await helper.load([simNode, require("@node-red/nodes/core/common/25-catch.js")], flow({ intervalMs: "20" }));
-    const devices: Received = [];
-    events(helper.getNode("devices")).on("input", (msg: Record<string, unknown>) => devices.push(msg));
+    const devices = messagesTo<Record<string, unknown>>("devices");
     helper.getNode("sim").receive({ payload: "start" });
     await waitFor(() => devices.length >= 10, "two timer ticks");
   });
 
   it("hands bad commands to a Catch node with the reason", async function () {
     await helper.load([simNode, require("@node-red/nodes/core/common/25-catch.js")], flow());
-    const caught: Received = [];
-    events(helper.getNode("caught")).on("input", (msg: Record<string, unknown>) => caught.push(msg));
+    const caught = messagesTo<Record<string, unknown>>("caught");
     const sim = helper.getNode("sim");
     sim.receive({ payload: { fault: "meteor" } });
     sim.receive({ payload: { fault: "door-open", device: "truck-99" } });

@@ -2,18 +2,12 @@ import * as assert from "assert";
 import helper from "node-red-node-test-helper";
 import simNode from "../../nodes/edge-sim/edge-sim";
 import { waitFor } from "../harness/wait";
-
-helper.init(require.resolve("node-red"));
+import { useTestHelper } from "../harness/test-helper-server";
 
 type Status = { fill?: string; shape?: string; text?: string };
 
 describe("edge-sim status", function () {
-  beforeEach(function (done) {
-    helper.startServer(done);
-  });
-  afterEach(function (done) {
-    helper.unload().then(() => helper.stopServer(done));
-  });
+  useTestHelper();
 
   it("stays red with its reason while the fault schedule does not parse, also once the simulator runs", async function () {
     const flow = [

@@ -18,10 +18,9 @@ import { denseModel } from "../../lib/tflite/model-builder";
 import { waitFor } from "../harness/wait";
 import { rng } from "./operator-cases";
 import { modelPath, readBytes, skipWithoutShared } from "./shared-models";
+import { useTestHelper } from "../harness/test-helper-server";
+import { messagesTo } from "../harness/node-events";
 
-helper.init(require.resolve("node-red"));
-
-type Received = Array<Record<string, unknown>>;
 const catchNode = () => require("@node-red/nodes/core/common/25-catch.js");
 
 interface Detection {
@@ -37,15 +36,12 @@ describe("edge-tflite node: detect and segment", function () {
   this.timeout(60000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-tflite-detect-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const flow = (props: Record<string, unknown>) =>
@@ -57,12 +53,6 @@ describe("edge-tflite node: detect and segment", function () {
       { id: "catcher", type: "catch", scope: null, wires: [["caught"]] },
       { id: "caught", type: "helper" },
     ].map((n) => (n.type === "tab" ? n : { z: "f1", ...n }));
-
-  const collect = (id: string): Received => {
-    const list: Received = [];
-    helper.getNode(id).on("input", (msg: Record<string, unknown>) => list.push(msg));
-    return list;
-  };
 
   // an SSD-like detector on a 6×8 image, 3 classes + background; the class head favours class 1 on bright red
   const options: DetectionOptionsSpec = { maxDetections: 8, maxClassesPerDetection: 1, nmsScoreThreshold: 0.2, nmsIouThreshold: 0.5, numClasses: 3, yScale: 10, xScale: 10, hScale: 5, wScale: 5 };
@@ -93,9 +83,9 @@ describe("edge-tflite node: detect and segment", function () {
     const labels = path.join(dir, "labels.txt");
     fs.writeFileSync(labels, "red\ngreen\nblue\n");
     await helper.load([tfliteNode, catchNode()], flow({ output: "detect", labelsPath: labels, threshold: String(threshold) }));
-    const above = collect("above");
-    const below = collect("below");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const below = messagesTo("below");
+    const caught = messagesTo("caught");
     helper.getNode("tf").receive({ model: Buffer.from(model), modelName: "ssd-like", payload: image, eventId: "frame-1" });
     await waitFor(() => above.length === 1 && below.length === 1, "one message on each output", { timeoutMs: 20000 });
     assert.equal(caught.length, 0, JSON.stringify(caught[0]?.error));
@@ -115,9 +105,9 @@ describe("edge-tflite node: detect and segment", function () {
 
   it("detect: a frame with nothing above the threshold goes to output 2 only; a model without detection outputs fails to the Catch node", async function () {
     await helper.load([tfliteNode, catchNode()], flow({ output: "detect", threshold: "1.01" }));
-    const above = collect("above");
-    const below = collect("below");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const below = messagesTo("below");
+    const caught = messagesTo("caught");
     const tf = helper.getNode("tf");
     tf.receive({ model: Buffer.from(model), modelName: "ssd-like", payload: image });
     await waitFor(() => below.length === 1, "the frame on output 2", { timeoutMs: 20000 });
@@ -137,8 +127,8 @@ describe("edge-tflite node: detect and segment", function () {
     const labels = path.join(dir, "pascal.txt");
     fs.writeFileSync(labels, PASCAL.join("\n"));
     await helper.load([tfliteNode, catchNode()], flow({ output: "segment", labelsPath: labels, normalise: "-1..1", modelPath: modelPath("coral", "deeplabv3_mnv2_pascal_quant.tflite") }));
-    const above = collect("above");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const caught = messagesTo("caught");
     const picture = fs.readFileSync(modelPath("tflm", "person_detection", "person.bmp"));
     helper.getNode("tf").receive({ payload: picture });
     await waitFor(() => above.length === 1 || caught.length > 0, "segmentation", { timeoutMs: 100000 });

@@ -12,25 +12,21 @@ import tfliteNode from "../../nodes/edge-tflite/edge-tflite";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { waitFor } from "../harness/wait";
 import { modelPath, readBytes, skipWithoutShared } from "./shared-models";
+import { useTestHelper } from "../harness/test-helper-server";
+import { messagesTo } from "../harness/node-events";
 
-helper.init(require.resolve("node-red"));
-
-type Received = Array<Record<string, unknown>>;
 const catchNode = () => require("@node-red/nodes/core/common/25-catch.js");
 
 describe("edge-tflite node", function () {
   this.timeout(30000);
   let dir: string;
 
-  beforeEach(function (done) {
+  beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-tflite-"));
-    helper.startServer(done);
   });
-  afterEach(function (done) {
-    helper.unload().then(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      helper.stopServer(done);
-    });
+  useTestHelper();
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const flow = (props: Record<string, unknown>) =>
@@ -43,19 +39,13 @@ describe("edge-tflite node", function () {
       { id: "caught", type: "helper" },
     ].map((n) => (n.type === "tab" ? n : { z: "f1", ...n }));
 
-  const collect = (id: string): Received => {
-    const list: Received = [];
-    helper.getNode(id).on("input", (msg: Record<string, unknown>) => list.push(msg));
-    return list;
-  };
-
   it("raw tensor mode returns every output tensor's raw elements, as the interpreter computes them", async function () {
     skipWithoutShared(this);
     const file = path.join(dir, "hello.tflite");
     fs.copyFileSync(modelPath("tflm", "hello_world", "hello_world_int8.tflite"), file);
     await helper.load([tfliteNode, catchNode()], flow({ modelPath: file, output: "tensors", maxQueue: "16" }));
-    const above = collect("above");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const caught = messagesTo("caught");
     const reference = new Interpreter(readBytes("tflm", "hello_world", "hello_world_int8.tflite"));
     // the model loads asynchronously: probe until it answers, then forget the probes' errors
     await waitFor(() => {
@@ -100,7 +90,7 @@ describe("edge-tflite node", function () {
     const results: Record<string, number[]> = {};
     for (const arithmetic of ["reference", "xnnpack"] as const) {
       await helper.load([tfliteNode, catchNode()], flow({ modelPath: file, output: "tensors", arithmetic }));
-      const above = collect("above");
+      const above = messagesTo("above");
       await waitFor(() => {
         if (above.length === 0) helper.getNode("tf").receive({ payload: [image] });
         return above.length > 0;
@@ -119,8 +109,8 @@ describe("edge-tflite node", function () {
     const labels = path.join(dir, "labels.txt");
     fs.writeFileSync(labels, "wing\nring\nslope\nnegative\n");
     await helper.load([tfliteNode, catchNode()], flow({ modelPath: file, labelsPath: labels, threshold: "0.9" }));
-    const above = collect("above");
-    const below = collect("below");
+    const above = messagesTo("above");
+    const below = messagesTo("below");
     const features = (g: string) => JSON.parse(fs.readFileSync(modelPath("tflm", "magic_wand", `magic_wand_${g}_features_float.json`), "utf8"));
     const send = (g: string) => helper.getNode("tf").receive({ payload: features(g), gesture: g });
     await waitFor(() => {
@@ -149,8 +139,8 @@ describe("edge-tflite node", function () {
   it("loads a model from msg.model and reports bad models and bad input to a Catch node", async function () {
     skipWithoutShared(this);
     await helper.load([tfliteNode, catchNode()], flow({ output: "tensors" }));
-    const above = collect("above");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const caught = messagesTo("caught");
     const tf = helper.getNode("tf");
     tf.receive({ payload: [[1]] });
     await waitFor(() => caught.length === 1, "no-model error");
@@ -172,9 +162,9 @@ describe("edge-tflite node", function () {
     if (!fs.existsSync(model)) this.skip();
     const resources = ["returnAir", "supplyAir", "setpoint", "compressorCurrent", "door", "defrost"];
     await helper.load([tfliteNode, catchNode()], flow({ modelPath: model, output: "anomaly", input: "window", windowResources: resources.join(","), threshold: "0.330195" }));
-    const above = collect("above");
-    const below = collect("below");
-    const caught = collect("caught");
+    const above = messagesTo("above");
+    const below = messagesTo("below");
+    const caught = messagesTo("caught");
     const event = (device: string, i: number, returnAir: number) => ({
       id: `${device}-${i}`, deviceName: device, profileName: "reefer", sourceName: "sim", origin: 1e12 + i * 60000,
       readings: resources.map((r) => ({ id: r, origin: 1e12, deviceName: device, resourceName: r, profileName: "reefer", valueType: "Float64", value: r === "returnAir" ? returnAir : r === "setpoint" ? -18 : r === "supplyAir" ? -20 : r === "compressorCurrent" ? 8 : 0 })),

@@ -178,6 +178,24 @@ function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** An axis's two source taps per output coordinate as element offsets: rows times the row size, columns times the depth. */
+function tapOffsets(axis: { lo: Int32Array; hi: Int32Array }, stride: number) {
+  return { lo: Int32Array.from(axis.lo, (v) => v * stride), hi: Int32Array.from(axis.hi, (v) => v * stride) };
+}
+
+/**
+ * The parameter block the WebAssembly bilinear kernels read, placed in the heap: `leading` words, the shape, the image
+ * size, then for rows and for columns the two taps' element offsets and the weights.
+ */
+function placeBilinearBlock(heap: WasmHeap, g: Geometry, leading: number[], ry: { lo: Int32Array; hi: Int32Array }, rowWeights: Int32Array | Float32Array, rx: { lo: Int32Array; hi: Int32Array }, colWeights: Int32Array | Float32Array): number {
+  const { batches, inH, inW, outH, outW, depth } = g;
+  const rowSize = inW * depth;
+  const rows = tapOffsets(ry, rowSize);
+  const cols = tapOffsets(rx, depth);
+  const words = Int32Array.from([...leading, batches, outH, outW, depth, inH * rowSize, heap.place(rows.lo), heap.place(rows.hi), heap.place(rowWeights), heap.place(cols.lo), heap.place(cols.hi), heap.place(colWeights)]);
+  return heap.place(words);
+}
+
 /** XNNPACK's axis mapping: single-precision source coordinates, weights in 1/2048 steps (its q11 indirection). */
 function xnnpackAxis(outSize: number, inSize: number, g: Geometry) {
   const adjust = g.alignCorners && outSize !== 1 ? 1 : 0;
@@ -204,8 +222,7 @@ function xnnpackBilinear(g: Geometry) {
   const ry = xnnpackAxis(outH, inH, g);
   const rx = xnnpackAxis(outW, inW, g);
   // the two source columns of every output column, as element offsets within a row
-  const left = Int32Array.from(rx.lo, (v) => v * depth);
-  const right = Int32Array.from(rx.hi, (v) => v * depth);
+  const { lo: left, hi: right } = tapOffsets(rx, depth);
   const rowSize = inW * depth;
   return () => {
     const xd = x.data as Int8Array;
@@ -239,25 +256,10 @@ function xnnpackBilinear(g: Geometry) {
 
 /** xnnpackBilinear in WebAssembly SIMD ("ibilinear" in ../wasm/int8.wat), four channels at a time. */
 function xnnpackBilinearSimd(heap: WasmHeap, g: Geometry) {
-  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const { x, y, inH, inW, outH, outW } = g;
   const ry = xnnpackAxis(outH, inH, g);
   const rx = xnnpackAxis(outW, inW, g);
-  const rowSize = inW * depth;
-  const words = Int32Array.from([
-    x.data instanceof Uint8Array ? 1 : 0,
-    batches,
-    outH,
-    outW,
-    depth,
-    inH * rowSize,
-    heap.place(Int32Array.from(ry.lo, (v) => v * rowSize)),
-    heap.place(Int32Array.from(ry.hi, (v) => v * rowSize)),
-    heap.place(ry.alpha),
-    heap.place(Int32Array.from(rx.lo, (v) => v * depth)),
-    heap.place(Int32Array.from(rx.hi, (v) => v * depth)),
-    heap.place(rx.alpha),
-  ]);
-  const block = heap.place(words);
+  const block = placeBilinearBlock(heap, g, [x.data instanceof Uint8Array ? 1 : 0], ry, ry.alpha, rx, rx.alpha);
   const ex = heap.exports;
   return ioRun(heap, x, y, (xPtr, yPtr) => ex.ibilinear(xPtr, yPtr, block));
 }
@@ -306,24 +308,10 @@ function tfliteUint8Bilinear(g: Geometry) {
 
 /** tfliteUint8Bilinear in WebAssembly SIMD ("fbilinear8" in ../wasm/int8.wat), four channels at a time. */
 function tfliteUint8BilinearSimd(heap: WasmHeap, g: Geometry) {
-  const { x, y, batches, inH, inW, outH, outW, depth } = g;
+  const { x, y, inH, inW, outH, outW } = g;
   const ry = floatAxis(outH, inH, g);
   const rx = floatAxis(outW, inW, g);
-  const rowSize = inW * depth;
-  const words = Int32Array.from([
-    batches,
-    outH,
-    outW,
-    depth,
-    inH * rowSize,
-    heap.place(Int32Array.from(ry.lo, (v) => v * rowSize)),
-    heap.place(Int32Array.from(ry.hi, (v) => v * rowSize)),
-    heap.place(Float32Array.from(ry.frac)),
-    heap.place(Int32Array.from(rx.lo, (v) => v * depth)),
-    heap.place(Int32Array.from(rx.hi, (v) => v * depth)),
-    heap.place(Float32Array.from(rx.frac)),
-  ]);
-  const block = heap.place(words);
+  const block = placeBilinearBlock(heap, g, [], ry, ry.frac, rx, rx.frac);
   const ex = heap.exports;
   return ioRun(heap, x, y, (xPtr, yPtr) => ex.fbilinear8(xPtr, yPtr, block));
 }
