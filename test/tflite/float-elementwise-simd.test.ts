@@ -1,8 +1,8 @@
 /**
  * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in WebAssembly SIMD give exactly the JavaScript
  * loops' outputs: values with NaN, ±0, ±Infinity and denormals, equal shapes of every length (a tail of 1..3
- * lanes), one side a single value, a trailing block repeated per row, one value per row, other broadcasts
- * (JavaScript throughout), constant operands, and each fused activation.
+ * lanes), one side a single value, a trailing block repeated per row, one value per row, both sides broadcast
+ * (an outer loop of calls, or JavaScript where the runs are short), constant operands, and each fused activation.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -30,7 +30,7 @@ const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942
 
 function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
   const flip = (p: [number[], number[], number[]]): [number[], number[], number[]] => (m.next() < 0.5 ? p : [p[1], p[0], p[2]]);
-  switch (k % 6) {
+  switch (k % 7) {
     case 0: {
       const s = [m.int(1, 3), m.int(1, 70)];
       return [s, [...s], s];
@@ -50,6 +50,10 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
     }
     case 4:
       return m.broadcastPair(m.int(2, 4));
+    case 5: {
+      const [n, h, w, c] = [m.int(1, 4), m.int(1, 6), m.int(1, 7), m.int(1, 13)];
+      return flip([[n, 1, w, c], [n, h, w, 1], [n, h, w, c]]);
+    }
     default: {
       const s = [m.int(1, 3000)];
       return [s, [...s], s];
@@ -71,7 +75,7 @@ describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE in 
   it("equal the JavaScript loops on special values, every broadcast form and each fused activation", function () {
     const m = new CaseMaker(rng(161));
     const value = () => (m.next() < 0.3 ? m.pick(SPECIAL) : Math.fround((m.next() - 0.5) * m.pick([2, 20, 1e-30, 1e30])));
-    for (let k = 0; k < 240; k++) {
+    for (let k = 0; k < 336; k++) {
       const c = OPS[k % OPS.length];
       const [as, bs, ys] = shapes(m, Math.floor(k / OPS.length));
       const size = (s: number[]) => s.reduce((p, d) => p * d, 1);

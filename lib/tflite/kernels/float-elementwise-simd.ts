@@ -1,14 +1,14 @@
 /**
  * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in WebAssembly SIMD ("fbin" in
  * ../wasm/float-elementwise.wat), four elements per step with the fused activation inline, bit for bit the
- * JavaScript loops' results. The output is seen as rows × inner; each input is the output's size, a single value,
- * a block repeated for every row (a trailing [C] against [N, H, W, C]), or one value per row ([N, H, W, 1]). Other
- * broadcasts stay in JavaScript; so does any run whose tensors are outside the heap (constants are copied in once).
+ * JavaScript loops' results, for every broadcast (see Plan) except those whose innermost runs are too short to pay
+ * for a call each. Those stay in JavaScript; so does any run whose tensors are outside the heap (constants are
+ * copied in once).
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { extendShape } from "./common";
+import { extendShape, stridesOf } from "./common";
 
 /** fbin's first parameter */
 export enum FloatBinaryKind {
@@ -20,57 +20,67 @@ export enum FloatBinaryKind {
   SquaredDifference = 5,
 }
 
-/** How one input runs along the output: bytes to the next row, bytes per four outputs inside a row (16 or 0). */
-interface Walk {
-  row: number;
-  step: number;
-}
-
-interface Layout {
+/**
+ * The broadcast as fbin calls: the output's dimensions without ones, neighbours merged where both inputs run through
+ * them contiguously (or both repeat them); the last two become fbin's rows × inner, the others an outer loop whose
+ * element offsets (a, b, y per call) are listed here once.
+ */
+interface Plan {
   rows: number;
   inner: number;
-  a: Walk;
-  b: Walk;
+  /** bytes to the next row, per input */
+  aRow: number;
+  bRow: number;
+  /** bytes per four outputs inside a row: 16, or 0 where the input's value repeats along the row */
+  aStep: number;
+  bStep: number;
+  /** per outer call, the element offsets of a, b and y */
+  calls: Int32Array;
 }
 
-const FULL = (inner: number): Walk => ({ row: 4 * inner, step: 16 });
-const SCALAR: Walk = { row: 0, step: 0 };
-const REPEATED: Walk = { row: 0, step: 16 };
-const PER_ROW: Walk = { row: 4, step: 0 };
-
-/** The output's size split as rows × inner such that t is [inner] repeated per row, or one value per row. */
-function partial(t: Tensor, y: Tensor): { rows: number; inner: number; walk: Walk } | undefined {
-  const rank = y.shape.length;
-  if (t.shape.length > rank) return undefined;
-  const s = extendShape(t.shape, rank);
-  const ys = y.shape;
-  // leading ones, then the output's trailing dimensions: a repeated block
-  let first = 0;
-  while (first < rank && s[first] === 1) first++;
-  if (s.slice(first).every((d, i) => d === ys[first + i])) return { rows: y.size / t.size, inner: t.size, walk: REPEATED };
-  // the output's leading dimensions, then ones: one value per row
-  let last = rank - 1;
-  while (last >= 0 && s[last] === 1) last--;
-  if (s.slice(0, last + 1).every((d, i) => d === ys[i])) return { rows: t.size, inner: y.size / t.size, walk: PER_ROW };
-  return undefined;
-}
-
-function layout(a: Tensor, b: Tensor, y: Tensor): Layout | undefined {
-  const n = y.size;
-  if (n === 0) return undefined;
-  const full = (t: Tensor) => t.size === n;
-  if (full(a) && full(b)) return { rows: 1, inner: n, a: FULL(n), b: FULL(n) };
-  if (full(a) && b.size === 1) return { rows: 1, inner: n, a: FULL(n), b: SCALAR };
-  if (full(b) && a.size === 1) return { rows: 1, inner: n, a: SCALAR, b: FULL(n) };
-  if (full(a)) {
-    const p = partial(b, y);
-    return p && { rows: p.rows, inner: p.inner, a: FULL(p.inner), b: p.walk };
+function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
+  const rank = Math.max(a.shape.length, b.shape.length, y.shape.length);
+  const ys = extendShape(y.shape, rank);
+  const strides = (t: Tensor) => {
+    const s = extendShape(t.shape, rank);
+    return stridesOf(s).map((v, i) => (s[i] === 1 ? 0 : v));
+  };
+  const as = strides(a);
+  const bs = strides(b);
+  // [size, a stride, b stride] from the outermost, ones left out, mergeable neighbours merged
+  const dims: [number, number, number][] = [];
+  for (let d = 0; d < rank; d++) {
+    if (ys[d] === 1) continue;
+    const last = dims[dims.length - 1];
+    if (last && last[1] === as[d] * ys[d] && last[2] === bs[d] * ys[d]) {
+      last[0] *= ys[d];
+      last[1] = as[d];
+      last[2] = bs[d];
+    } else dims.push([ys[d], as[d], bs[d]]);
   }
-  if (full(b)) {
-    const p = partial(a, y);
-    return p && { rows: p.rows, inner: p.inner, a: p.walk, b: FULL(p.inner) };
+  if (dims.length === 0) dims.push([1, 0, 0]);
+  const [inner, aIn, bIn] = dims[dims.length - 1];
+  const [rows, aRow, bRow] = dims.length > 1 ? dims[dims.length - 2] : [1, 0, 0];
+  const outer = dims.slice(0, -2);
+  const count = outer.reduce((p, d) => p * d[0], 1);
+  // a call per outer index costs more than the JavaScript loop saves on a few elements
+  if (count > 1 && rows * inner < 16) return undefined;
+  const calls = new Int32Array(3 * count);
+  const index = new Array<number>(outer.length).fill(0);
+  for (let c = 0; c < count; c++) {
+    let pa = 0;
+    let pb = 0;
+    for (let d = 0; d < outer.length; d++) {
+      pa += index[d] * outer[d][1];
+      pb += index[d] * outer[d][2];
+    }
+    calls.set([pa, pb, c * rows * inner], 3 * c);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      if (++index[d] < outer[d][0]) break;
+      index[d] = 0;
+    }
   }
-  return undefined;
+  return { rows, inner, aRow: 4 * aRow, bRow: 4 * bRow, aStep: aIn ? 16 : 0, bStep: bIn ? 16 : 0, calls };
 }
 
 /**
@@ -82,19 +92,21 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   if (!heap || !ex) return undefined;
   if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && y.data instanceof Float32Array)) return undefined;
   if (a.isVariable || b.isVariable || y.isVariable) return undefined;
-  const l = layout(a, b, y);
+  if (y.size === 0) return undefined;
+  const l = plan(a, b, y);
   if (!l) return undefined;
   // constants live in the model bytes: a copy in the heap, once
   const aConst = a.isConstant ? heap.place(a.data) : -1;
   const bConst = b.isConstant ? heap.place(b.data) : -1;
   const scratch = heap.alloc(32);
-  const { rows, inner } = l;
+  const { rows, inner, aRow, bRow, aStep, bStep, calls } = l;
   return () => {
     const buffer = heap.buffer;
     const inHeap = (t: Tensor) => t.isConstant || t.data.buffer === buffer;
     if (!inHeap(a) || !inHeap(b) || y.data.buffer !== buffer) return fallback();
     const aPtr = aConst >= 0 ? aConst : a.data.byteOffset;
     const bPtr = bConst >= 0 ? bConst : b.data.byteOffset;
-    ex.fbin(kind, aPtr, bPtr, y.data.byteOffset, rows, inner, l.a.row, l.b.row, l.a.step, l.b.step, lo, hi, scratch);
+    const yPtr = y.data.byteOffset;
+    for (let c = 0; c < calls.length; c += 3) ex.fbin(kind, aPtr + 4 * calls[c], bPtr + 4 * calls[c + 1], yPtr + 4 * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, lo, hi, scratch);
   };
 }
