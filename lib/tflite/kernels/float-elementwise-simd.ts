@@ -98,7 +98,7 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   // constants live in the model bytes: a copy in the heap, once
   const aConst = a.isConstant ? heap.place(a.data) : -1;
   const bConst = b.isConstant ? heap.place(b.data) : -1;
-  const scratch = heap.alloc(32);
+  const scratch = heap.alloc(128);
   const { rows, inner, aRow, bRow, aStep, bStep, calls } = l;
   return () => {
     const buffer = heap.buffer;

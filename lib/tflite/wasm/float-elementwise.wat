@@ -1,5 +1,5 @@
 ;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE with WebAssembly SIMD (f32x4), four elements
-;; per step, the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
+;; per step (sixteen per round of the main loop), the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
 ;; interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into
 ;; dist/lib/tflite/wasm/float-elementwise.wasm. Generated once by hand from a template: the six loops differ only in
 ;; their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
@@ -12,7 +12,7 @@
 ;;
 ;; fbin: rows × inner outputs at y. Per row, each operand starts at a (b) and advances aRow (bRow) bytes to the next
 ;; row; aStep (bStep) is 16 when it advances with the output inside a row, 0 when its one value at the row's start
-;; stands for the whole row (splat into 16 bytes at scratch / scratch + 16). The last inner mod 4 outputs of a row
+;; stands for the whole row (splat into 64 bytes at scratch / scratch + 64). The last inner mod 4 outputs of a row
 ;; are stored lane by lane (their inputs read up to 12 bytes past the data: the heap keeps slack for that).
 (module
   (import "env" "memory" (memory 1))
@@ -21,16 +21,25 @@
 
   ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
   (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
+    (local $s v128)
     (if (local.get $aStep)
       (then (global.set $pa (local.get $a)))
       (else
-        (v128.store (local.get $scratch) (v128.load32_splat (local.get $a)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (v128.store (local.get $scratch) (local.get $s))
+        (v128.store offset=16 (local.get $scratch) (local.get $s))
+        (v128.store offset=32 (local.get $scratch) (local.get $s))
+        (v128.store offset=48 (local.get $scratch) (local.get $s))
         (global.set $pa (local.get $scratch))))
     (if (local.get $bStep)
       (then (global.set $pb (local.get $b)))
       (else
-        (v128.store offset=16 (local.get $scratch) (v128.load32_splat (local.get $b)))
-        (global.set $pb (i32.add (local.get $scratch) (i32.const 16))))))
+        (local.set $s (v128.load32_splat (local.get $b)))
+        (v128.store offset=64 (local.get $scratch) (local.get $s))
+        (v128.store offset=80 (local.get $scratch) (local.get $s))
+        (v128.store offset=96 (local.get $scratch) (local.get $s))
+        (v128.store offset=112 (local.get $scratch) (local.get $s))
+        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
 
   ;; the first n (1..3) lanes of r at p
   (func $lanes (param $p i32) (param $r v128) (param $n i32)
@@ -41,6 +50,9 @@
   (func (export "fbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $lo f32) (param $hi f32) (param $scratch i32)
     (local $lov v128) (local $hiv v128) (local $d v128) (local $pa i32) (local $pb i32) (local $py i32) (local $left i32)
+    (local $aQuad i32) (local $bQuad i32)
+    (local.set $aQuad (i32.shl (local.get $aStep) (i32.const 2)))
+    (local.set $bQuad (i32.shl (local.get $bStep) (i32.const 2)))
     (local.set $lov (f32x4.splat (local.get $lo)))
     (local.set $hiv (f32x4.splat (local.get $hi)))
     (if (i32.eqz (local.get $rows)) (then (return)))
@@ -52,6 +64,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad0end (loop $quad0
+        (br_if $quad0end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad0)))
       (block $tail0 (loop $vec0
         (br_if $tail0 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -73,6 +96,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad1end (loop $quad1
+        (br_if $quad1end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad1)))
       (block $tail1 (loop $vec1
         (br_if $tail1 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -94,6 +128,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad2end (loop $quad2
+        (br_if $quad2end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad2)))
       (block $tail2 (loop $vec2
         (br_if $tail2 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -115,6 +160,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad3end (loop $quad3
+        (br_if $quad3end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=16 (local.get $pb)) (v128.load offset=16 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=32 (local.get $pb)) (v128.load offset=32 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=48 (local.get $pb)) (v128.load offset=48 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad3)))
       (block $tail3 (loop $vec3
         (br_if $tail3 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
@@ -136,6 +192,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad4end (loop $quad4
+        (br_if $quad4end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=16 (local.get $pb)) (v128.load offset=16 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=32 (local.get $pb)) (v128.load offset=32 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=48 (local.get $pb)) (v128.load offset=48 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad4)))
       (block $tail4 (loop $vec4
         (br_if $tail4 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
@@ -157,6 +224,17 @@
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
+      (block $quad5end (loop $quad5
+        (br_if $quad5end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad5)))
       (block $tail5 (loop $vec5
         (br_if $tail5 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
