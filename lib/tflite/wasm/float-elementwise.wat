@@ -1,7 +1,7 @@
 ;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE with WebAssembly SIMD (f32x4), four elements
 ;; per step (sixteen per round of the main loop), the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
 ;; interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into
-;; dist/lib/tflite/wasm/float-elementwise.wasm. Generated once by hand from a template: the six loops differ only in
+;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the six loops differ only in
 ;; their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
 ;;
 ;; Results are those of the JavaScript loops of ../kernels/elementwise.ts and binary.ts bit for bit:
