@@ -1,5 +1,5 @@
 /**
- * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in WebAssembly SIMD give exactly the JavaScript
+ * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons in WebAssembly SIMD give exactly the JavaScript
  * loops' outputs: values with NaN, ±0, ±Infinity and denormals, equal shapes of every length (a tail of 1..3
  * lanes), one side a single value, a trailing block repeated per row, one value per row, both sides broadcast
  * (an outer loop of calls, or JavaScript where the runs are short), constant operands, and each fused activation.
@@ -15,6 +15,8 @@ interface OpCase {
   op: number;
   name: string;
   options?: [number, number];
+  /** a comparison: BOOL output */
+  bool?: boolean;
 }
 
 const OPS: OpCase[] = [
@@ -24,6 +26,12 @@ const OPS: OpCase[] = [
   { op: B.MAXIMUM, name: "MAXIMUM" },
   { op: B.MINIMUM, name: "MINIMUM" },
   { op: B.SQUARED_DIFFERENCE, name: "SQUARED_DIFFERENCE" },
+  { op: B.EQUAL, name: "EQUAL", bool: true },
+  { op: B.NOT_EQUAL, name: "NOT_EQUAL", bool: true },
+  { op: B.LESS, name: "LESS", bool: true },
+  { op: B.LESS_EQUAL, name: "LESS_EQUAL", bool: true },
+  { op: B.GREATER, name: "GREATER", bool: true },
+  { op: B.GREATER_EQUAL, name: "GREATER_EQUAL", bool: true },
 ];
 
 const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, -3e-39, 3.4028235e38, -3.4028235e38, 1, -1, 6, -6, 0.5];
@@ -63,7 +71,7 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
 
 const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
-describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE in WebAssembly SIMD", function () {
+describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, comparisons in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -75,7 +83,7 @@ describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE in 
   it("equal the JavaScript loops on special values, every broadcast form and each fused activation", function () {
     const m = new CaseMaker(rng(161));
     const value = () => (m.next() < 0.3 ? m.pick(SPECIAL) : Math.fround((m.next() - 0.5) * m.pick([2, 20, 1e-30, 1e30])));
-    for (let k = 0; k < 336; k++) {
+    for (let k = 0; k < 504; k++) {
       const c = OPS[k % OPS.length];
       const [as, bs, ys] = shapes(m, Math.floor(k / OPS.length));
       const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
@@ -86,7 +94,7 @@ describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE in 
       const bytes = singleOperatorModel({
         builtin: c.op,
         inputs: [operand(as), operand(bs, constant ? random(size(bs)) : undefined)],
-        outputs: [operand(ys)],
+        outputs: [c.bool ? { shape: ys, type: T.BOOL } : operand(ys)],
         ...(c.options ? { optionsType: c.options[0], options: [{ slot: c.options[1], kind: "int8" as const, value: activation }] } : {}),
       });
       const simd = new Interpreter(bytes);
@@ -100,8 +108,8 @@ describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE in 
         simd.invoke();
         js.invoke();
         const label = `${c.name} [${as}] [${bs}] → [${ys}]${constant ? " (constant)" : ""} activation ${activation} trial ${trial}`;
-        const got = Array.from(simd.outputs[0].data as Float32Array, bits);
-        const want = Array.from(js.outputs[0].data as Float32Array, bits);
+        const got = Array.from(simd.outputs[0].data as Float32Array | Uint8Array, bits);
+        const want = Array.from(js.outputs[0].data as Float32Array | Uint8Array, bits);
         const at = got.findIndex((g, i) => g !== want[i]);
         assert.equal(at, -1, `${label}: element ${at} of ${want.length} is ${got[at]}, not ${want[at]}`);
       }

@@ -1,5 +1,5 @@
 /**
- * Broadcasting binary operators beyond ADD/SUB/MUL (float32 MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in WebAssembly SIMD where
+ * Broadcasting binary operators beyond ADD/SUB/MUL (float32 MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the comparisons in WebAssembly SIMD where
  * the broadcast allows, float-elementwise-simd.ts): MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
  * the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's reference kernel does
  * (8-bit left shift, then each input's scale as a fixed-point multiplier).
@@ -164,11 +164,14 @@ export const preparePrelu: PrepareKernel = (ctx) => {
 
 type Comparison = (u: number, v: number) => boolean;
 
-function comparison(test: Comparison): PrepareKernel {
+function comparison(test: Comparison, kind: FloatBinaryKind): PrepareKernel {
   return (ctx) => {
     const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8]);
     if (y.type !== TensorType.BOOL) fail(ctx, `output type ${y.typeName} is not BOOL`);
-    if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
+    if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) {
+      const plain = binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
+      return (a.type === TensorType.FLOAT32 && prepareFloatBinarySimd(ctx.simd?.(), kind, a, b, y, -Infinity, Infinity, plain)) || plain;
+    }
     requireQuantized(ctx, a, "input 1");
     requireQuantized(ctx, b, "input 2");
     const ma = quantizeMultiplier(a.scale);
@@ -181,12 +184,12 @@ function comparison(test: Comparison): PrepareKernel {
     });
   };
 }
-export const prepareEqual = comparison((u, v) => u === v);
-export const prepareNotEqual = comparison((u, v) => u !== v);
-export const prepareLess = comparison((u, v) => u < v);
-export const prepareLessEqual = comparison((u, v) => u <= v);
-export const prepareGreater = comparison((u, v) => u > v);
-export const prepareGreaterEqual = comparison((u, v) => u >= v);
+export const prepareEqual = comparison((u, v) => u === v, FloatBinaryKind.Equal);
+export const prepareNotEqual = comparison((u, v) => u !== v, FloatBinaryKind.NotEqual);
+export const prepareLess = comparison((u, v) => u < v, FloatBinaryKind.Less);
+export const prepareLessEqual = comparison((u, v) => u <= v, FloatBinaryKind.LessEqual);
+export const prepareGreater = comparison((u, v) => u > v, FloatBinaryKind.Greater);
+export const prepareGreaterEqual = comparison((u, v) => u >= v, FloatBinaryKind.GreaterEqual);
 
 export const prepareSelectV2: PrepareKernel = (ctx) => {
   const c = input(ctx, 0);

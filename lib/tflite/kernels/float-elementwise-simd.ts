@@ -1,5 +1,5 @@
 /**
- * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in WebAssembly SIMD ("fbin" in
+ * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons in WebAssembly SIMD ("fbin" in
  * ../wasm/float-elementwise.wat), four elements per step with the fused activation inline, bit for bit the
  * JavaScript loops' results, for every broadcast (see Plan) except those whose innermost runs are too short to pay
  * for a call each. Those stay in JavaScript; so does any run whose tensors are outside the heap (constants are
@@ -18,6 +18,13 @@ export enum FloatBinaryKind {
   Maximum = 3,
   Minimum = 4,
   SquaredDifference = 5,
+  // BOOL outputs (one byte each)
+  Equal = 6,
+  NotEqual = 7,
+  Less = 8,
+  LessEqual = 9,
+  Greater = 10,
+  GreaterEqual = 11,
 }
 
 /**
@@ -90,7 +97,8 @@ function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
 export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBinaryKind, a: Tensor, b: Tensor, y: Tensor, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
   const ex = heap?.floatElementwise();
   if (!heap || !ex) return undefined;
-  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && y.data instanceof Float32Array)) return undefined;
+  const bool = kind >= FloatBinaryKind.Equal;
+  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && (bool ? y.data instanceof Uint8Array : y.data instanceof Float32Array))) return undefined;
   if (a.isVariable || b.isVariable || y.isVariable) return undefined;
   if (y.size === 0) return undefined;
   const l = plan(a, b, y);
@@ -100,6 +108,7 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   const bConst = b.isConstant ? heap.place(b.data) : -1;
   const scratch = heap.alloc(128);
   const { rows, inner, aRow, bRow, aStep, bStep, calls } = l;
+  const yBytes = bool ? 1 : 4;
   return () => {
     const buffer = heap.buffer;
     const inHeap = (t: Tensor) => t.isConstant || t.data.buffer === buffer;
@@ -107,6 +116,6 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
     const aPtr = aConst >= 0 ? aConst : a.data.byteOffset;
     const bPtr = bConst >= 0 ? bConst : b.data.byteOffset;
     const yPtr = y.data.byteOffset;
-    for (let c = 0; c < calls.length; c += 3) ex.fbin(kind, aPtr + 4 * calls[c], bPtr + 4 * calls[c + 1], yPtr + 4 * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, lo, hi, scratch);
+    for (let c = 0; c < calls.length; c += 3) ex.fbin(kind, aPtr + 4 * calls[c], bPtr + 4 * calls[c + 1], yPtr + yBytes * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, lo, hi, scratch);
   };
 }

@@ -1,14 +1,15 @@
-;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE with WebAssembly SIMD (f32x4), four elements
+;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons with WebAssembly SIMD (f32x4), four elements
 ;; per step (sixteen per round of the main loop), the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
 ;; interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into
-;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the six loops differ only in
-;; their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
+;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the twelve loops differ only
+;; in their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
 ;;
 ;; Results are those of the JavaScript loops of ../kernels/elementwise.ts and binary.ts bit for bit:
 ;; - f32x4.add/sub/mul round once to single precision, as storing the double result of two floats does;
 ;; - the activation clamp r < lo ? lo : r > hi ? hi : r is pmin(pmax(r, lo), hi) (pseudo-min/max are exactly these
 ;;   selects: NaN and -0 pass through as in JavaScript, which f32x4.min/max would not);
-;; - MAXIMUM u > v ? u : v is pmax(v, u), MINIMUM u < v ? u : v is pmin(v, u).
+;; - MAXIMUM u > v ? u : v is pmax(v, u), MINIMUM u < v ? u : v is pmin(v, u);
+;; - the comparisons are IEEE's, as JavaScript's (NaN unequal to all, -0 equal to +0); their outputs are bytes 0 / 1.
 ;;
 ;; fbin: rows × inner outputs at y. Per row, each operand starts at a (b) and advances aRow (bRow) bytes to the next
 ;; row; aStep (bStep) is 16 when it advances with the output inside a row, 0 when its one value at the row's start
@@ -47,17 +48,23 @@
     (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $r))))
     (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $r)))))
 
+  ;; the first n (1..3) bytes of r at p
+  (func $byteLanes (param $p i32) (param $r v128) (param $n i32)
+    (v128.store8_lane 0 (local.get $p) (local.get $r))
+    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store8_lane offset=1 1 (local.get $p) (local.get $r))))
+    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store8_lane offset=2 2 (local.get $p) (local.get $r)))))
+
   (func (export "fbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $lo f32) (param $hi f32) (param $scratch i32)
-    (local $lov v128) (local $hiv v128) (local $d v128) (local $pa i32) (local $pb i32) (local $py i32) (local $left i32)
+    (local $lov v128) (local $hiv v128) (local $d v128) (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $m v128)
     (local $aQuad i32) (local $bQuad i32)
     (local.set $aQuad (i32.shl (local.get $aStep) (i32.const 2)))
     (local.set $bQuad (i32.shl (local.get $bStep) (i32.const 2)))
     (local.set $lov (f32x4.splat (local.get $lo)))
     (local.set $hiv (f32x4.splat (local.get $hi)))
     (if (i32.eqz (local.get $rows)) (then (return)))
-    (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
-      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k5 (local.get $kind)))
+    (block $k11 (block $k10 (block $k9 (block $k8 (block $k7 (block $k6 (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
+      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k6 $k7 $k8 $k9 $k10 $k11 $k11 (local.get $kind)))
     ;; 0: ADD
     (loop $rows0
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
@@ -66,7 +73,7 @@
       (local.set $left (local.get $inner))
       (block $quad0end (loop $quad0
         (br_if $quad0end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -77,7 +84,7 @@
         (br $quad0)))
       (block $tail0 (loop $vec0
         (br_if $tail0 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -98,7 +105,7 @@
       (local.set $left (local.get $inner))
       (block $quad1end (loop $quad1
         (br_if $quad1end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -109,7 +116,7 @@
         (br $quad1)))
       (block $tail1 (loop $vec1
         (br_if $tail1 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -130,7 +137,7 @@
       (local.set $left (local.get $inner))
       (block $quad2end (loop $quad2
         (br_if $quad2end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
@@ -141,7 +148,7 @@
         (br $quad2)))
       (block $tail2 (loop $vec2
         (br_if $tail2 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -162,7 +169,7 @@
       (local.set $left (local.get $inner))
       (block $quad3end (loop $quad3
         (br_if $quad3end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=16 (local.get $pb)) (v128.load offset=16 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=32 (local.get $pb)) (v128.load offset=32 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load offset=48 (local.get $pb)) (v128.load offset=48 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
@@ -173,7 +180,7 @@
         (br $quad3)))
       (block $tail3 (loop $vec3
         (br_if $tail3 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -194,7 +201,7 @@
       (local.set $left (local.get $inner))
       (block $quad4end (loop $quad4
         (br_if $quad4end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=16 (local.get $pb)) (v128.load offset=16 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=32 (local.get $pb)) (v128.load offset=32 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load offset=48 (local.get $pb)) (v128.load offset=48 (local.get $pa))) (local.get $lov)) (local.get $hiv)))
@@ -205,7 +212,7 @@
         (br $quad4)))
       (block $tail4 (loop $vec4
         (br_if $tail4 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa))) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -226,7 +233,7 @@
       (local.set $left (local.get $inner))
       (block $quad5end (loop $quad5
         (br_if $quad5end (i32.lt_s (local.get $left) (i32.const 16)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
         (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
@@ -237,7 +244,7 @@
         (br $quad5)))
       (block $tail5 (loop $vec5
         (br_if $tail5 (i32.lt_s (local.get $left) (i32.const 4)))
-        (v128.store (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d)) (local.get $lov)) (local.get $hiv)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
@@ -249,5 +256,197 @@
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 2))))
       (br_if $rows5 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 6: compare eq
+    (loop $rows6
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad6end (loop $quad6
+        (br_if $quad6end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad6)))
+      (block $tail6 (loop $vec6
+        (br_if $tail6 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec6)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows6 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 7: compare ne
+    (loop $rows7
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad7end (loop $quad7
+        (br_if $quad7end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad7)))
+      (block $tail7 (loop $vec7
+        (br_if $tail7 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec7)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows7 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 8: compare lt
+    (loop $rows8
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad8end (loop $quad8
+        (br_if $quad8end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad8)))
+      (block $tail8 (loop $vec8
+        (br_if $tail8 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec8)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows8 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 9: compare le
+    (loop $rows9
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad9end (loop $quad9
+        (br_if $quad9end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad9)))
+      (block $tail9 (loop $vec9
+        (br_if $tail9 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec9)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows9 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 10: compare gt
+    (loop $rows10
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad10end (loop $quad10
+        (br_if $quad10end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad10)))
+      (block $tail10 (loop $vec10
+        (br_if $tail10 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec10)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows10 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 11: compare ge
+    (loop $rows11
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad11end (loop $quad11
+        (br_if $quad11end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (v128.store32_lane offset=12 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad11)))
+      (block $tail11 (loop $vec11
+        (br_if $tail11 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec11)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
+      (br_if $rows11 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
 )
