@@ -14,7 +14,8 @@
  * When neither is possible, or the engine lacks WebAssembly SIMD (the module does not validate), or
  * EDGE_TFLITE_SIMD=0 is set, the kernels run their plain JavaScript loops, which compute the same results.
  * The int16 kernels (lib/tflite/wasm/int16.wat) are a second module on the same memory, loaded the same way;
- * EDGE_TFLITE_INT16_SIMD=0 keeps them alone in JavaScript (to compare the two).
+ * EDGE_TFLITE_INT16_SIMD=0 keeps them alone in JavaScript (to compare the two). The float32 elementwise kernels
+ * (lib/tflite/wasm/float-elementwise.wat) are a third, loaded alike.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -67,10 +68,16 @@ export interface Int16Exports {
   conv16(x: number, w: number, ch: number, y: number, patch: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, kPad: number, lo: number, hi: number): void;
 }
 
+/** lib/tflite/wasm/float-elementwise.wat: float32 binary elementwise operators (see there for the parameters). */
+export interface FloatElementwiseExports {
+  fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
 let int16Cache: object | null | undefined;
+let floatElementwiseCache: object | null | undefined;
 
 function moduleBytes(name: string): Uint8Array | undefined {
   const built = path.join(__dirname, "wasm", `${name}.wasm`);
@@ -114,6 +121,20 @@ function int16Module(): object | null {
   return int16Cache;
 }
 
+/** The compiled float32 elementwise module, or null where it cannot be used (then those operators stay in JavaScript). */
+function floatElementwiseModule(): object | null {
+  if (floatElementwiseCache !== undefined) return floatElementwiseCache;
+  floatElementwiseCache = null;
+  if (!int8Module()) return floatElementwiseCache;
+  try {
+    const bytes = moduleBytes("float-elementwise");
+    if (bytes && wasmApi!.validate(bytes)) floatElementwiseCache = new wasmApi!.Module(bytes);
+  } catch {
+    // the JavaScript loops compute the same results
+  }
+  return floatElementwiseCache;
+}
+
 /** Why the SIMD kernels are not in use, if they are not. */
 export function simdUnavailableReason(): string | undefined {
   return int8Module() ? undefined : (loadError ?? "disabled");
@@ -138,6 +159,7 @@ export class WasmHeap {
   generation = 0;
   private words: Int32Array;
   private int16Exports: Int16Exports | null | undefined;
+  private floatElementwiseExports: FloatElementwiseExports | null | undefined;
 
   constructor(module: object) {
     this.memory = new wasmApi!.Memory({ initial: 1 });
@@ -153,6 +175,15 @@ export class WasmHeap {
       this.int16Exports = module ? (new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int16Exports) : null;
     }
     return this.int16Exports ?? undefined;
+  }
+
+  /** The float32 elementwise kernels on this heap's memory (instantiated on first use), or undefined where unavailable. */
+  floatElementwise(): FloatElementwiseExports | undefined {
+    if (this.floatElementwiseExports === undefined) {
+      const module = floatElementwiseModule();
+      this.floatElementwiseExports = module ? (new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as FloatElementwiseExports) : null;
+    }
+    return this.floatElementwiseExports ?? undefined;
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

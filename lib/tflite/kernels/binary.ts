@@ -1,5 +1,6 @@
 /**
- * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
+ * Broadcasting binary operators beyond ADD/SUB/MUL (float32 MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the comparisons in WebAssembly SIMD where
+ * the broadcast allows, float-elementwise-simd.ts): MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
  * the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's reference kernel does
  * (8-bit left shift, then each input's scale as a fixed-point multiplier).
  */
@@ -9,6 +10,7 @@ import { countLeadingSignBits, mulByQuantizedMultiplier, mulByQuantizedMultiplie
 import { integerRange, type Tensor } from "../tensor";
 import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
+import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -47,7 +49,9 @@ function minMax(max: boolean): PrepareKernel {
     const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8, TensorType.INT16]);
     if (y.type !== a.type) fail(ctx, `output type ${y.typeName} differs from the inputs' ${a.typeName}`);
     // TFLite compares the raw quantized values and stores them unchanged, whatever the scales
-    return binaryInvoke(a, b, y, max ? (u, v) => (u > v ? u : v) : (u, v) => (u < v ? u : v));
+    const plain = binaryInvoke(a, b, y, max ? (u, v) => (u > v ? u : v) : (u, v) => (u < v ? u : v));
+    if (a.type !== TensorType.FLOAT32) return plain;
+    return prepareFloatBinarySimd(ctx.simd?.(), max ? FloatBinaryKind.Maximum : FloatBinaryKind.Minimum, a, b, y, -Infinity, Infinity, plain) ?? plain;
   };
 }
 export const prepareMaximum = minMax(true);
@@ -133,10 +137,11 @@ export const prepareSquaredDifference: PrepareKernel = (ctx) => {
       return r < -128 ? -128 : r > 127 ? 127 : r;
     });
   }
-  return binaryInvoke(a, b, y, (u, v) => {
+  const plain = binaryInvoke(a, b, y, (u, v) => {
     const d = f32(u - v);
     return d * d;
   });
+  return prepareFloatBinarySimd(ctx.simd?.(), FloatBinaryKind.SquaredDifference, a, b, y, -Infinity, Infinity, plain) ?? plain;
 };
 
 export const preparePrelu: PrepareKernel = (ctx) => {
@@ -159,11 +164,14 @@ export const preparePrelu: PrepareKernel = (ctx) => {
 
 type Comparison = (u: number, v: number) => boolean;
 
-function comparison(test: Comparison): PrepareKernel {
+function comparison(test: Comparison, kind: FloatBinaryKind): PrepareKernel {
   return (ctx) => {
     const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8]);
     if (y.type !== TensorType.BOOL) fail(ctx, `output type ${y.typeName} is not BOOL`);
-    if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
+    if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) {
+      const plain = binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
+      return (a.type === TensorType.FLOAT32 && prepareFloatBinarySimd(ctx.simd?.(), kind, a, b, y, -Infinity, Infinity, plain)) || plain;
+    }
     requireQuantized(ctx, a, "input 1");
     requireQuantized(ctx, b, "input 2");
     const ma = quantizeMultiplier(a.scale);
@@ -176,12 +184,12 @@ function comparison(test: Comparison): PrepareKernel {
     });
   };
 }
-export const prepareEqual = comparison((u, v) => u === v);
-export const prepareNotEqual = comparison((u, v) => u !== v);
-export const prepareLess = comparison((u, v) => u < v);
-export const prepareLessEqual = comparison((u, v) => u <= v);
-export const prepareGreater = comparison((u, v) => u > v);
-export const prepareGreaterEqual = comparison((u, v) => u >= v);
+export const prepareEqual = comparison((u, v) => u === v, FloatBinaryKind.Equal);
+export const prepareNotEqual = comparison((u, v) => u !== v, FloatBinaryKind.NotEqual);
+export const prepareLess = comparison((u, v) => u < v, FloatBinaryKind.Less);
+export const prepareLessEqual = comparison((u, v) => u <= v, FloatBinaryKind.LessEqual);
+export const prepareGreater = comparison((u, v) => u > v, FloatBinaryKind.Greater);
+export const prepareGreaterEqual = comparison((u, v) => u >= v, FloatBinaryKind.GreaterEqual);
 
 export const prepareSelectV2: PrepareKernel = (ctx) => {
   const c = input(ctx, 0);

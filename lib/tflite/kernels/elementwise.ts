@@ -1,7 +1,7 @@
 /**
  * ADD, SUB and MUL with broadcasting: float32 directly; quantized through TFLite's fixed-point rescaling
  * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16), or XNNPACK's in the
- * xnnpack arithmetic. int8 and uint8 run in WebAssembly SIMD where the broadcast allows (elementwise-simd.ts), the
+ * xnnpack arithmetic. float32, int8 and uint8 run in WebAssembly SIMD where the broadcast allows (float-elementwise-simd.ts, elementwise-simd.ts), the
  * general int16 ADD / SUB on equal shapes too (int16-simd.ts).
  */
 import { F, TensorType } from "../schema";
@@ -10,10 +10,13 @@ import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quant
 import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
 import type { Tensor } from "../tensor";
 import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
+import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
 import { int16PotAddElement, int16ScalesArePowersOfTwo } from "./int16-pot-add";
 import { prepareAddInt16Simd, type Int16AddParameters } from "./int16-simd";
 
 type Op = "add" | "sub" | "mul";
+
+const FLOAT_KINDS: Record<Op, FloatBinaryKind> = { add: FloatBinaryKind.Add, sub: FloatBinaryKind.Sub, mul: FloatBinaryKind.Mul };
 
 /** For each output element, the flat index into each input (broadcast dimensions repeat). */
 function broadcastIndices(a: Tensor, b: Tensor, y: Tensor): [Int32Array, Int32Array] | undefined {
@@ -48,7 +51,9 @@ function broadcastIndices(a: Tensor, b: Tensor, y: Tensor): [Int32Array, Int32Ar
 type FloatLoop = (ad: Float32Array, bd: Float32Array, yd: Float32Array, n: number, lo: number, hi: number) => void;
 type MappedFloatLoop = (ad: Float32Array, bd: Float32Array, yd: Float32Array, ai: Int32Array, bi: Int32Array, lo: number, hi: number) => void;
 
-// float32 a + b, a - b, a × b in double precision, clamped to the activation, stored to single (as the general loop)
+// float32 a + b, a - b in double precision, clamped to the activation, stored to single: the same as rounding first (an
+// exact nonzero sum of two floats never rounds to zero). a × b is rounded to single before the clamp, as TFLite does:
+// a negative product that underflows is -0, which RELU and RELU6 keep (std::max(-0, 0) is -0)
 const FLOAT_LOOPS: Record<Op, FloatLoop> = {
   add: (ad, bd, yd, n, lo, hi) => {
     for (let k = 0; k < n; k++) {
@@ -64,7 +69,7 @@ const FLOAT_LOOPS: Record<Op, FloatLoop> = {
   },
   mul: (ad, bd, yd, n, lo, hi) => {
     for (let k = 0; k < n; k++) {
-      const r = ad[k] * bd[k];
+      const r = f32(ad[k] * bd[k]);
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   },
@@ -85,7 +90,7 @@ const FLOAT_MAPPED_LOOPS: Record<Op, MappedFloatLoop> = {
   },
   mul: (ad, bd, yd, ai, bi, lo, hi) => {
     for (let k = 0; k < ai.length; k++) {
-      const r = ad[ai[k]] * bd[bi[k]];
+      const r = f32(ad[ai[k]] * bd[bi[k]]);
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   },
@@ -104,10 +109,11 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
     // a loop of its own per operation and broadcast: the general one below tests both per element
     const [lo, hi] = floatActivationRange(ctx, activation);
     const loop = FLOAT_LOOPS[op];
-    if (!map) return () => loop(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, n, lo, hi);
-    const [ai, bi] = map;
     const mapped = FLOAT_MAPPED_LOOPS[op];
-    return () => mapped(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, ai, bi, lo, hi);
+    const plain = map
+      ? () => mapped(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, map[0], map[1], lo, hi)
+      : () => loop(a.data as Float32Array, b.data as Float32Array, y.data as Float32Array, n, lo, hi);
+    return prepareFloatBinarySimd(ctx.simd?.(), FLOAT_KINDS[op], a, b, y, lo, hi, plain) ?? plain;
   }
 
   if (y.type === TensorType.FLOAT32 || y.type === TensorType.INT32) {

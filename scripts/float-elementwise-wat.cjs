@@ -1,0 +1,131 @@
+/* global process */
+// Writes lib/tflite/wasm/float-elementwise.wat to stdout: six copies of one loop that differ only in their arithmetic
+// (one loop per operator keeps the dispatch out of the inner loop). Run: node scripts/float-elementwise-wat.cjs > lib/tflite/wasm/float-elementwise.wat
+"use strict";
+const ops = [
+  ["ADD", "(f32x4.add (v128.load (local.get $pa)) (v128.load (local.get $pb)))"],
+  ["SUB", "(f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))"],
+  ["MUL", "(f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb)))"],
+  // u > v ? u : v is pmax(v, u); u < v ? u : v is pmin(v, u)
+  ["MAXIMUM", "(f32x4.pmax (v128.load (local.get $pb)) (v128.load (local.get $pa)))"],
+  ["MINIMUM", "(f32x4.pmin (v128.load (local.get $pb)) (v128.load (local.get $pa)))"],
+  ["SQUARED_DIFFERENCE", "(f32x4.mul (local.tee $d (f32x4.sub (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $d))"],
+  // the comparisons: lane masks narrowed to one byte each, 1 where true
+  ...["eq", "ne", "lt", "le", "gt", "ge"].map((c) => [`compare ${c}`, `(f32x4.${c} (v128.load (local.get $pa)) (v128.load (local.get $pb)))`, true]),
+];
+const bools = (e) => `(v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m ${e}) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101))`;
+// the statement storing the four outputs of the vector at byte `off` of the inputs
+const store = (e, off, bool) =>
+  bool ? `(v128.store32_lane offset=${off / 4} 0 (local.get $py) ${bools(at(e, off))})` : `(v128.store offset=${off} (local.get $py) ${clamp(at(e, off))})`;
+const at = (e, off) => (off ? e.replaceAll("(v128.load (local.get", `(v128.load offset=${off} (local.get`) : e);
+const clamp = (e) => `(f32x4.pmin (f32x4.pmax ${e} (local.get $lov)) (local.get $hiv))`;
+const loop = (name, e, i, bool) => `
+    ;; ${i}: ${name}
+    (loop $rows${i}
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad${i}end (loop $quad${i}
+        (br_if $quad${i}end (i32.lt_s (local.get $left) (i32.const 16)))
+        ${store(e, 0, bool)}
+        ${store(e, 16, bool)}
+        ${store(e, 32, bool)}
+        ${store(e, 48, bool)}
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const ${bool ? 16 : 64})))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad${i})))
+      (block $tail${i} (loop $vec${i}
+        (br_if $tail${i} (i32.lt_s (local.get $left) (i32.const 4)))
+        ${store(e, 0, bool)}
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const ${bool ? 4 : 16})))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec${i})))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then ${bool ? `(call $byteLanes (local.get $py) ${bools(e)} (local.get $left))` : `(call $lanes (local.get $py) ${clamp(e)} (local.get $left))`}))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const ${bool ? 0 : 2}))))
+      (br_if $rows${i} (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return)`;
+let body = "";
+// nested blocks: the innermost is kind 0
+let open = ops.map((_, i) => `(block $k${i}`).reverse().join(" ");
+body += `    (if (i32.eqz (local.get $rows)) (then (return)))\n`;
+body += `    ${open}\n      (br_table ${ops.map((_, i) => "$k" + i).join(" ")} $k${ops.length - 1} (local.get $kind)))`;
+ops.forEach(([n, e, bool], i) => {
+  body += loop(n, e, i, bool);
+  if (i < ops.length - 1) body += `)`;
+});
+const wat = `;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons with WebAssembly SIMD (f32x4), four elements
+;; per step (sixteen per round of the main loop), the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
+;; interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into
+;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the twelve loops differ only
+;; in their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
+;;
+;; Results are those of the JavaScript loops of ../kernels/elementwise.ts and binary.ts bit for bit:
+;; - f32x4.add/sub/mul round once to single precision, as storing the double result of two floats does;
+;; - the activation clamp r < lo ? lo : r > hi ? hi : r is pmin(pmax(r, lo), hi) (pseudo-min/max are exactly these
+;;   selects: NaN and -0 pass through as in JavaScript, which f32x4.min/max would not);
+;; - MAXIMUM u > v ? u : v is pmax(v, u), MINIMUM u < v ? u : v is pmin(v, u);
+;; - the comparisons are IEEE's, as JavaScript's (NaN unequal to all, -0 equal to +0); their outputs are bytes 0 / 1.
+;;
+;; fbin: rows × inner outputs at y. Per row, each operand starts at a (b) and advances aRow (bRow) bytes to the next
+;; row; aStep (bStep) is 16 when it advances with the output inside a row, 0 when its one value at the row's start
+;; stands for the whole row (splat into 64 bytes at scratch / scratch + 64). The last inner mod 4 outputs of a row
+;; are stored lane by lane (their inputs read up to 12 bytes past the data: the heap keeps slack for that).
+(module
+  (import "env" "memory" (memory 1))
+  (global $pa (mut i32) (i32.const 0))
+  (global $pb (mut i32) (i32.const 0))
+
+  ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
+  (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
+    (local $s v128)
+    (if (local.get $aStep)
+      (then (global.set $pa (local.get $a)))
+      (else
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (v128.store (local.get $scratch) (local.get $s))
+        (v128.store offset=16 (local.get $scratch) (local.get $s))
+        (v128.store offset=32 (local.get $scratch) (local.get $s))
+        (v128.store offset=48 (local.get $scratch) (local.get $s))
+        (global.set $pa (local.get $scratch))))
+    (if (local.get $bStep)
+      (then (global.set $pb (local.get $b)))
+      (else
+        (local.set $s (v128.load32_splat (local.get $b)))
+        (v128.store offset=64 (local.get $scratch) (local.get $s))
+        (v128.store offset=80 (local.get $scratch) (local.get $s))
+        (v128.store offset=96 (local.get $scratch) (local.get $s))
+        (v128.store offset=112 (local.get $scratch) (local.get $s))
+        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
+
+  ;; the first n (1..3) lanes of r at p
+  (func $lanes (param $p i32) (param $r v128) (param $n i32)
+    (v128.store32_lane 0 (local.get $p) (local.get $r))
+    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $r))))
+    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $r)))))
+
+  ;; the first n (1..3) bytes of r at p
+  (func $byteLanes (param $p i32) (param $r v128) (param $n i32)
+    (v128.store8_lane 0 (local.get $p) (local.get $r))
+    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store8_lane offset=1 1 (local.get $p) (local.get $r))))
+    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store8_lane offset=2 2 (local.get $p) (local.get $r)))))
+
+  (func (export "fbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
+    (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $lo f32) (param $hi f32) (param $scratch i32)
+    (local $lov v128) (local $hiv v128) (local $d v128) (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $m v128)
+    (local $aQuad i32) (local $bQuad i32)
+    (local.set $aQuad (i32.shl (local.get $aStep) (i32.const 2)))
+    (local.set $bQuad (i32.shl (local.get $bStep) (i32.const 2)))
+    (local.set $lov (f32x4.splat (local.get $lo)))
+    (local.set $hiv (f32x4.splat (local.get $hi)))
+${body})
+)
+`;
+process.stdout.write(wat);
