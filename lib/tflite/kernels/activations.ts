@@ -15,20 +15,37 @@ import { byteLookup } from "./byte-lookup";
 
 const f32 = Math.fround;
 
-function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void {
+// one float32 loop per clamp, its bounds literal constants (a NaN stays NaN, -0 stays -0, as in TFLite)
+const reluFloat32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < 0 ? 0 : v;
+  }
+};
+const relu6Float32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < 0 ? 0 : v > 6 ? 6 : v;
+  }
+};
+const reluN1To1Float32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+  }
+};
+
+function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x: Tensor, y: Tensor, n: number) => () => void): () => void {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const n = y.size;
-  if (x.type === TensorType.FLOAT32) {
-    return () => {
-      const xd = x.data as Float32Array;
-      const yd = y.data as Float32Array;
-      for (let i = 0; i < n; i++) {
-        const v = xd[i];
-        yd[i] = v < lo ? lo : v > hi ? hi : v;
-      }
-    };
-  }
+  if (x.type === TensorType.FLOAT32) return float32(x, y, n);
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
@@ -49,9 +66,9 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void
   };
 }
 
-export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity);
-export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6);
-export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1);
+export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32);
+export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6, relu6Float32);
+export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1, reluN1To1Float32);
 
 export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
