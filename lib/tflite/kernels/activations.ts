@@ -11,23 +11,41 @@ import { requireQuantized } from "./common";
 import type { Tensor } from "../tensor";
 import { prepareInt16Logistic, prepareInt16Softmax, prepareInt16Tanh } from "./int16-activations";
 import { prepareRequantizeInt16Simd } from "./int16-simd";
+import { byteLookup } from "./byte-lookup";
 
 const f32 = Math.fround;
 
-function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void {
+// one float32 loop per clamp, its bounds literal constants (a NaN stays NaN, -0 stays -0, as in TFLite)
+const reluFloat32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < 0 ? 0 : v;
+  }
+};
+const relu6Float32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < 0 ? 0 : v > 6 ? 6 : v;
+  }
+};
+const reluN1To1Float32 = (x: Tensor, y: Tensor, n: number) => () => {
+  const xd = x.data as Float32Array;
+  const yd = y.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    yd[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+  }
+};
+
+function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x: Tensor, y: Tensor, n: number) => () => void): () => void {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const n = y.size;
-  if (x.type === TensorType.FLOAT32) {
-    return () => {
-      const xd = x.data as Float32Array;
-      const yd = y.data as Float32Array;
-      for (let i = 0; i < n; i++) {
-        const v = xd[i];
-        yd[i] = v < lo ? lo : v > hi ? hi : v;
-      }
-    };
-  }
+  if (x.type === TensorType.FLOAT32) return float32(x, y, n);
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
@@ -36,19 +54,21 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number): () => void
   const amin = Math.max(qmin, q(lo));
   const amax = Number.isFinite(hi) ? Math.min(qmax, q(hi)) : qmax;
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
+  const perElement = (q: number) => {
+    const v = y.zeroPoint + mulByQuantizedMultiplier(q - x.zeroPoint, multiplier, shift);
+    return v < amin ? amin : v > amax ? amax : v;
+  };
+  if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement);
   return () => {
-    const xd = x.data as Int8Array;
-    const yd = y.data as Int8Array;
-    for (let i = 0; i < n; i++) {
-      const v = y.zeroPoint + mulByQuantizedMultiplier(xd[i] - x.zeroPoint, multiplier, shift);
-      yd[i] = v < amin ? amin : v > amax ? amax : v;
-    }
+    const xd = x.data as Int16Array;
+    const yd = y.data as Int16Array;
+    for (let i = 0; i < n; i++) yd[i] = perElement(xd[i]);
   };
 }
 
-export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity);
-export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6);
-export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1);
+export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32);
+export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6, relu6Float32);
+export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1, reluN1To1Float32);
 
 export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -69,14 +89,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const [qmin0, qmax0] = integerRange(y.type);
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const table = xnnpackLeakyRelu(x, y, alpha, qmin0, qmax0);
-    if (table) {
-      const base = -qmin0;
-      return () => {
-        const xd = x.data as Int8Array;
-        const yd = y.data as Int8Array;
-        for (let i = 0; i < n; i++) yd[i] = table[xd[i] + base];
-      };
-    }
+    if (table) return byteLookup(x, y, (q) => table[q - qmin0]);
   }
   // TFLite computes both multipliers in single precision before widening them.
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
@@ -90,13 +103,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   };
   if (x.type !== TensorType.INT16) {
     // 8-bit: the same arithmetic once per possible input, then a lookup per element
-    const low = x.type === TensorType.INT8 ? -128 : 0;
-    const table = Int32Array.from({ length: 256 }, (_, i) => reference(low + i));
-    return () => {
-      const xd = x.data as Int8Array;
-      const yd = y.data as Int8Array;
-      for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
-    };
+    return byteLookup(x, y, reference);
   }
   const plain = () => {
     const xd = x.data as Int16Array;
@@ -132,50 +139,56 @@ function xnnpackLeakyRelu(x: Tensor, y: Tensor, alpha: number, qmin: number, qma
   return table;
 }
 
-function lookupTable(x: Tensor, y: Tensor, f: (v: number) => number): Int32Array {
-  const table = new Int32Array(256);
+/** dequantize → f → requantize (rounded half away from zero) → clamp, for one 8-bit input value */
+function tableValue(x: Tensor, y: Tensor, f: (v: number) => number): (q: number) => number {
   const [qmin, qmax] = integerRange(y.type);
-  const base = x.type === TensorType.INT8 ? -128 : 0;
-  for (let i = 0; i < 256; i++) {
-    const q = base + i;
+  return (q) => {
     const dequantized = f32(x.scale * (q - x.zeroPoint));
     const transformed = f(dequantized);
     const requantized = roundHalfAway(f32(transformed / y.scale)) + y.zeroPoint;
-    table[i] = Math.min(qmax, Math.max(qmin, requantized));
-  }
-  return table;
+    return Math.min(qmax, Math.max(qmin, requantized));
+  };
 }
 
-function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, int16: (ctx: KernelContext, x: Tensor, y: Tensor) => () => void) {
+type Loop = (x: Tensor, y: Tensor) => () => void;
+
+function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, float: Loop, int16: (ctx: KernelContext, x: Tensor, y: Tensor) => () => void) {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
-  const n = y.size;
   if (x.type === TensorType.INT16) {
     requireQuantized(ctx, x, "input");
     requireQuantized(ctx, y, "output");
     return int16(ctx, x, y);
   }
-  if (x.type === TensorType.FLOAT32) {
-    return () => {
-      const xd = x.data as Float32Array;
-      const yd = y.data as Float32Array;
-      for (let i = 0; i < n; i++) yd[i] = f(xd[i]);
-    };
-  }
+  if (x.type === TensorType.FLOAT32) return float(x, y);
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
-  const table = lookupTable(x, y, f);
-  const base = x.type === TensorType.INT8 ? 128 : 0;
-  return () => {
-    const xd = x.data as Int8Array;
-    const yd = y.data as Int8Array;
-    for (let i = 0; i < n; i++) yd[i] = table[xd[i] + base];
-  };
+  return byteLookup(x, y, tableValue(x, y, f));
 }
 
-export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(1 / f32(1 + f32(Math.exp(-v)))), prepareInt16Logistic);
-export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, (v) => f32(Math.tanh(v)), prepareInt16Tanh);
+const logistic = (v: number) => f32(1 / f32(1 + f32(Math.exp(-v))));
+const tanh = (v: number) => f32(Math.tanh(v));
+// each float32 loop its own function literal, so V8 inlines its function rather than calling a shared one
+const logisticFloat32: Loop = (x, y) => {
+  const n = y.size;
+  return () => {
+    const xd = x.data as Float32Array;
+    const yd = y.data as Float32Array;
+    for (let i = 0; i < n; i++) yd[i] = f32(1 / f32(1 + f32(Math.exp(-xd[i]))));
+  };
+};
+const tanhFloat32: Loop = (x, y) => {
+  const n = y.size;
+  return () => {
+    const xd = x.data as Float32Array;
+    const yd = y.data as Float32Array;
+    for (let i = 0; i < n; i++) yd[i] = Math.tanh(xd[i]);
+  };
+};
+
+export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, logistic, logisticFloat32, prepareInt16Logistic);
+export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, tanh, tanhFloat32, prepareInt16Tanh);
 
 export const prepareSoftmax: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);

@@ -7,8 +7,7 @@ import { fail, input, type PrepareKernel } from "../kernel";
 import { quantizeMultiplier, roundingDivideByPOT } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
-
-type Elements = { [i: number]: number; length: number };
+import { byteLookup } from "./byte-lookup";
 
 const f32 = Math.fround;
 const INT16_MIN = -32768;
@@ -65,21 +64,17 @@ export const prepareHardSwish: PrepareKernel = (ctx) => {
   const reluM = toInt16Multiplier(reluish.multiplier);
   const reluShift = reluish.shift;
   const [qmin, qmax] = integerRange(y.type);
-  return () => {
-    const xd = x.data as Elements;
-    const yd = y.data as Elements;
-    for (let i = 0; i < n; i++) {
-      const hires = (xd[i] - x.zeroPoint) * 128;
-      const preshift = srdhm16(hires, outM);
-      let r = hires;
-      if (reluShift > 0) r = saturatingLeftShift16(r, reluShift - 1);
-      r = srdhm16(r, reluM);
-      if (reluShift > 0) r = saturatingLeftShift16(r, 1);
-      if (reluShift < 0) r = roundingDivideByPOT(r, -reluShift);
-      r = (r + 32768) >> 1;
-      let v = roundingDivideByPOT(sdhm16(r, preshift), -out.shift) + y.zeroPoint;
-      v = v < qmin ? qmin : v > qmax ? qmax : v;
-      yd[i] = v;
-    }
-  };
+  // the output depends on the 8-bit input value alone: the fixed-point arithmetic once per value, then a lookup
+  return byteLookup(x, y, (q) => {
+    const hires = (q - x.zeroPoint) * 128;
+    const preshift = srdhm16(hires, outM);
+    let r = hires;
+    if (reluShift > 0) r = saturatingLeftShift16(r, reluShift - 1);
+    r = srdhm16(r, reluM);
+    if (reluShift > 0) r = saturatingLeftShift16(r, 1);
+    if (reluShift < 0) r = roundingDivideByPOT(r, -reluShift);
+    r = (r + 32768) >> 1;
+    const v = roundingDivideByPOT(sdhm16(r, preshift), -out.shift) + y.zeroPoint;
+    return v < qmin ? qmin : v > qmax ? qmax : v;
+  });
 };
