@@ -11,18 +11,9 @@ import { Interpreter } from "../../lib/tflite/interpreter";
 import { TensorType } from "../../lib/tflite/schema";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { readBytes, seanetCases, sharedAvailable, skipWithoutShared } from "./shared-models";
+import { rng } from "./operator-cases";
 
 /** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomInput(it: Interpreter, index: number, next: () => number): number[] {
   const t = it.inputs[index];

@@ -11,6 +11,7 @@ import { ModelBuilder } from "../../lib/tflite/model-builder";
 import { Activation, BuiltinOperator, BuiltinOptionsType, F, Padding, TensorType } from "../../lib/tflite/schema";
 import { computePadding, outputSize } from "../../lib/tflite/kernels/common";
 import { int8Module, simdUnavailableReason } from "../../lib/tflite/wasm-kernels";
+import { rng as random } from "./operator-cases";
 
 interface ConvCase {
   batches: number;
@@ -25,16 +26,6 @@ interface ConvCase {
   padding: number;
   activation: number;
   seed: number;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const floats = (n: number, next: () => number) => Float32Array.from({ length: n }, () => next() * 2 - 1);

@@ -16,6 +16,7 @@ import { Interpreter } from "../../lib/tflite/interpreter";
 import { Activation, BuiltinOperator, BuiltinOptionsType, F, TensorType } from "../../lib/tflite/schema";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { skipWithoutShared } from "./shared-models";
+import { rng } from "./operator-cases";
 
 interface T {
   shape: number[];
@@ -128,16 +129,6 @@ function lstmModel(tensors: T[], inputs: number[], output: number, intermediates
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Variant {
   name: string;

@@ -13,6 +13,7 @@ import { WasmHeap, int8Module, simdUnavailableReason } from "../../lib/tflite/wa
 import { mulByQuantizedMultiplier, roundingDivideByPOT, srdhm } from "../../lib/tflite/fixed-point";
 import { floatCopy } from "../../lib/tflite/float-copy";
 import { readBytes, sharedAvailable } from "./shared-models";
+import { rng as random } from "./operator-cases";
 
 const int32 = fc.integer({ min: -2147483648, max: 2147483647 });
 
@@ -41,16 +42,6 @@ interface ConvCase {
   inZero: number;
   outZero: number;
   seed: number;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const int8Bytes = (n: number, next: () => number) => new Uint8Array(Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128).buffer);

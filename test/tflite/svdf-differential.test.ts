@@ -11,20 +11,10 @@ import { ModelBuilder, elementBytes, optionsTable } from "../../lib/tflite/model
 import { Activation, TensorType } from "../../lib/tflite/schema";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { skipWithoutShared } from "./shared-models";
+import { rng } from "./operator-cases";
 
 const SVDF = 27;
 const SVDF_OPTIONS = 6;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   name: string;
