@@ -10,6 +10,7 @@ import { fail, type KernelContext, type Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { ConvGeometry } from "./conv";
 import { asymmetricQuantize } from "./hybrid-depthwise";
+import { hybridConvImage } from "./hybrid";
 
 const f32 = Math.fround;
 
@@ -22,6 +23,7 @@ export function prepareHybridConvPerChannel(ctx: KernelContext, x: Tensor, w: Te
   const scales = Float32Array.from(w.scales);
   const image = g.inH * g.inW * g.inC;
   const q = new Int8Array(image);
+  const factors = new Float32Array(g.outC);
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
@@ -30,26 +32,8 @@ export function prepareHybridConvPerChannel(ctx: KernelContext, x: Tensor, w: Te
     let o = 0;
     for (let b = 0; b < g.batches; b++) {
       const { scale, zeroPoint } = asymmetricQuantize(xd, b * image, image, q);
-      for (let oy = 0; oy < g.outH; oy++) {
-        for (let ox = 0; ox < g.outW; ox++) {
-          for (let oc = 0; oc < g.outC; oc++) {
-            let acc = 0;
-            for (let ky = 0; ky < g.kH; ky++) {
-              const iy = oy * g.strideH - g.padH + ky * g.dilH;
-              if (iy < 0 || iy >= g.inH) continue;
-              for (let kx = 0; kx < g.kW; kx++) {
-                const ix = ox * g.strideW - g.padW + kx * g.dilW;
-                if (ix < 0 || ix >= g.inW) continue;
-                const xo = (iy * g.inW + ix) * g.inC;
-                const wo = ((oc * g.kH + ky) * g.kW + kx) * g.inC;
-                for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * (q[xo + c] - zeroPoint);
-              }
-            }
-            const v = f32(f32(f32(acc) * f32(scales[oc] * scale)) + (bd ? bd[oc] : 0));
-            yd[o++] = v < lo ? lo : v > hi ? hi : v;
-          }
-        }
-      }
+      for (let oc = 0; oc < g.outC; oc++) factors[oc] = f32(scales[oc] * scale);
+      o = hybridConvImage(g, wd, q, zeroPoint, factors, bd, yd, o, lo, hi);
     }
   };
 }

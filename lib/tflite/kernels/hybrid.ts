@@ -103,6 +103,7 @@ export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias
   const scale = f32(w.scales[0]);
   const image = g.inH * g.inW * g.inC;
   const q = new Int8Array(image);
+  const factors = new Float32Array(g.outC);
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
@@ -110,27 +111,37 @@ export function prepareHybridConv(ctx: KernelContext, x: Tensor, w: Tensor, bias
     const bd = bias?.data as Float32Array | undefined;
     let o = 0;
     for (let b = 0; b < g.batches; b++) {
-      const factor = f32(symmetricQuantize(xd, b * image, image, q) * scale);
-      for (let oy = 0; oy < g.outH; oy++) {
-        for (let ox = 0; ox < g.outW; ox++) {
-          for (let oc = 0; oc < g.outC; oc++) {
-            let acc = 0;
-            for (let ky = 0; ky < g.kH; ky++) {
-              const iy = oy * g.strideH - g.padH + ky * g.dilH;
-              if (iy < 0 || iy >= g.inH) continue;
-              for (let kx = 0; kx < g.kW; kx++) {
-                const ix = ox * g.strideW - g.padW + kx * g.dilW;
-                if (ix < 0 || ix >= g.inW) continue;
-                const xo = (iy * g.inW + ix) * g.inC;
-                const wo = ((oc * g.kH + ky) * g.kW + kx) * g.inC;
-                for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * q[xo + c];
-              }
-            }
-            const v = f32(f32(f32(acc) * factor) + (bd ? bd[oc] : 0));
-            yd[o++] = v < lo ? lo : v > hi ? hi : v;
-          }
-        }
-      }
+      factors.fill(f32(symmetricQuantize(xd, b * image, image, q) * scale));
+      o = hybridConvImage(g, wd, q, 0, factors, bd, yd, o, lo, hi);
     }
   };
+}
+
+/**
+ * One batch image, quantized to int8 with `zeroPoint`, through the int8 filter: per output the int32 sum of
+ * w × (q − zeroPoint) over the taps inside the image, times its channel's factor (image scale × filter scale) in
+ * single precision, then the bias and the clamp. Writes from output index `o`, returns the index after the image.
+ */
+export function hybridConvImage(g: ConvGeometry, wd: Int8Array, q: Int8Array, zeroPoint: number, factors: Float32Array, bd: Float32Array | undefined, yd: Float32Array, o: number, lo: number, hi: number): number {
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      for (let oc = 0; oc < g.outC; oc++) {
+        let acc = 0;
+        for (let ky = 0; ky < g.kH; ky++) {
+          const iy = oy * g.strideH - g.padH + ky * g.dilH;
+          if (iy < 0 || iy >= g.inH) continue;
+          for (let kx = 0; kx < g.kW; kx++) {
+            const ix = ox * g.strideW - g.padW + kx * g.dilW;
+            if (ix < 0 || ix >= g.inW) continue;
+            const xo = (iy * g.inW + ix) * g.inC;
+            const wo = ((oc * g.kH + ky) * g.kW + kx) * g.inC;
+            for (let c = 0; c < g.inC; c++) acc += wd[wo + c] * (q[xo + c] - zeroPoint);
+          }
+        }
+        const v = f32(f32(f32(acc) * factors[oc]) + (bd ? bd[oc] : 0));
+        yd[o++] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  }
+  return o;
 }
