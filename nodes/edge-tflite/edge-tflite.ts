@@ -123,6 +123,9 @@ export = function register(RED: NodeAPI): void {
       run().then(
         () => done(),
         (err) => {
+          // the flow is stopping (a deploy): what the node held is dropped, as core nodes drop what they hold at
+          // close, not reported as an error of the model
+          if (closed) return done();
           if (err instanceof QueueFullError) node.status({ fill: "yellow", shape: "ring", text: RED._("edge-tflite.status.queue-full") });
           done(asError(err));
         },

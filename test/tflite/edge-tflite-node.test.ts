@@ -39,6 +39,27 @@ describe("edge-tflite node", function () {
       { id: "caught", type: "helper" },
     ].map((n) => (n.type === "tab" ? n : { z: "f1", ...n }));
 
+  it("drops what reaches it while the flow stops (a deploy), without an error per message", async function () {
+    skipWithoutShared(this);
+    const file = path.join(dir, "hello.tflite");
+    fs.copyFileSync(modelPath("tflm", "hello_world", "hello_world_int8.tflite"), file);
+    await helper.load([tfliteNode, catchNode()], flow({ modelPath: file, output: "tensors", maxQueue: "64" }));
+    const above = messagesTo("above");
+    await waitFor(() => {
+      helper.getNode("tf").receive({ payload: [[0]] });
+      return above.length > 0;
+    }, "model loaded", { intervalMs: 100 });
+    const node = helper.getNode("tf") as unknown as { error: (...args: unknown[]) => void; close: (removed: boolean) => Promise<void>; receive: (msg: object) => void };
+    const errors: unknown[] = [];
+    node.error = (...args: unknown[]) => void errors.push(args[0]);
+    // a redeploy closes the node while the rest of the old flow still delivers to it: until its close handler
+    // has finished (the inference pool winding down), Node-RED keeps handing it messages
+    const closing = node.close(false);
+    for (let i = 0; i < 5; i++) node.receive({ payload: [[i]] });
+    await closing;
+    assert.deepStrictEqual(errors.map(String), [], "errors for messages that reached a closing node");
+  });
+
   it("raw tensor mode returns every output tensor's raw elements, as the interpreter computes them", async function () {
     skipWithoutShared(this);
     const file = path.join(dir, "hello.tflite");
