@@ -13,9 +13,8 @@
  *   folder, keyed by a hash of the source, and read from there by every later process and worker.
  * When neither is possible, or the engine lacks WebAssembly SIMD (the module does not validate), or
  * EDGE_TFLITE_SIMD=0 is set, the kernels run their plain JavaScript loops, which compute the same results.
- * The int16 kernels (lib/tflite/wasm/int16.wat) are a second module on the same memory, loaded the same way;
- * EDGE_TFLITE_INT16_SIMD=0 keeps them alone in JavaScript (to compare the two). The float32 elementwise kernels
- * (lib/tflite/wasm/float-elementwise.wat) are a third, loaded alike.
+ * Further modules (`companions` below: the int16 kernels, the float32 elementwise kernels) share that memory and are
+ * loaded the same way; each has a variable that keeps its kernels alone in JavaScript (to compare the two).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -76,8 +75,6 @@ export interface FloatElementwiseExports {
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
-let int16Cache: object | null | undefined;
-let floatElementwiseCache: object | null | undefined;
 
 function moduleBytes(name: string): Uint8Array | undefined {
   const built = path.join(__dirname, "wasm", `${name}.wasm`);
@@ -107,32 +104,32 @@ export function int8Module(): object | null {
   return moduleCache;
 }
 
-/** The compiled int16 module, or null where it cannot be used (then the int16 kernels stay in JavaScript). */
-function int16Module(): object | null {
-  if (int16Cache !== undefined) return int16Cache;
-  int16Cache = null;
-  if (!int8Module()) return int16Cache;
-  try {
-    const bytes = moduleBytes("int16");
-    if (bytes && wasmApi!.validate(bytes)) int16Cache = new wasmApi!.Module(bytes);
-  } catch {
-    // the JavaScript loops compute the same results
-  }
-  return int16Cache;
-}
+/**
+ * The second and later modules, each on the int8 module's memory: the file name under wasm/ and the variable that
+ * keeps one alone in JavaScript (to compare the two). A new kernel module is one entry here and one accessor below.
+ */
+const companions = {
+  int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
+  floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+} as const;
+type Companion = keyof typeof companions;
+const companionModules = new Map<Companion, object | null>();
 
-/** The compiled float32 elementwise module, or null where it cannot be used (then those operators stay in JavaScript). */
-function floatElementwiseModule(): object | null {
-  if (floatElementwiseCache !== undefined) return floatElementwiseCache;
-  floatElementwiseCache = null;
-  if (!int8Module()) return floatElementwiseCache;
-  try {
-    const bytes = moduleBytes("float-elementwise");
-    if (bytes && wasmApi!.validate(bytes)) floatElementwiseCache = new wasmApi!.Module(bytes);
-  } catch {
-    // the JavaScript loops compute the same results
+/** A companion module compiled, or null where it cannot be used (then its kernels stay in JavaScript). */
+function companionModule(name: Companion): object | null {
+  const cached = companionModules.get(name);
+  if (cached !== undefined) return cached;
+  let module: object | null = null;
+  if (int8Module() && process.env[companions[name].disable] !== "0") {
+    try {
+      const bytes = moduleBytes(companions[name].file);
+      if (bytes && wasmApi!.validate(bytes)) module = new wasmApi!.Module(bytes);
+    } catch {
+      // the JavaScript loops compute the same results
+    }
   }
-  return floatElementwiseCache;
+  companionModules.set(name, module);
+  return module;
 }
 
 /** Why the SIMD kernels are not in use, if they are not. */
@@ -158,8 +155,7 @@ export class WasmHeap {
    */
   generation = 0;
   private words: Int32Array;
-  private int16Exports: Int16Exports | null | undefined;
-  private floatElementwiseExports: FloatElementwiseExports | null | undefined;
+  private readonly companionExports = new Map<Companion, object | null>();
 
   constructor(module: object) {
     this.memory = new wasmApi!.Memory({ initial: 1 });
@@ -168,22 +164,25 @@ export class WasmHeap {
     this.words = new Int32Array(this.memory.buffer);
   }
 
-  /** The int16 kernels on this heap's memory (instantiated on first use), or undefined where unavailable. */
-  int16(): Int16Exports | undefined {
-    if (this.int16Exports === undefined) {
-      const module = process.env.EDGE_TFLITE_INT16_SIMD === "0" ? null : int16Module();
-      this.int16Exports = module ? (new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as Int16Exports) : null;
+  /** A companion module instantiated on this heap's memory (on first use), or undefined where unavailable. */
+  private companion<T>(name: Companion): T | undefined {
+    let exports = this.companionExports.get(name);
+    if (exports === undefined) {
+      const module = companionModule(name);
+      exports = module ? new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports : null;
+      this.companionExports.set(name, exports);
     }
-    return this.int16Exports ?? undefined;
+    return (exports ?? undefined) as T | undefined;
   }
 
-  /** The float32 elementwise kernels on this heap's memory (instantiated on first use), or undefined where unavailable. */
+  /** The int16 kernels (wasm/int16.wat). */
+  int16(): Int16Exports | undefined {
+    return this.companion<Int16Exports>("int16");
+  }
+
+  /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
-    if (this.floatElementwiseExports === undefined) {
-      const module = floatElementwiseModule();
-      this.floatElementwiseExports = module ? (new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as unknown as FloatElementwiseExports) : null;
-    }
-    return this.floatElementwiseExports ?? undefined;
+    return this.companion<FloatElementwiseExports>("floatElementwise");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */
