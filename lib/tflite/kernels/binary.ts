@@ -11,6 +11,7 @@ import { integerRange, type Tensor } from "../tensor";
 import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
 import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
+import { prepareFloatPreluSimd } from "./float-unary-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -146,7 +147,10 @@ export const prepareSquaredDifference: PrepareKernel = (ctx) => {
 
 export const preparePrelu: PrepareKernel = (ctx) => {
   const [x, alpha, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8]);
-  if (x.type === TensorType.FLOAT32) return binaryInvoke(x, alpha, y, (u, v) => (u >= 0 ? u : u * v));
+  if (x.type === TensorType.FLOAT32) {
+    const plain = binaryInvoke(x, alpha, y, (u, v) => (u >= 0 ? u : u * v));
+    return prepareFloatPreluSimd(ctx.simd?.(), x, alpha, y, plain) ?? plain;
+  }
   if (y.type !== x.type) fail(ctx, `output type ${y.typeName} differs from the input's ${x.typeName}`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, alpha, "alpha");

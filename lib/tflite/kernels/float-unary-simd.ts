@@ -1,0 +1,69 @@
+/**
+ * float32 NEG, SQUARE, SQRT, RSQRT, ABS, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH and PRELU, and int32 NEG,
+ * in WebAssembly SIMD (../wasm/float-unary.wat), four elements per step, bit for bit the JavaScript loops' results.
+ * A run whose tensors are outside the heap stays in JavaScript (constants are copied in once); so do PRELU's
+ * broadcasts whose innermost runs are too short to pay for a call each (see plan in float-elementwise-simd.ts).
+ */
+import type { Invoke } from "../kernel";
+import type { Tensor } from "../tensor";
+import type { WasmHeap } from "../wasm-kernels";
+import { plan } from "./float-elementwise-simd";
+
+/** funary's first parameter */
+export enum FloatUnaryKind {
+  Neg = 0,
+  NegInt32 = 1,
+  Square = 2,
+  Sqrt = 3,
+  Rsqrt = 4,
+  Abs = 5,
+  Relu = 6,
+  Relu6 = 7,
+  ReluN1To1 = 8,
+  /** x > 0 ? x : x × the parameter */
+  LeakyRelu = 9,
+  HardSwish = 10,
+}
+
+const inHeap = (t: Tensor, buffer: ArrayBuffer) => t.isConstant || t.data.buffer === buffer;
+
+/**
+ * The SIMD invoke for y = f(x), or undefined where it does not apply; `fallback` (the JavaScript loop) runs
+ * whenever a tensor is not in the heap. `parameter` is LEAKY_RELU's alpha (single precision).
+ */
+export function prepareFloatUnarySimd(heap: WasmHeap | undefined, kind: FloatUnaryKind, x: Tensor, y: Tensor, fallback: Invoke, parameter = 0): Invoke | undefined {
+  const ex = heap?.floatUnary();
+  if (!heap || !ex) return undefined;
+  const Elements = kind === FloatUnaryKind.NegInt32 ? Int32Array : Float32Array;
+  if (!(x.data instanceof Elements && y.data instanceof Elements)) return undefined;
+  if (x.isVariable || y.isVariable || y.size === 0 || x.size !== y.size) return undefined;
+  const xConst = x.isConstant ? heap.place(x.data) : -1;
+  const n = y.size;
+  return () => {
+    const buffer = heap.buffer;
+    if (!inHeap(x, buffer) || y.data.buffer !== buffer) return fallback();
+    ex.funary(kind, xConst >= 0 ? xConst : x.data.byteOffset, y.data.byteOffset, n, parameter);
+  };
+}
+
+/** The SIMD invoke for float32 PRELU y = x >= 0 ? x : x × alpha (alpha broadcast), or undefined where it does not apply. */
+export function prepareFloatPreluSimd(heap: WasmHeap | undefined, x: Tensor, alpha: Tensor, y: Tensor, fallback: Invoke): Invoke | undefined {
+  const ex = heap?.floatUnary();
+  if (!heap || !ex) return undefined;
+  if (!(x.data instanceof Float32Array && alpha.data instanceof Float32Array && y.data instanceof Float32Array)) return undefined;
+  if (x.isVariable || alpha.isVariable || y.isVariable || y.size === 0) return undefined;
+  const l = plan(x, alpha, y);
+  if (!l) return undefined;
+  const xConst = x.isConstant ? heap.place(x.data) : -1;
+  const alphaConst = alpha.isConstant ? heap.place(alpha.data) : -1;
+  const scratch = heap.alloc(128);
+  const { rows, inner, aRow, bRow, aStep, bStep, calls } = l;
+  return () => {
+    const buffer = heap.buffer;
+    if (!inHeap(x, buffer) || !inHeap(alpha, buffer) || y.data.buffer !== buffer) return fallback();
+    const xPtr = xConst >= 0 ? xConst : x.data.byteOffset;
+    const alphaPtr = alphaConst >= 0 ? alphaConst : alpha.data.byteOffset;
+    const yPtr = y.data.byteOffset;
+    for (let c = 0; c < calls.length; c += 3) ex.fprelu(xPtr + 4 * calls[c], alphaPtr + 4 * calls[c + 1], yPtr + 4 * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, scratch);
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * float32 NEG, SQUARE, SQRT, RSQRT, ABS, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH, int32 NEG and float32
+ * PRELU in WebAssembly SIMD give exactly the JavaScript loops' outputs: values with NaN, ±0, ±Infinity, denormals
+ * and the clamps' bounds, lengths that end the vector loop with a tail of 0..3 lanes, and PRELU's alpha in every
+ * broadcast form (per channel, a trailing block, one value per row, a single value, constant or not).
+ */
+import { strict as assert } from "assert";
+import { Interpreter } from "../../lib/tflite/interpreter";
+import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
+import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
+import { int8Module } from "../../lib/tflite/wasm-kernels";
+import { CaseMaker, rng } from "./operator-cases";
+
+const UNARY: { op: number; name: string; type?: number }[] = [
+  { op: B.NEG, name: "NEG" },
+  { op: B.NEG, name: "NEG int32", type: T.INT32 },
+  { op: B.SQUARE, name: "SQUARE" },
+  { op: B.SQRT, name: "SQRT" },
+  { op: B.RSQRT, name: "RSQRT" },
+  { op: B.ABS, name: "ABS" },
+  { op: B.RELU, name: "RELU" },
+  { op: B.RELU6, name: "RELU6" },
+  { op: B.RELU_N1_TO_1, name: "RELU_N1_TO_1" },
+  { op: B.LEAKY_RELU, name: "LEAKY_RELU" },
+  { op: B.HARD_SWISH, name: "HARD_SWISH" },
+];
+
+const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, -3e-39, 3.4028235e38, -3.4028235e38, 1, -1, 6, -6, 3, -3, 0.5, -2.9999998];
+const INT_SPECIAL = [0, 1, -1, 2147483647, -2147483648, -2147483647];
+
+const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
+
+/** Runs the model with and without SIMD on the same random inputs (twice) and compares every output element. */
+function sameAsJavaScript(bytes: Uint8Array, label: string, value: (type: number) => number): void {
+  const simd = new Interpreter(bytes);
+  const js = new Interpreter(bytes, { simd: false });
+  for (let trial = 0; trial < 2; trial++) {
+    simd.inputs.forEach((t, i) => {
+      const values = Array.from({ length: t.size }, () => value(t.type));
+      (t.data as Float32Array).set(values);
+      (js.inputs[i].data as Float32Array).set(values);
+    });
+    simd.invoke();
+    js.invoke();
+    const got = Array.from(simd.outputs[0].data as Float32Array, bits);
+    const want = Array.from(js.outputs[0].data as Float32Array, bits);
+    const at = got.findIndex((g, i) => g !== want[i]);
+    assert.equal(at, -1, `${label} trial ${trial}: element ${at} of ${want.length} is ${got[at]}, not ${want[at]}`);
+  }
+}
+
+describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", function () {
+  this.timeout(60000);
+  before(function () {
+    if (!int8Module()) {
+      console.log("      (skipped: no WebAssembly SIMD here)");
+      this.skip();
+    }
+  });
+
+  const m = new CaseMaker(rng(163));
+  const value = (type: number) =>
+    type === T.INT32
+      ? m.next() < 0.2
+        ? m.pick(INT_SPECIAL)
+        : Math.round((m.next() - 0.5) * 2 ** 32) | 0
+      : m.next() < 0.3
+        ? m.pick(SPECIAL)
+        : Math.fround((m.next() - 0.5) * m.pick([2, 20, 1e-30, 1e30]));
+
+  it("equal the JavaScript loops on special values at every tail length", function () {
+    for (const c of UNARY) {
+      for (const n of [1, 2, 3, 4, 5, 7, 15, 16, 17, 18, 19, 31, 64, 67, 1001, 3000]) {
+        const type = c.type ?? T.FLOAT32;
+        const shape = n % 2 === 0 && n > 100 ? [2, n / 2] : [n];
+        const alpha = Math.fround(m.pick([0.2, -0.5, 1.5, 0]));
+        const bytes = singleOperatorModel({
+          builtin: c.op,
+          inputs: [{ shape, type }],
+          outputs: [{ shape, type }],
+          ...(c.op === B.LEAKY_RELU ? { optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32" as const, value: alpha }] } : {}),
+        });
+        sameAsJavaScript(bytes, `${c.name} [${shape}]${c.op === B.LEAKY_RELU ? ` alpha ${alpha}` : ""}`, value);
+      }
+    }
+  });
+
+  it("PRELU equals the JavaScript loop for every broadcast of alpha, constant or not", function () {
+    for (let k = 0; k < 120; k++) {
+      const [n, h, w, c] = [m.int(1, 3), m.int(1, 6), m.int(1, 9), m.int(1, 40)];
+      const x = [n, h, w, c];
+      const alphaShape = m.pick([[c], [1, 1, c], [w, c], [h, w, c], [1], [h, 1, 1], [n, h, w, c], [1, 1, 1, 1]]);
+      const constant = k % 2 === 0;
+      const size = alphaShape.reduce((p, d) => p * d, 1);
+      const operand = (shape: number[], values?: number[]): OperandSpec => ({ shape, type: T.FLOAT32, values });
+      const bytes = singleOperatorModel({
+        builtin: B.PRELU,
+        inputs: [operand(x), operand(alphaShape, constant ? Array.from({ length: size }, () => value(T.FLOAT32)) : undefined)],
+        outputs: [operand(x)],
+      });
+      sameAsJavaScript(bytes, `PRELU [${x}] alpha [${alphaShape}]${constant ? " (constant)" : ""}`, value);
+    }
+  });
+});
