@@ -2,13 +2,15 @@
  * float32 NEG, SQUARE, SQRT, RSQRT, ABS, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH, int32 NEG and float32
  * PRELU in WebAssembly SIMD give exactly the JavaScript loops' outputs: values with NaN, ±0, ±Infinity, denormals
  * and the clamps' bounds, lengths that end the vector loop with a tail of 0..3 lanes, and PRELU's alpha in every
- * broadcast form (per channel, a trailing block, one value per row, a single value, constant or not).
+ * broadcast form (per channel, a trailing block, one value per row, a single value, constant or not). And int8 /
+ * uint8 PRELU, a table lookup per element, against tfjs-tflite with alpha constant or an input, per channel or whole.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
 import { int8Module } from "../../lib/tflite/wasm-kernels";
+import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { CaseMaker, rng } from "./operator-cases";
 
 const UNARY: { op: number; name: string; type?: number }[] = [
@@ -99,6 +101,46 @@ describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", functio
         outputs: [operand(x)],
       });
       sameAsJavaScript(bytes, `PRELU [${x}] alpha [${alphaShape}]${constant ? " (constant)" : ""}`, value);
+    }
+  });
+});
+
+describe("tflite int8 and uint8 PRELU (one lookup per element) against tfjs-tflite", function () {
+  this.timeout(120000);
+  let oracle: TfliteOracle | undefined;
+  before(() => (oracle = new TfliteOracle()));
+  after(async () => await oracle?.close());
+
+  it("equals tfjs-tflite for a constant alpha and an alpha input, per channel or of the input's shape", async function () {
+    const m = new CaseMaker(rng(167));
+    for (let k = 0; k < 24; k++) {
+      const type = k % 2 ? T.UINT8 : T.INT8;
+      const [qlo, qhi] = type === T.UINT8 ? [0, 255] : [-128, 127];
+      const quant = () => ({ scale: [Math.fround(0.005 + m.next() * 0.05)], zeroPoint: [m.int(qlo + 40, qhi - 40)] });
+      const shape = m.shape(m.int(1, 4), 1, 9);
+      const c = shape[shape.length - 1];
+      const alphaShape = m.pick([[c], shape.map((d, i) => (i === shape.length - 1 ? d : 1)), shape]);
+      const constant = k % 4 < 2;
+      const size = alphaShape.reduce((p, d) => p * d, 1);
+      const bytes = singleOperatorModel({
+        builtin: B.PRELU,
+        inputs: [
+          { shape, type, quantization: quant() },
+          { shape: alphaShape, type, quantization: quant(), values: constant ? Array.from({ length: size }, () => m.int(qlo, qhi)) : undefined },
+        ],
+        outputs: [{ shape, type, quantization: quant() }],
+      });
+      const label = `PRELU ${T[type]} [${shape}] alpha [${alphaShape}]${constant ? " (constant)" : ""}`;
+      const ours = new Interpreter(bytes);
+      await oracle!.load(bytes);
+      const inputs = ours.inputs.map((t) => {
+        const values = Array.from({ length: t.size }, () => m.int(qlo, qhi));
+        return type === T.UINT8 ? Uint8Array.from(values) : Int8Array.from(values);
+      });
+      inputs.forEach((v, i) => (ours.inputs[i].data as Int8Array).set(v));
+      ours.invoke();
+      const { outputs } = await oracle!.run(inputs);
+      assert.deepEqual(Array.from(ours.outputs[0].data as Int8Array), Array.from(outputs[0].data as Int8Array), label);
     }
   });
 });

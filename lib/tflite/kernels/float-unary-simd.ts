@@ -46,7 +46,14 @@ export function prepareFloatUnarySimd(heap: WasmHeap | undefined, kind: FloatUna
   };
 }
 
-/** The SIMD invoke for float32 PRELU y = x >= 0 ? x : x × alpha (alpha broadcast), or undefined where it does not apply. */
+/** fprelu calls of at least this many outputs a row where alpha repeats per row (it is tiled to that length) */
+const PRELU_ROW = 256;
+
+/**
+ * The SIMD invoke for float32 PRELU y = x >= 0 ? x : x × alpha (alpha broadcast), or undefined where it does not
+ * apply. A constant alpha that repeats per row of contiguous x (one value per channel, the usual form) is tiled
+ * in the heap so that one row of the call covers several of x's: short rows cost a loop set-up each.
+ */
 export function prepareFloatPreluSimd(heap: WasmHeap | undefined, x: Tensor, alpha: Tensor, y: Tensor, fallback: Invoke): Invoke | undefined {
   const ex = heap?.floatUnary();
   if (!heap || !ex) return undefined;
@@ -57,13 +64,30 @@ export function prepareFloatPreluSimd(heap: WasmHeap | undefined, x: Tensor, alp
   const xConst = x.isConstant ? heap.place(x.data) : -1;
   const alphaConst = alpha.isConstant ? heap.place(alpha.data) : -1;
   const scratch = heap.alloc(128);
-  const { rows, inner, aRow, bRow, aStep, bStep, calls } = l;
+  const { rows, inner, aRow, bRow, aStep, bStep } = l;
+  // per fprelu call: x, alpha and y byte offsets (alpha's an address where it is in the heap already), rows, inner,
+  // x's and alpha's row strides, x's and alpha's steps
+  const calls: number[] = [];
+  const tile = alphaConst >= 0 && bRow === 0 && bStep === 16 && aStep === 16 && aRow === 4 * inner ? Math.min(rows, Math.ceil(PRELU_ROW / inner)) : 1;
+  const tiled = tile > 1 ? heap.alloc(4 * inner * tile) : -1;
+  if (tile > 1) {
+    const bytes = new Int8Array(alpha.data.buffer, alpha.data.byteOffset, 4 * inner);
+    for (let t = 0; t < tile; t++) heap.bytes().set(bytes, tiled + 4 * inner * t);
+  }
+  for (let c = 0; c < l.calls.length; c += 3) {
+    const [xAt, alphaAt, yAt] = [4 * l.calls[c], 4 * l.calls[c + 1] + (alphaConst >= 0 ? alphaConst : 0), 4 * l.calls[c + 2]];
+    const whole = Math.floor(rows / tile);
+    if (tile > 1) calls.push(xAt, tiled, yAt, whole, inner * tile, aRow * tile, 0, aStep, bStep);
+    const done = tile > 1 ? whole * tile : 0;
+    if (done < rows) calls.push(xAt + done * aRow, alphaAt + done * bRow, yAt + 4 * done * inner, rows - done, inner, aRow, bRow, aStep, bStep);
+  }
+  const list = Int32Array.from(calls);
   return () => {
     const buffer = heap.buffer;
     if (!inHeap(x, buffer) || !inHeap(alpha, buffer) || y.data.buffer !== buffer) return fallback();
     const xPtr = xConst >= 0 ? xConst : x.data.byteOffset;
-    const alphaPtr = alphaConst >= 0 ? alphaConst : alpha.data.byteOffset;
+    const alphaPtr = alphaConst >= 0 ? 0 : alpha.data.byteOffset;
     const yPtr = y.data.byteOffset;
-    for (let c = 0; c < calls.length; c += 3) ex.fprelu(xPtr + 4 * calls[c], alphaPtr + 4 * calls[c + 1], yPtr + 4 * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, scratch);
+    for (let c = 0; c < list.length; c += 9) ex.fprelu(xPtr + list[c], alphaPtr + list[c + 1], yPtr + list[c + 2], list[c + 3], list[c + 4], list[c + 5], list[c + 6], list[c + 7], list[c + 8], scratch);
   };
 }
