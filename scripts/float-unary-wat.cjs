@@ -1,6 +1,6 @@
 /* global process */
 // Writes lib/tflite/wasm/float-unary.wat to stdout: one loop per unary operator that differ only in their arithmetic
-// (one loop per operator keeps the dispatch out of the inner loop), and PRELU's broadcast loop.
+// (one loop per operator keeps the dispatch out of the inner loop), and PRELU's broadcast loops (float32, 8-bit).
 // Run: node scripts/float-unary-wat.cjs > lib/tflite/wasm/float-unary.wat
 "use strict";
 const splat = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
@@ -58,7 +58,7 @@ const prelu = (off) => {
   return `(local.set $v ${at("$pa")}) (v128.store offset=${off} (local.get $py) (v128.bitselect ${v} (f32x4.mul ${v} ${at("$pb")}) (f32x4.ge ${v} ${splat(0)})))`;
 };
 
-const wat = `;; float32 (and int32 NEG) unary operators and PRELU with WebAssembly SIMD (f32x4), four elements per step (sixteen per
+const wat = `;; float32 (and int32 NEG) unary operators and PRELU (float32, and 8-bit as lookups) with WebAssembly SIMD (f32x4), four elements per step (sixteen per
 ;; round of the main loop). A module of its own beside int8.wat, importing the same memory (one per interpreter, see
 ;; WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/float-unary.wasm.
 ;; Written by scripts/float-unary-wat.cjs (edit that, not this).
@@ -72,6 +72,8 @@ const wat = `;; float32 (and int32 NEG) unary operators and PRELU with WebAssemb
 ;; funary: n outputs at y from n inputs at x (may be the same place); p is LEAKY_RELU's alpha. The last n mod 4
 ;; outputs are stored lane by lane (their inputs read up to 12 bytes past the data: the heap keeps slack for that).
 ;; fprelu: fbin's rows × inner plan with its parameters (see float-elementwise.wat), x as a, alpha as b.
+;; prelu8: int8 / uint8 PRELU over the same plan in elements (steps 1 or 0), one lookup per output: the byte at
+;; rowOf[alpha byte] + x (x signed when \`signed\`), rowOf 256 addresses of rows of the output table.
 (module
   (import "env" "memory" (memory 1))
   (global $pa (mut i32) (i32.const 0))
@@ -147,6 +149,31 @@ ${body})
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  (func (export "prelu8") (param $signed i32) (param $x i32) (param $alpha i32) (param $y i32) (param $rows i32) (param $inner i32)
+    (param $xRow i32) (param $alphaRow i32) (param $xStep i32) (param $alphaStep i32) (param $rowOf i32)
+    (local $px i32) (local $pa i32) (local $py i32) (local $end i32)
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $inner))) (then (return)))
+    (loop $rows
+      (local.set $px (local.get $x)) (local.set $pa (local.get $alpha)) (local.set $py (local.get $y))
+      (local.set $end (i32.add (local.get $y) (local.get $inner)))
+      (if (local.get $signed)
+        (then
+          (loop $load8_s
+            (i32.store8 (local.get $py) (i32.load8_u (i32.add (i32.load (i32.add (local.get $rowOf) (i32.shl (i32.load8_u (local.get $pa)) (i32.const 2)))) (i32.load8_s (local.get $px)))))
+            (local.set $px (i32.add (local.get $px) (local.get $xStep)))
+            (local.set $pa (i32.add (local.get $pa) (local.get $alphaStep)))
+            (br_if $load8_s (i32.ne (local.tee $py (i32.add (local.get $py) (i32.const 1))) (local.get $end)))))
+        (else
+          (loop $load8_u
+            (i32.store8 (local.get $py) (i32.load8_u (i32.add (i32.load (i32.add (local.get $rowOf) (i32.shl (i32.load8_u (local.get $pa)) (i32.const 2)))) (i32.load8_u (local.get $px)))))
+            (local.set $px (i32.add (local.get $px) (local.get $xStep)))
+            (local.set $pa (i32.add (local.get $pa) (local.get $alphaStep)))
+            (br_if $load8_u (i32.ne (local.tee $py (i32.add (local.get $py) (i32.const 1))) (local.get $end))))))
+      (local.set $x (i32.add (local.get $x) (local.get $xRow)))
+      (local.set $alpha (i32.add (local.get $alpha) (local.get $alphaRow)))
+      (local.set $y (i32.add (local.get $y) (local.get $inner)))
       (br_if $rows (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 )
 `;

@@ -76,6 +76,7 @@ export interface FloatElementwiseExports {
 export interface FloatUnaryExports {
   funary(kind: number, x: number, y: number, n: number, parameter: number): void;
   fprelu(x: number, alpha: number, y: number, rows: number, inner: number, xRow: number, alphaRow: number, xStep: number, alphaStep: number, scratch: number): void;
+  prelu8(signed: number, x: number, alpha: number, y: number, rows: number, inner: number, xRow: number, alphaRow: number, xStep: number, alphaStep: number, rowOf: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

@@ -3,7 +3,7 @@
  * PRELU in WebAssembly SIMD give exactly the JavaScript loops' outputs: values with NaN, ±0, ±Infinity, denormals
  * and the clamps' bounds, lengths that end the vector loop with a tail of 0..3 lanes, and PRELU's alpha in every
  * broadcast form (per channel, a trailing block, one value per row, a single value, constant or not). And int8 /
- * uint8 PRELU, a table lookup per element, against tfjs-tflite with alpha constant or an input, per channel or whole.
+ * uint8 PRELU, a table lookup per element (WebAssembly and the JavaScript loop), against tfjs-tflite with alpha constant or an input, per channel or whole.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -105,7 +105,7 @@ describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", functio
   });
 });
 
-describe("tflite int8 and uint8 PRELU (one lookup per element) against tfjs-tflite", function () {
+describe("tflite int8 and uint8 PRELU (one lookup per element, in WebAssembly and JavaScript) against tfjs-tflite", function () {
   this.timeout(120000);
   let oracle: TfliteOracle | undefined;
   before(() => (oracle = new TfliteOracle()));
@@ -113,7 +113,7 @@ describe("tflite int8 and uint8 PRELU (one lookup per element) against tfjs-tfli
 
   it("equals tfjs-tflite for a constant alpha and an alpha input, per channel or of the input's shape", async function () {
     const m = new CaseMaker(rng(167));
-    for (let k = 0; k < 24; k++) {
+    for (let k = 0; k < 32; k++) {
       const type = k % 2 ? T.UINT8 : T.INT8;
       const [qlo, qhi] = type === T.UINT8 ? [0, 255] : [-128, 127];
       const quant = () => ({ scale: [Math.fround(0.005 + m.next() * 0.05)], zeroPoint: [m.int(qlo + 40, qhi - 40)] });
@@ -131,16 +131,18 @@ describe("tflite int8 and uint8 PRELU (one lookup per element) against tfjs-tfli
         outputs: [{ shape, type, quantization: quant() }],
       });
       const label = `PRELU ${T[type]} [${shape}] alpha [${alphaShape}]${constant ? " (constant)" : ""}`;
-      const ours = new Interpreter(bytes);
       await oracle!.load(bytes);
-      const inputs = ours.inputs.map((t) => {
+      const [simd, js] = [new Interpreter(bytes), new Interpreter(bytes, { simd: false })];
+      const inputs = simd.inputs.map((t) => {
         const values = Array.from({ length: t.size }, () => m.int(qlo, qhi));
         return type === T.UINT8 ? Uint8Array.from(values) : Int8Array.from(values);
       });
-      inputs.forEach((v, i) => (ours.inputs[i].data as Int8Array).set(v));
-      ours.invoke();
       const { outputs } = await oracle!.run(inputs);
-      assert.deepEqual(Array.from(ours.outputs[0].data as Int8Array), Array.from(outputs[0].data as Int8Array), label);
+      for (const ours of [simd, js]) {
+        inputs.forEach((v, i) => (ours.inputs[i].data as Int8Array).set(v));
+        ours.invoke();
+        assert.deepEqual(Array.from(ours.outputs[0].data as Int8Array), Array.from(outputs[0].data as Int8Array), `${label}${ours === js ? " (JavaScript)" : ""}`);
+      }
     }
   });
 });

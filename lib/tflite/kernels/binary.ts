@@ -11,7 +11,7 @@ import { integerRange, type Tensor } from "../tensor";
 import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
 import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
-import { prepareFloatPreluSimd } from "./float-unary-simd";
+import { prepareFloatPreluSimd, prepareQuantizedPreluWasm } from "./float-unary-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -178,22 +178,13 @@ export const preparePrelu: PrepareKernel = (ctx) => {
   const n = y.size;
   const xAt = maps?.[0];
   const alphaAt = maps?.[1];
-  if (alpha.isConstant) {
-    const ad = alpha.data as Int8Array;
-    const rowAt = Int32Array.from({ length: n }, (_, k) => rowOf[ad[alphaAt ? alphaAt[k] : k] - qmin]);
-    return () => {
-      const xd = x.data as Int8Array;
-      const yd = y.data as Int8Array;
-      if (!xAt) for (let k = 0; k < n; k++) yd[k] = table[rowAt[k] + xd[k]];
-      else for (let k = 0; k < n; k++) yd[k] = table[rowAt[k] + xd[xAt[k]]];
-    };
-  }
-  return () => {
+  const plain = () => {
     const xd = x.data as Int8Array;
     const ad = alpha.data as Int8Array;
     const yd = y.data as Int8Array;
     for (let k = 0; k < n; k++) yd[k] = table[rowOf[ad[alphaAt ? alphaAt[k] : k] - qmin] + xd[xAt ? xAt[k] : k]];
   };
+  return prepareQuantizedPreluWasm(ctx.simd?.(), x, alpha, y, table, rowOf, qmin, plain) ?? plain;
 };
 
 type Comparison = (u: number, v: number) => boolean;

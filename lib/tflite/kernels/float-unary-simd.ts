@@ -3,6 +3,7 @@
  * in WebAssembly SIMD (../wasm/float-unary.wat), four elements per step, bit for bit the JavaScript loops' results.
  * A run whose tensors are outside the heap stays in JavaScript (constants are copied in once); so do PRELU's
  * broadcasts whose innermost runs are too short to pay for a call each (see plan in float-elementwise-simd.ts).
+ * 8-bit PRELU's lookups run there too (prepareQuantizedPreluWasm).
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
@@ -89,5 +90,36 @@ export function prepareFloatPreluSimd(heap: WasmHeap | undefined, x: Tensor, alp
     const alphaPtr = alphaConst >= 0 ? 0 : alpha.data.byteOffset;
     const yPtr = y.data.byteOffset;
     for (let c = 0; c < list.length; c += 9) ex.fprelu(xPtr + list[c], alphaPtr + list[c + 1], yPtr + list[c + 2], list[c + 3], list[c + 4], list[c + 5], list[c + 6], list[c + 7], list[c + 8], scratch);
+  };
+}
+
+/**
+ * The WebAssembly invoke for int8 / uint8 PRELU as lookups, or undefined where it does not apply: `table` holds a
+ * 256-entry row of outputs per alpha value, the row of alpha value v starting at rowOf[v - qmin] + qmin.
+ */
+export function prepareQuantizedPreluWasm(heap: WasmHeap | undefined, x: Tensor, alpha: Tensor, y: Tensor, table: Int16Array, rowOf: Int32Array, qmin: number, fallback: Invoke): Invoke | undefined {
+  const ex = heap?.floatUnary();
+  if (!heap || !ex) return undefined;
+  const bytes = (t: Tensor) => t.data instanceof Int8Array || t.data instanceof Uint8Array;
+  if (!bytes(x) || !bytes(alpha) || !bytes(y)) return undefined;
+  if (x.isVariable || alpha.isVariable || y.isVariable || y.size === 0) return undefined;
+  const l = plan(x, alpha, y);
+  if (!l) return undefined;
+  const xConst = x.isConstant ? heap.place(x.data) : -1;
+  const alphaConst = alpha.isConstant ? heap.place(alpha.data) : -1;
+  const tableAt = heap.place(Uint8Array.from(table, (v) => v & 255));
+  // per alpha byte (as unsigned), the address its row would have if indexed by x's value
+  const rowsAt = heap.alloc(4 * 256);
+  for (let v = qmin; v < qmin + 256; v++) heap.setWord(rowsAt + 4 * (v & 255), tableAt + rowOf[v - qmin]);
+  const signed = x.data instanceof Int8Array ? 1 : 0;
+  const { rows, inner, calls } = l;
+  const [xRow, alphaRow, xStep, alphaStep] = [l.aRow / 4, l.bRow / 4, l.aStep / 16, l.bStep / 16];
+  return () => {
+    const buffer = heap.buffer;
+    if (!inHeap(x, buffer) || !inHeap(alpha, buffer) || y.data.buffer !== buffer) return fallback();
+    const xPtr = xConst >= 0 ? xConst : x.data.byteOffset;
+    const alphaPtr = alphaConst >= 0 ? alphaConst : alpha.data.byteOffset;
+    const yPtr = y.data.byteOffset;
+    for (let c = 0; c < calls.length; c += 3) ex.prelu8(signed, xPtr + calls[c], alphaPtr + calls[c + 1], yPtr + calls[c + 2], rows, inner, xRow, alphaRow, xStep, alphaStep, rowsAt);
   };
 }
