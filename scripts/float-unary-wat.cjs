@@ -20,6 +20,8 @@ const ops = [
   ["LEAKY_RELU: x > 0 ? x : x * alpha", `(v128.bitselect ${v} (f32x4.mul ${v} (local.get $pv)) (f32x4.gt ${v} ${splat(0)}))`],
   // min(6, max(0, x + 3)): x + 3 is never -0, and a NaN passes through pmax(·, 0) and pmin(·, 6) as through Math's
   ["HARD_SWISH: x * min(6, max(0, x + 3)) / 6", `(f32x4.div (f32x4.mul ${v} (f32x4.pmin (f32x4.pmax (f32x4.add ${v} ${splat(3)}) ${splat(0)}) ${splat(6)})) ${splat(6)})`],
+  // XNNPACK's f32 vhswish (the xnnpack arithmetic): min(6, max(0, x + 3)) times x * (1/6 in single precision)
+  ["HARD_SWISH as XNNPACK", `(f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add ${v} ${splat(3)}) ${splat(0)}) ${splat(6)}) (f32x4.mul ${v} ${splat("0x1.555556p-3")}))`],
 ];
 const step = (e, off) => `(local.set $v (v128.load offset=${off} (local.get $x))) (v128.store offset=${off} (local.get $y) ${e})`;
 const loop = (name, e, i) => `

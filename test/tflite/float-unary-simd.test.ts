@@ -3,7 +3,8 @@
  * PRELU in WebAssembly SIMD give exactly the JavaScript loops' outputs: values with NaN, ±0, ±Infinity, denormals
  * and the clamps' bounds, lengths that end the vector loop with a tail of 0..3 lanes, and PRELU's alpha in every
  * broadcast form (per channel, a trailing block, one value per row, a single value, constant or not). And int8 /
- * uint8 PRELU, a table lookup per element (WebAssembly and the JavaScript loop), against tfjs-tflite with alpha constant or an input, per channel or whole.
+ * uint8 PRELU, a table lookup per element (WebAssembly and the JavaScript loop), against tfjs-tflite with alpha
+ * constant or an input, per channel or whole; float HARD_SWISH in the xnnpack arithmetic bit for bit against it.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -33,9 +34,9 @@ const INT_SPECIAL = [0, 1, -1, 2147483647, -2147483648, -2147483647];
 const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
 /** Runs the model with and without SIMD on the same random inputs (twice) and compares every output element. */
-function sameAsJavaScript(bytes: Uint8Array, label: string, value: (type: number) => number): void {
-  const simd = new Interpreter(bytes);
-  const js = new Interpreter(bytes, { simd: false });
+function sameAsJavaScript(bytes: Uint8Array, label: string, value: (type: number) => number, arithmetic: "reference" | "xnnpack" = "reference"): void {
+  const simd = new Interpreter(bytes, { arithmetic });
+  const js = new Interpreter(bytes, { simd: false, arithmetic });
   for (let trial = 0; trial < 2; trial++) {
     simd.inputs.forEach((t, i) => {
       const values = Array.from({ length: t.size }, () => value(t.type));
@@ -82,7 +83,10 @@ describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", functio
           outputs: [{ shape, type }],
           ...(c.op === B.LEAKY_RELU ? { optionsType: O.LeakyReluOptions, options: [{ slot: F.LeakyReluOptions.alpha, kind: "float32" as const, value: alpha }] } : {}),
         });
-        sameAsJavaScript(bytes, `${c.name} [${shape}]${c.op === B.LEAKY_RELU ? ` alpha ${alpha}` : ""}`, value);
+        const label = `${c.name} [${shape}]${c.op === B.LEAKY_RELU ? ` alpha ${alpha}` : ""}`;
+        sameAsJavaScript(bytes, label, value);
+        // HARD_SWISH has XNNPACK's order there
+        if (c.op === B.HARD_SWISH) sameAsJavaScript(bytes, `${label} xnnpack`, value, "xnnpack");
       }
     }
   });
@@ -105,11 +109,29 @@ describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", functio
   });
 });
 
-describe("tflite int8 and uint8 PRELU (one lookup per element, in WebAssembly and JavaScript) against tfjs-tflite", function () {
+describe("tflite int8 and uint8 PRELU (one lookup per element, in WebAssembly and JavaScript), float HARD_SWISH (xnnpack) against tfjs-tflite", function () {
   this.timeout(120000);
   let oracle: TfliteOracle | undefined;
   before(() => (oracle = new TfliteOracle()));
   after(async () => await oracle?.close());
+
+  it("float32 HARD_SWISH in the xnnpack arithmetic equals tfjs-tflite bit for bit", async function () {
+    const m = new CaseMaker(rng(173));
+    const n = 20001;
+    const bytes = singleOperatorModel({ builtin: B.HARD_SWISH, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type: T.FLOAT32 }] });
+    await oracle!.load(bytes);
+    const x = Float32Array.from({ length: n }, (_, i) => (i < SPECIAL.length ? SPECIAL[i] : Math.fround((m.next() - 0.5) * m.pick([20, 8, 1e-36, 1e6]))));
+    const { outputs } = await oracle!.run([x]);
+    const want = Array.from(outputs[0].data as Float32Array, bits);
+    for (const simd of [true, false]) {
+      const ours = new Interpreter(bytes, { simd, arithmetic: "xnnpack" });
+      (ours.inputs[0].data as Float32Array).set(x);
+      ours.invoke();
+      const got = Array.from(ours.outputs[0].data as Float32Array, bits);
+      const at = got.findIndex((g, i) => g !== want[i]);
+      assert.equal(at, -1, `${simd ? "SIMD" : "JavaScript"}: element ${at} (x = ${x[at]}) is ${got[at]}, not ${want[at]}`);
+    }
+  });
 
   it("equals tfjs-tflite for a constant alpha and an alpha input, per channel or of the input's shape", async function () {
     const m = new CaseMaker(rng(167));

@@ -24,6 +24,8 @@ export enum FloatUnaryKind {
   /** x > 0 ? x : x × the parameter */
   LeakyRelu = 9,
   HardSwish = 10,
+  /** XNNPACK's order: min(6, max(0, x + 3)) × (x × 1/6) */
+  HardSwishXnnpack = 11,
 }
 
 const inHeap = (t: Tensor, buffer: ArrayBuffer) => t.isConstant || t.data.buffer === buffer;

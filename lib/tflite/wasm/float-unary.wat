@@ -28,8 +28,8 @@
   (func (export "funary") (param $kind i32) (param $x i32) (param $y i32) (param $n i32) (param $p f32)
     (local $v v128) (local $pv v128)
     (local.set $pv (f32x4.splat (local.get $p)))
-    (block $k10 (block $k9 (block $k8 (block $k7 (block $k6 (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
-      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k6 $k7 $k8 $k9 $k10 $k10 (local.get $kind)))
+    (block $k11 (block $k10 (block $k9 (block $k8 (block $k7 (block $k6 (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
+      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k6 $k7 $k8 $k9 $k10 $k11 $k11 (local.get $kind)))
     ;; 0: NEG float32
     (block $quad0end (loop $quad0
       (br_if $quad0end (i32.lt_s (local.get $n) (i32.const 16)))
@@ -260,6 +260,27 @@
       (br $vec10)))
     (if (i32.gt_s (local.get $n) (i32.const 0))
       (then (local.set $v (v128.load (local.get $x))) (call $lanes (local.get $y) (f32x4.div (f32x4.mul (local.get $v) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6))) (v128.const f32x4 6 6 6 6)) (local.get $n))))
+    (return))
+    ;; 11: HARD_SWISH as XNNPACK
+    (block $quad11end (loop $quad11
+      (br_if $quad11end (i32.lt_s (local.get $n) (i32.const 16)))
+      (local.set $v (v128.load offset=0 (local.get $x))) (v128.store offset=0 (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))))
+      (local.set $v (v128.load offset=16 (local.get $x))) (v128.store offset=16 (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))))
+      (local.set $v (v128.load offset=32 (local.get $x))) (v128.store offset=32 (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))))
+      (local.set $v (v128.load offset=48 (local.get $x))) (v128.store offset=48 (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $y (i32.add (local.get $y) (i32.const 64)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 16)))
+      (br $quad11)))
+    (block $tail11 (loop $vec11
+      (br_if $tail11 (i32.lt_s (local.get $n) (i32.const 4)))
+      (local.set $v (v128.load offset=0 (local.get $x))) (v128.store offset=0 (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $vec11)))
+    (if (i32.gt_s (local.get $n) (i32.const 0))
+      (then (local.set $v (v128.load (local.get $x))) (call $lanes (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))) (local.get $n))))
     (return))
 
   ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
