@@ -72,6 +72,13 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/float-unary.wat: float32 unary operators and PRELU (see there for the parameters). */
+export interface FloatUnaryExports {
+  funary(kind: number, x: number, y: number, n: number, parameter: number): void;
+  fprelu(x: number, alpha: number, y: number, rows: number, inner: number, xRow: number, alphaRow: number, xStep: number, alphaStep: number, scratch: number): void;
+  prelu8(signed: number, x: number, alpha: number, y: number, rows: number, inner: number, xRow: number, alphaRow: number, xStep: number, alphaStep: number, rowOf: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +118,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  floatUnary: { file: "float-unary", disable: "EDGE_TFLITE_FLOAT_UNARY_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +191,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The float32 unary kernels and PRELU (wasm/float-unary.wat). */
+  floatUnary(): FloatUnaryExports | undefined {
+    return this.companion<FloatUnaryExports>("floatUnary");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

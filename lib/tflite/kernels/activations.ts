@@ -1,5 +1,6 @@
 /**
- * RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and SOFTMAX. Quantized LOGISTIC/TANH use a 256-entry table of the
+ * RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, LOGISTIC, TANH and SOFTMAX (the float32 clamps and LEAKY_RELU in WebAssembly
+ * SIMD where the tensors are in its heap, float-unary-simd.ts). Quantized LOGISTIC/TANH use a 256-entry table of the
  * dequantize → f → requantize map, and 8-bit SOFTMAX the exp table of TFLite's interpreter kernels, so
  * results match TFLite's own outputs. int16 LOGISTIC, TANH and SOFTMAX are in int16-activations.ts.
  */
@@ -12,6 +13,7 @@ import type { Tensor } from "../tensor";
 import { prepareInt16Logistic, prepareInt16Softmax, prepareInt16Tanh } from "./int16-activations";
 import { prepareRequantizeInt16Simd } from "./int16-simd";
 import { byteLookup } from "./byte-lookup";
+import { FloatUnaryKind, prepareFloatUnarySimd } from "./float-unary-simd";
 
 const f32 = Math.fround;
 
@@ -41,11 +43,14 @@ const reluN1To1Float32 = (x: Tensor, y: Tensor, n: number) => () => {
   }
 };
 
-function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x: Tensor, y: Tensor, n: number) => () => void): () => void {
+function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x: Tensor, y: Tensor, n: number) => () => void, kind: FloatUnaryKind): () => void {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   const n = y.size;
-  if (x.type === TensorType.FLOAT32) return float32(x, y, n);
+  if (x.type === TensorType.FLOAT32) {
+    const plain = float32(x, y, n);
+    return prepareFloatUnarySimd(ctx.simd?.(), kind, x, y, plain) ?? plain;
+  }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
@@ -66,9 +71,9 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x
   };
 }
 
-export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32);
-export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6, relu6Float32);
-export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1, reluN1To1Float32);
+export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32, FloatUnaryKind.Relu);
+export const prepareRelu6: PrepareKernel = (ctx) => clampActivation(ctx, 0, 6, relu6Float32, FloatUnaryKind.Relu6);
+export const prepareReluN1To1: PrepareKernel = (ctx) => clampActivation(ctx, -1, 1, reluN1To1Float32, FloatUnaryKind.ReluN1To1);
 
 export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -77,11 +82,12 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const n = y.size;
   if (x.type === TensorType.FLOAT32) {
     const a = f32(alpha);
-    return () => {
+    const plain = () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Float32Array;
       for (let i = 0; i < n; i++) yd[i] = xd[i] > 0 ? xd[i] : xd[i] * a;
     };
+    return prepareFloatUnarySimd(ctx.simd?.(), FloatUnaryKind.LeakyRelu, x, y, plain, a) ?? plain;
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");

@@ -11,6 +11,7 @@ import { integerRange, type Tensor } from "../tensor";
 import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
 import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
+import { prepareFloatPreluSimd, prepareQuantizedPreluWasm } from "./float-unary-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -146,7 +147,10 @@ export const prepareSquaredDifference: PrepareKernel = (ctx) => {
 
 export const preparePrelu: PrepareKernel = (ctx) => {
   const [x, alpha, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8]);
-  if (x.type === TensorType.FLOAT32) return binaryInvoke(x, alpha, y, (u, v) => (u >= 0 ? u : u * v));
+  if (x.type === TensorType.FLOAT32) {
+    const plain = binaryInvoke(x, alpha, y, (u, v) => (u >= 0 ? u : u * v));
+    return prepareFloatPreluSimd(ctx.simd?.(), x, alpha, y, plain) ?? plain;
+  }
   if (y.type !== x.type) fail(ctx, `output type ${y.typeName} differs from the input's ${x.typeName}`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, alpha, "alpha");
@@ -155,11 +159,32 @@ export const preparePrelu: PrepareKernel = (ctx) => {
   const m1 = quantizeMultiplier(f32(x.scale / y.scale));
   const m2 = quantizeMultiplier(f32(f32(x.scale * alpha.scale) / y.scale));
   const [qmin, qmax] = integerRange(y.type);
-  return binaryInvoke(x, alpha, y, (u, v) => {
+  const value = (u: number, v: number) => {
     const xv = u - x.zeroPoint;
     const r = (xv >= 0 ? mulByQuantizedMultiplier(xv, m1.multiplier, m1.shift) : mulByQuantizedMultiplier(xv * (v - alpha.zeroPoint), m2.multiplier, m2.shift)) + y.zeroPoint;
     return r < qmin ? qmin : r > qmax ? qmax : r;
+  };
+  // the output depends on the two bytes alone: a 256-entry row of outputs per alpha value that can occur (those of
+  // a constant alpha, else all), each element one lookup
+  const alphas = alpha.isConstant ? [...new Set(alpha.data as Int8Array)] : Array.from({ length: 256 }, (_, i) => qmin + i);
+  const table = new Int16Array(256 * alphas.length);
+  /** per alpha value - qmin: where its row starts, less qmin (so that the input byte indexes it) */
+  const rowOf = new Int32Array(256);
+  alphas.forEach((v, r) => {
+    for (let u = qmin; u <= qmax; u++) table[256 * r + u - qmin] = value(u, v);
+    rowOf[v - qmin] = 256 * r - qmin;
   });
+  const maps = broadcastMaps([x, alpha], y);
+  const n = y.size;
+  const xAt = maps?.[0];
+  const alphaAt = maps?.[1];
+  const plain = () => {
+    const xd = x.data as Int8Array;
+    const ad = alpha.data as Int8Array;
+    const yd = y.data as Int8Array;
+    for (let k = 0; k < n; k++) yd[k] = table[rowOf[ad[alphaAt ? alphaAt[k] : k] - qmin] + xd[xAt ? xAt[k] : k]];
+  };
+  return prepareQuantizedPreluWasm(ctx.simd?.(), x, alpha, y, table, rowOf, qmin, plain) ?? plain;
 };
 
 type Comparison = (u: number, v: number) => boolean;

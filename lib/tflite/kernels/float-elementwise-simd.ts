@@ -32,7 +32,7 @@ export enum FloatBinaryKind {
  * them contiguously (or both repeat them); the last two become fbin's rows × inner, the others an outer loop whose
  * element offsets (a, b, y per call) are listed here once.
  */
-interface Plan {
+export interface Plan {
   rows: number;
   inner: number;
   /** bytes to the next row, per input */
@@ -45,7 +45,7 @@ interface Plan {
   calls: Int32Array;
 }
 
-function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
+export function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
   const rank = Math.max(a.shape.length, b.shape.length, y.shape.length);
   const ys = extendShape(y.shape, rank);
   const strides = (t: Tensor) => {

@@ -1,5 +1,6 @@
 /**
- * HARD_SWISH, x · relu6(x + 3) / 6: float32, and int8/uint8 in TFLite's 16-bit fixed-point reference kernel
+ * HARD_SWISH, x · relu6(x + 3) / 6: float32 (in WebAssembly SIMD where the tensors are in its heap,
+ * float-unary-simd.ts; in the xnnpack arithmetic as XNNPACK orders it, relu6(x + 3) · (x · 1/6)), and int8/uint8 in TFLite's 16-bit fixed-point reference kernel
  * (the input on a 2^7 finer scale, a "relu-ish" factor in [0, 1], products rounded the way it rounds them).
  */
 import { TensorType } from "../schema";
@@ -8,10 +9,12 @@ import { quantizeMultiplier, roundingDivideByPOT } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
 import { byteLookup } from "./byte-lookup";
+import { FloatUnaryKind, prepareFloatUnarySimd } from "./float-unary-simd";
 
 const f32 = Math.fround;
 const INT16_MIN = -32768;
 const INT16_MAX = 32767;
+const SIXTH = f32(1 / 6);
 
 /** gemmlowp SaturatingRoundingDoublingHighMul on int16 */
 function srdhm16(a: number, b: number): number {
@@ -44,7 +47,20 @@ export const prepareHardSwish: PrepareKernel = (ctx) => {
   const n = y.size;
   if (x.size !== n || x.type !== y.type) fail(ctx, `input ${x.typeName} [${x.shape}] and output ${y.typeName} [${y.shape}] differ`);
   if (x.type === TensorType.FLOAT32) {
-    return () => {
+    if (ctx.xnnpackInt8) {
+      // XNNPACK's vhswish, what tfjs-tflite runs: a product by 1/6 instead of the division (equal bit for bit)
+      const xnnpack = () => {
+        const xd = x.data as Float32Array;
+        const yd = y.data as Float32Array;
+        for (let i = 0; i < n; i++) {
+          const v = xd[i];
+          const t = f32(v + 3);
+          yd[i] = (t < 0 ? 0 : t > 6 ? 6 : t) * f32(v * SIXTH);
+        }
+      };
+      return prepareFloatUnarySimd(ctx.simd?.(), FloatUnaryKind.HardSwishXnnpack, x, y, xnnpack) ?? xnnpack;
+    }
+    const plain = () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Float32Array;
       for (let i = 0; i < n; i++) {
@@ -52,6 +68,7 @@ export const prepareHardSwish: PrepareKernel = (ctx) => {
         yd[i] = f32(v * Math.min(6, Math.max(0, f32(v + 3)))) / 6;
       }
     };
+    return prepareFloatUnarySimd(ctx.simd?.(), FloatUnaryKind.HardSwish, x, y, plain) ?? plain;
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8)`);
   requireQuantized(ctx, x, "input");

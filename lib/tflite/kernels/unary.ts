@@ -1,5 +1,6 @@
 /**
- * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, GELU (float32; NEG also int32;
+ * Elementwise functions of one tensor: ABS, NEG, SQUARE, SQRT, RSQRT, EXP, LOG, GELU (float32, the first five in
+ * WebAssembly SIMD where the tensors are in its heap (float-unary-simd.ts); NEG also int32;
  * ABS int8 and int16; RSQRT int8; GELU int8/uint8 through a 256-entry table as TFLite's LUTPopulate), and CAST between the
  * numeric types and BOOL.
  */
@@ -10,6 +11,7 @@ import { clamp, mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } fr
 import { requireQuantized } from "./common";
 import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { byteLookup } from "./byte-lookup";
+import { FloatUnaryKind, prepareFloatUnarySimd } from "./float-unary-simd";
 
 type Elements = { [i: number]: number; length: number };
 type Loop = (x: Tensor, y: Tensor) => Invoke;
@@ -110,13 +112,19 @@ function lutValue(x: Tensor, y: Tensor, f: (v: number) => number): (q: number) =
   };
 }
 
-function unary(float: Loop, int32?: Loop, quantized?: (v: number) => number): PrepareKernel {
+/** The loop in WebAssembly SIMD where it applies (float-unary-simd.ts), else in JavaScript. */
+function simdOr(ctx: KernelContext, kind: FloatUnaryKind | undefined, loop: Loop, x: Tensor, y: Tensor): Invoke {
+  const plain = loop(x, y);
+  return (kind !== undefined && prepareFloatUnarySimd(ctx.simd?.(), kind, x, y, plain)) || plain;
+}
+
+function unary(float: Loop, int32?: Loop, quantized?: (v: number) => number, simd?: { float: FloatUnaryKind; int32?: FloatUnaryKind }): PrepareKernel {
   return (ctx: KernelContext) => {
     const x = input(ctx, 0);
     const y = ctx.outputs[0];
     if (x.size !== y.size || x.type !== y.type) fail(ctx, `input ${x.typeName} [${x.shape}] and output ${y.typeName} [${y.shape}] differ`);
-    if (x.type === TensorType.FLOAT32) return float(x, y);
-    if (x.type === TensorType.INT32 && int32) return int32(x, y);
+    if (x.type === TensorType.FLOAT32) return simdOr(ctx, simd?.float, float, x, y);
+    if (x.type === TensorType.INT32 && int32) return simdOr(ctx, simd?.int32, int32, x, y);
     if ((x.type === TensorType.INT8 || x.type === TensorType.UINT8) && quantized) {
       requireQuantized(ctx, x, "input");
       requireQuantized(ctx, y, "output");
@@ -126,7 +134,7 @@ function unary(float: Loop, int32?: Loop, quantized?: (v: number) => number): Pr
   };
 }
 
-const floatAbs = unary(absFloat32);
+const floatAbs = unary(absFloat32, undefined, undefined, { float: FloatUnaryKind.Abs });
 
 /** int8 / int16 ABS: |q - zero point|, rescaled by a fixed-point multiplier where the scales differ (TFLite's AbsEvalQuantized). */
 export const prepareAbs: PrepareKernel = (ctx) => {
@@ -152,10 +160,10 @@ export const prepareAbs: PrepareKernel = (ctx) => {
     for (let i = 0; i < n; i++) yd[i] = perElement(xd[i]);
   };
 };
-export const prepareNeg = unary(negFloat32, negInt32);
-export const prepareSquare = unary(squareFloat32);
-export const prepareSqrt = unary(sqrtFloat32);
-const floatRsqrt = unary(rsqrtFloat32);
+export const prepareNeg = unary(negFloat32, negInt32, undefined, { float: FloatUnaryKind.Neg, int32: FloatUnaryKind.NegInt32 });
+export const prepareSquare = unary(squareFloat32, undefined, undefined, { float: FloatUnaryKind.Square });
+export const prepareSqrt = unary(sqrtFloat32, undefined, undefined, { float: FloatUnaryKind.Sqrt });
+const floatRsqrt = unary(rsqrtFloat32, undefined, undefined, { float: FloatUnaryKind.Rsqrt });
 
 /**
  * int8 RSQRT as TFLite's RsqrtEvalQuantized: 1/sqrt(q - zero point) by the fixed-point Newton inverse square root,
