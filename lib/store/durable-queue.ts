@@ -141,6 +141,8 @@ export class DurableQueue implements DurableQueueApi {
   private readonly readFds = new Map<number, number>();
   /** damaged regions already reported, per segment: [start, end) */
   private readonly knownDamage = new Map<number, Array<[number, number]>>();
+  /** the bytes take() read last (records on disk do not change until their segment is rewritten or deleted) */
+  private readonly readChunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
   private activeSegment = 0;
   private journal!: AppendJournal<AppendTag>;
   private writeTimer: NodeJS.Immediate | undefined;
@@ -234,8 +236,9 @@ export class DurableQueue implements DurableQueueApi {
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
-    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each
-    const chunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
+    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each, and
+    // the chunk is kept for the next take (a forwarder takes a few records at a time as acks free its window)
+    const chunk = this.readChunk;
     for (const lane of this.lanes) {
       while (out.length < n && this.headOf(lane)) {
         const entry = lane.window.shift()!;
@@ -538,6 +541,7 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private deleteSegment(n: number): void {
+    this.forgetChunk(n);
     const fd = this.readFds.get(n);
     if (fd !== undefined) closeQuietly(fd);
     this.readFds.delete(n);
@@ -589,6 +593,13 @@ export class DurableQueue implements DurableQueueApi {
     } finally {
       this.rolling = false;
     }
+  }
+
+  /** segment n is rewritten or gone: what take() kept of it is no longer what is on disk */
+  private forgetChunk(n: number): void {
+    if (this.readChunk.segment !== n) return;
+    this.readChunk.segment = -1;
+    this.readChunk.buf = EMPTY;
   }
 
   private diskBytes(): number {
@@ -661,6 +672,7 @@ export class DurableQueue implements DurableQueueApi {
       this.reportBackground(err as Error);
       return false;
     }
+    this.forgetChunk(n);
     const fd = this.readFds.get(n);
     if (fd !== undefined) closeQuietly(fd); // it reads the old file
     this.readFds.delete(n);
