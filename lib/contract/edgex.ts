@@ -98,9 +98,9 @@ export function toEdgeEvent(payload: Record<string, unknown>, now = Date.now()):
     if (!raw || typeof raw !== "object") throw new EventFormatError(`reading ${i + 1} is not an object`);
     const r = raw as Record<string, unknown>;
     const resourceName = typeof r.resourceName === "string" && r.resourceName ? r.resourceName : undefined;
-    const where = `reading ${i + 1}${resourceName ? ` (${resourceName})` : ""}`;
-    if (dto && !resourceName) throw new EventFormatError(`${where} has no resourceName`);
-    const origin = r.origin === undefined ? (eventOrigin ?? now) : timeOf(r.origin, `the origin of ${where}`);
+    // the reading's name in an error is put together only when there is one: not two strings per reading and node
+    if (dto && !resourceName) throw new EventFormatError(`${whereOf(i, resourceName)} has no resourceName`);
+    const origin = r.origin === undefined ? (eventOrigin ?? now) : readingTime(r.origin, i, resourceName);
     // a normalised event keeps what else its readings carry (flags, edge-rules' annotations)
     const reading: Reading = {
       ...(dto ? {} : (r as Partial<Reading>)),
@@ -110,7 +110,7 @@ export function toEdgeEvent(payload: Record<string, unknown>, now = Date.now()):
       resourceName: resourceName ?? "value",
       profileName: typeof r.profileName === "string" ? r.profileName : profileName,
       valueType: (typeof r.valueType === "string" ? r.valueType : "Float64") as ValueType,
-      value: dto ? dtoValue(r, where) : eventValue(r, where),
+      value: dto ? dtoValue(r, i, resourceName) : eventValue(r, i, resourceName),
     };
     if (typeof r.units === "string" && r.units) reading.units = r.units;
     return reading;
@@ -127,6 +127,17 @@ export function toEdgeEvent(payload: Record<string, unknown>, now = Date.now()):
   return event;
 }
 
+/** how an error names reading `i` (0-based) */
+function whereOf(i: number, name: string | undefined): string {
+  return `reading ${i + 1}${name ? ` (${name})` : ""}`;
+}
+
+function readingTime(v: unknown, i: number, name: string | undefined): number {
+  // epoch ms, the common case, as toEpochMs reads it
+  if (typeof v === "number" && v > 1e11 && v < 1e14) return v;
+  return timeOf(v, `the origin of ${whereOf(i, name)}`);
+}
+
 function timeOf(v: unknown, what: string): number {
   const ms = toEpochMs(v);
   if (ms === undefined) throw new EventFormatError(`${what} is not a time (epoch ms, µs or ns, or ISO 8601): ${short(v)}`);
@@ -134,8 +145,9 @@ function timeOf(v: unknown, what: string): number {
 }
 
 /** a DTO reading's value, strictly by its valueType */
-function dtoValue(r: Record<string, unknown>, where: string): ReadingValue {
+function dtoValue(r: Record<string, unknown>, i: number, name: string | undefined): ReadingValue {
   const t = r.valueType;
+  const where = whereOf(i, name);
   if (typeof t !== "string" || !SUPPORTED.has(t)) throw new EventFormatError(`${where}: valueType ${short(t)} is not supported (Bool, Int8…Int64, Uint8…Uint64, Float32, Float64, String, Object)`);
   if (t === "Object") {
     const o = r.objectValue ?? r.value;
@@ -154,10 +166,10 @@ function dtoValue(r: Record<string, unknown>, where: string): ReadingValue {
 }
 
 /** a normalised event's value: kept when already typed, a string typed when the valueType says number or Bool */
-function eventValue(r: Record<string, unknown>, where: string): ReadingValue {
+function eventValue(r: Record<string, unknown>, i: number, name: string | undefined): ReadingValue {
   const v = r.value;
   if (typeof v === "string" && typeof r.valueType === "string" && (r.valueType === "Bool" || r.valueType === "Float32" || r.valueType === "Float64" || r.valueType in INTEGER_RANGES)) {
-    return typed(v, r.valueType as ValueType, where);
+    return typed(v, r.valueType as ValueType, whereOf(i, name));
   }
   return v as ReadingValue;
 }

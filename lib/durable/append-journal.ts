@@ -34,18 +34,39 @@ export interface AppendJournalOptions<T> {
   onWriteFailure?: (failure: WriteFailure<T>) => void;
 }
 
-interface Pending<T> {
-  buf: Buffer;
-  tag: T;
-  offset: number;
+type Resolve = (value: unknown) => void;
+type Reject = (err: Error) => void;
+
+/**
+ * Waiters for a sync, in parallel arrays (no object per waiter): the end of the file each waits for, what its
+ * promise resolves with, and the promise's functions
+ */
+class Waiters {
+  ends: number[] = [];
+  values: unknown[] = [];
+  resolves: Resolve[] = [];
+  rejects: Reject[] = [];
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  resolveAll(): void {
+    const { values, resolves } = this;
+    for (let i = 0; i < resolves.length; i++) resolves[i](values[i]);
+  }
+
+  rejectAll(err: Error): void {
+    for (const reject of this.rejects) reject(err);
+  }
 }
 
-interface Waiter {
-  end: number;
-  /** what the waiter's promise resolves with (kept here, not in a closure per waiter) */
-  value: unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
+// the executor of every waiter's promise: a function that closes over nothing, so no closure per promise
+let capturedResolve: Resolve | undefined;
+let capturedReject: Reject | undefined;
+function capture(resolve: Resolve, reject: Reject): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 /** an fs error with the file named, its code kept (ENOSPC, EIO) for whoever reports it */
@@ -60,9 +81,11 @@ export class AppendJournal<T = undefined> {
   private fd: number;
   private size: number;
   private writtenSize: number;
-  private pending: Array<Pending<T>> = [];
+  /** appended buffers not yet written, and their tags (parallel arrays: no object per append) */
+  private pending: Buffer[] = [];
+  private pendingTags: T[] = [];
   private pendingBytes = 0;
-  private waiters: Waiter[] = [];
+  private waiters = new Waiters();
   private syncing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private closed = false;
@@ -116,7 +139,8 @@ export class AppendJournal<T = undefined> {
   append(buf: Buffer, tag?: T): number {
     if (this.closed) throw new Error(`journal ${this.file} is closed`);
     const offset = this.size;
-    this.pending.push({ buf, tag: tag as T, offset });
+    this.pending.push(buf);
+    this.pendingTags.push(tag as T);
     this.size += buf.length;
     this.pendingBytes += buf.length;
     return offset;
@@ -127,7 +151,9 @@ export class AppendJournal<T = undefined> {
     if (this.pending.length === 0) return true;
     if (this.fd < 0) return false;
     const batch = this.pending;
+    const tags = this.pendingTags;
     this.pending = [];
+    this.pendingTags = [];
     this.pendingBytes = 0;
     const total = this.size - this.writtenSize;
     let written = 0;
@@ -143,7 +169,7 @@ export class AppendJournal<T = undefined> {
       this.writtenSize += written;
       return true;
     } catch (err) {
-      this.rollBack(batch, fileError(err, "write", this.file));
+      this.rollBack(batch, tags, fileError(err, "write", this.file));
       return false;
     }
   }
@@ -156,10 +182,15 @@ export class AppendJournal<T = undefined> {
   durable<V>(value: V): Promise<V>;
   durable<V>(value?: V): Promise<V | undefined> {
     if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
-    return new Promise<V | undefined>((resolve, reject) => {
-      this.waiters.push({ end: this.size, value, resolve: resolve as (value: unknown) => void, reject });
-      this.schedule();
-    });
+    const promise = new Promise<V | undefined>(capture as (resolve: (value: V | undefined) => void, reject: Reject) => void);
+    const w = this.waiters;
+    w.ends.push(this.size);
+    w.values.push(value);
+    w.resolves.push(capturedResolve!);
+    w.rejects.push(capturedReject!);
+    capturedResolve = capturedReject = undefined;
+    this.schedule();
+    return promise;
   }
 
   /** a commit now, without waiting for the policy's delay; resolves once every waiter so far is settled */
@@ -173,16 +204,15 @@ export class AppendJournal<T = undefined> {
   syncSync(): boolean {
     const ok = this.write();
     const covered = this.waiters;
-    this.waiters = [];
+    this.waiters = new Waiters();
     if (this.fd < 0) return false;
     try {
       fs.fdatasyncSync(this.fd);
     } catch (err) {
-      const e = fileError(err, "sync", this.file);
-      for (const w of covered) w.reject(e);
+      covered.rejectAll(fileError(err, "sync", this.file));
       return false;
     }
-    for (const w of covered) w.resolve(w.value);
+    covered.resolveAll();
     return ok;
   }
 
@@ -237,16 +267,14 @@ export class AppendJournal<T = undefined> {
     this.write();
     // after a failed write only the waiters of bytes still in the file are left, all at or below writtenSize
     const covered = this.waiters;
-    this.waiters = [];
     if (covered.length === 0) return Promise.resolve();
+    this.waiters = new Waiters();
     const fd = this.fd;
     this.syncing = new Promise<void>((done) => {
       fs.fdatasync(fd, (err) => {
         this.syncing = undefined;
-        if (err) {
-          const e = fileError(err, "sync", this.file);
-          for (const w of covered) w.reject(e);
-        } else for (const w of covered) w.resolve(w.value);
+        if (err) covered.rejectAll(fileError(err, "sync", this.file));
+        else covered.resolveAll();
         // waiters that came while this sync ran: the next group, at once
         if (this.waiters.length > 0 && !this.closed) void this.commit();
         done();
@@ -255,7 +283,7 @@ export class AppendJournal<T = undefined> {
     return this.syncing;
   }
 
-  private rollBack(batch: Array<Pending<T>>, error: Error): void {
+  private rollBack(batch: Buffer[], tags: T[], error: Error): void {
     // a partial record must not stay in the file to be read later: cut back to the last whole write. If even that
     // fails, the next write overwrites the same offsets and the records' CRCs reject what is left past them.
     try {
@@ -265,13 +293,26 @@ export class AppendJournal<T = undefined> {
     }
     // anything appended after the batch (by the failure handler) would follow it: there is nothing, by construction
     this.size = this.writtenSize;
-    const keep: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (w.end > this.writtenSize) w.reject(error);
-      else keep.push(w);
+    const w = this.waiters;
+    const keep = new Waiters();
+    for (let i = 0; i < w.length; i++) {
+      if (w.ends[i] > this.writtenSize) w.rejects[i](error);
+      else {
+        keep.ends.push(w.ends[i]);
+        keep.values.push(w.values[i]);
+        keep.resolves.push(w.resolves[i]);
+        keep.rejects.push(w.rejects[i]);
+      }
     }
     this.waiters = keep;
-    this.options.onWriteFailure?.({ error, dropped: batch.map((p) => ({ tag: p.tag, offset: p.offset, length: p.buf.length })) });
+    // the batch began where the last whole write ended
+    const dropped: Array<DroppedAppend<T>> = [];
+    let offset = this.writtenSize;
+    for (let i = 0; i < batch.length; i++) {
+      dropped.push({ tag: tags[i], offset, length: batch[i].length });
+      offset += batch[i].length;
+    }
+    this.options.onWriteFailure?.({ error, dropped });
   }
 }
 
@@ -279,12 +320,12 @@ export class AppendJournal<T = undefined> {
  * the batch's buffers, each run of buffers adjacent in one piece of memory (records cut from one slab) as one
  * buffer: a writev of a few large buffers rather than one per record
  */
-function coalesced<T>(batch: Array<Pending<T>>): Buffer[] {
+function coalesced(batch: readonly Buffer[]): Buffer[] {
   const out: Buffer[] = [];
   let run: Buffer | undefined;
   let runEnd = 0;
   let runStart = 0;
-  for (const { buf } of batch) {
+  for (const buf of batch) {
     if (run !== undefined && buf.buffer === run.buffer && buf.byteOffset === runEnd) {
       runEnd += buf.length;
       continue;

@@ -29,7 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
 import { allocateRecord, decodeOne, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
-import { decodeMessage, encodeMessage, exactJsonOf } from "./message-codec";
+import { decodeMessage, encodeMessage } from "./message-codec";
 import { Deque } from "./deque";
 import { RecordSlab } from "./record-slab";
 import { AppendJournal, fileError, type WriteFailure } from "../durable/append-journal";
@@ -91,18 +91,25 @@ interface Segment {
   liveBytes: number;
 }
 
-/** what a journal append stands for, to undo or redo it when its write fails */
-interface AppendTag {
-  kind: RecordKind;
+/** an ack or eviction appended to the journal, to write again when its write fails */
+interface RecordTag {
+  kind: RecordKind.Ack | RecordKind.Evict;
   id: string;
   lane: number;
   record: Buffer;
 }
 
+/**
+ * what a journal append stands for, to undo or redo it when its write fails: a push into a lane's window (its
+ * index entry), a push behind the window (its lane: no object per push), or an ack or eviction
+ */
+type AppendTag = Entry | number | RecordTag;
+
+const isRecordTag = (tag: AppendTag): tag is RecordTag => typeof tag === "object" && "record" in tag;
+
 /** A push record (see RecordSlab.push), written in place: the index is read without decoding data. */
 function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
-  const json = exactJsonOf(data ?? null);
-  return slab.push(id, priority, enqueuedAt, json, json === undefined ? encodeMessage(data ?? null) : undefined);
+  return slab.pushJson(id, priority, enqueuedAt, data ?? null) ?? slab.push(id, priority, enqueuedAt, encodeMessage(data ?? null));
 }
 
 function decodePushHeader(body: Buffer): { id: string; priority: number; enqueuedAt: number; dataStart: number } {
@@ -134,11 +141,13 @@ export class DurableQueue implements DurableQueueApi {
   private readonly readFds = new Map<number, number>();
   /** damaged regions already reported, per segment: [start, end) */
   private readonly knownDamage = new Map<number, Array<[number, number]>>();
+  /** the bytes take() read last (records on disk do not change until their segment is rewritten or deleted) */
+  private readonly readChunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
   private activeSegment = 0;
   private journal!: AppendJournal<AppendTag>;
   private writeTimer: NodeJS.Immediate | undefined;
   /** acks and evictions whose write failed, written again by retryTimer */
-  private retryRecords: AppendTag[] = [];
+  private retryRecords: RecordTag[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private lastReported: string | undefined;
   private queuedBytes = 0;
@@ -177,10 +186,11 @@ export class DurableQueue implements DurableQueueApi {
     return this.lanes.length;
   }
 
-  push(data: unknown, priority = this.lanes.length - 1, id: string = randomUUID()): Promise<string> {
+  push(data: unknown, priority = this.lanes.length - 1, givenId?: string): Promise<string> {
     if (this.closed) return Promise.reject(new Error("the queue is closed"));
     // a sender retrying with the same id while the first copy is still here: keep one (durable as the first is)
-    if (this.heldIds.has(id)) return this.journal.durable(id);
+    if (givenId !== undefined && this.heldIds.has(givenId)) return this.journal.durable(givenId);
+    const id = givenId ?? randomUUID();
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
     let record: Buffer;
@@ -194,19 +204,22 @@ export class DurableQueue implements DurableQueueApi {
     while (this.count() + 1 > this.options.maxMessages || this.queuedBytes + record.length > this.options.maxBytes) {
       if (!this.evictOne(lane)) return Promise.reject(new QueueFullError("the buffer is full of messages that may not be evicted"));
     }
-    // no {segment, offset} object per push: the segment is the active one after the append
-    const offset = this.append(record, { kind: RecordKind.Push, id, lane, record });
-    const segment = this.activeSegment;
     const l = this.lanes[lane];
     if (l.backlog > 0 || l.window.length >= this.options.memoryWindow) {
-      // behind a full window (or behind records already on disk only): a count and, for the first, a cursor
-      if (l.backlog === 0) l.cursor = { segment, offset };
+      // behind a full window (or behind records already on disk only): a count and, for the first, a cursor; no
+      // {segment, offset} object per push: the segment is the active one after the append
+      const offset = this.append(record, lane);
+      if (l.backlog === 0) l.cursor = { segment: this.activeSegment, offset };
       l.backlog++;
       l.backlogBytes += record.length;
     } else {
-      l.window.push({ id, priority: lane, enqueuedAt, segment, offset, size: record.length, attempts: 0 });
+      const entry: Entry = { id, priority: lane, enqueuedAt, segment: 0, offset: 0, size: record.length, attempts: 0 };
+      entry.offset = this.append(record, entry);
+      entry.segment = this.activeSegment;
+      l.window.push(entry);
       this.heldIds.add(id);
     }
+    const segment = this.activeSegment;
     this.queuedCount++;
     this.queuedBytes += record.length;
     this.addLive(segment, record.length);
@@ -223,8 +236,9 @@ export class DurableQueue implements DurableQueueApi {
     const now = Date.now();
     // records still in memory reach the file before any is read back (a failed write takes them out of the index)
     this.journal.write();
-    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each
-    const chunk: ReadChunk = { segment: -1, offset: 0, buf: EMPTY };
+    // the records of a lane follow each other on disk: one read for as many as fit in a chunk, not one each, and
+    // the chunk is kept for the next take (a forwarder takes a few records at a time as acks free its window)
+    const chunk = this.readChunk;
     for (const lane of this.lanes) {
       while (out.length < n && this.headOf(lane)) {
         const entry = lane.window.shift()!;
@@ -527,6 +541,7 @@ export class DurableQueue implements DurableQueueApi {
   }
 
   private deleteSegment(n: number): void {
+    this.forgetChunk(n);
     const fd = this.readFds.get(n);
     if (fd !== undefined) closeQuietly(fd);
     this.readFds.delete(n);
@@ -578,6 +593,13 @@ export class DurableQueue implements DurableQueueApi {
     } finally {
       this.rolling = false;
     }
+  }
+
+  /** segment n is rewritten or gone: what take() kept of it is no longer what is on disk */
+  private forgetChunk(n: number): void {
+    if (this.readChunk.segment !== n) return;
+    this.readChunk.segment = -1;
+    this.readChunk.buf = EMPTY;
   }
 
   private diskBytes(): number {
@@ -650,6 +672,7 @@ export class DurableQueue implements DurableQueueApi {
       this.reportBackground(err as Error);
       return false;
     }
+    this.forgetChunk(n);
     const fd = this.readFds.get(n);
     if (fd !== undefined) closeQuietly(fd); // it reads the old file
     this.readFds.delete(n);
@@ -684,7 +707,7 @@ export class DurableQueue implements DurableQueueApi {
   private writeFailed(n: number, failure: WriteFailure<AppendTag>): void {
     let background = false;
     for (const d of failure.dropped) {
-      if (isPush(d.tag.kind)) this.unindex(d.tag, n, d.offset, d.length);
+      if (!isRecordTag(d.tag)) this.unindex(d.tag, n, d.length);
       else {
         this.retryRecords.push(d.tag);
         background = true;
@@ -713,15 +736,13 @@ export class DurableQueue implements DurableQueueApi {
     for (const tag of records) this.append(tag.record, tag);
   }
 
-  /** a push whose record is not in the file: out of the index */
-  private unindex(tag: AppendTag, segment: number, offset: number, size: number): void {
-    const at = (e: Entry) => e.id === tag.id && e.segment === segment && e.offset === offset;
-    const lane = this.lanes[tag.lane];
-    const flying = this.inFlight.get(tag.id);
-    if (flying && at(flying)) {
+  /** a push whose record is not in the file: out of the index (its entry, or its lane when behind the window) */
+  private unindex(tag: Entry | number, segment: number, size: number): void {
+    const lane = this.lanes[typeof tag === "number" ? tag : tag.priority];
+    if (typeof tag !== "number" && this.inFlight.get(tag.id) === tag) {
       this.inFlight.delete(tag.id);
       this.heldIds.delete(tag.id);
-    } else if (lane.window.remove(at)) this.heldIds.delete(tag.id);
+    } else if (typeof tag !== "number" && lane.window.remove((e) => e === tag)) this.heldIds.delete(tag.id);
     else if (lane.backlog > 0) {
       lane.backlog--;
       lane.backlogBytes -= size;

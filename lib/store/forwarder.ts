@@ -73,6 +73,7 @@ export class Forwarder extends EventEmitter {
   private sequence = 0;
   /** records that failed, held until the window has settled or the backoff is over, then put back in order */
   private failedRecords: Array<{ record: QueuedRecord; order: number }> = [];
+  private afterSettleQueued = false;
 
   constructor(
     private readonly queue: DurableQueueApi,
@@ -236,12 +237,20 @@ export class Forwarder extends EventEmitter {
       this.drained = [];
       for (const resolve of waiting) resolve();
     }
-    // what follows a settlement runs a microtask later, as it did when each record had a promise chain of its own
-    queueMicrotask(() => {
-      if (this.inFlight === 0) this.requeueFailed();
-      this.pump();
-    });
+    // what follows a settlement runs a microtask later, as it did when each record had a promise chain of its own;
+    // once for all the settlements of this turn (a Kafka batch acknowledges hundreds at once), so the free places
+    // of the window are taken in one take(), not one each
+    if (!this.afterSettleQueued) {
+      this.afterSettleQueued = true;
+      queueMicrotask(this.afterSettle);
+    }
   }
+
+  private readonly afterSettle = (): void => {
+    this.afterSettleQueued = false;
+    if (this.inFlight === 0) this.requeueFailed();
+    this.pump();
+  };
 
   /**
    * One timer for every record in flight, not one per record: set for the oldest deadline (records are taken in
