@@ -72,6 +72,15 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/float-transcendental.wat: float32 exp, log, tanh, sigmoid (n elements from x to y; tab a table address). */
+export interface FloatTranscendentalExports {
+  fexp(x: number, y: number, n: number, tab: number): void;
+  flog(x: number, y: number, n: number, tab: number): void;
+  ftanh(x: number, y: number, n: number): void;
+  fsigmoid(x: number, y: number, n: number): void;
+  flogistic(x: number, y: number, n: number, tab: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +120,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  floatTranscendental: { file: "float-transcendental", disable: "EDGE_TFLITE_FLOAT_TRANSCENDENTAL_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +193,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The float32 transcendental kernels (wasm/float-transcendental.wat). */
+  floatTranscendental(): FloatTranscendentalExports | undefined {
+    return this.companion<FloatTranscendentalExports>("floatTranscendental");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -10,6 +10,9 @@ import { clamp, mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } fr
 import { requireQuantized } from "./common";
 import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { byteLookup } from "./byte-lookup";
+import { expf } from "./expf";
+import { logf } from "./logf";
+import { FloatFunction, prepareFloatFunctionSimd } from "./float-transcendental-simd";
 
 type Elements = { [i: number]: number; length: number };
 type Loop = (x: Tensor, y: Tensor) => Invoke;
@@ -84,7 +87,7 @@ const expFloat32: Loop = (x, y) => {
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = Math.exp(xd[i]);
+    for (let i = 0; i < n; i++) yd[i] = expf(xd[i]);
   };
 };
 const logFloat32: Loop = (x, y) => {
@@ -92,7 +95,7 @@ const logFloat32: Loop = (x, y) => {
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = Math.log(xd[i]);
+    for (let i = 0; i < n; i++) yd[i] = logf(xd[i]);
   };
 };
 
@@ -200,8 +203,14 @@ export const prepareRsqrt: PrepareKernel = (ctx) => {
   if (x.type === TensorType.INT8 && y.type === TensorType.INT8 && x.size === y.size) return prepareInt8Rsqrt(ctx, x, y);
   return floatRsqrt(ctx);
 };
-export const prepareExp = unary(expFloat32);
-export const prepareLog = unary(logFloat32);
+/** the float32 loop, or its SIMD form where that applies (the loop still runs whenever a tensor is outside the heap) */
+const withSimd = (ctx: KernelContext, loop: Loop, f: FloatFunction): Loop => (x, y) => {
+  const plain = loop(x, y);
+  return prepareFloatFunctionSimd(ctx.simd?.(), f, x, y, plain) ?? plain;
+};
+// TFLite's EXP and LOG call the C library's expf and logf (musl's in its WebAssembly build)
+export const prepareExp: PrepareKernel = (ctx) => unary(withSimd(ctx, expFloat32, FloatFunction.Exp))(ctx);
+export const prepareLog: PrepareKernel = (ctx) => unary(withSimd(ctx, logFloat32, FloatFunction.Log))(ctx);
 
 /** erf through the Chebyshev-fitted erfc of Numerical Recipes (relative error below 1.2e-7, well inside float32 tolerance). */
 export function erf(x: number): number {
