@@ -52,9 +52,9 @@ const LOW_HALVES = "i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
  * 2) by adding and subtracting 1.5·2^52, r the remainder, 2^(k/32) from the table entry of k mod 32 with k << 47
  * added to its bits, times (C0·r + C1)·r² + (C2·r + 1)
  */
-function expCore(b, p, x) {
+function expCore(b, p, x, tab) {
   const [z, kd, r, t, y] = ["z", "kd", "r", "t", "y"].map((n) => b.t(`$${p}${n}`));
-  const lane = (i) => `(i64.load (i32.add (local.get $tab) (i32.shl (i32.and (i32x4.extract_lane ${2 * i} ${get(kd)}) (i32.const 31)) (i32.const 3))))`;
+  const lane = (i) => `(i64.load (i32.add (local.get ${tab}) (i32.shl (i32.and (i32x4.extract_lane ${2 * i} ${get(kd)}) (i32.const 31)) (i32.const 3))))`;
   return [
     set(z, `(f64x2.mul ${b.f64("0x40471547652b82fe")} ${x})`),
     set(kd, `(f64x2.add ${get(z)} ${b.f64("0x4338000000000000")})`),
@@ -70,9 +70,9 @@ function expCore(b, p, x) {
 
 /** musl's expf of the four floats in `x` into `out`: both halves' cores rounded once to float32; above 0x1.62e42ep6 +inf,
  * below -0x1.9fe368p6 +0, NaN itself (the cores' results there are not used) */
-function expf4(b, x, out) {
-  const lo = expCore(b, "el", `(f64x2.promote_low_f32x4 ${get(x)})`);
-  const hi = expCore(b, "eh", `(f64x2.promote_low_f32x4 (${HIGH_HALF} ${get(x)} ${get(x)}))`);
+function expf4(b, x, out, tab = "$tab") {
+  const lo = expCore(b, "el", `(f64x2.promote_low_f32x4 ${get(x)})`, tab);
+  const hi = expCore(b, "eh", `(f64x2.promote_low_f32x4 (${HIGH_HALF} ${get(x)} ${get(x)}))`, tab);
   b.t(out);
   return [
     ...lo,
@@ -85,9 +85,9 @@ function expf4(b, x, out) {
 }
 
 /** musl's logf double steps for two lanes (z and k widened; 1/c and log c at table byte offsets o0, o1) into `${p}y` */
-function logCore(b, p, z, k, o0, o1) {
+function logCore(b, p, z, k, o0, o1, tab) {
   const [invc, logc, r, r2, y] = ["invc", "logc", "r", "r2", "y"].map((n) => b.t(`$${p}${n}`));
-  const pair = (offset) => `(f64x2.replace_lane 1 (f64x2.splat (f64.load offset=${offset} (i32.add (local.get $tab) ${o0}))) (f64.load offset=${offset} (i32.add (local.get $tab) ${o1})))`;
+  const pair = (offset) => `(f64x2.replace_lane 1 (f64x2.splat (f64.load offset=${offset} (i32.add (local.get ${tab}) ${o0}))) (f64.load offset=${offset} (i32.add (local.get ${tab}) ${o1})))`;
   return [
     set(invc, pair(0)),
     set(logc, pair(8)),
@@ -102,7 +102,7 @@ function logCore(b, p, z, k, o0, o1) {
 
 /** musl's logf of the four floats in `x` into `out`: subnormals normalized by 2^23 first; ±0 give -inf, +inf itself,
  * negatives and NaN a NaN, 1 exactly +0 */
-function logf4(b, x, out) {
+function logf4(b, x, out, tab = "$tab") {
   const [ix, tmp, o, z] = ["$lix", "$ltmp", "$lo", "$lz"].map((n) => b.t(n));
   b.t(out);
   const offset = (i) => `(i32x4.extract_lane ${i} ${get(o)})`;
@@ -113,8 +113,8 @@ function logf4(b, x, out) {
     // 16 bytes per table entry: ((tmp >> 19) mod 16) · 16
     set(o, `(v128.and (i32x4.shr_u ${get(tmp)} (i32.const 15)) ${b.f32("0xf0")})`),
     set(z, `(i32x4.sub ${get(ix)} (v128.and ${get(tmp)} ${b.f32("0xff800000")}))`),
-    ...logCore(b, "ll", `(f64x2.promote_low_f32x4 ${get(z)})`, k(get(tmp)), offset(0), offset(1)),
-    ...logCore(b, "lh", `(f64x2.promote_low_f32x4 (${HIGH_HALF} ${get(z)} ${get(z)}))`, k(`(${HIGH_HALF} ${get(tmp)} ${get(tmp)})`), offset(2), offset(3)),
+    ...logCore(b, "ll", `(f64x2.promote_low_f32x4 ${get(z)})`, k(get(tmp)), offset(0), offset(1), tab),
+    ...logCore(b, "lh", `(f64x2.promote_low_f32x4 (${HIGH_HALF} ${get(z)} ${get(z)}))`, k(`(${HIGH_HALF} ${get(tmp)} ${get(tmp)})`), offset(2), offset(3), tab),
     set(out, `(${LOW_HALVES} (f32x4.demote_f64x2_zero ${get("$lly")}) (f32x4.demote_f64x2_zero ${get("$lhy")}))`),
     set(out, `(v128.andnot ${get(out)} (i32x4.eq ${get(x)} ${b.f32("0x3f800000")}))`),
     set(out, `(v128.bitselect ${b.f32("0x7fc00000")} ${get(out)} (v128.or (i32x4.lt_s ${get(x)} ${b.k("(v128.const i32x4 0 0 0 0)")}) (i32x4.gt_u ${get(x)} ${b.f32("0x7f800000")})))`),
@@ -170,6 +170,169 @@ function sigmoid4(b, x, out) {
   ];
 }
 
+/** XNNPACK's e^x for x ≤ 0 (f32-raddstoreexpminusmax wasmsimd_rr2_p5, parameters as
+ * xnn_init_f32_expminus_wasmsimd_rr2_p5_params), 0 below the denormal cutoff */
+function expMinus4(b, x, out) {
+  const [n, s, t, p] = ["$xn", "$xs", "$xt", "$xp"].map((v) => b.t(v));
+  b.t(out);
+  const magic = b.f32("0x4b40007f");
+  return [
+    set(n, `(f32x4.add ${magic} (f32x4.mul ${get(x)} ${b.f32("0x3fb8aa3b")}))`),
+    set(s, `(i32x4.shl ${get(n)} (i32.const 23))`),
+    set(n, `(f32x4.sub ${get(n)} ${magic})`),
+    set(t, `(f32x4.add ${get(x)} (f32x4.mul ${get(n)} ${b.f32("0xbf317200")}))`),
+    set(t, `(f32x4.add ${get(t)} (f32x4.mul ${get(n)} ${b.f32("0xb5bfbe8e")}))`),
+    set(p, `(f32x4.add ${b.f32("0x3d2b9d0d")} (f32x4.mul ${b.f32("0x3c07cfce")} ${get(t)}))`),
+    ...["0x3e2aad40", "0x3efffee3", "0x3f7ffffb"].map((c) => set(p, `(f32x4.add ${b.f32(c)} (f32x4.mul ${get(p)} ${get(t)}))`)),
+    set(t, `(f32x4.mul ${get(t)} ${get(s)})`),
+    set(out, `(f32x4.add ${get(s)} (f32x4.mul ${get(t)} ${get(p)}))`),
+    set(out, `(v128.andnot ${get(out)} (f32x4.lt ${get(x)} ${b.f32("0xc2aeac4f")}))`),
+  ];
+}
+
+/** statements setting the f32 local $max to the row's maximum (Math.max's: NaN wins, +0 above -0) */
+const rowMax = `(local.set $mv (v128.const f32x4 -inf -inf -inf -inf))
+      (local.set $px (local.get $x))
+      (local.set $left (local.get $depth))
+      (block $maxed (loop $max4
+        (br_if $maxed (i32.lt_s (local.get $left) (i32.const 4)))
+        (local.set $mv (f32x4.max (local.get $mv) (v128.load (local.get $px))))
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $max4)))
+      (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mv)) (f32x4.extract_lane 1 (local.get $mv)))
+        (f32.max (f32x4.extract_lane 2 (local.get $mv)) (f32x4.extract_lane 3 (local.get $mv)))))
+      (block $maxDone (loop $max1
+        (br_if $maxDone (i32.eqz (local.get $left)))
+        (local.set $max (f32.max (local.get $max) (f32.load (local.get $px))))
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $max1)))
+      (local.set $mv (f32x4.splat (local.get $max)))`;
+
+/** a loop over the rows of a [rows, depth] operand, `body` run per row with $x and $y at its start */
+const rowLoop = (body) => `(block $end (loop $row
+      (br_if $end (i32.eqz (local.get $rows)))
+      ${body}
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $depth) (i32.const 2))))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row)))`;
+
+/** XNNPACK's softmax (../kernels/xnnpack-softmax.ts): per row the maximum, e^(x - max) stored and summed (one
+ * accumulator of four lanes, lanes 0 + 2 plus 1 + 3, then the last 1..3 one by one), each times 1 / sum */
+function softmax() {
+  const b = new Body();
+  const quad = expMinus4(b, "$v", "$r");
+  b.t("$v");
+  b.t("$mv");
+  b.t("$acc");
+  return `
+  (func (export "fsoftmax") (param $x i32) (param $y i32) (param $rows i32) (param $depth i32)
+    ${b.locals("(local $px i32) (local $py i32) (local $left i32) (local $max f32) (local $sum f32) (local $scale f32)")}
+    ${b.prologue()}
+    ${rowLoop(`${rowMax}
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $px (local.get $x))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $depth))
+      (block $expd (loop $exp4
+        (br_if $expd (i32.lt_s (local.get $left) (i32.const 4)))
+        (local.set $v (f32x4.sub (v128.load (local.get $px)) (local.get $mv)))
+        ${indent(quad, 8)}
+        (v128.store (local.get $py) (local.get $r))
+        (local.set $acc (f32x4.add (local.get $acc) (local.get $r)))
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $exp4)))
+      (local.set $sum (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 2 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 1 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $expDone (loop $exp1
+        (br_if $expDone (i32.eqz (local.get $left)))
+        (local.set $v (f32x4.sub (v128.load32_splat (local.get $px)) (local.get $mv)))
+        ${indent(quad, 8)}
+        (f32.store (local.get $py) (f32x4.extract_lane 0 (local.get $r)))
+        (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $r))))
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $exp1)))
+      (local.set $scale (f32.div (f32.const 1) (local.get $sum)))
+      (local.set $v (f32x4.splat (local.get $scale)))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $depth))
+      (block $scaled (loop $scale4
+        (br_if $scaled (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store (local.get $py) (f32x4.mul (v128.load (local.get $py)) (local.get $v)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $scale4)))
+      (block $scaleDone (loop $scale1
+        (br_if $scaleDone (i32.eqz (local.get $left)))
+        (f32.store (local.get $py) (f32.mul (f32.load (local.get $py)) (local.get $scale)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $scale1)))`)})`;
+}
+
+/** TFLite's float LOG_SOFTMAX (../kernels/normalization.ts): per row the maximum, the sum of expf(x - max) in element
+ * order, then (x - max) - logf(sum); y is written only in the last pass (it may be x) */
+function logSoftmax() {
+  const b = new Body();
+  const quad = expf4(b, "$v", "$r", "$expTab");
+  const log = logf4(b, "$v", "$r", "$logTab");
+  b.t("$v");
+  b.t("$mv");
+  b.t("$lv");
+  const lane = (i) => `(local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane ${i} (local.get $r))))`;
+  return `
+  (func (export "flogsoftmax") (param $x i32) (param $y i32) (param $rows i32) (param $depth i32) (param $expTab i32) (param $logTab i32)
+    ${b.locals("(local $px i32) (local $py i32) (local $left i32) (local $max f32) (local $sum f32) (local $logSum f32)")}
+    ${b.prologue()}
+    ${rowLoop(`${rowMax}
+      (local.set $sum (f32.const 0))
+      (local.set $px (local.get $x))
+      (local.set $left (local.get $depth))
+      (block $expd (loop $exp4
+        (br_if $expd (i32.lt_s (local.get $left) (i32.const 4)))
+        (local.set $v (f32x4.sub (v128.load (local.get $px)) (local.get $mv)))
+        ${indent(quad, 8)}
+        ${indent([0, 1, 2, 3].map(lane), 8)}
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $exp4)))
+      (block $expDone (loop $exp1
+        (br_if $expDone (i32.eqz (local.get $left)))
+        (local.set $v (f32x4.sub (v128.load32_splat (local.get $px)) (local.get $mv)))
+        ${indent(quad, 8)}
+        ${lane(0)}
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $exp1)))
+      (local.set $v (f32x4.splat (local.get $sum)))
+      ${indent(log, 6)}
+      (local.set $logSum (f32x4.extract_lane 0 (local.get $r)))
+      (local.set $lv (f32x4.splat (local.get $logSum)))
+      (local.set $px (local.get $x))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $depth))
+      (block $outd (loop $out4
+        (br_if $outd (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store (local.get $py) (f32x4.sub (f32x4.sub (v128.load (local.get $px)) (local.get $mv)) (local.get $lv)))
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $out4)))
+      (block $outDone (loop $out1
+        (br_if $outDone (i32.eqz (local.get $left)))
+        (f32.store (local.get $py) (f32.sub (f32.sub (f32.load (local.get $px)) (local.get $max)) (local.get $logSum)))
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $out1)))`)})`;
+}
+
 const indent = (lines, n) => lines.join(`\n${" ".repeat(n)}`);
 
 /** an elementwise loop: n floats at x mapped to y, the last n mod 4 from a full vector stored lane by lane */
@@ -209,6 +372,8 @@ process.stdout.write(`;; The float32 transcendental functions with WebAssembly S
 ;;   log c per sixteenth) at $tab.
 ;; - ftanh, flogistic: Eigen's tanh and logistic (../kernels/eigen-activations.ts), in f32x4 (logistic through expf).
 ;; - fsigmoid: XNNPACK's sigmoid (../kernels/xnnpack-sigmoid.ts), in f32x4.
+;; - fsoftmax: XNNPACK's softmax (../kernels/xnnpack-softmax.ts); flogsoftmax: TFLite's LOG_SOFTMAX through expf and
+;;   logf (../kernels/normalization.ts); both over rows × depth, row by row.
 ;; Clamps are pseudo-min/max (f32x4.pmin a b = b < a ? b : a), exactly the JavaScript selects, NaN included.
 ;;
 ;; The loops map n floats at x to y (y may be x); the last n mod 4 are computed from a full vector (its lanes past
@@ -226,5 +391,7 @@ ${map("flog", logf4, true)}
 ${map("ftanh", tanh4, false)}
 ${map("fsigmoid", sigmoid4, false)}
 ${map("flogistic", logistic4, true)}
+${softmax()}
+${logSoftmax()}
 )
 `);

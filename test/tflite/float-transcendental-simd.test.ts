@@ -4,12 +4,14 @@
  * bit patterns (every exponent, subnormals, NaNs), dense sweeps of the ranges that matter, the special values
  * (±0, ±Infinity, NaN, the smallest and largest floats) and the bounds each function clamps or switches at, with
  * lengths that end in a tail of 1..3 lanes; and the operators that use them (EXP, LOG, TANH, LOGISTIC) equal their
- * JavaScript loops through the interpreter, constant inputs and in-place runs included.
+ * JavaScript loops through the interpreter (constant inputs included), SOFTMAX (beta 1) and LOG_SOFTMAX too; and all six
+ * equal tfjs-tflite bit for bit.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel } from "../../lib/tflite/model-builder";
-import { BuiltinOperator as B, TensorType as T } from "../../lib/tflite/schema";
+import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
+import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { int8Module, WasmHeap } from "../../lib/tflite/wasm-kernels";
 import { expf } from "../../lib/tflite/kernels/expf";
 import { logf } from "../../lib/tflite/kernels/logf";
@@ -60,7 +62,7 @@ function values(seed: number, n: number): Float32Array {
 
 const show = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
-describe("tflite float32 exp, log, tanh, logistic in WebAssembly SIMD", function () {
+describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -129,5 +131,89 @@ describe("tflite float32 exp, log, tanh, logistic in WebAssembly SIMD", function
         assert.equal(at, -1, `${name} [${shape}]${constant ? " constant" : ""}: element ${at} is ${got[at]}, not ${want[at]}`);
       }
     }
+  });
+
+  const softmaxModel = (op: number, shape: number[], values?: number[]) =>
+    singleOperatorModel({
+      builtin: op,
+      inputs: [{ shape, type: T.FLOAT32, values }],
+      outputs: [{ shape, type: T.FLOAT32 }],
+      ...(op === B.SOFTMAX ? { optionsType: O.SoftmaxOptions, options: [{ slot: F.SoftmaxOptions.beta, kind: "float32" as const, value: 1 }] } : {}),
+    });
+
+  it("SOFTMAX (beta 1) and LOG_SOFTMAX float32 equal their JavaScript loops, rows of every length from 1", function () {
+    const next = rng(197);
+    for (const op of [B.SOFTMAX, B.LOG_SOFTMAX]) {
+      for (const depth of [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 33, 100, 1001]) {
+        const rows = Math.max(1, Math.floor(3000 / depth));
+        const shape = [rows, depth];
+        // one row in seven with a special value (NaN, ±Infinity, ±0, huge) among ordinary ones
+        const data = Array.from({ length: rows * depth }, (_, i) => (Math.floor(i / depth) % 7 === 3 && next() < 0.3 ? SPECIAL[Math.floor(next() * SPECIAL.length)] : f32((next() - 0.5) * (i % 3 ? 6 : 80))));
+        for (const constant of depth === 7 ? [false, true] : [false]) {
+          const bytes = softmaxModel(op, shape, constant ? data : undefined);
+          const simd = new Interpreter(bytes);
+          const js = new Interpreter(bytes, { simd: false });
+          for (const it of [simd, js]) {
+            if (!constant) (it.inputs[0].data as Float32Array).set(data);
+            it.invoke();
+          }
+          const got = Array.from(simd.outputs[0].data as Float32Array, show);
+          const want = Array.from(js.outputs[0].data as Float32Array, show);
+          const at = got.findIndex((g, i) => g !== want[i]);
+          assert.equal(at, -1, `${op === B.SOFTMAX ? "SOFTMAX" : "LOG_SOFTMAX"} [${shape}]${constant ? " constant" : ""}: element ${at} is ${got[at]}, not ${want[at]}`);
+        }
+      }
+    }
+  });
+
+  describe("against tfjs-tflite, bit for bit", function () {
+    let oracle: TfliteOracle | undefined;
+    before(function () {
+      oracle = new TfliteOracle();
+    });
+    after(async function () {
+      await oracle?.close();
+    });
+
+    it("EXP, LOG, TANH, LOGISTIC over sweeps with special values and clamp bounds; SOFTMAX (beta 1) and LOG_SOFTMAX over rows of every length", async function () {
+      const n = 40001;
+      const input = values(211, n);
+      for (const [op, name] of [
+        [B.EXP, "EXP"],
+        [B.LOG, "LOG"],
+        [B.TANH, "TANH"],
+        [B.LOGISTIC, "LOGISTIC"],
+      ] as const) {
+        const data = op === B.LOG ? input.map((v, i) => (i % 3 ? Math.abs(v) : v)) : input;
+        const bytes = singleOperatorModel({ builtin: op, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type: T.FLOAT32 }] });
+        await oracle!.load(bytes);
+        const { outputs } = await oracle!.run([data]);
+        const it = new Interpreter(bytes);
+        (it.inputs[0].data as Float32Array).set(data);
+        it.invoke();
+        const got = it.outputs[0].data as Float32Array;
+        const want = outputs[0].data;
+        for (let i = 0; i < n; i++) {
+          if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) assert.fail(`${name} of ${show(data[i])}: ${show(got[i])}, tfjs-tflite ${show(want[i])}`);
+        }
+      }
+      const next = rng(223);
+      for (const op of [B.SOFTMAX, B.LOG_SOFTMAX]) {
+        for (const depth of [1, 2, 3, 5, 7, 16, 19, 64, 333]) {
+          const rows = Math.ceil(4000 / depth);
+          const data = Array.from({ length: rows * depth }, (_, i) => f32((next() - 0.5) * (i % 4 ? 4 : 40)));
+          const bytes = softmaxModel(op, [rows, depth]);
+          await oracle!.load(bytes);
+          const { outputs } = await oracle!.run([data]);
+          const it = new Interpreter(bytes);
+          (it.inputs[0].data as Float32Array).set(data);
+          it.invoke();
+          const got = Array.from(it.outputs[0].data as Float32Array, show);
+          const want = Array.from(outputs[0].data, show);
+          const at = got.findIndex((g, i) => g !== want[i]);
+          assert.equal(at, -1, `${op === B.SOFTMAX ? "SOFTMAX" : "LOG_SOFTMAX"} [${rows}, ${depth}]: element ${at} is ${got[at]}, tfjs-tflite ${want[at]}`);
+        }
+      }
+    });
   });
 });

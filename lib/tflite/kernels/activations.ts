@@ -14,7 +14,8 @@ import { prepareRequantizeInt16Simd } from "./int16-simd";
 import { byteLookup } from "./byte-lookup";
 import { eigenTanh } from "./eigen-activations";
 import { xnnpackSigmoid } from "./xnnpack-sigmoid";
-import { FloatFunction, prepareFloatFunctionSimd } from "./float-transcendental-simd";
+import { FloatFunction, prepareFloatFunctionSimd, prepareSoftmaxSimd } from "./float-transcendental-simd";
+import { xnnpackSoftmax } from "./xnnpack-softmax";
 
 const f32 = Math.fround;
 
@@ -203,6 +204,11 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const beta = ctx.options?.float32(F.SoftmaxOptions.beta, 1) ?? 1;
   const depth = x.shape[x.shape.length - 1];
   const rows = x.size / depth;
+  if (x.type === TensorType.FLOAT32 && f32(beta) === 1) {
+    // tfjs-tflite's delegate takes it: XNNPACK's exponential, sum and scaling
+    const plain = () => xnnpackSoftmax(x.data as Float32Array, y.data as Float32Array, rows, depth);
+    return prepareSoftmaxSimd(ctx.simd?.(), false, x, y, rows, depth, plain) ?? plain;
+  }
   if (x.type === TensorType.FLOAT32) {
     return () => {
       const xd = x.data as Float32Array;

@@ -2,7 +2,8 @@
  * float32 EXP, LOG, TANH and LOGISTIC in WebAssembly SIMD (../wasm/float-transcendental.wat), four elements per
  * step, bit for bit the JavaScript functions they mirror: musl's expf and logf (expf.ts, logf.ts: what TFLite's
  * EXP and LOG call), Eigen's tanh (eigen-activations.ts: TFLite's float TANH) and XNNPACK's sigmoid
- * (xnnpack-sigmoid.ts: what tfjs-tflite's delegate runs for LOGISTIC). The LSTM's Eigen logistic is here too
+ * (xnnpack-sigmoid.ts: what tfjs-tflite's delegate runs for LOGISTIC); SOFTMAX with beta 1 as XNNPACK's
+ * (xnnpack-softmax.ts) and LOG_SOFTMAX as TFLite's (normalization.ts). The LSTM's Eigen logistic is here too
  * (heapFunction). A tensor outside the heap runs the JavaScript loop (constants are copied in once).
  */
 import type { Invoke } from "../kernel";
@@ -70,5 +71,22 @@ export function prepareFloatFunctionSimd(heap: WasmHeap | undefined, f: FloatFun
     const buffer = heap.buffer;
     if ((!x.isConstant && x.data.buffer !== buffer) || y.data.buffer !== buffer) return fallback();
     kernel(xConst >= 0 ? xConst : x.data.byteOffset, y.data.byteOffset, n);
+  };
+}
+
+/** XNNPACK's SOFTMAX (beta 1) or TFLite's LOG_SOFTMAX over the rows of the last dimension, or undefined where it does not apply. */
+export function prepareSoftmaxSimd(heap: WasmHeap | undefined, log: boolean, x: Tensor, y: Tensor, rows: number, depth: number, fallback: Invoke): Invoke | undefined {
+  const ex = heap?.floatTranscendental();
+  if (!heap || !ex) return undefined;
+  if (!(x.data instanceof Float32Array && y.data instanceof Float32Array) || x.isVariable || y.isVariable) return undefined;
+  if (rows * depth === 0 || x.size !== rows * depth || y.size !== x.size) return undefined;
+  const xConst = x.isConstant ? heap.place(x.data) : -1;
+  const { exp, log: logTable } = tablesOf(heap);
+  return () => {
+    const buffer = heap.buffer;
+    if ((!x.isConstant && x.data.buffer !== buffer) || y.data.buffer !== buffer) return fallback();
+    const xPtr = xConst >= 0 ? xConst : x.data.byteOffset;
+    if (log) ex.flogsoftmax(xPtr, y.data.byteOffset, rows, depth, exp, logTable);
+    else ex.fsoftmax(xPtr, y.data.byteOffset, rows, depth);
   };
 }
