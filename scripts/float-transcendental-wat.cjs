@@ -140,6 +140,38 @@ function tanh4(b, a, out) {
   ];
 }
 
+// Eigen's erf (generic_fast_erf_float): x clamped to ±4 by Eigen's pmin/pmax, then x·P(x²)/Q(x²) in float32
+const ERF_P = ["0xaf95df0b", "0x32edffee", "0xb60cff51", "0xb86ec2d2", "0xba40ac63", "0xbb41a1f6", "0xbc83dbd4"];
+const ERF_Q = ["0xb77460cd", "0xb95fbd29", "0xbadc924e", "0xbbf19bf8", "0xbc69b6a7"];
+function erf4(b, a, out) {
+  const [x, x2, p, q] = ["$fx", "$fx2", "$fp", "$fq"].map((n) => b.t(n));
+  b.t(out);
+  const horner = (acc, cs) => [set(acc, b.f32(cs[0])), ...cs.slice(1).map((c) => set(acc, `(f32x4.add (f32x4.mul ${get(x2)} ${get(acc)}) ${b.f32(c)})`))];
+  return [
+    set(x, `(f32x4.pmax (f32x4.pmin ${get(a)} ${b.f32("0x40800000")}) ${b.f32("0xc0800000")})`),
+    set(x2, `(f32x4.mul ${get(x)} ${get(x)})`),
+    ...horner(p, ERF_P),
+    ...horner(q, ERF_Q),
+    set(out, `(f32x4.div (f32x4.mul ${get(x)} ${get(p)}) ${get(q)})`),
+  ];
+}
+
+/** TFLite's float GELU (Eigen arrays): 0.5·x·(1 + erf(x·√½)) */
+function gelu4(b, x, out) {
+  const s = b.t("$gs");
+  return [set(s, `(f32x4.mul ${get(x)} ${b.f32("0x3f3504f3")})`), ...erf4(b, s, "$ge"), set(b.t(out), `(f32x4.mul (f32x4.mul ${b.f32("0x3f000000")} ${get(x)}) (f32x4.add ${b.k(ONE)} ${get("$ge")}))`)];
+}
+
+/** its tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·(x·x)·x))) */
+function geluTanh4(b, x, out) {
+  const s = b.t("$gs");
+  return [
+    set(s, `(f32x4.mul ${b.f32("0x3f4c422a")} (f32x4.add ${get(x)} (f32x4.mul ${b.f32("0x3d372713")} (f32x4.mul (f32x4.mul ${get(x)} ${get(x)}) ${get(x)}))))`),
+    ...tanh4(b, s, "$ge"),
+    set(b.t(out), `(f32x4.mul (f32x4.mul ${b.f32("0x3f000000")} ${get(x)}) (f32x4.add ${b.k(ONE)} ${get("$ge")}))`),
+  ];
+}
+
 /** Eigen's logistic: e = expf(a < 88.3762626647949 ? a : that), e / (1 + e) */
 function logistic4(b, a, out) {
   const capped = b.t("$gc");
@@ -371,6 +403,7 @@ process.stdout.write(`;; The float32 transcendental functions with WebAssembly S
 ;; - flog: musl's logf (../kernels/logf.ts), the integer steps in i32x4, the double ones in f64x2; its table (1/c,
 ;;   log c per sixteenth) at $tab.
 ;; - ftanh, flogistic: Eigen's tanh and logistic (../kernels/eigen-activations.ts), in f32x4 (logistic through expf).
+;; - fgelu, fgelutanh: TFLite's float GELU through Eigen's erf or tanh (../kernels/eigen-activations.ts).
 ;; - fsigmoid: XNNPACK's sigmoid (../kernels/xnnpack-sigmoid.ts), in f32x4.
 ;; - fsoftmax: XNNPACK's softmax (../kernels/xnnpack-softmax.ts); flogsoftmax: TFLite's LOG_SOFTMAX through expf and
 ;;   logf (../kernels/normalization.ts); both over rows × depth, row by row.
@@ -391,6 +424,8 @@ ${map("flog", logf4, true)}
 ${map("ftanh", tanh4, false)}
 ${map("fsigmoid", sigmoid4, false)}
 ${map("flogistic", logistic4, true)}
+${map("fgelu", gelu4, false)}
+${map("fgelutanh", geluTanh4, false)}
 ${softmax()}
 ${logSoftmax()}
 )

@@ -72,13 +72,15 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
-/** lib/tflite/wasm/float-transcendental.wat: float32 exp, log, tanh, sigmoid (n elements from x to y; tab a table address), softmax, log softmax. */
+/** lib/tflite/wasm/float-transcendental.wat: float32 exp, log, tanh, sigmoid, GELU (n elements from x to y; tab a table address), softmax, log softmax. */
 export interface FloatTranscendentalExports {
   fexp(x: number, y: number, n: number, tab: number): void;
   flog(x: number, y: number, n: number, tab: number): void;
   ftanh(x: number, y: number, n: number): void;
   fsigmoid(x: number, y: number, n: number): void;
   flogistic(x: number, y: number, n: number, tab: number): void;
+  fgelu(x: number, y: number, n: number): void;
+  fgelutanh(x: number, y: number, n: number): void;
   fsoftmax(x: number, y: number, rows: number, depth: number): void;
   flogsoftmax(x: number, y: number, rows: number, depth: number, expTab: number, logTab: number): void;
 }

@@ -3,9 +3,9 @@
  * JavaScript functions' results: musl's expf and logf, Eigen's tanh and logistic, XNNPACK's sigmoid, over random
  * bit patterns (every exponent, subnormals, NaNs), dense sweeps of the ranges that matter, the special values
  * (±0, ±Infinity, NaN, the smallest and largest floats) and the bounds each function clamps or switches at, with
- * lengths that end in a tail of 1..3 lanes; and the operators that use them (EXP, LOG, TANH, LOGISTIC) equal their
- * JavaScript loops through the interpreter (constant inputs included), SOFTMAX (beta 1) and LOG_SOFTMAX too; and all six
- * equal tfjs-tflite bit for bit.
+ * lengths that end in a tail of 1..3 lanes (also TFLite's GELU through Eigen's erf and tanh); the operators that use
+ * them (EXP, LOG, TANH, LOGISTIC, GELU) equal their JavaScript loops through the interpreter (constant inputs
+ * included), SOFTMAX (beta 1) and LOG_SOFTMAX too; and all of them equal tfjs-tflite bit for bit.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -15,7 +15,7 @@ import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { int8Module, WasmHeap } from "../../lib/tflite/wasm-kernels";
 import { expf } from "../../lib/tflite/kernels/expf";
 import { logf } from "../../lib/tflite/kernels/logf";
-import { eigenLogistic, eigenTanh } from "../../lib/tflite/kernels/eigen-activations";
+import { eigenGelu, eigenGeluApproximate, eigenLogistic, eigenTanh } from "../../lib/tflite/kernels/eigen-activations";
 import { xnnpackSigmoid } from "../../lib/tflite/kernels/xnnpack-sigmoid";
 import { FloatFunction, heapFunction } from "../../lib/tflite/kernels/float-transcendental-simd";
 import { rng } from "./operator-cases";
@@ -23,8 +23,8 @@ import { rng } from "./operator-cases";
 const f32 = Math.fround;
 const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, 1.1754944e-38, -1.1754944e-38, 3e-39, 3.4028235e38, -3.4028235e38, 1, -1, 0.5, 2];
 // where the functions clamp or switch: Eigen's tanh clamp and tiny bound, the logistic's cap, expf's overflow and
-// underflow, XNNPACK's denormal cutoff
-const BOUNDS = [7.905311107635498, 0.0004, 88.3762626647949, 16.64, 17.33, ...new Float32Array(new Uint32Array([0x42b17217, 0xc2cff1b4, 0x42aeac4f]).buffer)];
+// underflow, XNNPACK's denormal cutoff, the erf clamp (and GELU's input reaching it)
+const BOUNDS = [7.905311107635498, 0.0004, 88.3762626647949, 16.64, 17.33, 4, 4 * Math.SQRT2, ...new Float32Array(new Uint32Array([0x42b17217, 0xc2cff1b4, 0x42aeac4f]).buffer)];
 
 /** each bound, its neighbours a few ulps either side, of both signs */
 function nearBounds(): number[] {
@@ -62,7 +62,7 @@ function values(seed: number, n: number): Float32Array {
 
 const show = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
-describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAssembly SIMD", function () {
+describe("tflite float32 exp, log, tanh, logistic, GELU, softmax, log softmax in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -71,7 +71,7 @@ describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAs
     }
   });
 
-  it("equal musl's expf and logf, Eigen's tanh and logistic and XNNPACK's sigmoid element by element", function () {
+  it("equal musl's expf and logf, Eigen's tanh and logistic, XNNPACK's sigmoid and TFLite's GELU element by element", function () {
     const heap = new WasmHeap(int8Module()!);
     const n = 200003; // a tail of 3 lanes
     const input = values(191, n);
@@ -101,15 +101,22 @@ describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAs
     run("Eigen tanh", input, eigenTanh, simd(FloatFunction.Tanh));
     run("Eigen logistic", input, eigenLogistic, simd(FloatFunction.Logistic));
     run("XNNPACK sigmoid", input, xnnpackSigmoid, simd(FloatFunction.Sigmoid));
+    run("GELU (erf)", input, eigenGelu, simd(FloatFunction.Gelu));
+    run("GELU (tanh)", input, eigenGeluApproximate, simd(FloatFunction.GeluApproximate));
   });
 
-  it("EXP, LOG, TANH and LOGISTIC float32 equal their JavaScript loops through the interpreter", function () {
-    for (const [op, name] of [
-      [B.EXP, "EXP"],
-      [B.LOG, "LOG"],
-      [B.TANH, "TANH"],
-      [B.LOGISTIC, "LOGISTIC"],
-    ] as const) {
+  const geluOptions = (approximate: boolean) => ({ optionsType: O.GeluOptions, options: [{ slot: F.GeluOptions.approximate, kind: "bool" as const, value: approximate }] });
+  const ELEMENTWISE = [
+    [B.EXP, "EXP"],
+    [B.LOG, "LOG"],
+    [B.TANH, "TANH"],
+    [B.LOGISTIC, "LOGISTIC"],
+    [B.GELU, "GELU", false],
+    [B.GELU, "GELU approximate", true],
+  ] as const;
+
+  it("EXP, LOG, TANH, LOGISTIC and GELU float32 equal their JavaScript loops through the interpreter", function () {
+    for (const [op, name, approximate] of ELEMENTWISE) {
       for (const [shape, constant] of [
         [[3, 7, 11], false],
         [[1], false],
@@ -118,7 +125,7 @@ describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAs
       ] as const) {
         const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
         const data = values(size + op, size);
-        const bytes = singleOperatorModel({ builtin: op, inputs: [{ shape: [...shape], type: T.FLOAT32, values: constant ? Array.from(data) : undefined }], outputs: [{ shape: [...shape], type: T.FLOAT32 }] });
+        const bytes = singleOperatorModel({ builtin: op, inputs: [{ shape: [...shape], type: T.FLOAT32, values: constant ? Array.from(data) : undefined }], outputs: [{ shape: [...shape], type: T.FLOAT32 }], ...(op === B.GELU ? geluOptions(approximate!) : {}) });
         const simd = new Interpreter(bytes);
         const js = new Interpreter(bytes, { simd: false });
         for (const it of [simd, js]) {
@@ -175,17 +182,12 @@ describe("tflite float32 exp, log, tanh, logistic, softmax, log softmax in WebAs
       await oracle?.close();
     });
 
-    it("EXP, LOG, TANH, LOGISTIC over sweeps with special values and clamp bounds; SOFTMAX (beta 1) and LOG_SOFTMAX over rows of every length", async function () {
+    it("EXP, LOG, TANH, LOGISTIC, GELU over sweeps with special values and clamp bounds; SOFTMAX (beta 1) and LOG_SOFTMAX over rows of every length", async function () {
       const n = 40001;
       const input = values(211, n);
-      for (const [op, name] of [
-        [B.EXP, "EXP"],
-        [B.LOG, "LOG"],
-        [B.TANH, "TANH"],
-        [B.LOGISTIC, "LOGISTIC"],
-      ] as const) {
+      for (const [op, name, approximate] of ELEMENTWISE) {
         const data = op === B.LOG ? input.map((v, i) => (i % 3 ? Math.abs(v) : v)) : input;
-        const bytes = singleOperatorModel({ builtin: op, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type: T.FLOAT32 }] });
+        const bytes = singleOperatorModel({ builtin: op, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type: T.FLOAT32 }], ...(op === B.GELU ? geluOptions(approximate!) : {}) });
         await oracle!.load(bytes);
         const { outputs } = await oracle!.run([data]);
         const it = new Interpreter(bytes);

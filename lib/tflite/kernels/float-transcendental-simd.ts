@@ -1,7 +1,7 @@
 /**
  * float32 EXP, LOG, TANH and LOGISTIC in WebAssembly SIMD (../wasm/float-transcendental.wat), four elements per
  * step, bit for bit the JavaScript functions they mirror: musl's expf and logf (expf.ts, logf.ts: what TFLite's
- * EXP and LOG call), Eigen's tanh (eigen-activations.ts: TFLite's float TANH) and XNNPACK's sigmoid
+ * EXP and LOG call), Eigen's tanh and TFLite's GELU through Eigen's erf or tanh (eigen-activations.ts: TFLite's float TANH, GELU) and XNNPACK's sigmoid
  * (xnnpack-sigmoid.ts: what tfjs-tflite's delegate runs for LOGISTIC); SOFTMAX with beta 1 as XNNPACK's
  * (xnnpack-softmax.ts) and LOG_SOFTMAX as TFLite's (normalization.ts). The LSTM's Eigen logistic is here too
  * (heapFunction). A tensor outside the heap runs the JavaScript loop (constants are copied in once).
@@ -21,6 +21,9 @@ export enum FloatFunction {
   Sigmoid,
   /** Eigen's (the LSTM's gates) */
   Logistic,
+  /** TFLite's float GELU through Eigen's erf, and its tanh form */
+  Gelu,
+  GeluApproximate,
 }
 
 /** The two tables, placed once per heap: expf's 2^(j/32) as musl stores them (j << 47 taken off the bits), logf's 1/c and log c. */
@@ -53,6 +56,10 @@ export function heapFunction(heap: WasmHeap, f: FloatFunction): ((x: number, y: 
       return (x, y, n) => ex.fsigmoid(x, y, n);
     case FloatFunction.Logistic:
       return (x, y, n) => ex.flogistic(x, y, n, exp);
+    case FloatFunction.Gelu:
+      return (x, y, n) => ex.fgelu(x, y, n);
+    case FloatFunction.GeluApproximate:
+      return (x, y, n) => ex.fgelutanh(x, y, n);
   }
 }
 

@@ -12,6 +12,7 @@ import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { byteLookup } from "./byte-lookup";
 import { expf } from "./expf";
 import { logf } from "./logf";
+import { eigenGelu, eigenGeluApproximate } from "./eigen-activations";
 import { FloatFunction, prepareFloatFunctionSimd } from "./float-transcendental-simd";
 
 type Elements = { [i: number]: number; length: number };
@@ -225,16 +226,26 @@ export function erf(x: number): number {
 export const prepareGelu: PrepareKernel = (ctx) => {
   const approximate = ctx.options?.bool(F.GeluOptions.approximate, false) ?? false;
   const k = Math.sqrt(2 / Math.PI);
+  // the 8-bit table: TFLite's LUTPopulate of std::tanh / std::erf
   const f = approximate ? (v: number) => 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v))) : (v: number) => 0.5 * v * (1 + erf(v * Math.SQRT1_2));
-  // its own float32 loop (a closure made here, so its feedback is GELU's alone)
-  const float: Loop = (x, y) => {
+  // float32: TFLite's Eigen-array kernel (Eigen's tanh and erf), each loop its own function literal
+  const exact: Loop = (x, y) => {
     const n = y.size;
     return () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Float32Array;
-      for (let i = 0; i < n; i++) yd[i] = f(xd[i]);
+      for (let i = 0; i < n; i++) yd[i] = eigenGelu(xd[i]);
     };
   };
+  const tanhForm: Loop = (x, y) => {
+    const n = y.size;
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = eigenGeluApproximate(xd[i]);
+    };
+  };
+  const float = approximate ? withSimd(ctx, tanhForm, FloatFunction.GeluApproximate) : withSimd(ctx, exact, FloatFunction.Gelu);
   return unary(float, undefined, f)(ctx);
 };
 
