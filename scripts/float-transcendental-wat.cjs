@@ -367,24 +367,44 @@ function logSoftmax() {
 
 const indent = (lines, n) => lines.join(`\n${" ".repeat(n)}`);
 
-/** an elementwise loop: n floats at x mapped to y, the last n mod 4 from a full vector stored lane by lane */
+/** `lines` with each temporary renamed (a second copy of a function body, interleaved with the first) */
+function renamed(b, lines, suffix) {
+  const names = new Set(b.temps);
+  for (const n of names) b.temps.add(n + suffix);
+  return lines.map((line) => line.replace(/\$[A-Za-z0-9_]+/g, (n) => (names.has(n) ? n + suffix : n)));
+}
+
+/** an elementwise loop: n floats at x mapped to y, eight per round (two independent copies of the body, for the
+ * processor to overlap), then four, the last n mod 4 from a full vector stored lane by lane */
 function map(name, fn, table) {
   const b = new Body();
   const body = fn(b, "$v", "$r");
   b.t("$v");
+  const twin = renamed(b, body, "_2");
   return `
   (func (export "${name}") (param $x i32) (param $y i32) (param $n i32)${table ? " (param $tab i32)" : ""}
     ${b.locals()}
     ${b.prologue()}
-    (block $done (loop $quad
-      (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+    (block $done8 (loop $eight
+      (br_if $done8 (i32.lt_s (local.get $n) (i32.const 8)))
       (local.set $v (v128.load (local.get $x)))
+      (local.set $v_2 (v128.load offset=16 (local.get $x)))
       ${indent(body, 6)}
+      ${indent(twin, 6)}
       (v128.store (local.get $y) (local.get $r))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $y (i32.add (local.get $y) (i32.const 16)))
-      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-      (br $quad)))
+      (v128.store offset=16 (local.get $y) (local.get $r_2))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $y (i32.add (local.get $y) (i32.const 32)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+      (br $eight)))
+    (if (i32.ge_s (local.get $n) (i32.const 4))
+      (then
+        (local.set $v (v128.load (local.get $x)))
+        ${indent(body, 8)}
+        (v128.store (local.get $y) (local.get $r))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))))
     (if (i32.gt_s (local.get $n) (i32.const 0))
       (then
         (local.set $v (v128.load (local.get $x)))
@@ -409,8 +429,8 @@ process.stdout.write(`;; The float32 transcendental functions with WebAssembly S
 ;;   logf (../kernels/normalization.ts); both over rows × depth, row by row.
 ;; Clamps are pseudo-min/max (f32x4.pmin a b = b < a ? b : a), exactly the JavaScript selects, NaN included.
 ;;
-;; The loops map n floats at x to y (y may be x); the last n mod 4 are computed from a full vector (its lanes past
-;; the data read but unused: the heap keeps slack for that) and stored lane by lane.
+;; The loops map n floats at x to y (y may be x), eight per round; the last n mod 4 are computed from a full vector
+;; (its lanes past the data read but unused: the heap keeps slack for that) and stored lane by lane.
 (module
   (import "env" "memory" (memory 1))
 
