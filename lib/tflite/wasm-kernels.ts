@@ -79,6 +79,19 @@ export interface FloatUnaryExports {
   prelu8(signed: number, x: number, alpha: number, y: number, rows: number, inner: number, xRow: number, alphaRow: number, xStep: number, alphaStep: number, rowOf: number): void;
 }
 
+/** lib/tflite/wasm/float-transcendental.wat: float32 exp, log, tanh, sigmoid, GELU (n elements from x to y; tab a table address), softmax, log softmax. */
+export interface FloatTranscendentalExports {
+  fexp(x: number, y: number, n: number, tab: number): void;
+  flog(x: number, y: number, n: number, tab: number): void;
+  ftanh(x: number, y: number, n: number): void;
+  fsigmoid(x: number, y: number, n: number): void;
+  flogistic(x: number, y: number, n: number, tab: number): void;
+  fgelu(x: number, y: number, n: number): void;
+  fgelutanh(x: number, y: number, n: number): void;
+  fsoftmax(x: number, y: number, rows: number, depth: number): void;
+  flogsoftmax(x: number, y: number, rows: number, depth: number, expTab: number, logTab: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -119,6 +132,7 @@ const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
   floatUnary: { file: "float-unary", disable: "EDGE_TFLITE_FLOAT_UNARY_SIMD" },
+  floatTranscendental: { file: "float-transcendental", disable: "EDGE_TFLITE_FLOAT_TRANSCENDENTAL_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -196,6 +210,11 @@ export class WasmHeap {
   /** The float32 unary kernels and PRELU (wasm/float-unary.wat). */
   floatUnary(): FloatUnaryExports | undefined {
     return this.companion<FloatUnaryExports>("floatUnary");
+  }
+
+  /** The float32 transcendental kernels (wasm/float-transcendental.wat). */
+  floatTranscendental(): FloatTranscendentalExports | undefined {
+    return this.companion<FloatTranscendentalExports>("floatTranscendental");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -14,6 +14,10 @@ import { prepareInt16Logistic, prepareInt16Softmax, prepareInt16Tanh } from "./i
 import { prepareRequantizeInt16Simd } from "./int16-simd";
 import { byteLookup } from "./byte-lookup";
 import { FloatUnaryKind, prepareFloatUnarySimd } from "./float-unary-simd";
+import { eigenTanh } from "./eigen-activations";
+import { xnnpackSigmoid } from "./xnnpack-sigmoid";
+import { FloatFunction, prepareFloatFunctionSimd, prepareSoftmaxSimd } from "./float-transcendental-simd";
+import { xnnpackSoftmax } from "./xnnpack-softmax";
 
 const f32 = Math.fround;
 
@@ -158,7 +162,7 @@ function tableValue(x: Tensor, y: Tensor, f: (v: number) => number): (q: number)
 
 type Loop = (x: Tensor, y: Tensor) => () => void;
 
-function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, float: Loop, int16: (ctx: KernelContext, x: Tensor, y: Tensor) => () => void) {
+function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, float: Loop, simd: FloatFunction, int16: (ctx: KernelContext, x: Tensor, y: Tensor) => () => void) {
   const x = input(ctx, 0);
   const y = ctx.outputs[0];
   if (x.type === TensorType.INT16) {
@@ -166,7 +170,10 @@ function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, fl
     requireQuantized(ctx, y, "output");
     return int16(ctx, x, y);
   }
-  if (x.type === TensorType.FLOAT32) return float(x, y);
+  if (x.type === TensorType.FLOAT32) {
+    const plain = float(x, y);
+    return prepareFloatFunctionSimd(ctx.simd?.(), simd, x, y, plain) ?? plain;
+  }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
@@ -175,13 +182,14 @@ function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, fl
 
 const logistic = (v: number) => f32(1 / f32(1 + f32(Math.exp(-v))));
 const tanh = (v: number) => f32(Math.tanh(v));
-// each float32 loop its own function literal, so V8 inlines its function rather than calling a shared one
+// each float32 loop its own function literal, so V8 inlines its function rather than calling a shared one.
+// What tfjs-tflite computes: LOGISTIC is XNNPACK's sigmoid (the delegate takes it), TANH Eigen's (TFLite's kernel).
 const logisticFloat32: Loop = (x, y) => {
   const n = y.size;
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = f32(1 / f32(1 + f32(Math.exp(-xd[i]))));
+    for (let i = 0; i < n; i++) yd[i] = xnnpackSigmoid(xd[i]);
   };
 };
 const tanhFloat32: Loop = (x, y) => {
@@ -189,12 +197,12 @@ const tanhFloat32: Loop = (x, y) => {
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = Math.tanh(xd[i]);
+    for (let i = 0; i < n; i++) yd[i] = eigenTanh(xd[i]);
   };
 };
 
-export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, logistic, logisticFloat32, prepareInt16Logistic);
-export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, tanh, tanhFloat32, prepareInt16Tanh);
+export const prepareLogistic: PrepareKernel = (ctx) => prepareTableActivation(ctx, logistic, logisticFloat32, FloatFunction.Sigmoid, prepareInt16Logistic);
+export const prepareTanh: PrepareKernel = (ctx) => prepareTableActivation(ctx, tanh, tanhFloat32, FloatFunction.Tanh, prepareInt16Tanh);
 
 export const prepareSoftmax: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -202,6 +210,11 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const beta = ctx.options?.float32(F.SoftmaxOptions.beta, 1) ?? 1;
   const depth = x.shape[x.shape.length - 1];
   const rows = x.size / depth;
+  if (x.type === TensorType.FLOAT32 && f32(beta) === 1) {
+    // tfjs-tflite's delegate takes it: XNNPACK's exponential, sum and scaling
+    const plain = () => xnnpackSoftmax(x.data as Float32Array, y.data as Float32Array, rows, depth);
+    return prepareSoftmaxSimd(ctx.simd?.(), false, x, y, rows, depth, plain) ?? plain;
+  }
   if (x.type === TensorType.FLOAT32) {
     return () => {
       const xd = x.data as Float32Array;

@@ -1,8 +1,9 @@
 /**
  * Eigen's single-precision tanh and logistic as TFLite's LSTM applies them (tensor_utils' ApplyTanhToVector /
  * ApplySigmoidToVector map a vector and call Eigen's array tanh() / logistic(); in the WebAssembly build Eigen takes
- * its scalar path, without FMA). Reproduced operation by operation in float32: they differ from Math.tanh and
- * 1 / (1 + e^-x) by an ulp or so, which an LSTM carries from step to step.
+ * its scalar path, without FMA), its tanh as TFLite's float TANH, and its erf and tanh in TFLite's float GELU.
+ * Reproduced operation by operation in float32: they differ from Math.tanh and 1 / (1 + e^-x) by an ulp or so,
+ * which an LSTM carries from step to step.
  */
 import { expf } from "./expf";
 
@@ -37,4 +38,31 @@ const LOGISTIC_CAP = f32(88.3762626647949);
 export function eigenLogistic(a: number): number {
   const e = expf(a < LOGISTIC_CAP ? a : LOGISTIC_CAP);
   return f32(e / f32(1 + e));
+}
+
+// erf: Eigen's generic_fast_erf_float, x clamped to ±4 (erf is ±1 in float32 beyond), then x·P(x²)/Q(x²) in float32
+const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6, -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3, -1.60960333262415e-2].map(f32);
+const ERF_Q = [-1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3, -7.37332916720468e-3, -1.42647390514189e-2].map(f32);
+
+export function eigenErf(a: number): number {
+  // Eigen's pmin/pmax: b < a ? b : a, a < b ? b : a
+  const lo = 4 < a ? 4 : a;
+  const x = lo < -4 ? -4 : lo;
+  const x2 = f32(x * x);
+  return f32(f32(x * horner(x2, ERF_P)) / horner(x2, ERF_Q));
+}
+
+// GELU as TFLite's float kernel writes it with Eigen arrays: 0.5·x·(1 + erf(x·√½)), or with approximate
+// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), x³ = (x·x)·x; each step in float32
+const SQRT_HALF = f32(Math.SQRT1_2);
+const SQRT_2_PI = f32((2 / Math.sqrt(Math.PI)) * Math.SQRT1_2);
+const GELU_CUBE = f32(0.044715);
+
+export function eigenGelu(x: number): number {
+  return f32(f32(0.5 * x) * f32(1 + eigenErf(f32(x * SQRT_HALF))));
+}
+
+export function eigenGeluApproximate(x: number): number {
+  const inner = f32(SQRT_2_PI * f32(x + f32(GELU_CUBE * f32(f32(x * x) * x))));
+  return f32(f32(0.5 * x) * f32(1 + eigenTanh(inner)));
 }

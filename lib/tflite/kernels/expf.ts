@@ -9,8 +9,8 @@ const f32 = Math.fround;
 /** a binary floating-point literal 0x1.<fraction>p<exponent> (fraction: 13 hex digits) */
 const hex = (fraction: string, exponent: number) => (parseInt(`1${fraction}`, 16) / 2 ** 52) * 2 ** exponent;
 
-// 2^(j/32) for j = 0..31, as the bit patterns of musl's __exp2f_data.tab with j << 47 added back
-const TABLE_BITS = [
+/** musl's __exp2f_data.tab: 2^(j/32) for j = 0..31 as bit patterns less j << 47 (added back below) */
+export const EXPF_TABLE_BITS = [
   0x3ff0000000000000n, 0x3fefd9b0d3158574n, 0x3fefb5586cf9890fn, 0x3fef9301d0125b51n, 0x3fef72b83c7d517bn, 0x3fef54873168b9aan, 0x3fef387a6e756238n, 0x3fef1e9df51fdee1n,
   0x3fef06fe0a31b715n, 0x3feef1a7373aa9cbn, 0x3feedea64c123422n, 0x3feece086061892dn, 0x3feebfdad5362a27n, 0x3feeb42b569d4f82n, 0x3feeab07dd485429n, 0x3feea47eb03a5585n,
   0x3feea09e667f3bcdn, 0x3fee9f75e8ec5f74n, 0x3feea11473eb0187n, 0x3feea589994cce13n, 0x3feeace5422aa0dbn, 0x3feeb737b0cdc5e5n, 0x3feec49182a3f090n, 0x3feed503b23e255dn,
@@ -18,7 +18,7 @@ const TABLE_BITS = [
 ];
 const POWERS = (() => {
   const view = new DataView(new ArrayBuffer(8));
-  return TABLE_BITS.map((bits, j) => {
+  return EXPF_TABLE_BITS.map((bits, j) => {
     view.setBigUint64(0, bits + (BigInt(j) << 47n));
     return view.getFloat64(0);
   });

@@ -6,13 +6,15 @@
  * with int8 weights (hybrid) take their gate sums from lstm-hybrid.ts and the rest of the step from here. Sigmoid
  * and tanh are Eigen's (eigen-activations.ts) and 1 - f is float32, as in TFLite's lstm_eval.
  * Gate sums are float32, bias plus the input terms' sum plus the recurrent terms' sum; with WebAssembly SIMD they
- * are int8.wat's fmv32, which adds the same terms in the same order.
+ * are int8.wat's fmv32, which adds the same terms in the same order, and the gates' sigmoid and tanh and the cell
+ * state's tanh (without peepholes and layer normalisation) float-transcendental.wat's, the same Eigen functions.
  */
 import { F, TensorType, Activation } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { prepareIntegerLstm } from "./lstm-integer";
 import { prepareHybridLstmGates, prepareHybridProjection } from "./lstm-hybrid";
 import { eigenLogistic, eigenTanh } from "./eigen-activations";
+import { FloatFunction, heapFunction } from "./float-transcendental-simd";
 
 const f32 = Math.fround;
 // TFLite's MeanStddevNormalization adds it to the variance
@@ -154,6 +156,8 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
   // With WebAssembly SIMD: the sums of all gates of a step by int8.wat's fmv32, four rows per f32x4, the same float32
   // operations in the same order as gate() (so the same results); the weights of the gates stacked by quads of rows.
   let sums: ((xt: Float32Array, xOff: number, h: Float32Array, b: number) => void) | undefined;
+  let activate: (() => void) | undefined;
+  let cellTanh: ((cs: Float32Array) => Float32Array) | undefined;
   const heap = hybrid ? undefined : ctx.simd?.();
   if (hybrid) sums = prepareHybridLstmGates(ctx, gates, scratch, nInput, nOutput, nCell, asymmetric);
   else if (heap) {
@@ -180,6 +184,32 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
     const accPtr = heap.alloc(quads * 16);
     const ex = heap.exports;
     const outs = live.map((g) => scratch[g]);
+    // Without peepholes or layer normalisation the gates' activations follow their sums directly: applied to the
+    // sums where they are, in SIMD (the same Eigen functions), and not again below
+    const logistic = peephole.some((t) => t) || layerNorm || activation !== Activation.TANH ? undefined : heapFunction(heap, FloatFunction.Logistic);
+    const tanh = logistic && heapFunction(heap, FloatFunction.Tanh);
+    if (logistic && tanh) {
+      const cellRow = live.indexOf(2) * nCell;
+      activate = () => {
+        logistic(accPtr, accPtr, cellRow);
+        tanh(accPtr + 4 * cellRow, accPtr + 4 * cellRow, nCell);
+        logistic(accPtr + 4 * (cellRow + nCell), accPtr + 4 * (cellRow + nCell), nCell);
+      };
+      // and tanh of the updated cell state, on a copy in the heap
+      const size = batches * nCell;
+      const cPtr = heap.alloc(size * 4);
+      let cGeneration = -1;
+      let cView = new Float32Array(0);
+      cellTanh = (cs) => {
+        if (heap.generation !== cGeneration) {
+          cGeneration = heap.generation;
+          cView = new Float32Array(heap.buffer, cPtr, size);
+        }
+        cView.set(cs.length === size ? cs : cs.subarray(0, size));
+        tanh(cPtr, cPtr, size);
+        return cView;
+      };
+    }
     let generation = -1;
     let xs = new Float32Array(0);
     let hs = new Float32Array(0);
@@ -200,6 +230,7 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
       for (let k = 0; k < nOutput; k++) hs[k] = h[hOff + k];
       ex.fmv32(wxPtr, xAt, accPtr, quads, nInput);
       ex.fmv32(whPtr, hPtr, accPtr, quads, nOutput);
+      activate?.();
       const oOff = b * nCell;
       for (let i = 0; i < outs.length; i++) {
         const out = outs[i];
@@ -238,10 +269,11 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
         normalize(1, fg);
         normalize(2, cg);
       }
+      const activated = activate !== undefined;
       for (let k = 0; k < batches * nCell; k++) {
-        const f = sigmoid(fg[k]);
-        const i = cifg ? f32(1 - f) : sigmoid(ig[k]);
-        let c = f32(f32(f * cs[k]) + f32(i * act(cg[k])));
+        const f = activated ? fg[k] : sigmoid(fg[k]);
+        const i = cifg ? f32(1 - f) : activated ? ig[k] : sigmoid(ig[k]);
+        let c = f32(f32(f * cs[k]) + f32(i * (activated ? cg[k] : act(cg[k]))));
         if (cellClip > 0) c = Math.min(cellClip, Math.max(-cellClip, c));
         cs[k] = c;
       }
@@ -249,11 +281,16 @@ function prepareLstm(ctx: KernelContext, oneStep: boolean) {
       if (peepOutput) for (let k = 0; k < batches * nCell; k++) og[k] = f32(og[k] + f32(peepOutput[k % nCell] * cs[k]));
       if (layerNorm) normalize(3, og);
       // outputs are computed after every batch's state update: h of this step feeds the next
+      const tc = cellTanh?.(cs);
+      if (tc) {
+        if (project) for (let k = 0; k < batches * nCell; k++) gated[k] = f32(og[k] * tc[k]);
+        else for (let k = 0; k < batches * nCell; k++) h[k] = f32(og[k] * tc[k]);
+      }
       if (project) {
-        for (let k = 0; k < batches * nCell; k++) gated[k] = f32(sigmoid(og[k]) * act(cs[k]));
+        if (!tc) for (let k = 0; k < batches * nCell; k++) gated[k] = f32((activated ? og[k] : sigmoid(og[k])) * act(cs[k]));
         for (let b = 0; b < batches; b++) project(gated, b * nCell, h, b * nOutput);
         if (projClip > 0) for (let k = 0; k < batches * nOutput; k++) h[k] = Math.min(projClip, Math.max(-projClip, h[k]));
-      } else for (let k = 0; k < batches * nCell; k++) h[k] = f32(sigmoid(og[k]) * act(cs[k]));
+      } else if (!tc) for (let k = 0; k < batches * nCell; k++) h[k] = f32((activated ? og[k] : sigmoid(og[k])) * act(cs[k]));
       for (let b = 0; b < batches; b++) {
         const yOff = (timeMajor ? t * batches + b : b * steps + t) * nOutput;
         for (let k = 0; k < nOutput; k++) yd[yOff + k] = h[b * nOutput + k];

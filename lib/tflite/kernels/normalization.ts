@@ -8,6 +8,9 @@ import type { PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import { prepareQuantizedL2Normalization } from "./quantized-l2-normalization";
 import { prepareQuantizedLogSoftmax } from "./quantized-log-softmax";
+import { expf } from "./expf";
+import { logf } from "./logf";
+import { prepareSoftmaxSimd } from "./float-transcendental-simd";
 
 const f32 = Math.fround;
 
@@ -57,7 +60,8 @@ export const prepareLogSoftmax: PrepareKernel = (ctx) => {
     return prepareQuantizedLogSoftmax(ctx, x, y, depth, outer);
   }
   const { x, y, depth, outer } = rows(ctx);
-  return () => {
+  // TFLite's kernel (tfjs-tflite's delegate does not take it): the C library's expf and logf, the sum in element order
+  const plain = () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
     for (let r = 0; r < outer; r++) {
@@ -65,9 +69,10 @@ export const prepareLogSoftmax: PrepareKernel = (ctx) => {
       let max = -Infinity;
       for (let c = 0; c < depth; c++) max = Math.max(max, xd[base + c]);
       let sum = 0;
-      for (let c = 0; c < depth; c++) sum = f32(sum + f32(Math.exp(f32(xd[base + c] - max))));
-      const logSum = f32(Math.log(sum));
+      for (let c = 0; c < depth; c++) sum = f32(sum + expf(f32(xd[base + c] - max)));
+      const logSum = logf(sum);
       for (let c = 0; c < depth; c++) yd[base + c] = f32(f32(xd[base + c] - max) - logSum);
     }
   };
+  return prepareSoftmaxSimd(ctx.simd?.(), true, x, y, outer, depth, plain) ?? plain;
 };

@@ -12,6 +12,10 @@ import { requireQuantized } from "./common";
 import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { byteLookup } from "./byte-lookup";
 import { FloatUnaryKind, prepareFloatUnarySimd } from "./float-unary-simd";
+import { expf } from "./expf";
+import { logf } from "./logf";
+import { eigenGelu, eigenGeluApproximate } from "./eigen-activations";
+import { FloatFunction, prepareFloatFunctionSimd } from "./float-transcendental-simd";
 
 type Elements = { [i: number]: number; length: number };
 type Loop = (x: Tensor, y: Tensor) => Invoke;
@@ -86,7 +90,7 @@ const expFloat32: Loop = (x, y) => {
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = Math.exp(xd[i]);
+    for (let i = 0; i < n; i++) yd[i] = expf(xd[i]);
   };
 };
 const logFloat32: Loop = (x, y) => {
@@ -94,7 +98,7 @@ const logFloat32: Loop = (x, y) => {
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = Math.log(xd[i]);
+    for (let i = 0; i < n; i++) yd[i] = logf(xd[i]);
   };
 };
 
@@ -208,8 +212,14 @@ export const prepareRsqrt: PrepareKernel = (ctx) => {
   if (x.type === TensorType.INT8 && y.type === TensorType.INT8 && x.size === y.size) return prepareInt8Rsqrt(ctx, x, y);
   return floatRsqrt(ctx);
 };
-export const prepareExp = unary(expFloat32);
-export const prepareLog = unary(logFloat32);
+/** the float32 loop, or its SIMD form where that applies (the loop still runs whenever a tensor is outside the heap) */
+const withSimd = (ctx: KernelContext, loop: Loop, f: FloatFunction): Loop => (x, y) => {
+  const plain = loop(x, y);
+  return prepareFloatFunctionSimd(ctx.simd?.(), f, x, y, plain) ?? plain;
+};
+// TFLite's EXP and LOG call the C library's expf and logf (musl's in its WebAssembly build)
+export const prepareExp: PrepareKernel = (ctx) => unary(withSimd(ctx, expFloat32, FloatFunction.Exp))(ctx);
+export const prepareLog: PrepareKernel = (ctx) => unary(withSimd(ctx, logFloat32, FloatFunction.Log))(ctx);
 
 /** erf through the Chebyshev-fitted erfc of Numerical Recipes (relative error below 1.2e-7, well inside float32 tolerance). */
 export function erf(x: number): number {
@@ -224,16 +234,26 @@ export function erf(x: number): number {
 export const prepareGelu: PrepareKernel = (ctx) => {
   const approximate = ctx.options?.bool(F.GeluOptions.approximate, false) ?? false;
   const k = Math.sqrt(2 / Math.PI);
+  // the 8-bit table: TFLite's LUTPopulate of std::tanh / std::erf
   const f = approximate ? (v: number) => 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v))) : (v: number) => 0.5 * v * (1 + erf(v * Math.SQRT1_2));
-  // its own float32 loop (a closure made here, so its feedback is GELU's alone)
-  const float: Loop = (x, y) => {
+  // float32: TFLite's Eigen-array kernel (Eigen's tanh and erf), each loop its own function literal
+  const exact: Loop = (x, y) => {
     const n = y.size;
     return () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Float32Array;
-      for (let i = 0; i < n; i++) yd[i] = f(xd[i]);
+      for (let i = 0; i < n; i++) yd[i] = eigenGelu(xd[i]);
     };
   };
+  const tanhForm: Loop = (x, y) => {
+    const n = y.size;
+    return () => {
+      const xd = x.data as Float32Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = eigenGeluApproximate(xd[i]);
+    };
+  };
+  const float = approximate ? withSimd(ctx, tanhForm, FloatFunction.GeluApproximate) : withSimd(ctx, exact, FloatFunction.Gelu);
   return unary(float, undefined, f)(ctx);
 };
 
