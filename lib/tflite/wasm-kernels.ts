@@ -69,7 +69,14 @@ export interface Int16Exports {
 
 /** lib/tflite/wasm/float-elementwise.wat: float32 binary elementwise operators (see there for the parameters). */
 export interface FloatElementwiseExports {
-  fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
+  fbin(kind: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
+}
+
+/** lib/tflite/wasm/int-elementwise.wat: integer binary elementwise operators and SELECT_V2 (see there for the parameters). */
+export interface IntElementwiseExports {
+  ibin(kind: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, scratch: number): void;
+  isel(kind: number, c: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, cRow: number, aRow: number, bRow: number, cStep: number, aStep: number, bStep: number, scratch: number): void;
+  tab8(a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, table: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -111,6 +118,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  intElementwise: { file: "int-elementwise", disable: "EDGE_TFLITE_INT_ELEMENTWISE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +191,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The integer elementwise kernels (wasm/int-elementwise.wat). */
+  intElementwise(): IntElementwiseExports | undefined {
+    return this.companion<IntElementwiseExports>("intElementwise");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -1,5 +1,6 @@
 /** NumPy-style broadcasting: for each output element, the flat index into each input. */
 import type { Tensor } from "../tensor";
+import type { WasmHeap } from "../wasm-kernels";
 import { extendShape, stridesOf } from "./common";
 
 /** undefined when every input already has the output's size (no broadcasting: index k everywhere). */
@@ -39,4 +40,71 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
     out.push(as[d] === 1 ? bs[d] : as[d]);
   }
   return out;
+}
+
+/**
+ * A broadcast as the WebAssembly elementwise kernels run it: the output's dimensions without ones, neighbours merged
+ * where every input runs through them contiguously (or repeats them); the last two become rows × inner, the others
+ * an outer loop whose element offsets are listed once here (the kernels walk that list themselves, so a broadcast of
+ * short runs costs no call per run).
+ */
+export interface BroadcastPlan {
+  rows: number;
+  inner: number;
+  /** per input, elements to the next row */
+  rowStrides: number[];
+  /** per input: true where it advances with the output inside a row, false where its value repeats along the row */
+  advances: boolean[];
+  /** per outer index, the element offset of each input then of the output */
+  calls: Int32Array;
+  count: number;
+}
+
+export function broadcastPlan(inputs: readonly Tensor[], y: Tensor): BroadcastPlan {
+  const rank = Math.max(y.shape.length, ...inputs.map((t) => t.shape.length));
+  const ys = extendShape(y.shape, rank);
+  const strides = inputs.map((t) => {
+    const s = extendShape(t.shape, rank);
+    return stridesOf(s).map((v, i) => (s[i] === 1 ? 0 : v));
+  });
+  const n = inputs.length;
+  // [size, stride per input] from the outermost, ones left out, mergeable neighbours merged
+  const dims: { size: number; strides: number[] }[] = [];
+  for (let d = 0; d < rank; d++) {
+    if (ys[d] === 1) continue;
+    const last = dims[dims.length - 1];
+    const here = strides.map((s) => s[d]);
+    if (last && last.strides.every((s, i) => s === here[i] * ys[d])) {
+      last.size *= ys[d];
+      last.strides = here;
+    } else dims.push({ size: ys[d], strides: here });
+  }
+  const unit = () => ({ size: 1, strides: new Array<number>(n).fill(0) });
+  if (dims.length === 0) dims.push(unit());
+  const inner = dims[dims.length - 1];
+  const rows = dims.length > 1 ? dims[dims.length - 2] : unit();
+  const outer = dims.slice(0, -2);
+  const count = outer.reduce((p, d) => p * d.size, 1);
+  const calls = new Int32Array((n + 1) * count);
+  const index = new Array<number>(outer.length).fill(0);
+  for (let c = 0; c < count; c++) {
+    for (let t = 0; t < n; t++) {
+      let p = 0;
+      for (let d = 0; d < outer.length; d++) p += index[d] * outer[d].strides[t];
+      calls[(n + 1) * c + t] = p;
+    }
+    calls[(n + 1) * c + n] = c * rows.size * inner.size;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      if (++index[d] < outer[d].size) break;
+      index[d] = 0;
+    }
+  }
+  return { rows: rows.size, inner: inner.size, rowStrides: rows.strides, advances: inner.strides.map((s) => s !== 0), calls, count };
+}
+
+/** The plan's outer offsets copied into the heap as bytes (`bytes` per element of each input, then of the output). */
+export function placeBroadcastCalls(heap: WasmHeap, plan: BroadcastPlan, bytes: readonly number[]): number {
+  const at = heap.alloc(4 * plan.calls.length);
+  plan.calls.forEach((offset, i) => heap.setWord(at + 4 * i, offset * bytes[i % bytes.length]));
+  return at;
 }
