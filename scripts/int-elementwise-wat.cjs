@@ -157,7 +157,7 @@ ${kinds.map(([name], i) => `;;   ${i} ${name}`).join("\n")}
 ;; advances with the output inside a row, 0 where the value at the row's start repeats along it. The vector loops
 ;; read up to 15 bytes past an input's data (the heap keeps slack for that) and never store past the output's.
 ;; tab8(a, b, y, calls, count, rows, inner, aRow, bRow, aStep, bStep, table): 8-bit y = table[a × 256 + b] (raw bytes,
-;;   steps 1 or 0 per element), the 8-bit comparisons and SQUARED_DIFFERENCE whose rescaling is tabulated.
+;;   steps 1 or 0 per element): the 8-bit comparisons, int8 SQUARED_DIFFERENCE and uint8 DIV, tabulated.
 (module
   (import "env" "memory" (memory 1))
 

@@ -1,8 +1,8 @@
 /**
  * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV,
  * SQUARED_DIFFERENCE, PRELU, the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's
- * reference kernel does (8-bit left shift, then each input's scale as a fixed-point multiplier). All but uint8 DIV and
- * PRELU run in WebAssembly SIMD where the tensors allow (float-elementwise-simd.ts, int-elementwise-simd.ts); these
+ * reference kernel does (8-bit left shift, then each input's scale as a fixed-point multiplier). All but PRELU run in
+ * WebAssembly SIMD where the tensors allow (float-elementwise-simd.ts, int-elementwise-simd.ts); these
  * loops are the fallback and compute the same.
  */
 import { F, TensorType } from "../schema";
@@ -73,20 +73,19 @@ function quantizedDiv(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor, activ
   // the scales multiplied and divided in single precision, as TFLite's Prepare does
   const { multiplier, shift } = quantizeMultiplier(f32(f32(a.scale) / f32(f32(b.scale) * f32(y.scale))));
   const [lo, hi] = quantizedActivationRange(ctx, activation, y);
-  return binaryInvoke(a, b, y, (u, v) => {
-    let dividend = u - a.zeroPoint;
-    let divisor = v - b.zeroPoint;
-    if (divisor < 0) {
-      // the reciprocal must be positive to serve as a multiplier
-      dividend = -dividend;
-      divisor = -divisor;
-    }
-    const inverse = reciprocal(divisor, 31);
+  // the divisor's reciprocal per uint8 value (made positive to serve as a multiplier; the dividend takes its sign)
+  const inverses = Array.from({ length: 256 }, (_, v) => reciprocal(Math.abs(v - b.zeroPoint), 31));
+  const f = (u: number, v: number) => {
+    const dividend = v < b.zeroPoint ? a.zeroPoint - u : u - a.zeroPoint;
+    const inverse = inverses[v];
     const headroom = countLeadingSignBits(dividend);
     const quotient = mulByQuantizedMultiplierGreaterThanOne(dividend, inverse.multiplier, headroom);
     const r = mulByQuantizedMultiplierSmallerThanOne(quotient, multiplier, shift - inverse.bitsOverUnit - headroom) + y.zeroPoint;
     return r < lo ? lo : r > hi ? hi : r;
-  });
+  };
+  const plain = binaryInvoke(a, b, y, f);
+  // the quotient is a function of the two bytes: tabulated once
+  return prepareTabulatedSimd(ctx.simd?.(), a, b, y, f, plain) ?? plain;
 }
 
 /** int32 DIV / FLOOR_DIV in SIMD where the divisor is a constant without zeros (else the loop, which throws on one). */
@@ -145,12 +144,18 @@ export const prepareSquaredDifference: PrepareKernel = (ctx) => {
     const ma = quantizeMultiplier(a.scale / twiceMax);
     const mb = quantizeMultiplier(b.scale / twiceMax);
     const mo = quantizeMultiplier((twiceMax * twiceMax) / (2 ** 14 * y.scale));
+    // each input rescaled per int8 value (index value + 128); the result, a function of |difference| (below 2^15), once per difference
+    const rescaled = (t: Tensor, m: { multiplier: number; shift: number }) => Int32Array.from({ length: 256 }, (_, i) => mulByQuantizedMultiplierSmallerThanOne((i - 128 - t.zeroPoint) * 128, m.multiplier, m.shift));
+    const sa = rescaled(a, ma);
+    const sb = rescaled(b, mb);
+    const squares = new Int16Array(1 << 16).fill(-32768);
     const f = (u: number, v: number) => {
-      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * 128, ma.multiplier, ma.shift);
-      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * 128, mb.multiplier, mb.shift);
-      const d = su - sv;
-      const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
-      return r < -128 ? -128 : r > 127 ? 127 : r;
+      const d = Math.abs(sa[u + 128] - sb[v + 128]);
+      if (squares[d] === -32768) {
+        const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
+        squares[d] = r < -128 ? -128 : r > 127 ? 127 : r;
+      }
+      return squares[d];
     };
     const plain = binaryInvoke(a, b, y, f);
     return prepareTabulatedSimd(ctx.simd?.(), a, b, y, f, plain) ?? plain;

@@ -3,7 +3,7 @@
  * broadcast (BroadcastPlan), bit for bit the JavaScript loops of binary.ts:
  * - MAXIMUM / MINIMUM of int8, uint8, int16, int32 (raw values, as TFLite), the comparisons of int32, SQUARED_DIFFERENCE
  *   of int32 (wrapping), DIV and FLOOR_DIV of int32 (double quotient, see the .wat), SELECT_V2 of 1-, 2- and 4-byte types;
- * - the 8-bit comparisons and int8 SQUARED_DIFFERENCE rescale each input, a function of its byte alone: comparisons
+ * - the 8-bit comparisons, int8 SQUARED_DIFFERENCE and uint8 DIV rescale each input, a function of its byte alone: comparisons
  *   whose two rescalings are one strictly increasing map compare the raw bytes; the rest look the result up in a
  *   256 × 256 table of the JavaScript function, filled at prepare time (tab8).
  * Any run whose tensors are outside the heap stays in JavaScript (constants are copied in once).
