@@ -108,3 +108,41 @@ export function placeBroadcastCalls(heap: WasmHeap, plan: BroadcastPlan, bytes: 
   plan.calls.forEach((offset, i) => heap.setWord(at + 4 * i, offset * bytes[i % bytes.length]));
   return at;
 }
+
+/**
+ * The heap addresses of an elementwise kernel's tensors (`copies`: a constant's copy in the heap, else -1), worked out
+ * again only when the heap grows or a tensor gets new storage (no engine call nor allocation per run).
+ */
+export class HeapAddresses {
+  readonly at: number[];
+  private generation = -1;
+  private readonly data: unknown[];
+  private inHeap = false;
+
+  constructor(
+    private readonly heap: WasmHeap,
+    private readonly tensors: readonly Tensor[],
+    private readonly copies: readonly number[],
+  ) {
+    this.at = tensors.map(() => 0);
+    this.data = tensors.map(() => undefined);
+  }
+
+  /** Whether every tensor is in the heap now (else the kernel runs its JavaScript loop); `at` holds the addresses. */
+  refresh(): boolean {
+    const { tensors, data } = this;
+    let same = this.heap.generation === this.generation;
+    for (let i = 0; same && i < tensors.length; i++) same = tensors[i].data === data[i];
+    if (same) return this.inHeap;
+    const buffer = this.heap.buffer;
+    this.generation = this.heap.generation;
+    this.inHeap = true;
+    tensors.forEach((t, i) => {
+      data[i] = t.data;
+      const copy = this.copies[i] ?? -1;
+      if (copy < 0 && t.data.buffer !== buffer) this.inHeap = false;
+      this.at[i] = copy >= 0 ? copy : t.data.byteOffset;
+    });
+    return this.inHeap;
+  }
+}

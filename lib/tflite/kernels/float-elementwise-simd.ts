@@ -7,7 +7,7 @@
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, placeBroadcastCalls } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls } from "./broadcast";
 
 /** fbin's first parameter */
 export enum FloatBinaryKind {
@@ -46,16 +46,11 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   const [aRow, bRow] = rowStrides.map((s) => 4 * s);
   const [aStep, bStep] = advances.map((on) => (on ? 16 : 0));
   // constants live in the model bytes: a copy in the heap, once
-  const aConst = a.isConstant ? heap.place(a.data) : -1;
-  const bConst = b.isConstant ? heap.place(b.data) : -1;
+  const addresses = new HeapAddresses(heap, [a, b, y], [a, b].map((t) => (t.isConstant ? heap.place(t.data) : -1)));
+  const at = addresses.at;
   const scratch = heap.alloc(128);
   return () => {
-    const buffer = heap.buffer;
-    const inHeap = (t: Tensor) => t.isConstant || t.data.buffer === buffer;
-    if (!inHeap(a) || !inHeap(b) || y.data.buffer !== buffer) return fallback();
-    const aPtr = aConst >= 0 ? aConst : a.data.byteOffset;
-    const bPtr = bConst >= 0 ? bConst : b.data.byteOffset;
-    const yPtr = y.data.byteOffset;
-    ex.fbin(kind, aPtr, bPtr, yPtr, calls, count, rows, inner, aRow, bRow, aStep, bStep, lo, hi, scratch);
+    if (!addresses.refresh()) return fallback();
+    ex.fbin(kind, at[0], at[1], at[2], calls, count, rows, inner, aRow, bRow, aStep, bStep, lo, hi, scratch);
   };
 }

@@ -12,7 +12,7 @@ import type { Invoke } from "../kernel";
 import { TensorType } from "../schema";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, placeBroadcastCalls } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls } from "./broadcast";
 
 /** ibin's kind: MAXIMUM, MINIMUM per type, then the comparisons per type, then the rest (see the .wat's header). */
 const MIN_MAX_TYPES = [TensorType.INT8, TensorType.UINT8, TensorType.INT16, TensorType.INT32];
@@ -59,8 +59,8 @@ const BYTES: Partial<Record<TensorType, number>> = {
 interface Placed {
   plan: ReturnType<typeof broadcastPlan>;
   calls: number;
-  /** per input, the address of its copy in the heap, or -1 where it is an activation */
-  constants: number[];
+  /** the inputs' then the output's addresses */
+  addresses: HeapAddresses;
   scratch: number;
 }
 
@@ -70,20 +70,17 @@ function place(heap: WasmHeap, inputs: Tensor[], y: Tensor, scratchBytes: number
   const plan = broadcastPlan(inputs, y);
   const calls = placeBroadcastCalls(heap, plan, [...inputs, y].map((t) => BYTES[t.type]!));
   // constants live in the model bytes: a copy in the heap, once
-  const constants = inputs.map((t) => (t.isConstant ? heap.place(t.data) : -1));
-  return { plan, calls, constants, scratch: heap.alloc(scratchBytes) };
+  const addresses = new HeapAddresses(heap, [...inputs, y], inputs.map((t) => (t.isConstant ? heap.place(t.data) : -1)));
+  return { plan, calls, addresses, scratch: heap.alloc(scratchBytes) };
 }
 
 /** The step argument of an input: bytes per vector (of `lanes` elements) where it advances, else 0. */
 const step = (p: Placed, i: number, bytes: number, lanes: number) => (p.plan.advances[i] ? bytes * lanes : 0);
 
-function binaryInvoke(heap: WasmHeap, a: Tensor, b: Tensor, y: Tensor, p: Placed, fallback: Invoke, run: (aPtr: number, bPtr: number, yPtr: number) => void): Invoke {
-  const [aConst, bConst] = p.constants;
-  return () => {
-    const buffer = heap.buffer;
-    if (!(a.isConstant || a.data.buffer === buffer) || !(b.isConstant || b.data.buffer === buffer) || y.data.buffer !== buffer) return fallback();
-    run(aConst >= 0 ? aConst : a.data.byteOffset, bConst >= 0 ? bConst : b.data.byteOffset, y.data.byteOffset);
-  };
+function binaryInvoke(p: Placed, fallback: Invoke, run: (aPtr: number, bPtr: number, yPtr: number) => void): Invoke {
+  const { addresses } = p;
+  const at = addresses.at;
+  return () => (addresses.refresh() ? run(at[0], at[1], at[2]) : fallback());
 }
 
 /** The SIMD invoke of ibin's `kind` for y = a ∘ b, or undefined where it does not apply. */
@@ -97,7 +94,7 @@ export function prepareIntBinarySimd(heap: WasmHeap | undefined, kind: number, a
   const { rows, inner, rowStrides, count } = p.plan;
   const [aRow, bRow] = rowStrides.map((s) => s * bytes);
   const [aStep, bStep] = [0, 1].map((i) => step(p, i, bytes, lanes));
-  return binaryInvoke(heap, a, b, y, p, fallback, (aPtr, bPtr, yPtr) => ex.ibin(kind, aPtr, bPtr, yPtr, p.calls, count, rows, inner, aRow, bRow, aStep, bStep, p.scratch));
+  return binaryInvoke(p, fallback, (aPtr, bPtr, yPtr) => ex.ibin(kind, aPtr, bPtr, yPtr, p.calls, count, rows, inner, aRow, bRow, aStep, bStep, p.scratch));
 }
 
 /**
@@ -115,7 +112,7 @@ export function prepareTabulatedSimd(heap: WasmHeap | undefined, a: Tensor, b: T
   const at = heap.place(table);
   const { rows, inner, rowStrides, advances, count } = p.plan;
   const [aStep, bStep] = advances.map((on) => (on ? 1 : 0));
-  return binaryInvoke(heap, a, b, y, p, fallback, (aPtr, bPtr, yPtr) => ex.tab8(aPtr, bPtr, yPtr, p.calls, count, rows, inner, rowStrides[0], rowStrides[1], aStep, bStep, at));
+  return binaryInvoke(p, fallback, (aPtr, bPtr, yPtr) => ex.tab8(aPtr, bPtr, yPtr, p.calls, count, rows, inner, rowStrides[0], rowStrides[1], aStep, bStep, at));
 }
 
 /** The SIMD invoke of SELECT_V2 (y = c ? a : b), or undefined where it does not apply. */
@@ -130,14 +127,10 @@ export function prepareSelectSimd(heap: WasmHeap | undefined, c: Tensor, a: Tens
   const { rows, inner, rowStrides, count } = p.plan;
   const [cRow, aRow, bRow] = rowStrides.map((s, i) => s * (i === 0 ? 1 : bytes));
   const [cStep, aStep, bStep] = [0, 1, 2].map((i) => step(p, i, i === 0 ? 1 : bytes, lanes));
-  const [cConst, aConst, bConst] = p.constants;
-  const { calls, scratch } = p;
+  const { calls, scratch, addresses } = p;
+  const at = addresses.at;
   return () => {
-    const buffer = heap.buffer;
-    if (!(c.isConstant || c.data.buffer === buffer) || !(a.isConstant || a.data.buffer === buffer) || !(b.isConstant || b.data.buffer === buffer) || y.data.buffer !== buffer) return fallback();
-    const cPtr = cConst >= 0 ? cConst : c.data.byteOffset;
-    const aPtr = aConst >= 0 ? aConst : a.data.byteOffset;
-    const bPtr = bConst >= 0 ? bConst : b.data.byteOffset;
-    ex.isel(kind, cPtr, aPtr, bPtr, y.data.byteOffset, calls, count, rows, inner, cRow, aRow, bRow, cStep, aStep, bStep, scratch);
+    if (!addresses.refresh()) return fallback();
+    ex.isel(kind, at[0], at[1], at[2], at[3], calls, count, rows, inner, cRow, aRow, bRow, cStep, aStep, bStep, scratch);
   };
 }
