@@ -111,38 +111,87 @@ export function placeBroadcastCalls(heap: WasmHeap, plan: BroadcastPlan, bytes: 
 
 /**
  * The heap addresses of an elementwise kernel's tensors (`copies`: a constant's copy in the heap, else -1), worked out
- * again only when the heap grows or a tensor gets new storage (no engine call nor allocation per run).
+ * again only when the heap grows or a tensor gets new storage (no engine call nor allocation per run). With a tiling
+ * (tileShortRows), the tiled input's address is that of its tile, refilled per run unless the input is a constant.
  */
 export class HeapAddresses {
   readonly at: number[];
   private generation = -1;
   private readonly data: unknown[];
   private inHeap = false;
+  private readonly tile: { input: number; at: number; from: number; blockBytes: number; copies: number; fixed: boolean } | undefined;
 
   constructor(
     private readonly heap: WasmHeap,
     private readonly tensors: readonly Tensor[],
     private readonly copies: readonly number[],
+    tiling?: TiledPlan,
   ) {
     this.at = tensors.map(() => 0);
     this.data = tensors.map(() => undefined);
+    if (tiling) {
+      const t = tensors[tiling.input];
+      const blockBytes = (t.data.BYTES_PER_ELEMENT * tiling.plan.inner) / tiling.copies;
+      const from = copies[tiling.input] ?? -1;
+      this.tile = { input: tiling.input, at: heap.alloc(blockBytes * tiling.copies), from, blockBytes, copies: tiling.copies, fixed: from >= 0 };
+      if (from >= 0) fillTile(heap, from, this.tile.at, blockBytes, tiling.copies);
+    }
   }
 
   /** Whether every tensor is in the heap now (else the kernel runs its JavaScript loop); `at` holds the addresses. */
   refresh(): boolean {
-    const { tensors, data } = this;
+    const { tensors, data, tile } = this;
     let same = this.heap.generation === this.generation;
     for (let i = 0; same && i < tensors.length; i++) same = tensors[i].data === data[i];
-    if (same) return this.inHeap;
-    const buffer = this.heap.buffer;
-    this.generation = this.heap.generation;
-    this.inHeap = true;
-    tensors.forEach((t, i) => {
-      data[i] = t.data;
-      const copy = this.copies[i] ?? -1;
-      if (copy < 0 && t.data.buffer !== buffer) this.inHeap = false;
-      this.at[i] = copy >= 0 ? copy : t.data.byteOffset;
-    });
+    if (!same) {
+      const buffer = this.heap.buffer;
+      this.generation = this.heap.generation;
+      this.inHeap = true;
+      tensors.forEach((t, i) => {
+        data[i] = t.data;
+        const copy = this.copies[i] ?? -1;
+        if (copy < 0 && t.data.buffer !== buffer) this.inHeap = false;
+        this.at[i] = copy >= 0 ? copy : t.data.byteOffset;
+      });
+      if (tile) {
+        if (!tile.fixed) tile.from = this.at[tile.input];
+        this.at[tile.input] = tile.at;
+      }
+    }
+    if (this.inHeap && tile && !tile.fixed) fillTile(this.heap, tile.from, tile.at, tile.blockBytes, tile.copies);
     return this.inHeap;
   }
+}
+
+/** A plan whose short rows are regrouped (tileShortRows): `input` is read from `copies` copies of its block, side by side. */
+export interface TiledPlan {
+  plan: BroadcastPlan;
+  input: number;
+  copies: number;
+}
+
+/**
+ * Short rows (a bias over three channels, say) cost the vector loops more per row than per element. Where one input
+ * repeats a block per row and the others run on contiguously, k rows become one and that input is read from k copies
+ * of its block; undefined where the plan does not have that form or its rows are long enough.
+ */
+export function tileShortRows(plan: BroadcastPlan): TiledPlan | undefined {
+  const { rows, inner, rowStrides, advances, count } = plan;
+  if (inner >= 16 || count !== 1 || rows < 2) return undefined;
+  const periodic = rowStrides.map((s, i) => advances[i] && s === 0);
+  const contiguous = rowStrides.map((s, i) => advances[i] && s === inner);
+  if (periodic.filter(Boolean).length !== 1 || !periodic.every((p, i) => p || contiguous[i])) return undefined;
+  // the most rows that divide the row count and fit 256 elements
+  let copies = Math.min(rows, Math.floor(256 / inner));
+  while (rows % copies !== 0) copies--;
+  if (copies * inner < 32) return undefined;
+  const input = periodic.indexOf(true);
+  return { plan: { ...plan, rows: rows / copies, inner: inner * copies, rowStrides: rowStrides.map((s, i) => (i === input ? 0 : s * copies)) }, input, copies };
+}
+
+/** Writes `copies` copies of the `blockBytes` bytes at `from` side by side at `to`. */
+export function fillTile(heap: WasmHeap, from: number, to: number, blockBytes: number, copies: number): void {
+  const bytes = heap.bytes();
+  bytes.copyWithin(to, from, from + blockBytes);
+  for (let done = 1; done < copies; done *= 2) bytes.copyWithin(to + done * blockBytes, to, to + Math.min(done, copies - done) * blockBytes);
 }

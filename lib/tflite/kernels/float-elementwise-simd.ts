@@ -7,7 +7,7 @@
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, HeapAddresses, placeBroadcastCalls } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows } from "./broadcast";
 
 /** fbin's first parameter */
 export enum FloatBinaryKind {
@@ -40,13 +40,15 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   if (a.isVariable || b.isVariable || y.isVariable) return undefined;
   if (y.size === 0) return undefined;
   const yBytes = bool ? 1 : 4;
-  const plan = broadcastPlan([a, b], y);
+  const full = broadcastPlan([a, b], y);
+  const tiling = tileShortRows(full);
+  const plan = tiling?.plan ?? full;
   const { rows, inner, rowStrides, advances, count } = plan;
   const calls = placeBroadcastCalls(heap, plan, [4, 4, yBytes]);
   const [aRow, bRow] = rowStrides.map((s) => 4 * s);
   const [aStep, bStep] = advances.map((on) => (on ? 16 : 0));
   // constants live in the model bytes: a copy in the heap, once
-  const addresses = new HeapAddresses(heap, [a, b, y], [a, b].map((t) => (t.isConstant ? heap.place(t.data) : -1)));
+  const addresses = new HeapAddresses(heap, [a, b, y], [a, b].map((t) => (t.isConstant ? heap.place(t.data) : -1)), tiling);
   const at = addresses.at;
   const scratch = heap.alloc(128);
   return () => {

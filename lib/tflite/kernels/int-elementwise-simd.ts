@@ -12,7 +12,7 @@ import type { Invoke } from "../kernel";
 import { TensorType } from "../schema";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, HeapAddresses, placeBroadcastCalls } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows } from "./broadcast";
 
 /** ibin's kind: MAXIMUM, MINIMUM per type, then the comparisons per type, then the rest (see the .wat's header). */
 const MIN_MAX_TYPES = [TensorType.INT8, TensorType.UINT8, TensorType.INT16, TensorType.INT32];
@@ -64,13 +64,15 @@ interface Placed {
   scratch: number;
 }
 
-function place(heap: WasmHeap, inputs: Tensor[], y: Tensor, scratchBytes: number): Placed | undefined {
+function place(heap: WasmHeap, inputs: Tensor[], y: Tensor, scratchBytes: number, tile: boolean): Placed | undefined {
   if ([...inputs, y].some((t) => t.isVariable || BYTES[t.type] === undefined || BYTES[t.type] !== t.data.BYTES_PER_ELEMENT)) return undefined;
   if (y.size === 0) return undefined;
-  const plan = broadcastPlan(inputs, y);
+  const full = broadcastPlan(inputs, y);
+  const tiling = tile ? tileShortRows(full) : undefined;
+  const plan = tiling?.plan ?? full;
   const calls = placeBroadcastCalls(heap, plan, [...inputs, y].map((t) => BYTES[t.type]!));
   // constants live in the model bytes: a copy in the heap, once
-  const addresses = new HeapAddresses(heap, [...inputs, y], inputs.map((t) => (t.isConstant ? heap.place(t.data) : -1)));
+  const addresses = new HeapAddresses(heap, [...inputs, y], inputs.map((t) => (t.isConstant ? heap.place(t.data) : -1)), tiling);
   return { plan, calls, addresses, scratch: heap.alloc(scratchBytes) };
 }
 
@@ -87,7 +89,7 @@ function binaryInvoke(p: Placed, fallback: Invoke, run: (aPtr: number, bPtr: num
 export function prepareIntBinarySimd(heap: WasmHeap | undefined, kind: number, a: Tensor, b: Tensor, y: Tensor, fallback: Invoke): Invoke | undefined {
   const ex = heap?.intElementwise();
   if (!heap || !ex) return undefined;
-  const p = place(heap, [a, b], y, 128);
+  const p = place(heap, [a, b], y, 128, true);
   if (!p) return undefined;
   const bytes = BYTES[a.type]!;
   const lanes = 16 / bytes;
@@ -104,7 +106,7 @@ export function prepareIntBinarySimd(heap: WasmHeap | undefined, kind: number, a
 export function prepareTabulatedSimd(heap: WasmHeap | undefined, a: Tensor, b: Tensor, y: Tensor, f: (u: number, v: number) => number, fallback: Invoke): Invoke | undefined {
   const ex = heap?.intElementwise();
   if (!heap || !ex || a.data.BYTES_PER_ELEMENT !== 1 || b.data.BYTES_PER_ELEMENT !== 1 || y.data.BYTES_PER_ELEMENT !== 1) return undefined;
-  const p = place(heap, [a, b], y, 0);
+  const p = place(heap, [a, b], y, 0, true);
   if (!p) return undefined;
   const table = new Uint8Array(65536);
   const value = (raw: number, t: Tensor) => (t.type === TensorType.INT8 ? (raw << 24) >> 24 : raw);
@@ -119,7 +121,7 @@ export function prepareTabulatedSimd(heap: WasmHeap | undefined, a: Tensor, b: T
 export function prepareSelectSimd(heap: WasmHeap | undefined, c: Tensor, a: Tensor, b: Tensor, y: Tensor, fallback: Invoke): Invoke | undefined {
   const ex = heap?.intElementwise();
   if (!heap || !ex || c.data.BYTES_PER_ELEMENT !== 1) return undefined;
-  const p = place(heap, [c, a, b], y, 128);
+  const p = place(heap, [c, a, b], y, 128, true);
   if (!p) return undefined;
   const bytes = BYTES[a.type]!;
   const lanes = 16 / bytes;
