@@ -156,6 +156,7 @@ ${kinds.map(([name], i) => `;;   ${i} ${name}`).join("\n")}
 ;; input starts at its offset and moves its Row bytes to the next; its Step is the bytes of one vector where it
 ;; advances with the output inside a row, 0 where the value at the row's start repeats along it. The vector loops
 ;; read up to 15 bytes past an input's data (the heap keeps slack for that) and never store past the output's.
+;; expand(src, dst, n, block, bytes): see there.
 ;; tab8(a, b, y, calls, count, rows, inner, aRow, bRow, aStep, bStep, table): 8-bit y = table[a × 256 + b] (raw bytes,
 ;;   steps 1 or 0 per element): the 8-bit comparisons, int8 SQUARED_DIFFERENCE and uint8 DIV, tabulated.
 (module
@@ -169,6 +170,25 @@ ${kinds.map(([name], i) => `;;   ${i} ${name}`).join("\n")}
       (local.set $src (i32.add (local.get $src) (i32.const 1)))
       (br_if $byte (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
 ${sources.join("\n")}
+
+  ;; n values of bytes (1, 2, 4) each from src, each repeated over block bytes (at most 64) side by side at dst:
+  ;; a value per row widened to rows (see tileShortRows in ../kernels/broadcast.ts); stores up to 15 bytes past the end
+  (func (export "expand") (param $src i32) (param $dst i32) (param $n i32) (param $block i32) (param $bytes i32)
+    (local $v v128) (local $o i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $row
+      (if (i32.eq (local.get $bytes) (i32.const 4))
+        (then (local.set $v (v128.load32_splat (local.get $src))))
+        (else (if (i32.eq (local.get $bytes) (i32.const 2))
+          (then (local.set $v (v128.load16_splat (local.get $src))))
+          (else (local.set $v (v128.load8_splat (local.get $src)))))))
+      (local.set $o (i32.const 0))
+      (loop $fill
+        (v128.store (i32.add (local.get $dst) (local.get $o)) (local.get $v))
+        (br_if $fill (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $block))))
+      (local.set $src (i32.add (local.get $src) (local.get $bytes)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $block)))
+      (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
 
   (func (export "tab8") (param $a i32) (param $b i32) (param $y i32) (param $calls i32) (param $count i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $table i32)

@@ -77,6 +77,7 @@ export interface IntElementwiseExports {
   ibin(kind: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, scratch: number): void;
   isel(kind: number, c: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, cRow: number, aRow: number, bRow: number, cStep: number, aStep: number, bStep: number, scratch: number): void;
   tab8(a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, table: number): void;
+  expand(src: number, dst: number, n: number, block: number, bytes: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

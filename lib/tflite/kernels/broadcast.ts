@@ -119,7 +119,7 @@ export class HeapAddresses {
   private generation = -1;
   private readonly data: unknown[];
   private inHeap = false;
-  private readonly tile: { input: number; at: number; from: number; blockBytes: number; copies: number; fixed: boolean } | undefined;
+  private readonly tile: { tiling: TiledPlan; at: number; from: number; bytes: number; fixed: boolean } | undefined;
 
   constructor(
     private readonly heap: WasmHeap,
@@ -130,11 +130,10 @@ export class HeapAddresses {
     this.at = tensors.map(() => 0);
     this.data = tensors.map(() => undefined);
     if (tiling) {
-      const t = tensors[tiling.input];
-      const blockBytes = (t.data.BYTES_PER_ELEMENT * tiling.plan.inner) / tiling.copies;
+      const bytes = tensors[tiling.input].data.BYTES_PER_ELEMENT;
       const from = copies[tiling.input] ?? -1;
-      this.tile = { input: tiling.input, at: heap.alloc(blockBytes * tiling.copies), from, blockBytes, copies: tiling.copies, fixed: from >= 0 };
-      if (from >= 0) fillTile(heap, from, this.tile.at, blockBytes, tiling.copies);
+      this.tile = { tiling, at: heap.alloc(bytes * tiling.elements), from, bytes, fixed: from >= 0 };
+      if (from >= 0) tiling.fill(heap, from, this.tile.at, bytes);
     }
   }
 
@@ -154,39 +153,62 @@ export class HeapAddresses {
         this.at[i] = copy >= 0 ? copy : t.data.byteOffset;
       });
       if (tile) {
-        if (!tile.fixed) tile.from = this.at[tile.input];
-        this.at[tile.input] = tile.at;
+        if (!tile.fixed) tile.from = this.at[tile.tiling.input];
+        this.at[tile.tiling.input] = tile.at;
       }
     }
-    if (this.inHeap && tile && !tile.fixed) fillTile(this.heap, tile.from, tile.at, tile.blockBytes, tile.copies);
+    if (this.inHeap && tile && !tile.fixed) tile.tiling.fill(this.heap, tile.from, tile.at, tile.bytes);
     return this.inHeap;
   }
 }
 
-/** A plan whose short rows are regrouped (tileShortRows): `input` is read from `copies` copies of its block, side by side. */
+/** A plan whose short rows are regrouped (tileShortRows): `input` is read from a buffer of `elements` that `fill` writes. */
 export interface TiledPlan {
   plan: BroadcastPlan;
   input: number;
-  copies: number;
+  elements: number;
+  /** writes the buffer at `to` from the input at `from` (elements of `bytes` bytes) */
+  fill: (heap: WasmHeap, from: number, to: number, bytes: number) => void;
 }
 
+/** int-elementwise.wat's expand: n values each repeated over `block` bytes. */
+export type Expand = (src: number, dst: number, n: number, block: number, bytes: number) => void;
+
+/** The heap's expand, where the integer module is available. */
+export function expander(heap: WasmHeap): Expand | undefined {
+  const ex = heap.intElementwise();
+  return ex && ((src, dst, n, block, bytes) => ex.expand(src, dst, n, block, bytes));
+}
+
+/** the largest buffer a value per row is widened into */
+const EXPAND_BYTES = 1 << 22;
+
 /**
- * Short rows (a bias over three channels, say) cost the vector loops more per row than per element. Where one input
- * repeats a block per row and the others run on contiguously, k rows become one and that input is read from k copies
- * of its block; undefined where the plan does not have that form or its rows are long enough.
+ * Short rows (a bias over three channels, a value per pixel over its channels) cost the vector loops more per row
+ * than per element. Where the other inputs run on contiguously, one input that repeats a block per row is read from
+ * k copies of its block, k rows making one; one that holds a value per row is read from those values widened to
+ * rows (by `expand`), the whole a single row. Undefined where the plan has neither form or its rows are long enough.
  */
-export function tileShortRows(plan: BroadcastPlan): TiledPlan | undefined {
+export function tileShortRows(plan: BroadcastPlan, expand?: Expand): TiledPlan | undefined {
   const { rows, inner, rowStrides, advances, count } = plan;
   if (inner >= 16 || count !== 1 || rows < 2) return undefined;
-  const periodic = rowStrides.map((s, i) => advances[i] && s === 0);
   const contiguous = rowStrides.map((s, i) => advances[i] && s === inner);
-  if (periodic.filter(Boolean).length !== 1 || !periodic.every((p, i) => p || contiguous[i])) return undefined;
-  // the most rows that divide the row count and fit 256 elements
-  let copies = Math.min(rows, Math.floor(256 / inner));
-  while (rows % copies !== 0) copies--;
-  if (copies * inner < 32) return undefined;
-  const input = periodic.indexOf(true);
-  return { plan: { ...plan, rows: rows / copies, inner: inner * copies, rowStrides: rowStrides.map((s, i) => (i === input ? 0 : s * copies)) }, input, copies };
+  const odd = contiguous.flatMap((c, i) => (c ? [] : [i]));
+  if (odd.length !== 1) return undefined;
+  const input = odd[0];
+  if (advances[input] && rowStrides[input] === 0) {
+    // the most rows that divide the row count and fit 256 elements
+    let copies = Math.min(rows, Math.floor(256 / inner));
+    while (rows % copies !== 0) copies--;
+    if (copies * inner < 32) return undefined;
+    const tiled = { ...plan, rows: rows / copies, inner: inner * copies, rowStrides: rowStrides.map((s, i) => (i === input ? 0 : s * copies)) };
+    return { plan: tiled, input, elements: copies * inner, fill: (heap, from, to, bytes) => fillTile(heap, from, to, bytes * inner, copies) };
+  }
+  if (expand && !advances[input] && rowStrides[input] === 1 && rows * inner * 4 <= EXPAND_BYTES) {
+    const widened = { ...plan, rows: 1, inner: rows * inner, rowStrides: rowStrides.map(() => 0), advances: advances.map(() => true) };
+    return { plan: widened, input, elements: rows * inner, fill: (_heap, from, to, bytes) => expand(from, to, rows, bytes * inner, bytes) };
+  }
+  return undefined;
 }
 
 /** Writes `copies` copies of the `blockBytes` bytes at `from` side by side at `to`. */

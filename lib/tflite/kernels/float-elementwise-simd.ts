@@ -7,7 +7,7 @@
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows, expander } from "./broadcast";
 
 /** fbin's first parameter */
 export enum FloatBinaryKind {
@@ -41,7 +41,7 @@ export function prepareFloatBinarySimd(heap: WasmHeap | undefined, kind: FloatBi
   if (y.size === 0) return undefined;
   const yBytes = bool ? 1 : 4;
   const full = broadcastPlan([a, b], y);
-  const tiling = tileShortRows(full);
+  const tiling = tileShortRows(full, expander(heap));
   const plan = tiling?.plan ?? full;
   const { rows, inner, rowStrides, advances, count } = plan;
   const calls = placeBroadcastCalls(heap, plan, [4, 4, yBytes]);

@@ -12,7 +12,7 @@ import type { Invoke } from "../kernel";
 import { TensorType } from "../schema";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows } from "./broadcast";
+import { broadcastPlan, HeapAddresses, placeBroadcastCalls, tileShortRows, expander } from "./broadcast";
 
 /** ibin's kind: MAXIMUM, MINIMUM per type, then the comparisons per type, then the rest (see the .wat's header). */
 const MIN_MAX_TYPES = [TensorType.INT8, TensorType.UINT8, TensorType.INT16, TensorType.INT32];
@@ -68,7 +68,7 @@ function place(heap: WasmHeap, inputs: Tensor[], y: Tensor, scratchBytes: number
   if ([...inputs, y].some((t) => t.isVariable || BYTES[t.type] === undefined || BYTES[t.type] !== t.data.BYTES_PER_ELEMENT)) return undefined;
   if (y.size === 0) return undefined;
   const full = broadcastPlan(inputs, y);
-  const tiling = tile ? tileShortRows(full) : undefined;
+  const tiling = tile ? tileShortRows(full, expander(heap)) : undefined;
   const plan = tiling?.plan ?? full;
   const calls = placeBroadcastCalls(heap, plan, [...inputs, y].map((t) => BYTES[t.type]!));
   // constants live in the model bytes: a copy in the heap, once
