@@ -69,7 +69,15 @@ export interface Int16Exports {
 
 /** lib/tflite/wasm/float-elementwise.wat: float32 binary elementwise operators (see there for the parameters). */
 export interface FloatElementwiseExports {
-  fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
+  fbin(kind: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
+}
+
+/** lib/tflite/wasm/int-elementwise.wat: integer binary elementwise operators and SELECT_V2 (see there for the parameters). */
+export interface IntElementwiseExports {
+  ibin(kind: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, scratch: number): void;
+  isel(kind: number, c: number, a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, cRow: number, aRow: number, bRow: number, cStep: number, aStep: number, bStep: number, scratch: number): void;
+  tab8(a: number, b: number, y: number, calls: number, count: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, table: number): void;
+  expand(src: number, dst: number, n: number, block: number, bytes: number): void;
 }
 
 /** lib/tflite/wasm/float-unary.wat: float32 unary operators and PRELU (see there for the parameters). */
@@ -133,6 +141,7 @@ const companions = {
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
   floatUnary: { file: "float-unary", disable: "EDGE_TFLITE_FLOAT_UNARY_SIMD" },
   floatTranscendental: { file: "float-transcendental", disable: "EDGE_TFLITE_FLOAT_TRANSCENDENTAL_SIMD" },
+  intElementwise: { file: "int-elementwise", disable: "EDGE_TFLITE_INT_ELEMENTWISE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -215,6 +224,11 @@ export class WasmHeap {
   /** The float32 transcendental kernels (wasm/float-transcendental.wat). */
   floatTranscendental(): FloatTranscendentalExports | undefined {
     return this.companion<FloatTranscendentalExports>("floatTranscendental");
+  }
+
+  /** The integer elementwise kernels (wasm/int-elementwise.wat). */
+  intElementwise(): IntElementwiseExports | undefined {
+    return this.companion<IntElementwiseExports>("intElementwise");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -1,8 +1,8 @@
 /**
- * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons in WebAssembly SIMD give exactly the JavaScript
+ * float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, DIV, FLOOR_DIV and the six comparisons in WebAssembly SIMD give exactly the JavaScript
  * loops' outputs: values with NaN, ±0, ±Infinity and denormals, equal shapes of every length (a tail of 1..3
  * lanes), one side a single value, a trailing block repeated per row, one value per row, both sides broadcast
- * (an outer loop of calls, or JavaScript where the runs are short), constant operands, and each fused activation.
+ * (an outer loop of calls, short runs included), constant operands, and each fused activation.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -26,6 +26,8 @@ const OPS: OpCase[] = [
   { op: B.MAXIMUM, name: "MAXIMUM" },
   { op: B.MINIMUM, name: "MINIMUM" },
   { op: B.SQUARED_DIFFERENCE, name: "SQUARED_DIFFERENCE" },
+  { op: B.DIV, name: "DIV", options: [O.DivOptions, F.DivOptions.fused_activation_function] },
+  { op: B.FLOOR_DIV, name: "FLOOR_DIV" },
   { op: B.EQUAL, name: "EQUAL", bool: true },
   { op: B.NOT_EQUAL, name: "NOT_EQUAL", bool: true },
   { op: B.LESS, name: "LESS", bool: true },
@@ -71,7 +73,7 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
 
 const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
-describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, comparisons in WebAssembly SIMD", function () {
+describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, DIV, FLOOR_DIV, comparisons in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -83,7 +85,7 @@ describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, co
   it("equal the JavaScript loops on special values, every broadcast form and each fused activation", function () {
     const m = new CaseMaker(rng(161));
     const value = () => (m.next() < 0.3 ? m.pick(SPECIAL) : Math.fround((m.next() - 0.5) * m.pick([2, 20, 1e-30, 1e30])));
-    for (let k = 0; k < 504; k++) {
+    for (let k = 0; k < 588; k++) {
       const c = OPS[k % OPS.length];
       const [as, bs, ys] = shapes(m, Math.floor(k / OPS.length));
       const size = (s: number[]) => s.reduce((p, d) => p * d, 1);

@@ -1,17 +1,19 @@
 /**
- * Broadcasting binary operators beyond ADD/SUB/MUL (float32 MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the comparisons in WebAssembly SIMD where
- * the broadcast allows, float-elementwise-simd.ts): MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV, SQUARED_DIFFERENCE, PRELU,
- * the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's reference kernel does
- * (8-bit left shift, then each input's scale as a fixed-point multiplier).
+ * Broadcasting binary operators beyond ADD/SUB/MUL: MAXIMUM, MINIMUM, DIV (float32, int32, uint8), FLOOR_DIV,
+ * SQUARED_DIFFERENCE, PRELU, the six comparisons, and SELECT_V2. Quantized comparisons rescale both sides as TFLite's
+ * reference kernel does (8-bit left shift, then each input's scale as a fixed-point multiplier). All but PRELU run in
+ * WebAssembly SIMD where the tensors allow (float-elementwise-simd.ts, int-elementwise-simd.ts); these
+ * loops are the fallback and compute the same.
  */
 import { F, TensorType } from "../schema";
-import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { fail, input, type Invoke, type KernelContext, type PrepareKernel } from "../kernel";
 import { countLeadingSignBits, mulByQuantizedMultiplier, mulByQuantizedMultiplierGreaterThanOne, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier, reciprocal } from "../fixed-point";
 import { integerRange, type Tensor } from "../tensor";
 import { floatActivationRange, quantizedActivationRange, requireQuantized } from "./common";
 import { broadcastMaps, broadcastShape } from "./broadcast";
 import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
 import { prepareFloatPreluSimd, prepareQuantizedPreluWasm } from "./float-unary-simd";
+import { Comparison, comparisonKind, IntBinaryKind, minMaxKind, prepareIntBinarySimd, prepareSelectSimd, prepareTabulatedSimd } from "./int-elementwise-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -51,8 +53,9 @@ function minMax(max: boolean): PrepareKernel {
     if (y.type !== a.type) fail(ctx, `output type ${y.typeName} differs from the inputs' ${a.typeName}`);
     // TFLite compares the raw quantized values and stores them unchanged, whatever the scales
     const plain = binaryInvoke(a, b, y, max ? (u, v) => (u > v ? u : v) : (u, v) => (u < v ? u : v));
-    if (a.type !== TensorType.FLOAT32) return plain;
-    return prepareFloatBinarySimd(ctx.simd?.(), max ? FloatBinaryKind.Maximum : FloatBinaryKind.Minimum, a, b, y, -Infinity, Infinity, plain) ?? plain;
+    if (a.type === TensorType.FLOAT32) return prepareFloatBinarySimd(ctx.simd?.(), max ? FloatBinaryKind.Maximum : FloatBinaryKind.Minimum, a, b, y, -Infinity, Infinity, plain) ?? plain;
+    const kind = minMaxKind(max, a.type);
+    return (kind !== undefined && prepareIntBinarySimd(ctx.simd?.(), kind, a, b, y, plain)) || plain;
   };
 }
 export const prepareMaximum = minMax(true);
@@ -71,20 +74,25 @@ function quantizedDiv(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor, activ
   // the scales multiplied and divided in single precision, as TFLite's Prepare does
   const { multiplier, shift } = quantizeMultiplier(f32(f32(a.scale) / f32(f32(b.scale) * f32(y.scale))));
   const [lo, hi] = quantizedActivationRange(ctx, activation, y);
-  return binaryInvoke(a, b, y, (u, v) => {
-    let dividend = u - a.zeroPoint;
-    let divisor = v - b.zeroPoint;
-    if (divisor < 0) {
-      // the reciprocal must be positive to serve as a multiplier
-      dividend = -dividend;
-      divisor = -divisor;
-    }
-    const inverse = reciprocal(divisor, 31);
+  // the divisor's reciprocal per uint8 value (made positive to serve as a multiplier; the dividend takes its sign)
+  const inverses = Array.from({ length: 256 }, (_, v) => reciprocal(Math.abs(v - b.zeroPoint), 31));
+  const f = (u: number, v: number) => {
+    const dividend = v < b.zeroPoint ? a.zeroPoint - u : u - a.zeroPoint;
+    const inverse = inverses[v];
     const headroom = countLeadingSignBits(dividend);
     const quotient = mulByQuantizedMultiplierGreaterThanOne(dividend, inverse.multiplier, headroom);
     const r = mulByQuantizedMultiplierSmallerThanOne(quotient, multiplier, shift - inverse.bitsOverUnit - headroom) + y.zeroPoint;
     return r < lo ? lo : r > hi ? hi : r;
-  });
+  };
+  const plain = binaryInvoke(a, b, y, f);
+  // the quotient is a function of the two bytes: tabulated once
+  return prepareTabulatedSimd(ctx.simd?.(), a, b, y, f, plain) ?? plain;
+}
+
+/** int32 DIV / FLOOR_DIV in SIMD where the divisor is a constant without zeros (else the loop, which throws on one). */
+function intDivisionSimd(ctx: KernelContext, kind: IntBinaryKind, a: Tensor, b: Tensor, y: Tensor, plain: Invoke): Invoke {
+  if (!b.isConstant || (b.data as Int32Array).includes(0)) return plain;
+  return prepareIntBinarySimd(ctx.simd?.(), kind, a, b, y, plain) ?? plain;
 }
 
 export const prepareDiv: PrepareKernel = (ctx) => {
@@ -93,33 +101,40 @@ export const prepareDiv: PrepareKernel = (ctx) => {
   if (a.type === TensorType.UINT8) return quantizedDiv(ctx, a, b, y, activation);
   if (a.type === TensorType.INT32) {
     if (activation !== 0) fail(ctx, "fused activation on int32 is not supported");
-    return binaryInvoke(a, b, y, (u, v) => {
+    const plain = binaryInvoke(a, b, y, (u, v) => {
       if (v === 0) throw new RangeError("DIV: integer division by zero");
       return Math.trunc(u / v) | 0;
     });
+    return intDivisionSimd(ctx, IntBinaryKind.DivInt32, a, b, y, plain);
   }
   const [lo, hi] = floatActivationRange(ctx, activation);
-  return binaryInvoke(a, b, y, (u, v) => {
+  const plain = binaryInvoke(a, b, y, (u, v) => {
     const r = f32(u / v);
     return r < lo ? lo : r > hi ? hi : r;
   });
+  return prepareFloatBinarySimd(ctx.simd?.(), FloatBinaryKind.Div, a, b, y, lo, hi, plain) ?? plain;
 };
 
 export const prepareFloorDiv: PrepareKernel = (ctx) => {
   const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32]);
   if (a.type === TensorType.INT32) {
-    return binaryInvoke(a, b, y, (u, v) => {
+    const plain = binaryInvoke(a, b, y, (u, v) => {
       if (v === 0) throw new RangeError("FLOOR_DIV: integer division by zero");
       return Math.floor(u / v) | 0;
     });
+    return intDivisionSimd(ctx, IntBinaryKind.FloorDivInt32, a, b, y, plain);
   }
   // TFLite divides in double precision, then floors
-  return binaryInvoke(a, b, y, (u, v) => Math.floor(u / v));
+  const plain = binaryInvoke(a, b, y, (u, v) => Math.floor(u / v));
+  return prepareFloatBinarySimd(ctx.simd?.(), FloatBinaryKind.FloorDiv, a, b, y, -Infinity, Infinity, plain) ?? plain;
 };
 
 export const prepareSquaredDifference: PrepareKernel = (ctx) => {
   const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8]);
-  if (a.type === TensorType.INT32) return binaryInvoke(a, b, y, (u, v) => Math.imul(u - v, u - v));
+  if (a.type === TensorType.INT32) {
+    const plain = binaryInvoke(a, b, y, (u, v) => Math.imul(u - v, u - v));
+    return prepareIntBinarySimd(ctx.simd?.(), IntBinaryKind.SquaredDifferenceInt32, a, b, y, plain) ?? plain;
+  }
   if (a.type === TensorType.INT8) {
     if (y.type !== TensorType.INT8) fail(ctx, `output type ${y.typeName} is not INT8`);
     requireQuantized(ctx, a, "input 1");
@@ -130,13 +145,21 @@ export const prepareSquaredDifference: PrepareKernel = (ctx) => {
     const ma = quantizeMultiplier(a.scale / twiceMax);
     const mb = quantizeMultiplier(b.scale / twiceMax);
     const mo = quantizeMultiplier((twiceMax * twiceMax) / (2 ** 14 * y.scale));
-    return binaryInvoke(a, b, y, (u, v) => {
-      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * 128, ma.multiplier, ma.shift);
-      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * 128, mb.multiplier, mb.shift);
-      const d = su - sv;
-      const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
-      return r < -128 ? -128 : r > 127 ? 127 : r;
-    });
+    // each input rescaled per int8 value (index value + 128); the result, a function of |difference| (below 2^15), once per difference
+    const rescaled = (t: Tensor, m: { multiplier: number; shift: number }) => Int32Array.from({ length: 256 }, (_, i) => mulByQuantizedMultiplierSmallerThanOne((i - 128 - t.zeroPoint) * 128, m.multiplier, m.shift));
+    const sa = rescaled(a, ma);
+    const sb = rescaled(b, mb);
+    const squares = new Int16Array(1 << 16).fill(-32768);
+    const f = (u: number, v: number) => {
+      const d = Math.abs(sa[u + 128] - sb[v + 128]);
+      if (squares[d] === -32768) {
+        const r = mulByQuantizedMultiplier(d * d, mo.multiplier, mo.shift) + y.zeroPoint;
+        squares[d] = r < -128 ? -128 : r > 127 ? 127 : r;
+      }
+      return squares[d];
+    };
+    const plain = binaryInvoke(a, b, y, f);
+    return prepareTabulatedSimd(ctx.simd?.(), a, b, y, f, plain) ?? plain;
   }
   const plain = binaryInvoke(a, b, y, (u, v) => {
     const d = f32(u - v);
@@ -187,34 +210,43 @@ export const preparePrelu: PrepareKernel = (ctx) => {
   return prepareQuantizedPreluWasm(ctx.simd?.(), x, alpha, y, table, rowOf, qmin, plain) ?? plain;
 };
 
-type Comparison = (u: number, v: number) => boolean;
+type Test = (u: number, v: number) => boolean;
 
-function comparison(test: Comparison, kind: FloatBinaryKind): PrepareKernel {
+/** The rescaled value of each 8-bit value of t (index: the value + 128 for int8, the value for uint8), as TFLite compares them. */
+function comparisonRescale(t: Tensor): Int32Array {
+  const m = quantizeMultiplier(t.scale);
+  const base = t.type === TensorType.INT8 ? -128 : 0;
+  return Int32Array.from({ length: 256 }, (_, i) => mulByQuantizedMultiplierSmallerThanOne((base + i - t.zeroPoint) * (1 << 8), m.multiplier, m.shift));
+}
+
+function comparison(test: Test, kind: FloatBinaryKind, which: Comparison): PrepareKernel {
   return (ctx) => {
     const [a, b, y] = operands(ctx, [TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8]);
     if (y.type !== TensorType.BOOL) fail(ctx, `output type ${y.typeName} is not BOOL`);
     if (a.type === TensorType.FLOAT32 || a.type === TensorType.INT32) {
       const plain = binaryInvoke(a, b, y, (u, v) => (test(u, v) ? 1 : 0));
-      return (a.type === TensorType.FLOAT32 && prepareFloatBinarySimd(ctx.simd?.(), kind, a, b, y, -Infinity, Infinity, plain)) || plain;
+      if (a.type === TensorType.FLOAT32) return prepareFloatBinarySimd(ctx.simd?.(), kind, a, b, y, -Infinity, Infinity, plain) ?? plain;
+      return prepareIntBinarySimd(ctx.simd?.(), comparisonKind(which, a.type)!, a, b, y, plain) ?? plain;
     }
     requireQuantized(ctx, a, "input 1");
     requireQuantized(ctx, b, "input 2");
-    const ma = quantizeMultiplier(a.scale);
-    const mb = quantizeMultiplier(b.scale);
-    const shift = 1 << 8;
-    return binaryInvoke(a, b, y, (u, v) => {
-      const su = mulByQuantizedMultiplierSmallerThanOne((u - a.zeroPoint) * shift, ma.multiplier, ma.shift);
-      const sv = mulByQuantizedMultiplierSmallerThanOne((v - b.zeroPoint) * shift, mb.multiplier, mb.shift);
-      return test(su, sv) ? 1 : 0;
-    });
+    const ra = comparisonRescale(a);
+    const rb = comparisonRescale(b);
+    const base = a.type === TensorType.INT8 ? 128 : 0;
+    const f = (u: number, v: number) => (test(ra[u + base], rb[v + base]) ? 1 : 0);
+    const plain = binaryInvoke(a, b, y, f);
+    // one strictly increasing rescaling for both: the raw values compare as the rescaled ones
+    const raw = ra.every((r, i) => r === rb[i] && (i === 0 || r > ra[i - 1]));
+    if (raw) return prepareIntBinarySimd(ctx.simd?.(), comparisonKind(which, a.type)!, a, b, y, plain) ?? plain;
+    return prepareTabulatedSimd(ctx.simd?.(), a, b, y, f, plain) ?? plain;
   };
 }
-export const prepareEqual = comparison((u, v) => u === v, FloatBinaryKind.Equal);
-export const prepareNotEqual = comparison((u, v) => u !== v, FloatBinaryKind.NotEqual);
-export const prepareLess = comparison((u, v) => u < v, FloatBinaryKind.Less);
-export const prepareLessEqual = comparison((u, v) => u <= v, FloatBinaryKind.LessEqual);
-export const prepareGreater = comparison((u, v) => u > v, FloatBinaryKind.Greater);
-export const prepareGreaterEqual = comparison((u, v) => u >= v, FloatBinaryKind.GreaterEqual);
+export const prepareEqual = comparison((u, v) => u === v, FloatBinaryKind.Equal, Comparison.Equal);
+export const prepareNotEqual = comparison((u, v) => u !== v, FloatBinaryKind.NotEqual, Comparison.NotEqual);
+export const prepareLess = comparison((u, v) => u < v, FloatBinaryKind.Less, Comparison.Less);
+export const prepareLessEqual = comparison((u, v) => u <= v, FloatBinaryKind.LessEqual, Comparison.LessEqual);
+export const prepareGreater = comparison((u, v) => u > v, FloatBinaryKind.Greater, Comparison.Greater);
+export const prepareGreaterEqual = comparison((u, v) => u >= v, FloatBinaryKind.GreaterEqual, Comparison.GreaterEqual);
 
 export const prepareSelectV2: PrepareKernel = (ctx) => {
   const c = input(ctx, 0);
@@ -229,11 +261,12 @@ export const prepareSelectV2: PrepareKernel = (ctx) => {
   if (!shape || shape.reduce((p, d) => p * d, 1) !== y.size) fail(ctx, `shapes [${c.shape}], [${a.shape}], [${b.shape}] do not broadcast to [${y.shape}]`);
   const maps = broadcastMaps([c, a, b], y);
   const n = y.size;
-  return () => {
+  const plain = () => {
     const cd = c.data as Elements;
     const ad = a.data as Elements;
     const bd = b.data as Elements;
     const yd = y.data as Elements;
     for (let k = 0; k < n; k++) yd[k] = maps ? (cd[maps[0][k]] ? ad[maps[1][k]] : bd[maps[2][k]]) : cd[k] ? ad[k] : bd[k];
   };
+  return prepareSelectSimd(ctx.simd?.(), c, a, b, y, plain) ?? plain;
 };

@@ -1,7 +1,7 @@
-;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE and the six comparisons with WebAssembly SIMD (f32x4), four elements
+;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, DIV, FLOOR_DIV and the six comparisons with WebAssembly SIMD (f32x4), four elements
 ;; per step (sixteen per round of the main loop), the fused activation inline. A module of its own beside int8.wat, importing the same memory (one per
 ;; interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into
-;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the twelve loops differ only
+;; dist/lib/tflite/wasm/float-elementwise.wasm. Written by scripts/float-elementwise-wat.cjs (edit that, not this): the loops differ only
 ;; in their arithmetic line (one loop per operator keeps the dispatch out of the inner loop).
 ;;
 ;; Results are those of the JavaScript loops of ../kernels/elementwise.ts and binary.ts bit for bit:
@@ -9,9 +9,12 @@
 ;; - the activation clamp r < lo ? lo : r > hi ? hi : r is pmin(pmax(r, lo), hi) (pseudo-min/max are exactly these
 ;;   selects: NaN and -0 pass through as in JavaScript, which f32x4.min/max would not);
 ;; - MAXIMUM u > v ? u : v is pmax(v, u), MINIMUM u < v ? u : v is pmin(v, u);
+;; - DIV is f32x4.div (the double quotient rounded to single, as JavaScript's f32(u / v)); FLOOR_DIV divides and floors
+;;   in double precision (f64x2, two lanes at a time) and rounds the result to single, as Math.floor(u / v) stored;
 ;; - the comparisons are IEEE's, as JavaScript's (NaN unequal to all, -0 equal to +0); their outputs are bytes 0 / 1.
 ;;
-;; fbin: rows × inner outputs at y. Per row, each operand starts at a (b) and advances aRow (bRow) bytes to the next
+;; fbin: for each of count outer offsets (three byte offsets into a, b and y at calls, see BroadcastPlan in
+;; ../kernels/broadcast.ts), rows × inner outputs at y. Per row, each operand starts at a (b) and advances aRow (bRow) bytes to the next
 ;; row; aStep (bStep) is 16 when it advances with the output inside a row, 0 when its one value at the row's start
 ;; stands for the whole row (splat into 64 bytes at scratch / scratch + 64). The last inner mod 4 outputs of a row
 ;; are stored lane by lane (their inputs read up to 12 bytes past the data: the heap keeps slack for that).
@@ -54,7 +57,16 @@
     (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store8_lane offset=1 1 (local.get $p) (local.get $r))))
     (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store8_lane offset=2 2 (local.get $p) (local.get $r)))))
 
-  (func (export "fbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
+  (func (export "fbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $calls i32) (param $count i32) (param $rows i32) (param $inner i32)
+    (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $lo f32) (param $hi f32) (param $scratch i32)
+    (loop $call
+      (call $run (local.get $kind) (i32.add (local.get $a) (i32.load (local.get $calls))) (i32.add (local.get $b) (i32.load offset=4 (local.get $calls)))
+        (i32.add (local.get $y) (i32.load offset=8 (local.get $calls))) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow)
+        (local.get $aStep) (local.get $bStep) (local.get $lo) (local.get $hi) (local.get $scratch))
+      (local.set $calls (i32.add (local.get $calls) (i32.const 12)))
+      (br_if $call (local.tee $count (i32.sub (local.get $count) (i32.const 1))))))
+
+  (func $run (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $lo f32) (param $hi f32) (param $scratch i32)
     (local $lov v128) (local $hiv v128) (local $d v128) (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $m v128)
     (local $aQuad i32) (local $bQuad i32)
@@ -63,8 +75,8 @@
     (local.set $lov (f32x4.splat (local.get $lo)))
     (local.set $hiv (f32x4.splat (local.get $hi)))
     (if (i32.eqz (local.get $rows)) (then (return)))
-    (block $k11 (block $k10 (block $k9 (block $k8 (block $k7 (block $k6 (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
-      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k6 $k7 $k8 $k9 $k10 $k11 $k11 (local.get $kind)))
+    (block $k13 (block $k12 (block $k11 (block $k10 (block $k9 (block $k8 (block $k7 (block $k6 (block $k5 (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
+      (br_table $k0 $k1 $k2 $k3 $k4 $k5 $k6 $k7 $k8 $k9 $k10 $k11 $k12 $k13 $k13 (local.get $kind)))
     ;; 0: ADD
     (loop $rows0
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
@@ -257,7 +269,7 @@
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 2))))
       (br_if $rows5 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 6: compare eq
+    ;; 6: DIV
     (loop $rows6
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
@@ -265,6 +277,70 @@
       (local.set $left (local.get $inner))
       (block $quad6end (loop $quad6
         (br_if $quad6end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load offset=48 (local.get $pa)) (v128.load offset=48 (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad6)))
+      (block $tail6 (loop $vec6
+        (br_if $tail6 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec6)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $lanes (local.get $py) (f32x4.pmin (f32x4.pmax (f32x4.div (v128.load (local.get $pa)) (v128.load (local.get $pb))) (local.get $lov)) (local.get $hiv)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows6 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 7: FLOOR_DIV
+    (loop $rows7
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad7end (loop $quad7
+        (br_if $quad7end (i32.lt_s (local.get $left) (i32.const 16)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=16 (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=32 (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)))
+        (v128.store offset=48 (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aQuad)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
+        (local.set $py (i32.add (local.get $py) (i32.const 64)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 16)))
+        (br $quad7)))
+      (block $tail7 (loop $vec7
+        (br_if $tail7 (i32.lt_s (local.get $left) (i32.const 4)))
+        (v128.store offset=0 (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $vec7)))
+      (if (i32.gt_s (local.get $left) (i32.const 0))
+        (then (call $lanes (local.get $py) (f32x4.pmin (f32x4.pmax (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pb)))))) (f32x4.demote_f64x2_zero (f64x2.floor (f64x2.div (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pa))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $pb))))))) (local.get $lov)) (local.get $hiv)) (local.get $left))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows7 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+    (return))
+    ;; 8: compare eq
+    (loop $rows8
+      (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
+      (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $quad8end (loop $quad8
+        (br_if $quad8end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -273,30 +349,30 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad6)))
-      (block $tail6 (loop $vec6
-        (br_if $tail6 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad8)))
+      (block $tail8 (loop $vec8
+        (br_if $tail8 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec6)))
+        (br $vec8)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.eq (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows6 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows8 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 7: compare ne
-    (loop $rows7
+    ;; 9: compare ne
+    (loop $rows9
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
-      (block $quad7end (loop $quad7
-        (br_if $quad7end (i32.lt_s (local.get $left) (i32.const 16)))
+      (block $quad9end (loop $quad9
+        (br_if $quad9end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -305,30 +381,30 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad7)))
-      (block $tail7 (loop $vec7
-        (br_if $tail7 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad9)))
+      (block $tail9 (loop $vec9
+        (br_if $tail9 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec7)))
+        (br $vec9)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ne (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows7 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows9 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 8: compare lt
-    (loop $rows8
+    ;; 10: compare lt
+    (loop $rows10
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
-      (block $quad8end (loop $quad8
-        (br_if $quad8end (i32.lt_s (local.get $left) (i32.const 16)))
+      (block $quad10end (loop $quad10
+        (br_if $quad10end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -337,30 +413,30 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad8)))
-      (block $tail8 (loop $vec8
-        (br_if $tail8 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad10)))
+      (block $tail10 (loop $vec10
+        (br_if $tail10 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec8)))
+        (br $vec10)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.lt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows8 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows10 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 9: compare le
-    (loop $rows9
+    ;; 11: compare le
+    (loop $rows11
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
-      (block $quad9end (loop $quad9
-        (br_if $quad9end (i32.lt_s (local.get $left) (i32.const 16)))
+      (block $quad11end (loop $quad11
+        (br_if $quad11end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -369,30 +445,30 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad9)))
-      (block $tail9 (loop $vec9
-        (br_if $tail9 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad11)))
+      (block $tail11 (loop $vec11
+        (br_if $tail11 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec9)))
+        (br $vec11)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.le (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows9 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows11 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 10: compare gt
-    (loop $rows10
+    ;; 12: compare gt
+    (loop $rows12
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
-      (block $quad10end (loop $quad10
-        (br_if $quad10end (i32.lt_s (local.get $left) (i32.const 16)))
+      (block $quad12end (loop $quad12
+        (br_if $quad12end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -401,30 +477,30 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad10)))
-      (block $tail10 (loop $vec10
-        (br_if $tail10 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad12)))
+      (block $tail12 (loop $vec12
+        (br_if $tail12 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec10)))
+        (br $vec12)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.gt (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows10 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows12 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
-    ;; 11: compare ge
-    (loop $rows11
+    ;; 13: compare ge
+    (loop $rows13
       (call $operands (local.get $a) (local.get $b) (local.get $aStep) (local.get $bStep) (local.get $scratch))
       (local.set $pa (global.get $pa)) (local.set $pb (global.get $pb))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
-      (block $quad11end (loop $quad11
-        (br_if $quad11end (i32.lt_s (local.get $left) (i32.const 16)))
+      (block $quad13end (loop $quad13
+        (br_if $quad13end (i32.lt_s (local.get $left) (i32.const 16)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=4 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load offset=16 (local.get $pa)) (v128.load offset=16 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (v128.store32_lane offset=8 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load offset=32 (local.get $pa)) (v128.load offset=32 (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
@@ -433,20 +509,20 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $bQuad)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
         (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-        (br $quad11)))
-      (block $tail11 (loop $vec11
-        (br_if $tail11 (i32.lt_s (local.get $left) (i32.const 4)))
+        (br $quad13)))
+      (block $tail13 (loop $vec13
+        (br_if $tail13 (i32.lt_s (local.get $left) (i32.const 4)))
         (v128.store32_lane offset=0 0 (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 4)))
         (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-        (br $vec11)))
+        (br $vec13)))
       (if (i32.gt_s (local.get $left) (i32.const 0))
         (then (call $byteLanes (local.get $py) (v128.and (i8x16.narrow_i16x8_s (local.tee $m (i16x8.narrow_i32x4_s (local.tee $m (f32x4.ge (v128.load (local.get $pa)) (v128.load (local.get $pb)))) (local.get $m))) (local.get $m)) (v128.const i32x4 0x01010101 0x01010101 0x01010101 0x01010101)) (local.get $left))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
       (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 0))))
-      (br_if $rows11 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+      (br_if $rows13 (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
     (return))
 )
