@@ -72,6 +72,13 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/quantized-elementwise.wat: 8-bit ADD / SUB / MUL, byte-table lookups, dequantization (see there). */
+export interface QuantizedElementwiseExports {
+  qbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
+  lut8(x: number, y: number, n: number, table: number): void;
+  dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +118,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  quantizedElementwise: { file: "quantized-elementwise", disable: "EDGE_TFLITE_QUANTIZED_ELEMENTWISE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +191,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The 8-bit elementwise kernels and lookups (wasm/quantized-elementwise.wat). */
+  quantizedElementwise(): QuantizedElementwiseExports | undefined {
+    return this.companion<QuantizedElementwiseExports>("quantizedElementwise");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

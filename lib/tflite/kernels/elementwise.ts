@@ -145,9 +145,6 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const eight = y.type === TensorType.INT8 || y.type === TensorType.UINT8;
   const arithmetic = quantizedArithmetic(ctx, op, a, b, y, eight);
   const element = arithmetic.element;
-  const heap = eight && arithmetic.simd ? ctx.simd?.() : undefined;
-  const fast = heap && prepareEightBitSimd(heap, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, element);
-  if (fast) return fast;
   const plain = () => {
     const ad = a.data as Int8Array;
     const bd = b.data as Int8Array;
@@ -157,6 +154,9 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   };
+  const heap = eight && arithmetic.simd ? ctx.simd?.() : undefined;
+  const fast = heap && prepareEightBitSimd(heap, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, plain);
+  if (fast) return fast;
   const int16 = arithmetic.int16 && prepareAddInt16Simd(ctx.simd?.(), a, b, y, arithmetic.int16, lo, hi, plain);
   return int16 || plain;
 }
@@ -164,7 +164,7 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
 interface QuantizedArithmetic {
   /** raw input values → the output value before the clamp */
   element: (u: number, v: number) => number;
-  /** the same for the WebAssembly loop (see ewise in ../wasm/int8.wat), where it takes these parameters */
+  /** the same for the WebAssembly loop (see qbin in ../wasm/quantized-elementwise.wat), where it takes these parameters */
   simd?: { kind: EwiseKind; words: number[] };
   /** the general int16 ADD / SUB's parameters, for the WebAssembly loop (add16 in ../wasm/int16.wat) */
   int16?: Int16AddParameters;
@@ -221,7 +221,10 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
       const sv = mulByQuantizedMultiplierSmallerThanOne((v + bOff) * scaleUp, m2.multiplier, m2.shift);
       return mulByQuantizedMultiplierSmallerThanOne(su + sign * sv, mo.multiplier, mo.shift) + yOff;
     },
-    simd: eight && rightShifts ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier, -m1.shift, m2.multiplier, -m2.shift, mo.multiplier, -mo.shift, sign] } : undefined,
+    // each input's multiplier in 16-bit halves: its rescale needs no 64-bit product then (see srdhm20 in qbin's generator)
+    simd: eight && rightShifts
+        ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier >>> 16, m1.multiplier & 0xffff, -m1.shift, m2.multiplier >>> 16, m2.multiplier & 0xffff, -m2.shift, mo.multiplier, -mo.shift, op === "sub" ? -1 : 0] }
+        : undefined,
   };
 }
 

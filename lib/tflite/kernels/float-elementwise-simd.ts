@@ -45,7 +45,7 @@ interface Plan {
   calls: Int32Array;
 }
 
-function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
+export function plan(a: Tensor, b: Tensor, y: Tensor): Plan | undefined {
   const rank = Math.max(a.shape.length, b.shape.length, y.shape.length);
   const ys = extendShape(y.shape, rank);
   const strides = (t: Tensor) => {
