@@ -40,6 +40,26 @@ const quarter = {
   xnnMul: (pr) => `
           (local.set $r (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (f32x4.convert_i32x4_s ${pr}) ${get("fs")}))))`,
 };
+// int16 (zero points 0): the general ADD / SUB's input rescale floor((x m + 2^15) / 2^16) is, with m = mh 2^16 + ml,
+// x mh + floor((x ml + 2^15) / 2^16) in 32 bits for |x| <= 2^15 (int16Rescale in ../lib/tflite/kernels/elementwise.ts)
+const srdhm16 = (x, mh, ml) => `(i32x4.add (i32x4.mul ${x} ${get(mh)}) (i32x4.shr_s (i32x4.add (i32x4.mul ${x} ${get(ml)}) (v128.const i32x4 32768 32768 32768 32768)) (i32.const 16)))`;
+Object.assign(quarter, {
+  add16: (x, y) => `
+          (local.set $d ${srdhm16(x, "m1h", "m1l")})
+          (local.set $s ${rdpot(get("d"), "e1")})
+          (local.set $d ${srdhm16(y, "m2h", "m2l")})
+          (local.set $d ${rdpot(get("d"), "e2")})
+          (local.set $d (i32x4.add ${get("s")} (i32x4.sub (v128.xor ${get("d")} ${get("neg")}) ${get("neg")})))
+          (local.set $d ${srdhm(get("d"), get("mo"))})
+          (local.set $r ${rdpot(get("d"), "e3")})`,
+  // power-of-two scales: each input rounded right by its shift, summed (int16 saturation by the narrowing)
+  pot16: (x, y) => `
+          (local.set $d ${x})
+          (local.set $s ${rdpot(get("d"), "e1")})
+          (local.set $d ${y})
+          (local.set $d ${rdpot(get("d"), "e2")})
+          (local.set $r (i32x4.add ${get("s")} (i32x4.sub (v128.xor ${get("d")} ${get("neg")}) ${get("neg")})))`,
+});
 const setups = {
   refAdd: `
     (local.set $m1h ${splat(5)}) (local.set $m1l ${splat(6)}) (local.set $e1 (i32.load offset=28 (local.get $p)))
@@ -51,7 +71,10 @@ const setups = {
     (local.set $mo ${splat(5)}) (local.set $e1 (i32.load offset=24 (local.get $p))) (local.set $e2 (i32.load offset=28 (local.get $p)))`,
   xnnMul: `
     (local.set $fs (v128.load32_splat offset=20 (local.get $p)))`,
+  pot16: `
+    (local.set $e1 (i32.load offset=20 (local.get $p))) (local.set $e2 (i32.load offset=24 (local.get $p))) (local.set $neg ${splat(7)})`,
 };
+setups.add16 = setups.refAdd;
 const masks = `
     (local.set $e1m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e1)) (i32.const 1)))) (local.set $e1h (i32x4.shr_s (local.get $e1m) (i32.const 1)))
     (local.set $e2m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e2)) (i32.const 1)))) (local.set $e2h (i32x4.shr_s (local.get $e2m) (i32.const 1)))
@@ -91,9 +114,23 @@ function body(kind, unsigned) {
   return lines.map((l) => `        ${l.trim()}`).join("\n");
 }
 
-const loop = (kind, unsigned, i) => `
-  ;; ${i}: ${kind} ${unsigned ? "uint8" : "int8"}
-  (func $qbin${i} (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+// the 8 outputs of the int16 vectors $va, $vb in $out (zero points 0: no offsets)
+function body16(kind) {
+  const lines = [];
+  for (const q of ["low", "high"]) {
+    const code = products.has(kind)
+      ? quarter[kind](`(i32x4.extmul_${q}_i16x8_s ${get("va")} ${get("vb")})`)
+      : quarter[kind](`(i32x4.extend_${q}_i16x8_s ${get("va")})`, `(i32x4.extend_${q}_i16x8_s ${get("vb")})`);
+    lines.push(code, `(local.set $r${q === "low" ? 0 : 1} ${get("r")})`);
+  }
+  // saturated to int16 by the narrowing, then clamped
+  lines.push(`(local.set $out (i16x8.min_s (i16x8.max_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) ${get("lo16")}) ${get("hi16")}))`);
+  return lines.map((l) => `        ${l.trim()}`).join("\n");
+}
+
+const loop = (kind, unsigned, i, wide = false) => `
+  ;; ${i}: ${kind} ${wide ? "int16" : unsigned ? "uint8" : "int8"}
+  (func $qbin${wide ? "16_" : ""}${i} (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
     (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $k i32)
     (local $va v128) (local $vb v128) (local $xl v128) (local $xh v128) (local $yl v128) (local $yh v128)
     (local $r v128) (local $r0 v128) (local $r1 v128) (local $ol v128) (local $oh v128) (local $out v128) (local $d v128) (local $s v128)
@@ -108,34 +145,34 @@ const loop = (kind, unsigned, i) => `
       ;; an operand that stays along the row: its byte splat in the scratch area
       (local.set $pa (local.get $a))
       (if (i32.eqz (local.get $aStep)) (then
-        (v128.store offset=64 (local.get $p) (v128.load8_splat (local.get $a)))
+        (v128.store offset=64 (local.get $p) (v128.load${wide ? 16 : 8}_splat (local.get $a)))
         (local.set $pa (i32.add (local.get $p) (i32.const 64)))))
       (local.set $pb (local.get $b))
       (if (i32.eqz (local.get $bStep)) (then
-        (v128.store offset=80 (local.get $p) (v128.load8_splat (local.get $b)))
+        (v128.store offset=80 (local.get $p) (v128.load${wide ? 16 : 8}_splat (local.get $b)))
         (local.set $pb (i32.add (local.get $p) (i32.const 80)))))
       (local.set $py (local.get $y))
       (local.set $left (local.get $inner))
       (block $rowEnd (loop $vec
         (local.set $va (v128.load (local.get $pa)))
         (local.set $vb (v128.load (local.get $pb)))
-${body(kind, unsigned)}
-        (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+${wide ? body16(kind) : body(kind, unsigned)}
+        (if (i32.lt_s (local.get $left) (i32.const ${wide ? 8 : 16})) (then
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
             (i32.store8 (i32.add (local.get $py) (local.get $k)) (i32.load8_u offset=96 (i32.add (local.get $p) (local.get $k))))
-            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $left))))
+            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) ${wide ? "(i32.shl (local.get $left) (i32.const 1))" : "(local.get $left)"})))
           (br $rowEnd)))
         (v128.store (local.get $py) (local.get $out))
         (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
         (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
         (local.set $py (i32.add (local.get $py) (i32.const 16)))
-        (br_if $vec (local.tee $left (i32.sub (local.get $left) (i32.const 16))))))
+        (br_if $vec (local.tee $left (i32.sub (local.get $left) (i32.const ${wide ? 8 : 16}))))))
       (local.set $a (i32.add (local.get $a) (local.get $aRow)))
       (local.set $b (i32.add (local.get $b) (local.get $bRow)))
-      (local.set $y (i32.add (local.get $y) (local.get $inner)))
+      (local.set $y (i32.add (local.get $y) ${wide ? "(i32.shl (local.get $inner) (i32.const 1))" : "(local.get $inner)"}))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))`;
 
 const loops = [];
@@ -147,6 +184,8 @@ kinds.forEach((kind, k) =>
     names.push(i);
   }),
 );
+const wideKinds = ["add16", "pot16", "refMul"];
+const wideLoops = wideKinds.map((kind, i) => loop(kind, 0, i, true));
 
 // y = table[x] for 16 bytes: slice t of the table answers the indices 16t..16t+15, swizzle gives 0 elsewhere
 const lutSteps = Array.from({ length: 16 }, (_, t) =>
@@ -176,10 +215,19 @@ process.stdout.write(`;; Quantized elementwise kernels with WebAssembly SIMD, a 
 (module
   (import "env" "memory" (memory 1))
 ${loops.join("\n")}
+${wideLoops.join("\n")}
 
   (func (export "qbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
     (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
     ${names.map((i) => `(if (i32.eq (local.get $kind) (i32.const ${i})) (then (call $qbin${i} (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))`).join("\n    ")})
+
+  ;; qbin16: int16 ADD, SUB, MUL, every zero point 0, over rows × inner outputs as qbin (operands' steps 16 bytes or 0,
+  ;; eight outputs per step); kind 0 the general ADD / SUB (p as qbin's arithmetic 0, the inputs' rescale as
+  ;; int16Rescale), 1 power-of-two scales (words 5, 6 each input's right shift, 7 0 for ADD, -1 for SUB), 2 MUL (as
+  ;; qbin's arithmetic 2); words 3, 4 the clamp.
+  (func (export "qbin16") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
+    ${wideKinds.map((_, i) => `(if (i32.eq (local.get $kind) (i32.const ${i})) (then (call $qbin16_${i} (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))`).join("\n    ")})
 
   ;; lut8: y[i] = table[x[i]] for n bytes (the 256-byte table 16-byte aligned; an int8 value indexes it as its byte)
   (func (export "lut8") (param $x i32) (param $y i32) (param $n i32) (param $table i32)

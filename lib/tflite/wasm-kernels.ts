@@ -53,7 +53,6 @@ export interface Int8Exports {
   fmv32(w: number, x: number, acc: number, quads: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
   flip8(ptr: number, n: number): void;
-  ewise(block: number): void;
   ibilinear(x: number, y: number, block: number): void;
   fbilinear8(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
@@ -63,7 +62,6 @@ export interface Int8Exports {
 /** lib/tflite/wasm/int16.wat: the int16 kernels, a second module on the same memory. */
 export interface Int16Exports {
   rq16(x: number, y: number, n: number, wide: number, inOff: number, m1: number, l1: number, r1: number, m2: number, l2: number, r2: number, outOff: number, lo: number, hi: number): void;
-  add16(a: number, b: number, y: number, n: number, m1: number, e1: number, m2: number, e2: number, mo: number, eo: number, sub: number, lo: number, hi: number): void;
   conv16(x: number, w: number, ch: number, y: number, patch: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, kPad: number, lo: number, hi: number): void;
 }
 
@@ -72,9 +70,10 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
-/** lib/tflite/wasm/quantized-elementwise.wat: 8-bit ADD / SUB / MUL, byte-table lookups, dequantization (see there). */
+/** lib/tflite/wasm/quantized-elementwise.wat: 8-bit and int16 ADD / SUB / MUL, byte-table lookups, dequantization (see there). */
 export interface QuantizedElementwiseExports {
   qbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
+  qbin16(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
   lut8(x: number, y: number, n: number, table: number): void;
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }

@@ -6,7 +6,7 @@
  * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
  * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights)
  * and FULLY_CONNECTED int16x8 (the same loop).
- * And the module's requantization and ADD rescale on every int16 value, with multipliers chosen so that the rounding
+ * And the requantization (rq16) and the ADD rescale (qbin16 in quantized-elementwise.wat) on every int16 value, with multipliers chosen so that the rounding
  * ties (where gemmlowp's nudge and truncation matter) occur, against lib/tflite/fixed-point.ts.
  */
 import { strict as assert } from "assert";
@@ -214,11 +214,12 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
     }
   });
 
-  it("add16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {
+  it("qbin16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {
     const { heap, all, x16, y } = everyInt16();
-    const ex = heap.int16()!;
+    const ex = heap.quantizedElementwise()!;
     // b: every value in reverse order; 2^15 + k 2^16 makes x m end in 0x8000 for odd x: the rescale's ties
     const b = heap.place(Int16Array.from(all).reverse());
+    const block = heap.alloc(112);
     for (const [m1, e1, m2, e2, mo, eo] of [
       [2 ** 15 + 2 ** 30, 0, 2 ** 30, 0, 2 ** 30 + 2 ** 29, 14],
       [2 ** 30, 3, 3 * 2 ** 15 + 2 ** 30, 1, 2147483647, 15],
@@ -226,7 +227,9 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       [2 ** 30, 0, 2 ** 30, 0, 2 ** 30, 0],
     ]) {
       for (const sub of [0, 1]) {
-        ex.add16(x16, b, y, 65536, m1, e1, m2, e2, mo, eo, sub, -32768, 32767);
+        // qbin16's general ADD / SUB (kind 0): offsets 0, the clamp, each multiplier in 16-bit halves
+        [0, 0, 0, -32768, 32767, m1 >>> 16, m1 & 0xffff, e1, m2 >>> 16, m2 & 0xffff, e2, mo, eo, -sub].forEach((w, i) => heap.setWord(block + 4 * i, w));
+        ex.qbin16(0, x16, b, y, 1, 65536, 0, 0, 16, 16, block);
         const expected = all.map((u, i) => {
           const v = -1 - all[i];
           const s = int16Rescale(u, m1, e1) + (sub ? -1 : 1) * int16Rescale(v, m2, e2);

@@ -1,6 +1,6 @@
 /**
  * int8 and uint8 ADD, SUB and MUL in WebAssembly SIMD ("qbin" in ../wasm/quantized-elementwise.wat), sixteen elements
- * per step, in either arithmetic, for every broadcast the float kernels take (plan() in float-elementwise-simd.ts:
+ * per step, in either arithmetic, and int16 ones with zero points 0 ("qbin16", eight per step), for every broadcast the float kernels take (plan() in float-elementwise-simd.ts:
  * rows × inner per call, an operand advancing along the row or standing still). Tensors outside the heap: constants
  * are copied in once; anything else falls back to the JavaScript loop for that run.
  */
@@ -9,17 +9,23 @@ import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
 import { plan } from "./float-elementwise-simd";
 
-/** the arithmetic of qbin's kind (kind = 2 × this + unsigned) */
+/** the arithmetic: for 8 bits qbin's kind is 2 × this + unsigned; qbin16 takes Int16Add, Int16PotAdd, ReferenceMul */
 export enum EwiseKind {
   ReferenceAdd = 0,
   XnnpackAdd = 1,
   ReferenceMul = 2,
   XnnpackMul = 3,
+  /** the general int16 ADD / SUB */
+  Int16Add = 4,
+  /** int16 ADD / SUB with power-of-two scales */
+  Int16PotAdd = 5,
 }
+
+const INT16_KINDS: Partial<Record<EwiseKind, number>> = { [EwiseKind.Int16Add]: 0, [EwiseKind.Int16PotAdd]: 1, [EwiseKind.ReferenceMul]: 2 };
 
 export interface EwiseParameters {
   kind: EwiseKind;
-  /** words 5… of qbin's block (see there) */
+  /** words 5… of qbin's (qbin16's) block (see there) */
   words: number[];
   aOffset: number;
   bOffset: number;
@@ -29,13 +35,22 @@ export interface EwiseParameters {
 }
 
 /** The SIMD invoke, or undefined where it does not apply; `fallback` (the JavaScript loop) runs off the heap. */
-export function prepareEightBitSimd(heap: WasmHeap, a: Tensor, b: Tensor, y: Tensor, p: EwiseParameters, fallback: Invoke): Invoke | undefined {
+export function prepareQuantizedBinarySimd(heap: WasmHeap, bits: 8 | 16, a: Tensor, b: Tensor, y: Tensor, p: EwiseParameters, fallback: Invoke): Invoke | undefined {
   const ex = heap.quantizedElementwise();
   if (!ex || a.isVariable || b.isVariable || y.isVariable || y.size === 0) return undefined;
-  // the offset inputs as int16 lanes, and below 2048 in magnitude for the reference ADD's rescale
-  if (Math.abs(p.aOffset) > 1024 || Math.abs(p.bOffset) > 1024) return undefined;
-  const unsigned = y.data instanceof Uint8Array && a.data instanceof Uint8Array && b.data instanceof Uint8Array;
-  if (!unsigned && !(y.data instanceof Int8Array && a.data instanceof Int8Array && b.data instanceof Int8Array)) return undefined;
+  let kind: number;
+  if (bits === 8) {
+    const unsigned = y.data instanceof Uint8Array && a.data instanceof Uint8Array && b.data instanceof Uint8Array;
+    if (!unsigned && !(y.data instanceof Int8Array && a.data instanceof Int8Array && b.data instanceof Int8Array)) return undefined;
+    // the offset inputs as int16 lanes, and below 2048 in magnitude for the reference ADD's rescale
+    if (p.kind > EwiseKind.XnnpackMul || Math.abs(p.aOffset) > 1024 || Math.abs(p.bOffset) > 1024) return undefined;
+    kind = 2 * p.kind + (unsigned ? 1 : 0);
+  } else {
+    if (!(y.data instanceof Int16Array && a.data instanceof Int16Array && b.data instanceof Int16Array)) return undefined;
+    const k = INT16_KINDS[p.kind];
+    if (k === undefined || p.aOffset !== 0 || p.bOffset !== 0 || p.yOffset !== 0) return undefined;
+    kind = k;
+  }
   const l = plan(a, b, y);
   if (!l) return undefined;
   const words = new Int32Array(28);
@@ -44,10 +59,11 @@ export function prepareEightBitSimd(heap: WasmHeap, a: Tensor, b: Tensor, y: Ten
   // constants live in the model bytes: a copy in the heap, once
   const aConst = a.isConstant ? heap.place(a.data) : -1;
   const bConst = b.isConstant ? heap.place(b.data) : -1;
-  const kind = 2 * p.kind + (unsigned ? 1 : 0);
-  // plan() counts float32 bytes: a fourth of them are elements, bytes here
+  // plan() counts float32 bytes: a fourth of them are elements
+  const size = bits / 8;
   const { rows, inner, calls } = l;
-  const [aRow, bRow, aStep, bStep] = [l.aRow / 4, l.bRow / 4, l.aStep, l.bStep];
+  const [aRow, bRow, aStep, bStep] = [(l.aRow / 4) * size, (l.bRow / 4) * size, l.aStep, l.bStep];
+  const run = bits === 8 ? ex.qbin : ex.qbin16;
   return () => {
     const buffer = heap.buffer;
     const inHeap = (t: Tensor) => t.isConstant || t.data.buffer === buffer;
@@ -55,6 +71,6 @@ export function prepareEightBitSimd(heap: WasmHeap, a: Tensor, b: Tensor, y: Ten
     const aPtr = aConst >= 0 ? aConst : a.data.byteOffset;
     const bPtr = bConst >= 0 ? bConst : b.data.byteOffset;
     const yPtr = y.data.byteOffset;
-    for (let c = 0; c < calls.length; c += 3) ex.qbin(kind, aPtr + calls[c], bPtr + calls[c + 1], yPtr + calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, block);
+    for (let c = 0; c < calls.length; c += 3) run(kind, aPtr + size * calls[c], bPtr + size * calls[c + 1], yPtr + size * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, block);
   };
 }

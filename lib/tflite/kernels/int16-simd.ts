@@ -1,7 +1,7 @@
 /**
  * The int16 kernels' entry points into WebAssembly SIMD (../wasm/int16.wat): requantization to int16 of int32 or
- * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); the general int16 ADD and SUB; CONV_2D
- * with int16 activations and int8 filters. Each returns undefined where its
+ * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); CONV_2D with int16 activations and int8
+ * filters. Each returns undefined where its
  * conditions do not hold, and the kernel keeps its JavaScript loop; tensors outside the heap at run time (the
  * caller's own buffers) take that loop too.
  */
@@ -38,33 +38,6 @@ export function prepareRequantizeInt16Simd(heap: WasmHeap | undefined, x: Tensor
     const buffer = heap.buffer;
     if (x.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
     ex.rq16(x.data.byteOffset, y.data.byteOffset, n, wide, inOff, pm, pl, pr, nm, nl, nr, 0, lo, hi);
-  };
-}
-
-/** The general int16 ADD / SUB's fixed-point parameters (see quantizedArithmetic in elementwise.ts): right shifts. */
-export interface Int16AddParameters {
-  m1: number;
-  e1: number;
-  m2: number;
-  e2: number;
-  mo: number;
-  eo: number;
-  subtract: boolean;
-}
-
-/** int16 ADD / SUB of two inputs of the output's size, every zero point 0 (as TFLite requires of int16). */
-export function prepareAddInt16Simd(heap: WasmHeap | undefined, a: Tensor, b: Tensor, y: Tensor, p: Int16AddParameters, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
-  const ex = heap?.int16();
-  if (!heap || !ex || !(y.data instanceof Int16Array) || a.size !== y.size || b.size !== y.size) return undefined;
-  if ([a, b, y].some((t) => t.isVariable || t.isConstant || t.zeroPoint !== 0)) return undefined;
-  const shifts = [p.e1, p.e2, p.eo];
-  if (!shifts.every((e) => e >= 0 && e <= 31) || p.mo === INT32_MIN) return undefined;
-  const n = y.size;
-  const sub = p.subtract ? 1 : 0;
-  return () => {
-    const buffer = heap.buffer;
-    if (a.data.buffer !== buffer || b.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
-    ex.add16(a.data.byteOffset, b.data.byteOffset, y.data.byteOffset, n, p.m1, p.e1, p.m2, p.e2, p.mo, p.eo, sub, lo, hi);
   };
 }
 

@@ -100,7 +100,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_s (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -198,7 +198,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_u (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -262,7 +262,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_s (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -326,7 +326,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_u (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -406,7 +406,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_s (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -486,7 +486,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_u (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -554,7 +554,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_s (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -622,7 +622,7 @@
         (local.set $oh (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $yoff16)) (local.get $lo16)) (local.get $hi16)))
         (local.set $out (i8x16.narrow_i16x8_u (local.get $ol) (local.get $oh)))
         (if (i32.lt_s (local.get $left) (i32.const 16)) (then
-          ;; the row's last left (1..15) outputs, through the scratch area (the inputs were read past their end)
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
           (v128.store offset=96 (local.get $p) (local.get $out))
           (local.set $k (i32.const 0))
           (loop $byte
@@ -639,6 +639,200 @@
       (local.set $y (i32.add (local.get $y) (local.get $inner)))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
+  ;; 0: add16 int16
+  (func $qbin16_0 (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+    (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $k i32)
+    (local $va v128) (local $vb v128) (local $xl v128) (local $xh v128) (local $yl v128) (local $yh v128)
+    (local $r v128) (local $r0 v128) (local $r1 v128) (local $ol v128) (local $oh v128) (local $out v128) (local $d v128) (local $s v128)
+    (local $aoff v128) (local $boff v128) (local $aoff16 v128) (local $boff16 v128) (local $yoff16 v128) (local $lo16 v128) (local $hi16 v128)
+    (local $m1h v128) (local $m1l v128) (local $m2h v128) (local $m2l v128) (local $mo v128) (local $neg v128) (local $bias v128) (local $ma v128) (local $mb v128) (local $fs v128)
+    (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $e1m v128) (local $e1h v128) (local $e2m v128) (local $e2h v128) (local $e3m v128) (local $e3h v128)
+    (local.set $aoff (i32x4.splat (i32.load offset=0 (local.get $p)))) (local.set $boff (i32x4.splat (i32.load offset=4 (local.get $p))))
+    (local.set $aoff16 (i16x8.splat (i32.load offset=0 (local.get $p)))) (local.set $boff16 (i16x8.splat (i32.load offset=4 (local.get $p))))
+    (local.set $yoff16 (i16x8.splat (i32.load offset=8 (local.get $p))))
+    (local.set $lo16 (i16x8.splat (i32.load offset=12 (local.get $p)))) (local.set $hi16 (i16x8.splat (i32.load offset=16 (local.get $p))))
+    (local.set $m1h (i32x4.splat (i32.load offset=20 (local.get $p)))) (local.set $m1l (i32x4.splat (i32.load offset=24 (local.get $p)))) (local.set $e1 (i32.load offset=28 (local.get $p)))
+    (local.set $m2h (i32x4.splat (i32.load offset=32 (local.get $p)))) (local.set $m2l (i32x4.splat (i32.load offset=36 (local.get $p)))) (local.set $e2 (i32.load offset=40 (local.get $p)))
+    (local.set $mo (i32x4.splat (i32.load offset=44 (local.get $p)))) (local.set $e3 (i32.load offset=48 (local.get $p))) (local.set $neg (i32x4.splat (i32.load offset=52 (local.get $p))))
+    (local.set $e1m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e1)) (i32.const 1)))) (local.set $e1h (i32x4.shr_s (local.get $e1m) (i32.const 1)))
+    (local.set $e2m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e2)) (i32.const 1)))) (local.set $e2h (i32x4.shr_s (local.get $e2m) (i32.const 1)))
+    (local.set $e3m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e3)) (i32.const 1)))) (local.set $e3h (i32x4.shr_s (local.get $e3m) (i32.const 1)))
+    (loop $row
+      ;; an operand that stays along the row: its byte splat in the scratch area
+      (local.set $pa (local.get $a))
+      (if (i32.eqz (local.get $aStep)) (then
+        (v128.store offset=64 (local.get $p) (v128.load16_splat (local.get $a)))
+        (local.set $pa (i32.add (local.get $p) (i32.const 64)))))
+      (local.set $pb (local.get $b))
+      (if (i32.eqz (local.get $bStep)) (then
+        (v128.store offset=80 (local.get $p) (v128.load16_splat (local.get $b)))
+        (local.set $pb (i32.add (local.get $p) (i32.const 80)))))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $rowEnd (loop $vec
+        (local.set $va (v128.load (local.get $pa)))
+        (local.set $vb (v128.load (local.get $pb)))
+        (local.set $d (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $va)) (local.get $m1h)) (i32x4.shr_s (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $va)) (local.get $m1l)) (v128.const i32x4 32768 32768 32768 32768)) (i32.const 16))))
+          (local.set $s (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e1)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e1m)) (i32x4.sub (local.get $e1h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $vb)) (local.get $m2h)) (i32x4.shr_s (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $vb)) (local.get $m2l)) (v128.const i32x4 32768 32768 32768 32768)) (i32.const 16))))
+          (local.set $d (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $d) (local.get $neg)) (local.get $neg))))
+          (local.set $d (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $d) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $d) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+          (local.set $r (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e3)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e3m)) (i32x4.sub (local.get $e3h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+        (local.set $r0 (local.get $r))
+        (local.set $d (i32x4.add (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $va)) (local.get $m1h)) (i32x4.shr_s (i32x4.add (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $va)) (local.get $m1l)) (v128.const i32x4 32768 32768 32768 32768)) (i32.const 16))))
+          (local.set $s (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e1)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e1m)) (i32x4.sub (local.get $e1h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.add (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $vb)) (local.get $m2h)) (i32x4.shr_s (i32x4.add (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $vb)) (local.get $m2l)) (v128.const i32x4 32768 32768 32768 32768)) (i32.const 16))))
+          (local.set $d (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $d) (local.get $neg)) (local.get $neg))))
+          (local.set $d (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $d) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $d) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+          (local.set $r (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e3)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e3m)) (i32x4.sub (local.get $e3h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+        (local.set $r1 (local.get $r))
+        (local.set $out (i16x8.min_s (i16x8.max_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $lo16)) (local.get $hi16)))
+        (if (i32.lt_s (local.get $left) (i32.const 8)) (then
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
+          (v128.store offset=96 (local.get $p) (local.get $out))
+          (local.set $k (i32.const 0))
+          (loop $byte
+            (i32.store8 (i32.add (local.get $py) (local.get $k)) (i32.load8_u offset=96 (i32.add (local.get $p) (local.get $k))))
+            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.shl (local.get $left) (i32.const 1)))))
+          (br $rowEnd)))
+        (v128.store (local.get $py) (local.get $out))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (br_if $vec (local.tee $left (i32.sub (local.get $left) (i32.const 8))))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 1))))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; 1: pot16 int16
+  (func $qbin16_1 (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+    (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $k i32)
+    (local $va v128) (local $vb v128) (local $xl v128) (local $xh v128) (local $yl v128) (local $yh v128)
+    (local $r v128) (local $r0 v128) (local $r1 v128) (local $ol v128) (local $oh v128) (local $out v128) (local $d v128) (local $s v128)
+    (local $aoff v128) (local $boff v128) (local $aoff16 v128) (local $boff16 v128) (local $yoff16 v128) (local $lo16 v128) (local $hi16 v128)
+    (local $m1h v128) (local $m1l v128) (local $m2h v128) (local $m2l v128) (local $mo v128) (local $neg v128) (local $bias v128) (local $ma v128) (local $mb v128) (local $fs v128)
+    (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $e1m v128) (local $e1h v128) (local $e2m v128) (local $e2h v128) (local $e3m v128) (local $e3h v128)
+    (local.set $aoff (i32x4.splat (i32.load offset=0 (local.get $p)))) (local.set $boff (i32x4.splat (i32.load offset=4 (local.get $p))))
+    (local.set $aoff16 (i16x8.splat (i32.load offset=0 (local.get $p)))) (local.set $boff16 (i16x8.splat (i32.load offset=4 (local.get $p))))
+    (local.set $yoff16 (i16x8.splat (i32.load offset=8 (local.get $p))))
+    (local.set $lo16 (i16x8.splat (i32.load offset=12 (local.get $p)))) (local.set $hi16 (i16x8.splat (i32.load offset=16 (local.get $p))))
+    (local.set $e1 (i32.load offset=20 (local.get $p))) (local.set $e2 (i32.load offset=24 (local.get $p))) (local.set $neg (i32x4.splat (i32.load offset=28 (local.get $p))))
+    (local.set $e1m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e1)) (i32.const 1)))) (local.set $e1h (i32x4.shr_s (local.get $e1m) (i32.const 1)))
+    (local.set $e2m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e2)) (i32.const 1)))) (local.set $e2h (i32x4.shr_s (local.get $e2m) (i32.const 1)))
+    (local.set $e3m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e3)) (i32.const 1)))) (local.set $e3h (i32x4.shr_s (local.get $e3m) (i32.const 1)))
+    (loop $row
+      ;; an operand that stays along the row: its byte splat in the scratch area
+      (local.set $pa (local.get $a))
+      (if (i32.eqz (local.get $aStep)) (then
+        (v128.store offset=64 (local.get $p) (v128.load16_splat (local.get $a)))
+        (local.set $pa (i32.add (local.get $p) (i32.const 64)))))
+      (local.set $pb (local.get $b))
+      (if (i32.eqz (local.get $bStep)) (then
+        (v128.store offset=80 (local.get $p) (v128.load16_splat (local.get $b)))
+        (local.set $pb (i32.add (local.get $p) (i32.const 80)))))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $rowEnd (loop $vec
+        (local.set $va (v128.load (local.get $pa)))
+        (local.set $vb (v128.load (local.get $pb)))
+        (local.set $d (i32x4.extend_low_i16x8_s (local.get $va)))
+          (local.set $s (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e1)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e1m)) (i32x4.sub (local.get $e1h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.extend_low_i16x8_s (local.get $vb)))
+          (local.set $d (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $r (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $d) (local.get $neg)) (local.get $neg))))
+        (local.set $r0 (local.get $r))
+        (local.set $d (i32x4.extend_high_i16x8_s (local.get $va)))
+          (local.set $s (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e1)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e1m)) (i32x4.sub (local.get $e1h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $d (i32x4.extend_high_i16x8_s (local.get $vb)))
+          (local.set $d (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+          (local.set $r (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $d) (local.get $neg)) (local.get $neg))))
+        (local.set $r1 (local.get $r))
+        (local.set $out (i16x8.min_s (i16x8.max_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $lo16)) (local.get $hi16)))
+        (if (i32.lt_s (local.get $left) (i32.const 8)) (then
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
+          (v128.store offset=96 (local.get $p) (local.get $out))
+          (local.set $k (i32.const 0))
+          (loop $byte
+            (i32.store8 (i32.add (local.get $py) (local.get $k)) (i32.load8_u offset=96 (i32.add (local.get $p) (local.get $k))))
+            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.shl (local.get $left) (i32.const 1)))))
+          (br $rowEnd)))
+        (v128.store (local.get $py) (local.get $out))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (br_if $vec (local.tee $left (i32.sub (local.get $left) (i32.const 8))))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 1))))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; 2: refMul int16
+  (func $qbin16_2 (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+    (local $pa i32) (local $pb i32) (local $py i32) (local $left i32) (local $k i32)
+    (local $va v128) (local $vb v128) (local $xl v128) (local $xh v128) (local $yl v128) (local $yh v128)
+    (local $r v128) (local $r0 v128) (local $r1 v128) (local $ol v128) (local $oh v128) (local $out v128) (local $d v128) (local $s v128)
+    (local $aoff v128) (local $boff v128) (local $aoff16 v128) (local $boff16 v128) (local $yoff16 v128) (local $lo16 v128) (local $hi16 v128)
+    (local $m1h v128) (local $m1l v128) (local $m2h v128) (local $m2l v128) (local $mo v128) (local $neg v128) (local $bias v128) (local $ma v128) (local $mb v128) (local $fs v128)
+    (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $e1m v128) (local $e1h v128) (local $e2m v128) (local $e2h v128) (local $e3m v128) (local $e3h v128)
+    (local.set $aoff (i32x4.splat (i32.load offset=0 (local.get $p)))) (local.set $boff (i32x4.splat (i32.load offset=4 (local.get $p))))
+    (local.set $aoff16 (i16x8.splat (i32.load offset=0 (local.get $p)))) (local.set $boff16 (i16x8.splat (i32.load offset=4 (local.get $p))))
+    (local.set $yoff16 (i16x8.splat (i32.load offset=8 (local.get $p))))
+    (local.set $lo16 (i16x8.splat (i32.load offset=12 (local.get $p)))) (local.set $hi16 (i16x8.splat (i32.load offset=16 (local.get $p))))
+    (local.set $mo (i32x4.splat (i32.load offset=20 (local.get $p)))) (local.set $e1 (i32.load offset=24 (local.get $p))) (local.set $e2 (i32.load offset=28 (local.get $p)))
+    (local.set $e1m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e1)) (i32.const 1)))) (local.set $e1h (i32x4.shr_s (local.get $e1m) (i32.const 1)))
+    (local.set $e2m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e2)) (i32.const 1)))) (local.set $e2h (i32x4.shr_s (local.get $e2m) (i32.const 1)))
+    (local.set $e3m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e3)) (i32.const 1)))) (local.set $e3h (i32x4.shr_s (local.get $e3m) (i32.const 1)))
+    (loop $row
+      ;; an operand that stays along the row: its byte splat in the scratch area
+      (local.set $pa (local.get $a))
+      (if (i32.eqz (local.get $aStep)) (then
+        (v128.store offset=64 (local.get $p) (v128.load16_splat (local.get $a)))
+        (local.set $pa (i32.add (local.get $p) (i32.const 64)))))
+      (local.set $pb (local.get $b))
+      (if (i32.eqz (local.get $bStep)) (then
+        (v128.store offset=80 (local.get $p) (v128.load16_splat (local.get $b)))
+        (local.set $pb (i32.add (local.get $p) (i32.const 80)))))
+      (local.set $py (local.get $y))
+      (local.set $left (local.get $inner))
+      (block $rowEnd (loop $vec
+        (local.set $va (v128.load (local.get $pa)))
+        (local.set $vb (v128.load (local.get $pb)))
+        (local.set $d (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (i32x4.shl (i32x4.extmul_low_i16x8_s (local.get $va) (local.get $vb)) (local.get $e1)) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (i32x4.shl (i32x4.extmul_low_i16x8_s (local.get $va) (local.get $vb)) (local.get $e1)) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+          (local.set $r (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+        (local.set $r0 (local.get $r))
+        (local.set $d (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (i32x4.shl (i32x4.extmul_high_i16x8_s (local.get $va) (local.get $vb)) (local.get $e1)) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
+          (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (i32x4.shl (i32x4.extmul_high_i16x8_s (local.get $va) (local.get $vb)) (local.get $e1)) (local.get $mo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
+          (local.set $r (i32x4.sub (i32x4.shr_s (local.get $d) (local.get $e2)) (i32x4.gt_s (v128.and (local.get $d) (local.get $e2m)) (i32x4.sub (local.get $e2h) (i32x4.lt_s (local.get $d) (v128.const i32x4 0 0 0 0))))))
+        (local.set $r1 (local.get $r))
+        (local.set $out (i16x8.min_s (i16x8.max_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $lo16)) (local.get $hi16)))
+        (if (i32.lt_s (local.get $left) (i32.const 8)) (then
+          ;; the row's last left outputs, through the scratch area (the inputs were read past their end)
+          (v128.store offset=96 (local.get $p) (local.get $out))
+          (local.set $k (i32.const 0))
+          (loop $byte
+            (i32.store8 (i32.add (local.get $py) (local.get $k)) (i32.load8_u offset=96 (i32.add (local.get $p) (local.get $k))))
+            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.shl (local.get $left) (i32.const 1)))))
+          (br $rowEnd)))
+        (v128.store (local.get $py) (local.get $out))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bStep)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (br_if $vec (local.tee $left (i32.sub (local.get $left) (i32.const 8))))))
+      (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $inner) (i32.const 1))))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
   (func (export "qbin") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
     (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
     (if (i32.eq (local.get $kind) (i32.const 0)) (then (call $qbin0 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))
@@ -649,6 +843,16 @@
     (if (i32.eq (local.get $kind) (i32.const 5)) (then (call $qbin5 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then (call $qbin6 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))
     (if (i32.eq (local.get $kind) (i32.const 7)) (then (call $qbin7 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return))))
+
+  ;; qbin16: int16 ADD, SUB, MUL, every zero point 0, over rows × inner outputs as qbin (operands' steps 16 bytes or 0,
+  ;; eight outputs per step); kind 0 the general ADD / SUB (p as qbin's arithmetic 0, the inputs' rescale as
+  ;; int16Rescale), 1 power-of-two scales (words 5, 6 each input's right shift, 7 0 for ADD, -1 for SUB), 2 MUL (as
+  ;; qbin's arithmetic 2); words 3, 4 the clamp.
+  (func (export "qbin16") (param $kind i32) (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32) (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $p i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
+    (if (i32.eq (local.get $kind) (i32.const 0)) (then (call $qbin16_0 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))
+    (if (i32.eq (local.get $kind) (i32.const 1)) (then (call $qbin16_1 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return)))
+    (if (i32.eq (local.get $kind) (i32.const 2)) (then (call $qbin16_2 (local.get $a) (local.get $b) (local.get $y) (local.get $rows) (local.get $inner) (local.get $aRow) (local.get $bRow) (local.get $aStep) (local.get $bStep) (local.get $p)) (return))))
 
   ;; lut8: y[i] = table[x[i]] for n bytes (the 256-byte table 16-byte aligned; an int8 value indexes it as its byte)
   (func (export "lut8") (param $x i32) (param $y i32) (param $n i32) (param $table i32)
