@@ -194,22 +194,6 @@ const lutSteps = Array.from({ length: 16 }, (_, t) =>
     : `(local.set $r (v128.or (local.get $r) (i8x16.swizzle (local.get $t${t}) (local.tee $v (i8x16.sub (local.get $v) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))))`,
 ).join("\n        ");
 
-// affine8's sixteen outputs: per quarter the multiplier and bias of its side of `at`, the product, the shift; per half
-// narrowed and clamped
-const affineSteps = ["l", "h"]
-  .map((h) =>
-    ["low", "high"]
-      .map(
-        (q, i) => `(local.set $q (i32x4.extend_${q}_i16x8_s (local.get $x${h})))
-      (local.set $m (i32x4.ge_s (local.get $q) (local.get $at)))
-      (local.set $d (i32x4.shr_s (i32x4.add (i32x4.mul (local.get $q) (v128.bitselect (local.get $mp) (local.get $mn) (local.get $m))) (v128.bitselect (local.get $bp) (local.get $bn) (local.get $m))) (local.get $sh)))
-      (local.set $r${i} (i32x4.add ${rdpot(get("d"), "e1")} (local.get $zo)))`,
-      )
-      .concat(`(local.set $o${h} (i16x8.min_s (i16x8.max_s (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r1)) (local.get $lo)) (local.get $hi)))`)
-      .join("\n      "),
-  )
-  .join("\n      ");
-
 process.stdout.write(`;; Quantized elementwise kernels with WebAssembly SIMD, a module of its own beside int8.wat on the same memory (see
 ;; WasmHeap in ../wasm-kernels.ts). Written by scripts/quantized-elementwise-wat.cjs (edit that, not this).
 ;; Results are those of the JavaScript loops of ../kernels/elementwise.ts, byte-lookup.ts and quantize.ts bit for bit.
@@ -266,51 +250,6 @@ ${wideLoops.join("\n")}
       (local.set $x (i32.add (local.get $x) (i32.const 1)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $tail))))
-
-  ;; affine8: y[i] = clamp(zo + RoundingDivideByPOT((x[i] M + B) >> S, E)) for n bytes (unsigned: 1 if x is uint8,
-  ;; + 2 if y is, else int8), M, B those for x[i] >= at or those below (an 8-bit lookup that is affine on each side of
-  ;; a point, rounded once or twice, checked entry by entry where it is prepared: ../kernels/byte-lookup.ts). p: i32
-  ;; words 0 at, 1 M above, 2 B above, 3 M below, 4 B below, 5 S, 6 lo, 7 hi, 8 E, 9 zo; 16 bytes of scratch from byte 48. Sixteen bytes per step, the last n mod 16 through the scratch area.
-  (func (export "affine8") (param $x i32) (param $y i32) (param $n i32) (param $unsigned i32) (param $p i32)
-    (local $at v128) (local $mp v128) (local $bp v128) (local $mn v128) (local $bn v128) (local $sh i32) (local $lo v128) (local $hi v128)
-    (local $e1 i32) (local $e1m v128) (local $e1h v128) (local $zo v128) (local $d v128)
-    (local $v v128) (local $xl v128) (local $xh v128) (local $q v128) (local $m v128) (local $r0 v128) (local $r1 v128) (local $ol v128) (local $oh v128) (local $out v128) (local $left i32) (local $k i32)
-    (local.set $at (i32x4.splat (i32.load (local.get $p))))
-    (local.set $mp (i32x4.splat (i32.load offset=4 (local.get $p))))
-    (local.set $bp (i32x4.splat (i32.load offset=8 (local.get $p))))
-    (local.set $mn (i32x4.splat (i32.load offset=12 (local.get $p))))
-    (local.set $bn (i32x4.splat (i32.load offset=16 (local.get $p))))
-    (local.set $sh (i32.load offset=20 (local.get $p)))
-    (local.set $lo (i16x8.splat (i32.load offset=24 (local.get $p))))
-    (local.set $hi (i16x8.splat (i32.load offset=28 (local.get $p))))
-    (local.set $e1 (i32.load offset=32 (local.get $p)))
-    (local.set $e1m (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e1)) (i32.const 1)))) (local.set $e1h (i32x4.shr_s (local.get $e1m) (i32.const 1)))
-    (local.set $zo (i32x4.splat (i32.load offset=36 (local.get $p))))
-    (local.set $left (local.get $n))
-    (block $done (loop $next
-      (br_if $done (i32.le_s (local.get $left) (i32.const 0)))
-      (local.set $v (v128.load (local.get $x)))
-      (if (i32.and (local.get $unsigned) (i32.const 1))
-        (then (local.set $xl (i16x8.extend_low_i8x16_u (local.get $v))) (local.set $xh (i16x8.extend_high_i8x16_u (local.get $v))))
-        (else (local.set $xl (i16x8.extend_low_i8x16_s (local.get $v))) (local.set $xh (i16x8.extend_high_i8x16_s (local.get $v)))))
-      ${affineSteps}
-      (local.set $out
-        (if (result v128) (i32.and (local.get $unsigned) (i32.const 2))
-          (then (i8x16.narrow_i16x8_u (local.get $ol) (local.get $oh)))
-          (else (i8x16.narrow_i16x8_s (local.get $ol) (local.get $oh)))))
-      (if (i32.lt_s (local.get $left) (i32.const 16))
-        (then
-          (v128.store offset=48 (local.get $p) (local.get $out))
-          (local.set $k (i32.const 0))
-          (loop $byte
-            (i32.store8 (i32.add (local.get $y) (local.get $k)) (i32.load8_u offset=48 (i32.add (local.get $p) (local.get $k))))
-            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $left))))
-          (return)))
-      (v128.store (local.get $y) (local.get $out))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $y (i32.add (local.get $y) (i32.const 16)))
-      (local.set $left (i32.sub (local.get $left) (i32.const 16)))
-      (br $next))))
 
   ;;  dequant: y[i] = scale (x[i] - zero) in single precision (one rounding of the exact product, as the JavaScript
   ;;  loop stores it) for n int8 (kind 0), uint8 (1) or int16 (2) values, four at a time (the last n mod 4 lane by lane)

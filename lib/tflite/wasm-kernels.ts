@@ -75,7 +75,6 @@ export interface QuantizedElementwiseExports {
   qbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
   qbin16(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
   lut8(x: number, y: number, n: number, table: number): void;
-  affine8(x: number, y: number, n: number, unsigned: number, block: number): void;
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 

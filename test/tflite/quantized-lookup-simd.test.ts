@@ -1,15 +1,12 @@
 /**
- * The 8-bit table lookups (lut8: LOGISTIC, TANH, HARD_SWISH; affine8 where the table is a rescale on each side of the
- * zero point: LEAKY_RELU, RELU6, 8-bit QUANTIZE) and DEQUANTIZE (dequant) in WebAssembly SIMD give exactly the
- * JavaScript loops' outputs, in both arithmetics, at lengths that end in the vector loop and in every tail length.
- * And affineFit reproduces TFLite's 8-bit requantization tables (so that QUANTIZE takes affine8).
+ * The 8-bit table lookups (lut8: LOGISTIC, TANH, LEAKY_RELU, HARD_SWISH, RELU6, 8-bit QUANTIZE) and DEQUANTIZE
+ * (dequant) in WebAssembly SIMD give exactly the JavaScript loops' outputs, in both arithmetics, at lengths that end
+ * in the vector loop and in every tail length.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec, type OptionField } from "../../lib/tflite/model-builder";
 import { int8Module } from "../../lib/tflite/wasm-kernels";
-import { affineFit } from "../../lib/tflite/kernels/byte-lookup";
-import { mulByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPOT } from "../../lib/tflite/fixed-point";
 import { B, CaseMaker, F, O, T, rng } from "./operator-cases";
 
 interface Unary {
@@ -67,23 +64,4 @@ describe("tflite 8-bit lookups and DEQUANTIZE in WebAssembly SIMD", function () 
       });
     }
   }
-
-  it("affineFit finds the form of every random int8 requantization table, and its words give the table", function () {
-    const next = rng(4242);
-    for (let k = 0; k < 200; k++) {
-      const sx = Math.fround(0.005 + next() * 0.1);
-      const sy = Math.fround(sx * (0.1 + next() * 3));
-      const [zx, zy] = [Math.floor(next() * 256) - 128, Math.floor(next() * 256) - 128];
-      const { multiplier, shift } = quantizeMultiplier(sx / sy);
-      const table = Int32Array.from({ length: 256 }, (_, i) => Math.min(127, Math.max(-128, zy + mulByQuantizedMultiplier(i - 128 - zx, multiplier, shift))));
-      const fit = affineFit(table, -128, { at: zx, zero: zy, above: sx / sy, below: sx / sy });
-      assert.ok(fit, `${sx} ${zx} → ${sy} ${zy}`);
-      const [at, mp, bp, mn, bn, S, lo, hi, E, zero] = fit;
-      for (let i = 0; i < 256; i++) {
-        const q = i - 128;
-        const v = zero + roundingDivideByPOT(Math.floor((q * (q >= at ? mp : mn) + (q >= at ? bp : bn)) / 2 ** S), E);
-        assert.equal(Math.min(hi, Math.max(lo, v)), table[i], `${sx} ${zx} → ${sy} ${zy} at ${q}`);
-      }
-    }
-  });
 });

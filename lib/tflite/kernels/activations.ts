@@ -58,8 +58,7 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x
     const v = y.zeroPoint + mulByQuantizedMultiplier(q - x.zeroPoint, multiplier, shift);
     return v < amin ? amin : v > amax ? amax : v;
   };
-  const ratio = x.scale / y.scale;
-  if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement, ctx.simd?.(), { at: x.zeroPoint, zero: y.zeroPoint, above: ratio, below: ratio });
+  if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement, ctx.simd?.());
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
@@ -90,7 +89,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const [qmin0, qmax0] = integerRange(y.type);
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const table = xnnpackLeakyRelu(x, y, alpha, qmin0, qmax0);
-    if (table) return byteLookup(x, y, (q) => table[q - qmin0], ctx.simd?.(), { at: x.zeroPoint, zero: y.zeroPoint, above: table.mp / 256, below: table.mn / 256 });
+    if (table) return byteLookup(x, y, (q) => table[q - qmin0], ctx.simd?.());
   }
   // TFLite computes both multipliers in single precision before widening them.
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
@@ -104,7 +103,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   };
   if (x.type !== TensorType.INT16) {
     // 8-bit: the same arithmetic once per possible input, then a lookup per element
-    return byteLookup(x, y, reference, ctx.simd?.(), { at: x.zeroPoint, zero: y.zeroPoint, above: x.scale / y.scale, below: (x.scale * alpha) / y.scale });
+    return byteLookup(x, y, reference, ctx.simd?.());
   }
   const plain = () => {
     const xd = x.data as Int16Array;
@@ -121,7 +120,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
  * for its sign, plus a rounding half, shifted right by 8. As a table over the 256 inputs; undefined for scales the
  * delegate refuses (outside [2^-8, 2^7] in magnitude), where TFLite's kernel runs.
  */
-function xnnpackLeakyRelu(x: Tensor, y: Tensor, alpha: number, qmin: number, qmax: number): (Int32Array & { mp: number; mn: number }) | undefined {
+function xnnpackLeakyRelu(x: Tensor, y: Tensor, alpha: number, qmin: number, qmax: number): Int32Array | undefined {
   const positive = f32(f32(x.scale) / f32(y.scale));
   const negative = f32(positive * f32(alpha));
   const fits = (s: number) => Math.abs(s) >= 2 ** -8 && Math.abs(s) <= 2 ** 7;
@@ -137,7 +136,7 @@ function xnnpackLeakyRelu(x: Tensor, y: Tensor, alpha: number, qmin: number, qma
     const v = y.zeroPoint + Math.floor((d * (d >= 0 ? mp : mn) + 128) / 256);
     table[i] = v < qmin ? qmin : v > qmax ? qmax : v;
   }
-  return Object.assign(table, { mp, mn });
+  return table;
 }
 
 /** dequantize → f → requantize (rounded half away from zero) → clamp, for one 8-bit input value */

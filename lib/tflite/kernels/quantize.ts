@@ -50,7 +50,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   requireQuantized(ctx, x, "input");
   if (ctx.xnnpackInt8 && x.type === y.type && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const table = xnnpackConvert(x.scale, y.scale, x.zeroPoint, y.zeroPoint, qmin, qmax);
-    if (table) return byteLookup(x, y, (q) => table[q - qmin], ctx.simd?.(), { at: x.zeroPoint, zero: y.zeroPoint, above: table.multiplier / 256, below: table.multiplier / 256 });
+    if (table) return byteLookup(x, y, (q) => table[q - qmin], ctx.simd?.());
   }
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
   const same = multiplier === 1 << 30 && shift === 1;
@@ -60,8 +60,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   };
   if (x.type === TensorType.INT8 || x.type === TensorType.UINT8) {
     // 8-bit input: the same arithmetic once per possible input, then a lookup per element
-    const ratio = x.scale / y.scale;
-    if (y.type === TensorType.INT8 || y.type === TensorType.UINT8) return byteLookup(x, y, requantize, ctx.simd?.(), { at: x.zeroPoint, zero: y.zeroPoint, above: ratio, below: ratio });
+    if (y.type === TensorType.INT8 || y.type === TensorType.UINT8) return byteLookup(x, y, requantize, ctx.simd?.());
     const low = x.type === TensorType.INT8 ? -128 : 0;
     const table = Int32Array.from({ length: 256 }, (_, i) => requantize(low + i));
     return () => {
@@ -87,7 +86,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
  * folded into a bias with the rounding half, one arithmetic shift right by 8. The delegate takes only ratios in
  * [2^-8, 2^7); for others TFLite's own kernel runs (undefined here).
  */
-function xnnpackConvert(inScale: number, outScale: number, inZero: number, outZero: number, qmin: number, qmax: number): (Int32Array & { multiplier: number }) | undefined {
+function xnnpackConvert(inScale: number, outScale: number, inZero: number, outZero: number, qmin: number, qmax: number): Int32Array | undefined {
   const ratio = Math.fround(Math.fround(inScale) / Math.fround(outScale));
   if (!(ratio >= 2 ** -8 && ratio < 2 ** 7)) return undefined;
   const multiplier = roundHalfEven(256 * ratio);
@@ -98,7 +97,7 @@ function xnnpackConvert(inScale: number, outScale: number, inZero: number, outZe
     const v = (bias + (qmin + i) * multiplier) >> 8;
     table[i] = v < qmin ? qmin : v > qmax ? qmax : v;
   }
-  return Object.assign(table, { multiplier });
+  return table;
 }
 
 /** lrintf: to nearest, ties to even */
