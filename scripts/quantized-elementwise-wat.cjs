@@ -194,6 +194,21 @@ const lutSteps = Array.from({ length: 16 }, (_, t) =>
     : `(local.set $r (v128.or (local.get $r) (i8x16.swizzle (local.get $t${t}) (local.tee $v (i8x16.sub (local.get $v) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))))`,
 ).join("\n        ");
 
+// fquant: four floats to int32 lanes, in $r: TFLite's x / scale rounded half away from zero (trunc, plus the sign
+// where the exact remainder is at least a half), or XNNPACK's x times the reciprocal, clamped, rounded half to even;
+// clamped to [lo, hi] (the type's range minus the zero point: no wrap-around at the int32 ends), plus the zero point;
+// NaN lanes 0 (as a typed array stores the NaN the JavaScript loops compute)
+const fquantQuarter = (off) => `(local.set $f (v128.load offset=${off} (local.get $x)))
+        (if (local.get $xnn)
+          (then (local.set $r (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.pmin (f32x4.pmax (f32x4.mul (local.get $f) (local.get $s)) (local.get $flo)) (local.get $fhi))))))
+          (else
+            (local.set $g (f32x4.div (local.get $f) (local.get $s)))
+            (local.set $t (f32x4.trunc (local.get $g)))
+            (local.set $r (i32x4.trunc_sat_f32x4_s (f32x4.add (local.get $t)
+              (v128.and (f32x4.ge (f32x4.abs (f32x4.sub (local.get $g) (local.get $t))) (v128.const f32x4 0.5 0.5 0.5 0.5))
+                (v128.or (v128.and (local.get $g) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)) (v128.const f32x4 1 1 1 1))))))))
+        (local.set $r (v128.and (f32x4.eq (local.get $f) (local.get $f)) (i32x4.add (i32x4.min_s (i32x4.max_s (local.get $r) (local.get $lo)) (local.get $hi)) (local.get $z))))`;
+
 process.stdout.write(`;; Quantized elementwise kernels with WebAssembly SIMD, a module of its own beside int8.wat on the same memory (see
 ;; WasmHeap in ../wasm-kernels.ts). Written by scripts/quantized-elementwise-wat.cjs (edit that, not this).
 ;; Results are those of the JavaScript loops of ../kernels/elementwise.ts, byte-lookup.ts and quantize.ts bit for bit.
@@ -250,6 +265,47 @@ ${wideLoops.join("\n")}
       (local.set $x (i32.add (local.get $x) (i32.const 1)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $tail))))
+
+  ;; fquant: QUANTIZE float32 → int8 (out 0), uint8 (1) or int16 (2) of n values: xnn 0 TFLite's (x / scale rounded
+  ;; half away from zero), 1 XNNPACK's (x times scale, the reciprocal then, clamped to [flo, fhi], rounded half to
+  ;; even); clamped to [lo, hi] (the type's range minus zero), plus zero. Eight per step, the last n mod 8 through scratch (16 bytes).
+  (func (export "fquant") (param $x i32) (param $y i32) (param $n i32) (param $out i32) (param $xnn i32) (param $scale f32)
+    (param $flo1 f32) (param $fhi1 f32) (param $zero i32) (param $lo1 i32) (param $hi1 i32) (param $scratch i32)
+    (local $f v128) (local $g v128) (local $t v128) (local $r v128) (local $r0 v128) (local $v v128) (local $s v128)
+    (local $flo v128) (local $fhi v128) (local $z v128) (local $lo v128) (local $hi v128) (local $left i32) (local $k i32) (local $size i32)
+    (local.set $s (f32x4.splat (local.get $scale)))
+    (local.set $flo (f32x4.splat (local.get $flo1)))
+    (local.set $fhi (f32x4.splat (local.get $fhi1)))
+    (local.set $z (i32x4.splat (local.get $zero)))
+    (local.set $lo (i32x4.splat (local.get $lo1)))
+    (local.set $hi (i32x4.splat (local.get $hi1)))
+    (local.set $size (i32.shr_u (local.get $out) (i32.const 1)))
+    (local.set $left (local.get $n))
+    (block $done (loop $next
+      (br_if $done (i32.le_s (local.get $left) (i32.const 0)))
+      ${fquantQuarter(0)}
+      (local.set $r0 (local.get $r))
+      ${fquantQuarter(16)}
+      ;; clamped within the type: the narrowings are exact
+      (local.set $v (i16x8.narrow_i32x4_s (local.get $r0) (local.get $r)))
+      (if (i32.eq (local.get $out) (i32.const 1))
+        (then (local.set $v (i8x16.narrow_i16x8_u (local.get $v) (local.get $v))))
+        (else (if (i32.eqz (local.get $out)) (then (local.set $v (i8x16.narrow_i16x8_s (local.get $v) (local.get $v)))))))
+      (if (i32.lt_s (local.get $left) (i32.const 8))
+        (then
+          (v128.store (local.get $scratch) (local.get $v))
+          (local.set $k (i32.const 0))
+          (loop $byte
+            (i32.store8 (i32.add (local.get $y) (local.get $k)) (i32.load8_u (i32.add (local.get $scratch) (local.get $k))))
+            (br_if $byte (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.shl (local.get $left) (local.get $size)))))
+          (return)))
+      (if (local.get $size)
+        (then (v128.store (local.get $y) (local.get $v)))
+        (else (i64.store (local.get $y) (i64x2.extract_lane 0 (local.get $v)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (i32.const 8) (local.get $size))))
+      (local.set $left (i32.sub (local.get $left) (i32.const 8)))
+      (br $next))))
 
   ;;  dequant: y[i] = scale (x[i] - zero) in single precision (one rounding of the exact product, as the JavaScript
   ;;  loop stores it) for n int8 (kind 0), uint8 (1) or int16 (2) values, four at a time (the last n mod 4 lane by lane)

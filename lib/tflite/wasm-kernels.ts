@@ -75,6 +75,7 @@ export interface QuantizedElementwiseExports {
   qbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
   qbin16(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
   lut8(x: number, y: number, n: number, table: number): void;
+  fquant(x: number, y: number, n: number, out: number, xnn: number, scale: number, flo: number, fhi: number, zero: number, lo: number, hi: number, scratch: number): void;
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 

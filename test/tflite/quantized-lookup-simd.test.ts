@@ -1,6 +1,6 @@
 /**
  * The 8-bit table lookups (lut8: LOGISTIC, TANH, LEAKY_RELU, HARD_SWISH, RELU6, 8-bit QUANTIZE) and DEQUANTIZE
- * (dequant) in WebAssembly SIMD give exactly the JavaScript loops' outputs, in both arithmetics, at lengths that end
+ * (dequant) and float32 QUANTIZE (fquant) in WebAssembly SIMD give exactly the JavaScript loops' outputs, in both arithmetics, at lengths that end
  * in the vector loop and in every tail length.
  */
 import { strict as assert } from "assert";
@@ -63,5 +63,32 @@ describe("tflite 8-bit lookups and DEQUANTIZE in WebAssembly SIMD", function () 
         }
       });
     }
+  }
+
+  for (const type of [T.INT8, T.UINT8, T.INT16]) {
+    it(`QUANTIZE FLOAT32 → ${T[type]} equals the JavaScript loop at every tail length, ties, NaN and infinities included, in both arithmetics`, function () {
+      const m = new CaseMaker(rng(991 + type));
+      for (const n of LENGTHS) {
+        const scale = Math.fround(0.001 + m.next() * 0.05);
+        const zero = type === T.INT16 ? 0 : type === T.UINT8 ? m.int(0, 255) : m.int(-128, 127);
+        const bytes = singleOperatorModel({ builtin: B.QUANTIZE, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type, quantization: { scale: [scale], zeroPoint: [zero] } }] });
+        const values = Array.from({ length: n }, () => {
+          const r = m.next();
+          if (r < 0.05) return m.pick([NaN, Infinity, -Infinity, 3e38, -3e38, -0]);
+          // halves of the scale: the rounding ties
+          if (r < 0.3) return Math.fround((m.int(-300, 300) + 0.5) * scale);
+          return (m.next() - 0.5) * scale * (type === T.INT16 ? 80000 : 600);
+        });
+        for (const arithmetic of ["reference", "xnnpack"] as const) {
+          const simd = new Interpreter(bytes, { arithmetic });
+          const js = new Interpreter(bytes, { arithmetic, simd: false });
+          (simd.inputs[0].data as Float32Array).set(values);
+          (js.inputs[0].data as Float32Array).set(values);
+          simd.invoke();
+          js.invoke();
+          assert.deepEqual(Array.from(simd.outputs[0].data as Int8Array), Array.from(js.outputs[0].data as Int8Array), `QUANTIZE FLOAT32 → ${T[type]} [${n}] ${arithmetic}`);
+        }
+      }
+    });
   }
 });

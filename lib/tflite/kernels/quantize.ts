@@ -25,7 +25,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
       const inverse = Math.fround(1 / Math.fround(y.scale));
       const zero = y.zeroPoint;
       const [lo, hi] = [qmin - zero, qmax - zero];
-      return () => {
+      const plain = () => {
         const xd = x.data as Float32Array;
         const yd = y.data as Int8Array;
         for (let i = 0; i < n; i++) {
@@ -35,9 +35,10 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
           yd[i] = (r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r) + zero;
         }
       };
+      return quantizeFloatSimd(ctx.simd?.(), x, y, 1, inverse, lo, hi, plain) ?? plain;
     }
     const scale = Math.fround(y.scale);
-    return () => {
+    const plain = () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Int8Array;
       for (let i = 0; i < n; i++) {
@@ -45,6 +46,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
         yd[i] = v < qmin ? qmin : v > qmax ? qmax : v;
       }
     };
+    return quantizeFloatSimd(ctx.simd?.(), x, y, 0, scale, qmin - y.zeroPoint, qmax - y.zeroPoint, plain) ?? plain;
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16 && x.type !== TensorType.INT32) fail(ctx, `input type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
@@ -79,6 +81,25 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   const simd = same && x.type === TensorType.INT32 ? undefined : prepareRequantizeInt16Simd(ctx.simd?.(), x, y, m, m, qmin, qmax, plain);
   return simd ?? plain;
 };
+
+/**
+ * float32 QUANTIZE in WebAssembly SIMD (fquant in ../wasm/quantized-elementwise.wat): TFLite's division rounded half away
+ * from zero (xnn 0, by `scale`) or XNNPACK's product with the reciprocal clamped and rounded half to even (xnn 1), the
+ * JavaScript loops' results; [lo, hi] is the output type's range minus the zero point.
+ */
+function quantizeFloatSimd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, xnn: number, scale: number, lo: number, hi: number, plain: Invoke): Invoke | undefined {
+  const ex = heap?.quantizedElementwise();
+  if (!heap || !ex || x.isVariable || y.isVariable || x.isConstant || x.size !== y.size) return undefined;
+  const out = y.type === TensorType.INT8 ? 0 : y.type === TensorType.UINT8 ? 1 : y.type === TensorType.INT16 ? 2 : -1;
+  if (out < 0) return undefined;
+  const scratch = heap.alloc(16);
+  const n = y.size;
+  return () => {
+    const buffer = heap.buffer;
+    if (x.data.buffer !== buffer || y.data.buffer !== buffer) return plain();
+    ex.fquant(x.data.byteOffset, y.data.byteOffset, n, out, xnn, scale, lo, hi, y.zeroPoint, lo, hi, scratch);
+  };
+}
 
 /**
  * XNNPACK's 8-bit requantizing convert (qs8/qu8 vcvt, what the XNNPACK delegate runs for an int8 → int8 or

@@ -78,7 +78,8 @@
     (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (global.get $outv)) (global.get $lov)) (global.get $hiv)))
 
   ;; y[i] = clamp(outOff + MBQM(x[i] - inOff, multiplier, shift of the sign of x[i] - inOff)) as int16, i < n;
-  ;; x int32 (wide = 1) or int16 (wide = 0). shift s is given as left = max(s, 0), right = max(-s, 0).
+  ;; x int32 (wide & 1) or int16; y int16, or bytes where wide & 2 (int8, uint8 where wide & 4: [lo, hi] within the
+  ;; type). shift s is given as left = max(s, 0), right = max(-s, 0).
   (func (export "rq16") (param $x i32) (param $y i32) (param $n i32) (param $wide i32) (param $inOff i32)
     (param $m1 i32) (param $l1 i32) (param $r1 i32) (param $m2 i32) (param $l2 i32) (param $r2 i32)
     (param $outOff i32) (param $lo i32) (param $hi i32)
@@ -106,7 +107,7 @@
     (block $done
       (loop $eight
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (if (local.get $wide)
+        (if (i32.and (local.get $wide) (i32.const 1))
           (then
             (local.set $a (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
@@ -114,8 +115,15 @@
             (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1)))))
             (local.set $a (i32x4.extend_low_i16x8_s (local.get $v)))
             (local.set $b (i32x4.extend_high_i16x8_s (local.get $v)))))
-        (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a)) (call $rq4 (local.get $b))))
+        (local.set $v (i16x8.narrow_i32x4_s (call $rq4 (local.get $a)) (call $rq4 (local.get $b))))
+        (if (i32.and (local.get $wide) (i32.const 2))
+          (then
+            (i64.store (i32.add (local.get $y) (local.get $i))
+              (i64x2.extract_lane 0
+                (if (result v128) (i32.and (local.get $wide) (i32.const 4))
+                  (then (i8x16.narrow_i16x8_u (local.get $v) (local.get $v)))
+                  (else (i8x16.narrow_i16x8_s (local.get $v) (local.get $v)))))))
+          (else (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1))) (local.get $v))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $eight)))
     ;; the last n mod 8 values one at a time, through the same vector arithmetic
@@ -124,11 +132,12 @@
         (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $a
           (i32x4.splat
-            (if (result i32) (local.get $wide)
+            (if (result i32) (i32.and (local.get $wide) (i32.const 1))
               (then (i32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
               (else (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1))))))))
-        (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i32x4.extract_lane 0 (call $rq4 (local.get $a))))
+        (if (i32.and (local.get $wide) (i32.const 2))
+          (then (i32.store8 (i32.add (local.get $y) (local.get $i)) (i32x4.extract_lane 0 (call $rq4 (local.get $a)))))
+          (else (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1))) (i32x4.extract_lane 0 (call $rq4 (local.get $a))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $one))))
 
