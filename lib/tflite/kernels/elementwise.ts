@@ -221,7 +221,8 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
       return mulByQuantizedMultiplierSmallerThanOne(su + sign * sv, mo.multiplier, mo.shift) + yOff;
     },
     // each input's multiplier in 16-bit halves: its rescale needs no 64-bit product then (see srdhm20 in qbin's generator)
-    simd: eight && rightShifts
+    simd:
+      eight && rightShifts
         ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier >>> 16, m1.multiplier & 0xffff, -m1.shift, m2.multiplier >>> 16, m2.multiplier & 0xffff, -m2.shift, mo.multiplier, -mo.shift, op === "sub" ? -1 : 0] }
         : undefined,
   };
