@@ -53,7 +53,6 @@ export interface Int8Exports {
   fmv32(w: number, x: number, acc: number, quads: number, n: number): void;
   copy_rows(src: number, dst: number, rows: number, rowBytes: number, dstStride: number): void;
   flip8(ptr: number, n: number): void;
-  ewise(block: number): void;
   ibilinear(x: number, y: number, block: number): void;
   fbilinear8(x: number, y: number, block: number): void;
   depthwise(x: number, w: number, y: number, batches: number, pH: number, pW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, depthMultiplier: number): void;
@@ -63,7 +62,6 @@ export interface Int8Exports {
 /** lib/tflite/wasm/int16.wat: the int16 kernels, a second module on the same memory. */
 export interface Int16Exports {
   rq16(x: number, y: number, n: number, wide: number, inOff: number, m1: number, l1: number, r1: number, m2: number, l2: number, r2: number, outOff: number, lo: number, hi: number): void;
-  add16(a: number, b: number, y: number, n: number, m1: number, e1: number, m2: number, e2: number, mo: number, eo: number, sub: number, lo: number, hi: number): void;
   conv16(x: number, w: number, ch: number, y: number, patch: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, kPad: number, lo: number, hi: number): void;
 }
 
@@ -98,6 +96,15 @@ export interface FloatTranscendentalExports {
   fgelutanh(x: number, y: number, n: number): void;
   fsoftmax(x: number, y: number, rows: number, depth: number): void;
   flogsoftmax(x: number, y: number, rows: number, depth: number, expTab: number, logTab: number): void;
+}
+
+/** lib/tflite/wasm/quantized-elementwise.wat: 8-bit and int16 ADD / SUB / MUL, byte-table lookups, dequantization (see there). */
+export interface QuantizedElementwiseExports {
+  qbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
+  qbin16(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, block: number): void;
+  lut8(x: number, y: number, n: number, table: number): void;
+  fquant(x: number, y: number, n: number, out: number, xnn: number, scale: number, flo: number, fhi: number, zero: number, lo: number, hi: number, scratch: number): void;
+  dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -142,6 +149,7 @@ const companions = {
   floatUnary: { file: "float-unary", disable: "EDGE_TFLITE_FLOAT_UNARY_SIMD" },
   floatTranscendental: { file: "float-transcendental", disable: "EDGE_TFLITE_FLOAT_TRANSCENDENTAL_SIMD" },
   intElementwise: { file: "int-elementwise", disable: "EDGE_TFLITE_INT_ELEMENTWISE_SIMD" },
+  quantizedElementwise: { file: "quantized-elementwise", disable: "EDGE_TFLITE_QUANTIZED_ELEMENTWISE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -229,6 +237,11 @@ export class WasmHeap {
   /** The integer elementwise kernels (wasm/int-elementwise.wat). */
   intElementwise(): IntElementwiseExports | undefined {
     return this.companion<IntElementwiseExports>("intElementwise");
+  }
+
+  /** The 8-bit elementwise kernels and lookups (wasm/quantized-elementwise.wat). */
+  quantizedElementwise(): QuantizedElementwiseExports | undefined {
+    return this.companion<QuantizedElementwiseExports>("quantizedElementwise");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

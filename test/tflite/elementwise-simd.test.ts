@@ -1,8 +1,8 @@
 /**
- * int8 and uint8 ADD, SUB and MUL in WebAssembly SIMD give exactly the JavaScript loop's outputs, in both arithmetics:
- * equal shapes of every length (the last n mod 8 elements run in JavaScript), one side a single value, one side
- * repeated per row ([C] against [N, H, W, C]), other broadcasts (JavaScript throughout), constant operands, fused
- * activations, scale ratios inside and outside what XNNPACK takes.
+ * int8 and uint8 ADD, SUB and MUL in WebAssembly SIMD (qbin) give exactly the JavaScript loop's outputs, in both
+ * arithmetics: equal shapes of every length (the last n mod 16 elements through the kernel's tail), one side a single
+ * value, one side repeated per row ([C] against [N, H, W, C], C above and below 16), other broadcasts, constant
+ * operands, fused activations, zero points at the ends of the type, scale ratios inside and outside what XNNPACK takes.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -18,7 +18,7 @@ const OPS = [
 ] as const;
 
 function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
-  switch (k % 5) {
+  switch (k % 6) {
     case 0: {
       const s = [m.int(1, 3), m.int(1, 130)];
       return [s, [...s], s];
@@ -34,6 +34,12 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
     }
     case 3:
       return m.broadcastPair(m.int(2, 4));
+    case 5: {
+      // rows shorter than one vector: each row is a tail
+      const c = m.int(1, 15);
+      const y = [m.int(1, 3), m.int(2, 6), m.int(2, 6), c];
+      return m.next() < 0.5 ? [y, [c], y] : [[1, 1, 1, c], y, y];
+    }
     default: {
       const s = [m.int(1, 2000)];
       return [s, [...s], s];
@@ -41,7 +47,7 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
   }
 }
 
-describe("tflite int8 and uint8 ADD, SUB, MUL in WebAssembly SIMD", function () {
+describe("tflite int8, uint8 and int16 ADD, SUB, MUL in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
     if (!int8Module()) {
@@ -52,13 +58,15 @@ describe("tflite int8 and uint8 ADD, SUB, MUL in WebAssembly SIMD", function () 
 
   it("equal the JavaScript loops on random shapes, quantization and values, in both arithmetics", function () {
     const m = new CaseMaker(rng(131));
-    for (let k = 0; k < 120; k++) {
+    for (let k = 0; k < 180; k++) {
       const [op, name, optionsType, slot] = OPS[k % 3];
       const type = k % 2 ? T.UINT8 : T.INT8;
       const [as, bs, ys] = shapes(m, Math.floor(k / 3));
       const q = () => {
         const r = m.quant();
         if (type === T.UINT8) r.zeroPoint[0] += 128;
+        // now and then a zero point at an end of the type: offsets up to ±255
+        if (m.next() < 0.15) r.zeroPoint[0] = (type === T.UINT8 ? 128 : 0) + m.pick([-128, 127]);
         return r;
       };
       const [qa, qb, qy] = [q(), q(), q()];
@@ -90,6 +98,33 @@ describe("tflite int8 and uint8 ADD, SUB, MUL in WebAssembly SIMD", function () 
           const label = `${name} ${T[type]} [${as}] [${bs}]${constant ? " (constant)" : ""} ${arithmetic} trial ${trial}`;
           assert.deepEqual(Array.from(simd.outputs[0].data as Int8Array), Array.from(js.outputs[0].data as Int8Array), label);
         }
+      }
+    }
+  });
+
+  it("int16 (general and power-of-two scales, MUL) equal the JavaScript loops on random shapes, broadcasts included", function () {
+    const m = new CaseMaker(rng(173));
+    for (let k = 0; k < 90; k++) {
+      const [op, name, optionsType, slot] = OPS[k % 3];
+      const [as, bs, ys] = shapes(m, Math.floor(k / 3));
+      const pot = k % 4 === 1 && op !== B.MUL;
+      // power-of-two scales: one input the output's, the other finer; else scales far apart or alike
+      const scale = () => Math.fround(2 ** (m.next() * 7 - 17) * (1 + m.next() * 0.1));
+      const sy = pot ? 2 ** -m.int(8, 14) : scale();
+      const [sa, sb] = pot ? (m.next() < 0.5 ? [sy, sy * 2 ** -m.int(0, 6)] : [sy * 2 ** -m.int(0, 6), sy]) : [scale(), k % 5 === 0 ? scale() * 2 ** -10 : scale()];
+      const operand = (shape: number[], s: number): OperandSpec => ({ shape, type: T.INT16, quantization: { scale: [s], zeroPoint: [0] } });
+      const bytes = singleOperatorModel({ builtin: op, inputs: [operand(as, sa), operand(bs, sb)], outputs: [operand(ys, sy)], optionsType, options: [{ slot, kind: "int8", value: m.pick([0, 1, 3]) }] });
+      const simd = new Interpreter(bytes);
+      const js = new Interpreter(bytes, { simd: false });
+      for (let trial = 0; trial < 2; trial++) {
+        simd.inputs.forEach((t, i) => {
+          const values = Array.from({ length: t.size }, () => (m.next() < 0.1 ? m.pick([-32768, 32767]) : m.int(-32768, 32767)));
+          (t.data as Int16Array).set(values);
+          (js.inputs[i].data as Int16Array).set(values);
+        });
+        simd.invoke();
+        js.invoke();
+        assert.deepEqual(Array.from(simd.outputs[0].data as Int16Array), Array.from(js.outputs[0].data as Int16Array), `${name} INT16${pot ? " POT" : ""} [${as}] [${bs}] trial ${trial}`);
       }
     }
   });

@@ -2,11 +2,11 @@
  * The int16 kernels in WebAssembly SIMD (lib/tflite/wasm/int16.wat) give exactly the JavaScript loops' outputs
  * (the interpreter with `simd: false`), on random shapes (every length mod 8: the tail runs one value at a time),
  * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
- * and int16 → int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
+ * and int16 → int16, int16 → int8 / uint8, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
  * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
  * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights)
  * and FULLY_CONNECTED int16x8 (the same loop).
- * And the module's requantization and ADD rescale on every int16 value, with multipliers chosen so that the rounding
+ * And the requantization (rq16) and the ADD rescale (qbin16 in quantized-elementwise.wat) on every int16 value, with multipliers chosen so that the rounding
  * ties (where gemmlowp's nudge and truncation matter) occur, against lib/tflite/fixed-point.ts.
  */
 import { strict as assert } from "assert";
@@ -72,6 +72,20 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       const sy = k % 5 === 4 ? sx / (1 + m.next() * 4) : k % 7 === 3 ? sx : 2 ** (m.next() * 7 - 17);
       const label = `QUANTIZE ${wide ? "INT32" : "INT16"} → INT16 [${shape}] ${sx.toPrecision(4)} → ${sy.toPrecision(4)}`;
       sameInBoth(m, { builtin: B.QUANTIZE, inputs: [{ shape, type: wide ? T.INT32 : T.INT16, quantization: q16(sx) }], outputs: [{ shape, type: T.INT16, quantization: q16(sy) }] }, label);
+    }
+  });
+
+  it("QUANTIZE int16 → int8 and → uint8 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(167));
+    for (let k = 0; k < 60; k++) {
+      const shape = randomShape(m);
+      const type = k % 2 ? T.UINT8 : T.INT8;
+      // 8-bit output scales coarser than the input's, equal now and then (the identity multiplier), finer rarely
+      const sx = 2 ** (m.next() * 7 - 17);
+      const sy = k % 7 === 3 ? sx : k % 11 === 5 ? sx / (1 + m.next() * 3) : sx * 2 ** (m.next() * 9);
+      const zero = type === T.UINT8 ? m.int(0, 255) : m.int(-128, 127);
+      const label = `QUANTIZE INT16 → ${T[type]} [${shape}] ${sx.toPrecision(4)} → ${sy.toPrecision(4)} zero ${zero}`;
+      sameInBoth(m, { builtin: B.QUANTIZE, inputs: [{ shape, type: T.INT16, quantization: q16(sx) }], outputs: [{ shape, type, quantization: { scale: [Math.fround(sy)], zeroPoint: [zero] } }] }, label);
     }
   });
 
@@ -214,11 +228,12 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
     }
   });
 
-  it("add16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {
+  it("qbin16 equals the int16 ADD's rescale and requantization on every int16 value, rounding ties included", function () {
     const { heap, all, x16, y } = everyInt16();
-    const ex = heap.int16()!;
+    const ex = heap.quantizedElementwise()!;
     // b: every value in reverse order; 2^15 + k 2^16 makes x m end in 0x8000 for odd x: the rescale's ties
     const b = heap.place(Int16Array.from(all).reverse());
+    const block = heap.alloc(112);
     for (const [m1, e1, m2, e2, mo, eo] of [
       [2 ** 15 + 2 ** 30, 0, 2 ** 30, 0, 2 ** 30 + 2 ** 29, 14],
       [2 ** 30, 3, 3 * 2 ** 15 + 2 ** 30, 1, 2147483647, 15],
@@ -226,7 +241,9 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       [2 ** 30, 0, 2 ** 30, 0, 2 ** 30, 0],
     ]) {
       for (const sub of [0, 1]) {
-        ex.add16(x16, b, y, 65536, m1, e1, m2, e2, mo, eo, sub, -32768, 32767);
+        // qbin16's general ADD / SUB (kind 0): offsets 0, the clamp, each multiplier in 16-bit halves
+        [0, 0, 0, -32768, 32767, m1 >>> 16, m1 & 0xffff, e1, m2 >>> 16, m2 & 0xffff, e2, mo, eo, -sub].forEach((w, i) => heap.setWord(block + 4 * i, w));
+        ex.qbin16(0, x16, b, y, 1, 65536, 0, 0, 16, 16, block);
         const expected = all.map((u, i) => {
           const v = -1 - all[i];
           const s = int16Rescale(u, m1, e1) + (sub ? -1 : 1) * int16Rescale(v, m2, e2);

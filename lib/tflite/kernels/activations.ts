@@ -67,7 +67,7 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x
     const v = y.zeroPoint + mulByQuantizedMultiplier(q - x.zeroPoint, multiplier, shift);
     return v < amin ? amin : v > amax ? amax : v;
   };
-  if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement);
+  if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement, ctx.simd?.());
   return () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
@@ -99,7 +99,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   const [qmin0, qmax0] = integerRange(y.type);
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const table = xnnpackLeakyRelu(x, y, alpha, qmin0, qmax0);
-    if (table) return byteLookup(x, y, (q) => table[q - qmin0]);
+    if (table) return byteLookup(x, y, (q) => table[q - qmin0], ctx.simd?.());
   }
   // TFLite computes both multipliers in single precision before widening them.
   const alphaM = quantizeMultiplier(f32(f32(x.scale * f32(alpha)) / y.scale));
@@ -113,7 +113,7 @@ export const prepareLeakyRelu: PrepareKernel = (ctx) => {
   };
   if (x.type !== TensorType.INT16) {
     // 8-bit: the same arithmetic once per possible input, then a lookup per element
-    return byteLookup(x, y, reference);
+    return byteLookup(x, y, reference, ctx.simd?.());
   }
   const plain = () => {
     const xd = x.data as Int16Array;
@@ -177,7 +177,7 @@ function prepareTableActivation(ctx: KernelContext, f: (v: number) => number, fl
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) fail(ctx, `type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
-  return byteLookup(x, y, tableValue(x, y, f));
+  return byteLookup(x, y, tableValue(x, y, f), ctx.simd?.());
 }
 
 const logistic = (v: number) => f32(1 / f32(1 + f32(Math.exp(-v))));

@@ -102,6 +102,30 @@ export function broadcastPlan(inputs: readonly Tensor[], y: Tensor): BroadcastPl
   return { rows: rows.size, inner: inner.size, rowStrides: rows.strides, advances: inner.strides.map((s) => s !== 0), calls, count };
 }
 
+/**
+ * A broadcast of two inputs in the form of the kernels that take one call per outer index (fprelu, prelu8, qbin):
+ * row strides in float32 bytes, 16-byte steps (0 where the input's value repeats along the row), and undefined where
+ * those calls would cost more than the JavaScript loop saves on their few elements.
+ */
+export interface PairPlan {
+  rows: number;
+  inner: number;
+  aRow: number;
+  bRow: number;
+  aStep: number;
+  bStep: number;
+  /** per outer call, the element offsets of a, b and y */
+  calls: Int32Array;
+}
+
+export function pairPlan(a: Tensor, b: Tensor, y: Tensor): PairPlan | undefined {
+  const p = broadcastPlan([a, b], y);
+  if (p.count > 1 && p.rows * p.inner < 16) return undefined;
+  const [aRow, bRow] = p.rowStrides.map((s) => 4 * s);
+  const [aStep, bStep] = p.advances.map((on) => (on ? 16 : 0));
+  return { rows: p.rows, inner: p.inner, aRow, bRow, aStep, bStep, calls: p.calls };
+}
+
 /** The plan's outer offsets copied into the heap as bytes (`bytes` per element of each input, then of the output). */
 export function placeBroadcastCalls(heap: WasmHeap, plan: BroadcastPlan, bytes: readonly number[]): number {
   const at = heap.alloc(4 * plan.calls.length);

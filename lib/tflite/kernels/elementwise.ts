@@ -1,18 +1,17 @@
 /**
  * ADD, SUB and MUL with broadcasting: float32 directly; quantized through TFLite's fixed-point rescaling
  * (inputs brought to a common scale with a 20-bit headroom for 8-bit types, 15 for int16), or XNNPACK's in the
- * xnnpack arithmetic. float32, int8 and uint8 run in WebAssembly SIMD where the broadcast allows (float-elementwise-simd.ts, elementwise-simd.ts), the
- * general int16 ADD / SUB on equal shapes too (int16-simd.ts).
+ * xnnpack arithmetic. float32, int8, uint8 and int16 (zero points 0) run in WebAssembly SIMD where the broadcast allows
+ * (float-elementwise-simd.ts, elementwise-simd.ts).
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne, quantizeMultiplier, roundingDivideByPOT } from "../fixed-point";
 import { extendShape, floatActivationRange, quantizedActivationRange, requireQuantized, stridesOf } from "./common";
 import type { Tensor } from "../tensor";
-import { EwiseKind, prepareEightBitSimd } from "./elementwise-simd";
+import { EwiseKind, prepareQuantizedBinarySimd } from "./elementwise-simd";
 import { FloatBinaryKind, prepareFloatBinarySimd } from "./float-elementwise-simd";
-import { int16PotAddElement, int16ScalesArePowersOfTwo } from "./int16-pot-add";
-import { prepareAddInt16Simd, type Int16AddParameters } from "./int16-simd";
+import { int16PotAddElement, int16PotShifts, int16ScalesArePowersOfTwo } from "./int16-pot-add";
 
 type Op = "add" | "sub" | "mul";
 
@@ -145,9 +144,6 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
   const eight = y.type === TensorType.INT8 || y.type === TensorType.UINT8;
   const arithmetic = quantizedArithmetic(ctx, op, a, b, y, eight);
   const element = arithmetic.element;
-  const heap = eight && arithmetic.simd ? ctx.simd?.() : undefined;
-  const fast = heap && prepareEightBitSimd(heap, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, element);
-  if (fast) return fast;
   const plain = () => {
     const ad = a.data as Int8Array;
     const bd = b.data as Int8Array;
@@ -157,17 +153,16 @@ function prepareElementwise(ctx: KernelContext, op: Op) {
       yd[k] = r < lo ? lo : r > hi ? hi : r;
     }
   };
-  const int16 = arithmetic.int16 && prepareAddInt16Simd(ctx.simd?.(), a, b, y, arithmetic.int16, lo, hi, plain);
-  return int16 || plain;
+  const heap = arithmetic.simd ? ctx.simd?.() : undefined;
+  const fast = heap && prepareQuantizedBinarySimd(heap, eight ? 8 : 16, a, b, y, { ...arithmetic.simd!, aOffset: aOff, bOffset: bOff, yOffset: yOff, lo, hi }, plain);
+  return fast || plain;
 }
 
 interface QuantizedArithmetic {
   /** raw input values → the output value before the clamp */
   element: (u: number, v: number) => number;
-  /** the same for the WebAssembly loop (see ewise in ../wasm/int8.wat), where it takes these parameters */
+  /** the same for the WebAssembly loops (qbin and qbin16 in ../wasm/quantized-elementwise.wat), with their parameters */
   simd?: { kind: EwiseKind; words: number[] };
-  /** the general int16 ADD / SUB's parameters, for the WebAssembly loop (add16 in ../wasm/int16.wat) */
-  int16?: Int16AddParameters;
 }
 
 /** TFLite's reference kernels or, in the xnnpack arithmetic, XNNPACK's, as element functions. */
@@ -191,13 +186,17 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
   }
   if (op === "mul") {
     const { multiplier, shift } = quantizeMultiplier((a.scale * b.scale) / y.scale);
-    const simd = shift <= 31 && shift >= -31 ? { kind: EwiseKind.ReferenceMul, words: [multiplier, Math.max(shift, 0), Math.max(-shift, 0)] } : undefined;
+    const simd = shift <= 31 && shift >= -31 && (eight || y.zeroPoint === 0) ? { kind: EwiseKind.ReferenceMul, words: [multiplier, Math.max(shift, 0), Math.max(-shift, 0)] } : undefined;
     return { element: (u, v) => mulByQuantizedMultiplier(Math.imul(u + aOff, v + bOff), multiplier, shift) + yOff, simd };
   }
   if (y.type === TensorType.INT16) {
     const potOption = op === "add" ? F.AddOptions.pot_scale_int16 : F.SubOptions.pot_scale_int16;
     const pot = ctx.options?.bool(potOption, true) ?? true;
-    if (pot && int16ScalesArePowersOfTwo(a, b, y)) return { element: int16PotAddElement(ctx, a, b, y, op === "sub") };
+    if (pot && int16ScalesArePowersOfTwo(a, b, y)) {
+      const shifts = int16PotShifts(ctx, a, b, y);
+      const simd = shifts.sa <= 31 && shifts.sb <= 31 ? { kind: EwiseKind.Int16PotAdd, words: [shifts.sa, shifts.sb, op === "sub" ? -1 : 0] } : undefined;
+      return { element: int16PotAddElement(shifts, op === "sub"), simd };
+    }
   }
   const leftShift = y.type === TensorType.INT16 ? 15 : 20;
   const twiceMax = 2 * Math.max(a.scale, b.scale);
@@ -212,7 +211,7 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
     const [e1, e2] = [-m1.shift, -m2.shift];
     return {
       element: (u, v) => mulByQuantizedMultiplierSmallerThanOne(int16Rescale(u + aOff, m1.multiplier, e1) + sign * int16Rescale(v + bOff, m2.multiplier, e2), mo.multiplier, mo.shift) + yOff,
-      int16: { m1: m1.multiplier, e1, m2: m2.multiplier, e2, mo: mo.multiplier, eo: -mo.shift, subtract: op === "sub" },
+      simd: { kind: EwiseKind.Int16Add, words: [m1.multiplier >>> 16, m1.multiplier & 0xffff, e1, m2.multiplier >>> 16, m2.multiplier & 0xffff, e2, mo.multiplier, -mo.shift, op === "sub" ? -1 : 0] },
     };
   }
   return {
@@ -221,7 +220,11 @@ function quantizedArithmetic(ctx: KernelContext, op: Op, a: Tensor, b: Tensor, y
       const sv = mulByQuantizedMultiplierSmallerThanOne((v + bOff) * scaleUp, m2.multiplier, m2.shift);
       return mulByQuantizedMultiplierSmallerThanOne(su + sign * sv, mo.multiplier, mo.shift) + yOff;
     },
-    simd: eight && rightShifts ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier, -m1.shift, m2.multiplier, -m2.shift, mo.multiplier, -mo.shift, sign] } : undefined,
+    // each input's multiplier in 16-bit halves: its rescale needs no 64-bit product then (see srdhm20 in qbin's generator)
+    simd:
+      eight && rightShifts
+        ? { kind: EwiseKind.ReferenceAdd, words: [m1.multiplier >>> 16, m1.multiplier & 0xffff, -m1.shift, m2.multiplier >>> 16, m2.multiplier & 0xffff, -m2.shift, mo.multiplier, -mo.shift, op === "sub" ? -1 : 0] }
+        : undefined,
   };
 }
 

@@ -2,13 +2,13 @@
  * float32 NEG, SQUARE, SQRT, RSQRT, ABS, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH and PRELU, and int32 NEG,
  * in WebAssembly SIMD (../wasm/float-unary.wat), four elements per step, bit for bit the JavaScript loops' results.
  * A run whose tensors are outside the heap stays in JavaScript (constants are copied in once); so do PRELU's
- * broadcasts whose innermost runs are too short to pay for a call each (see plan below).
+ * broadcasts whose innermost runs are too short to pay for a call each (see pairPlan in broadcast.ts).
  * 8-bit PRELU's lookups run there too (prepareQuantizedPreluWasm).
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
-import { broadcastPlan } from "./broadcast";
+import { pairPlan as plan } from "./broadcast";
 
 /** funary's first parameter */
 export enum FloatUnaryKind {
@@ -51,18 +51,6 @@ export function prepareFloatUnarySimd(heap: WasmHeap | undefined, kind: FloatUna
 
 /** fprelu calls of at least this many outputs a row where alpha repeats per row (it is tiled to that length) */
 const PRELU_ROW = 256;
-
-/**
- * x's and alpha's broadcast as fprelu and prelu8 take it (byte strides for x and alpha's rows, 16-byte steps), or
- * undefined where the outer calls would cost more than the JavaScript loop saves on their few elements.
- */
-function plan(x: Tensor, alpha: Tensor, y: Tensor) {
-  const p = broadcastPlan([x, alpha], y);
-  if (p.count > 1 && p.rows * p.inner < 16) return undefined;
-  const [aRow, bRow] = p.rowStrides.map((s) => 4 * s);
-  const [aStep, bStep] = p.advances.map((on) => (on ? 16 : 0));
-  return { rows: p.rows, inner: p.inner, aRow, bRow, aStep, bStep, calls: p.calls };
-}
 
 /**
  * The SIMD invoke for float32 PRELU y = x >= 0 ? x : x × alpha (alpha broadcast), or undefined where it does not

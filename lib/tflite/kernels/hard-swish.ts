@@ -93,5 +93,5 @@ export const prepareHardSwish: PrepareKernel = (ctx) => {
     r = (r + 32768) >> 1;
     const v = roundingDivideByPOT(sdhm16(r, preshift), -out.shift) + y.zeroPoint;
     return v < qmin ? qmin : v > qmax ? qmax : v;
-  });
+  }, ctx.simd?.());
 };

@@ -23,15 +23,19 @@ export function int16ScalesArePowersOfTwo(a: Tensor, b: Tensor, y: Tensor): bool
   return [a, b, y].every((t) => log2Exact(t.scale) !== undefined);
 }
 
-/** The element function (raw inputs → raw output before the activation clamp). */
-export function int16PotAddElement(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor, subtract: boolean): (u: number, v: number) => number {
+/** Each input's right shift to the output's scale (one of them 0), checked as TFLite checks them. */
+export function int16PotShifts(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor): { sa: number; sb: number } {
   if (a.zeroPoint !== 0 || b.zeroPoint !== 0 || y.zeroPoint !== 0) fail(ctx, "int16 with power-of-two scales needs zero points 0");
   const out = log2Exact(y.scale)!;
   const shiftA = log2Exact(a.scale)! - out;
   const shiftB = log2Exact(b.scale)! - out;
   // TFLite shifts one input only, to the right
   if ((shiftA !== 0 && shiftB !== 0) || shiftA > 0 || shiftB > 0) fail(ctx, `int16 power-of-two scales 2^${out + shiftA}, 2^${out + shiftB} → 2^${out}: only one input may differ from the output, and only by a smaller scale`);
-  const sa = -shiftA;
-  const sb = -shiftB;
+  return { sa: -shiftA, sb: -shiftB };
+}
+
+/** The element function (raw inputs → raw output before the activation clamp). */
+export function int16PotAddElement(shifts: { sa: number; sb: number }, subtract: boolean): (u: number, v: number) => number {
+  const { sa, sb } = shifts;
   return subtract ? (u, v) => sat16(roundingDivideByPOT(u, sa) - roundingDivideByPOT(v, sb)) : (u, v) => sat16(roundingDivideByPOT(u, sa) + roundingDivideByPOT(v, sb));
 }

@@ -1,7 +1,7 @@
 /**
  * The int16 kernels' entry points into WebAssembly SIMD (../wasm/int16.wat): requantization to int16 of int32 or
- * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); the general int16 ADD and SUB; CONV_2D
- * with int16 activations and int8 filters. Each returns undefined where its
+ * int16 values with one multiplier, or one per sign (QUANTIZE, LEAKY_RELU); CONV_2D with int16 activations and int8
+ * filters. Each returns undefined where its
  * conditions do not hold, and the kernel keeps its JavaScript loop; tensors outside the heap at run time (the
  * caller's own buffers) take that loop too.
  */
@@ -21,15 +21,18 @@ const usable = (m: Multiplier) => m.multiplier !== INT32_MIN && m.shift <= 31 &&
 
 /**
  * y = clamp(yZero + MultiplyByQuantizedMultiplier(x - xZero, m)) as int16, m = positive where x - xZero >= 0 and
- * negative below. x int32 (then xZero must be 0, so that x - xZero stays an int32) or int16; yZero 0 (as TFLite
- * requires of int16), so that adding it never wraps around.
+ * negative below. x int32 (then xZero must be 0, so that x - xZero stays an int32) or int16; y int16 with yZero 0 (as
+ * TFLite requires of int16), so that adding it never wraps around, or int8 / uint8 from int16 x (QUANTIZE
+ * int16 → 8-bit) with shifts up to 15 (the product stays below 2^31 - 255 then).
  */
 export function prepareRequantizeInt16Simd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, positive: Multiplier, negative: Multiplier, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
   const ex = heap?.int16();
   if (!heap || !ex || x.isVariable || y.isVariable || x.isConstant) return undefined;
-  if (!(y.data instanceof Int16Array) || x.size !== y.size) return undefined;
+  if (x.size !== y.size) return undefined;
+  const bytes = y.data instanceof Int8Array ? 2 : y.data instanceof Uint8Array ? 6 : y.data instanceof Int16Array ? 0 : -1;
   const wide = x.data instanceof Int32Array ? 1 : x.data instanceof Int16Array ? 0 : -1;
-  if (wide < 0 || (wide === 1 && x.zeroPoint !== 0) || y.zeroPoint !== 0 || !usable(positive) || !usable(negative)) return undefined;
+  if (wide < 0 || bytes < 0 || (wide === 1 && x.zeroPoint !== 0) || !usable(positive) || !usable(negative)) return undefined;
+  if (bytes ? wide === 1 || Math.max(positive.shift, negative.shift) > 15 : y.zeroPoint !== 0) return undefined;
   const n = y.size;
   const [pm, pl, pr] = [positive.multiplier, Math.max(positive.shift, 0), Math.max(-positive.shift, 0)];
   const [nm, nl, nr] = [negative.multiplier, Math.max(negative.shift, 0), Math.max(-negative.shift, 0)];
@@ -37,34 +40,7 @@ export function prepareRequantizeInt16Simd(heap: WasmHeap | undefined, x: Tensor
   return () => {
     const buffer = heap.buffer;
     if (x.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
-    ex.rq16(x.data.byteOffset, y.data.byteOffset, n, wide, inOff, pm, pl, pr, nm, nl, nr, 0, lo, hi);
-  };
-}
-
-/** The general int16 ADD / SUB's fixed-point parameters (see quantizedArithmetic in elementwise.ts): right shifts. */
-export interface Int16AddParameters {
-  m1: number;
-  e1: number;
-  m2: number;
-  e2: number;
-  mo: number;
-  eo: number;
-  subtract: boolean;
-}
-
-/** int16 ADD / SUB of two inputs of the output's size, every zero point 0 (as TFLite requires of int16). */
-export function prepareAddInt16Simd(heap: WasmHeap | undefined, a: Tensor, b: Tensor, y: Tensor, p: Int16AddParameters, lo: number, hi: number, fallback: Invoke): Invoke | undefined {
-  const ex = heap?.int16();
-  if (!heap || !ex || !(y.data instanceof Int16Array) || a.size !== y.size || b.size !== y.size) return undefined;
-  if ([a, b, y].some((t) => t.isVariable || t.isConstant || t.zeroPoint !== 0)) return undefined;
-  const shifts = [p.e1, p.e2, p.eo];
-  if (!shifts.every((e) => e >= 0 && e <= 31) || p.mo === INT32_MIN) return undefined;
-  const n = y.size;
-  const sub = p.subtract ? 1 : 0;
-  return () => {
-    const buffer = heap.buffer;
-    if (a.data.buffer !== buffer || b.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
-    ex.add16(a.data.byteOffset, b.data.byteOffset, y.data.byteOffset, n, p.m1, p.e1, p.m2, p.e2, p.mo, p.eo, sub, lo, hi);
+    ex.rq16(x.data.byteOffset, y.data.byteOffset, n, wide + bytes, inOff, pm, pl, pr, nm, nl, nr, y.zeroPoint, lo, hi);
   };
 }
 

@@ -4,7 +4,11 @@ import { fail, input, type PrepareKernel } from "../kernel";
 import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { requireQuantized } from "./common";
+import { byteLookup } from "./byte-lookup";
 import { prepareRequantizeInt16Simd } from "./int16-simd";
+import type { Tensor } from "../tensor";
+import type { Invoke } from "../kernel";
+import type { WasmHeap } from "../wasm-kernels";
 
 export const prepareQuantize: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -21,7 +25,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
       const inverse = Math.fround(1 / Math.fround(y.scale));
       const zero = y.zeroPoint;
       const [lo, hi] = [qmin - zero, qmax - zero];
-      return () => {
+      const plain = () => {
         const xd = x.data as Float32Array;
         const yd = y.data as Int8Array;
         for (let i = 0; i < n; i++) {
@@ -31,9 +35,10 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
           yd[i] = (r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r) + zero;
         }
       };
+      return quantizeFloatSimd(ctx.simd?.(), x, y, 1, inverse, lo, hi, plain) ?? plain;
     }
     const scale = Math.fround(y.scale);
-    return () => {
+    const plain = () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Int8Array;
       for (let i = 0; i < n; i++) {
@@ -41,18 +46,13 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
         yd[i] = v < qmin ? qmin : v > qmax ? qmax : v;
       }
     };
+    return quantizeFloatSimd(ctx.simd?.(), x, y, 0, scale, qmin - y.zeroPoint, qmax - y.zeroPoint, plain) ?? plain;
   }
   if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16 && x.type !== TensorType.INT32) fail(ctx, `input type ${x.typeName} is not supported`);
   requireQuantized(ctx, x, "input");
   if (ctx.xnnpackInt8 && x.type === y.type && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const table = xnnpackConvert(x.scale, y.scale, x.zeroPoint, y.zeroPoint, qmin, qmax);
-    if (table) {
-      return () => {
-        const xd = x.data as Int8Array;
-        const yd = y.data as Int8Array;
-        for (let i = 0; i < n; i++) yd[i] = table[xd[i] - qmin];
-      };
-    }
+    if (table) return byteLookup(x, y, (q) => table[q - qmin], ctx.simd?.());
   }
   const { multiplier, shift } = quantizeMultiplier(x.scale / y.scale);
   const same = multiplier === 1 << 30 && shift === 1;
@@ -62,6 +62,7 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   };
   if (x.type === TensorType.INT8 || x.type === TensorType.UINT8) {
     // 8-bit input: the same arithmetic once per possible input, then a lookup per element
+    if (y.type === TensorType.INT8 || y.type === TensorType.UINT8) return byteLookup(x, y, requantize, ctx.simd?.());
     const low = x.type === TensorType.INT8 ? -128 : 0;
     const table = Int32Array.from({ length: 256 }, (_, i) => requantize(low + i));
     return () => {
@@ -80,6 +81,25 @@ export const prepareQuantize: PrepareKernel = (ctx) => {
   const simd = same && x.type === TensorType.INT32 ? undefined : prepareRequantizeInt16Simd(ctx.simd?.(), x, y, m, m, qmin, qmax, plain);
   return simd ?? plain;
 };
+
+/**
+ * float32 QUANTIZE in WebAssembly SIMD (fquant in ../wasm/quantized-elementwise.wat): TFLite's division rounded half away
+ * from zero (xnn 0, by `scale`) or XNNPACK's product with the reciprocal clamped and rounded half to even (xnn 1), the
+ * JavaScript loops' results; [lo, hi] is the output type's range minus the zero point.
+ */
+function quantizeFloatSimd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, xnn: number, scale: number, lo: number, hi: number, plain: Invoke): Invoke | undefined {
+  const ex = heap?.quantizedElementwise();
+  if (!heap || !ex || x.isVariable || y.isVariable || x.isConstant || x.size !== y.size) return undefined;
+  const out = y.type === TensorType.INT8 ? 0 : y.type === TensorType.UINT8 ? 1 : y.type === TensorType.INT16 ? 2 : -1;
+  if (out < 0) return undefined;
+  const scratch = heap.alloc(16);
+  const n = y.size;
+  return () => {
+    const buffer = heap.buffer;
+    if (x.data.buffer !== buffer || y.data.buffer !== buffer) return plain();
+    ex.fquant(x.data.byteOffset, y.data.byteOffset, n, out, xnn, scale, lo, hi, y.zeroPoint, lo, hi, scratch);
+  };
+}
 
 /**
  * XNNPACK's 8-bit requantizing convert (qs8/qu8 vcvt, what the XNNPACK delegate runs for an int8 → int8 or
@@ -150,19 +170,41 @@ export const prepareDequantize: PrepareKernel = (ctx) => {
     };
   }
   const [scale, zeroPoint] = [x.scale, x.zeroPoint];
+  let plain: Invoke;
   if (x.type !== TensorType.INT16) {
     // 8-bit: the same product once per possible input, then a lookup per element
     const low = x.type === TensorType.INT8 ? -128 : 0;
     const table = Float32Array.from({ length: 256 }, (_, i) => scale * (low + i - zeroPoint));
-    return () => {
+    plain = () => {
       const xd = x.data as Int8Array;
       const yd = y.data as Float32Array;
       for (let i = 0; i < n; i++) yd[i] = table[xd[i] - low];
     };
+  } else {
+    plain = () => {
+      const xd = x.data as Int16Array;
+      const yd = y.data as Float32Array;
+      for (let i = 0; i < n; i++) yd[i] = scale * (xd[i] - zeroPoint);
+    };
   }
-  return () => {
-    const xd = x.data as Int16Array;
-    const yd = y.data as Float32Array;
-    for (let i = 0; i < n; i++) yd[i] = scale * (xd[i] - zeroPoint);
-  };
+  return dequantizeSimd(ctx.simd?.(), x, y, plain) ?? plain;
 };
+
+/**
+ * DEQUANTIZE per tensor in WebAssembly SIMD (dequant in ../wasm/quantized-elementwise.wat): f32(scale) times the
+ * offset value, one rounding of an exact product as the JavaScript loops', whose results it gives.
+ */
+function dequantizeSimd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, plain: Invoke): Invoke | undefined {
+  const ex = heap?.quantizedElementwise();
+  if (!heap || !ex || x.isVariable || y.isVariable || x.isConstant) return undefined;
+  const scale = Math.fround(x.scale);
+  // the JavaScript loops multiply by the scale as read; in single precision only if it is one
+  if (scale !== x.scale || Math.abs(x.zeroPoint) > 65536) return undefined;
+  const kind = x.type === TensorType.INT16 ? 2 : x.type === TensorType.UINT8 ? 1 : 0;
+  const n = y.size;
+  return () => {
+    const buffer = heap.buffer;
+    if (x.data.buffer !== buffer || y.data.buffer !== buffer) return plain();
+    ex.dequant(x.data.byteOffset, y.data.byteOffset, n, kind, x.zeroPoint, scale);
+  };
+}

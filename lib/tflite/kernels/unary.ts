@@ -132,7 +132,7 @@ function unary(float: Loop, int32?: Loop, quantized?: (v: number) => number, sim
     if ((x.type === TensorType.INT8 || x.type === TensorType.UINT8) && quantized) {
       requireQuantized(ctx, x, "input");
       requireQuantized(ctx, y, "output");
-      return byteLookup(x, y, lutValue(x, y, quantized));
+      return byteLookup(x, y, lutValue(x, y, quantized), ctx.simd?.());
     }
     return fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32${int32 ? ", INT32" : ""}${quantized ? ", INT8, UINT8" : ""})`);
   };
@@ -156,7 +156,7 @@ export const prepareAbs: PrepareKernel = (ctx) => {
     const r = (rescale ? mulByQuantizedMultiplier(v, multiplier, shift) : v) + y.zeroPoint;
     return r < qmin ? qmin : r > qmax ? qmax : r;
   };
-  if (x.type === TensorType.INT8) return byteLookup(x, y, perElement);
+  if (x.type === TensorType.INT8) return byteLookup(x, y, perElement, ctx.simd?.());
   const n = y.size;
   return () => {
     const xd = x.data as Int16Array;

@@ -1,5 +1,6 @@
 ;; Inner loops of the int16 (int16x8) kernels with WebAssembly SIMD: requantization of int32 or int16 values to
-;; int16 (QUANTIZE, LEAKY_RELU), the general int16 ADD / SUB, and CONV_2D with int16 activations and int8 filters.
+;; int16 (QUANTIZE, LEAKY_RELU) and CONV_2D with int16 activations and int8 filters (the int16 ADD / SUB / MUL are
+;; in quantized-elementwise.wat).
 ;; A module of its own beside int8.wat, importing the same memory (one per interpreter, see WasmHeap in
 ;; ../wasm-kernels.ts). Assembled by scripts/build.js (wabt) into dist/lib/tflite/wasm/int16.wasm.
 ;;
@@ -8,8 +9,6 @@
 ;;   zero amount to that), with a m as an exact int64 product (i64x2.extmul_*); its single saturating case
 ;;   (a = m = -2^31) is kept out by the callers.
 ;; - RoundingDivideByPOT(x, e): (x >> e) + 1 where (x & mask) > (mask >> 1) + (x < 0).
-;; - the int16 ADD's input rescale (int16Rescale in ../kernels/elementwise.ts): floor((x m + 2^15) / 2^16), then the
-;;   rounding shift.
 ;; - the int64 requantization of the convolutions (mulByQuantizedMultiplier64): floor((acc r + 2^(t-1)) / 2^t)
 ;;   with r the multiplier reduced to 16 bits, wrapped to int32.
 (module
@@ -79,7 +78,8 @@
     (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $r) (global.get $outv)) (global.get $lov)) (global.get $hiv)))
 
   ;; y[i] = clamp(outOff + MBQM(x[i] - inOff, multiplier, shift of the sign of x[i] - inOff)) as int16, i < n;
-  ;; x int32 (wide = 1) or int16 (wide = 0). shift s is given as left = max(s, 0), right = max(-s, 0).
+  ;; x int32 (wide & 1) or int16; y int16, or bytes where wide & 2 (int8, uint8 where wide & 4: [lo, hi] within the
+  ;; type). shift s is given as left = max(s, 0), right = max(-s, 0).
   (func (export "rq16") (param $x i32) (param $y i32) (param $n i32) (param $wide i32) (param $inOff i32)
     (param $m1 i32) (param $l1 i32) (param $r1 i32) (param $m2 i32) (param $l2 i32) (param $r2 i32)
     (param $outOff i32) (param $lo i32) (param $hi i32)
@@ -107,7 +107,7 @@
     (block $done
       (loop $eight
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (if (local.get $wide)
+        (if (i32.and (local.get $wide) (i32.const 1))
           (then
             (local.set $a (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
@@ -115,8 +115,15 @@
             (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1)))))
             (local.set $a (i32x4.extend_low_i16x8_s (local.get $v)))
             (local.set $b (i32x4.extend_high_i16x8_s (local.get $v)))))
-        (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i16x8.narrow_i32x4_s (call $rq4 (local.get $a)) (call $rq4 (local.get $b))))
+        (local.set $v (i16x8.narrow_i32x4_s (call $rq4 (local.get $a)) (call $rq4 (local.get $b))))
+        (if (i32.and (local.get $wide) (i32.const 2))
+          (then
+            (i64.store (i32.add (local.get $y) (local.get $i))
+              (i64x2.extract_lane 0
+                (if (result v128) (i32.and (local.get $wide) (i32.const 4))
+                  (then (i8x16.narrow_i16x8_u (local.get $v) (local.get $v)))
+                  (else (i8x16.narrow_i16x8_s (local.get $v) (local.get $v)))))))
+          (else (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1))) (local.get $v))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $eight)))
     ;; the last n mod 8 values one at a time, through the same vector arithmetic
@@ -125,113 +132,12 @@
         (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $a
           (i32x4.splat
-            (if (result i32) (local.get $wide)
+            (if (result i32) (i32.and (local.get $wide) (i32.const 1))
               (then (i32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
               (else (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 1))))))))
-        (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i32x4.extract_lane 0 (call $rq4 (local.get $a))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $one))))
-
-  ;; ADD / SUB (the general int16 path, zero points 0): ($add4's parameters, set by add16)
-  (global $am1 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $am2 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $amo (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $ae1 (mut i32) (i32.const 0))
-  (global $ae2 (mut i32) (i32.const 0))
-  (global $aeo (mut i32) (i32.const 0))
-  (global $amask1 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $ahalf1 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $amask2 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $ahalf2 (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $amasko (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $ahalfo (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $asub (mut i32) (i32.const 0))
-
-  ;; four output values of u + v (or u - v): each input rescaled (floor((x m + 2^15) / 2^16), then rounded right by
-  ;; e), the sum requantized (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT), clamped
-  (func $add4 (param $u v128) (param $v v128) (result v128)
-    (local $p v128) (local $q v128) (local $s v128)
-    (local.set $p
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $u) (global.get $am1)) (v128.const i64x2 0x8000 0x8000)) (i32.const 16))
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $u) (global.get $am1)) (v128.const i64x2 0x8000 0x8000)) (i32.const 16))))
-    (local.set $p
-      (i32x4.sub
-        (i32x4.shr_s (local.get $p) (global.get $ae1))
-        (i32x4.gt_s
-          (v128.and (local.get $p) (global.get $amask1))
-          (i32x4.sub (global.get $ahalf1) (i32x4.lt_s (local.get $p) (v128.const i32x4 0 0 0 0))))))
-    (local.set $q
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $v) (global.get $am2)) (v128.const i64x2 0x8000 0x8000)) (i32.const 16))
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $v) (global.get $am2)) (v128.const i64x2 0x8000 0x8000)) (i32.const 16))))
-    (local.set $q
-      (i32x4.sub
-        (i32x4.shr_s (local.get $q) (global.get $ae2))
-        (i32x4.gt_s
-          (v128.and (local.get $q) (global.get $amask2))
-          (i32x4.sub (global.get $ahalf2) (i32x4.lt_s (local.get $q) (v128.const i32x4 0 0 0 0))))))
-    (local.set $s
-      (if (result v128) (global.get $asub)
-        (then (i32x4.sub (local.get $p) (local.get $q)))
-        (else (i32x4.add (local.get $p) (local.get $q)))))
-    (local.set $s
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $s) (global.get $amo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))
-        (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $s) (global.get $amo)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31))))
-    (local.set $s
-      (i32x4.sub
-        (i32x4.shr_s (local.get $s) (global.get $aeo))
-        (i32x4.gt_s
-          (v128.and (local.get $s) (global.get $amasko))
-          (i32x4.sub (global.get $ahalfo) (i32x4.lt_s (local.get $s) (v128.const i32x4 0 0 0 0))))))
-    (i32x4.min_s (i32x4.max_s (local.get $s) (global.get $lov)) (global.get $hiv)))
-
-  (func $maskOf (param $e i32) (result v128)
-    (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))))
-
-  ;; y[i] = clamp(a[i] ± b[i]) for int16 a, b, y of n elements (TFLite's general int16 ADD / SUB with zero points 0);
-  ;; m1, e1 / m2, e2: each input's multiplier and right shift, mo, eo the output's, sub: 1 for SUB
-  (func (export "add16") (param $a i32) (param $b i32) (param $y i32) (param $n i32)
-    (param $m1 i32) (param $e1 i32) (param $m2 i32) (param $e2 i32) (param $mo i32) (param $eo i32) (param $sub i32)
-    (param $lo i32) (param $hi i32)
-    (local $i i32) (local $end i32) (local $u v128) (local $v v128)
-    (global.set $am1 (i32x4.splat (local.get $m1)))
-    (global.set $am2 (i32x4.splat (local.get $m2)))
-    (global.set $amo (i32x4.splat (local.get $mo)))
-    (global.set $ae1 (local.get $e1))
-    (global.set $ae2 (local.get $e2))
-    (global.set $aeo (local.get $eo))
-    (global.set $amask1 (call $maskOf (local.get $e1)))
-    (global.set $ahalf1 (i32x4.shr_u (call $maskOf (local.get $e1)) (i32.const 1)))
-    (global.set $amask2 (call $maskOf (local.get $e2)))
-    (global.set $ahalf2 (i32x4.shr_u (call $maskOf (local.get $e2)) (i32.const 1)))
-    (global.set $amasko (call $maskOf (local.get $eo)))
-    (global.set $ahalfo (i32x4.shr_u (call $maskOf (local.get $eo)) (i32.const 1)))
-    (global.set $asub (local.get $sub))
-    (global.set $lov (i32x4.splat (local.get $lo)))
-    (global.set $hiv (i32x4.splat (local.get $hi)))
-    (local.set $end (i32.and (local.get $n) (i32.const -8)))
-    (block $done
-      (loop $eight
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $u (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 1)))))
-        (local.set $v (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 1)))))
-        (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i16x8.narrow_i32x4_s
-            (call $add4 (i32x4.extend_low_i16x8_s (local.get $u)) (i32x4.extend_low_i16x8_s (local.get $v)))
-            (call $add4 (i32x4.extend_high_i16x8_s (local.get $u)) (i32x4.extend_high_i16x8_s (local.get $v)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
-        (br $eight)))
-    (block $tail
-      (loop $one
-        (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
-        (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1)))
-          (i32x4.extract_lane 0
-            (call $add4
-              (i32x4.splat (i32.load16_s (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 1)))))
-              (i32x4.splat (i32.load16_s (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 1))))))))
+        (if (i32.and (local.get $wide) (i32.const 2))
+          (then (i32.store8 (i32.add (local.get $y) (local.get $i)) (i32x4.extract_lane 0 (call $rq4 (local.get $a)))))
+          (else (i32.store16 (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 1))) (i32x4.extract_lane 0 (call $rq4 (local.get $a))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $one))))
 
