@@ -72,6 +72,23 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/reduce-pool.wat: reductions and quantized / average pooling (see ../kernels/reduce-pool-simd.ts). */
+export interface ReducePoolExports {
+  reduce(kind: number, x: number, acc: number, outer: number, red: number, inner: number, list: number, calls: number): void;
+  fill(at: number, n: number, bytes: number, value: number): void;
+  fdiv(y: number, n: number, count: number): void;
+  qmean(acc: number, y: number, n: number, count: number, zIn: number, zOut: number, type: number): void;
+  qrescale(acc: number, y: number, n: number, mean: number, count: number, scale: number, bias: number, zOut: number, lo: number, hi: number, type: number): void;
+  maxpool_i8: Pool2d;
+  maxpool_u8: Pool2d;
+  maxpool_i16: Pool2d;
+  avgpool_i8: Pool2d;
+  avgpool_u8: Pool2d;
+  avgpool_i16: Pool2d;
+  avgpool_f32: Pool2d;
+}
+type Pool2d = (x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number, lo: number, hi: number) => void;
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +128,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  reducePool: { file: "reduce-pool", disable: "EDGE_TFLITE_REDUCE_POOL_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +201,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The reduction and pooling kernels (wasm/reduce-pool.wat). */
+  reducePool(): ReducePoolExports | undefined {
+    return this.companion<ReducePoolExports>("reducePool");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */
