@@ -331,7 +331,156 @@ const floatAvgPool = poolFrame("avgpool_f32", "(param $lo f32) (param $hi f32)",
             (local.set $v (f32x4.div (local.get $v) (f32x4.splat (f32.convert_i32_u (local.get $count)))))
             (v128.store (i32.add (local.get $y) (local.get $c)) (f32x4.pmin (f32x4.pmax (local.get $v) (f32x4.splat (local.get $lo))) (f32x4.splat (local.get $hi))))`);
 
-const wat = `;; Reductions (SUM, MEAN, REDUCE_MAX, REDUCE_MIN) and quantized / average pooling with WebAssembly SIMD. A module of its
+// L2_NORMALIZATION over rows of `depth`. Float: each row's sum of squares in single precision and in order (four
+// rows' chains interleaved), its square root floored at 1e-6, the row divided by it. int8 / uint8: the integer sum
+// of squared offsets, its inverse square root as a fixed-point multiplier (GetInvSqrtQuantizedMultiplierExp, as
+// invSqrtQuantizedMultiplier in ../lib/tflite/kernels/lstm-fixed-point.ts), each offset rescaled to 1/128.
+const l2 = `
+  (func $fdivrow (param $x i32) (param $y i32) (param $depth i32) (param $norm f32)
+    (local $v v128)
+    (local.set $v (f32x4.splat (local.get $norm)))
+    (block $done (loop $vec
+      (br_if $done (i32.lt_u (local.get $depth) (i32.const 4)))
+      (v128.store (local.get $y) (f32x4.div (v128.load (local.get $x)) (local.get $v)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $depth (i32.sub (local.get $depth) (i32.const 4)))
+      (br $vec)))
+    (block $end (loop $each
+      (br_if $end (i32.eqz (local.get $depth)))
+      (f32.store (local.get $y) (f32.div (f32.load (local.get $x)) (local.get $norm)))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+      (br $each))))
+  (func $fnorm (param $squares f32) (result f32)
+    (f32.max (f32.sqrt (local.get $squares)) (f32.const 1e-6)))
+  (func (export "fl2") (param $x i32) (param $y i32) (param $rows i32) (param $depth i32)
+    (local $row i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $k i32) (local $v f32)
+    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32)
+    (if (i32.eqz (local.get $depth)) (then (return)))
+    (local.set $row (i32.shl (local.get $depth) (i32.const 2)))
+    (block $quadsDone (loop $quads
+      (br_if $quadsDone (i32.lt_u (local.get $rows) (i32.const 4)))
+      (local.set $p0 (local.get $x))
+      (local.set $p1 (i32.add (local.get $p0) (local.get $row)))
+      (local.set $p2 (i32.add (local.get $p1) (local.get $row)))
+      (local.set $p3 (i32.add (local.get $p2) (local.get $row)))
+      (local.set $s0 (f32.const 0)) (local.set $s1 (f32.const 0)) (local.set $s2 (f32.const 0)) (local.set $s3 (f32.const 0))
+      (local.set $k (local.get $depth))
+      (loop $l
+        (local.set $s0 (f32.add (local.get $s0) (f32.mul (local.tee $v (f32.load (local.get $p0))) (local.get $v))))
+        (local.set $s1 (f32.add (local.get $s1) (f32.mul (local.tee $v (f32.load (local.get $p1))) (local.get $v))))
+        (local.set $s2 (f32.add (local.get $s2) (f32.mul (local.tee $v (f32.load (local.get $p2))) (local.get $v))))
+        (local.set $s3 (f32.add (local.get $s3) (f32.mul (local.tee $v (f32.load (local.get $p3))) (local.get $v))))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+        (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
+        (local.set $p2 (i32.add (local.get $p2) (i32.const 4)))
+        (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
+        (br_if $l (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (call $fdivrow (local.get $x) (local.get $y) (local.get $depth) (call $fnorm (local.get $s0)))
+      (call $fdivrow (i32.add (local.get $x) (local.get $row)) (i32.add (local.get $y) (local.get $row)) (local.get $depth) (call $fnorm (local.get $s1)))
+      (call $fdivrow (i32.add (local.get $x) (i32.shl (local.get $row) (i32.const 1))) (i32.add (local.get $y) (i32.shl (local.get $row) (i32.const 1))) (local.get $depth) (call $fnorm (local.get $s2)))
+      (call $fdivrow (i32.add (local.get $x) (i32.mul (local.get $row) (i32.const 3))) (i32.add (local.get $y) (i32.mul (local.get $row) (i32.const 3))) (local.get $depth) (call $fnorm (local.get $s3)))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $row) (i32.const 2))))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $row) (i32.const 2))))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 4)))
+      (br $quads)))
+    (block $end (loop $rest
+      (br_if $end (i32.eqz (local.get $rows)))
+      (local.set $p0 (local.get $x))
+      (local.set $s0 (f32.const 0))
+      (local.set $k (local.get $depth))
+      (loop $l
+        (local.set $s0 (f32.add (local.get $s0) (f32.mul (local.tee $v (f32.load (local.get $p0))) (local.get $v))))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+        (br_if $l (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (call $fdivrow (local.get $x) (local.get $y) (local.get $depth) (call $fnorm (local.get $s0)))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $y (i32.add (local.get $y) (local.get $row)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $rest))))
+
+  ;; SaturatingRoundingDoublingHighMul, RoundingDivideByPOT, and a product saturated to int32
+  (func $srdhm (param $a i32) (param $b i32) (result i32)
+    (local $ab i64)
+    (if (i32.and (i32.eq (local.get $a) (i32.const 0x80000000)) (i32.eq (local.get $b) (i32.const 0x80000000))) (then (return (i32.const 0x7fffffff))))
+    (local.set $ab (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (local.get $b))))
+    (i32.wrap_i64 (i64.div_s (i64.add (local.get $ab) (select (i64.const 0x40000000) (i64.const -0x3fffffff) (i64.ge_s (local.get $ab) (i64.const 0)))) (i64.const 0x80000000))))
+  (func $rdpot (param $x i32) (param $e i32) (result i32)
+    (local $mask i32)
+    (if (i32.eqz (local.get $e)) (then (return (local.get $x))))
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
+    (i32.add (i32.shr_s (local.get $x) (local.get $e))
+      (i32.gt_s (i32.and (local.get $x) (local.get $mask)) (i32.add (i32.shr_s (local.get $mask) (i32.const 1)) (i32.lt_s (local.get $x) (i32.const 0))))))
+  (func $sat (param $v i64) (result i32)
+    (i32.wrap_i64 (select (i64.const 2147483647) (select (i64.const -2147483648) (local.get $v) (i64.lt_s (local.get $v) (i64.const -2147483648))) (i64.gt_s (local.get $v) (i64.const 2147483647)))))
+  (global $mult (mut i32) (i32.const 0))
+  (global $shift (mut i32) (i32.const 0))
+  ;; the inverse square root of an int32 as $mult and a right shift $shift (reverse shift -1)
+  (func $invsqrt (param $v i32)
+    (local $shift i32) (local $pairs i32) (local $half i32) (local $x i32) (local $x3 i32) (local $i i32) (local $m i32)
+    (if (i32.le_s (local.get $v) (i32.const 1)) (then (global.set $mult (i32.const 0x7fffffff)) (global.set $shift (i32.const 0)) (return)))
+    (local.set $shift (i32.const 11))
+    (block $small (loop $big
+      (br_if $small (i32.lt_s (local.get $v) (i32.const 0x20000000)))
+      (local.set $v (i32.shr_u (local.get $v) (i32.const 2)))
+      (local.set $shift (i32.add (local.get $shift) (i32.const 1)))
+      (br $big)))
+    (local.set $pairs (i32.sub (i32.shr_u (i32.sub (i32.clz (local.get $v)) (i32.const 1)) (i32.const 1)) (i32.const 1)))
+    (local.set $shift (i32.sub (local.get $shift) (local.get $pairs)))
+    (local.set $v (i32.shl (local.get $v) (i32.shl (local.get $pairs) (i32.const 1))))
+    (local.set $half (call $rdpot (i32.shr_s (local.get $v) (i32.const 1)) (i32.const 1)))
+    (local.set $x (i32.const 0x10000000))
+    (local.set $i (i32.const 5))
+    (loop $newton
+      (local.set $x3 (call $sat (i64.mul (i64.extend_i32_s (call $srdhm (call $srdhm (local.get $x) (local.get $x)) (local.get $x))) (i64.const 64))))
+      (local.set $x (call $sat (i64.mul (i64.extend_i32_s (i32.sub (call $srdhm (i32.const 0x18000000) (local.get $x)) (call $srdhm (local.get $half) (local.get $x3)))) (i64.const 8))))
+      (br_if $newton (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+    (local.set $m (call $srdhm (local.get $x) (i32.const 1518500250)))
+    (if (i32.lt_s (local.get $shift) (i32.const 0)) (then
+      (local.set $m (i32.shl (local.get $m) (i32.sub (i32.const 0) (local.get $shift))))
+      (local.set $shift (i32.const 0))))
+    (global.set $mult (local.get $m))
+    (global.set $shift (local.get $shift)))
+  (func (export "ql2") (param $x i32) (param $y i32) (param $rows i32) (param $depth i32) (param $zero i32) (param $unsigned i32)
+    (local $p i32) (local $k i32) (local $d i32) (local $sq i32) (local $v i32) (local $left i32) (local $right i32)
+    (block $end (loop $row
+      (br_if $end (i32.eqz (local.get $rows)))
+      (local.set $sq (i32.const 0))
+      (local.set $p (local.get $x))
+      (local.set $k (local.get $depth))
+      (block $sqDone (loop $squares
+        (br_if $sqDone (i32.eqz (local.get $k)))
+        (local.set $d (i32.sub (select (i32.load8_u (local.get $p)) (i32.load8_s (local.get $p)) (local.get $unsigned)) (local.get $zero)))
+        (local.set $sq (i32.add (local.get $sq) (i32.mul (local.get $d) (local.get $d))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $squares)))
+      (call $invsqrt (local.get $sq))
+      ;; int8: MultiplyByQuantizedMultiplier(d, mult, 7 - shift); uint8: 128 + RoundingDivideByPOT(srdhm(128 d, mult), shift)
+      (local.set $left (select (i32.sub (i32.const 7) (global.get $shift)) (i32.const 0) (i32.gt_s (i32.sub (i32.const 7) (global.get $shift)) (i32.const 0))))
+      (local.set $right (select (i32.const 0) (i32.sub (global.get $shift) (i32.const 7)) (i32.gt_s (i32.sub (i32.const 7) (global.get $shift)) (i32.const 0))))
+      (local.set $k (local.get $depth))
+      (block $outDone (loop $out
+        (br_if $outDone (i32.eqz (local.get $k)))
+        (local.set $d (i32.sub (select (i32.load8_u (local.get $x)) (i32.load8_s (local.get $x)) (local.get $unsigned)) (local.get $zero)))
+        (if (local.get $unsigned)
+          (then
+            (local.set $v (i32.add (i32.const 128) (call $rdpot (call $srdhm (i32.shl (local.get $d) (i32.const 7)) (global.get $mult)) (global.get $shift))))
+            (local.set $v (select (i32.const 0) (select (i32.const 255) (local.get $v) (i32.gt_s (local.get $v) (i32.const 255))) (i32.lt_s (local.get $v) (i32.const 0)))))
+          (else
+            (local.set $v (call $rdpot (call $srdhm (i32.shl (local.get $d) (local.get $left)) (global.get $mult)) (local.get $right)))
+            (local.set $v (select (i32.const -128) (select (i32.const 127) (local.get $v) (i32.gt_s (local.get $v) (i32.const 127))) (i32.lt_s (local.get $v) (i32.const -128))))))
+        (i32.store8 (local.get $y) (local.get $v))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $out)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row))))`;
+
+const wat = `;; Reductions (SUM, MEAN, REDUCE_MAX, REDUCE_MIN), quantized / average pooling and L2_NORMALIZATION with WebAssembly SIMD. A module of its
 ;; own beside int8.wat, importing the same memory (one per interpreter, see WasmHeap in ../wasm-kernels.ts). Assembled by
 ;; scripts/build.js (wabt) into dist/lib/tflite/wasm/reduce-pool.wasm. Written by scripts/reduce-pool-wat.cjs (edit that,
 ;; not this). Results are those of the JavaScript loops of ../kernels/reduce.ts, mean.ts and pooling.ts bit for bit;
@@ -344,6 +493,7 @@ ${finishers}
 ${maxPools}
 ${avgPools}
 ${floatAvgPool}
+${l2}
 )
 `;
 process.stdout.write(wat);

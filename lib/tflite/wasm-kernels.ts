@@ -72,7 +72,7 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
-/** lib/tflite/wasm/reduce-pool.wat: reductions and quantized / average pooling (see ../kernels/reduce-pool-simd.ts). */
+/** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
 export interface ReducePoolExports {
   reduce(kind: number, x: number, acc: number, outer: number, red: number, inner: number, list: number, calls: number): void;
   fill(at: number, n: number, bytes: number, value: number): void;
@@ -86,6 +86,8 @@ export interface ReducePoolExports {
   avgpool_u8: Pool2d;
   avgpool_i16: Pool2d;
   avgpool_f32: Pool2d;
+  fl2(x: number, y: number, rows: number, depth: number): void;
+  ql2(x: number, y: number, rows: number, depth: number, zero: number, unsigned: number): void;
 }
 type Pool2d = (x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number, lo: number, hi: number) => void;
 

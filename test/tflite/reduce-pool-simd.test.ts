@@ -1,10 +1,11 @@
 /**
- * SUM, MEAN, REDUCE_MAX, REDUCE_MIN, AVERAGE_POOL_2D and quantized MAX_POOL_2D in WebAssembly SIMD
+ * SUM, MEAN, REDUCE_MAX, REDUCE_MIN, AVERAGE_POOL_2D, quantized MAX_POOL_2D and L2_NORMALIZATION in WebAssembly
  * (lib/tflite/wasm/reduce-pool.wat) give exactly the JavaScript loops' outputs: float32, int32, int8, uint8 and int16,
  * the input's quantization or a rescaled one, axes that leave the innermost dimension (vectors of outputs with a
  * tail) or reduce it (interleaved chains and the odd outputs after them), interleaved kept and reduced dimensions
  * (a list of calls), float values whose sum depends on the order of its additions, NaN and ±0 for the extrema;
- * pools of every channel count around the vector widths, padded windows and each fused activation.
+ * pools of every channel count around the vector widths, padded windows and each fused activation; L2 rows of
+ * every length (four rows' chains at a time and the rows after them).
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -101,6 +102,19 @@ describe("tflite reductions and pooling in WebAssembly SIMD", function () {
         options: [{ slot: P.padding, kind: "int8", value: same ? 0 : 1 }, { slot: P.stride_w, kind: "int32", value: sw }, { slot: P.stride_h, kind: "int32", value: sh }, { slot: P.filter_width, kind: "int32", value: fw }, { slot: P.filter_height, kind: "int32", value: fh }, { slot: P.fused_activation_function, kind: "int8", value: activation }],
       });
       compare(bytes, m, `${average ? "AVERAGE" : "MAX"}_POOL_2D ${T[type]} [${n},${h},${w},${c}] ${fh}×${fw} stride ${sh},${sw} ${same ? "SAME" : "VALID"} activation ${activation}`, true);
+    }
+  });
+
+  it("L2_NORMALIZATION equals the JavaScript loops for float32, int8 and uint8, rows of every length", function () {
+    const m = new CaseMaker(rng(227));
+    for (let k = 0; k < 150; k++) {
+      const type = [T.FLOAT32, T.INT8, T.UINT8][k % 3];
+      // the last rows long enough that their sums of squares pass 2^29 (the inverse square root's scaling loop)
+      const shape = k < 144 ? [...m.shape(m.int(0, 2), 1, 7), m.int(1, 40)] : [1, m.int(150000, 250000)];
+      const q = quantization(m, type);
+      const qy = type === T.FLOAT32 ? undefined : { scale: [1 / 128], zeroPoint: [type === T.UINT8 ? 128 : 0] };
+      const bytes = singleOperatorModel({ builtin: B.L2_NORMALIZATION, inputs: [{ shape, type, quantization: q }], outputs: [{ shape, type, quantization: qy }] });
+      compare(bytes, m, `L2_NORMALIZATION ${T[type]} [${shape}]`, k % 2 === 0);
     }
   });
 });

@@ -8,6 +8,7 @@ import type { PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import { prepareQuantizedL2Normalization } from "./quantized-l2-normalization";
 import { prepareQuantizedLogSoftmax } from "./quantized-log-softmax";
+import { prepareL2Simd } from "./reduce-pool-simd";
 
 const f32 = Math.fround;
 
@@ -38,6 +39,8 @@ export const prepareL2Normalization: PrepareKernel = (ctx) => {
     return prepareQuantizedL2Normalization(ctx, x, y, depth, outer);
   }
   const { x, y, depth, outer } = rows(ctx);
+  const simd = prepareL2Simd(ctx.simd?.(), x, y, outer, depth);
+  if (simd) return simd;
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;

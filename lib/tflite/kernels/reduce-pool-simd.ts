@@ -1,6 +1,7 @@
 /**
- * SUM, MEAN, REDUCE_MAX, REDUCE_MIN, AVERAGE_POOL_2D and quantized MAX_POOL_2D in WebAssembly SIMD
- * (../wasm/reduce-pool.wat), bit for bit the JavaScript loops of reduce.ts, mean.ts and pooling.ts, which remain the
+ * SUM, MEAN, REDUCE_MAX, REDUCE_MIN, AVERAGE_POOL_2D, quantized MAX_POOL_2D and L2_NORMALIZATION in WebAssembly
+ * (../wasm/reduce-pool.wat), bit for bit the JavaScript loops of reduce.ts, mean.ts, pooling.ts, normalization.ts and
+ * quantized-l2-normalization.ts, which remain the
  * fallback. A float sum adds each output's inputs in the order TFLite's reducer does: the vectors run across
  * independent outputs, never within one sum.
  */
@@ -226,4 +227,15 @@ export function preparePoolSimd(heap: WasmHeap | undefined, average: boolean, x:
   if (g.depth < lanes || g.batches * g.outH * g.outW === 0) return undefined;
   const pool = ex[`${average ? "avgpool" : "maxpool"}_${tag}` as "avgpool_f32"];
   return ioRun(heap, x, y, (xPtr, yPtr) => pool(xPtr, yPtr, g.batches, g.inH, g.inW, g.depth, g.outH, g.outW, g.strideH, g.strideW, g.fH, g.fW, g.padH, g.padW, lo, hi));
+}
+
+/** L2_NORMALIZATION over rows of `depth` (float32, or int8 / uint8 with the output at 1/128), or undefined. */
+export function prepareL2Simd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, rows: number, depth: number): Invoke | undefined {
+  const ex = heap?.reducePool();
+  if (!heap || !ex || x.type !== y.type || rows * depth === 0) return undefined;
+  if (x.type === TensorType.FLOAT32) return ioRun(heap, x, y, (xPtr, yPtr) => ex.fl2(xPtr, yPtr, rows, depth));
+  if (x.type !== TensorType.INT8 && x.type !== TensorType.UINT8) return undefined;
+  const zero = x.zeroPoint;
+  const unsigned = x.type === TensorType.UINT8 ? 1 : 0;
+  return ioRun(heap, x, y, (xPtr, yPtr) => ex.ql2(xPtr, yPtr, rows, depth, zero, unsigned));
 }
