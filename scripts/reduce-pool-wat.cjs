@@ -40,8 +40,8 @@ for (const [bits, signed] of [[32, true], [16, true], [8, true], [8, false]]) {
 // int8 / uint8 / int16 summed into int32 accumulators (MEAN, and SUM rescaled)
 const widen = { xs: 0, as: 4, lanes: 4, s: "i32", sa: (p) => `(i32.load ${p})`, st: (p, v) => `(i32.store ${p} ${v})`, vop: (a, x) => `(i32x4.add ${a} ${x})`, sop: (a, x) => `(i32.add ${a} ${x})` };
 reductions.push(
-  { ...widen, name: "i8 sum into i32", xs: 1, vx: (p) => `(i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (v128.load32_zero ${p})))`, sx: (p) => `(i32.load8_s ${p})` },
-  { ...widen, name: "u8 sum into i32", xs: 1, vx: (p) => `(i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero ${p})))`, sx: (p) => `(i32.load8_u ${p})` },
+  { ...widen, name: "i8 sum into i32", xs: 1, bytes: "s", vx: (p) => `(i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (v128.load32_zero ${p})))`, sx: (p) => `(i32.load8_s ${p})` },
+  { ...widen, name: "u8 sum into i32", xs: 1, bytes: "u", vx: (p) => `(i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero ${p})))`, sx: (p) => `(i32.load8_u ${p})` },
   { ...widen, name: "i16 sum into i32", xs: 2, vx: (p) => `(i32x4.extend_low_i16x8_s (v128.load64_zero ${p}))`, sx: (p) => `(i32.load16_s ${p})` },
 );
 
@@ -71,7 +71,7 @@ function reduction(r, n) {
       (local.set $px ${add(get("px"), get("step"))})
       (br_if $l (local.tee $red (i32.sub ${get("red")} (i32.const 1)))))
     ${get("v")})
-  (func $reduce${n} (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+  (func $reduce${n}${r.bytes ? "_base" : ""} (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
     (local $step i32) (local $row i32) (local $i i32) (local $t v128) (local $end i32) (local $j i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $s0 ${s}) (local $s1 ${s}) (local $s2 ${s}) (local $s3 ${s}) (local $k i32)
     (local.set $step (i32.mul ${get("inner")} (i32.const ${xs})))
@@ -142,6 +142,47 @@ function reduction(r, n) {
         (local.set $x ${add(get("x"), get("row"))})
         (local.set $a ${add(get("a"), mul(get("inner"), `(i32.const ${as})`))})
         (br_if $rows2 (local.tee $outer (i32.sub ${get("outer")} (i32.const 1)))))))`;
+}
+
+// int8 / uint8 into int32 with inner ≥ 8: eight outputs per chain, summed in int16 lanes 256 inputs at a time (at most
+// 256 × 255, within uint16) and then widened; the last (inner mod 8) outputs by a chain ending at the row's end
+// whose lanes shared with the chain before it are masked out. The other shapes as $reduce<n>_base.
+function byteSums(r, n) {
+  const sx = r.bytes;
+  return `
+  (func $wchain${n} (param $pa i32) (param $px i32) (param $red i32) (param $step i32) (param $skip i32)
+    (local $lo v128) (local $hi v128) (local $a16 v128) (local $k i32)
+    (loop $chunks
+      (local.set $k (select (i32.const 256) (local.get $red) (i32.gt_u (local.get $red) (i32.const 256))))
+      (local.set $red (i32.sub (local.get $red) (local.get $k)))
+      (local.set $a16 (v128.const i32x4 0 0 0 0))
+      (loop $l
+        (local.set $a16 (i16x8.add (local.get $a16) (i16x8.extend_low_i8x16_${sx} (v128.load64_zero (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $step)))
+        (br_if $l (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (local.set $lo (i32x4.add (local.get $lo) (i32x4.extend_low_i16x8_${sx === "s" ? "s" : "u"} (local.get $a16))))
+      (local.set $hi (i32x4.add (local.get $hi) (i32x4.extend_high_i16x8_${sx === "s" ? "s" : "u"} (local.get $a16))))
+      (br_if $chunks (local.get $red)))
+    ;; lanes below skip belong to the chain before
+    (v128.store (local.get $pa) (i32x4.add (v128.load (local.get $pa)) (v128.and (local.get $lo) (i32x4.ge_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $skip))))))
+    (v128.store offset=16 (local.get $pa) (i32x4.add (v128.load offset=16 (local.get $pa)) (v128.and (local.get $hi) (i32x4.ge_s (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $skip)))))))
+  (func $reduce${n} (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+    (local $i i32) (local $row i32)
+    (if (i32.lt_u (local.get $inner) (i32.const 8)) (then
+      (call $reduce${n}_base (local.get $x) (local.get $a) (local.get $outer) (local.get $red) (local.get $inner))
+      (return)))
+    (local.set $row (i32.mul (local.get $inner) (local.get $red)))
+    (loop $rows
+      (local.set $i (i32.const 0))
+      (loop $blocks
+        (call $wchain${n} (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (i32.add (local.get $x) (local.get $i)) (local.get $red) (local.get $inner) (i32.const 0))
+        (br_if $blocks (i32.le_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.sub (local.get $inner) (i32.const 8)))))
+      (if (i32.ne (local.get $i) (local.get $inner)) (then
+        (call $wchain${n} (i32.add (local.get $a) (i32.shl (i32.sub (local.get $inner) (i32.const 8)) (i32.const 2))) (i32.add (local.get $x) (i32.sub (local.get $inner) (i32.const 8))) (local.get $red) (local.get $inner)
+          (i32.sub (local.get $i) (i32.sub (local.get $inner) (i32.const 8))))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows (local.tee $outer (i32.sub (local.get $outer) (i32.const 1))))))`;
 }
 
 // The reduce export: `calls` reductions of one kind, the byte offsets of each call's input and accumulators from
@@ -487,7 +528,7 @@ const wat = `;; Reductions (SUM, MEAN, REDUCE_MAX, REDUCE_MIN), quantized / aver
 ;; every output's inputs are combined in the order those loops combine them (vectors run across independent outputs).
 (module
   (import "env" "memory" (memory 1))
-${reductions.map(reduction).join("\n")}
+${reductions.map((r, n) => reduction(r, n) + (r.bytes ? byteSums(r, n) : "")).join("\n")}
 ${dispatch}
 ${finishers}
 ${maxPools}

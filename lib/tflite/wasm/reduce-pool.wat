@@ -1269,7 +1269,7 @@
       (local.set $px (i32.add (local.get $px) (local.get $step)))
       (br_if $l (local.tee $red (i32.sub (local.get $red) (i32.const 1)))))
     (local.get $v))
-  (func $reduce14 (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+  (func $reduce14_base (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
     (local $step i32) (local $row i32) (local $i i32) (local $t v128) (local $end i32) (local $j i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $k i32)
     (local.set $step (i32.mul (local.get $inner) (i32.const 1)))
@@ -1340,6 +1340,39 @@
         (local.set $x (i32.add (local.get $x) (local.get $row)))
         (local.set $a (i32.add (local.get $a) (i32.mul (local.get $inner) (i32.const 4))))
         (br_if $rows2 (local.tee $outer (i32.sub (local.get $outer) (i32.const 1)))))))
+  (func $wchain14 (param $pa i32) (param $px i32) (param $red i32) (param $step i32) (param $skip i32)
+    (local $lo v128) (local $hi v128) (local $a16 v128) (local $k i32)
+    (loop $chunks
+      (local.set $k (select (i32.const 256) (local.get $red) (i32.gt_u (local.get $red) (i32.const 256))))
+      (local.set $red (i32.sub (local.get $red) (local.get $k)))
+      (local.set $a16 (v128.const i32x4 0 0 0 0))
+      (loop $l
+        (local.set $a16 (i16x8.add (local.get $a16) (i16x8.extend_low_i8x16_s (v128.load64_zero (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $step)))
+        (br_if $l (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (local.set $lo (i32x4.add (local.get $lo) (i32x4.extend_low_i16x8_s (local.get $a16))))
+      (local.set $hi (i32x4.add (local.get $hi) (i32x4.extend_high_i16x8_s (local.get $a16))))
+      (br_if $chunks (local.get $red)))
+    ;; lanes below skip belong to the chain before
+    (v128.store (local.get $pa) (i32x4.add (v128.load (local.get $pa)) (v128.and (local.get $lo) (i32x4.ge_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $skip))))))
+    (v128.store offset=16 (local.get $pa) (i32x4.add (v128.load offset=16 (local.get $pa)) (v128.and (local.get $hi) (i32x4.ge_s (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $skip)))))))
+  (func $reduce14 (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+    (local $i i32) (local $row i32)
+    (if (i32.lt_u (local.get $inner) (i32.const 8)) (then
+      (call $reduce14_base (local.get $x) (local.get $a) (local.get $outer) (local.get $red) (local.get $inner))
+      (return)))
+    (local.set $row (i32.mul (local.get $inner) (local.get $red)))
+    (loop $rows
+      (local.set $i (i32.const 0))
+      (loop $blocks
+        (call $wchain14 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (i32.add (local.get $x) (local.get $i)) (local.get $red) (local.get $inner) (i32.const 0))
+        (br_if $blocks (i32.le_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.sub (local.get $inner) (i32.const 8)))))
+      (if (i32.ne (local.get $i) (local.get $inner)) (then
+        (call $wchain14 (i32.add (local.get $a) (i32.shl (i32.sub (local.get $inner) (i32.const 8)) (i32.const 2))) (i32.add (local.get $x) (i32.sub (local.get $inner) (i32.const 8))) (local.get $red) (local.get $inner)
+          (i32.sub (local.get $i) (i32.sub (local.get $inner) (i32.const 8))))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows (local.tee $outer (i32.sub (local.get $outer) (i32.const 1))))))
 
   ;; 15: u8 sum into i32
   (func $vchain15 (param $pa i32) (param $px i32) (param $red i32) (param $step i32) (result v128)
@@ -1358,7 +1391,7 @@
       (local.set $px (i32.add (local.get $px) (local.get $step)))
       (br_if $l (local.tee $red (i32.sub (local.get $red) (i32.const 1)))))
     (local.get $v))
-  (func $reduce15 (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+  (func $reduce15_base (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
     (local $step i32) (local $row i32) (local $i i32) (local $t v128) (local $end i32) (local $j i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $k i32)
     (local.set $step (i32.mul (local.get $inner) (i32.const 1)))
@@ -1429,6 +1462,39 @@
         (local.set $x (i32.add (local.get $x) (local.get $row)))
         (local.set $a (i32.add (local.get $a) (i32.mul (local.get $inner) (i32.const 4))))
         (br_if $rows2 (local.tee $outer (i32.sub (local.get $outer) (i32.const 1)))))))
+  (func $wchain15 (param $pa i32) (param $px i32) (param $red i32) (param $step i32) (param $skip i32)
+    (local $lo v128) (local $hi v128) (local $a16 v128) (local $k i32)
+    (loop $chunks
+      (local.set $k (select (i32.const 256) (local.get $red) (i32.gt_u (local.get $red) (i32.const 256))))
+      (local.set $red (i32.sub (local.get $red) (local.get $k)))
+      (local.set $a16 (v128.const i32x4 0 0 0 0))
+      (loop $l
+        (local.set $a16 (i16x8.add (local.get $a16) (i16x8.extend_low_i8x16_u (v128.load64_zero (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $step)))
+        (br_if $l (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (local.set $lo (i32x4.add (local.get $lo) (i32x4.extend_low_i16x8_u (local.get $a16))))
+      (local.set $hi (i32x4.add (local.get $hi) (i32x4.extend_high_i16x8_u (local.get $a16))))
+      (br_if $chunks (local.get $red)))
+    ;; lanes below skip belong to the chain before
+    (v128.store (local.get $pa) (i32x4.add (v128.load (local.get $pa)) (v128.and (local.get $lo) (i32x4.ge_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $skip))))))
+    (v128.store offset=16 (local.get $pa) (i32x4.add (v128.load offset=16 (local.get $pa)) (v128.and (local.get $hi) (i32x4.ge_s (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $skip)))))))
+  (func $reduce15 (param $x i32) (param $a i32) (param $outer i32) (param $red i32) (param $inner i32)
+    (local $i i32) (local $row i32)
+    (if (i32.lt_u (local.get $inner) (i32.const 8)) (then
+      (call $reduce15_base (local.get $x) (local.get $a) (local.get $outer) (local.get $red) (local.get $inner))
+      (return)))
+    (local.set $row (i32.mul (local.get $inner) (local.get $red)))
+    (loop $rows
+      (local.set $i (i32.const 0))
+      (loop $blocks
+        (call $wchain15 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (i32.add (local.get $x) (local.get $i)) (local.get $red) (local.get $inner) (i32.const 0))
+        (br_if $blocks (i32.le_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.sub (local.get $inner) (i32.const 8)))))
+      (if (i32.ne (local.get $i) (local.get $inner)) (then
+        (call $wchain15 (i32.add (local.get $a) (i32.shl (i32.sub (local.get $inner) (i32.const 8)) (i32.const 2))) (i32.add (local.get $x) (i32.sub (local.get $inner) (i32.const 8))) (local.get $red) (local.get $inner)
+          (i32.sub (local.get $i) (i32.sub (local.get $inner) (i32.const 8))))))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $rows (local.tee $outer (i32.sub (local.get $outer) (i32.const 1))))))
 
   ;; 16: i16 sum into i32
   (func $vchain16 (param $pa i32) (param $px i32) (param $red i32) (param $step i32) (result v128)
