@@ -271,12 +271,12 @@ const finishers = `
 // channels by a vector ending at the pixel's last channel (recomputed lanes store equal values). depth ≥ lanes.
 // body(c, p) returns the statements for the channels at byte offset c of the pixel (p: its first input pixel's
 // window loop is written by window()).
-const poolFrame = (name, params, xs, lanes, body) => `
+const poolFrame = (name, params, xs, lanes, body, pairs = false) => `
   (func (export "${name}") (param $x i32) (param $y i32) (param $batches i32) (param $inH i32) (param $inW i32) (param $depth i32)
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) ${params}
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const ${lanes})) (i32.const ${xs})))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const ${xs})))
     (local.set $n (i32.const 0))
@@ -299,9 +299,15 @@ const poolFrame = (name, params, xs, lanes, body) => `
           (local.set $base (i32.add (local.get $x)
             (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (i32.add (local.get $y0) (local.get $fy0))) (local.get $inW)) (i32.add (local.get $x0) (local.get $fx0))) (i32.mul (local.get $depth) (i32.const ${xs})))))
           (local.set $c (local.get $end))
-          (loop $cLoop
+          (loop $cLoop${pairs ? `
+            ;; two vectors per pass over the window: at c and at c2 = max(c - lanes, 0), delta bytes before
+            (local.set $c2 (select (local.tee $fx (i32.sub (local.get $c) (i32.const ${lanes * xs}))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (local.set $delta (i32.sub (local.get $c) (local.get $c2)))
             ${body}
-            (br_if $cLoop (i32.ge_s (local.tee $c (select (select (local.tee $fx (i32.sub (local.get $c) (i32.const ${lanes * xs}))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))) (i32.const -1) (i32.gt_s (local.get $c) (i32.const 0)))) (i32.const 0))))
+            (local.set $c (select (local.tee $fx (i32.sub (local.get $c2) (i32.const ${lanes * xs}))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (br_if $cLoop (i32.gt_s (local.get $c2) (i32.const 0))))` : `
+            ${body}
+            (br_if $cLoop (i32.ge_s (local.tee $c (select (select (local.tee $fx (i32.sub (local.get $c) (i32.const ${lanes * xs}))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))) (i32.const -1) (i32.gt_s (local.get $c) (i32.const 0)))) (i32.const 0))))`}
           (local.set $y (i32.add (local.get $y) (i32.mul (local.get $depth) (i32.const ${xs}))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxLoop)))
@@ -335,8 +341,11 @@ const maxPools = [
   .map(([name, xs, t, sfx, min]) =>
     poolFrame(name, "(param $lo i32) (param $hi i32)", xs, 16 / xs, `
             (local.set $acc (${t}.splat (i32.const ${min})))
-            ${windowLoop(xs, `(local.set $acc (${t}.max${sfx} (local.get $acc) (v128.load (local.get $px))))`)}
-            (v128.store (i32.add (local.get $y) (local.get $c)) (${t}.min${sfx} (${t}.max${sfx} (local.get $acc) (${t}.splat (local.get $lo))) (${t}.splat (local.get $hi))))`),
+            (local.set $acc2 (local.get $acc))
+            ${windowLoop(xs, `(local.set $acc (${t}.max${sfx} (local.get $acc) (v128.load (local.get $px))))
+                (local.set $acc2 (${t}.max${sfx} (local.get $acc2) (v128.load (i32.sub (local.get $px) (local.get $delta)))))`)}
+            (v128.store (i32.add (local.get $y) (local.get $c)) (${t}.min${sfx} (${t}.max${sfx} (local.get $acc) (${t}.splat (local.get $lo))) (${t}.splat (local.get $hi))))
+            (v128.store (i32.add (local.get $y) (local.get $c2)) (${t}.min${sfx} (${t}.max${sfx} (local.get $acc2) (${t}.splat (local.get $lo))) (${t}.splat (local.get $hi))))`, true),
   )
   .join("\n");
 

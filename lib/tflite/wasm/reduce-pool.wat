@@ -1695,7 +1695,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 16)) (i32.const 1)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 1)))
     (local.set $n (i32.const 0))
@@ -1719,8 +1719,12 @@
             (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (i32.add (local.get $y0) (local.get $fy0))) (local.get $inW)) (i32.add (local.get $x0) (local.get $fx0))) (i32.mul (local.get $depth) (i32.const 1)))))
           (local.set $c (local.get $end))
           (loop $cLoop
+            ;; two vectors per pass over the window: at c and at c2 = max(c - lanes, 0), delta bytes before
+            (local.set $c2 (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (local.set $delta (i32.sub (local.get $c) (local.get $c2)))
             
             (local.set $acc (i8x16.splat (i32.const -128)))
+            (local.set $acc2 (local.get $acc))
             
             (local.set $fy (i32.sub (local.get $fy1) (local.get $fy0)))
             (block $wyDone (loop $wy
@@ -1730,13 +1734,16 @@
               (block $wxDone (loop $wx
                 (br_if $wxDone (i32.le_s (local.get $fx) (i32.const 0)))
                 (local.set $acc (i8x16.max_s (local.get $acc) (v128.load (local.get $px))))
+                (local.set $acc2 (i8x16.max_s (local.get $acc2) (v128.load (i32.sub (local.get $px) (local.get $delta)))))
                 (local.set $px (i32.add (local.get $px) (i32.mul (local.get $depth) (i32.const 1))))
                 (local.set $fx (i32.sub (local.get $fx) (i32.const 1)))
                 (br $wx)))
               (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
               (br $wy)))
             (v128.store (i32.add (local.get $y) (local.get $c)) (i8x16.min_s (i8x16.max_s (local.get $acc) (i8x16.splat (local.get $lo))) (i8x16.splat (local.get $hi))))
-            (br_if $cLoop (i32.ge_s (local.tee $c (select (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))) (i32.const -1) (i32.gt_s (local.get $c) (i32.const 0)))) (i32.const 0))))
+            (v128.store (i32.add (local.get $y) (local.get $c2)) (i8x16.min_s (i8x16.max_s (local.get $acc2) (i8x16.splat (local.get $lo))) (i8x16.splat (local.get $hi))))
+            (local.set $c (select (local.tee $fx (i32.sub (local.get $c2) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (br_if $cLoop (i32.gt_s (local.get $c2) (i32.const 0))))
           (local.set $y (i32.add (local.get $y) (i32.mul (local.get $depth) (i32.const 1))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxLoop)))
@@ -1749,7 +1756,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 16)) (i32.const 1)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 1)))
     (local.set $n (i32.const 0))
@@ -1773,8 +1780,12 @@
             (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (i32.add (local.get $y0) (local.get $fy0))) (local.get $inW)) (i32.add (local.get $x0) (local.get $fx0))) (i32.mul (local.get $depth) (i32.const 1)))))
           (local.set $c (local.get $end))
           (loop $cLoop
+            ;; two vectors per pass over the window: at c and at c2 = max(c - lanes, 0), delta bytes before
+            (local.set $c2 (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (local.set $delta (i32.sub (local.get $c) (local.get $c2)))
             
             (local.set $acc (i8x16.splat (i32.const 0)))
+            (local.set $acc2 (local.get $acc))
             
             (local.set $fy (i32.sub (local.get $fy1) (local.get $fy0)))
             (block $wyDone (loop $wy
@@ -1784,13 +1795,16 @@
               (block $wxDone (loop $wx
                 (br_if $wxDone (i32.le_s (local.get $fx) (i32.const 0)))
                 (local.set $acc (i8x16.max_u (local.get $acc) (v128.load (local.get $px))))
+                (local.set $acc2 (i8x16.max_u (local.get $acc2) (v128.load (i32.sub (local.get $px) (local.get $delta)))))
                 (local.set $px (i32.add (local.get $px) (i32.mul (local.get $depth) (i32.const 1))))
                 (local.set $fx (i32.sub (local.get $fx) (i32.const 1)))
                 (br $wx)))
               (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
               (br $wy)))
             (v128.store (i32.add (local.get $y) (local.get $c)) (i8x16.min_u (i8x16.max_u (local.get $acc) (i8x16.splat (local.get $lo))) (i8x16.splat (local.get $hi))))
-            (br_if $cLoop (i32.ge_s (local.tee $c (select (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))) (i32.const -1) (i32.gt_s (local.get $c) (i32.const 0)))) (i32.const 0))))
+            (v128.store (i32.add (local.get $y) (local.get $c2)) (i8x16.min_u (i8x16.max_u (local.get $acc2) (i8x16.splat (local.get $lo))) (i8x16.splat (local.get $hi))))
+            (local.set $c (select (local.tee $fx (i32.sub (local.get $c2) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (br_if $cLoop (i32.gt_s (local.get $c2) (i32.const 0))))
           (local.set $y (i32.add (local.get $y) (i32.mul (local.get $depth) (i32.const 1))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxLoop)))
@@ -1803,7 +1817,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 8)) (i32.const 2)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 2)))
     (local.set $n (i32.const 0))
@@ -1827,8 +1841,12 @@
             (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (i32.add (local.get $y0) (local.get $fy0))) (local.get $inW)) (i32.add (local.get $x0) (local.get $fx0))) (i32.mul (local.get $depth) (i32.const 2)))))
           (local.set $c (local.get $end))
           (loop $cLoop
+            ;; two vectors per pass over the window: at c and at c2 = max(c - lanes, 0), delta bytes before
+            (local.set $c2 (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (local.set $delta (i32.sub (local.get $c) (local.get $c2)))
             
             (local.set $acc (i16x8.splat (i32.const -32768)))
+            (local.set $acc2 (local.get $acc))
             
             (local.set $fy (i32.sub (local.get $fy1) (local.get $fy0)))
             (block $wyDone (loop $wy
@@ -1838,13 +1856,16 @@
               (block $wxDone (loop $wx
                 (br_if $wxDone (i32.le_s (local.get $fx) (i32.const 0)))
                 (local.set $acc (i16x8.max_s (local.get $acc) (v128.load (local.get $px))))
+                (local.set $acc2 (i16x8.max_s (local.get $acc2) (v128.load (i32.sub (local.get $px) (local.get $delta)))))
                 (local.set $px (i32.add (local.get $px) (i32.mul (local.get $depth) (i32.const 2))))
                 (local.set $fx (i32.sub (local.get $fx) (i32.const 1)))
                 (br $wx)))
               (local.set $fy (i32.sub (local.get $fy) (i32.const 1)))
               (br $wy)))
             (v128.store (i32.add (local.get $y) (local.get $c)) (i16x8.min_s (i16x8.max_s (local.get $acc) (i16x8.splat (local.get $lo))) (i16x8.splat (local.get $hi))))
-            (br_if $cLoop (i32.ge_s (local.tee $c (select (select (local.tee $fx (i32.sub (local.get $c) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))) (i32.const -1) (i32.gt_s (local.get $c) (i32.const 0)))) (i32.const 0))))
+            (v128.store (i32.add (local.get $y) (local.get $c2)) (i16x8.min_s (i16x8.max_s (local.get $acc2) (i16x8.splat (local.get $lo))) (i16x8.splat (local.get $hi))))
+            (local.set $c (select (local.tee $fx (i32.sub (local.get $c2) (i32.const 16))) (i32.const 0) (i32.gt_s (local.get $fx) (i32.const 0))))
+            (br_if $cLoop (i32.gt_s (local.get $c2) (i32.const 0))))
           (local.set $y (i32.add (local.get $y) (i32.mul (local.get $depth) (i32.const 2))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxLoop)))
@@ -1857,7 +1878,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 4)) (i32.const 1)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 1)))
     (local.set $n (i32.const 0))
@@ -1917,7 +1938,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 4)) (i32.const 1)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 1)))
     (local.set $n (i32.const 0))
@@ -1977,7 +1998,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo i32) (param $hi i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 4)) (i32.const 2)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 2)))
     (local.set $n (i32.const 0))
@@ -2037,7 +2058,7 @@
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $pH i32) (param $pW i32) (param $lo f32) (param $hi f32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $c i32) (local $end i32) (local $fy i32) (local $fx i32) (local $px i32) (local $rowStep i32) (local $count i32) (local $base i32) (local $yrow i32)
-    (local $acc v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $d f64)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $t v128) (local $t2 v128) (local $c2 i32) (local $delta i32)
     (local.set $end (i32.mul (i32.sub (local.get $depth) (i32.const 4)) (i32.const 4)))
     (local.set $rowStep (i32.mul (i32.mul (local.get $inW) (local.get $depth)) (i32.const 4)))
     (local.set $n (i32.const 0))
