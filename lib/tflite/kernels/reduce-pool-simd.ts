@@ -152,7 +152,7 @@ const quantizedType = (type: TensorType) => (type === TensorType.UINT8 ? 1 : typ
  */
 export function prepareReduceSimd(heap: WasmHeap | undefined, x: Tensor, axes: ReadonlySet<number>, y: Tensor, kind: ReduceKind | undefined, finish: Finish): Invoke | undefined {
   const ex = heap?.reducePool();
-  if (!heap || !ex || kind === undefined || x.size === 0 || y.size === 0) return undefined;
+  if (!heap || !ex || kind === undefined || x.size === 0 || y.size === 0 || x.type !== y.type) return undefined;
   const { outer, red, inner, calls } = reducePlan(x.shape, axes);
   const widened = kind >= ReduceKind.I8Sum;
   if (widened !== (finish.kind === "qmean" || finish.kind === "qrescale")) return undefined;
