@@ -107,6 +107,25 @@ export interface QuantizedElementwiseExports {
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 
+/** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
+export interface ReducePoolExports {
+  reduce(kind: number, x: number, acc: number, outer: number, red: number, inner: number, list: number, calls: number): void;
+  fill(at: number, n: number, bytes: number, value: number): void;
+  fdiv(y: number, n: number, count: number): void;
+  qmean(acc: number, y: number, n: number, count: number, zIn: number, zOut: number, type: number): void;
+  qrescale(acc: number, y: number, n: number, mean: number, count: number, scale: number, bias: number, zOut: number, lo: number, hi: number, type: number): void;
+  maxpool_i8: Pool2d;
+  maxpool_u8: Pool2d;
+  maxpool_i16: Pool2d;
+  avgpool_i8: Pool2d;
+  avgpool_u8: Pool2d;
+  avgpool_i16: Pool2d;
+  avgpool_f32: Pool2d;
+  fl2(x: number, y: number, rows: number, depth: number): void;
+  ql2(x: number, y: number, rows: number, depth: number, zero: number, unsigned: number): void;
+}
+type Pool2d = (x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number, lo: number, hi: number) => void;
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -150,6 +169,7 @@ const companions = {
   floatTranscendental: { file: "float-transcendental", disable: "EDGE_TFLITE_FLOAT_TRANSCENDENTAL_SIMD" },
   intElementwise: { file: "int-elementwise", disable: "EDGE_TFLITE_INT_ELEMENTWISE_SIMD" },
   quantizedElementwise: { file: "quantized-elementwise", disable: "EDGE_TFLITE_QUANTIZED_ELEMENTWISE_SIMD" },
+  reducePool: { file: "reduce-pool", disable: "EDGE_TFLITE_REDUCE_POOL_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -242,6 +262,11 @@ export class WasmHeap {
   /** The 8-bit elementwise kernels and lookups (wasm/quantized-elementwise.wat). */
   quantizedElementwise(): QuantizedElementwiseExports | undefined {
     return this.companion<QuantizedElementwiseExports>("quantizedElementwise");
+  }
+
+  /** The reduction and pooling kernels (wasm/reduce-pool.wat). */
+  reducePool(): ReducePoolExports | undefined {
+    return this.companion<ReducePoolExports>("reducePool");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

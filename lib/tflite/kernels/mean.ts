@@ -2,6 +2,7 @@
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
 import { prepareQuantizedMeanOrSum, reductionOf } from "./reduce";
+import { prepareReduceSimd, ReduceKind, reduceKind } from "./reduce-pool-simd";
 
 export const prepareMean: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -14,7 +15,11 @@ export const prepareMean: PrepareKernel = (ctx) => {
     if (x.scale !== y.scale || x.zeroPoint !== y.zeroPoint) return prepareQuantizedMeanOrSum(ctx, false);
   }
   void F.ReducerOptions;
-  const { target, count } = reductionOf(ctx, x, axesT, y);
+  const { target, count, axes } = reductionOf(ctx, x, axesT, y);
+  const simd = float
+    ? prepareReduceSimd(ctx.simd?.(), x, axes, y, ReduceKind.F32Add, { kind: "fdiv", count })
+    : prepareReduceSimd(ctx.simd?.(), x, axes, y, reduceKind(x.type, "sum", true), { kind: "qmean", count, zIn: x.zeroPoint, zOut: y.zeroPoint });
+  if (simd) return simd;
   const n = x.size;
   const outN = y.size;
   const sums = new Float64Array(outN);

@@ -11,6 +11,7 @@ import { prepareQuantizedLogSoftmax } from "./quantized-log-softmax";
 import { expf } from "./expf";
 import { logf } from "./logf";
 import { prepareSoftmaxSimd } from "./float-transcendental-simd";
+import { prepareL2Simd } from "./reduce-pool-simd";
 
 const f32 = Math.fround;
 
@@ -41,6 +42,8 @@ export const prepareL2Normalization: PrepareKernel = (ctx) => {
     return prepareQuantizedL2Normalization(ctx, x, y, depth, outer);
   }
   const { x, y, depth, outer } = rows(ctx);
+  const simd = prepareL2Simd(ctx.simd?.(), x, y, outer, depth);
+  if (simd) return simd;
   return () => {
     const xd = x.data as Float32Array;
     const yd = y.data as Float32Array;

@@ -1,11 +1,13 @@
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D over NHWC, float32 and quantized (int8/uint8/int16) as TFLite's reference
- * kernels; float MAX_POOL_2D in WebAssembly (f32x4, "fmaxpool" in ../wasm/int8.wat) where available.
+ * kernels; float MAX_POOL_2D in WebAssembly (f32x4, "fmaxpool" in ../wasm/int8.wat) where available, the others in
+ * reduce-pool-simd.ts.
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import { computePadding, floatActivationRange, quantizedActivationRange } from "./common";
 import { ioRun } from "./int8-simd";
+import { preparePoolSimd } from "./reduce-pool-simd";
 
 function preparePool(ctx: KernelContext, average: boolean) {
   const x = input(ctx, 0);
@@ -26,6 +28,8 @@ function preparePool(ctx: KernelContext, average: boolean) {
   const float = x.type === TensorType.FLOAT32;
   if (!float && x.type !== TensorType.INT8 && x.type !== TensorType.UINT8 && x.type !== TensorType.INT16) fail(ctx, `input type ${x.typeName} is not supported`);
   const [lo, hi] = float ? floatActivationRange(ctx, activation) : quantizedActivationRange(ctx, activation, y);
+  const vector = float && !average ? undefined : preparePoolSimd(ctx.simd?.(), average, x, y, { batches, inH, inW, depth, outH, outW, strideH, strideW, fH, fW, padH, padW }, lo, hi);
+  if (vector) return vector;
   const heap = float && !average ? ctx.simd?.() : undefined;
   if (heap) {
     const ex = heap.exports;

@@ -9,6 +9,7 @@ import { fail, type KernelContext, type Invoke } from "../kernel";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne } from "../fixed-point";
 import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { requireQuantized } from "./common";
+import { prepareL2Simd } from "./reduce-pool-simd";
 import type { Tensor } from "../tensor";
 
 export function prepareQuantizedL2Normalization(ctx: KernelContext, x: Tensor, y: Tensor, depth: number, outer: number): Invoke {
@@ -18,6 +19,8 @@ export function prepareQuantizedL2Normalization(ctx: KernelContext, x: Tensor, y
   const uint8 = x.type === TensorType.UINT8;
   if (y.scale !== 1 / 128 || y.zeroPoint !== (uint8 ? 128 : 0)) fail(ctx, `output quantization must be scale 1/128, zero point ${uint8 ? 128 : 0} (is ${y.scale}, ${y.zeroPoint})`);
   const zero = x.zeroPoint;
+  const simd = prepareL2Simd(ctx.simd?.(), x, y, outer, depth);
+  if (simd) return simd;
   return () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Int8Array;

@@ -8,6 +8,7 @@ import { roundHalfAway } from "../fixed-point";
 import { integerRange, type Tensor } from "../tensor";
 import { requireQuantized, stridesOf } from "./common";
 import { argMax8Applicable, prepareArgMax8Simd } from "./arg-max-simd";
+import { prepareReduceSimd, reduceKind } from "./reduce-pool-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -18,6 +19,8 @@ export interface Reduction {
   target: Int32Array;
   /** elements reduced into each output */
   count: number;
+  /** the reduced dimensions (non-negative) */
+  axes: Set<number>;
 }
 
 export function reductionOf(ctx: KernelContext, x: Tensor, axesT: Tensor, y: Tensor): Reduction {
@@ -46,7 +49,7 @@ export function reductionOf(ctx: KernelContext, x: Tensor, axesT: Tensor, y: Ten
     }
     target[k] = o;
   }
-  return { target, count: x.shape.reduce((a, d, i) => (axes.has(i) ? a * d : a), 1) };
+  return { target, count: x.shape.reduce((a, d, i) => (axes.has(i) ? a * d : a), 1), axes };
 }
 
 /** REDUCE_MAX / REDUCE_MIN: raw values compared (quantized tensors keep their scale, as in TFLite). */
@@ -56,7 +59,9 @@ function extremum(max: boolean): PrepareKernel {
     const y = ctx.outputs[0];
     if (![TensorType.FLOAT32, TensorType.INT32, TensorType.INT8, TensorType.UINT8, TensorType.INT16].includes(x.type) || y.type !== x.type) fail(ctx, `type ${x.typeName} → ${y.typeName} is not supported`);
     if (x.scales.length && (x.scale !== y.scale || x.zeroPoint !== y.zeroPoint)) fail(ctx, "input and output quantization differ");
-    const { target } = reductionOf(ctx, x, input(ctx, 1), y);
+    const { target, axes } = reductionOf(ctx, x, input(ctx, 1), y);
+    const simd = prepareReduceSimd(ctx.simd?.(), x, axes, y, reduceKind(x.type, max ? "max" : "min", false), { kind: "none" });
+    if (simd) return simd;
     const n = x.size;
     const start = max ? -Infinity : Infinity;
     return () => {
@@ -87,12 +92,14 @@ export function prepareQuantizedMeanOrSum(ctx: KernelContext, sum: boolean) {
   if (y.type !== x.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
   requireQuantized(ctx, x, "input");
   requireQuantized(ctx, y, "output");
-  const { target, count } = reductionOf(ctx, x, axesT, y);
+  const { target, count, axes } = reductionOf(ctx, x, axesT, y);
   const [qmin, qmax] = integerRange(y.type);
   const n = x.size;
   const sums = new Float64Array(y.size);
   const scale = f32(x.scale / y.scale);
   const bias = sum ? f32(f32(-x.zeroPoint * scale) * count) : f32(-x.zeroPoint * scale);
+  const simd = prepareReduceSimd(ctx.simd?.(), x, axes, y, reduceKind(x.type, "sum", true), { kind: "qrescale", mean: !sum, count, scale, bias, zOut: y.zeroPoint });
+  if (simd) return simd;
   return () => {
     const xd = x.data as Elements;
     const yd = y.data as Elements;
@@ -119,7 +126,9 @@ export const prepareSum: PrepareKernel = (ctx) => {
   }
   if (x.type !== TensorType.FLOAT32 && x.type !== TensorType.INT32) fail(ctx, `type ${x.typeName} is not supported`);
   if (y.type !== x.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
-  const { target } = reductionOf(ctx, x, input(ctx, 1), y);
+  const { target, axes } = reductionOf(ctx, x, input(ctx, 1), y);
+  const simd = prepareReduceSimd(ctx.simd?.(), x, axes, y, reduceKind(x.type, "sum", false), { kind: "none" });
+  if (simd) return simd;
   const n = x.size;
   const int = x.type === TensorType.INT32;
   return () => {
@@ -138,7 +147,9 @@ export const prepareSum: PrepareKernel = (ctx) => {
  */
 function prepareRawSum(ctx: KernelContext, x: Tensor, y: Tensor): () => void {
   if (y.type !== x.type) fail(ctx, `input ${x.typeName} and output ${y.typeName} differ`);
-  const { target } = reductionOf(ctx, x, input(ctx, 1), y);
+  const { target, axes } = reductionOf(ctx, x, input(ctx, 1), y);
+  const simd = prepareReduceSimd(ctx.simd?.(), x, axes, y, reduceKind(x.type, "sum", false), { kind: "none" });
+  if (simd) return simd;
   const n = x.size;
   const bits = 32 - (x.type === TensorType.INT16 ? 16 : 8);
   const wrap = x.type === TensorType.UINT8 ? (v: number) => v & 0xff : (v: number) => (v << bits) >> bits;
