@@ -72,6 +72,17 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/data-movement.wat: strided copies, GATHER and the resize kernels (see there for the parameters). */
+export interface DataMovementExports {
+  moves(list: number, count: number): void;
+  gather(x: number, y: number, indices: number, block: number): number;
+  nearest(x: number, y: number, block: number): void;
+  bilinear_f32(x: number, y: number, block: number): void;
+  bilinear_i8(x: number, y: number, block: number): void;
+  bilinear_i16(x: number, y: number, block: number): void;
+  bilinear_u8(x: number, y: number, block: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +122,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  dataMovement: { file: "data-movement", disable: "EDGE_TFLITE_DATA_MOVEMENT_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +195,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The data-movement and resize kernels (wasm/data-movement.wat). */
+  dataMovement(): DataMovementExports | undefined {
+    return this.companion<DataMovementExports>("dataMovement");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -9,6 +9,7 @@ import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import type { WasmHeap } from "../wasm-kernels";
 import { ioRun } from "./int8-simd";
+import { prepareBilinearSimd, prepareNearestSimd } from "./data-movement-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -84,7 +85,7 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
   if (x.type === TensorType.FLOAT32) {
     const ry = floatAxis(outH, inH, g);
     const rx = floatAxis(outW, inW, g);
-    return () => {
+    const js = () => {
       const xd = x.data as Float32Array;
       const yd = y.data as Float32Array;
       let o = 0;
@@ -107,6 +108,7 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
         }
       }
     };
+    return prepareBilinearSimd(ctx.simd?.(), "f32", g, ry, rx, js) ?? js;
   }
   // 8-bit in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
@@ -121,7 +123,7 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
   if (x.type !== TensorType.INT8 && x.type !== TensorType.INT16) fail(ctx, `type ${x.typeName} is not supported (supported: FLOAT32, INT8, UINT8, INT16)`);
   const ry = integerAxis(outH, inH, g);
   const rx = integerAxis(outW, inW, g);
-  return () => {
+  const js = () => {
     const xd = x.data as Elements;
     const yd = y.data as Elements;
     let o = 0;
@@ -143,6 +145,7 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
       }
     }
   };
+  return prepareBilinearSimd(ctx.simd?.(), x.type === TensorType.INT8 ? "i8" : "i16", g, ry, rx, js) ?? js;
 };
 
 export const prepareResizeNearestNeighbor: PrepareKernel = (ctx) => {
@@ -157,7 +160,7 @@ export const prepareResizeNearestNeighbor: PrepareKernel = (ctx) => {
   };
   const rows = Int32Array.from({ length: outH }, (_, i) => nearest(i, inH, outH));
   const cols = Int32Array.from({ length: outW }, (_, j) => nearest(j, inW, outW));
-  return () => {
+  const js = () => {
     const xd = x.data as Elements;
     const yd = y.data as Elements;
     let o = 0;
@@ -170,6 +173,7 @@ export const prepareResizeNearestNeighbor: PrepareKernel = (ctx) => {
       }
     }
   };
+  return prepareNearestSimd(ctx.simd?.(), g, rows, cols, js) ?? js;
 };
 
 /** lrintf: to nearest, ties to even */
