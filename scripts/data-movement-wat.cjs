@@ -182,19 +182,25 @@ process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V,
 (module
   (import "env" "memory" (memory 1))
 
-  ;; move: one strided copy. p: i32 words 0 R (outer loops), 1 n, 2 e, 3 ss, 4 ds, then per outer loop (outermost
-  ;; first) its count and the bytes src and dst advance when it steps (the inner loops' travel already taken off),
-  ;; then R words for the loop counters. The inner run: n bytes contiguous on both sides when e is 0, else n
-  ;; elements of e bytes (1, 2, 4, 8), src advancing ss and dst ds bytes per element. Every count is at least 1.
+  ;; move: one strided copy. p: i32 words 0 R (outer loops), 1 n, 2 e, 3 ss, 4 ds, 5 m, 6 rs, 7 rd, then per outer
+  ;; loop (outermost first) its count and the bytes src and dst advance when it steps (the inner loops' travel
+  ;; already taken off), then R words for the loop counters. The run: n bytes contiguous on both sides when e is 0,
+  ;; else n elements of e bytes (1, 2, 4, 8), src advancing ss and dst ds bytes per element; m runs in a row, src
+  ;; advancing rs and dst rd bytes from one to the next (a loop in locals, inside the counted outer loops). Every
+  ;; count is at least 1.
   (func $move (param $src i32) (param $dst i32) (param $p i32)
     (local $r i32) (local $n i32) (local $e i32) (local $ss i32) (local $ds i32) (local $k i32) (local $c i32) (local $at i32) (local $cnt i32)
+    (local $m i32) (local $rs i32) (local $rd i32) (local $s i32) (local $d i32) (local $left i32)
     ${copyLocals}
     (local.set $r (i32.load (local.get $p)))
     (local.set $n (i32.load offset=4 (local.get $p)))
     (local.set $e (i32.load offset=8 (local.get $p)))
     (local.set $ss (i32.load offset=12 (local.get $p)))
     (local.set $ds (i32.load offset=16 (local.get $p)))
-    (local.set $cnt (i32.add (i32.add (local.get $p) (i32.const 20)) (i32.mul (local.get $r) (i32.const 12))))
+    (local.set $m (i32.load offset=20 (local.get $p)))
+    (local.set $rs (i32.load offset=24 (local.get $p)))
+    (local.set $rd (i32.load offset=28 (local.get $p)))
+    (local.set $cnt (i32.add (i32.add (local.get $p) (i32.const 32)) (i32.mul (local.get $r) (i32.const 12))))
     (local.set $k (i32.const 0))
     (block $zeroed (loop $zero
       (br_if $zeroed (i32.ge_u (local.get $k) (local.get $r)))
@@ -202,18 +208,23 @@ process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V,
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $zero)))
     (block $done (loop $runs
-      (block $run
-        (if (i32.eqz (local.get $e)) (then
-          ${copyBytes("(local.get $dst)", "(local.get $src)", "(local.get $n)")}
-          (br $run)))
-        (local.set $cs (local.get $src)) (local.set $cd (local.get $dst)) (local.set $cn (local.get $n))
-      ${stridedLoops})
+      (local.set $s (local.get $src)) (local.set $d (local.get $dst)) (local.set $left (local.get $m))
+      (loop $row
+        (block $run
+          (if (i32.eqz (local.get $e)) (then
+            ${copyBytes("(local.get $d)", "(local.get $s)", "(local.get $n)")}
+            (br $run)))
+          (local.set $cs (local.get $s)) (local.set $cd (local.get $d)) (local.set $cn (local.get $n))
+        ${stridedLoops})
+        (local.set $s (i32.add (local.get $s) (local.get $rs)))
+        (local.set $d (i32.add (local.get $d) (local.get $rd)))
+        (br_if $row (local.tee $left (i32.sub (local.get $left) (i32.const 1)))))
       ;; the next run: the innermost outer loop that has not reached its count steps, those inside it start again
       (local.set $k (local.get $r))
       (loop $carry
         (br_if $done (i32.eqz (local.get $k)))
         (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-        (local.set $at (i32.add (i32.add (local.get $p) (i32.const 20)) (i32.mul (local.get $k) (i32.const 12))))
+        (local.set $at (i32.add (i32.add (local.get $p) (i32.const 32)) (i32.mul (local.get $k) (i32.const 12))))
         (local.set $c (i32.add (i32.load (i32.add (local.get $cnt) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 1)))
         (if (i32.lt_u (local.get $c) (i32.load (local.get $at))) (then
           (i32.store (i32.add (local.get $cnt) (i32.shl (local.get $k) (i32.const 2))) (local.get $c))

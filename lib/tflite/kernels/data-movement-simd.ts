@@ -82,7 +82,8 @@ function moduleOf(heap: WasmHeap | undefined, tensors: readonly Tensor[]): DataM
 
 /**
  * The parameter block of one move (see "move" in the .wat): dimensions of one element left out, neighbours merged
- * where both sides step through them contiguously; the innermost becomes the run, a byte copy where contiguous.
+ * where both sides step through them contiguously; the innermost becomes the run (a byte copy where contiguous), the
+ * next the row of runs, the others counted loops.
  */
 function moveBlock(m: Move, e: number): Int32Array {
   const dims: Array<[number, number, number]> = [];
@@ -102,10 +103,11 @@ function moveBlock(m: Move, e: number): Int32Array {
     }
   }
   const [n, ss, ds] = dims.pop() ?? [1, e, e];
+  const row = dims.pop() ?? [1, 0, 0];
   const bytes = ss === e && ds === e;
   const outer = dims.length;
-  const words = new Int32Array(5 + 4 * outer);
-  words.set([outer, bytes ? n * e : n, bytes ? 0 : e, ss, ds]);
+  const words = new Int32Array(8 + 4 * outer);
+  words.set([outer, bytes ? n * e : n, bytes ? 0 : e, ss, ds, ...row]);
   // a loop's step, less the travel of the loops inside it (which the odometer does not undo)
   for (let k = 0; k < outer; k++) {
     let fromBack = 0;
@@ -114,7 +116,7 @@ function moveBlock(m: Move, e: number): Int32Array {
       fromBack += (dims[j][0] - 1) * dims[j][1];
       toBack += (dims[j][0] - 1) * dims[j][2];
     }
-    words.set([dims[k][0], dims[k][1] - fromBack, dims[k][2] - toBack], 5 + 3 * k);
+    words.set([dims[k][0], dims[k][1] - fromBack, dims[k][2] - toBack], 8 + 3 * k);
   }
   return words;
 }
