@@ -132,6 +132,105 @@ const integerElement = (t, load, store, widen) => `
             (local.set $v ${add(t, add(t, add(t, mul(t, widen(tap(load, "tl")), get("w00")), mul(t, widen(tap(load, "bl")), get("w10"))), mul(t, widen(tap(load, "tr")), get("w01"))), mul(t, widen(tap(load, "br")), get("w11")))})
             (${store} (local.get $o) (${t}.div_s (${t}.add (local.get $v) (select (${t}.const 524288) (${t}.const -524288) (${t}.gt_s (local.get $v) (${t}.const 0)))) (${t}.const 1048576)))`;
 
+/**
+ * int8 as two passes, exact in integers: each source row interpolated along the columns once (h = x_lo (1024 - dx) +
+ * x_hi dx, int32, kept for the next output rows that use it), then each output row from its two such rows,
+ * (h_top (1024 - dy) + h_bottom dy ± 2^19) / 2^20 truncated, four at a time. Σ x wy wx is the same sum regrouped
+ * (at most 2^27 in magnitude, no rounding before the last step), so the results are the one-pass kernel's.
+ */
+const bilinearSeparableI8 = `
+  ;; int8 RESIZE_BILINEAR (TFLite's ResizeBilinearInteger) in two passes: p as for the bilinear kernels, then words
+  ;; 11 and 12 two row buffers of outW × depth int32 (and 16 bytes) each
+  (func $hrow (param $src i32) (param $h i32) (param $outW i32) (param $depth i32) (param $clo i32) (param $chi i32) (param $cw i32)
+    (local $j i32) (local $c i32) (local $lo i32) (local $hi i32) (local $dx i32) (local $ex i32)
+    (local.set $j (i32.const 0))
+    (loop $cols
+      (local.set $lo (i32.add (local.get $src) (i32.load (i32.add (local.get $clo) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $hi (i32.add (local.get $src) (i32.load (i32.add (local.get $chi) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $dx (i32.load (i32.add (local.get $cw) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $ex (i32.sub (i32.const 1024) (local.get $dx)))
+      (local.set $c (i32.const 0))
+      (loop $channels
+        (i32.store (local.get $h) (i32.add
+          (i32.mul (i32.load8_s (i32.add (local.get $lo) (local.get $c))) (local.get $ex))
+          (i32.mul (i32.load8_s (i32.add (local.get $hi) (local.get $c))) (local.get $dx))))
+        (local.set $h (i32.add (local.get $h) (i32.const 4)))
+        (br_if $channels (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $depth))))
+      (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $outW)))))
+
+  (func (export "bilinear_i8") (param $x i32) (param $y i32) (param $p i32)
+    (local $b i32) (local $i i32) (local $k i32) (local $n i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32)
+    (local $rlo i32) (local $rhi i32) (local $rw i32) (local $clo i32) (local $chi i32) (local $cw i32)
+    (local $bufA i32) (local $bufB i32) (local $tagA i32) (local $tagB i32) (local $lo i32) (local $hi i32) (local $top i32) (local $bot i32)
+    (local $dy i32) (local $ey i32) (local $v i32) (local $vy v128) (local $vey v128) (local $vv v128) (local $r v128)
+    (local.set $b (i32.load (local.get $p)))
+    (local.set $outH (i32.load offset=4 (local.get $p)))
+    (local.set $outW (i32.load offset=8 (local.get $p)))
+    (local.set $depth (i32.load offset=12 (local.get $p)))
+    (local.set $image (i32.load offset=16 (local.get $p)))
+    (local.set $rlo (i32.load offset=20 (local.get $p)))
+    (local.set $rhi (i32.load offset=24 (local.get $p)))
+    (local.set $rw (i32.load offset=28 (local.get $p)))
+    (local.set $clo (i32.load offset=32 (local.get $p)))
+    (local.set $chi (i32.load offset=36 (local.get $p)))
+    (local.set $cw (i32.load offset=40 (local.get $p)))
+    (local.set $bufA (i32.load offset=44 (local.get $p)))
+    (local.set $bufB (i32.load offset=48 (local.get $p)))
+    (local.set $n (i32.mul (local.get $outW) (local.get $depth)))
+    (loop $images
+      (local.set $tagA (i32.const -1))
+      (local.set $tagB (i32.const -1))
+      (local.set $i (i32.const 0))
+      (loop $rows
+        (local.set $lo (i32.load (i32.add (local.get $rlo) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $hi (i32.load (i32.add (local.get $rhi) (i32.shl (local.get $i) (i32.const 2)))))
+        ;; the upper source row's column pass: one of the buffers already, or into the one the lower row does not hold
+        (if (i32.eq (local.get $lo) (local.get $tagA)) (then (local.set $top (local.get $bufA)))
+          (else (if (i32.eq (local.get $lo) (local.get $tagB)) (then (local.set $top (local.get $bufB)))
+            (else
+              (if (i32.eq (local.get $hi) (local.get $tagA))
+                (then (local.set $top (local.get $bufB)) (local.set $tagB (local.get $lo)))
+                (else (local.set $top (local.get $bufA)) (local.set $tagA (local.get $lo))))
+              (call $hrow (i32.add (local.get $x) (local.get $lo)) (local.get $top) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
+        (if (i32.eq (local.get $hi) (local.get $tagA)) (then (local.set $bot (local.get $bufA)))
+          (else (if (i32.eq (local.get $hi) (local.get $tagB)) (then (local.set $bot (local.get $bufB)))
+            (else
+              (if (i32.eq (local.get $top) (local.get $bufA))
+                (then (local.set $bot (local.get $bufB)) (local.set $tagB (local.get $hi)))
+                (else (local.set $bot (local.get $bufA)) (local.set $tagA (local.get $hi))))
+              (call $hrow (i32.add (local.get $x) (local.get $hi)) (local.get $bot) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
+        (local.set $dy (i32.load (i32.add (local.get $rw) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $ey (i32.sub (i32.const 1024) (local.get $dy)))
+        (local.set $vy (i32x4.splat (local.get $dy)))
+        (local.set $vey (i32x4.splat (local.get $ey)))
+        (local.set $k (i32.const 0))
+        (block $quads_done (loop $quads
+          (br_if $quads_done (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $n)))
+          (local.set $vv (i32x4.add
+            (i32x4.mul (v128.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))) (local.get $vey))
+            (i32x4.mul (v128.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $vy))))
+          (local.set $vv (i32x4.add (local.get $vv)
+            (v128.bitselect (v128.const i32x4 524288 524288 524288 524288) (v128.const i32x4 -524288 -524288 -524288 -524288) (i32x4.gt_s (local.get $vv) (v128.const i32x4 0 0 0 0)))))
+          ;; truncation toward zero: negative sums take 2^20 - 1 before the arithmetic shift
+          (local.set $r (i32x4.shr_s (i32x4.add (local.get $vv) (v128.and (i32x4.shr_s (local.get $vv) (i32.const 31)) (v128.const i32x4 0xfffff 0xfffff 0xfffff 0xfffff))) (i32.const 20)))
+          (local.set $r (i16x8.narrow_i32x4_s (local.get $r) (local.get $r)))
+          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_s (local.get $r) (local.get $r)))
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $quads)))
+        (block $tail_done (loop $tail
+          (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
+          (local.set $v (i32.add
+            (i32.mul (i32.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ey))
+            (i32.mul (i32.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $dy))))
+          (i32.store8 (i32.add (local.get $y) (local.get $k))
+            (i32.div_s (i32.add (local.get $v) (select (i32.const 524288) (i32.const -524288) (i32.gt_s (local.get $v) (i32.const 0)))) (i32.const 1048576)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $tail)))
+        (local.set $y (i32.add (local.get $y) (local.get $n)))
+        (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
+      (local.set $x (i32.add (local.get $x) (local.get $image)))
+      (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
+
 const kernels = [
   bilinear("bilinear_f32", "float32: single precision, the taps in the JavaScript loop's order", {
     locals: "(local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)",
@@ -144,13 +243,7 @@ const kernels = [
     )})`,
     width: 4,
   }),
-  bilinear("bilinear_i8", "int8: TFLite's ResizeBilinearInteger, 10-bit weights, the sum in int32 (at most 2^27)", {
-    locals: integerLocals("i32"),
-    row: integerRow,
-    pixel: integerPixel("i32", (e) => e),
-    element: integerElement("i32", "i32.load8_s", "i32.store8", (e) => e),
-    width: 1,
-  }),
+  bilinearSeparableI8,
   bilinear("bilinear_i16", "int16: the same in int64 (the sum reaches 2^35)", {
     locals: integerLocals("i64"),
     row: integerRow,

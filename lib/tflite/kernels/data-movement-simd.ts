@@ -232,6 +232,8 @@ export function prepareBilinearSimd(heap: WasmHeap | undefined, kind: BilinearKi
       heap.place(byteOffsets(rx.lo, pixel)),
       heap.place(byteOffsets(rx.hi, pixel)),
       heap.place(rx.frac),
+      // bilinear_i8's two rows of column-interpolated int32 values
+      ...(kind === "i8" ? [heap.alloc(4 * g.outW * g.depth + 16), heap.alloc(4 * g.outW * g.depth + 16)] : []),
     ]),
   );
   const kernels = { f32: ex.bilinear_f32, i8: ex.bilinear_i8, i16: ex.bilinear_i16, u8: ex.bilinear_u8 };
