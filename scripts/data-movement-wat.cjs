@@ -268,7 +268,7 @@ const kernels = [
 ];
 
 process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V, CONCATENATION, PAD, PADV2, SLICE, STRIDED_SLICE, TILE,
-;; DEPTH_TO_SPACE, SPACE_TO_DEPTH, GATHER) and RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR: a module of its own beside
+;; DEPTH_TO_SPACE, SPACE_TO_DEPTH, GATHER), CAST float32 → int32 and RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR: a module of its own beside
 ;; int8.wat, importing the same memory (one per interpreter, see WasmHeap in ../wasm-kernels.ts). Written by
 ;; scripts/data-movement-wat.cjs (edit that, not this). The JavaScript kernels (../kernels/data-movement.ts,
 ;; shape-ops.ts, resize.ts) compute the same; ../kernels/data-movement-simd.ts prepares the parameter blocks.
@@ -396,6 +396,38 @@ process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V,
         (br_if $outRows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
       (local.set $x (i32.add (local.get $x) (local.get $image)))
       (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))
+
+  ;; CAST float32 → int32 as JavaScript's ToInt32 (Int32Array stores): truncated toward zero, NaN and ±Infinity to
+  ;; 0, values outside the int32 range modulo 2^32. Four at a time where all four are below 2^31 in magnitude
+  ;; (there the saturating truncation is exact), one at a time otherwise.
+  (func $toInt32 (param $v f32) (result i32)
+    (if (f32.lt (f32.abs (local.get $v)) (f32.const 2147483648)) (then (return (i32.trunc_f32_s (local.get $v)))))
+    ;; from 2^63 on, a float32 is a multiple of 2^40: 0 modulo 2^32 (as are NaN and the infinities)
+    (if (f32.lt (f32.abs (local.get $v)) (f32.const 9223372036854775808)) (then (return (i32.wrap_i64 (i64.trunc_f32_s (local.get $v))))))
+    (i32.const 0))
+
+  (func (export "cast_f32_i32") (param $x i32) (param $y i32) (param $n i32)
+    (local $v v128) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $quads_done (loop $quads
+      (br_if $quads_done (i32.gt_u (i32.add (local.get $x) (i32.const 16)) (local.get $end)))
+      (local.set $v (v128.load (local.get $x)))
+      (if (i32x4.all_true (f32x4.lt (f32x4.abs (local.get $v)) (v128.const f32x4 2147483648 2147483648 2147483648 2147483648)))
+        (then (v128.store (local.get $y) (i32x4.trunc_sat_f32x4_s (local.get $v))))
+        (else
+          (i32.store (local.get $y) (call $toInt32 (f32.load (local.get $x))))
+          (i32.store offset=4 (local.get $y) (call $toInt32 (f32.load offset=4 (local.get $x))))
+          (i32.store offset=8 (local.get $y) (call $toInt32 (f32.load offset=8 (local.get $x))))
+          (i32.store offset=12 (local.get $y) (call $toInt32 (f32.load offset=12 (local.get $x))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (br $quads)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (i32.store (local.get $y) (call $toInt32 (f32.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (br $tail))))
 
   ;; RESIZE_BILINEAR: p: i32 words 0 batches, 1 outH, 2 outW, 3 pixel bytes, 4 image bytes, 5 / 6 the byte offsets of
   ;; each output row's upper / lower source row, 7 its weights, 8 / 9 the byte offsets of each output column's left /

@@ -2,7 +2,7 @@
  * The data-movement operators and the resizes in WebAssembly (wasm/data-movement.wat) give exactly the JavaScript
  * kernels' outputs, byte for byte, for every element width: shapes whose merged runs hit the 16-byte loop, its
  * 8/4/2/1-byte tails and memory.copy, strided element loops (transposes, strides, negative strides, repeats), and
- * a tensor outside the heap (the fallback).
+ * a tensor outside the heap (the fallback); CAST float32 → int32 on values in and out of the int32 range.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -159,6 +159,24 @@ describe("tflite data movement and resizes in WebAssembly", function () {
       }
     }
     assert.ok(checked > 1000, `${checked} runs compared`);
+  });
+
+  it("CAST float32 → int32 equals the Int32Array store's conversion, out-of-range values and NaN included", function () {
+    const special = [NaN, -NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, -1.7, 2.9, 2147483520, -2147483648, 2147483648, -2147483904, 3e9, -3e9, 4294967296, 6442450944, 1e20, -1e20, 9223372036854775808, 3.4e38, -3.4e38, 1e-45];
+    const m = new CaseMaker(rng(77));
+    for (let k = 0; k < 200; k++) {
+      const n = k < 100 ? m.int(1, 70) : m.int(70, 3000);
+      const bytes = singleOperatorModel({ builtin: B.CAST, inputs: [{ shape: [n], type: T.FLOAT32 }], outputs: [{ shape: [n], type: T.INT32 }] });
+      const wasm = new Interpreter(bytes);
+      const js = new Interpreter(bytes, { simd: false });
+      // one vector in three with a special value, the others in range
+      const values = Array.from({ length: n }, (_, i) => (Math.floor(i / 4) % 3 === 0 && m.next() < 0.5 ? m.pick(special) : Math.fround((m.next() - 0.5) * m.pick([10, 1e6, 4e9]))));
+      (wasm.inputs[0].data as Float32Array).set(values);
+      (js.inputs[0].data as Float32Array).set(values);
+      wasm.invoke();
+      js.invoke();
+      assert.deepEqual(Array.from(wasm.outputs[0].data as Int32Array), Array.from(js.outputs[0].data as Int32Array), `CAST of ${n}: [${values.slice(0, 8)}...]`);
+    }
   });
 
   it("fall back to the JavaScript kernels for a tensor outside the heap", function () {

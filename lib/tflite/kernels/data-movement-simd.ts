@@ -1,5 +1,5 @@
 /**
- * The operators that only move elements, and RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR, in WebAssembly
+ * The operators that only move elements, RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR and CAST float32 → int32 in WebAssembly
  * (../wasm/data-movement.wat): each operator is described once, at preparation, as strided copies (Move) whose
  * dimensions are merged where both sides run contiguously, so that invoke() is one call into the module. The
  * JavaScript kernels stay as the fallback, which runs whenever a tensor is not in the heap (constants are copied in
@@ -181,8 +181,8 @@ export interface ResizeShape {
   depth: number;
 }
 
-/** A kernel of x, y and a parameter block, run where both tensors are in the heap, else `fallback`. */
-function imageKernel(heap: WasmHeap, x: Tensor, y: Tensor, kernel: (x: number, y: number, block: number) => void, block: number, fallback: Invoke): Invoke {
+/** A kernel of x, y and a parameter (a block's address, a count), run where both tensors are in the heap, else `fallback`. */
+function pairKernel(heap: WasmHeap, x: Tensor, y: Tensor, kernel: (x: number, y: number, block: number) => void, block: number, fallback: Invoke): Invoke {
   const at = new HeapAddresses(heap, [x, y]);
   let xPtr = 0;
   let yPtr = 0;
@@ -201,7 +201,7 @@ export function prepareNearestSimd(heap: WasmHeap | undefined, g: ResizeShape, r
   if (!heap || !ex || g.y.size === 0) return undefined;
   const pixel = g.depth * bytesPerElement(g.x.type);
   const block = heap.place(Int32Array.from([g.batches, g.outH, g.outW, pixel, g.inH * g.inW * pixel, heap.place(byteOffsets(rows, g.inW * pixel)), heap.place(byteOffsets(cols, pixel))]));
-  return imageKernel(heap, g.x, g.y, ex.nearest, block, fallback);
+  return pairKernel(heap, g.x, g.y, ex.nearest, block, fallback);
 }
 
 /** The interpolation of bilinear_f32 / _i8 / _i16 / _u8 (see the .wat): the weights are float32 or int32 (1/1024 steps). */
@@ -237,5 +237,12 @@ export function prepareBilinearSimd(heap: WasmHeap | undefined, kind: BilinearKi
     ]),
   );
   const kernels = { f32: ex.bilinear_f32, i8: ex.bilinear_i8, i16: ex.bilinear_i16, u8: ex.bilinear_u8 };
-  return imageKernel(heap, g.x, g.y, kernels[kind], block, fallback);
+  return pairKernel(heap, g.x, g.y, kernels[kind], block, fallback);
+}
+
+/** CAST float32 → int32 as an Int32Array store converts ("cast_f32_i32"). */
+export function prepareCastFloatToIntSimd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, fallback: Invoke): Invoke | undefined {
+  const ex = moduleOf(heap, [x, y]);
+  if (!heap || !ex || !(x.data instanceof Float32Array && y.data instanceof Int32Array) || y.size === 0) return undefined;
+  return pairKernel(heap, x, y, ex.cast_f32_i32, y.size, fallback);
 }

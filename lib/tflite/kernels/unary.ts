@@ -10,6 +10,7 @@ import { clamp, mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } fr
 import { requireQuantized } from "./common";
 import { invSqrtQuantizedMultiplier } from "./lstm-fixed-point";
 import { byteLookup } from "./byte-lookup";
+import { prepareCastFloatToIntSimd } from "./data-movement-simd";
 
 type Elements = { [i: number]: number; length: number };
 type Loop = (x: Tensor, y: Tensor) => Invoke;
@@ -240,8 +241,9 @@ export const prepareCast: PrepareKernel = (ctx) => {
   if (y.type === TensorType.BOOL) return map(x, y, (v) => (v !== 0 ? 1 : 0));
   // TypedArray.prototype.set converts each element exactly as an indexed store does, in V8's native copy loops
   const n = y.size;
-  return () => {
+  const js = () => {
     const xd = x.data as Float32Array;
     (y.data as Float32Array).set(xd.length === n ? xd : xd.subarray(0, n));
   };
+  return (x.type === TensorType.FLOAT32 && y.type === TensorType.INT32 ? prepareCastFloatToIntSimd(ctx.simd?.(), x, y, js) : undefined) ?? js;
 };
