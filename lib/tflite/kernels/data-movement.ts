@@ -184,9 +184,17 @@ export const prepareTile: PrepareKernel = (ctx) => {
   checkShape(ctx, y, x.shape.map((d, i) => d * multiples[i]));
   const xs = stridesOf(x.shape);
   const js = gatherInvoke(x, y, indexMap(y.shape, (c) => c.reduce((o, v, d) => o + (v % x.shape[d]) * xs[d], 0)));
-  // each output axis as (repeat, index): the repeat reads the input again from the start of the axis
-  const counts = x.shape.flatMap((d, i) => [multiples[i], d]);
-  return moving(ctx, [{ from: x, to: y, fromAt: 0, toAt: 0, counts, fromStrides: xs.flatMap((s) => [0, s]), toStrides: contiguous(counts) }], js);
+  // as TFLite tiles: the input into the output's first repeat, then from the innermost axis out, each axis' filled
+  // blocks (whole inner axes) copied to its further repeats, long contiguous runs from the output itself
+  const ys = stridesOf(y.shape);
+  const moves: Move[] = [{ from: x, to: y, fromAt: 0, toAt: 0, counts: x.shape, fromStrides: xs, toStrides: ys }];
+  for (let d = x.shape.length - 1; d >= 0; d--) {
+    const outer = x.shape.slice(0, d);
+    const block = x.shape[d] * ys[d];
+    const at = ys.slice(0, d);
+    moves.push({ from: y, to: y, fromAt: 0, toAt: block, counts: [...outer, multiples[d] - 1, block], fromStrides: [...at, 0, 1], toStrides: [...at, block, 1] });
+  }
+  return moving(ctx, moves, js);
 };
 
 export const prepareExpandDims: PrepareKernel = (ctx) => {
