@@ -231,6 +231,81 @@ const bilinearSeparableI8 = `
       (local.set $x (i32.add (local.get $x) (local.get $image)))
       (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
 
+// four taps of bilinear_u8 as int32 lanes: the bytes at base + each lane of the offsets vector
+const gather4 = (base, offsets) =>
+  [0, 1, 2, 3].reduce((v, lane) => `(i32x4.replace_lane ${lane} ${v} (i32.load8_u (i32.add (local.get $${base}) (i32x4.extract_lane ${lane} (local.get $${offsets})))))`, "(v128.const i32x4 0 0 0 0)");
+const u8tap = (base, offsets) => `(f32x4.convert_i32x4_u ${gather4(base, offsets)})`;
+const u8scalar = (base, table) => `(f32.convert_i32_u (i32.load8_u (i32.add (local.get $${base}) (i32.load (i32.add (local.get $${table}) (local.get $kk))))))`;
+const tableF = (table) => `(f32.load (i32.add (local.get $${table}) (local.get $kk)))`;
+
+/**
+ * uint8 in TFLite's own uint8 kernel, four output elements at a time: per element of an output row its two taps'
+ * byte offsets (column × depth + channel) and its column weights 1 - dx, dx, laid out at preparation; the weights
+ * w = wy · wx and the sum tl w00 + tr w01 + bl w10 + br w11 + 0.5 in single precision lane by lane, as the
+ * one-element loop, truncated.
+ */
+const bilinearU8 = `
+  ;; uint8 RESIZE_BILINEAR (reference arithmetic): p: i32 words 0 batches, 1 outH, 2 n (outW × depth), 3 image bytes,
+  ;; 4 / 5 each output row's upper / lower source row (byte offsets), 6 its weight dy (f32), 7 / 8 each row element's
+  ;; left / right tap (byte offsets), 9 / 10 its weights 1 - dx and dx (f32)
+  (func (export "bilinear_u8") (param $x i32) (param $y i32) (param $p i32)
+    (local $b i32) (local $i i32) (local $k i32) (local $kk i32) (local $outH i32) (local $n i32) (local $image i32)
+    (local $rlo i32) (local $rhi i32) (local $rw i32) (local $lo i32) (local $hi i32) (local $ex i32) (local $dx i32) (local $top i32) (local $bot i32)
+    (local $dy f32) (local $ey f32) (local $vdy v128) (local $vey v128) (local $lo4 v128) (local $hi4 v128) (local $wex v128) (local $wdx v128) (local $r v128)
+    (local.set $b (i32.load (local.get $p)))
+    (local.set $outH (i32.load offset=4 (local.get $p)))
+    (local.set $n (i32.load offset=8 (local.get $p)))
+    (local.set $image (i32.load offset=12 (local.get $p)))
+    (local.set $rlo (i32.load offset=16 (local.get $p)))
+    (local.set $rhi (i32.load offset=20 (local.get $p)))
+    (local.set $rw (i32.load offset=24 (local.get $p)))
+    (local.set $lo (i32.load offset=28 (local.get $p)))
+    (local.set $hi (i32.load offset=32 (local.get $p)))
+    (local.set $ex (i32.load offset=36 (local.get $p)))
+    (local.set $dx (i32.load offset=40 (local.get $p)))
+    (loop $images
+      (local.set $i (i32.const 0))
+      (loop $rows
+        (local.set $top (i32.add (local.get $x) (i32.load (i32.add (local.get $rlo) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $bot (i32.add (local.get $x) (i32.load (i32.add (local.get $rhi) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $dy (f32.load (i32.add (local.get $rw) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $ey (f32.sub (f32.const 1) (local.get $dy)))
+        (local.set $vdy (f32x4.splat (local.get $dy)))
+        (local.set $vey (f32x4.splat (local.get $ey)))
+        (local.set $k (i32.const 0))
+        (block $quads_done (loop $quads
+          (br_if $quads_done (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $n)))
+          (local.set $kk (i32.shl (local.get $k) (i32.const 2)))
+          (local.set $lo4 (v128.load (i32.add (local.get $lo) (local.get $kk))))
+          (local.set $hi4 (v128.load (i32.add (local.get $hi) (local.get $kk))))
+          (local.set $wex (v128.load (i32.add (local.get $ex) (local.get $kk))))
+          (local.set $wdx (v128.load (i32.add (local.get $dx) (local.get $kk))))
+          (local.set $r (i32x4.trunc_sat_f32x4_u (f32x4.add (f32x4.add (f32x4.add (f32x4.add
+            (f32x4.mul ${u8tap("top", "lo4")} (f32x4.mul (local.get $vey) (local.get $wex)))
+            (f32x4.mul ${u8tap("top", "hi4")} (f32x4.mul (local.get $vey) (local.get $wdx))))
+            (f32x4.mul ${u8tap("bot", "lo4")} (f32x4.mul (local.get $vdy) (local.get $wex))))
+            (f32x4.mul ${u8tap("bot", "hi4")} (f32x4.mul (local.get $vdy) (local.get $wdx))))
+            (v128.const f32x4 0.5 0.5 0.5 0.5))))
+          (local.set $r (i16x8.narrow_i32x4_u (local.get $r) (local.get $r)))
+          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_u (local.get $r) (local.get $r)))
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $quads)))
+        (block $tail_done (loop $tail
+          (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
+          (local.set $kk (i32.shl (local.get $k) (i32.const 2)))
+          (i32.store8 (i32.add (local.get $y) (local.get $k)) (i32.trunc_f32_u (f32.add (f32.add (f32.add (f32.add
+            (f32.mul ${u8scalar("top", "lo")} (f32.mul (local.get $ey) ${tableF("ex")}))
+            (f32.mul ${u8scalar("top", "hi")} (f32.mul (local.get $ey) ${tableF("dx")})))
+            (f32.mul ${u8scalar("bot", "lo")} (f32.mul (local.get $dy) ${tableF("ex")})))
+            (f32.mul ${u8scalar("bot", "hi")} (f32.mul (local.get $dy) ${tableF("dx")})))
+            (f32.const 0.5))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $tail)))
+        (local.set $y (i32.add (local.get $y) (local.get $n)))
+        (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
+      (local.set $x (i32.add (local.get $x) (local.get $image)))
+      (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
+
 const kernels = [
   bilinear("bilinear_f32", "float32: single precision, the taps in the JavaScript loop's order", {
     locals: "(local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)",
@@ -251,20 +326,7 @@ const kernels = [
     element: integerElement("i64", "i32.load16_s", "i64.store16", (e) => `(i64.extend_i32_s ${e})`),
     width: 2,
   }),
-  bilinear("bilinear_u8", "uint8: TFLite's own uint8 kernel, single-precision weights, + 0.5, truncated", {
-    locals: "(local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32) (local $w00 f32) (local $w10 f32) (local $w01 f32) (local $w11 f32)",
-    row: `(local.set $dy ${rowWeight("f32")}) (local.set $ey (f32.sub (f32.const 1) (local.get $dy)))`,
-    pixel: `(local.set $dx ${colWeight("f32")}) (local.set $ex (f32.sub (f32.const 1) (local.get $dx)))
-          (local.set $w00 (f32.mul (local.get $ey) (local.get $ex)))
-          (local.set $w10 (f32.mul (local.get $dy) (local.get $ex)))
-          (local.set $w01 (f32.mul (local.get $ey) (local.get $dx)))
-          (local.set $w11 (f32.mul (local.get $dy) (local.get $dx)))`,
-    element: (() => {
-      const u = (t) => `(f32.convert_i32_u ${tap("i32.load8_u", t)})`;
-      return `(i32.store8 (local.get $o) (i32.trunc_f32_u ${add("f32", add("f32", add("f32", add("f32", mul("f32", u("tl"), get("w00")), mul("f32", u("tr"), get("w01"))), mul("f32", u("bl"), get("w10"))), mul("f32", u("br"), get("w11"))), "(f32.const 0.5)")}))`;
-    })(),
-    width: 1,
-  }),
+  bilinearU8,
 ];
 
 process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V, CONCATENATION, PAD, PADV2, SLICE, STRIDED_SLICE, TILE,
