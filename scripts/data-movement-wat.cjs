@@ -112,7 +112,6 @@ const bilinear = (name, comment, { locals, row, pixel, element, width }) => `
 const tap = (load, t) => `(${load} (i32.add (local.get $${t}) (local.get $c)))`;
 const rowWeight = (type) => `(${type}.load (i32.add (local.get $rw) (i32.shl (local.get $i) (i32.const 2))))`;
 const colWeight = (type) => `(${type}.load (i32.add (local.get $cw) (i32.shl (local.get $j) (i32.const 2))))`;
-const f32tap = (t) => tap("f32.load", t);
 const mul = (t, a, b) => `(${t}.mul ${a} ${b})`;
 const add = (t, a, b) => `(${t}.add ${a} ${b})`;
 const get = (n) => `(local.get $${n})`;
@@ -231,24 +230,17 @@ const bilinearSeparableI8 = `
       (local.set $x (i32.add (local.get $x) (local.get $image)))
       (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
 
-// four taps of bilinear_u8 as int32 lanes: the bytes at base + each lane of the offsets vector
-const gather4 = (base, offsets) =>
-  [0, 1, 2, 3].reduce((v, lane) => `(i32x4.replace_lane ${lane} ${v} (i32.load8_u (i32.add (local.get $${base}) (i32x4.extract_lane ${lane} (local.get $${offsets})))))`, "(v128.const i32x4 0 0 0 0)");
-const u8tap = (base, offsets) => `(f32x4.convert_i32x4_u ${gather4(base, offsets)})`;
-const u8scalar = (base, table) => `(f32.convert_i32_u (i32.load8_u (i32.add (local.get $${base}) (i32.load (i32.add (local.get $${table}) (local.get $kk))))))`;
-const tableF = (table) => `(f32.load (i32.add (local.get $${table}) (local.get $kk)))`;
-
 /**
- * uint8 in TFLite's own uint8 kernel, four output elements at a time: per element of an output row its two taps'
- * byte offsets (column × depth + channel) and its column weights 1 - dx, dx, laid out at preparation; the weights
- * w = wy · wx and the sum tl w00 + tr w01 + bl w10 + br w11 + 0.5 in single precision lane by lane, as the
- * one-element loop, truncated.
+ * A bilinear kernel four output elements at a time: per element of an output row (column, channel) its two taps'
+ * byte offsets and its column weights 1 - dx, dx, laid out at preparation, the taps gathered into lanes. `vector`
+ * and `scalar` store the four elements at $y + 4 $k · width and one at $y + $k · width from the taps (tl tr bl br)
+ * and the weights ($ey / $dy and the column's ex / dx), in the same single-precision steps.
  */
-const bilinearU8 = `
-  ;; uint8 RESIZE_BILINEAR (reference arithmetic): p: i32 words 0 batches, 1 outH, 2 n (outW × depth), 3 image bytes,
-  ;; 4 / 5 each output row's upper / lower source row (byte offsets), 6 its weight dy (f32), 7 / 8 each row element's
-  ;; left / right tap (byte offsets), 9 / 10 its weights 1 - dx and dx (f32)
-  (func (export "bilinear_u8") (param $x i32) (param $y i32) (param $p i32)
+const rowBilinear = (name, comment, width, vector, scalar) => `
+  ;; ${comment}: p: i32 words 0 batches, 1 outH, 2 n (outW × depth), 3 image bytes, 4 / 5 each output row's upper /
+  ;; lower source row (byte offsets), 6 its weight dy (f32), 7 / 8 each row element's left / right tap (byte offsets),
+  ;; 9 / 10 its weights 1 - dx and dx (f32)
+  (func (export "${name}") (param $x i32) (param $y i32) (param $p i32)
     (local $b i32) (local $i i32) (local $k i32) (local $kk i32) (local $outH i32) (local $n i32) (local $image i32)
     (local $rlo i32) (local $rhi i32) (local $rw i32) (local $lo i32) (local $hi i32) (local $ex i32) (local $dx i32) (local $top i32) (local $bot i32)
     (local $dy f32) (local $ey f32) (local $vdy v128) (local $vey v128) (local $lo4 v128) (local $hi4 v128) (local $wex v128) (local $wdx v128) (local $r v128)
@@ -280,44 +272,60 @@ const bilinearU8 = `
           (local.set $hi4 (v128.load (i32.add (local.get $hi) (local.get $kk))))
           (local.set $wex (v128.load (i32.add (local.get $ex) (local.get $kk))))
           (local.set $wdx (v128.load (i32.add (local.get $dx) (local.get $kk))))
-          (local.set $r (i32x4.trunc_sat_f32x4_u (f32x4.add (f32x4.add (f32x4.add (f32x4.add
-            (f32x4.mul ${u8tap("top", "lo4")} (f32x4.mul (local.get $vey) (local.get $wex)))
-            (f32x4.mul ${u8tap("top", "hi4")} (f32x4.mul (local.get $vey) (local.get $wdx))))
-            (f32x4.mul ${u8tap("bot", "lo4")} (f32x4.mul (local.get $vdy) (local.get $wex))))
-            (f32x4.mul ${u8tap("bot", "hi4")} (f32x4.mul (local.get $vdy) (local.get $wdx))))
-            (v128.const f32x4 0.5 0.5 0.5 0.5))))
-          (local.set $r (i16x8.narrow_i32x4_u (local.get $r) (local.get $r)))
-          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_u (local.get $r) (local.get $r)))
+          ${vector}
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (br $quads)))
         (block $tail_done (loop $tail
           (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
           (local.set $kk (i32.shl (local.get $k) (i32.const 2)))
-          (i32.store8 (i32.add (local.get $y) (local.get $k)) (i32.trunc_f32_u (f32.add (f32.add (f32.add (f32.add
-            (f32.mul ${u8scalar("top", "lo")} (f32.mul (local.get $ey) ${tableF("ex")}))
-            (f32.mul ${u8scalar("top", "hi")} (f32.mul (local.get $ey) ${tableF("dx")})))
-            (f32.mul ${u8scalar("bot", "lo")} (f32.mul (local.get $dy) ${tableF("ex")})))
-            (f32.mul ${u8scalar("bot", "hi")} (f32.mul (local.get $dy) ${tableF("dx")})))
-            (f32.const 0.5))))
+          ${scalar}
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $tail)))
-        (local.set $y (i32.add (local.get $y) (local.get $n)))
+        (local.set $y (i32.add (local.get $y) (i32.mul (local.get $n) (i32.const ${width}))))
         (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
       (local.set $x (i32.add (local.get $x) (local.get $image)))
       (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
 
+// the taps as lanes: the elements at base + each lane of the offsets vector
+const gather4 = (base, offsets, load, replace, zero) =>
+  [0, 1, 2, 3].reduce((v, lane) => `(${replace} ${lane} ${v} (${load} (i32.add (local.get $${base}) (i32x4.extract_lane ${lane} (local.get $${offsets})))))`, zero);
+const u8lanes = (base, offsets) => `(f32x4.convert_i32x4_u ${gather4(base, offsets, "i32.load8_u", "i32x4.replace_lane", "(v128.const i32x4 0 0 0 0)")})`;
+const f32lanes = (base, offsets) => gather4(base, offsets, "f32.load", "f32x4.replace_lane", "(v128.const f32x4 0 0 0 0)");
+const tapOf = (load, base, table) => `(${load} (i32.add (local.get $${base}) (i32.load (i32.add (local.get $${table}) (local.get $kk)))))`;
+const u8one = (base, table) => `(f32.convert_i32_u ${tapOf("i32.load8_u", base, table)})`;
+const f32one = (base, table) => tapOf("f32.load", base, table);
+const colWeightOne = (table) => `(f32.load (i32.add (local.get $${table}) (local.get $kk)))`;
+const vmul = (a, b) => `(f32x4.mul ${a} ${b})`;
+const vadd = (a, b) => `(f32x4.add ${a} ${b})`;
+const smul = (a, b) => `(f32.mul ${a} ${b})`;
+const sadd = (a, b) => `(f32.add ${a} ${b})`;
+const vy = { ey: "(local.get $vey)", dy: "(local.get $vdy)", ex: "(local.get $wex)", dx: "(local.get $wdx)" };
+const sy = { ey: "(local.get $ey)", dy: "(local.get $dy)", ex: colWeightOne("ex"), dx: colWeightOne("dx") };
+
+// uint8 (TFLite's own uint8 kernel): w = wy · wx, tl w00 + tr w01 + bl w10 + br w11 + 0.5, truncated
+const u8sum = (mul, add, w, tap, half) => add(add(add(add(mul(tap("top", "lo"), mul(w.ey, w.ex)), mul(tap("top", "hi"), mul(w.ey, w.dx))), mul(tap("bot", "lo"), mul(w.dy, w.ex))), mul(tap("bot", "hi"), mul(w.dy, w.dx))), half);
+// float32: ((tl ey) ex + (bl dy) ex) + (tr ey) dx, + (br dy) dx
+const f32sum = (mul, add, w, tap) => add(add(add(mul(mul(tap("top", "lo"), w.ey), w.ex), mul(mul(tap("bot", "lo"), w.dy), w.ex)), mul(mul(tap("top", "hi"), w.ey), w.dx)), mul(mul(tap("bot", "hi"), w.dy), w.dx));
+
+const bilinearU8 = rowBilinear(
+  "bilinear_u8",
+  "uint8 RESIZE_BILINEAR (reference arithmetic, TFLite's own uint8 kernel: single-precision weights, + 0.5, truncated)",
+  1,
+  `(local.set $r (i32x4.trunc_sat_f32x4_u ${u8sum(vmul, vadd, vy, (b, t) => u8lanes(b, t + "4"), "(v128.const f32x4 0.5 0.5 0.5 0.5)")}))
+          (local.set $r (i16x8.narrow_i32x4_u (local.get $r) (local.get $r)))
+          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_u (local.get $r) (local.get $r)))`,
+  `(i32.store8 (i32.add (local.get $y) (local.get $k)) (i32.trunc_f32_u ${u8sum(smul, sadd, sy, u8one, "(f32.const 0.5)")}))`,
+);
+const bilinearF32 = rowBilinear(
+  "bilinear_f32",
+  "float32 RESIZE_BILINEAR in single precision, the taps in the JavaScript loop's order",
+  4,
+  `(v128.store (i32.add (local.get $y) (local.get $kk)) ${f32sum(vmul, vadd, vy, (b, t) => f32lanes(b, t + "4"))})`,
+  `(f32.store (i32.add (local.get $y) (local.get $kk)) ${f32sum(smul, sadd, sy, f32one)})`,
+);
+
 const kernels = [
-  bilinear("bilinear_f32", "float32: single precision, the taps in the JavaScript loop's order", {
-    locals: "(local $dy f32) (local $ey f32) (local $dx f32) (local $ex f32)",
-    row: `(local.set $dy ${rowWeight("f32")}) (local.set $ey (f32.sub (f32.const 1) (local.get $dy)))`,
-    pixel: `(local.set $dx ${colWeight("f32")}) (local.set $ex (f32.sub (f32.const 1) (local.get $dx)))`,
-    element: `(f32.store (local.get $o) ${add(
-      "f32",
-      add("f32", add("f32", mul("f32", mul("f32", f32tap("tl"), get("ey")), get("ex")), mul("f32", mul("f32", f32tap("bl"), get("dy")), get("ex"))), mul("f32", mul("f32", f32tap("tr"), get("ey")), get("dx"))),
-      mul("f32", mul("f32", f32tap("br"), get("dy")), get("dx")),
-    )})`,
-    width: 4,
-  }),
+  bilinearF32,
   bilinearSeparableI8,
   bilinear("bilinear_i16", "int16: the same in int64 (the sum reaches 2^35)", {
     locals: integerLocals("i64"),

@@ -219,7 +219,7 @@ export function prepareBilinearSimd(heap: WasmHeap | undefined, kind: BilinearKi
   if (!heap || !ex || g.y.size === 0) return undefined;
   const pixel = g.depth * bytesPerElement(g.x.type);
   const row = g.inW * pixel;
-  if (kind === "u8") return pairKernel(heap, g.x, g.y, ex.bilinear_u8, placeUint8Block(heap, g, ry, rx as BilinearAxis & { frac: Float32Array }), fallback);
+  if (kind === "u8" || kind === "f32") return pairKernel(heap, g.x, g.y, kind === "u8" ? ex.bilinear_u8 : ex.bilinear_f32, placeRowBlock(heap, g, ry, rx), fallback);
   const block = heap.place(
     Int32Array.from([
       g.batches,
@@ -237,12 +237,13 @@ export function prepareBilinearSimd(heap: WasmHeap | undefined, kind: BilinearKi
       ...(kind === "i8" ? [heap.alloc(4 * g.outW * g.depth + 16), heap.alloc(4 * g.outW * g.depth + 16)] : []),
     ]),
   );
-  const kernels = { f32: ex.bilinear_f32, i8: ex.bilinear_i8, i16: ex.bilinear_i16 };
+  const kernels = { i8: ex.bilinear_i8, i16: ex.bilinear_i16 };
   return pairKernel(heap, g.x, g.y, kernels[kind], block, fallback);
 }
 
-/** bilinear_u8's block: per element of an output row (column, channel) its two taps and its column weights. */
-function placeUint8Block(heap: WasmHeap, g: ResizeShape, ry: BilinearAxis, rx: BilinearAxis & { frac: Float32Array }): number {
+/** The block of bilinear_u8 / _f32: per element of an output row (column, channel) its two taps and its column weights. */
+function placeRowBlock(heap: WasmHeap, g: ResizeShape, ry: BilinearAxis, rx: BilinearAxis): number {
+  const bytes = bytesPerElement(g.x.type);
   const n = g.outW * g.depth;
   const lo = new Int32Array(n);
   const hi = new Int32Array(n);
@@ -250,13 +251,13 @@ function placeUint8Block(heap: WasmHeap, g: ResizeShape, ry: BilinearAxis, rx: B
   const dx = new Float32Array(n);
   for (let j = 0, k = 0; j < g.outW; j++) {
     for (let c = 0; c < g.depth; c++, k++) {
-      lo[k] = rx.lo[j] * g.depth + c;
-      hi[k] = rx.hi[j] * g.depth + c;
+      lo[k] = (rx.lo[j] * g.depth + c) * bytes;
+      hi[k] = (rx.hi[j] * g.depth + c) * bytes;
       dx[k] = rx.frac[j];
       ex[k] = Math.fround(1 - rx.frac[j]);
     }
   }
-  const row = g.inW * g.depth;
+  const row = g.inW * g.depth * bytes;
   return heap.place(Int32Array.from([g.batches, g.outH, n, g.inH * row, heap.place(byteOffsets(ry.lo, row)), heap.place(byteOffsets(ry.hi, row)), heap.place(ry.frac), heap.place(lo), heap.place(hi), heap.place(ex), heap.place(dx)]));
 }
 
