@@ -126,6 +126,18 @@ export interface ReducePoolExports {
 }
 type Pool2d = (x: number, y: number, batches: number, inH: number, inW: number, depth: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, pH: number, pW: number, lo: number, hi: number) => void;
 
+/** lib/tflite/wasm/data-movement.wat: strided copies, GATHER and the resize kernels (see there for the parameters). */
+export interface DataMovementExports {
+  moves(list: number, count: number): void;
+  gather(x: number, y: number, indices: number, block: number): number;
+  nearest(x: number, y: number, block: number): void;
+  bilinear_f32(x: number, y: number, block: number): void;
+  bilinear_i8(x: number, y: number, block: number): void;
+  bilinear_i16(x: number, y: number, block: number): void;
+  bilinear_u8(x: number, y: number, block: number): void;
+  cast_f32_i32(x: number, y: number, n: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -170,6 +182,7 @@ const companions = {
   intElementwise: { file: "int-elementwise", disable: "EDGE_TFLITE_INT_ELEMENTWISE_SIMD" },
   quantizedElementwise: { file: "quantized-elementwise", disable: "EDGE_TFLITE_QUANTIZED_ELEMENTWISE_SIMD" },
   reducePool: { file: "reduce-pool", disable: "EDGE_TFLITE_REDUCE_POOL_SIMD" },
+  dataMovement: { file: "data-movement", disable: "EDGE_TFLITE_DATA_MOVEMENT_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -267,6 +280,11 @@ export class WasmHeap {
   /** The reduction and pooling kernels (wasm/reduce-pool.wat). */
   reducePool(): ReducePoolExports | undefined {
     return this.companion<ReducePoolExports>("reducePool");
+  }
+
+  /** The data-movement and resize kernels (wasm/data-movement.wat). */
+  dataMovement(): DataMovementExports | undefined {
+    return this.companion<DataMovementExports>("dataMovement");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -4,10 +4,16 @@
  * at preparation; invoke() copies.
  */
 import { F } from "../schema";
-import { fail, input, type KernelContext, type PrepareKernel } from "../kernel";
+import { fail, input, type Invoke, type KernelContext, type PrepareKernel } from "../kernel";
 import type { Tensor } from "../tensor";
 import { stridesOf } from "./common";
 import { copyRun, rawOf, type Elements } from "./raw-view";
+import { contiguous, prepareGatherSimd, prepareMovesSimd, type Move } from "./data-movement-simd";
+
+/** The JavaScript kernel `js`, or the same copies as WebAssembly moves where the module is available. */
+function moving(ctx: KernelContext, moves: Move[], js: Invoke): Invoke {
+  return prepareMovesSimd(ctx.simd?.(), moves, js) ?? js;
+}
 
 function constantInts(ctx: KernelContext, t: Tensor, what: string): number[] {
   if (!t.isConstant) fail(ctx, `${what} must be constant`);
@@ -64,7 +70,8 @@ export const prepareTranspose: PrepareKernel = (ctx) => {
   if (perm.length !== rank || [...perm].sort().some((p, i) => p !== i)) fail(ctx, `[${perm}] is not a permutation of ${rank} dimensions`);
   checkShape(ctx, y, perm.map((p) => x.shape[p]));
   const xs = stridesOf(x.shape);
-  return gatherInvoke(x, y, indexMap(y.shape, (c) => c.reduce((o, v, d) => o + v * xs[perm[d]], 0)));
+  const js = gatherInvoke(x, y, indexMap(y.shape, (c) => c.reduce((o, v, d) => o + v * xs[perm[d]], 0)));
+  return moving(ctx, [{ from: x, to: y, fromAt: 0, toAt: 0, counts: y.shape, fromStrides: perm.map((p) => xs[p]), toStrides: contiguous(y.shape) }], js);
 };
 
 export const preparePack: PrepareKernel = (ctx) => {
@@ -80,7 +87,7 @@ export const preparePack: PrepareKernel = (ctx) => {
   const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const yRaw = rawOf(y);
   const xRaws = xs.map(rawOf);
-  return () => {
+  const js = () => {
     const yd = yRaw();
     let o = 0;
     for (let i = 0; i < outer; i++) {
@@ -90,6 +97,8 @@ export const preparePack: PrepareKernel = (ctx) => {
       }
     }
   };
+  const n = xs.length;
+  return moving(ctx, xs.map((x, i) => ({ from: x, to: y, fromAt: 0, toAt: i * inner, counts: [outer, inner], fromStrides: [inner, 1], toStrides: [n * inner, 1] })), js);
 };
 
 /** Splits x along `axis` into the outputs, each taking its own size of that axis (UNPACK, SPLIT, SPLIT_V). */
@@ -108,7 +117,7 @@ function splitAlong(ctx: KernelContext, x: Tensor, axis: number, sizes: number[]
   const rowLength = x.shape[axis] * inner;
   const xRaw = rawOf(x);
   const yRaws = ys.map(rawOf);
-  return () => {
+  const js = () => {
     const xd = xRaw();
     let start = 0;
     for (let i = 0; i < yRaws.length; i++) {
@@ -118,6 +127,8 @@ function splitAlong(ctx: KernelContext, x: Tensor, axis: number, sizes: number[]
       start += chunk;
     }
   };
+  const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0) * inner);
+  return moving(ctx, ys.map((y, i) => ({ from: x, to: y, fromAt: starts[i], toAt: 0, counts: [outer, sizes[i] * inner], fromStrides: [rowLength, 1], toStrides: [sizes[i] * inner, 1] })), js);
 }
 
 export const prepareUnpack: PrepareKernel = (ctx) => {
@@ -160,7 +171,8 @@ export const prepareSlice: PrepareKernel = (ctx) => {
   });
   checkShape(ctx, y, sizes);
   const xs = stridesOf(x.shape);
-  return gatherInvoke(x, y, indexMap(sizes, (c) => c.reduce((o, v, d) => o + (v + begin[d]) * xs[d], 0)));
+  const js = gatherInvoke(x, y, indexMap(sizes, (c) => c.reduce((o, v, d) => o + (v + begin[d]) * xs[d], 0)));
+  return moving(ctx, [{ from: x, to: y, fromAt: begin.reduce((o, b, d) => o + b * xs[d], 0), toAt: 0, counts: sizes, fromStrides: xs, toStrides: contiguous(sizes) }], js);
 };
 
 export const prepareTile: PrepareKernel = (ctx) => {
@@ -171,7 +183,18 @@ export const prepareTile: PrepareKernel = (ctx) => {
   if (multiples.length !== x.shape.length) fail(ctx, "multiples must have one entry per dimension");
   checkShape(ctx, y, x.shape.map((d, i) => d * multiples[i]));
   const xs = stridesOf(x.shape);
-  return gatherInvoke(x, y, indexMap(y.shape, (c) => c.reduce((o, v, d) => o + (v % x.shape[d]) * xs[d], 0)));
+  const js = gatherInvoke(x, y, indexMap(y.shape, (c) => c.reduce((o, v, d) => o + (v % x.shape[d]) * xs[d], 0)));
+  // as TFLite tiles: the input into the output's first repeat, then from the innermost axis out, each axis' filled
+  // blocks (whole inner axes) copied to its further repeats, long contiguous runs from the output itself
+  const ys = stridesOf(y.shape);
+  const moves: Move[] = [{ from: x, to: y, fromAt: 0, toAt: 0, counts: x.shape, fromStrides: xs, toStrides: ys }];
+  for (let d = x.shape.length - 1; d >= 0; d--) {
+    const outer = x.shape.slice(0, d);
+    const block = x.shape[d] * ys[d];
+    const at = ys.slice(0, d);
+    moves.push({ from: y, to: y, fromAt: 0, toAt: block, counts: [...outer, multiples[d] - 1, block], fromStrides: [...at, 0, 1], toStrides: [...at, block, 1] });
+  }
+  return moving(ctx, moves, js);
 };
 
 export const prepareExpandDims: PrepareKernel = (ctx) => {
@@ -200,7 +223,7 @@ export const prepareGather: PrepareKernel = (ctx) => {
   const dim = x.shape[axis];
   const count = indices.size;
   const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
-  return () => {
+  const js = () => {
     const xd = xRaw();
     const yd = yRaw();
     const id = indices.data as Elements;
@@ -214,6 +237,7 @@ export const prepareGather: PrepareKernel = (ctx) => {
       }
     }
   };
+  return prepareGatherSimd(ctx.simd?.(), x, indices, y, outer, dim, inner, js) ?? js;
 };
 
 export const prepareGatherNd: PrepareKernel = (ctx) => {
@@ -262,7 +286,10 @@ export const prepareDepthToSpace: PrepareKernel = (ctx) => {
   const oc = c / (b * b);
   checkShape(ctx, y, [n, h * b, w * b, oc]);
   const xs = stridesOf(x.shape);
-  return gatherInvoke(x, y, indexMap(y.shape, ([bi, oh, ow, od]) => bi * xs[0] + Math.floor(oh / b) * xs[1] + Math.floor(ow / b) * xs[2] + ((oh % b) * b + (ow % b)) * oc + od));
+  const js = gatherInvoke(x, y, indexMap(y.shape, ([bi, oh, ow, od]) => bi * xs[0] + Math.floor(oh / b) * xs[1] + Math.floor(ow / b) * xs[2] + ((oh % b) * b + (ow % b)) * oc + od));
+  // the output as [n, h, b, w, b, oc]
+  const counts = [n, h, b, w, b, oc];
+  return moving(ctx, [{ from: x, to: y, fromAt: 0, toAt: 0, counts, fromStrides: [xs[0], xs[1], b * oc, xs[2], oc, 1], toStrides: contiguous(counts) }], js);
 };
 
 export const prepareSpaceToDepth: PrepareKernel = (ctx) => {
@@ -274,7 +301,7 @@ export const prepareSpaceToDepth: PrepareKernel = (ctx) => {
   if (x.shape.length !== 4 || h % b !== 0 || w % b !== 0) fail(ctx, `input [${x.shape}] does not fit block size ${b}`);
   checkShape(ctx, y, [n, h / b, w / b, c * b * b]);
   const xs = stridesOf(x.shape);
-  return gatherInvoke(
+  const js = gatherInvoke(
     x,
     y,
     indexMap(y.shape, ([bi, oh, ow, od]) => {
@@ -282,6 +309,9 @@ export const prepareSpaceToDepth: PrepareKernel = (ctx) => {
       return bi * xs[0] + (oh * b + Math.floor(block / b)) * xs[1] + (ow * b + (block % b)) * xs[2] + (od % c);
     }),
   );
+  // the output as [n, h / b, w / b, b, b, c]
+  const counts = [n, h / b, w / b, b, b, c];
+  return moving(ctx, [{ from: x, to: y, fromAt: 0, toAt: 0, counts, fromStrides: [xs[0], b * xs[1], b * xs[2], xs[1], xs[2], 1], toStrides: contiguous(counts) }], js);
 };
 
 export const prepareMirrorPad: PrepareKernel = (ctx) => {

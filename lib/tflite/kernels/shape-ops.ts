@@ -5,6 +5,7 @@ import { roundHalfAway } from "../fixed-point";
 import { integerRange } from "../tensor";
 import { extendShape, stridesOf } from "./common";
 import { copyRun, rawOf } from "./raw-view";
+import { contiguous, prepareMovesSimd } from "./data-movement-simd";
 
 export const prepareReshape: PrepareKernel = (ctx) => {
   const x = input(ctx, 0);
@@ -39,10 +40,13 @@ export const preparePad: PrepareKernel = (ctx) => {
   if (rank > 0) rowLen *= x.shape[axis];
   const rowStarts = rowTable(x.shape.slice(0, Math.max(axis, 0)), outStrides, before, rank === 0 ? 0 : before[axis] * outStrides[axis]);
   const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
-  return () => {
-    (y.data as Int16Array).fill(padValue);
+  const fill = () => (y.data as Int16Array).fill(padValue);
+  const js = () => {
+    fill();
     copyRows(xRaw() as Int16Array, yRaw() as Int16Array, rowStarts, rowLen, false);
   };
+  const into = { from: x, to: y, fromAt: 0, toAt: before.reduce((o, b, d) => o + b * outStrides[d], 0), counts: x.shape, fromStrides: contiguous(x.shape), toStrides: outStrides };
+  return prepareMovesSimd(ctx.simd?.(), [into], js, fill) ?? js;
 };
 
 /**
@@ -146,9 +150,11 @@ export const prepareStridedSlice: PrepareKernel = (ctx) => {
   const step = rank === 0 ? 1 : steps[axis];
   const rowStarts = total === 0 ? new Int32Array(0) : rowTable(sizes.slice(0, Math.max(axis, 0)), inStrides, starts, rank === 0 ? 0 : starts[axis] * inStrides[axis], steps);
   const [xRaw, yRaw] = [rawOf(x), rawOf(y)];
-  return () => {
+  const js = () => {
     copyRows(xRaw() as Int16Array, yRaw() as Int16Array, rowStarts, rowLen, true, step);
   };
+  const from = { from: x, to: y, fromAt: starts.reduce((o, s, d) => o + s * inStrides[d], 0), toAt: 0, counts: sizes, fromStrides: steps.map((s, d) => s * inStrides[d]), toStrides: contiguous(sizes) };
+  return prepareMovesSimd(ctx.simd?.(), [from], js) ?? js;
 };
 
 export const prepareConcatenation: PrepareKernel = (ctx) => {
@@ -172,7 +178,7 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
   });
   const yRaw = rawOf(y);
   const [qmin, qmax] = quantized ? integerRange(y.type) : [0, 0];
-  return () => {
+  const js = () => {
     const yd = y.data as Float32Array;
     let o = 0;
     for (let n = 0; n < outer; n++) {
@@ -191,4 +197,8 @@ export const prepareConcatenation: PrepareKernel = (ctx) => {
       }
     }
   };
+  if (parts.some((p) => p.rescale)) return js;
+  const total = parts.reduce((a, p) => a + p.chunk, 0);
+  const offsets = parts.map((_, i) => parts.slice(0, i).reduce((a, p) => a + p.chunk, 0));
+  return prepareMovesSimd(ctx.simd?.(), parts.map((p, i) => ({ from: p.t, to: y, fromAt: 0, toAt: offsets[i], counts: [outer, p.chunk], fromStrides: [p.chunk, 1], toStrides: [total, 1] })), js) ?? js;
 };

@@ -16,6 +16,7 @@ import { expf } from "./expf";
 import { logf } from "./logf";
 import { eigenGelu, eigenGeluApproximate } from "./eigen-activations";
 import { FloatFunction, prepareFloatFunctionSimd } from "./float-transcendental-simd";
+import { prepareCastFloatToIntSimd } from "./data-movement-simd";
 
 type Elements = { [i: number]: number; length: number };
 type Loop = (x: Tensor, y: Tensor) => Invoke;
@@ -268,8 +269,9 @@ export const prepareCast: PrepareKernel = (ctx) => {
   if (y.type === TensorType.BOOL) return map(x, y, (v) => (v !== 0 ? 1 : 0));
   // TypedArray.prototype.set converts each element exactly as an indexed store does, in V8's native copy loops
   const n = y.size;
-  return () => {
+  const js = () => {
     const xd = x.data as Float32Array;
     (y.data as Float32Array).set(xd.length === n ? xd : xd.subarray(0, n));
   };
+  return (x.type === TensorType.FLOAT32 && y.type === TensorType.INT32 ? prepareCastFloatToIntSimd(ctx.simd?.(), x, y, js) : undefined) ?? js;
 };
