@@ -72,6 +72,17 @@ export interface FloatElementwiseExports {
   fbin(kind: number, a: number, b: number, y: number, rows: number, inner: number, aRow: number, bRow: number, aStep: number, bStep: number, lo: number, hi: number, scratch: number): void;
 }
 
+/** lib/tflite/wasm/matrix.wat: matrix products (BATCH_MATMUL, TRANSPOSE_CONV, int16x8 depthwise, SVDF; see there). */
+export interface MatrixExports {
+  pack(src: number, dst: number, rows: number, cols: number, rs: number, cs: number, dstRow: number, type: number, offset: number): void;
+  mm_f32(a: number, aI: number, aP: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
+  mm_f64(a: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
+  tconv(x: number, w: number, acc: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, ocPad: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): void;
+  out_f32(acc: number, accRow: number, bias: number, y: number, pixels: number, channels: number, lo: number, hi: number): void;
+  dw16x8(x: number, w: number, ch: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, cPad: number, inOff: number, outOff: number, lo: number, hi: number): void;
+  rowdot_f32(s: number, w: number, out: number, rows: number, filters: number, mem: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -111,6 +122,7 @@ export function int8Module(): object | null {
 const companions = {
   int16: { file: "int16", disable: "EDGE_TFLITE_INT16_SIMD" },
   floatElementwise: { file: "float-elementwise", disable: "EDGE_TFLITE_FLOAT_ELEMENTWISE_SIMD" },
+  matrix: { file: "matrix", disable: "EDGE_TFLITE_MATRIX_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -183,6 +195,11 @@ export class WasmHeap {
   /** The float32 elementwise kernels (wasm/float-elementwise.wat). */
   floatElementwise(): FloatElementwiseExports | undefined {
     return this.companion<FloatElementwiseExports>("floatElementwise");
+  }
+
+  /** The matrix-product kernels (wasm/matrix.wat). */
+  matrix(): MatrixExports | undefined {
+    return this.companion<MatrixExports>("matrix");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

@@ -11,6 +11,7 @@ import { integerRange } from "../tensor";
 import { extendShape, requireQuantized, stridesOf } from "./common";
 import { broadcastShape } from "./broadcast";
 import { requantizeFp32 } from "./quantized-multipliers";
+import { prepareBatchMatmulSimd } from "./matrix-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -70,7 +71,14 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
   const wide = a.type === TensorType.INT16;
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
-  return () => {
+  const yZero = y.zeroPoint;
+  // an integer accumulator to its output value
+  const finish = (acc: number) => {
+    const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? mulByQuantizedMultiplier64(acc, requant.multiplier, requant.shift) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
+    const r = scaled + yZero;
+    return r < qmin ? qmin : r > qmax ? qmax : r;
+  };
+  const plain = () => {
     const ad = a.data as Elements;
     const bd = b.data as Elements;
     const yd = y.data as Elements;
@@ -83,14 +91,10 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
           let acc = 0;
           if (float) for (let p = 0; p < k; p++) acc = f32(acc + f32(ad[ab + i * aI + p * aP] * bd[bb + p * bP + j * bJ]));
           else for (let p = 0; p < k; p++) acc += (ad[ab + i * aI + p * aP] + aOff) * (bd[bb + p * bP + j * bJ] + bOff);
-          if (!float) {
-            const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? mulByQuantizedMultiplier64(acc, requant.multiplier, requant.shift) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
-            const r = scaled + y.zeroPoint;
-            acc = r < qmin ? qmin : r > qmax ? qmax : r;
-          }
-          yd[o++] = acc;
+          yd[o++] = float ? acc : finish(acc);
         }
       }
     }
   };
+  return prepareBatchMatmulSimd(ctx.simd?.(), { a, b, y, m, n, k, batches, aOffsets, bOffsets, aI, aP, bP, bJ, aOff, bOff, float }, finish, plain) ?? plain;
 };
