@@ -1,9 +1,10 @@
 /**
- * BATCH_MATMUL, TRANSPOSE_CONV, int16x8 DEPTHWISE_CONV_2D and float32 SVDF in WebAssembly SIMD (matrix.wat) give
- * exactly the JavaScript loops' outputs: the differential test's cases of those operators drawn at one, two and four
- * times their dimensions (so the products reach the sixteen- and eight-column loops and every tail), each run on two
- * sets of random inputs through an interpreter with the SIMD kernels and one without. The kernels are counted, so a
- * path that silently stopped applying fails here too.
+ * BATCH_MATMUL, TRANSPOSE_CONV, int16x8 DEPTHWISE_CONV_2D, SVDF and hybrid FULLY_CONNECTED in WebAssembly SIMD
+ * (matrix.wat, and int8.wat's fmv32 and mv8) give exactly the JavaScript loops' outputs: the differential test's cases
+ * of those operators drawn at one, two and four times their dimensions (so the products reach the sixteen- and
+ * eight-column loops and every tail), and the bench's SVDF layers over twenty invokes, each on two sets of random
+ * inputs through an interpreter with the SIMD kernels and one without. matrix.wat's kernels are counted, so a path
+ * that silently stopped applying fails here too.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -11,6 +12,7 @@ import { singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, TensorType as T } from "../../lib/tflite/schema";
 import { WasmHeap, int8Module, type MatrixExports } from "../../lib/tflite/wasm-kernels";
 import { ScaledCaseMaker } from "../../bench/support/operator-models";
+import { svdfCandidates } from "../../bench/support/svdf-models";
 import { rng, type OperatorCase } from "./operator-cases";
 import { randomValues } from "./operator-values";
 import { OPERATOR_GROUPS } from "./operator-groups";
@@ -18,7 +20,10 @@ import { OPERATOR_GROUPS } from "./operator-groups";
 const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
 const taken = (c: OperatorCase) =>
-  c.builtin === B.BATCH_MATMUL || c.builtin === B.TRANSPOSE_CONV || (c.builtin === B.DEPTHWISE_CONV_2D && c.inputs[0]?.type === T.INT16);
+  c.builtin === B.BATCH_MATMUL ||
+  c.builtin === B.TRANSPOSE_CONV ||
+  (c.builtin === B.DEPTHWISE_CONV_2D && c.inputs[0]?.type === T.INT16) ||
+  (c.builtin === B.FULLY_CONNECTED && c.inputs[0]?.type === T.FLOAT32 && c.inputs[1]?.type === T.INT8);
 
 /** Runs the model with and without SIMD on the same inputs and compares every output element's bits. */
 function same(label: string, bytes: Uint8Array, c: OperatorCase, seed: number, invokes = 1): void {
@@ -71,7 +76,7 @@ describe("tflite matrix products in WebAssembly SIMD (matrix.wat)", function () 
     WasmHeap.prototype.matrix = original;
   });
 
-  it("BATCH_MATMUL, TRANSPOSE_CONV and int16x8 DEPTHWISE_CONV_2D equal the JavaScript loops", function () {
+  it("BATCH_MATMUL, TRANSPOSE_CONV, int16x8 DEPTHWISE_CONV_2D and hybrid FULLY_CONNECTED equal the JavaScript loops", function () {
     let models = 0;
     for (const group of OPERATOR_GROUPS) {
       for (const scale of [1, 2, 4]) {
@@ -86,6 +91,12 @@ describe("tflite matrix products in WebAssembly SIMD (matrix.wat)", function () 
     }
     assert.ok(models > 100, `only ${models} models`);
     for (const kernel of ["mm_f32", "mm_f64", "tconv", "out_f32", "dw16x8"]) assert.ok((calls.get(kernel) ?? 0) > 0, `${kernel} was never called`);
+  });
+
+  it("SVDF (float32, hybrid, int8) equals the JavaScript loops over several invokes (the state carried)", function () {
+    calls.clear();
+    for (const [key, [candidate]] of svdfCandidates()) same(key, candidate.model!, candidate.case, 5, 20);
+    assert.ok((calls.get("rowdot_f32") ?? 0) > 0, "rowdot_f32 was never called");
   });
 });
 

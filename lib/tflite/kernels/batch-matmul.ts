@@ -6,7 +6,8 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64, quantizeMultiplier } from "../fixed-point";
+import { mulByQuantizedMultiplier, quantizeMultiplier } from "../fixed-point";
+import { int16Requantizer } from "./int16-requantizer";
 import { integerRange } from "../tensor";
 import { extendShape, requireQuantized, stridesOf } from "./common";
 import { broadcastShape } from "./broadcast";
@@ -72,9 +73,10 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
   const yZero = y.zeroPoint;
+  const requant64 = int16Requantizer(Int32Array.of(requant.multiplier), Int32Array.of(requant.shift));
   // an integer accumulator to its output value
   const finish = (acc: number) => {
-    const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? mulByQuantizedMultiplier64(acc, requant.multiplier, requant.shift) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
+    const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? requant64(acc, 0) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
     const r = scaled + yZero;
     return r < qmin ? qmin : r > qmax ? qmax : r;
   };

@@ -151,7 +151,7 @@ export function prepareTransposeConvSimd(heap: WasmHeap | undefined, p: Transpos
   const type = packType(x);
   if (!heap || !ex || type === undefined || !w.isConstant || x.isVariable || x.isConstant || y.isVariable) return undefined;
   if (!(y.data instanceof Float32Array) !== (finish !== undefined)) return undefined;
-  const ocPad = ceilTo(outC, 8);
+  const ocPad = ceilTo(outC, 4);
   const wd = w.data as Float32Array | Int8Array | Uint8Array;
   const packed = new Float64Array(kH * kW * inC * ocPad);
   for (let oc = 0; oc < outC; oc++)
@@ -215,5 +215,104 @@ export function prepareDepthwiseInt16Simd(heap: WasmHeap | undefined, x: Tensor,
     const buffer = heap.buffer;
     if (x.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
     ex.dw16x8(x.data.byteOffset, wPtr, chPtr, y.data.byteOffset, g.batches, g.inH, g.inW, inC, g.outH, g.outW, kH, kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padH, g.padW, cPad, inOffset, outOffset, lo, hi);
+  };
+}
+
+/** A float32 view of `count` values at `at` in the heap, current after any growth of its memory. */
+function floatView(heap: WasmHeap, at: number, count: number): () => Float32Array {
+  let generation = -1;
+  let view = new Float32Array(0);
+  return () => {
+    if (heap.generation !== generation) {
+      generation = heap.generation;
+      view = new Float32Array(heap.buffer, at, count);
+    }
+    return view;
+  };
+}
+
+/**
+ * SVDF's feature sums in float32 by int8.wat's fmv32 (the filters' weights stacked by quads of rows, each sum from
+ * +0 in input order, as the float kernel's loop): returns, per batch, the numFilters sums (a view into the heap,
+ * valid until the next call), or undefined without the SIMD kernels.
+ */
+export function prepareSvdfFeatureSimd(heap: WasmHeap | undefined, x: Tensor, wf: Float32Array, inputSize: number, numFilters: number): ((b: number) => Float32Array) | undefined {
+  if (!heap || x.isConstant || !(x.data instanceof Float32Array)) return undefined;
+  const quads = (numFilters + 3) >> 2;
+  const stacked = new Float32Array(quads * 4 * inputSize);
+  for (let f = 0; f < numFilters; f++) for (let k = 0; k < inputSize; k++) stacked[((f >> 2) * inputSize + k) * 4 + (f & 3)] = wf[f * inputSize + k];
+  const wPtr = heap.place(stacked);
+  const xPtr = heap.alloc(4 * inputSize);
+  const accPtr = heap.alloc(16 * quads);
+  const xs = floatView(heap, xPtr, inputSize);
+  const acc = floatView(heap, accPtr, quads * 4);
+  const ex = heap.exports;
+  return (b) => {
+    const xd = x.data as Float32Array;
+    let at = xPtr;
+    if (xd.buffer === heap.buffer) at = xd.byteOffset + 4 * b * inputSize;
+    else xs().set(xd.subarray(b * inputSize, (b + 1) * inputSize));
+    const sums = acc();
+    sums.fill(0);
+    ex.fmv32(wPtr, at, accPtr, quads, inputSize);
+    return sums;
+  };
+}
+
+/**
+ * SVDF's time dot products (rowdot_f32): the state (outside the heap, a variable) copied in, each row dotted with its
+ * filter's time weights in float32 from +0; returns the rows' sums (a view into the heap), or undefined.
+ */
+export function prepareSvdfTimeSimd(heap: WasmHeap | undefined, wt: Float32Array, rows: number, numFilters: number, memorySize: number): ((state: Float32Array) => Float32Array) | undefined {
+  const ex = heap?.matrix();
+  if (!heap || !ex) return undefined;
+  const wPtr = heap.place(wt);
+  const sPtr = heap.alloc(4 * rows * memorySize);
+  const outPtr = heap.alloc(4 * rows);
+  const state = floatView(heap, sPtr, rows * memorySize);
+  const out = floatView(heap, outPtr, rows);
+  return (s) => {
+    state().set(s.subarray(0, rows * memorySize));
+    ex.rowdot_f32(sPtr, wPtr, outPtr, rows, numFilters, memorySize);
+    return out();
+  };
+}
+
+/**
+ * int8 weights [rows][depth] times one quantized int8 row, the int32 sums by int8.wat's mv8 (the hybrid FULLY_CONNECTED
+ * and SVDF products; integer sums, exact in any order): `row()` is the heap buffer the row is quantized into (its
+ * padding to a multiple of 8 stays zero), `run()` returns the rows' sums (a view into the heap).
+ */
+export interface Int8RowProducts {
+  row(): Int8Array;
+  run(): Int32Array;
+}
+
+export function prepareInt8RowProducts(heap: WasmHeap | undefined, w: Int8Array, rows: number, depth: number): Int8RowProducts | undefined {
+  if (!heap || rows * depth === 0) return undefined;
+  const n = ceilTo(depth, 8);
+  const padded = new Int8Array(rows * n);
+  for (let r = 0; r < rows; r++) padded.set(w.subarray(r * depth, (r + 1) * depth), r * n);
+  const wPtr = heap.place(padded);
+  const xPtr = heap.alloc(n);
+  const outPtr = heap.alloc(4 * rows);
+  const ex = heap.exports;
+  let generation = -1;
+  let xs = new Int8Array(0);
+  let out = new Int32Array(0);
+  const refresh = () => {
+    if (heap.generation !== generation) {
+      generation = heap.generation;
+      xs = new Int8Array(heap.buffer, xPtr, depth);
+      out = new Int32Array(heap.buffer, outPtr, rows);
+    }
+  };
+  return {
+    row: () => (refresh(), xs),
+    run: () => {
+      refresh();
+      ex.mv8(wPtr, xPtr, outPtr, rows, n);
+      return out;
+    },
   };
 }

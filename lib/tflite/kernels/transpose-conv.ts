@@ -6,7 +6,8 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
+import { mulByQuantizedMultiplier } from "../fixed-point";
+import { int16Requantizer } from "./int16-requantizer";
 import { biasValues, computePadding, floatActivationRange, outputSize, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers } from "./quantized-multipliers";
 import { prepareTransposeConvSimd } from "./matrix-simd";
@@ -48,8 +49,9 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const inOffset = float ? 0 : -x.zeroPoint;
   const wOffset = float ? 0 : -w.zeroPoint;
   // a quantized sum (bias included) to its output value
+  const requant64 = int16Requantizer(multipliers, shifts);
   const finish = (v: number, oc: number) => {
-    const r = wide ? mulByQuantizedMultiplier64(v, multipliers[oc], shifts[oc]) : mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
+    const r = wide ? requant64(v, oc) : mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
     return r < lo ? lo : r > hi ? hi : r;
   };
   const plain = () => {

@@ -190,8 +190,8 @@
 
   ;; TRANSPOSE_CONV's scatter as reference_ops::TransposeConv orders it (../kernels/transpose-conv.ts): for each input
   ;; pixel (x: float64, inC per pixel) and each filter tap landing inside the output, per output channel
-  ;; s = Σ_ic x[ic] · w[tap][ic][oc] from +0, ic ascending, then acc[pixel][oc] += s. w: per tap, per ic, ocPad
-  ;; (a multiple of 8) float64, zeros past outC; acc: the output pixels, ocPad float64 each, zeroed here first.
+  ;; s = Σ_ic x[ic] · w[tap][ic][oc] from +0, ic ascending, then acc[pixel][oc] += s (eight channels at a time, then
+  ;; four). w: per tap, per ic, ocPad (a multiple of 4) float64, zeros past outC; acc: the output pixels, ocPad float64 each, zeroed here first.
   (func (export "tconv") (param $x i32) (param $w i32) (param $acc i32)
     (param $batches i32) (param $inH i32) (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $ocPad i32)
     (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $pH i32) (param $pW i32)
@@ -232,7 +232,7 @@
                       (local.set $wt (i32.add (local.get $w) (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $wTap))))
                       (local.set $oc (i32.const 0))
                       (block $ocd (loop $ocl
-                        (br_if $ocd (i32.ge_s (local.get $oc) (local.get $ocBytes)))
+                        (br_if $ocd (i32.gt_s (i32.add (local.get $oc) (i32.const 64)) (local.get $ocBytes)))
                         (local.set $s0 (v128.const i32x4 0 0 0 0))
                         (local.set $s1 (v128.const i32x4 0 0 0 0))
                         (local.set $s2 (v128.const i32x4 0 0 0 0))
@@ -255,7 +255,25 @@
                         (v128.store offset=32 (local.get $pw) (f64x2.add (v128.load offset=32 (local.get $pw)) (local.get $s2)))
                         (v128.store offset=48 (local.get $pw) (f64x2.add (v128.load offset=48 (local.get $pw)) (local.get $s3)))
                         (local.set $oc (i32.add (local.get $oc) (i32.const 64)))
-                        (br $ocl)))))
+                        (br $ocl)))
+                      ;; the last four channels when ocPad is not a multiple of 8
+                      (if (i32.lt_s (local.get $oc) (local.get $ocBytes))
+                        (then
+                          (local.set $s0 (v128.const i32x4 0 0 0 0))
+                          (local.set $s1 (v128.const i32x4 0 0 0 0))
+                          (local.set $px (local.get $xp))
+                          (local.set $pw (i32.add (local.get $wt) (local.get $oc)))
+                          (block $icd4 (loop $icl4
+                            (br_if $icd4 (i32.ge_u (local.get $px) (local.get $xe)))
+                            (local.set $xv (v128.load64_splat (local.get $px)))
+                            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $xv) (v128.load (local.get $pw)))))
+                            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $xv) (v128.load offset=16 (local.get $pw)))))
+                            (local.set $px (i32.add (local.get $px) (i32.const 8)))
+                            (local.set $pw (i32.add (local.get $pw) (local.get $ocBytes)))
+                            (br $icl4)))
+                          (local.set $pw (i32.add (local.get $ap) (local.get $oc)))
+                          (v128.store (local.get $pw) (f64x2.add (v128.load (local.get $pw)) (local.get $s0)))
+                          (v128.store offset=16 (local.get $pw) (f64x2.add (v128.load offset=16 (local.get $pw)) (local.get $s1)))))))
                   (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                   (br $fxl)))))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
@@ -268,26 +286,37 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bl))))
 
-  ;; float32 outputs of double sums: y[p][c] = float32(clamp(acc[p][c] + bias[c])) for pixels × channels, acc rows
-  ;; of accRow float64, bias float64 per channel; the clamp v < lo ? lo : v > hi ? hi : v (NaN and -0 pass).
+;; float32 outputs of double sums: y[p][c] = float32(clamp(acc[p][c] + bias[c])) for pixels × channels, acc rows
+  ;; of accRow float64, bias float64 per channel; the clamp v < lo ? lo : v > hi ? hi : v is pmin(pmax(v, lo), hi)
+  ;; (NaN and -0 pass, as in JavaScript). Two channels at a time, an odd last one alone.
   (func (export "out_f32") (param $acc i32) (param $accRow i32) (param $bias i32) (param $y i32) (param $pixels i32) (param $channels i32)
     (param $lo f64) (param $hi f64)
-    (local $p i32) (local $c i32) (local $v f64) (local $ap i32)
+    (local $p i32) (local $c i32) (local $ap i32) (local $lov v128) (local $hiv v128) (local $v v128) (local $pairs i32)
+    (local.set $lov (f64x2.splat (local.get $lo)))
+    (local.set $hiv (f64x2.splat (local.get $hi)))
+    (local.set $pairs (i32.and (local.get $channels) (i32.const -2)))
     (block $pd (loop $pl
       (br_if $pd (i32.ge_s (local.get $p) (local.get $pixels)))
       (local.set $ap (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $p) (local.get $accRow)) (i32.const 3))))
       (local.set $c (i32.const 0))
       (block $cd (loop $cl
-        (br_if $cd (i32.ge_s (local.get $c) (local.get $channels)))
+        (br_if $cd (i32.ge_s (local.get $c) (local.get $pairs)))
         (local.set $v
-          (f64.add (f64.load (i32.add (local.get $ap) (i32.shl (local.get $c) (i32.const 3))))
-            (f64.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 3))))))
-        (if (f64.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
-          (else (if (f64.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
-        (f32.store (local.get $y) (f32.demote_f64 (local.get $v)))
-        (local.set $y (i32.add (local.get $y) (i32.const 4)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (f64x2.add (v128.load (i32.add (local.get $ap) (i32.shl (local.get $c) (i32.const 3))))
+            (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 3))))))
+        (v128.store64_lane 0 (local.get $y)
+          (f32x4.demote_f64x2_zero (f64x2.pmin (f64x2.pmax (local.get $v) (local.get $lov)) (local.get $hiv))))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
         (br $cl)))
+      (if (i32.lt_s (local.get $c) (local.get $channels))
+        (then
+          (local.set $v
+            (f64x2.add (v128.load64_zero (i32.add (local.get $ap) (i32.shl (local.get $c) (i32.const 3))))
+              (v128.load64_zero (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 3))))))
+          (v128.store32_lane 0 (local.get $y)
+            (f32x4.demote_f64x2_zero (f64x2.pmin (f64x2.pmax (local.get $v) (local.get $lov)) (local.get $hiv))))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $pl))))
 
