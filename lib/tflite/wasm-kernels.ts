@@ -77,7 +77,7 @@ export interface MatrixExports {
   pack(src: number, dst: number, rows: number, cols: number, rs: number, cs: number, dstRow: number, type: number, offset: number): void;
   mm_f32(a: number, aI: number, aP: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
   mm_f64(a: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
-  tconv(x: number, w: number, acc: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, ocPad: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): void;
+  tconv(x: number, w: number, acc: number, col: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, ocPad: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): void;
   out_f32(acc: number, accRow: number, bias: number, y: number, pixels: number, channels: number, lo: number, hi: number): void;
   dw16x8(x: number, w: number, ch: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, cPad: number, inOff: number, outOff: number, lo: number, hi: number): void;
   rowdot_f32(s: number, w: number, out: number, rows: number, filters: number, mem: number): void;

@@ -162,13 +162,15 @@ export function prepareTransposeConvSimd(heap: WasmHeap | undefined, p: Transpos
   const pixels = batches * outH * outW;
   const xPack = heap.alloc(8 * inCount);
   const accPtr = heap.alloc(8 * pixels * ocPad);
+  // two input pixels' sums per tap
+  const colPtr = heap.alloc(16 * kH * kW * ocPad);
   let generation = -1;
   let acc = new Float64Array(0);
   return () => {
     const buffer = heap.buffer;
     if (x.data.buffer !== buffer || (finish === undefined && y.data.buffer !== buffer)) return fallback();
     ex.pack(x.data.byteOffset, xPack, 1, inCount, 0, 1, 0, type, inOffset);
-    ex.tconv(xPack, wPtr, accPtr, batches, inH, inW, inC, outH, outW, ocPad, kH, kW, strideH, strideW, padH, padW);
+    ex.tconv(xPack, wPtr, accPtr, colPtr, batches, inH, inW, inC, outH, outW, ocPad, kH, kW, strideH, strideW, padH, padW);
     if (!finish) return ex.out_f32(accPtr, ocPad, biasPtr, y.data.byteOffset, pixels, outC, lo, hi);
     if (heap.generation !== generation) {
       generation = heap.generation;
