@@ -50,8 +50,9 @@ export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Ten
   const q = new Int8Array(image);
   const multiplier = g.outC / g.inC;
   const { batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padH, padW, dilH, dilW } = g;
-  // each output channel's input channel, once
+  // each output channel's input channel, once; one output pixel's channel sums
   const inputChannel = Int32Array.from({ length: outC }, (_, oc) => Math.floor(oc / multiplier));
+  const sums = new Int32Array(outC);
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
@@ -62,19 +63,21 @@ export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Ten
       const { scale, zeroPoint } = asymmetricQuantize(xd, b * image, image, q);
       for (let oy = 0; oy < outH; oy++) {
         for (let ox = 0; ox < outW; ox++) {
-          for (let oc = 0; oc < outC; oc++) {
-            const ic = inputChannel[oc];
-            let acc = 0;
-            for (let ky = 0; ky < kH; ky++) {
-              const iy = oy * strideH - padH + ky * dilH;
-              if (iy < 0 || iy >= inH) continue;
-              for (let kx = 0; kx < kW; kx++) {
-                const ix = ox * strideW - padW + kx * dilW;
-                if (ix < 0 || ix >= inW) continue;
-                acc += wd[(ky * kW + kx) * outC + oc] * (q[(iy * inW + ix) * inC + ic] - zeroPoint);
-              }
+          // integer sums, exact in any order: tap by tap over all channels
+          sums.fill(0);
+          for (let ky = 0; ky < kH; ky++) {
+            const iy = oy * strideH - padH + ky * dilH;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kW; kx++) {
+              const ix = ox * strideW - padW + kx * dilW;
+              if (ix < 0 || ix >= inW) continue;
+              const xo = (iy * inW + ix) * inC;
+              const wo = (ky * kW + kx) * outC;
+              for (let oc = 0; oc < outC; oc++) sums[oc] += wd[wo + oc] * (q[xo + inputChannel[oc]] - zeroPoint);
             }
-            let v = f32(f32(f32(acc) * scale) * scales[oc]);
+          }
+          for (let oc = 0; oc < outC; oc++) {
+            let v = f32(f32(f32(sums[oc]) * scale) * scales[oc]);
             if (bd) v = f32(v + bd[oc]);
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }
