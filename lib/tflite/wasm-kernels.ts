@@ -138,6 +138,17 @@ export interface DataMovementExports {
   cast_f32_i32(x: number, y: number, n: number): void;
 }
 
+/** lib/tflite/wasm/matrix.wat: matrix products (BATCH_MATMUL, TRANSPOSE_CONV, int16x8 depthwise, SVDF; see there). */
+export interface MatrixExports {
+  pack(src: number, dst: number, rows: number, cols: number, rs: number, cs: number, dstRow: number, type: number, offset: number): void;
+  mm_f32(a: number, aI: number, aP: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
+  mm_f64(a: number, b: number, y: number, m: number, n: number, k: number, nPad: number): void;
+  tconv(x: number, w: number, acc: number, col: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, ocPad: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): void;
+  out_f32(acc: number, accRow: number, bias: number, y: number, pixels: number, channels: number, lo: number, hi: number): void;
+  dw16x8(x: number, w: number, ch: number, y: number, batches: number, inH: number, inW: number, inC: number, outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number, cPad: number, inOff: number, outOff: number, lo: number, hi: number): void;
+  rowdot_f32(s: number, w: number, out: number, rows: number, filters: number, mem: number): void;
+}
+
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let moduleCache: object | null | undefined;
 let loadError: string | undefined;
@@ -183,6 +194,7 @@ const companions = {
   quantizedElementwise: { file: "quantized-elementwise", disable: "EDGE_TFLITE_QUANTIZED_ELEMENTWISE_SIMD" },
   reducePool: { file: "reduce-pool", disable: "EDGE_TFLITE_REDUCE_POOL_SIMD" },
   dataMovement: { file: "data-movement", disable: "EDGE_TFLITE_DATA_MOVEMENT_SIMD" },
+  matrix: { file: "matrix", disable: "EDGE_TFLITE_MATRIX_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -285,6 +297,11 @@ export class WasmHeap {
   /** The data-movement and resize kernels (wasm/data-movement.wat). */
   dataMovement(): DataMovementExports | undefined {
     return this.companion<DataMovementExports>("dataMovement");
+  }
+
+  /** The matrix-product kernels (wasm/matrix.wat). */
+  matrix(): MatrixExports | undefined {
+    return this.companion<MatrixExports>("matrix");
   }
 
   /** Writes an int32 at a (4-byte aligned) address. */

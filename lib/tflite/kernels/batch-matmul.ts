@@ -6,11 +6,13 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64, quantizeMultiplier } from "../fixed-point";
+import { mulByQuantizedMultiplier, quantizeMultiplier } from "../fixed-point";
+import { int16Requantizer } from "./int16-requantizer";
 import { integerRange } from "../tensor";
 import { extendShape, requireQuantized, stridesOf } from "./common";
 import { broadcastShape } from "./broadcast";
 import { requantizeFp32 } from "./quantized-multipliers";
+import { prepareBatchMatmulSimd } from "./matrix-simd";
 
 type Elements = { [i: number]: number; length: number };
 
@@ -70,7 +72,15 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
   const wide = a.type === TensorType.INT16;
   const aOff = -a.zeroPoint;
   const bOff = -b.zeroPoint;
-  return () => {
+  const yZero = y.zeroPoint;
+  const requant64 = int16Requantizer(Int32Array.of(requant.multiplier), Int32Array.of(requant.shift));
+  // an integer accumulator to its output value
+  const finish = (acc: number) => {
+    const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? requant64(acc, 0) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
+    const r = scaled + yZero;
+    return r < qmin ? qmin : r > qmax ? qmax : r;
+  };
+  const plain = () => {
     const ad = a.data as Elements;
     const bd = b.data as Elements;
     const yd = y.data as Elements;
@@ -83,14 +93,10 @@ export const prepareBatchMatmul: PrepareKernel = (ctx) => {
           let acc = 0;
           if (float) for (let p = 0; p < k; p++) acc = f32(acc + f32(ad[ab + i * aI + p * aP] * bd[bb + p * bP + j * bJ]));
           else for (let p = 0; p < k; p++) acc += (ad[ab + i * aI + p * aP] + aOff) * (bd[bb + p * bP + j * bJ] + bOff);
-          if (!float) {
-            const scaled = xnnScale ? requantizeFp32(acc, xnnScale) : wide ? mulByQuantizedMultiplier64(acc, requant.multiplier, requant.shift) : mulByQuantizedMultiplier(acc, requant.multiplier, requant.shift);
-            const r = scaled + y.zeroPoint;
-            acc = r < qmin ? qmin : r > qmax ? qmax : r;
-          }
-          yd[o++] = acc;
+          yd[o++] = float ? acc : finish(acc);
         }
       }
     }
   };
+  return prepareBatchMatmulSimd(ctx.simd?.(), { a, b, y, m, n, k, batches, aOffsets, bOffsets, aI, aP, bP, bJ, aOff, bOff, float }, finish, plain) ?? plain;
 };

@@ -16,6 +16,7 @@ import { prepareHybridDepthwiseConv } from "./hybrid-depthwise";
 import { prepareHybridConvPerChannel } from "./hybrid-conv-per-channel";
 import { int16Requantizer } from "./int16-requantizer";
 import { prepareInt16ConvSimd } from "./int16-simd";
+import { prepareDepthwiseInt16Simd } from "./matrix-simd";
 import type { WasmHeap } from "../wasm-kernels";
 
 /** the shapes, strides, dilations and padding of a CONV_2D or DEPTHWISE_CONV_2D, shared with its WebAssembly paths */
@@ -109,7 +110,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
   }
   if (wide && !depthwise && groups === 1) return prepareInt16Conv(ctx.simd?.(), x, w, y, g, b, multipliers, shifts, inOffset, wOffset, outOffset, lo, hi);
 
-  return () => {
+  const plain = () => {
     const xd = x.data as Float32Array | Int8Array;
     const wd = w.data as Float32Array | Int8Array;
     const yd = y.data as Float32Array | Int8Array;
@@ -162,6 +163,7 @@ function prepareConv(ctx: KernelContext, depthwise: boolean) {
       }
     }
   };
+  return (wide && depthwise ? prepareDepthwiseInt16Simd(ctx.simd?.(), x, w, y, g, b, multipliers, shifts, inOffset, wOffset, outOffset, lo, hi, plain) : undefined) ?? plain;
 }
 
 /**

@@ -49,29 +49,35 @@ export function prepareHybridDepthwiseConv(ctx: KernelContext, x: Tensor, w: Ten
   const image = g.inH * g.inW * g.inC;
   const q = new Int8Array(image);
   const multiplier = g.outC / g.inC;
+  const { batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padH, padW, dilH, dilW } = g;
+  // each output channel's input channel, once; one output pixel's channel sums
+  const inputChannel = Int32Array.from({ length: outC }, (_, oc) => Math.floor(oc / multiplier));
+  const sums = new Int32Array(outC);
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
     const yd = y.data as Float32Array;
     const bd = bias?.data as Float32Array | undefined;
     let o = 0;
-    for (let b = 0; b < g.batches; b++) {
+    for (let b = 0; b < batches; b++) {
       const { scale, zeroPoint } = asymmetricQuantize(xd, b * image, image, q);
-      for (let oy = 0; oy < g.outH; oy++) {
-        for (let ox = 0; ox < g.outW; ox++) {
-          for (let oc = 0; oc < g.outC; oc++) {
-            const ic = Math.floor(oc / multiplier);
-            let acc = 0;
-            for (let ky = 0; ky < g.kH; ky++) {
-              const iy = oy * g.strideH - g.padH + ky * g.dilH;
-              if (iy < 0 || iy >= g.inH) continue;
-              for (let kx = 0; kx < g.kW; kx++) {
-                const ix = ox * g.strideW - g.padW + kx * g.dilW;
-                if (ix < 0 || ix >= g.inW) continue;
-                acc += wd[(ky * g.kW + kx) * g.outC + oc] * (q[(iy * g.inW + ix) * g.inC + ic] - zeroPoint);
-              }
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          // integer sums, exact in any order: tap by tap over all channels
+          sums.fill(0);
+          for (let ky = 0; ky < kH; ky++) {
+            const iy = oy * strideH - padH + ky * dilH;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kW; kx++) {
+              const ix = ox * strideW - padW + kx * dilW;
+              if (ix < 0 || ix >= inW) continue;
+              const xo = (iy * inW + ix) * inC;
+              const wo = (ky * kW + kx) * outC;
+              for (let oc = 0; oc < outC; oc++) sums[oc] += wd[wo + oc] * (q[xo + inputChannel[oc]] - zeroPoint);
             }
-            let v = f32(f32(f32(acc) * scale) * scales[oc]);
+          }
+          for (let oc = 0; oc < outC; oc++) {
+            let v = f32(f32(f32(sums[oc]) * scale) * scales[oc]);
             if (bd) v = f32(v + bd[oc]);
             yd[o++] = v < lo ? lo : v > hi ? hi : v;
           }

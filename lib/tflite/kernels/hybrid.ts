@@ -9,6 +9,7 @@ import { roundHalfAway } from "../fixed-point";
 import type { Tensor } from "../tensor";
 import type { ConvGeometry } from "./conv";
 import { asymmetricQuantize } from "./hybrid-depthwise";
+import { prepareInt8RowProducts } from "./matrix-simd";
 
 const f32 = Math.fround;
 
@@ -49,12 +50,13 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
   if (bias && bias.type !== TensorType.FLOAT32) fail(ctx, `bias type ${bias.typeName} is not supported with float input`);
   if (w.scales.length > 1 && (w.scales.length !== units || w.quantizedDimension !== 0)) fail(ctx, `per-channel hybrid weights need a scale per unit (${units}) along dimension 0`);
   const scales = Float32Array.from({ length: units }, (_, u) => w.scales[w.scales.length > 1 ? u : 0]);
-  const row = new Int8Array(depth);
+  const jsRow = new Int8Array(depth);
   const rowSums = new Int32Array(units);
   {
     const wd = w.data as Int8Array;
     for (let u = 0; u < units; u++) for (let k = 0; k < depth; k++) rowSums[u] += wd[u * depth + k];
   }
+  const products = w.isConstant ? prepareInt8RowProducts(ctx.simd?.(), w.data as Int8Array, units, depth) : undefined;
   return () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Int8Array;
@@ -69,12 +71,14 @@ export function prepareHybridFullyConnected(ctx: KernelContext, x: Tensor, w: Te
       if (!zero) {
         let inputScale: number;
         let zeroPoint = 0;
+        const row = products ? products.row() : jsRow;
         if (asymmetric) ({ scale: inputScale, zeroPoint } = asymmetricQuantize(xd, n * depth, depth, row));
         else inputScale = symmetricQuantize(xd, n * depth, depth, row);
+        const dots = products?.run();
         for (let u = 0; u < units; u++) {
           let dot = 0;
-          const wo = u * depth;
-          for (let k = 0; k < depth; k++) dot += wd[wo + k] * row[k];
+          if (dots) dot = dots[u];
+          else for (let k = 0; k < depth; k++) dot += wd[u * depth + k] * row[k];
           dot -= rowSums[u] * zeroPoint;
           yd[out + u] = f32(yd[out + u] + f32(f32(dot) * f32(inputScale * scales[u])));
         }

@@ -12,6 +12,7 @@ import { symmetricQuantize } from "./hybrid";
 import { asymmetricQuantize } from "./hybrid-depthwise";
 import type { SvdfGeometry } from "./svdf-geometry";
 import { activationFor, requireFloatState, timeWeightsStep } from "./svdf-time-weights";
+import { prepareInt8RowProducts } from "./matrix-simd";
 
 const f32 = Math.fround;
 
@@ -33,7 +34,8 @@ export function prepareHybridSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke {
   const wtq = g.weightsTime.data as Int8Array;
   const floatTimeWeights = new Float32Array(wtq.length);
   for (let i = 0; i < wtq.length; i++) floatTimeWeights[i] = f32(wtq[i] * timeScale);
-  const timeStep = timeWeightsStep(g, floatTimeWeights, activationFor(ctx, g.activationCode));
+  const heap = ctx.simd?.();
+  const timeStep = timeWeightsStep(g, floatTimeWeights, activationFor(ctx, g.activationCode), heap);
   const wf = g.weightsFeature.data as Int8Array;
   // the feature weights' row sums, which the zero point of an asymmetrically quantized row multiplies
   const rowSums = new Int32Array(numFilters);
@@ -42,7 +44,8 @@ export function prepareHybridSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke {
     for (let k = 0; k < inputSize; k++) sum += wf[f * inputSize + k];
     rowSums[f] = sum;
   }
-  const row = new Int8Array(inputSize);
+  const products = prepareInt8RowProducts(heap, wf, numFilters, inputSize);
+  const jsRow = new Int8Array(inputSize);
   return () => {
     const xd = x.data as Float32Array;
     const s = g.state.data as Float32Array;
@@ -52,6 +55,8 @@ export function prepareHybridSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke {
     for (let b = 0; b < batches; b++) {
       let factor = 0;
       let offset = 0;
+      const row = products ? products.row() : jsRow;
+      let dots: Int32Array | undefined;
       if (!zero) {
         if (asymmetricInputs) {
           const q = asymmetricQuantize(xd, b * inputSize, inputSize, row);
@@ -60,13 +65,14 @@ export function prepareHybridSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke {
         } else {
           factor = f32(symmetricQuantize(xd, b * inputSize, inputSize, row) * featureScale);
         }
+        dots = products?.run();
       }
       for (let f = 0; f < numFilters; f++) {
         let value = 0;
         if (!zero) {
           let dot = 0;
-          const wOff = f * inputSize;
-          for (let k = 0; k < inputSize; k++) dot += wf[wOff + k] * row[k];
+          if (dots) dot = dots[f];
+          else for (let k = 0; k < inputSize; k++) dot += wf[f * inputSize + k] * row[k];
           dot = (dot - Math.imul(rowSums[f], offset)) | 0;
           // the product is added to a zeroed scratch value: 0 + v turns a -0 into +0 as TFLite's += does
           value = f32(0 + f32(f32(dot) * factor));

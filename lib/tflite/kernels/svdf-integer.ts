@@ -13,6 +13,7 @@
 import { TensorType, Activation } from "../schema";
 import { fail, type KernelContext, type Invoke } from "../kernel";
 import { mulByQuantizedMultiplier, quantizeMultiplier } from "../fixed-point";
+import { prepareInt8RowProducts } from "./matrix-simd";
 import type { Tensor } from "../tensor";
 import type { SvdfGeometry } from "./svdf-geometry";
 
@@ -61,6 +62,7 @@ export function prepareIntegerSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke 
     for (let k = 0; k < inputSize; k++) sum += wf[f * inputSize + k];
     zeroPointTerms[f] = sum * inputZeroPoint;
   }
+  const products = prepareInt8RowProducts(ctx.simd?.(), wf, numFilters, inputSize);
   return () => {
     const xd = x.data as Int8Array;
     const s = state.data as Int16Array;
@@ -68,10 +70,15 @@ export function prepareIntegerSvdf(ctx: KernelContext, g: SvdfGeometry): Invoke 
     s.copyWithin(0, 1);
     for (let b = 0; b < batches; b++) {
       const xOff = b * inputSize;
+      let dots: Int32Array | undefined;
+      if (products) {
+        products.row().set(xd.subarray(xOff, xOff + inputSize));
+        dots = products.run();
+      }
       for (let f = 0; f < numFilters; f++) {
         let dot = 0;
-        const wOff = f * inputSize;
-        for (let k = 0; k < inputSize; k++) dot += wf[wOff + k] * xd[xOff + k];
+        if (dots) dot = dots[f];
+        else for (let k = 0; k < inputSize; k++) dot += wf[f * inputSize + k] * xd[xOff + k];
         const v = mulByQuantizedMultiplier((dot - zeroPointTerms[f]) | 0, scale1.multiplier, scale1.shift);
         s[(b * numFilters + f) * memorySize + memorySize - 1] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }

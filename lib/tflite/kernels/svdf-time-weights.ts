@@ -7,6 +7,8 @@ import { TensorType, Activation } from "../schema";
 import { fail, type KernelContext } from "../kernel";
 import type { SvdfGeometry } from "./svdf-geometry";
 import { eigenTanh } from "./eigen-activations";
+import { prepareSvdfTimeSimd } from "./matrix-simd";
+import type { WasmHeap } from "../wasm-kernels";
 
 const f32 = Math.fround;
 
@@ -42,19 +44,23 @@ export function requireFloatState(ctx: KernelContext, g: SvdfGeometry): void {
 }
 
 /** The filters' time dot products, rank sums, bias and activation, reading g.state and writing g.y. */
-export function timeWeightsStep(g: SvdfGeometry, wt: Float32Array, activation: (v: number) => number): () => void {
+export function timeWeightsStep(g: SvdfGeometry, wt: Float32Array, activation: (v: number) => number, heap?: WasmHeap): () => void {
   const { batches, numFilters, memorySize, rank, numUnits } = g;
   const bd = g.bias?.data as Float32Array | undefined;
-  const filterSums = new Float32Array(batches * numFilters);
+  const sums = new Float32Array(batches * numFilters);
+  const simd = prepareSvdfTimeSimd(heap, wt, batches * numFilters, numFilters, memorySize);
   return () => {
     const s = g.state.data as Float32Array;
     const yd = g.y.data as Float32Array;
-    for (let r = 0; r < batches * numFilters; r++) {
-      let dot = 0;
-      const sOff = r * memorySize;
-      const wOff = (r % numFilters) * memorySize;
-      for (let m = 0; m < memorySize; m++) dot = f32(dot + f32(wt[wOff + m] * s[sOff + m]));
-      filterSums[r] = dot;
+    const filterSums = simd ? simd(s) : sums;
+    if (!simd) {
+      for (let r = 0; r < batches * numFilters; r++) {
+        let dot = 0;
+        const sOff = r * memorySize;
+        const wOff = (r % numFilters) * memorySize;
+        for (let m = 0; m < memorySize; m++) dot = f32(dot + f32(wt[wOff + m] * s[sOff + m]));
+        filterSums[r] = dot;
+      }
     }
     for (let u = 0; u < batches * numUnits; u++) {
       let sum = 0;

@@ -16,6 +16,7 @@ import { svdfGeometry, type SvdfGeometry } from "./svdf-geometry";
 import { activationFor, requireFloatState, timeWeightsStep } from "./svdf-time-weights";
 import { prepareHybridSvdf } from "./svdf-hybrid";
 import { prepareIntegerSvdf } from "./svdf-integer";
+import { prepareSvdfFeatureSimd } from "./matrix-simd";
 
 const f32 = Math.fround;
 
@@ -33,7 +34,9 @@ function prepareFloatSvdf(ctx: KernelContext, g: SvdfGeometry) {
   if (g.weightsTime.type !== TensorType.FLOAT32) fail(ctx, `weights_time must be float32 with float32 weights_feature, not ${g.weightsTime.typeName}`);
   const { x, batches, inputSize, numFilters, memorySize } = g;
   const wf = g.weightsFeature.data as Float32Array;
-  const timeStep = timeWeightsStep(g, g.weightsTime.data as Float32Array, activationFor(ctx, g.activationCode));
+  const heap = ctx.simd?.();
+  const timeStep = timeWeightsStep(g, g.weightsTime.data as Float32Array, activationFor(ctx, g.activationCode), heap);
+  const featureSums = prepareSvdfFeatureSimd(heap, x, wf, inputSize, numFilters);
   return () => {
     const xd = x.data as Float32Array;
     const s = g.state.data as Float32Array;
@@ -41,6 +44,11 @@ function prepareFloatSvdf(ctx: KernelContext, g: SvdfGeometry) {
     s.copyWithin(0, 1);
     for (let b = 0; b < batches; b++) {
       const xOff = b * inputSize;
+      const sums = featureSums?.(b);
+      if (sums) {
+        for (let f = 0; f < numFilters; f++) s[(b * numFilters + f) * memorySize + memorySize - 1] = sums[f];
+        continue;
+      }
       for (let f = 0; f < numFilters; f++) {
         let dot = 0;
         const wOff = f * inputSize;

@@ -6,9 +6,11 @@
  */
 import { F, TensorType } from "../schema";
 import { fail, input, type PrepareKernel } from "../kernel";
-import { mulByQuantizedMultiplier, mulByQuantizedMultiplier64 } from "../fixed-point";
+import { mulByQuantizedMultiplier } from "../fixed-point";
+import { int16Requantizer } from "./int16-requantizer";
 import { biasValues, computePadding, floatActivationRange, outputSize, quantizedActivationRange, requireQuantized } from "./common";
 import { channelMultipliers } from "./quantized-multipliers";
+import { prepareTransposeConvSimd } from "./matrix-simd";
 
 export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const w = input(ctx, 1);
@@ -46,7 +48,13 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
   const acc = new Float64Array(batches * outH * outW * outC);
   const inOffset = float ? 0 : -x.zeroPoint;
   const wOffset = float ? 0 : -w.zeroPoint;
-  return () => {
+  // a quantized sum (bias included) to its output value
+  const requant64 = int16Requantizer(multipliers, shifts);
+  const finish = (v: number, oc: number) => {
+    const r = wide ? requant64(v, oc) : mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
+    return r < lo ? lo : r > hi ? hi : r;
+  };
+  const plain = () => {
     const xd = x.data as Float32Array;
     const wd = w.data as Float32Array;
     const yd = y.data as Float32Array;
@@ -73,10 +81,10 @@ export const prepareTransposeConv: PrepareKernel = (ctx) => {
         }
     for (let k = 0; k < acc.length; k++) {
       const oc = k % outC;
-      let v = acc[k] + b[oc];
-      if (wide) v = mulByQuantizedMultiplier64(v, multipliers[oc], shifts[oc]);
-      else if (!float) v = mulByQuantizedMultiplier(v | 0, multipliers[oc], shifts[oc]) + y.zeroPoint;
-      yd[k] = v < lo ? lo : v > hi ? hi : v;
+      const v = acc[k] + b[oc];
+      yd[k] = float ? (v < lo ? lo : v > hi ? hi : v) : finish(v, oc);
     }
   };
+  const plan = { x, w, y, batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padH, padW, inOffset, wOffset, bias: b };
+  return prepareTransposeConvSimd(ctx.simd?.(), plan, lo, hi, float ? undefined : finish, plain) ?? plain;
 };
