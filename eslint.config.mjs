@@ -23,7 +23,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ["scripts/**/*.js", "bench/**/*.js", "resources/**/*.js"],
+    files: ["scripts/**/*.js", "scripts/**/*.cjs", "bench/**/*.js", "resources/**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" }
   }

@@ -1,4 +1,3 @@
-/* global process */
 // Writes lib/tflite/wasm/data-movement.wat to stdout: the copy loops of the operators that only move elements and the
 // resize kernels, written out once per element width / arithmetic (one loop each keeps the dispatch out of the inner
 // loop). Run: node scripts/data-movement-wat.cjs > lib/tflite/wasm/data-movement.wat

@@ -1,7 +1,7 @@
-/* global process */
 // Writes lib/tflite/wasm/float-elementwise.wat to stdout: copies of one loop that differ only in their arithmetic
 // (one loop per operator keeps the dispatch out of the inner loop). Run: node scripts/float-elementwise-wat.cjs > lib/tflite/wasm/float-elementwise.wat
 "use strict";
+const { lanes, operands } = require("./wat-snippets.cjs");
 // each operator's vector of four results from the operands at byte `off` of $pa and $pb
 const load = (p, off, kind = "v128.load") => `(${kind}${off ? ` offset=${off}` : ""} (local.get ${p}))`;
 const A = (off) => load("$pa", off);
@@ -91,37 +91,8 @@ const wat = `;; float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, DIV
 ;; stands for the whole row (splat into 64 bytes at scratch / scratch + 64). The last inner mod 4 outputs of a row
 ;; are stored lane by lane (their inputs read up to 12 bytes past the data: the heap keeps slack for that).
 (module
-  (import "env" "memory" (memory 1))
-  (global $pa (mut i32) (i32.const 0))
-  (global $pb (mut i32) (i32.const 0))
-
-  ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
-  (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
-    (local $s v128)
-    (if (local.get $aStep)
-      (then (global.set $pa (local.get $a)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $a)))
-        (v128.store (local.get $scratch) (local.get $s))
-        (v128.store offset=16 (local.get $scratch) (local.get $s))
-        (v128.store offset=32 (local.get $scratch) (local.get $s))
-        (v128.store offset=48 (local.get $scratch) (local.get $s))
-        (global.set $pa (local.get $scratch))))
-    (if (local.get $bStep)
-      (then (global.set $pb (local.get $b)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $b)))
-        (v128.store offset=64 (local.get $scratch) (local.get $s))
-        (v128.store offset=80 (local.get $scratch) (local.get $s))
-        (v128.store offset=96 (local.get $scratch) (local.get $s))
-        (v128.store offset=112 (local.get $scratch) (local.get $s))
-        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
-
-  ;; the first n (1..3) lanes of r at p
-  (func $lanes (param $p i32) (param $r v128) (param $n i32)
-    (v128.store32_lane 0 (local.get $p) (local.get $r))
-    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $r))))
-    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $r)))))
+  (import "env" "memory" (memory 1))${operands}
+${lanes}
 
   ;; the first n (1..3) bytes of r at p
   (func $byteLanes (param $p i32) (param $r v128) (param $n i32)

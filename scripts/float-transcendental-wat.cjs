@@ -1,10 +1,10 @@
-/* global process */
 // Writes lib/tflite/wasm/float-transcendental.wat to stdout. Each function (musl's expf and logf, Eigen's tanh and
 // logistic, XNNPACK's sigmoid and its softmax exponential) is written once here as a template and inlined into the
 // loops that use it, its constants held in locals set before the loop (a call per vector and constants rebuilt per
 // use cost about as much as the arithmetic). Run:
 //   node scripts/float-transcendental-wat.cjs > lib/tflite/wasm/float-transcendental.wat
 "use strict";
+const { lanes } = require("./wat-snippets.cjs");
 
 const splat32 = (bits) => `(v128.const i32x4 ${bits} ${bits} ${bits} ${bits})`;
 const splat64 = (bits) => `(v128.const i64x2 ${bits} ${bits})`;
@@ -433,12 +433,7 @@ process.stdout.write(`;; The float32 transcendental functions with WebAssembly S
 ;; (its lanes past the data read but unused: the heap keeps slack for that) and stored lane by lane.
 (module
   (import "env" "memory" (memory 1))
-
-  ;; the first n (1..3) lanes of r at p
-  (func $lanes (param $p i32) (param $r v128) (param $n i32)
-    (v128.store32_lane 0 (local.get $p) (local.get $r))
-    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $r))))
-    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $r)))))
+${lanes}
 ${map("fexp", expf4, true)}
 ${map("flog", logf4, true)}
 ${map("ftanh", tanh4, false)}

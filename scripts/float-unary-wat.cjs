@@ -1,8 +1,8 @@
-/* global process */
 // Writes lib/tflite/wasm/float-unary.wat to stdout: one loop per unary operator that differ only in their arithmetic
 // (one loop per operator keeps the dispatch out of the inner loop), and PRELU's broadcast loops (float32, 8-bit).
 // Run: node scripts/float-unary-wat.cjs > lib/tflite/wasm/float-unary.wat
 "use strict";
+const { lanes, operands } = require("./wat-snippets.cjs");
 const splat = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
 const v = "(local.get $v)";
 // [name, the result of the four inputs in $v]; the order is FloatUnaryKind's (../lib/tflite/kernels/float-unary-simd.ts)
@@ -77,42 +77,13 @@ const wat = `;; float32 (and int32 NEG) unary operators and PRELU (float32, and 
 ;; prelu8: int8 / uint8 PRELU over the same plan in elements (steps 1 or 0), one lookup per output: the byte at
 ;; rowOf[alpha byte] + x (x signed when \`signed\`), rowOf 256 addresses of rows of the output table.
 (module
-  (import "env" "memory" (memory 1))
-  (global $pa (mut i32) (i32.const 0))
-  (global $pb (mut i32) (i32.const 0))
-
-  ;; the first n (1..3) lanes of r at p
-  (func $lanes (param $p i32) (param $r v128) (param $n i32)
-    (v128.store32_lane 0 (local.get $p) (local.get $r))
-    (if (i32.gt_s (local.get $n) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $r))))
-    (if (i32.gt_s (local.get $n) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $r)))))
+  (import "env" "memory" (memory 1))${operands}
+${lanes}
 
   (func (export "funary") (param $kind i32) (param $x i32) (param $y i32) (param $n i32) (param $p f32)
     (local $v v128) (local $pv v128)
     (local.set $pv (f32x4.splat (local.get $p)))
 ${body})
-
-  ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
-  (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
-    (local $s v128)
-    (if (local.get $aStep)
-      (then (global.set $pa (local.get $a)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $a)))
-        (v128.store (local.get $scratch) (local.get $s))
-        (v128.store offset=16 (local.get $scratch) (local.get $s))
-        (v128.store offset=32 (local.get $scratch) (local.get $s))
-        (v128.store offset=48 (local.get $scratch) (local.get $s))
-        (global.set $pa (local.get $scratch))))
-    (if (local.get $bStep)
-      (then (global.set $pb (local.get $b)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $b)))
-        (v128.store offset=64 (local.get $scratch) (local.get $s))
-        (v128.store offset=80 (local.get $scratch) (local.get $s))
-        (v128.store offset=96 (local.get $scratch) (local.get $s))
-        (v128.store offset=112 (local.get $scratch) (local.get $s))
-        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
 
   (func (export "fprelu") (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)

@@ -1,4 +1,3 @@
-/* global process */
 // Writes lib/tflite/wasm/int-elementwise.wat to stdout: one loop per integer operator and type (the dispatch stays
 // out of the inner loop), all from the template below. Run: node scripts/int-elementwise-wat.cjs > lib/tflite/wasm/int-elementwise.wat
 "use strict";

@@ -1,4 +1,3 @@
-/* global process */
 // Writes lib/tflite/wasm/quantized-elementwise.wat to stdout: the 8-bit ADD / SUB / MUL loop once per arithmetic and
 // signedness (one loop each keeps the dispatch out of the inner loop), the byte-table lookup with its sixteen
 // swizzles, the dequantization. Run: node scripts/quantized-elementwise-wat.cjs > lib/tflite/wasm/quantized-elementwise.wat

@@ -1,4 +1,3 @@
-/* global process */
 // Writes lib/tflite/wasm/reduce-pool.wat to stdout: the reductions (one accumulating loop per element type and
 // operation) and the quantized pooling loops, generated because they differ only in their loads and arithmetic.
 // Run: node scripts/reduce-pool-wat.cjs > lib/tflite/wasm/reduce-pool.wat

@@ -19,6 +19,28 @@
   (global $pa (mut i32) (i32.const 0))
   (global $pb (mut i32) (i32.const 0))
 
+  ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
+  (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
+    (local $s v128)
+    (if (local.get $aStep)
+      (then (global.set $pa (local.get $a)))
+      (else
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (v128.store (local.get $scratch) (local.get $s))
+        (v128.store offset=16 (local.get $scratch) (local.get $s))
+        (v128.store offset=32 (local.get $scratch) (local.get $s))
+        (v128.store offset=48 (local.get $scratch) (local.get $s))
+        (global.set $pa (local.get $scratch))))
+    (if (local.get $bStep)
+      (then (global.set $pb (local.get $b)))
+      (else
+        (local.set $s (v128.load32_splat (local.get $b)))
+        (v128.store offset=64 (local.get $scratch) (local.get $s))
+        (v128.store offset=80 (local.get $scratch) (local.get $s))
+        (v128.store offset=96 (local.get $scratch) (local.get $s))
+        (v128.store offset=112 (local.get $scratch) (local.get $s))
+        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
+
   ;; the first n (1..3) lanes of r at p
   (func $lanes (param $p i32) (param $r v128) (param $n i32)
     (v128.store32_lane 0 (local.get $p) (local.get $r))
@@ -282,28 +304,6 @@
     (if (i32.gt_s (local.get $n) (i32.const 0))
       (then (local.set $v (v128.load (local.get $x))) (call $lanes (local.get $y) (f32x4.mul (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (f32x4.mul (local.get $v) (v128.const f32x4 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3 0x1.555556p-3))) (local.get $n))))
     (return))
-
-  ;; where a row's vectors are read from: the operand itself, or its value splat into the scratch area
-  (func $operands (param $a i32) (param $b i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
-    (local $s v128)
-    (if (local.get $aStep)
-      (then (global.set $pa (local.get $a)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $a)))
-        (v128.store (local.get $scratch) (local.get $s))
-        (v128.store offset=16 (local.get $scratch) (local.get $s))
-        (v128.store offset=32 (local.get $scratch) (local.get $s))
-        (v128.store offset=48 (local.get $scratch) (local.get $s))
-        (global.set $pa (local.get $scratch))))
-    (if (local.get $bStep)
-      (then (global.set $pb (local.get $b)))
-      (else
-        (local.set $s (v128.load32_splat (local.get $b)))
-        (v128.store offset=64 (local.get $scratch) (local.get $s))
-        (v128.store offset=80 (local.get $scratch) (local.get $s))
-        (v128.store offset=96 (local.get $scratch) (local.get $s))
-        (v128.store offset=112 (local.get $scratch) (local.get $s))
-        (global.set $pb (i32.add (local.get $scratch) (i32.const 64))))))
 
   (func (export "fprelu") (param $a i32) (param $b i32) (param $y i32) (param $rows i32) (param $inner i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $scratch i32)
