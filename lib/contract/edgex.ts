@@ -88,6 +88,8 @@ export function isEdgexDto(x: unknown): boolean {
  * EventFormatError naming the reading and field that is wrong.
  */
 export function toEdgeEvent(payload: Record<string, unknown>, now = Date.now()): EdgeEvent {
+  // what one node of the pack sends the next is already in this form: taken as it is, not copied reading by reading
+  if (isNormalised(payload)) return payload as unknown as EdgeEvent;
   const dto = isEdgexDto(payload);
   const e = (dto && !Array.isArray(payload.readings) ? payload.event : payload) as Record<string, unknown>;
   const readingsIn = e.readings as unknown[];
@@ -125,6 +127,27 @@ export function toEdgeEvent(payload: Record<string, unknown>, now = Date.now()):
     readings,
   };
   return event;
+}
+
+const isEpochMs = (v: unknown): boolean => typeof v === "number" && v > 1e11 && v < 1e14;
+const isName = (v: unknown): boolean => typeof v === "string" && v !== "";
+
+/**
+ * an event the conversion below would give back unchanged (every field there, times in epoch ms, values typed): a
+ * check of a few fields per reading instead of a copy of each
+ */
+function isNormalised(e: Record<string, unknown>): boolean {
+  if (typeof e.apiVersion === "string" || !isName(e.id) || typeof e.deviceName !== "string" || typeof e.profileName !== "string" || typeof e.sourceName !== "string" || !isEpochMs(e.origin)) return false;
+  const readings = e.readings;
+  if (!Array.isArray(readings)) return false;
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i] as Record<string, unknown> | null;
+    if (!r || typeof r !== "object" || !isName(r.id) || !isEpochMs(r.origin) || !isName(r.deviceName) || !isName(r.resourceName) || typeof r.profileName !== "string") return false;
+    const t = r.valueType;
+    // a string value is typed by the conversion when its valueType is a number or Bool
+    if (typeof t !== "string" || (typeof r.value === "string" && t !== "String" && t !== "Object")) return false;
+  }
+  return true;
 }
 
 /** how an error names reading `i` (0-based) */

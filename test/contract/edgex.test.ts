@@ -76,4 +76,25 @@ describe("contract: EdgeX v3 event DTOs", () => {
     assert.deepEqual([asEvent(7, "dev/temp").deviceName, asEvent(7, "dev/temp").readings[0].resourceName], ["dev", "temp"]);
     assert.throws(() => asEvent("text", "dev/temp"), /must be a normalised event/);
   });
+
+  it("reads an event already in form as it is, and converts one whose any one reading is not", () => {
+    const annotated = { ...event, readings: event.readings.map((r) => ({ ...r, rules: ["warm"] })) };
+    assert.deepEqual(asEvent(annotated, undefined), annotated);
+    // each way a reading can be out of form, in the last reading only: converted all the same
+    const last = event.readings[event.readings.length - 1];
+    const outOfForm: Array<[Record<string, unknown>, (e: EdgeEvent) => unknown, unknown]> = [
+      [{ origin: T * 1000 }, (e) => e.readings.at(-1)!.origin, T],
+      [{ value: "12.5" }, (e) => e.readings.at(-1)!.value, 12.5],
+      [{ id: "" }, (e) => typeof e.readings.at(-1)!.id === "string" && e.readings.at(-1)!.id !== "", true],
+      [{ deviceName: undefined }, (e) => e.readings.at(-1)!.deviceName, "truck-1"],
+      [{ resourceName: undefined }, (e) => e.readings.at(-1)!.resourceName, "value"],
+      [{ profileName: undefined }, (e) => e.readings.at(-1)!.profileName, "reefer"],
+      [{ valueType: undefined }, (e) => e.readings.at(-1)!.valueType, "Float64"],
+    ];
+    for (const [change, read, expected] of outOfForm) {
+      const e = asEvent({ ...event, readings: [...event.readings.slice(0, -1), { ...last, ...change }] }, undefined);
+      assert.deepEqual(read(e), expected, JSON.stringify(change));
+    }
+    assert.equal(asEvent({ ...event, origin: T * 1e6 }, undefined).origin, T);
+  });
 });
