@@ -1,6 +1,6 @@
 /** edge-aggregate: windows per device and resource, one summary per window — what a store gateway forwards instead of raw streams. */
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
-import { asError } from "../_shared/node-red";
+import { asError, throttledStatus } from "../_shared/node-red";
 import { asEvent } from "../_shared/event-input";
 import { WindowAggregator, Summary } from "../../lib/aggregate/window-aggregator";
 import { DeadbandFilter } from "../../lib/aggregate/report-by-exception";
@@ -48,6 +48,12 @@ export = function register(RED: NodeAPI): void {
     const batcher = config.output === "batch" ? new WindowBatcher<NamedSummary>() : undefined;
     // count windows have no common end: their batch is what one message closed
     const stillOpen = byTime ? (end: number) => aggregator.isOpen(end) : () => false;
+    // windows close by the thousand per second across a fleet: the status (an i18n lookup and an editor message) is coalesced
+    const status = throttledStatus(node, () => ({
+      fill: "green",
+      shape: "dot",
+      text: deadband ? RED._("edge-aggregate.status.windowsSent", { windows, sent, late: aggregator.droppedLate }) : RED._("edge-aggregate.status.windows", { windows, late: aggregator.droppedLate }),
+    }));
     const emit = (send: Send, summaries: Summary[]) => {
       const passed = summaries.filter((s) => !deadband || deadband.pass(s)).map((s): NamedSummary => ({ ...names.get(s.key)!, ...s }));
       const msgs = batcher ? batcher.take(passed, stillOpen).map((rows) => batchMessage(rows, config.encoding)) : passed.map(summaryMessage);
@@ -55,8 +61,7 @@ export = function register(RED: NodeAPI): void {
       windows += summaries.length;
       sent += passed.length;
       if (msgs.length) send([msgs as unknown as Msg[]]);
-      const text = deadband ? RED._("edge-aggregate.status.windowsSent", { windows, sent, late: aggregator.droppedLate }) : RED._("edge-aggregate.status.windows", { windows, late: aggregator.droppedLate });
-      node.status({ fill: "green", shape: "dot", text });
+      status.update();
     };
     const timer = byTime ? setInterval(() => emit((m) => node.send(m as never), aggregator.flush(Date.now())), 1000) : undefined;
 
@@ -84,6 +89,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       clearInterval(timer);
+      status.stop();
       done();
     });
   }
