@@ -44,6 +44,11 @@ const WRITE_THRESHOLD = 1024 * 1024;
 /** how soon acks and evictions whose write failed are written again */
 const RETRY_MS = 1000;
 const READ_CHUNK = 1024 * 1024;
+/**
+ * record bytes whose pushed message is kept for take(): a record taken soon after its push (the usual case: the
+ * forwarder keeps up) is handed on without being read back and parsed; older ones are read from the file
+ */
+const KEPT_BYTES = 4 * 1024 * 1024;
 /** how far take() reads past a record, for the records after it */
 const READ_AHEAD = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -68,7 +73,11 @@ interface Entry {
   offset: number;
   size: number;
   attempts: number;
+  /** the message as pushed (plain JSON data, so what the file holds), until it is taken once; NOT_KEPT if not kept */
+  kept: unknown;
 }
+
+const NOT_KEPT = Symbol("not kept");
 
 export class QueueFullError extends Error {}
 
@@ -107,9 +116,13 @@ type AppendTag = Entry | number | RecordTag;
 
 const isRecordTag = (tag: AppendTag): tag is RecordTag => typeof tag === "object" && "record" in tag;
 
-/** A push record (see RecordSlab.push), written in place: the index is read without decoding data. */
-function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
-  return slab.pushJson(id, priority, enqueuedAt, data ?? null) ?? slab.push(id, priority, enqueuedAt, encodeMessage(data ?? null));
+/**
+ * A push record (see RecordSlab.push), written in place: the index is read without decoding data. `json`: the
+ * data is exact JSON (reading the record back gives an equal value).
+ */
+function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): { record: Buffer; json: boolean } {
+  const json = slab.pushJson(id, priority, enqueuedAt, data ?? null);
+  return json ? { record: json, json: true } : { record: slab.push(id, priority, enqueuedAt, encodeMessage(data ?? null)), json: false };
 }
 
 function decodePushHeader(body: Buffer): { id: string; priority: number; enqueuedAt: number; dataStart: number } {
@@ -151,6 +164,8 @@ export class DurableQueue implements DurableQueueApi {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastReported: string | undefined;
   private queuedBytes = 0;
+  /** bytes of the records whose message is kept (Entry.kept) */
+  private keptBytes = 0;
   private evicted = 0;
   private delivered = 0;
   private closed = false;
@@ -194,8 +209,9 @@ export class DurableQueue implements DurableQueueApi {
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
     let record: Buffer;
+    let json: boolean;
     try {
-      record = encodePushRecord(this.slab, id, lane, enqueuedAt, data);
+      ({ record, json } = encodePushRecord(this.slab, id, lane, enqueuedAt, data));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -213,7 +229,9 @@ export class DurableQueue implements DurableQueueApi {
       l.backlog++;
       l.backlogBytes += record.length;
     } else {
-      const entry: Entry = { id, priority: lane, enqueuedAt, segment: 0, offset: 0, size: record.length, attempts: 0 };
+      const keep = json && this.keptBytes + record.length <= KEPT_BYTES;
+      const entry: Entry = { id, priority: lane, enqueuedAt, segment: 0, offset: 0, size: record.length, attempts: 0, kept: keep ? (data ?? null) : NOT_KEPT };
+      if (keep) this.keptBytes += record.length;
       entry.offset = this.append(record, entry);
       entry.segment = this.activeSegment;
       l.window.push(entry);
@@ -245,6 +263,13 @@ export class DurableQueue implements DurableQueueApi {
         if (this.options.maxAgeMs > 0 && now - entry.enqueuedAt > this.options.maxAgeMs) {
           this.drop(entry, RecordKind.Evict);
           this.evicted++;
+          continue;
+        }
+        if (entry.kept !== NOT_KEPT) {
+          const data = entry.kept;
+          this.release(entry);
+          this.inFlight.set(entry.id, entry);
+          out.push({ id: entry.id, priority: entry.priority, data, enqueuedAt: entry.enqueuedAt, attempts: entry.attempts++ });
           continue;
         }
         const read = this.readData(entry, chunk);
@@ -399,7 +424,7 @@ export class DurableQueue implements DurableQueueApi {
             this.removeLive(seg, r.size);
             continue;
           }
-          lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0 });
+          lane.window.push({ id: h.id, priority: laneIndex, enqueuedAt: h.enqueuedAt, segment: seg, offset: at, size: r.size, attempts: 0, kept: NOT_KEPT });
           this.heldIds.add(h.id);
         }
         if (scan.end === 0 && need === 0) break; // nothing readable here (a file shorter than indexed)
@@ -506,7 +531,15 @@ export class DurableQueue implements DurableQueueApi {
     return false;
   }
 
+  /** lets go of an entry's kept message: from its next take on it is read from the file */
+  private release(entry: Entry): void {
+    if (entry.kept === NOT_KEPT) return;
+    entry.kept = NOT_KEPT;
+    this.keptBytes -= entry.size;
+  }
+
   private drop(entry: Entry, kind: RecordKind.Ack | RecordKind.Evict): void {
+    this.release(entry);
     // the id written in place: one buffer per ack, not a copy of a temporary one
     const record = allocateRecord(kind, Buffer.byteLength(entry.id));
     record.write(entry.id, HEADER_BYTES, "utf8");
@@ -742,7 +775,10 @@ export class DurableQueue implements DurableQueueApi {
     if (typeof tag !== "number" && this.inFlight.get(tag.id) === tag) {
       this.inFlight.delete(tag.id);
       this.heldIds.delete(tag.id);
-    } else if (typeof tag !== "number" && lane.window.remove((e) => e === tag)) this.heldIds.delete(tag.id);
+    } else if (typeof tag !== "number" && lane.window.remove((e) => e === tag)) {
+      this.heldIds.delete(tag.id);
+      this.release(tag);
+    }
     else if (lane.backlog > 0) {
       lane.backlog--;
       lane.backlogBytes -= size;
@@ -796,7 +832,7 @@ export class DurableQueue implements DurableQueueApi {
             dead.push(earlier);
             entries.delete(h.id); // a re-pushed id replaces the earlier record
           }
-          entries.set(h.id, { id: h.id, priority: Math.min(h.priority, this.lanes.length - 1), enqueuedAt: h.enqueuedAt, segment: seg, offset: r.offset, size: r.size, attempts: 0 });
+          entries.set(h.id, { id: h.id, priority: Math.min(h.priority, this.lanes.length - 1), enqueuedAt: h.enqueuedAt, segment: seg, offset: r.offset, size: r.size, attempts: 0, kept: NOT_KEPT });
         } else {
           const id = r.body.toString("utf8");
           const gone = entries.get(id);

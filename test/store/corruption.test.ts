@@ -78,8 +78,11 @@ describe("durable queue: damaged files", function () {
   it("skips a record damaged while the queue is open, in its window or in its backlog, and says so through onError", async function () {
     const dir = tempDir("q-live");
     const errors: Error[] = [];
+    const first = await DurableQueue.open({ dir, sync: 5, memoryWindow: 10 });
+    await Promise.all(Array.from({ length: 400 }, (_, i) => first.push({ n: i }, 3)));
+    await first.close();
+    // reopened: every record is read back from the file (none is still in memory from its push)
     const q = await DurableQueue.open({ dir, sync: 5, memoryWindow: 10, onError: (e) => errors.push(e) });
-    await Promise.all(Array.from({ length: 400 }, (_, i) => q.push({ n: i }, 3)));
     const [file] = segmentFiles(dir);
     const size = fs.statSync(file).size;
     flip(file, 60, 4); // the first record: in the window
@@ -91,5 +94,19 @@ describe("durable queue: damaged files", function () {
     assert.ok(errors.some((e) => /is damaged at offset \d+/.test(e.message)), errors.map((e) => e.message).join("; "));
     assert.strictEqual(q.pending(), 0);
     await q.close();
+  });
+
+  it("delivers a record damaged on disk while its message is still in memory, and recovery finds the damage", async function () {
+    const dir = tempDir("q-kept");
+    const q = await DurableQueue.open({ dir, sync: 5 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => q.push({ n: i }, 3)));
+    const [file] = segmentFiles(dir);
+    flip(file, 60, 4);
+    const back = drain(q);
+    assert.deepStrictEqual(back, Array.from({ length: 50 }, (_, i) => i), "nothing is lost: the pushed messages were still held");
+    await q.close();
+    const again = await DurableQueue.open({ dir, sync: 5 });
+    assert.equal(again.recovery.damaged.length, 1, JSON.stringify(again.recovery));
+    await again.close();
   });
 });

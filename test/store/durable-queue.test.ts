@@ -18,6 +18,21 @@ describe("durable queue", function () {
     await q.close();
   });
 
+  it("hands out a message as pushed, and a redelivery as stored even when the first delivery was changed", async function () {
+    const q = await DurableQueue.open({ dir: tempDir("q"), sync: 5 });
+    const pushed = { payload: { readings: [{ value: 4.5 }] }, topic: "t" };
+    await q.push(pushed, 3);
+    const [first] = q.take(1);
+    assert.deepStrictEqual(first.data, pushed);
+    // a node downstream changes what it was given, then the delivery fails
+    (first.data as typeof pushed).payload.readings[0].value = 99;
+    q.nack(first.id);
+    const [again] = q.take(1);
+    assert.deepStrictEqual(again.data, { payload: { readings: [{ value: 4.5 }] }, topic: "t" });
+    assert.strictEqual(again.attempts, 1);
+    await q.close();
+  });
+
   it("recovers exactly the unacknowledged records after a reopen, with the same ids", async function () {
     const dir = tempDir("q");
     const q = await DurableQueue.open({ dir, sync: "always" });
