@@ -1,24 +1,28 @@
 /**
  * The reefer pipeline built from Node-RED's core nodes only (change, switch, function), the way a user would
- * without this pack: JSONata mapping to an event, a threshold switch, a function keeping per-truck windows,
+ * without this pack: a function mapping to an event, a threshold switch, a function keeping per-truck windows,
  * and a function producing to Kafka with kafkajs in batches as edge-kafka-out sends them (no buffer, no durability).
  */
 export function corePipelineFlow(brokers: string[], topic: string, trucks: number): unknown[] {
   const z = "core-tab";
-  const mapping = `{
-  "id": $string($millis()) & "-" & payload.unit_id,
-  "deviceName": payload.unit_id,
-  "profileName": "reefer-unit",
-  "origin": payload.ts,
-  "readings": [
-    {"resourceName": "returnAir", "value": $round((payload.ret_air_f - 32) * 5 / 9, 2), "units": "°C"},
-    {"resourceName": "supplyAir", "value": $round((payload.sup_air_f - 32) * 5 / 9, 2), "units": "°C"},
-    {"resourceName": "setpoint", "value": $round((payload.setpoint_f - 32) * 5 / 9, 2), "units": "°C"},
-    {"resourceName": "compressorCurrent", "value": payload.comp_amps, "units": "A"},
-    {"resourceName": "door", "value": payload.door = "open"},
-    {"resourceName": "defrost", "value": payload.defrost}
-  ]
-}`;
+  // the mapping in a function node: the strongest core baseline (a change node with JSONata does the same work at about a quarter of the speed)
+  const mapping = `const p = msg.payload;
+const c = (f) => Math.round((f - 32) * 5 / 9 * 100) / 100;
+msg.payload = {
+  id: Date.now() + '-' + p.unit_id,
+  deviceName: p.unit_id,
+  profileName: 'reefer-unit',
+  origin: p.ts,
+  readings: [
+    { resourceName: 'returnAir', value: c(p.ret_air_f), units: '°C' },
+    { resourceName: 'supplyAir', value: c(p.sup_air_f), units: '°C' },
+    { resourceName: 'setpoint', value: c(p.setpoint_f), units: '°C' },
+    { resourceName: 'compressorCurrent', value: p.comp_amps, units: 'A' },
+    { resourceName: 'door', value: p.door === 'open' },
+    { resourceName: 'defrost', value: p.defrost },
+  ],
+};
+return msg;`;
   const aggregate = `// per truck: a 10-reading window of return air; excursion state with hysteresis
 const w = context.get('w') || {};
 const e = msg.payload;
@@ -54,7 +58,7 @@ context.set('pending', []);`;
     { id: z, type: "tab", label: "core baseline" },
     { id: "bench-sim", type: "edge-sim", z, seed: "1", trucks: String(trucks), coldRooms: "0", freezers: "0", shelves: "0", coapSensors: "0", intervalMs: "1000", stepS: "60", autostart: false, wires: [["core-t0"], []] },
     { id: "core-t0", type: "change", z, rules: [{ t: "set", p: "t0", pt: "msg", to: "", tot: "date" }], wires: [["core-map"]] },
-    { id: "core-map", type: "change", z, rules: [{ t: "set", p: "payload", pt: "msg", to: mapping, tot: "jsonata" }], wires: [["core-switch"]] },
+    { id: "core-map", type: "function", z, func: mapping, outputs: 1, wires: [["core-switch"]] },
     { id: "core-switch", type: "switch", z, property: "payload.readings[0].value", propertyType: "msg", rules: [{ t: "gt", v: "8", vt: "num" }, { t: "else" }], checkall: "false", outputs: 2, wires: [["core-aggregate"], ["core-aggregate"]] },
     { id: "core-aggregate", type: "function", z, func: aggregate, outputs: 1, wires: [["core-kafka"]] },
     { id: "core-kafka", type: "function", z, func: produce, initialize: setup, finalize: "const p = context.get('producer'); if (p) p.disconnect();", outputs: 1, wires: [[]] },
