@@ -21,7 +21,9 @@ function runChild<R extends { error?: string }>(file: string, job: { timeoutMs: 
   return new Promise((resolve, reject) => {
     // BENCH_PROFILE=<dir>: each child writes a V8 CPU profile there, to see what bounds a figure
     const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE)] : [];
-    const child = fork(path.join(__dirname, file), [], { execArgv: ["--require", "tsx/cjs", ...profile], cwd: repoRoot, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // BENCH_NODE_FLAGS="--trace-gc …": more flags for each child (what GC costs, a heap snapshot on a signal)
+    const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+    const child = fork(path.join(__dirname, file), [], { execArgv: ["--require", "tsx/cjs", ...profile, ...flags], cwd: repoRoot, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const timer = setTimeout(() => child.kill("SIGKILL"), job.timeoutMs + 60000);
     child.once("message", (m: R) => {
       clearTimeout(timer);
