@@ -153,7 +153,8 @@ export = function register(RED: NodeAPI): void {
       return new Promise<void>((resolve, reject) => {
         const attempt = record.attempts + 1;
         pending.set(record.id, { attempt, resolve, reject });
-        // record.data is decoded afresh from disk for each delivery: it is this delivery's own message to send
+        // record.data is this delivery's own message to send: the stored copy on the first delivery (lib/store's queue
+        // lets go of it once taken), decoded afresh from disk for a redelivery
         const msg = record.data as Msg;
         msg._msgid = RED.util.generateId();
         msg._buffer = { id: record.id, node: node.id, attempt } satisfies BufferTag;
