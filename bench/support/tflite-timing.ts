@@ -15,17 +15,30 @@ export type Row = { name: string; ours: number; baseline: number; unit: string; 
 export type Runner = (n: number) => Promise<number> | number;
 const ROUNDS = 5;
 
+/**
+ * warm-up before timing: at least this many runs, unless they take longer than WARM_MS. A JavaScript kernel is
+ * compiled by the optimizing tier only after it has run for a while (WebAssembly is compiled before its first run):
+ * a slow model timed after a score of runs measured its first, unoptimized ones, not what a gateway inferring all
+ * day sees.
+ */
+const WARM_RUNS = 100;
+const WARM_MS = 300;
+
 /** How many inferences make one round of `budgetMs / ROUNDS`, after a warm-up. */
 async function calibrate(run: Runner, budgetMs: number): Promise<number> {
-  // warm-up (the JIT, the tiers of WebAssembly: at least 30 runs, unless one takes a tenth of the budget) and a
-  // first estimate
   let n = 1;
   let runs = 1;
   let spent = await run(n);
-  while ((spent < budgetMs / 10 || (runs < 30 && spent < budgetMs / 3)) && n < 1e6) {
-    n *= 4;
+  let total = spent;
+  while (n < 1e6) {
+    const warm = runs >= WARM_RUNS || total >= WARM_MS;
+    if (warm && spent >= budgetMs / 10) break;
+    // while warming, no more runs at once than the warm-up has time left for
+    const room = Math.ceil((WARM_MS - total) / Math.max(spent / n, 1e-3));
+    n = warm ? n * 4 : Math.max(1, Math.min(n * 4, room));
     runs += n;
     spent = await run(n);
+    total += spent;
   }
   return Math.max(1, Math.round(((budgetMs / ROUNDS) * n) / Math.max(spent, 1e-3)));
 }
