@@ -53,11 +53,22 @@ interface CompiledResource {
   /** where the value is, for error messages */
   where: string;
   read: (payload: Record<string, unknown>) => unknown | Promise<unknown>;
+  /** read evaluates JSONata (a promise) */
+  expression: boolean;
   senmlName: string;
   convert?: (v: number) => number;
 }
 
 type Source = { kind: "object"; payload: Record<string, unknown> } | { kind: "senml"; records: SenmlRecord[] };
+
+type Found = { raw: unknown; time?: number; unit?: string } | undefined;
+
+/** what an event is made of before its readings are read */
+interface Start {
+  source: Source;
+  deviceName: string;
+  now: number;
+}
 
 class Rejection extends Error {
   constructor(readonly detail: IngestError) {
@@ -65,10 +76,17 @@ class Rejection extends Error {
   }
 }
 
+function rejected(err: unknown): IngestResult {
+  if (err instanceof Rejection) return { ok: false, error: err.detail };
+  return { ok: false, error: { code: "bad-payload", message: (err as Error).message } };
+}
+
 export class IngestEngine {
   private readonly resources: CompiledResource[];
   private readonly matchTopic?: TopicMatcher;
   private readonly validatePayload?: ValidateFunction;
+  /** no resource is a JSONata expression: processSync applies (no promise per event, none per reading) */
+  readonly synchronous: boolean;
 
   constructor(
     private readonly profile: DeviceProfile,
@@ -89,8 +107,9 @@ export class IngestEngine {
       }
       const units = resource.properties.units;
       const convert = a.rawUnits && units ? unitConverter(a.rawUnits, units) : undefined;
-      return { resource, where, read, senmlName: a.senmlName ?? resource.name, convert };
+      return { resource, where, read, expression: Boolean(a.expression), senmlName: a.senmlName ?? resource.name, convert };
     });
+    this.synchronous = this.resources.every((c) => !c.expression);
     if (options.deviceNameFrom === "topic") this.matchTopic = compileTopicPattern(options.topicPattern || "+deviceName/#");
     if (options.payloadSchema) this.validatePayload = new Ajv({ allErrors: true, strict: false }).compile(options.payloadSchema);
   }
@@ -98,29 +117,46 @@ export class IngestEngine {
   /** eventId: the event's id (the node derives it from the message's, so a redelivered message keeps its event's id) */
   async process(payload: unknown, topic: string | undefined, now = Date.now(), eventId = newEventId()): Promise<IngestResult> {
     try {
-      return await this.run(payload, topic, now, eventId);
+      const start = this.start(payload, topic, now);
+      const found: Found[] = [];
+      for (const c of this.resources) found.push(c.expression ? await this.find(c, start.source) : this.findSync(c, start.source));
+      return this.event(start, found, eventId);
     } catch (err) {
-      if (err instanceof Rejection) return { ok: false, error: err.detail };
-      return { ok: false, error: { code: "bad-payload", message: (err as Error).message } };
+      return rejected(err);
     }
   }
 
-  private async run(payload: unknown, topic: string | undefined, now: number, eventId: string): Promise<IngestResult> {
+  /** process() for a profile without JSONata (see synchronous): the same result, at once */
+  processSync(payload: unknown, topic: string | undefined, now = Date.now(), eventId = newEventId()): IngestResult {
+    if (!this.synchronous) throw new Error("this profile has JSONata expressions: use process()");
+    try {
+      const start = this.start(payload, topic, now);
+      return this.event(start, this.resources.map((c) => this.findSync(c, start.source)), eventId);
+    } catch (err) {
+      return rejected(err);
+    }
+  }
+
+  private start(payload: unknown, topic: string | undefined, now: number): Start {
     const source = this.source(payload);
     if (this.validatePayload && !this.validatePayload(source.kind === "object" ? source.payload : payload)) {
       const e = this.validatePayload.errors?.[0];
       throw new Rejection({ code: "payload-schema", message: `payload does not match the schema: ${e?.instancePath || "/"} ${e?.message}`, path: e?.instancePath });
     }
     const deviceName = this.deviceName(source, topic);
-    const readings: Reading[] = [];
     if (this.options.originPath && source.kind === "object") now = this.deviceTime(lookup(source.payload, this.options.originPath)) ?? now;
+    return { source, deviceName, now };
+  }
+
+  /** the event of what was found for each resource (in resource order) */
+  private event({ deviceName, now }: Start, found: readonly Found[], eventId: string): IngestResult {
+    const readings: Reading[] = [];
     let origin = now;
-    for (const c of this.resources) {
-      const found = await this.find(c, source);
-      if (found === undefined) continue;
-      const { raw, time, unit } = found;
-      if (time !== undefined) origin = time;
-      readings.push(this.reading(c, raw, deviceName, time ?? now, unit));
+    for (let i = 0; i < this.resources.length; i++) {
+      const f = found[i];
+      if (f === undefined) continue;
+      if (f.time !== undefined) origin = f.time;
+      readings.push(this.reading(this.resources[i], f.raw, deviceName, f.time ?? now, f.unit));
     }
     if (readings.length === 0) throw new Rejection({ code: "no-readings", message: `no reading of profile '${this.profile.name}' found in the payload` });
     const event: EdgeEvent = { id: eventId, deviceName, profileName: this.profile.name, sourceName: this.options.sourceName || readings[0].resourceName, origin, readings };
@@ -167,17 +203,28 @@ export class IngestEngine {
     return String(name);
   }
 
-  private async find(c: CompiledResource, source: Source): Promise<{ raw: unknown; time?: number; unit?: string } | undefined> {
-    if (source.kind === "senml") {
-      const r = source.records.find((rec) => rec.name === c.senmlName || rec.name.endsWith(`:${c.senmlName}`) || rec.name.endsWith(`/${c.senmlName}`));
-      return r ? { raw: Buffer.isBuffer(r.value) ? r.value.toString("base64") : r.value, time: r.time, unit: r.unit } : undefined;
-    }
+  /** a resource's value by its JSONata expression */
+  private async find(c: CompiledResource, source: Source): Promise<Found> {
+    if (source.kind === "senml") return this.findSync(c, source);
     let raw: unknown;
     try {
       raw = await c.read(source.payload);
     } catch (err) {
       throw new Rejection({ code: "expression", message: `JSONata error for ${c.resource.name}: ${(err as Error).message}`, resource: c.resource.name, path: c.where });
     }
+    return this.orDefault(c, raw);
+  }
+
+  /** a resource's value by its path, or from SenML records */
+  private findSync(c: CompiledResource, source: Source): Found {
+    if (source.kind === "senml") {
+      const r = source.records.find((rec) => rec.name === c.senmlName || rec.name.endsWith(`:${c.senmlName}`) || rec.name.endsWith(`/${c.senmlName}`));
+      return r ? { raw: Buffer.isBuffer(r.value) ? r.value.toString("base64") : r.value, time: r.time, unit: r.unit } : undefined;
+    }
+    return this.orDefault(c, c.read(source.payload));
+  }
+
+  private orDefault(c: CompiledResource, raw: unknown): Found {
     if (raw === undefined || raw === null) return c.resource.properties.defaultValue !== undefined ? { raw: c.resource.properties.defaultValue } : undefined;
     return { raw };
   }

@@ -2,7 +2,7 @@
 import type { NodeAPI, Node, NodeDef, Send, Done, Msg } from "../_shared/node-red";
 import { errorText, throttledStatus } from "../_shared/node-red";
 import type { DeviceProfileNode } from "../_shared/device-profile";
-import { IngestEngine } from "../../lib/ingest/ingest-engine";
+import { IngestEngine, type IngestResult } from "../../lib/ingest/ingest-engine";
 import { parseCalibrationTable } from "../../lib/ingest/calibration";
 import { derivedEventId, eventIdOf, newEventId, withEventIdentity } from "../../lib/contract/message";
 import { onInput } from "../_shared/guarded-input";
@@ -59,20 +59,32 @@ export = function register(RED: NodeAPI): void {
       const inputId = eventIdOf(msg);
       const eventId = inputId ? derivedEventId(inputId, node.id) : newEventId();
       const topic = typeof msg.topic === "string" ? msg.topic : undefined;
+      const settle = (result: IngestResult) => {
+        if (result.ok) {
+          out++;
+          send([withEventIdentity({ ...msg, payload: result.event, topic: result.topic }, result.event) as Msg, null]);
+        } else {
+          rejected++;
+          send([null, { ...msg, error: { ...result.error, source: { id: node.id, type: "edge-ingest", name: node.name } } } as Msg]);
+        }
+        status.update();
+        done();
+      };
+      const fail = (err: unknown) => done(err instanceof Error ? err : new Error(String(err)));
+      // without JSONata the event is made at once, in arrival order by itself: no promise per message
+      if (run.synchronous) {
+        try {
+          settle(run.processSync(msg.payload, topic, Date.now(), eventId));
+        } catch (err) {
+          fail(err);
+        }
+        return;
+      }
       queue = queue.then(async () => {
         try {
-          const result = await run.process(msg.payload, topic, Date.now(), eventId);
-          if (result.ok) {
-            out++;
-            send([withEventIdentity({ ...msg, payload: result.event, topic: result.topic }, result.event) as Msg, null]);
-          } else {
-            rejected++;
-            send([null, { ...msg, error: { ...result.error, source: { id: node.id, type: "edge-ingest", name: node.name } } } as Msg]);
-          }
-          status.update();
-          done();
+          settle(await run.process(msg.payload, topic, Date.now(), eventId));
         } catch (err) {
-          done(err instanceof Error ? err : new Error(String(err)));
+          fail(err);
         }
       });
     });

@@ -112,6 +112,22 @@ describe("ingest engine", function () {
     assert.strictEqual(r.topic, "edge/reefer-unit/truck-07");
   });
 
+  it("makes the same event at once when no resource is JSONata, refusing the same bad input the same way", async function () {
+    assert.strictEqual(engine.synchronous, true);
+    const id = "00000000-0000-4000-8000-000000000001";
+    const later = await engine.process(payload, "fleet/reefer/truck-07/telemetry", 1700000000000, id);
+    const now = engine.processSync(payload, "fleet/reefer/truck-07/telemetry", 1700000000000, id);
+    assert.ok(later.ok && now.ok);
+    // the readings' own ids are drawn afresh for each event
+    const strip = (e: unknown) => ({ ...(e as object), readings: (e as { readings: object[] }).readings.map((r) => ({ ...r, id: "" })) });
+    assert.deepStrictEqual(strip(now.event), strip(later.event));
+    assert.deepStrictEqual(engine.processSync("not json", "fleet/reefer/t/x"), await engine.process("not json", "fleet/reefer/t/x"));
+    assert.deepStrictEqual(engine.processSync(payload, "elsewhere/t"), await engine.process(payload, "elsewhere/t"));
+    const jsonata = new IngestEngine({ ...reefer, deviceResources: [{ ...reefer.deviceResources[0], attributes: { expression: "(ret_air_f - 32) * 5 / 9" } }] }, { deviceNameFrom: "fixed", deviceName: "t1", outOfRange: "flag" });
+    assert.strictEqual(jsonata.synchronous, false);
+    assert.throws(() => jsonata.processSync(payload, undefined), /JSONata/);
+  });
+
   it("flags or rejects an out-of-range reading as set", async function () {
     const hot = { ...payload, ret_air_f: 160 };
     const flagged = await engine.process(hot, "fleet/reefer/t/x");
