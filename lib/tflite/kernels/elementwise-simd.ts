@@ -8,12 +8,16 @@
  */
 import type { Invoke } from "../kernel";
 import type { Tensor } from "../tensor";
-import type { WasmHeap } from "../wasm-kernels";
+import type { QuantizedElementwiseExports, WasmHeap } from "../wasm-kernels";
 import { HeapAddresses, pairPlan as plan } from "./broadcast";
 import { prepareTableSimd } from "./int-elementwise-simd";
 
 /** below this many outputs the reference ADD's table costs more to fill than it saves */
 const TABLE_MIN_ELEMENTS = 64;
+/** below this many outputs refilling the 256 results of a single-value operand costs more than it saves */
+const SCALAR_LOOKUP_MIN_ELEMENTS = 512;
+
+const byteRamp = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /** the arithmetic: for 8 bits qbin's kind is 2 × this + unsigned; qbin16 takes Int16Add, Int16PotAdd, ReferenceMul */
 export enum EwiseKind {
@@ -60,10 +64,15 @@ export function prepareQuantizedBinarySimd(heap: WasmHeap, bits: 8 | 16, a: Tens
   const words = new Int32Array(28);
   words.set([p.aOffset, p.bOffset, p.yOffset, p.lo, p.hi, ...p.words]);
   const block = heap.place(words);
+  // XNNPACK's ADD is a few instructions per vector: cheaper than the lookup
+  if (bits === 8 && y.size >= SCALAR_LOOKUP_MIN_ELEMENTS && p.kind !== EwiseKind.XnnpackAdd) {
+    const lookup = prepareScalarLookup(heap, ex, kind, a, b, y, block, fallback);
+    if (lookup) return lookup;
+  }
   if (bits === 8 && p.kind === EwiseKind.ReferenceAdd && y.size >= TABLE_MIN_ELEMENTS) {
     // the reference ADD's three rescales cost more per element than a lookup of its 65536 results, which qbin fills once
     const tabulated = prepareTableSimd(heap, a, b, y, () => {
-      const ramp = heap.place(Uint8Array.from({ length: 256 }, (_, i) => i));
+      const ramp = heap.place(byteRamp);
       const table = heap.alloc(65536);
       ex.qbin(kind, ramp, ramp, table, 256, 256, 1, 0, 0, 16, block);
       return table;
@@ -84,5 +93,33 @@ export function prepareQuantizedBinarySimd(heap: WasmHeap, bits: 8 | 16, a: Tens
     if (!addresses.refresh()) return fallback();
     const [aPtr, bPtr, yPtr] = at;
     for (let c = 0; c < calls.length; c += 3) run(kind, aPtr + size * calls[c], bPtr + size * calls[c + 1], yPtr + size * calls[c + 2], rows, inner, aRow, bRow, aStep, bStep, block);
+  };
+}
+
+/**
+ * 8-bit y = a ∘ b where one operand is a single value and the other as large as y: the output is a function of the
+ * other's byte, its 256 results computed by qbin (again only when the single value changes), then one lookup per
+ * element (lut8, sixteen swizzles per sixteen bytes). Undefined where the shapes are not of that form.
+ */
+function prepareScalarLookup(heap: WasmHeap, ex: QuantizedElementwiseExports, kind: number, a: Tensor, b: Tensor, y: Tensor, block: number, fallback: Invoke): Invoke | undefined {
+  const scalarFirst = a.size === 1 && b.size === y.size;
+  if (!scalarFirst && !(b.size === 1 && a.size === y.size)) return undefined;
+  const [scalar, other] = scalarFirst ? [a, b] : [b, a];
+  const ramp = heap.place(byteRamp);
+  const table = heap.alloc(256);
+  const copy = (t: Tensor) => (t.isConstant ? heap.place(t.data) : -1);
+  const addresses = new HeapAddresses(heap, [scalar, other, y], [copy(scalar), copy(other), -1]);
+  const at = addresses.at;
+  const n = y.size;
+  let tabulated = NaN;
+  return () => {
+    if (!addresses.refresh()) return fallback();
+    const value = (scalar.data as Int8Array)[0];
+    if (value !== tabulated) {
+      if (scalarFirst) ex.qbin(kind, at[0], ramp, table, 1, 256, 0, 0, 0, 16, block);
+      else ex.qbin(kind, ramp, at[0], table, 1, 256, 0, 0, 16, 0, block);
+      tabulated = value;
+    }
+    ex.lut8(at[1], at[2], n, table);
   };
 }
