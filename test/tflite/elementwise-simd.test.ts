@@ -115,6 +115,12 @@ describe("tflite int8, uint8 and int16 ADD, SUB, MUL in WebAssembly SIMD", funct
       };
       const [qa, qb, qy] = [q(), q(), q()];
       if (k % 4 === 3) qy.scale[0] = Math.fround(qa.scale[0] * m.pick([1e-4, 500]));
+      // MUL: products up to 2^16 times nearly XNNPACK's largest ratio, 2^8 (beyond int16 before the clamp)
+      const huge = k % 4 === 1 && op === B.MUL;
+      if (huge) {
+        qy.scale[0] = Math.fround((qa.scale[0] * qb.scale[0]) / 250);
+        [qa.zeroPoint[0], qb.zeroPoint[0]] = [base + 255, base];
+      }
       // every pair of bytes once; or one side a single value (first or second), the other every byte and more
       const single = k % 3 === 0 ? -1 : Math.floor(k / 3) % 2;
       const [as, bs] = single < 0 ? [[65536], [65536]] : single === 0 ? [[1], [3, 700]] : [[3, 700], []];
@@ -135,6 +141,7 @@ describe("tflite int8, uint8 and int16 ADD, SUB, MUL in WebAssembly SIMD", funct
         // the single value twice alike, then another (its results are refilled only on a change)
         const scalars = [m.int(0, 255), 0, m.int(1, 255)];
         scalars[1] = scalars[0];
+        if (huge) scalars.splice(0, 3, 255, 255, 254);
         for (let trial = 0; trial < 3; trial++) {
           simd.inputs.forEach((t, i) => {
             const values = Array.from({ length: t.size }, (_, j) => base + (t.size === 1 ? scalars[trial] : single < 0 ? (i === 0 ? j >> 8 : j & 255) : (j * 7 + trial) & 255));
