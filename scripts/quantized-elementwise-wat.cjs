@@ -36,8 +36,12 @@ const quarter = {
   refMul: (pr) => `
           (local.set $d ${srdhm(`(i32x4.shl ${pr} ${get("e1")})`, get("mo"))})
           (local.set $r ${rdpot(get("d"), "e2")})`,
+  // to nearest, ties to even, by the magic bias 1.5 · 2^23 (whose binade has unit steps) on the product clamped to ±2^22:
+  // beyond that it saturates in the int16 narrowing all the same
   xnnMul: (pr) => `
-          (local.set $r (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (f32x4.convert_i32x4_s ${pr}) ${get("fs")}))))`,
+          (local.set $r (i32x4.sub (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s ${pr}) ${get("fs")})
+            (v128.const f32x4 -0x1p22 -0x1p22 -0x1p22 -0x1p22)) (v128.const f32x4 0x1p22 0x1p22 0x1p22 0x1p22))
+            (v128.const f32x4 0x1.8p23 0x1.8p23 0x1.8p23 0x1.8p23)) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))`,
 };
 // int16 (zero points 0): the general ADD / SUB's input rescale floor((x m + 2^15) / 2^16) is, with m = mh 2^16 + ml,
 // x mh + floor((x ml + 2^15) / 2^16) in 32 bits for |x| <= 2^15 (int16Rescale in ../lib/tflite/kernels/elementwise.ts)

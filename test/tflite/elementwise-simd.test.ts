@@ -102,6 +102,60 @@ describe("tflite int8, uint8 and int16 ADD, SUB, MUL in WebAssembly SIMD", funct
     }
   });
 
+  it("the reference ADD / SUB table and a single-value operand's lookup equal the JavaScript loops on every byte pair", function () {
+    const m = new CaseMaker(rng(211));
+    for (let k = 0; k < 24; k++) {
+      const [op, name, optionsType, slot] = OPS[k % 3];
+      const type = k % 2 ? T.UINT8 : T.INT8;
+      const base = type === T.UINT8 ? 0 : -128;
+      const q = () => {
+        const r = m.quant();
+        r.zeroPoint[0] = base + m.pick([0, 255, m.int(0, 255)]);
+        return r;
+      };
+      const [qa, qb, qy] = [q(), q(), q()];
+      if (k % 4 === 3) qy.scale[0] = Math.fround(qa.scale[0] * m.pick([1e-4, 500]));
+      // MUL: products up to 2^16 times nearly XNNPACK's largest ratio, 2^8 (beyond int16 before the clamp)
+      const huge = k % 4 === 1 && op === B.MUL;
+      if (huge) {
+        qy.scale[0] = Math.fround((qa.scale[0] * qb.scale[0]) / 250);
+        [qa.zeroPoint[0], qb.zeroPoint[0]] = [base + 255, base];
+      }
+      // every pair of bytes once; or one side a single value (first or second), the other every byte and more
+      const single = k % 3 === 0 ? -1 : Math.floor(k / 3) % 2;
+      const [as, bs] = single < 0 ? [[65536], [65536]] : single === 0 ? [[1], [3, 700]] : [[3, 700], []];
+      const ys = single < 0 ? [65536] : [3, 700];
+      const bytes = singleOperatorModel({
+        builtin: op,
+        inputs: [
+          { shape: as, type, quantization: qa },
+          { shape: bs, type, quantization: qb },
+        ],
+        outputs: [{ shape: ys, type, quantization: qy }],
+        optionsType,
+        options: [{ slot, kind: "int8", value: m.pick([0, 1, 3]) }],
+      });
+      for (const arithmetic of ["reference", "xnnpack"] as const) {
+        const simd = new Interpreter(bytes, { arithmetic });
+        const js = new Interpreter(bytes, { arithmetic, simd: false });
+        // the single value twice alike, then another (its results are refilled only on a change)
+        const scalars = [m.int(0, 255), 0, m.int(1, 255)];
+        scalars[1] = scalars[0];
+        if (huge) scalars.splice(0, 3, 255, 255, 254);
+        for (let trial = 0; trial < 3; trial++) {
+          simd.inputs.forEach((t, i) => {
+            const values = Array.from({ length: t.size }, (_, j) => base + (t.size === 1 ? scalars[trial] : single < 0 ? (i === 0 ? j >> 8 : j & 255) : (j * 7 + trial) & 255));
+            (t.data as Int8Array).set(values);
+            (js.inputs[i].data as Int8Array).set(values);
+          });
+          simd.invoke();
+          js.invoke();
+          assert.deepEqual(Array.from(simd.outputs[0].data as Int8Array), Array.from(js.outputs[0].data as Int8Array), `${name} ${T[type]} [${as}] [${bs}] ${arithmetic} trial ${trial}`);
+        }
+      }
+    }
+  });
+
   it("int16 (general and power-of-two scales, MUL) equal the JavaScript loops on random shapes, broadcasts included", function () {
     const m = new CaseMaker(rng(173));
     for (let k = 0; k < 90; k++) {

@@ -104,14 +104,21 @@ export function prepareIntBinarySimd(heap: WasmHeap | undefined, kind: number, a
  * raw bytes, a's the high one), or undefined where it does not apply.
  */
 export function prepareTabulatedSimd(heap: WasmHeap | undefined, a: Tensor, b: Tensor, y: Tensor, f: (u: number, v: number) => number, fallback: Invoke): Invoke | undefined {
+  return prepareTableSimd(heap, a, b, y, () => {
+    const table = new Uint8Array(65536);
+    const value = (raw: number, t: Tensor) => (t.type === TensorType.INT8 ? (raw << 24) >> 24 : raw);
+    for (let u = 0; u < 256; u++) for (let v = 0; v < 256; v++) table[(u << 8) | v] = f(value(u, a), value(v, b));
+    return heap!.place(table);
+  }, fallback);
+}
+
+/** tab8 on a 256 × 256 table in the heap (indexed by raw bytes, a's the high one) that `table` places and returns the address of. */
+export function prepareTableSimd(heap: WasmHeap | undefined, a: Tensor, b: Tensor, y: Tensor, table: () => number, fallback: Invoke): Invoke | undefined {
   const ex = heap?.intElementwise();
   if (!heap || !ex || a.data.BYTES_PER_ELEMENT !== 1 || b.data.BYTES_PER_ELEMENT !== 1 || y.data.BYTES_PER_ELEMENT !== 1) return undefined;
   const p = place(heap, [a, b], y, 0, true);
   if (!p) return undefined;
-  const table = new Uint8Array(65536);
-  const value = (raw: number, t: Tensor) => (t.type === TensorType.INT8 ? (raw << 24) >> 24 : raw);
-  for (let u = 0; u < 256; u++) for (let v = 0; v < 256; v++) table[(u << 8) | v] = f(value(u, a), value(v, b));
-  const at = heap.place(table);
+  const at = table();
   const { rows, inner, rowStrides, advances, count } = p.plan;
   const [aStep, bStep] = advances.map((on) => (on ? 1 : 0));
   return binaryInvoke(p, fallback, (aPtr, bPtr, yPtr) => ex.tab8(aPtr, bPtr, yPtr, p.calls, count, rows, inner, rowStrides[0], rowStrides[1], aStep, bStep, at));
