@@ -1,12 +1,16 @@
 /**
- * Decision latency: how long from a device's MQTT publish of a reading to the command the gateway publishes because
- * of it, measured open loop at a set rate below saturation (the rate devices send at, not as fast as the gateway
- * takes them), so the figures are a device's latency and not queueing in a closed loop.
+ * Decision latency: how long from a device's reading (an MQTT publish, or a CoAP POST) to the command the gateway
+ * publishes because of it, measured open loop at a set rate below saturation (the rate devices send at, not as fast
+ * as the gateway takes them), so the figures are a device's latency and not queueing in a closed loop.
  *
- * ours: device → edge-broker (its output, in-process) → edge-ingest (reefer profile, °F → °C) → edge-rules
+ * MQTT, ours: device → edge-broker (its output, in-process) → edge-ingest (reefer profile, °F → °C) → edge-rules
  *       (threshold with hysteresis, alert lifecycle) → edge-broker (its input, in-process) → actuator
- * core: device → Mosquitto → mqtt in → function (the same conversion and hysteresis, per device, by hand) → mqtt out
- *       → Mosquitto → actuator; the strongest core-node baseline a user would write (no JSONata).
+ * MQTT, core: device → Mosquitto → mqtt in → function (the same conversion and hysteresis, per device, by hand) →
+ *       mqtt out → Mosquitto → actuator; the strongest core-node baseline a user would write (no JSONata).
+ * CoAP, ours: device → edge-coap-server / edge-coap-in (NON POST, answered 2.04 by edge-coap-response) → edge-ingest
+ *       → edge-rules → edge-broker → actuator
+ * CoAP, core (core has no CoAP node): a function node with its own UDP socket on 127.0.0.1 that skips the CoAP
+ *       header and options by hand, the same decision as above → mqtt out → Mosquitto → actuator; it answers nothing.
  *
  * Every reading crosses the threshold (each device alternates 10 °C and 4.4 °C), so every reading yields one
  * command; the clock is the load generator's, at both ends. Readings of the first WARMUP_S seconds are not counted.
@@ -17,7 +21,10 @@ import * as path from "path";
 import mqtt, { MqttClient } from "mqtt";
 import { performance } from "perf_hooks";
 import { startMosquitto, tempDir } from "../test/harness/peers";
-import { freeTcpPort } from "../test/harness/ports";
+import * as dgram from "dgram";
+import { freeTcpPort, freeUdpPort } from "../test/harness/ports";
+import { encodeMessage, uintOption } from "../lib/coap/message";
+import { MessageType, Method, Option } from "../lib/coap/constants";
 import { ensureBuilt, linkPack } from "../test/harness/build";
 import { startNodeRed } from "../test/harness/node-red-process";
 import { waitFor } from "../test/harness/wait";
@@ -83,6 +90,83 @@ function coreFlow(port: number): unknown[] {
   ];
 }
 
+function oursCoapFlow(mqttPort: number, coapPort: number): unknown[] {
+  const z = "ours-coap";
+  return [
+    { id: z, type: "tab", label: "ours (CoAP)" },
+    { id: "d-broker", type: "edge-broker", z, name: "", host: "127.0.0.1", port: String(mqttPort), tls: false, ws: false, wsPort: "", wsPath: "/mqtt", allowAnonymous: true, acl: "", dataDir: tempDir("bench-decision-broker"), topic: "", datatype: "json", maxInFlight: "10000", wires: [[]] },
+    { id: "d-coap", type: "edge-coap-server", port: String(coapPort), address: "127.0.0.1" },
+    { id: "d-in", type: "edge-coap-in", z, server: "d-coap", path: "/telemetry", methods: ["POST"], output: "parsed", wires: [["d-answer", "d-ingest"]] },
+    { id: "d-answer", type: "edge-coap-response", z, code: "2.04", contentFormat: "50", wires: [] },
+    { id: "d-profile", type: "edge-device-profile", name: "reefer-unit", source: "builtin", profile: "", file: "", builtin: "reefer-unit" },
+    { id: "d-ingest", type: "edge-ingest", z, name: "", profile: "d-profile", deviceNameFrom: "path", topicPattern: "", deviceNamePath: "unit_id", deviceName: "", outOfRange: "flag", payloadSchema: "", topicTemplate: "edge/{profileName}/{deviceName}", output: "event", originPath: "ts", wires: [["d-rules"], []] },
+    { id: "d-rules", type: "edge-rules", z, name: "", rules: [{ name: "box too warm", type: "threshold", severity: "critical", resource: "returnAir", device: "", direction: "above", raise: "8", clear: "7.5", forS: "0" }], store: "", tickS: "1", wires: [["d-broker"], []] },
+  ];
+}
+
+/** a CoAP datagram's JSON payload, by hand: the 4-byte header, the token, the options up to the payload marker */
+const CORE_COAP_SOCKET = `const socket = dgram.createSocket('udp4');
+socket.on('message', (b) => {
+  let i = 4 + (b[0] & 0x0f);
+  while (i < b.length && b[i] !== 0xff) {
+    let d = b[i] >> 4, l = b[i] & 0x0f; i++;
+    if (d === 13) i += 1; else if (d === 14) i += 2;
+    if (l === 13) l = b[i++] + 13; else if (l === 14) { l = b.readUInt16BE(i) + 269; i += 2; }
+    i += l;
+  }
+  if (i >= b.length) return;
+  try { node.send({ payload: JSON.parse(b.toString('utf8', i + 1)) }); } catch (err) { node.error(err); }
+});
+socket.bind(PORT, '127.0.0.1');
+context.set('socket', socket);`;
+
+function coreCoapFlow(mqttPort: number, coapPort: number): unknown[] {
+  const z = "core-coap";
+  return [
+    { id: z, type: "tab", label: "core (CoAP)" },
+    brokerConfig("c-conn", mqttPort),
+    { id: "c-socket", type: "function", z, name: "", func: "return msg;", initialize: CORE_COAP_SOCKET.replace("PORT", String(coapPort)), finalize: "context.get('socket').close();", libs: [{ var: "dgram", module: "dgram" }], outputs: 1, wires: [["c-decide"]] },
+    { id: "c-decide", type: "function", z, name: "", func: CORE_DECISION, outputs: 1, wires: [["c-out"]] },
+    mqttOut("c-out", z, "c-conn"),
+  ];
+}
+
+/** how a device sends a reading: an MQTT publish, or a CoAP NON POST */
+interface Transport {
+  send(deviceName: string, reading: string): void;
+  close(): Promise<void>;
+}
+
+async function mqttTransport(url: string): Promise<Transport> {
+  const pub = await connect(url);
+  return { send: (device, reading) => void pub.publish(`devices/${device}/telemetry`, reading), close: () => pub.endAsync() };
+}
+
+/** NON POSTs from a few source ports, each with message ids of its own (none reused within a run) */
+async function coapTransport(port: number): Promise<Transport> {
+  const sockets = await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const socket = dgram.createSocket("udp4");
+      socket.on("message", () => undefined); // the 2.04 answers
+      await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
+      return socket;
+    }),
+  );
+  let n = 0;
+  const path = { number: Option.URI_PATH, value: Buffer.from("telemetry") };
+  const json = { number: Option.CONTENT_FORMAT, value: uintOption(50) };
+  return {
+    send(_device, reading) {
+      const mid = (n >> 3) & 0xffff;
+      const bytes = encodeMessage({ type: MessageType.NON, code: Method.POST, messageId: mid, token: Buffer.from([mid >> 8, mid & 0xff]), options: [path, json], payload: Buffer.from(reading) });
+      sockets[n++ & 7].send(bytes, port, "127.0.0.1");
+    },
+    close: async () => {
+      for (const s of sockets) s.close();
+    },
+  };
+}
+
 function connect(url: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const c = mqtt.connect(url, { reconnectPeriod: 200 });
@@ -98,11 +182,10 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** publishes `rate` readings a second for SECONDS, spread over DEVICES, and times each command that comes back */
-async function measure(url: string, rate: number, run: number): Promise<LatencyResult> {
+async function measure(url: string, rate: number, run: number, transport: Transport): Promise<LatencyResult> {
   // device names of their own per run: the alert state of an earlier run (kept by edge-rules) must not count
   const name = (device: number) => `truck-${run}-${device}`;
   const sub = await connect(url);
-  const pub = await connect(url);
   const sentAt: number[][] = Array.from({ length: DEVICES }, () => []);
   const sentCount = new Array<number>(DEVICES).fill(0);
   const latencies: number[] = [];
@@ -127,7 +210,7 @@ async function measure(url: string, rate: number, run: number): Promise<LatencyR
   };
   sub.on("message", countProbe);
   await waitFor(async () => {
-    pub.publish(`devices/${probe}/telemetry`, reading(probe, probesSent++));
+    transport.send(probe, reading(probe, probesSent++));
     await new Promise((r) => setTimeout(r, 200));
     return probesBack > 0;
   }, "the flow's first command", { timeoutMs: 30000, intervalMs: 10 });
@@ -141,12 +224,12 @@ async function measure(url: string, rate: number, run: number): Promise<LatencyR
     for (; sent < due; sent++) {
       const device = sent % DEVICES;
       sentAt[device].push(performance.now());
-      pub.publish(`devices/${name(device)}/telemetry`, reading(name(device), sentCount[device]++));
+      transport.send(name(device), reading(name(device), sentCount[device]++));
     }
     await new Promise((r) => setTimeout(r, 1));
   }
   await waitFor(() => received >= total, "every command", { timeoutMs: 30000, intervalMs: 20 }).catch(() => undefined);
-  await pub.endAsync();
+  await transport.close();
   await sub.endAsync();
   latencies.sort((a, b) => a - b);
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), received, expected: total };
@@ -167,14 +250,15 @@ function profilingNode(): string | undefined {
   return wrapper;
 }
 
-/** one Node-RED running `flows`, measured at every rate */
-async function measurePath(label: string, flows: unknown[], url: string, firstRun: number): Promise<LatencyResult[]> {
+/** one Node-RED running `flows`, measured at every rate; commands come from the MQTT broker at `url` */
+async function measurePath(label: string, flows: unknown[], url: string, firstRun: number, transport: () => Promise<Transport> = () => mqttTransport(url)): Promise<LatencyResult[]> {
   const userDir = tempDir(`bench-decision-${label}`);
   linkPack(userDir);
-  const red = await startNodeRed({ userDir, flows, nodeBin: profilingNode(), settings: { logging: { console: { level: "warn" } } } });
+  // functionExternalModules: the core CoAP path's function node takes node:dgram through its libs
+  const red = await startNodeRed({ userDir, flows, nodeBin: profilingNode(), settings: { logging: { console: { level: "warn" } }, functionExternalModules: true } });
   try {
     const results: LatencyResult[] = [];
-    for (const [i, rate] of RATES.entries()) results.push(await measure(url, rate, firstRun + i));
+    for (const [i, rate] of RATES.entries()) results.push(await measure(url, rate, firstRun + i, await transport()));
     return results;
   } finally {
     await red.stop();
@@ -189,17 +273,27 @@ export async function run() {
     const oursPort = await freeTcpPort();
     const ours = await measurePath("ours", oursFlow(oursPort), `mqtt://127.0.0.1:${oursPort}`, 0);
     const core = await measurePath("core", coreFlow(mosquitto.port), mosquitto.url, RATES.length);
+    const oursCoap = { mqtt: await freeTcpPort(), coap: await freeUdpPort() };
+    const oursByCoap = await measurePath("ours-coap", oursCoapFlow(oursCoap.mqtt, oursCoap.coap), `mqtt://127.0.0.1:${oursCoap.mqtt}`, 2 * RATES.length, () => coapTransport(oursCoap.coap));
+    const coreCoap = await freeUdpPort();
+    const coreByCoap = await measurePath("core-coap", coreCoapFlow(mosquitto.port, coreCoap), mosquitto.url, 3 * RATES.length, () => coapTransport(coreCoap));
     const note = (r: LatencyResult) => (r.received < r.expected ? `; only ${r.received} of ${r.expected} commands came back` : "");
-    for (const [i, rate] of RATES.entries()) {
-      for (const [label, key] of [["p50", "p50"], ["p99", "p99"], ["p99.9", "p999"]] as const) {
-        rows.push({
-          name: `decision ${label} at ${rate}/s (MQTT reading → command)`,
-          ours: ours[i][key],
-          baseline: core[i][key],
-          unit: "ms",
-          ratio: core[i][key] / ours[i][key],
-          note: `${DEVICES} devices, open loop ${SECONDS} s; ours: edge-broker's output/input in-process; baseline: Mosquitto + mqtt in → function → mqtt out; ratio: baseline ÷ ours${note(ours[i])}${note(core[i])}`,
-        });
+    const paths = [
+      { source: "MQTT", ours, core, how: "ours: edge-broker's output/input in-process; baseline: Mosquitto + mqtt in → function → mqtt out" },
+      { source: "CoAP", ours: oursByCoap, core: coreByCoap, how: "NON POSTs; ours: edge-coap-in (answered 2.04) → … → edge-broker; baseline: a function node's own UDP socket, the CoAP header skipped by hand, no answer → function → mqtt out → Mosquitto" },
+    ];
+    for (const path of paths) {
+      for (const [i, rate] of RATES.entries()) {
+        for (const [label, key] of [["p50", "p50"], ["p99", "p99"], ["p99.9", "p999"]] as const) {
+          rows.push({
+            name: `decision ${label} at ${rate}/s (${path.source} reading → command)`,
+            ours: path.ours[i][key],
+            baseline: path.core[i][key],
+            unit: "ms",
+            ratio: path.core[i][key] / path.ours[i][key],
+            note: `${DEVICES} devices, open loop ${SECONDS} s; ${path.how}; ratio: baseline ÷ ours${note(path.ours[i])}${note(path.core[i])}`,
+          });
+        }
       }
     }
   } finally {
