@@ -136,27 +136,24 @@ const integerElement = (t, load, store, widen) => `
  * (h_top (1024 - dy) + h_bottom dy ± 2^19) / 2^20 truncated, four at a time. Σ x wy wx is the same sum regrouped
  * (at most 2^27 in magnitude, no rounding before the last step), so the results are the one-pass kernel's.
  */
-const bilinearSeparableI8 = `
-  ;; int8 RESIZE_BILINEAR (TFLite's ResizeBilinearInteger) in two passes: p as for the bilinear kernels, then words
-  ;; 11 and 12 two row buffers of outW × depth int32 (and 16 bytes) each
-  (func $hrow (param $src i32) (param $h i32) (param $outW i32) (param $depth i32) (param $clo i32) (param $chi i32) (param $cw i32)
+const separableBilinear = ({ name, hrow, comment, columnWeight, columnMix, rowWeights, quad, tail }) => `
+  ;; ${comment}
+  (func $${hrow} (param $src i32) (param $h i32) (param $outW i32) (param $depth i32) (param $clo i32) (param $chi i32) (param $cw i32)
     (local $j i32) (local $c i32) (local $lo i32) (local $hi i32) (local $dx i32) (local $ex i32)
     (local.set $j (i32.const 0))
     (loop $cols
       (local.set $lo (i32.add (local.get $src) (i32.load (i32.add (local.get $clo) (i32.shl (local.get $j) (i32.const 2))))))
       (local.set $hi (i32.add (local.get $src) (i32.load (i32.add (local.get $chi) (i32.shl (local.get $j) (i32.const 2))))))
       (local.set $dx (i32.load (i32.add (local.get $cw) (i32.shl (local.get $j) (i32.const 2)))))
-      (local.set $ex (i32.sub (i32.const 1024) (local.get $dx)))
+      ${columnWeight}
       (local.set $c (i32.const 0))
       (loop $channels
-        (i32.store (local.get $h) (i32.add
-          (i32.mul (i32.load8_s (i32.add (local.get $lo) (local.get $c))) (local.get $ex))
-          (i32.mul (i32.load8_s (i32.add (local.get $hi) (local.get $c))) (local.get $dx))))
+        (i32.store (local.get $h) ${columnMix})
         (local.set $h (i32.add (local.get $h) (i32.const 4)))
         (br_if $channels (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $depth))))
       (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $outW)))))
 
-  (func (export "bilinear_i8") (param $x i32) (param $y i32) (param $p i32)
+  (func (export "${name}") (param $x i32) (param $y i32) (param $p i32)
     (local $b i32) (local $i i32) (local $k i32) (local $n i32) (local $outH i32) (local $outW i32) (local $depth i32) (local $image i32)
     (local $rlo i32) (local $rhi i32) (local $rw i32) (local $clo i32) (local $chi i32) (local $cw i32)
     (local $bufA i32) (local $bufB i32) (local $tagA i32) (local $tagB i32) (local $lo i32) (local $hi i32) (local $top i32) (local $bot i32)
@@ -189,22 +186,44 @@ const bilinearSeparableI8 = `
               (if (i32.eq (local.get $hi) (local.get $tagA))
                 (then (local.set $top (local.get $bufB)) (local.set $tagB (local.get $lo)))
                 (else (local.set $top (local.get $bufA)) (local.set $tagA (local.get $lo))))
-              (call $hrow (i32.add (local.get $x) (local.get $lo)) (local.get $top) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
+              (call $${hrow} (i32.add (local.get $x) (local.get $lo)) (local.get $top) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
         (if (i32.eq (local.get $hi) (local.get $tagA)) (then (local.set $bot (local.get $bufA)))
           (else (if (i32.eq (local.get $hi) (local.get $tagB)) (then (local.set $bot (local.get $bufB)))
             (else
               (if (i32.eq (local.get $top) (local.get $bufA))
                 (then (local.set $bot (local.get $bufB)) (local.set $tagB (local.get $hi)))
                 (else (local.set $bot (local.get $bufA)) (local.set $tagA (local.get $hi))))
-              (call $hrow (i32.add (local.get $x) (local.get $hi)) (local.get $bot) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
+              (call $${hrow} (i32.add (local.get $x) (local.get $hi)) (local.get $bot) (local.get $outW) (local.get $depth) (local.get $clo) (local.get $chi) (local.get $cw))))))
         (local.set $dy (i32.load (i32.add (local.get $rw) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $ey (i32.sub (i32.const 1024) (local.get $dy)))
-        (local.set $vy (i32x4.splat (local.get $dy)))
-        (local.set $vey (i32x4.splat (local.get $ey)))
+        ${rowWeights}
         (local.set $k (i32.const 0))
         (block $quads_done (loop $quads
           (br_if $quads_done (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $n)))
-          (local.set $vv (i32x4.add
+          ${quad}
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $quads)))
+        (block $tail_done (loop $tail
+          (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
+          ${tail}
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $tail)))
+        (local.set $y (i32.add (local.get $y) (local.get $n)))
+        (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
+      (local.set $x (i32.add (local.get $x) (local.get $image)))
+      (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
+
+const bilinearSeparableI8 = separableBilinear({
+  name: "bilinear_i8",
+  hrow: "hrow",
+  comment: "int8 RESIZE_BILINEAR (TFLite's ResizeBilinearInteger) in two passes: p as for the bilinear kernels, then words\n  ;; 11 and 12 two row buffers of outW × depth int32 (and 16 bytes) each",
+  columnWeight: "(local.set $ex (i32.sub (i32.const 1024) (local.get $dx)))",
+  columnMix: `(i32.add
+          (i32.mul (i32.load8_s (i32.add (local.get $lo) (local.get $c))) (local.get $ex))
+          (i32.mul (i32.load8_s (i32.add (local.get $hi) (local.get $c))) (local.get $dx)))`,
+  rowWeights: `(local.set $ey (i32.sub (i32.const 1024) (local.get $dy)))
+        (local.set $vy (i32x4.splat (local.get $dy)))
+        (local.set $vey (i32x4.splat (local.get $ey)))`,
+  quad: `(local.set $vv (i32x4.add
             (i32x4.mul (v128.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))) (local.get $vey))
             (i32x4.mul (v128.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $vy))))
           (local.set $vv (i32x4.add (local.get $vv)
@@ -212,22 +231,37 @@ const bilinearSeparableI8 = `
           ;; truncation toward zero: negative sums take 2^20 - 1 before the arithmetic shift
           (local.set $r (i32x4.shr_s (i32x4.add (local.get $vv) (v128.and (i32x4.shr_s (local.get $vv) (i32.const 31)) (v128.const i32x4 0xfffff 0xfffff 0xfffff 0xfffff))) (i32.const 20)))
           (local.set $r (i16x8.narrow_i32x4_s (local.get $r) (local.get $r)))
-          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_s (local.get $r) (local.get $r)))
-          (local.set $k (i32.add (local.get $k) (i32.const 4)))
-          (br $quads)))
-        (block $tail_done (loop $tail
-          (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
-          (local.set $v (i32.add
+          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.narrow_i16x8_s (local.get $r) (local.get $r)))`,
+  tail: `(local.set $v (i32.add
             (i32.mul (i32.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ey))
             (i32.mul (i32.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $dy))))
           (i32.store8 (i32.add (local.get $y) (local.get $k))
-            (i32.div_s (i32.add (local.get $v) (select (i32.const 524288) (i32.const -524288) (i32.gt_s (local.get $v) (i32.const 0)))) (i32.const 1048576)))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br $tail)))
-        (local.set $y (i32.add (local.get $y) (local.get $n)))
-        (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outH))))
-      (local.set $x (i32.add (local.get $x) (local.get $image)))
-      (br_if $images (local.tee $b (i32.sub (local.get $b) (i32.const 1))))))`;
+            (i32.div_s (i32.add (local.get $v) (select (i32.const 524288) (i32.const -524288) (i32.gt_s (local.get $v) (i32.const 0)))) (i32.const 1048576)))`,
+});
+
+/** 8-bit RESIZE_BILINEAR as XNNPACK's ibilinear, signed or unsigned: the same two passes in its 11-bit steps. */
+const bilinearQ11 = (signedness) =>
+  separableBilinear({
+    name: `bilinear_q11_${signedness}8`,
+    hrow: `hrow_q11_${signedness}8`,
+    comment: `${signedness === "s" ? "int8" : "uint8"} RESIZE_BILINEAR as XNNPACK's ibilinear (the xnnpack arithmetic; weights in 1/2048 steps): p as for
+  ;; bilinear_i8; per column t = l 2^11 + (r - l) a, per row y = (t 2^11 + (u - t) a + 2^21) >> 22 (int32, wrapping
+  ;; where XNNPACK's does), the low byte kept`,
+    columnWeight: "",
+    columnMix: `(i32.add (i32.shl (local.tee $ex (i32.load8_${signedness} (i32.add (local.get $lo) (local.get $c)))) (i32.const 11))
+          (i32.mul (i32.sub (i32.load8_${signedness} (i32.add (local.get $hi) (local.get $c))) (local.get $ex)) (local.get $dx)))`,
+    rowWeights: "(local.set $vy (i32x4.splat (local.get $dy)))",
+    quad: `(local.set $vv (v128.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))))
+          (local.set $r (i32x4.shr_s (i32x4.add (i32x4.add (i32x4.shl (local.get $vv) (i32.const 11))
+              (i32x4.mul (i32x4.sub (v128.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $vv)) (local.get $vy)))
+            (v128.const i32x4 0x200000 0x200000 0x200000 0x200000)) (i32.const 22)))
+          (v128.store32_lane 0 (i32.add (local.get $y) (local.get $k)) (i8x16.shuffle 0 4 8 12 0 4 8 12 0 4 8 12 0 4 8 12 (local.get $r) (local.get $r)))`,
+    tail: `(local.set $v (i32.load (i32.add (local.get $top) (i32.shl (local.get $k) (i32.const 2)))))
+          (i32.store8 (i32.add (local.get $y) (local.get $k))
+            (i32.shr_s (i32.add (i32.add (i32.shl (local.get $v) (i32.const 11))
+              (i32.mul (i32.sub (i32.load (i32.add (local.get $bot) (i32.shl (local.get $k) (i32.const 2)))) (local.get $v)) (local.get $dy)))
+              (i32.const 0x200000)) (i32.const 22)))`,
+  }).replace(/\n +\n/, "\n");
 
 /**
  * A bilinear kernel four output elements at a time: per element of an output row (column, channel) its two taps'
@@ -334,6 +368,8 @@ const kernels = [
     width: 2,
   }),
   bilinearU8,
+  bilinearQ11("s"),
+  bilinearQ11("u"),
 ];
 
 process.stdout.write(`;; Data movement (TRANSPOSE, PACK, UNPACK, SPLIT, SPLIT_V, CONCATENATION, PAD, PADV2, SLICE, STRIDED_SLICE, TILE,

@@ -135,6 +135,8 @@ export interface DataMovementExports {
   bilinear_i8(x: number, y: number, block: number): void;
   bilinear_i16(x: number, y: number, block: number): void;
   bilinear_u8(x: number, y: number, block: number): void;
+  bilinear_q11_s8(x: number, y: number, block: number): void;
+  bilinear_q11_u8(x: number, y: number, block: number): void;
   cast_f32_i32(x: number, y: number, n: number): void;
 }
 

@@ -204,8 +204,11 @@ export function prepareNearestSimd(heap: WasmHeap | undefined, g: ResizeShape, r
   return pairKernel(heap, g.x, g.y, ex.nearest, block, fallback);
 }
 
-/** The interpolation of bilinear_f32 / _i8 / _i16 / _u8 (see the .wat): the weights are float32 or int32 (1/1024 steps). */
-export type BilinearKind = "f32" | "i8" | "i16" | "u8";
+/**
+ * The interpolation of bilinear_f32 / _i8 / _i16 / _u8 / _q11_s8 / _q11_u8 (see the .wat): the weights are float32,
+ * int32 in 1/1024 steps, or for q11 (XNNPACK's, int8 and uint8) in 1/2048 steps.
+ */
+export type BilinearKind = "f32" | "i8" | "i16" | "u8" | "q11s8" | "q11u8";
 
 export interface BilinearAxis {
   lo: Int32Array;
@@ -233,11 +236,11 @@ export function prepareBilinearSimd(heap: WasmHeap | undefined, kind: BilinearKi
       heap.place(byteOffsets(rx.lo, pixel)),
       heap.place(byteOffsets(rx.hi, pixel)),
       heap.place(rx.frac),
-      // bilinear_i8's two rows of column-interpolated int32 values
-      ...(kind === "i8" ? [heap.alloc(4 * g.outW * g.depth + 16), heap.alloc(4 * g.outW * g.depth + 16)] : []),
+      // the two-pass kernels' two rows of column-interpolated int32 values
+      ...(kind !== "i16" ? [heap.alloc(4 * g.outW * g.depth + 16), heap.alloc(4 * g.outW * g.depth + 16)] : []),
     ]),
   );
-  const kernels = { i8: ex.bilinear_i8, i16: ex.bilinear_i16 };
+  const kernels = { i8: ex.bilinear_i8, i16: ex.bilinear_i16, q11s8: ex.bilinear_q11_s8, q11u8: ex.bilinear_q11_u8 };
   return pairKernel(heap, g.x, g.y, kernels[kind], block, fallback);
 }
 

@@ -113,7 +113,14 @@ export const prepareResizeBilinear: PrepareKernel = (ctx) => {
   // 8-bit in the xnnpack arithmetic: XNNPACK's u8 kernel is its s8 one on unsigned values
   if (ctx.xnnpackInt8 && (x.type === TensorType.INT8 || x.type === TensorType.UINT8)) {
     const heap = ctx.simd?.();
-    return heap ? xnnpackBilinearSimd(heap, g) : xnnpackBilinear(g);
+    const js = xnnpackBilinear(g);
+    // two passes, each source row's column interpolation once: where both tensors live in the heap
+    const ry = xnnpackAxis(outH, inH, g);
+    const rx = xnnpackAxis(outW, inW, g);
+    const kind = x.type === TensorType.UINT8 ? "q11u8" : "q11s8";
+    const rows = { lo: ry.lo, hi: ry.hi, frac: ry.alpha };
+    const cols = { lo: rx.lo, hi: rx.hi, frac: rx.alpha };
+    return prepareBilinearSimd(heap, kind, g, rows, cols, js) ?? (heap ? xnnpackBilinearSimd(heap, g) : js);
   }
   if (x.type === TensorType.UINT8) {
     const heap = ctx.simd?.();
