@@ -68,11 +68,14 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x
     return v < amin ? amin : v > amax ? amax : v;
   };
   if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement, ctx.simd?.());
-  return () => {
+  const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     for (let i = 0; i < n; i++) yd[i] = perElement(xd[i]);
   };
+  // int16: the same requantization for either sign, clamped to the activation's bounds, in WebAssembly SIMD
+  const m = { multiplier, shift };
+  return prepareRequantizeInt16Simd(ctx.simd?.(), x, y, m, m, amin, amax, plain) ?? plain;
 }
 
 export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32, FloatUnaryKind.Relu);
