@@ -18,6 +18,7 @@ import { eigenTanh } from "./eigen-activations";
 import { xnnpackSigmoid } from "./xnnpack-sigmoid";
 import { FloatFunction, prepareFloatFunctionSimd, prepareSoftmaxSimd } from "./float-transcendental-simd";
 import { xnnpackSoftmax } from "./xnnpack-softmax";
+import { prepareQuantizedSoftmaxSimd } from "./quantized-softmax-simd";
 
 const f32 = Math.fround;
 
@@ -253,7 +254,7 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const [qmin, qmax] = integerRange(y.type);
   const inputMin = integerRange(x.type)[0];
   const uint8 = y.type === TensorType.UINT8;
-  return () => {
+  const plain = () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Int8Array;
     for (let r = 0; r < rows; r++) {
@@ -271,4 +272,5 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
       }
     }
   };
+  return prepareQuantizedSoftmaxSimd(ctx.simd?.(), x, y, rows, depth, table, qmin, qmax, plain) ?? plain;
 };
