@@ -107,11 +107,12 @@ export interface QuantizedElementwiseExports {
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 
-/** lib/tflite/wasm/quantized-softmax.wat: 8-bit SOFTMAX and LOG_SOFTMAX (see ../kernels/quantized-softmax-simd.ts). */
+/** lib/tflite/wasm/quantized-softmax.wat: 8-bit and int16 SOFTMAX, 8-bit LOG_SOFTMAX (see ../kernels/quantized-softmax-simd.ts). */
 export interface QuantizedSoftmaxExports {
   qsoftmax(x: number, y: number, rows: number, depth: number, table: number, flip: number, out: number, yScale: number, zero: number, lo: number, hi: number): void;
   qrowstats(x: number, rows: number, depth: number, table: number, flip: number, stats: number): void;
   qlogsoftmax(x: number, y: number, rows: number, depth: number, flip: number, stats: number, ratio: number, zero: number, lo: number, hi: number): void;
+  qsoftmax16(x: number, y: number, rows: number, depth: number, exp: number, recip: number): void;
 }
 /** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
 export interface ReducePoolExports {
@@ -311,7 +312,7 @@ export class WasmHeap {
     return this.companion<MatrixExports>("matrix");
   }
 
-  /** The 8-bit SOFTMAX and LOG_SOFTMAX kernels (wasm/quantized-softmax.wat). */
+  /** The quantized SOFTMAX and LOG_SOFTMAX kernels (wasm/quantized-softmax.wat). */
   quantizedSoftmax(): QuantizedSoftmaxExports | undefined {
     return this.companion<QuantizedSoftmaxExports>("quantizedSoftmax");
   }

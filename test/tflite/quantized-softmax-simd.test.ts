@@ -1,7 +1,7 @@
 /**
- * 8-bit SOFTMAX (int8, uint8, int8 → int16) and LOG_SOFTMAX in WebAssembly (lib/tflite/wasm/quantized-softmax.wat)
+ * 8-bit SOFTMAX (int8, uint8, int8 → int16), int16 SOFTMAX and 8-bit LOG_SOFTMAX in WebAssembly (lib/tflite/wasm/quantized-softmax.wat)
  * give exactly the JavaScript loops' outputs (the interpreter with `simd: false`), in both arithmetics, on random
- * shapes (rows shorter and longer than 16 values: the maximum's vector loop and its tail), scales, betas and
+ * shapes (rows shorter and longer than 16 values: the maximum's vector loop and its tail; int16 rows of thousands), scales, betas and
  * values, a fifth of them the type's extremes, and rows of one repeated value.
  */
 import { strict as assert } from "assert";
@@ -18,13 +18,14 @@ function sameInBoth(m: CaseMaker, spec: Parameters<typeof singleOperatorModel>[0
   for (const arithmetic of ["reference", "xnnpack"] as const) {
     const simd = new Interpreter(bytes, { arithmetic });
     const js = new Interpreter(bytes, { arithmetic, simd: false });
-    const [lo, hi] = simd.inputs[0].type === T.INT8 ? [-128, 127] : [0, 255];
+    const type = simd.inputs[0].type;
+    const [lo, hi] = type === T.INT8 ? [-128, 127] : type === T.INT16 ? [-32768, 32767] : [0, 255];
     for (let trial = 0; trial < 3; trial++) {
       const n = simd.inputs[0].size;
-      const constant = lo + Math.floor(m.next() * 256);
+      const constant = lo + Math.floor(m.next() * (hi - lo + 1));
       const v = Array.from({ length: n }, () => {
         const r = m.next();
-        return trial === 2 ? constant : r < 0.1 ? lo : r < 0.2 ? hi : lo + Math.floor(m.next() * 256);
+        return trial === 2 ? constant : r < 0.1 ? lo : r < 0.2 ? hi : lo + Math.floor(m.next() * (hi - lo + 1));
       });
       (simd.inputs[0].data as Int8Array).set(v);
       (js.inputs[0].data as Int8Array).set(v);
@@ -70,6 +71,17 @@ describe("tflite 8-bit SOFTMAX and LOG_SOFTMAX in WebAssembly", function () {
       const zx = type === T.INT8 ? m.int(-128, 127) : m.int(0, 255);
       const label = `LOG_SOFTMAX ${T[type]} [${shape}] scale ${sx.toPrecision(4)}`;
       sameInBoth(m, { builtin: B.LOG_SOFTMAX, inputs: [{ shape, type, quantization: quant(sx, zx) }], outputs: [{ shape, type, quantization: quant(16 / 256, type === T.INT8 ? 127 : 255) }] }, label);
+    }
+  });
+
+  it("SOFTMAX int16 equals the JavaScript loop", function () {
+    const m = new CaseMaker(rng(179));
+    for (let k = 0; k < 60; k++) {
+      const shape = k % 10 === 0 ? [2, m.int(1000, 5000)] : randomShape(m);
+      const beta = m.pick([1, 0.5, 2, 0.1]);
+      const sx = 2 ** (m.next() * 12 - 16);
+      const label = `SOFTMAX INT16 [${shape}] scale ${sx.toPrecision(4)} beta ${beta}`;
+      sameInBoth(m, { builtin: B.SOFTMAX, inputs: [{ shape, type: T.INT16, quantization: quant(sx, 0) }], outputs: [{ shape, type: T.INT16, quantization: quant(1 / 32768, 0) }], optionsType: O.SoftmaxOptions, options: [{ slot: F.SoftmaxOptions.beta, kind: "float32", value: beta }] }, label);
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
- * 8-bit SOFTMAX (int8, uint8 and int8 → int16) and LOG_SOFTMAX in WebAssembly (../wasm/quantized-softmax.wat), the
- * same single-precision steps as the JavaScript loops in activations.ts and quantized-log-softmax.ts. Each returns
+ * 8-bit SOFTMAX (int8, uint8 and int8 → int16), int16 SOFTMAX and 8-bit LOG_SOFTMAX in WebAssembly
+ * (../wasm/quantized-softmax.wat), the same steps as the JavaScript loops in activations.ts, int16-activations.ts and
+ * quantized-log-softmax.ts. Each returns
  * undefined where the module or the heap is unavailable; tensors outside the heap at run time take `fallback`.
  */
 import { TensorType } from "../schema";
@@ -50,5 +51,21 @@ export function prepareQuantizedLogSoftmaxSimd(heap: WasmHeap | undefined, x: Te
     ex.qrowstats(x.data.byteOffset, rows, depth, at, flip, stats);
     for (let r = 0; r < 2 * rows; r += 2) floats[r + 1] = rowConstant(words[r], floats[r + 1]);
     ex.qlogsoftmax(x.data.byteOffset, y.data.byteOffset, rows, depth, flip, stats, ratio, zero, lo, hi);
+  };
+}
+
+/**
+ * int16 SOFTMAX over rows of `depth` (below 65536, so that the int32 sum cannot overflow): `exp` the exponential of
+ * each difference max - x, `reciprocal` the 513-entry table of 1/(1+x).
+ */
+export function prepareInt16SoftmaxSimd(heap: WasmHeap | undefined, x: Tensor, y: Tensor, rows: number, depth: number, exp: Int16Array, reciprocal: Int16Array, fallback: Invoke): Invoke | undefined {
+  const ex = heap?.quantizedSoftmax();
+  if (!heap || !ex || !usable(heap, x, y) || depth >= 65536 || exp.length !== 65536 || reciprocal.length !== 513) return undefined;
+  const expAt = heap.place(exp);
+  const recipAt = heap.place(reciprocal);
+  return () => {
+    const buffer = heap.buffer;
+    if (x.data.buffer !== buffer || y.data.buffer !== buffer) return fallback();
+    ex.qsoftmax16(x.data.byteOffset, y.data.byteOffset, rows, depth, expAt, recipAt);
   };
 }

@@ -1,4 +1,5 @@
-;; 8-bit SOFTMAX and LOG_SOFTMAX as TFLite's kernels compute them (../kernels/quantized-softmax-simd.ts), per row
+;; Quantized SOFTMAX (8-bit, and int16 at the end) and 8-bit LOG_SOFTMAX as TFLite's kernels compute them
+;; (../kernels/quantized-softmax-simd.ts). 8-bit, per row
 ;; of `depth` values: the row's maximum, then a 256-entry float32 table of exp(-scale beta d) indexed by
 ;; 255 - max + q (d = max - q), summed one by one in single precision (TFLite's order, so no vector sum).
 ;; Inputs are read as bytes and flipped by `flip` (128 for int8, 0 for uint8) to unsigned order: the differences to
@@ -112,6 +113,72 @@
       (local.set $x (i32.add (local.get $x) (local.get $depth)))
       (local.set $y (i32.add (local.get $y) (local.get $depth)))
       (local.set $stats (i32.add (local.get $stats) (i32.const 8)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br_if $row (i32.gt_s (local.get $rows) (i32.const 0)))))
+
+  ;; int16 SOFTMAX (reference_ops::SoftmaxInt16): e = $exp[max - x] (int16, the interpolated exponential of each
+  ;; difference, 65536 entries), summed in int32 (depth below 65536 keeps it below 2^31); the sum's reciprocal from
+  ;; the 513-entry interpolated table 1/(1+x) ($recip), each output (e r + 2^(s-1)) >> s, s = 31 - clz(sum).
+  (func (export "qsoftmax16") (param $x i32) (param $y i32) (param $rows i32) (param $depth i32) (param $exp i32) (param $recip i32)
+    (local $end i32) (local $p i32) (local $max i32) (local $v i32) (local $sum i32) (local $h i32) (local $sym i32)
+    (local $idx i32) (local $base i32) (local $r i64) (local $shift i64) (local $round i64) (local $m v128) (local $q i32)
+    (loop $row
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 1))))
+      (local.set $p (local.get $x))
+      (local.set $max (i32.const -32768))
+      (if (i32.ge_u (local.get $depth) (i32.const 8))
+        (then
+          (local.set $m (i16x8.splat (i32.const -32768)))
+          (loop $vec
+            (local.set $m (i16x8.max_s (local.get $m) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br_if $vec (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))))
+          (local.set $m (i16x8.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+          (local.set $m (i16x8.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $m) (local.get $m))))
+          (local.set $m (i16x8.max_s (local.get $m) (i8x16.shuffle 2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1 (local.get $m) (local.get $m))))
+          (local.set $max (i16x8.extract_lane_s 0 (local.get $m)))))
+      (block $done
+        (loop $tail
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $v (i32.load16_s (local.get $p)))
+          (if (i32.gt_s (local.get $v) (local.get $max)) (then (local.set $max (local.get $v))))
+          (local.set $p (i32.add (local.get $p) (i32.const 2)))
+          (br $tail)))
+      ;; the exponentials into y, and their sum
+      (local.set $sum (i32.const 0))
+      (local.set $p (i32.const 0))
+      (loop $each
+        (local.set $v (i32.load16_s (i32.add (local.get $exp)
+          (i32.shl (i32.sub (local.get $max) (i32.load16_s (i32.add (local.get $x) (local.get $p)))) (i32.const 1)))))
+        (i32.store16 (i32.add (local.get $y) (local.get $p)) (local.get $v))
+        (local.set $sum (i32.add (local.get $sum) (local.get $v)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br_if $each (i32.lt_u (local.get $p) (i32.shl (local.get $depth) (i32.const 1)))))
+      ;; the reciprocal: floor((sum 2^h + 2^14) / 2^15) - 3 2^15, clamped to int16, looked up and interpolated
+      (local.set $h (i32.clz (local.get $sum)))
+      (local.set $sym (i32.sub
+        (i32.wrap_i64 (i64.shr_s (i64.add (i64.shl (i64.extend_i32_u (local.get $sum)) (i64.extend_i32_u (local.get $h))) (i64.const 16384)) (i64.const 15)))
+        (i32.const 98304)))
+      (if (i32.lt_s (local.get $sym) (i32.const -32768)) (then (local.set $sym (i32.const -32768))))
+      (if (i32.gt_s (local.get $sym) (i32.const 32767)) (then (local.set $sym (i32.const 32767))))
+      (local.set $idx (i32.add (local.get $recip) (i32.shl (i32.add (i32.const 256) (i32.shr_s (local.get $sym) (i32.const 7))) (i32.const 1))))
+      (local.set $base (i32.load16_s (local.get $idx)))
+      (local.set $r (i64.extend_i32_s (i32.extend16_s (i32.add (local.get $base)
+        (i32.shr_s (i32.add (i32.mul (i32.sub (i32.load16_s offset=2 (local.get $idx)) (local.get $base)) (i32.and (local.get $sym) (i32.const 127))) (i32.const 64)) (i32.const 7))))))
+      (local.set $shift (i64.extend_i32_u (i32.sub (i32.const 31) (local.get $h))))
+      (local.set $round (i64.shl (i64.const 1) (i64.sub (local.get $shift) (i64.const 1))))
+      (local.set $p (i32.const 0))
+      (loop $out
+        (local.set $q (i32.wrap_i64 (i64.shr_s
+          (i64.add (i64.mul (i64.extend_i32_s (i32.load16_s (i32.add (local.get $y) (local.get $p)))) (local.get $r)) (local.get $round))
+          (local.get $shift))))
+        (if (i32.lt_s (local.get $q) (i32.const 0)) (then (local.set $q (i32.const 0))))
+        (if (i32.gt_s (local.get $q) (i32.const 32767)) (then (local.set $q (i32.const 32767))))
+        (i32.store16 (i32.add (local.get $y) (local.get $p)) (local.get $q))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br_if $out (i32.lt_u (local.get $p) (i32.shl (local.get $depth) (i32.const 1)))))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 1))))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $depth) (i32.const 1))))
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br_if $row (i32.gt_s (local.get $rows) (i32.const 0)))))
 )
