@@ -114,6 +114,10 @@ export interface QuantizedSoftmaxExports {
   qlogsoftmax(x: number, y: number, rows: number, depth: number, flip: number, stats: number, ratio: number, zero: number, lo: number, hi: number): void;
   qsoftmax16(x: number, y: number, rows: number, depth: number, exp: number, recip: number): void;
 }
+/** lib/tflite/wasm/byte-affine.wat: an 8-bit map as arithmetic where that reproduces its table (see ../kernels/byte-affine.ts). */
+export interface ByteAffineExports {
+  q15map8(x: number, y: number, n: number, flip: number, pivot: number, a1: number, a2: number, z1: number, z2: number, k: number, lo: number, hi: number, outFlip: number): void;
+}
 /** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
 export interface ReducePoolExports {
   reduce(kind: number, x: number, acc: number, outer: number, red: number, inner: number, list: number, calls: number): void;
@@ -203,6 +207,7 @@ const companions = {
   dataMovement: { file: "data-movement", disable: "EDGE_TFLITE_DATA_MOVEMENT_SIMD" },
   matrix: { file: "matrix", disable: "EDGE_TFLITE_MATRIX_SIMD" },
   quantizedSoftmax: { file: "quantized-softmax", disable: "EDGE_TFLITE_QUANTIZED_SOFTMAX_SIMD" },
+  byteAffine: { file: "byte-affine", disable: "EDGE_TFLITE_BYTE_AFFINE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -315,6 +320,10 @@ export class WasmHeap {
   /** The quantized SOFTMAX and LOG_SOFTMAX kernels (wasm/quantized-softmax.wat). */
   quantizedSoftmax(): QuantizedSoftmaxExports | undefined {
     return this.companion<QuantizedSoftmaxExports>("quantizedSoftmax");
+  }
+  /** The 8-bit maps as arithmetic (wasm/byte-affine.wat). */
+  byteAffine(): ByteAffineExports | undefined {
+    return this.companion<ByteAffineExports>("byteAffine");
   }
   /** Writes an int32 at a (4-byte aligned) address. */
   setWord(at: number, value: number): void {
