@@ -116,7 +116,7 @@ export interface QuantizedSoftmaxExports {
 }
 /** lib/tflite/wasm/byte-affine.wat: an 8-bit map as arithmetic where that reproduces its table (see ../kernels/byte-affine.ts). */
 export interface ByteAffineExports {
-  q15map8(x: number, y: number, n: number, flip: number, pivot: number, a1: number, a2: number, z1: number, z2: number, k: number, lo: number, hi: number, outFlip: number): void;
+  q15map8(x: number, y: number, n: number, flip: number, pivot: number, a1: number, a2: number, z1: number, z2: number, k: number, j: number, lo: number, hi: number, outFlip: number): void;
 }
 /** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
 export interface ReducePoolExports {

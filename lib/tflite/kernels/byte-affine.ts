@@ -2,11 +2,12 @@
  * An 8-bit lookup table as arithmetic, where that reproduces it exactly: many of the tables byte-lookup.ts builds
  * (LEAKY_RELU, 8-bit QUANTIZE, RELU and its kin) are a rounded line each side of the input's zero point, clamped.
  * On bytes in unsigned order (u = byte xor flip), with d = u - pivot, we look for XNNPACK's shape of arithmetic in
- * 16-bit lanes (../wasm/byte-affine.wat)
- *   y = clamp(z + floor(((d 2^k) a + 2^14) / 2^15), lo, hi),  (a, z) = (a1, z1) for d >= 0, (a2, z2) below, 0 <= k <= 7,
- * equal to the table (in unsigned output order) at all 256 inputs: for each k, the slopes around each side's
- * estimate, z from the interval all entries allow; the result checked entry by entry. Undefined where nothing fits (TFLite's
- * rounding of negative values half away from zero often does not), and the table lookup stays.
+ * 16-bit lanes (../wasm/byte-affine.wat), with the product in 2^j times finer steps so that the offset can hold the
+ * one of TFLite's double rounding (srdhm, then a rounding shift):
+ *   y = clamp(sat16(floor(((d 2^k) a + 2^14) / 2^15) + z) >> j, lo, hi),  (a, z) = (a1, z1) for d >= 0, (a2, z2) below,
+ * equal to the table (in unsigned output order) at all 256 inputs: for each k and j, the slopes around each side's
+ * estimate, z from the interval all entries allow; the result checked entry by entry. Undefined where nothing
+ * fits, and the table lookup stays.
  */
 export interface ByteQ15 {
   pivot: number;
@@ -15,56 +16,82 @@ export interface ByteQ15 {
   z1: number;
   z2: number;
   k: number;
+  j: number;
   lo: number;
   hi: number;
 }
 
+const product = (d: number, k: number, a: number) => (d * 2 ** k * a + 16384) >> 15;
+const sat16 = (v: number) => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+
 const evaluateQ15 = (f: ByteQ15, u: number) => {
   const d = u - f.pivot;
-  const v = d >= 0 ? f.z1 + ((d * 2 ** f.k * f.a1 + 16384) >> 15) : f.z2 + ((d * 2 ** f.k * f.a2 + 16384) >> 15);
+  const v = sat16(d >= 0 ? f.z1 + product(d, f.k, f.a1) : f.z2 + product(d, f.k, f.a2)) >> f.j;
   return v < f.lo ? f.lo : v > f.hi ? f.hi : v;
 };
 
-/** The first (a, z) of one side in the 16-bit form with shift k, or undefined. */
-function sideQ15(t: ArrayLike<number>, us: number[], pivot: number, k: number, lo: number, hi: number): { a: number; z: number } | undefined {
-  if (us.length === 0) return { a: 0, z: 0 };
+interface Side {
+  us: number[];
+  /** the unclamped entries */
+  inner: number[];
+  /** output steps per input step, from the first and last unclamped entries */
+  estimate: number;
+}
+
+function side(t: ArrayLike<number>, us: number[], lo: number, hi: number): Side {
   const inner = us.filter((u) => t[u] !== lo && t[u] !== hi);
   const estimate = inner.length < 2 ? 0 : (t[inner[inner.length - 1]] - t[inner[0]]) / (inner[inner.length - 1] - inner[0]);
-  const s = 15 - k;
-  const width = Math.min(512, Math.ceil(2 ** s / Math.max(1, inner.length - 1)) + 2);
-  const center = Math.round(estimate * 2 ** s);
-  const r = (u: number, a: number) => ((u - pivot) * 2 ** k * a + 16384) >> 15;
+  return { us, inner, estimate };
+}
+
+/** The first (a, z) of one side with shifts k and j, or undefined. */
+function fitSide(t: ArrayLike<number>, s: Side, pivot: number, k: number, j: number, lo: number, hi: number): { a: number; z: number } | undefined {
+  if (s.us.length === 0) return { a: 0, z: 0 };
+  const unit = 2 ** j;
+  const scale = 2 ** (15 - k + j);
+  // the endpoints' slope is within 1 / span of any fitting line's: so many steps of a either side
+  const width = Math.min(256, Math.ceil(scale / Math.max(1, s.inner.length - 1)) + 2);
+  const center = Math.round(s.estimate * scale);
   // a side that (nearly) all clamps may need the steepest slopes instead
-  const steep = inner.length < 2 ? [32767, -32767] : [];
-  for (let j = 0; j <= 2 * width + steep.length; j++) {
-    const a = j > 2 * width ? steep[j - 2 * width - 1] : center + (j & 1 ? (j + 1) / 2 : -j / 2);
+  const steep = s.inner.length < 2 ? [32767, -32767] : [];
+  for (let i = 0; i <= 2 * width + steep.length; i++) {
+    const a = i > 2 * width ? steep[i - 2 * width - 1] : center + (i & 1 ? (i + 1) / 2 : -i / 2);
     if (a <= -32768 || a > 32767) continue;
-    // z: exact at the unclamped entries, keeping the clamped ones clamped
+    // z: within each unclamped entry's 2^j fine steps, keeping the clamped ones clamped
     let low = -32768;
     let high = 32767;
-    for (const u of us) {
-      const v = t[u] - r(u, a);
-      if (lo === hi) break;
-      if (t[u] !== lo) low = Math.max(low, v);
-      if (t[u] !== hi) high = Math.min(high, v);
-      if (low > high) break;
+    if (lo !== hi) {
+      for (const u of s.us) {
+        const r = product(u - pivot, k, a);
+        if (t[u] !== lo) low = Math.max(low, t[u] * unit - r);
+        if (t[u] !== hi) high = Math.min(high, (t[u] + 1) * unit - 1 - r);
+        if (low > high) break;
+      }
     }
     if (low <= high) return { a, z: low };
   }
   return undefined;
 }
 
-/** The 16-bit form of `t` (as fitByteAffine), or undefined. */
+/** `t[u]` the output (0..255, unsigned order) of input byte u (unsigned order); `pivot` the zero point's byte. */
 export function fitByteQ15(t: ArrayLike<number>, pivot: number): ByteQ15 | undefined {
-  const [lo, hi] = [Math.min(...Array.from(t)), Math.max(...Array.from(t))];
+  let lo = 255;
+  let hi = 0;
+  for (let u = 0; u < 256; u++) {
+    lo = Math.min(lo, t[u]);
+    hi = Math.max(hi, t[u]);
+  }
   const all = Array.from({ length: 256 }, (_, u) => u);
-  const [above, below] = [all.filter((u) => u >= pivot), all.filter((u) => u < pivot)];
-  for (let k = 0; k <= 7; k++) {
-    const one = sideQ15(t, above, pivot, k, lo, hi);
-    const two = one && sideQ15(t, below, pivot, k, lo, hi);
-    if (!one || !two) continue;
-    const f: ByteQ15 = { pivot, a1: one.a, a2: two.a, z1: one.z, z2: two.z, k, lo, hi };
-    if (all.every((u) => evaluateQ15(f, u) === t[u])) return f;
+  const above = side(t, all.filter((u) => u >= pivot), lo, hi);
+  const below = side(t, all.filter((u) => u < pivot), lo, hi);
+  for (let j = 0; j <= 6; j++) {
+    for (let k = 0; k <= 7; k++) {
+      const one = fitSide(t, above, pivot, k, j, lo, hi);
+      const two = one && fitSide(t, below, pivot, k, j, lo, hi);
+      if (!one || !two) continue;
+      const f: ByteQ15 = { pivot, a1: one.a, a2: two.a, z1: one.z, z2: two.z, k, j, lo, hi };
+      if (all.every((u) => evaluateQ15(f, u) === t[u])) return f;
+    }
   }
   return undefined;
 }

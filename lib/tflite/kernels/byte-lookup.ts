@@ -70,7 +70,7 @@ function wasmAffine(heap: WasmHeap | undefined, x: Tensor, y: Tensor, table: Int
   return () => {
     const buffer = heap.buffer;
     if (x.data.buffer !== buffer || y.data.buffer !== buffer) return plain();
-    ex.q15map8(x.data.byteOffset, y.data.byteOffset, n, flip, q15.pivot, q15.a1, q15.a2, q15.z1, q15.z2, q15.k, q15.lo, q15.hi, outFlip);
+    ex.q15map8(x.data.byteOffset, y.data.byteOffset, n, flip, q15.pivot, q15.a1, q15.a2, q15.z1, q15.z2, q15.k, q15.j, q15.lo, q15.hi, outFlip);
   };
 }
 
