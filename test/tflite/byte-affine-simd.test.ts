@@ -4,7 +4,7 @@
  * below and above 1, negative, 0), requantizing QUANTIZE (int8 → int8, uint8 → uint8, ratios above and below 1),
  * RELU, RELU6 and RELU_N1_TO_1, on random lengths (every length mod 16: the tail runs one byte at a time), zero
  * points and values, every byte value included. And XNNPACK's LEAKY_RELU table (slopes up to 8) is always found in
- * that form.
+ * that form; and the kernel against its formula in each of its loop variants.
  */
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
@@ -83,6 +83,40 @@ describe("tflite 8-bit maps as arithmetic in WebAssembly", function () {
         return v < 0 ? 0 : v > 255 ? 255 : v;
       });
       assert.ok(fitByteQ15(table, zx), `multipliers ${mp}, ${mn}, zero points ${zx}, ${zy}`);
+    }
+  });
+
+  it("q15map8 computes its formula in every variant (either slope and offset by sign or one, j zero or not, int8 or uint8), every length mod 16", function () {
+    const heap = new WasmHeap(int8Module()!);
+    const ex = heap.byteAffine()!;
+    const m = new CaseMaker(rng(197));
+    const x = heap.alloc(1100);
+    const y = heap.alloc(1100);
+    for (let c = 0; c < 400; c++) {
+      const n = m.int(0, 1050);
+      const flip = c & 8 ? 128 : 0;
+      const pivot = m.int(0, 255);
+      const k = m.int(0, 7);
+      const j = c & 4 ? m.int(1, 6) : 0;
+      const a1 = m.int(-32767, 32767);
+      const a2 = c & 1 ? m.int(-32767, 32767) : a1;
+      const z1 = m.int(-2000, 2000);
+      const z2 = c & 2 ? m.int(-2000, 2000) : z1;
+      const lo = m.int(0, 128);
+      const hi = m.int(lo, 255);
+      const outFlip = c & 16 ? 128 : 0;
+      const bytes = heap.bytes();
+      const input = Array.from({ length: n }, () => m.int(0, 255));
+      input.forEach((v, i) => (bytes[x + i] = v));
+      ex.q15map8(x, y, n, flip, pivot, a1, a2, z1, z2, k, j, lo, hi, outFlip);
+      const out = heap.bytes();
+      for (let i = 0; i < n; i++) {
+        const d = (input[i] ^ flip) - pivot;
+        const sum = (d >= 0 ? z1 : z2) + ((d * 2 ** k * (d >= 0 ? a1 : a2) + 16384) >> 15);
+        const v = Math.min(32767, Math.max(-32768, sum)) >> j;
+        const expected = (Math.min(hi, Math.max(lo, v)) ^ outFlip) & 255;
+        assert.equal(out[y + i] & 255, expected, `case ${c} byte ${i} of ${n}: input ${input[i]}`);
+      }
     }
   });
 });

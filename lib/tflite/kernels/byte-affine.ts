@@ -44,9 +44,12 @@ function side(t: ArrayLike<number>, us: number[], lo: number, hi: number): Side 
   return { us, inner, estimate };
 }
 
-/** The first (a, z) of one side with shifts k and j, or undefined. */
-function fitSide(t: ArrayLike<number>, s: Side, pivot: number, k: number, j: number, lo: number, hi: number): { a: number; z: number } | undefined {
-  if (s.us.length === 0) return { a: 0, z: 0 };
+/**
+ * The first (a, z) of one side with shifts k and j, or undefined; `prefer` (the other side's) first, as the kernel
+ * skips the choice by sign of what both sides share.
+ */
+function fitSide(t: ArrayLike<number>, s: Side, pivot: number, k: number, j: number, lo: number, hi: number, prefer?: { a: number; z: number }): { a: number; z: number } | undefined {
+  if (s.us.length === 0) return prefer ?? { a: 0, z: 0 };
   const unit = 2 ** j;
   const scale = 2 ** (15 - k + j);
   // the endpoints' slope is within 1 / span of any fitting line's: so many steps of a either side
@@ -54,8 +57,9 @@ function fitSide(t: ArrayLike<number>, s: Side, pivot: number, k: number, j: num
   const center = Math.round(s.estimate * scale);
   // a side that (nearly) all clamps may need the steepest slopes instead
   const steep = s.inner.length < 2 ? [32767, -32767] : [];
-  for (let i = 0; i <= 2 * width + steep.length; i++) {
-    const a = i > 2 * width ? steep[i - 2 * width - 1] : center + (i & 1 ? (i + 1) / 2 : -i / 2);
+  const first = prefer ? [prefer.a] : [];
+  for (let i = -first.length; i <= 2 * width + steep.length; i++) {
+    const a = i < 0 ? first[0] : i > 2 * width ? steep[i - 2 * width - 1] : center + (i & 1 ? (i + 1) / 2 : -i / 2);
     if (a <= -32768 || a > 32767) continue;
     // z: within each unclamped entry's 2^j fine steps, keeping the clamped ones clamped
     let low = -32768;
@@ -68,7 +72,7 @@ function fitSide(t: ArrayLike<number>, s: Side, pivot: number, k: number, j: num
         if (low > high) break;
       }
     }
-    if (low <= high) return { a, z: low };
+    if (low <= high) return { a, z: prefer && prefer.z >= low && prefer.z <= high ? prefer.z : low };
   }
   return undefined;
 }
@@ -87,7 +91,7 @@ export function fitByteQ15(t: ArrayLike<number>, pivot: number): ByteQ15 | undef
   for (let j = 0; j <= 6; j++) {
     for (let k = 0; k <= 7; k++) {
       const one = fitSide(t, above, pivot, k, j, lo, hi);
-      const two = one && fitSide(t, below, pivot, k, j, lo, hi);
+      const two = one && fitSide(t, below, pivot, k, j, lo, hi, one);
       if (!one || !two) continue;
       const f: ByteQ15 = { pivot, a1: one.a, a2: two.a, z1: one.z, z2: two.z, k, j, lo, hi };
       if (all.every((u) => evaluateQ15(f, u) === t[u])) return f;
