@@ -102,8 +102,8 @@ describe("tflite 8-bit maps as arithmetic in WebAssembly", function () {
       const a2 = c & 1 ? m.int(-32767, 32767) : a1;
       const z1 = m.int(-2000, 2000);
       const z2 = c & 2 ? m.int(-2000, 2000) : z1;
-      const lo = m.int(0, 128);
-      const hi = m.int(lo, 255);
+      const lo = c & 32 ? 0 : m.int(0, 128);
+      const hi = c & 32 ? 255 : m.int(lo, 255);
       const outFlip = c & 16 ? 128 : 0;
       const bytes = heap.bytes();
       const input = Array.from({ length: n }, () => m.int(0, 255));

@@ -85,6 +85,11 @@ export function fitByteQ15(t: ArrayLike<number>, pivot: number): ByteQ15 | undef
     lo = Math.min(lo, t[u]);
     hi = Math.max(hi, t[u]);
   }
+  // the narrowing's own bounds first (the kernel then skips its clamp), the table's where they are needed
+  return fitWithin(t, pivot, 0, 255) ?? (lo === 0 && hi === 255 ? undefined : fitWithin(t, pivot, lo, hi));
+}
+
+function fitWithin(t: ArrayLike<number>, pivot: number, lo: number, hi: number): ByteQ15 | undefined {
   const all = Array.from({ length: 256 }, (_, u) => u);
   const above = side(t, all.filter((u) => u >= pivot), lo, hi);
   const below = side(t, all.filter((u) => u < pivot), lo, hi);

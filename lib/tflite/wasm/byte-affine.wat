@@ -13,7 +13,7 @@
   ;; XNNPACK's shape of arithmetic in 16-bit lanes (its LEAKY_RELU kernel's, which is j = 0); 0 <= k <= 7 keeps
   ;; d 2^k within int16, a is not -2^15 (q15mulr's one saturating case), j <= 6 keeps a saturated sum clamped.
   ;; One vector loop per variant, leaving out what is idle (the choice of a, of z, the shift by j; for int8 the
-  ;; flip, by a signed load); the loops are tested at the bottom: V8 compiles that shape about twice as fast as one
+  ;; flip, by a signed load; the clamp to [0, 255]); the loops are tested at the bottom: V8 compiles that shape about twice as fast as one
   ;; tested at the top.
   (func (export "q15map8") (param $x i32) (param $y i32) (param $n i32) (param $flip i32) (param $pivot i32)
     (param $a1 i32) (param $a2 i32) (param $z1 i32) (param $z2 i32) (param $k i32) (param $j i32) (param $lo i32) (param $hi i32) (param $outFlip i32)
@@ -31,23 +31,239 @@
     (local.set $hiv (i8x16.splat (local.get $hi)))
     (local.set $end (i32.add (local.get $x) (i32.and (local.get $n) (i32.const -16))))
     (local.set $variant (i32.or (i32.or (i32.ne (local.get $a1) (local.get $a2)) (i32.shl (i32.ne (local.get $z1) (local.get $z2)) (i32.const 1)))
-      (i32.or (i32.shl (i32.ne (local.get $j) (i32.const 0)) (i32.const 2)) (i32.shl (i32.eq (local.get $flip) (i32.const 128)) (i32.const 3)))))
+      (i32.or (i32.or (i32.shl (i32.ne (local.get $j) (i32.const 0)) (i32.const 2)) (i32.shl (i32.eq (local.get $flip) (i32.const 128)) (i32.const 3)))
+        (i32.shl (i32.or (i32.ne (local.get $lo) (i32.const 0)) (i32.ne (local.get $hi) (i32.const 255))) (i32.const 4)))))
     ;; the signed load gives u - 128 for int8: the pivot moves with it
     (local.set $pivotv (i16x8.splat (i32.sub (local.get $pivot) (select (local.get $flip) (i32.const 0) (i32.eq (local.get $flip) (i32.const 128))))))
-    (if (i32.eq (local.get $variant) (i32.const 0)) (then ;; ---u
+    (if (i32.eq (local.get $variant) (i32.const 0)) (then ;; ---u-
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
           (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 1)) (then ;; a--u-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 2)) (then ;; -z-u-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 3)) (then ;; az-u-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 4)) (then ;; --ju-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 5)) (then ;; a-ju-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 6)) (then ;; -zju-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 7)) (then ;; azju-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 8)) (then ;; ---s-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 9)) (then ;; a--s-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
+                (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 10)) (then ;; -z-s-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 11)) (then ;; az-s-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
+                (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 12)) (then ;; --js-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 13)) (then ;; a-js-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 14)) (then ;; -zjs-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 15)) (then ;; azjs-
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
+          (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
+          (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.narrow_i16x8_u
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
+                (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
+    (if (i32.eq (local.get $variant) (i32.const 16)) (then ;; ---uc
+      (if (i32.lt_u (local.get $x) (local.get $end)) (then
+        (loop $vec
+          (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
+          (v128.store (local.get $y)
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 1)) (then ;; a--u
+    (if (i32.eq (local.get $variant) (i32.const 17)) (then ;; a--uc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -55,14 +271,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 2)) (then ;; -z-u
+    (if (i32.eq (local.get $variant) (i32.const 18)) (then ;; -z-uc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -70,14 +285,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 3)) (then ;; az-u
+    (if (i32.eq (local.get $variant) (i32.const 19)) (then ;; az-uc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -85,27 +299,25 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 4)) (then ;; --ju
+    (if (i32.eq (local.get $variant) (i32.const 20)) (then ;; --juc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
           (local.set $dh (i16x8.sub (v128.xor (v128.load8x8_u offset=8 (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 5)) (then ;; a-ju
+    (if (i32.eq (local.get $variant) (i32.const 21)) (then ;; a-juc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -113,14 +325,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 6)) (then ;; -zju
+    (if (i32.eq (local.get $variant) (i32.const 22)) (then ;; -zjuc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -128,14 +339,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 7)) (then ;; azju
+    (if (i32.eq (local.get $variant) (i32.const 23)) (then ;; azjuc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.xor (v128.load8x8_u (local.get $x)) (local.get $flipv)) (local.get $pivotv)))
@@ -143,27 +353,25 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 8)) (then ;; ---s
+    (if (i32.eq (local.get $variant) (i32.const 24)) (then ;; ---sc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
           (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 9)) (then ;; a--s
+    (if (i32.eq (local.get $variant) (i32.const 25)) (then ;; a--sc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -171,14 +379,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
                 (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 10)) (then ;; -z-s
+    (if (i32.eq (local.get $variant) (i32.const 26)) (then ;; -z-sc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -186,14 +393,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v)))
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 11)) (then ;; az-s
+    (if (i32.eq (local.get $variant) (i32.const 27)) (then ;; az-sc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -201,27 +407,25 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v))))
                 (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 12)) (then ;; --js
+    (if (i32.eq (local.get $variant) (i32.const 28)) (then ;; --jsc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
           (local.set $dh (i16x8.sub (v128.load8x8_s offset=8 (local.get $x)) (local.get $pivotv)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 13)) (then ;; a-js
+    (if (i32.eq (local.get $variant) (i32.const 29)) (then ;; a-jsc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -229,14 +433,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (local.get $z1v) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 14)) (then ;; -zjs
+    (if (i32.eq (local.get $variant) (i32.const 30)) (then ;; -zjsc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -244,14 +447,13 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (local.get $a1v))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (local.get $a1v))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
           (local.set $y (i32.add (local.get $y) (i32.const 16)))
           (br_if $vec (i32.lt_u (local.get $x) (local.get $end))))))))
-    (if (i32.eq (local.get $variant) (i32.const 15)) (then ;; azjs
+    (if (i32.eq (local.get $variant) (i32.const 31)) (then ;; azjsc
       (if (i32.lt_u (local.get $x) (local.get $end)) (then
         (loop $vec
           (local.set $dl (i16x8.sub (v128.load8x8_s (local.get $x)) (local.get $pivotv)))
@@ -259,8 +461,7 @@
           (local.set $ml (i16x8.shr_s (local.get $dl) (i32.const 15)))
           (local.set $mh (i16x8.shr_s (local.get $dh) (i32.const 15)))
           (v128.store (local.get $y)
-            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov)
-              (i8x16.narrow_i16x8_u
+            (v128.xor (local.get $outv) (i8x16.min_u (local.get $hiv) (i8x16.max_u (local.get $lov) (i8x16.narrow_i16x8_u
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $ml) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dl) (local.get $k)) (v128.xor (v128.and (local.get $ml) (local.get $adv)) (local.get $a1v)))) (local.get $j))
                 (i16x8.shr_s (i16x8.add_sat_s (v128.xor (v128.and (local.get $mh) (local.get $zdv)) (local.get $z1v)) (i16x8.q15mulr_sat_s (i16x8.shl (local.get $dh) (local.get $k)) (v128.xor (v128.and (local.get $mh) (local.get $adv)) (local.get $a1v)))) (local.get $j)))))))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
