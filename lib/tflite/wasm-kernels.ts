@@ -107,6 +107,17 @@ export interface QuantizedElementwiseExports {
   dequant(x: number, y: number, n: number, kind: number, zero: number, scale: number): void;
 }
 
+/** lib/tflite/wasm/quantized-softmax.wat: 8-bit and int16 SOFTMAX, 8-bit LOG_SOFTMAX (see ../kernels/quantized-softmax-simd.ts). */
+export interface QuantizedSoftmaxExports {
+  qsoftmax(x: number, y: number, rows: number, depth: number, table: number, flip: number, out: number, yScale: number, zero: number, lo: number, hi: number): void;
+  qrowstats(x: number, rows: number, depth: number, table: number, flip: number, stats: number): void;
+  qlogsoftmax(x: number, y: number, rows: number, depth: number, flip: number, stats: number, ratio: number, zero: number, lo: number, hi: number): void;
+  qsoftmax16(x: number, y: number, rows: number, depth: number, exp: number, recip: number): void;
+}
+/** lib/tflite/wasm/byte-affine.wat: an 8-bit map as arithmetic where that reproduces its table (see ../kernels/byte-affine.ts). */
+export interface ByteAffineExports {
+  q15map8(x: number, y: number, n: number, flip: number, pivot: number, a1: number, a2: number, z1: number, z2: number, k: number, j: number, lo: number, hi: number, outFlip: number): void;
+}
 /** lib/tflite/wasm/reduce-pool.wat: reductions, quantized / average pooling, L2_NORMALIZATION (see ../kernels/reduce-pool-simd.ts). */
 export interface ReducePoolExports {
   reduce(kind: number, x: number, acc: number, outer: number, red: number, inner: number, list: number, calls: number): void;
@@ -197,6 +208,8 @@ const companions = {
   reducePool: { file: "reduce-pool", disable: "EDGE_TFLITE_REDUCE_POOL_SIMD" },
   dataMovement: { file: "data-movement", disable: "EDGE_TFLITE_DATA_MOVEMENT_SIMD" },
   matrix: { file: "matrix", disable: "EDGE_TFLITE_MATRIX_SIMD" },
+  quantizedSoftmax: { file: "quantized-softmax", disable: "EDGE_TFLITE_QUANTIZED_SOFTMAX_SIMD" },
+  byteAffine: { file: "byte-affine", disable: "EDGE_TFLITE_BYTE_AFFINE_SIMD" },
 } as const;
 type Companion = keyof typeof companions;
 const companionModules = new Map<Companion, object | null>();
@@ -306,6 +319,14 @@ export class WasmHeap {
     return this.companion<MatrixExports>("matrix");
   }
 
+  /** The quantized SOFTMAX and LOG_SOFTMAX kernels (wasm/quantized-softmax.wat). */
+  quantizedSoftmax(): QuantizedSoftmaxExports | undefined {
+    return this.companion<QuantizedSoftmaxExports>("quantizedSoftmax");
+  }
+  /** The 8-bit maps as arithmetic (wasm/byte-affine.wat). */
+  byteAffine(): ByteAffineExports | undefined {
+    return this.companion<ByteAffineExports>("byteAffine");
+  }
   /** Writes an int32 at a (4-byte aligned) address. */
   setWord(at: number, value: number): void {
     if (this.words.buffer !== this.memory.buffer) this.words = new Int32Array(this.memory.buffer);

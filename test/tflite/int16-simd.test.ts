@@ -2,7 +2,7 @@
  * The int16 kernels in WebAssembly SIMD (lib/tflite/wasm/int16.wat) give exactly the JavaScript loops' outputs
  * (the interpreter with `simd: false`), on random shapes (every length mod 8: the tail runs one value at a time),
  * quantization and values, extremes included (-32768, 32767; for int32 inputs -2^31 and 2^31 - 1): QUANTIZE int32
- * and int16 → int16, int16 → int8 / uint8, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
+ * and int16 → int16, int16 → int8 / uint8, RELU / RELU6 / RELU_N1_TO_1 int16, LEAKY_RELU int16 (alpha below and above 1, negative), ADD and SUB int16 (TFLite's general
  * path: scales that are not powers of two, far apart or equal; fused activations), CONV_2D int16x8 (padding,
  * strides, dilations, per-channel and per-tensor, 1×1 filters read in place, patches over 1024 values, -128 weights)
  * and FULLY_CONNECTED int16x8 (the same loop).
@@ -86,6 +86,18 @@ describe("tflite int16 kernels in WebAssembly SIMD", function () {
       const zero = type === T.UINT8 ? m.int(0, 255) : m.int(-128, 127);
       const label = `QUANTIZE INT16 → ${T[type]} [${shape}] ${sx.toPrecision(4)} → ${sy.toPrecision(4)} zero ${zero}`;
       sameInBoth(m, { builtin: B.QUANTIZE, inputs: [{ shape, type: T.INT16, quantization: q16(sx) }], outputs: [{ shape, type, quantization: { scale: [Math.fround(sy)], zeroPoint: [zero] } }] }, label);
+    }
+  });
+
+  it("RELU, RELU6, RELU_N1_TO_1 int16 equal the JavaScript loop", function () {
+    const m = new CaseMaker(rng(163));
+    for (let k = 0; k < 60; k++) {
+      const shape = randomShape(m);
+      const [name, builtin] = m.pick([["RELU", B.RELU], ["RELU6", B.RELU6], ["RELU_N1_TO_1", B.RELU_N1_TO_1]] as const);
+      const sx = 2 ** (m.next() * 7 - 17);
+      const sy = k % 3 === 0 ? sx : k % 3 === 1 ? 2 ** (m.next() * 7 - 17) : 2 ** (m.next() * 4 - 14);
+      const label = `${name} INT16 [${shape}] ${sx.toPrecision(4)} → ${sy.toPrecision(4)}`;
+      sameInBoth(m, { builtin, inputs: [{ shape, type: T.INT16, quantization: q16(sx) }], outputs: [{ shape, type: T.INT16, quantization: q16(sy) }] }, label);
     }
   });
 

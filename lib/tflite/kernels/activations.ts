@@ -18,6 +18,7 @@ import { eigenTanh } from "./eigen-activations";
 import { xnnpackSigmoid } from "./xnnpack-sigmoid";
 import { FloatFunction, prepareFloatFunctionSimd, prepareSoftmaxSimd } from "./float-transcendental-simd";
 import { xnnpackSoftmax } from "./xnnpack-softmax";
+import { prepareQuantizedSoftmaxSimd } from "./quantized-softmax-simd";
 
 const f32 = Math.fround;
 
@@ -68,11 +69,14 @@ function clampActivation(ctx: KernelContext, lo: number, hi: number, float32: (x
     return v < amin ? amin : v > amax ? amax : v;
   };
   if (x.type !== TensorType.INT16) return byteLookup(x, y, perElement, ctx.simd?.());
-  return () => {
+  const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     for (let i = 0; i < n; i++) yd[i] = perElement(xd[i]);
   };
+  // int16: the same requantization for either sign, clamped to the activation's bounds, in WebAssembly SIMD
+  const m = { multiplier, shift };
+  return prepareRequantizeInt16Simd(ctx.simd?.(), x, y, m, m, amin, amax, plain) ?? plain;
 }
 
 export const prepareRelu: PrepareKernel = (ctx) => clampActivation(ctx, 0, Infinity, reluFloat32, FloatUnaryKind.Relu);
@@ -250,7 +254,7 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
   const [qmin, qmax] = integerRange(y.type);
   const inputMin = integerRange(x.type)[0];
   const uint8 = y.type === TensorType.UINT8;
-  return () => {
+  const plain = () => {
     const xd = x.data as Int8Array;
     const yd = y.data as Int8Array;
     for (let r = 0; r < rows; r++) {
@@ -268,4 +272,5 @@ export const prepareSoftmax: PrepareKernel = (ctx) => {
       }
     }
   };
+  return prepareQuantizedSoftmaxSimd(ctx.simd?.(), x, y, rows, depth, table, qmin, qmax, plain) ?? plain;
 };

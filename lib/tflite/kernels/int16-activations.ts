@@ -12,6 +12,7 @@ import { fail, type KernelContext, type Invoke } from "../kernel";
 import { mulByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from "../fixed-point";
 import { logistic16, tanh16 } from "./lstm-fixed-point";
 import type { Tensor } from "../tensor";
+import { prepareInt16SoftmaxSimd } from "./quantized-softmax-simd";
 
 const f32 = Math.fround;
 const wrap16 = (v: number): number => (v << 16) >> 16;
@@ -220,7 +221,9 @@ export function prepareInt16Softmax(ctx: KernelContext, x: Tensor, y: Tensor, be
   const { multiplier, shift } = quantizeMultiplier((f32(x.scale) * f32(beta)) / (10 / RANGE16));
   const depth = x.shape[x.shape.length - 1];
   const rows = x.size / depth;
-  return () => {
+  // the exponential depends only on max - x (0..65535): once per difference here, a lookup per element below
+  const expOf = expByDifference(exp, multiplier, shift);
+  const plain = () => {
     const xd = x.data as Int16Array;
     const yd = y.data as Int16Array;
     for (let r = 0; r < rows; r++) {
@@ -229,8 +232,7 @@ export function prepareInt16Softmax(ctx: KernelContext, x: Tensor, y: Tensor, be
       for (let c = 0; c < depth; c++) if (xd[o + c] > max) max = xd[o + c];
       let sum = 0; // Q16.15
       for (let c = 0; c < depth; c++) {
-        const scaled = mulByQuantizedMultiplier(xd[o + c] - max, multiplier, shift) + 32767;
-        const e = lutLookup(scaled < -32768 ? -32768 : scaled > 32767 ? 32767 : scaled, exp);
+        const e = expOf[max - xd[o + c]];
         yd[o + c] = e;
         sum += e;
       }
@@ -247,4 +249,21 @@ export function prepareInt16Softmax(ctx: KernelContext, x: Tensor, y: Tensor, be
       }
     }
   };
+  return prepareInt16SoftmaxSimd(ctx.simd?.(), x, y, rows, depth, expOf, reciprocal, plain) ?? plain;
+}
+
+const expTables = new Map<string, Int16Array>();
+/** The SOFTMAX exponential of each difference d = max - x (0..65535), shared by operators with the same scaling. */
+function expByDifference(exp: Int16Array, multiplier: number, shift: number): Int16Array {
+  const key = `${multiplier} ${shift} ${exp === softmaxTables.tfjs?.exp ? "tfjs" : "reference"}`;
+  let table = expTables.get(key);
+  if (!table) {
+    table = new Int16Array(65536);
+    for (let d = 0; d < 65536; d++) {
+      const scaled = mulByQuantizedMultiplier(-d, multiplier, shift) + 32767;
+      table[d] = lutLookup(scaled < -32768 ? -32768 : scaled > 32767 ? 32767 : scaled, exp);
+    }
+    expTables.set(key, table);
+  }
+  return table;
 }

@@ -9,6 +9,7 @@ import { fail, type Invoke, type KernelContext } from "../kernel";
 import { integerRange, type Tensor } from "../tensor";
 import { roundHalfEven } from "../fixed-point";
 import { requireQuantized } from "./common";
+import { prepareQuantizedLogSoftmaxSimd } from "./quantized-softmax-simd";
 
 const f32 = Math.fround;
 
@@ -26,7 +27,7 @@ export function prepareQuantizedLogSoftmax(ctx: KernelContext, x: Tensor, y: Ten
   const outputScale = 16 / 256;
   const ratio = f32(inputScale / outputScale);
   const [qmin, qmax] = integerRange(y.type);
-  return () => {
+  const plain = () => {
     const xd = x.data as Int8Array | Uint8Array;
     const yd = y.data as Int8Array | Uint8Array;
     for (let r = 0; r < outer; r++) {
@@ -44,4 +45,6 @@ export function prepareQuantizedLogSoftmax(ctx: KernelContext, x: Tensor, y: Ten
       }
     }
   };
+  const rowConstant = (max: number, sum: number) => f32(f32(f32(inputScale * max) + f32(Math.log(sum))) / outputScale);
+  return prepareQuantizedLogSoftmaxSimd(ctx.simd?.(), x, y, outer, depth, table, ratio, zeroPoint, qmin, qmax, rowConstant, plain) ?? plain;
 }
