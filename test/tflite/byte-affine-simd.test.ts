@@ -13,6 +13,7 @@ import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } fro
 import { WasmHeap, int8Module } from "../../lib/tflite/wasm-kernels";
 import { fitByteQ15 } from "../../lib/tflite/kernels/byte-affine";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const quant = (scale: number, zeroPoint: number) => ({ scale: [Math.fround(scale)], zeroPoint: [zeroPoint] });
 
@@ -38,11 +39,7 @@ const zeroPoint = (m: CaseMaker, type: T) => (type === T.INT8 ? m.int(-128, 127)
 describe("tflite 8-bit maps as arithmetic in WebAssembly", function () {
   this.timeout(60000);
   before(function () {
-    const module = int8Module();
-    if (!module || !new WasmHeap(module).byteAffine()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this, (heap) => heap.byteAffine());
   });
 
   it("LEAKY_RELU int8 and uint8 equal the JavaScript lookup", function () {

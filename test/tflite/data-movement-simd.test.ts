@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { B, CaseMaker, int32Constant, rng, type OperatorCase } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const TYPES = [T.FLOAT32, T.INT8, T.UINT8, T.INT16, T.INT32] as const;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -124,10 +124,7 @@ const bytesOf = (it: Interpreter, j: number) => {
 describe("tflite data movement and resizes in WebAssembly", function () {
   this.timeout(120000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   it("equal the JavaScript kernels byte for byte for every element width", function () {

@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const OPS = [
   [B.ADD, "ADD", O.AddOptions, F.AddOptions.fused_activation_function],
@@ -50,10 +50,7 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
 describe("tflite int8, uint8 and int16 ADD, SUB, MUL in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   it("equal the JavaScript loops on random shapes, quantization and values, in both arithmetics", function () {

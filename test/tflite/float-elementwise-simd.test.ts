@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 interface OpCase {
   op: number;
@@ -76,10 +76,7 @@ const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" :
 describe("tflite float32 ADD, SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, DIV, FLOOR_DIV, comparisons in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   it("equal the JavaScript loops on special values, every broadcast form and each fused activation", function () {

@@ -10,9 +10,9 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { TfliteOracle } from "./oracle/tfjs-tflite-oracle";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const UNARY: { op: number; name: string; type?: number }[] = [
   { op: B.NEG, name: "NEG" },
@@ -55,10 +55,7 @@ function sameAsJavaScript(bytes: Uint8Array, label: string, value: (type: number
 describe("tflite float32 unary operators and PRELU in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   const m = new CaseMaker(rng(163));

@@ -10,8 +10,8 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 interface OpCase {
   op: number;
@@ -82,10 +82,7 @@ function shapes(m: CaseMaker, k: number): [number[], number[], number[]] {
 describe("tflite integer MAXIMUM, MINIMUM, comparisons, SQUARED_DIFFERENCE, DIV, FLOOR_DIV, SELECT_V2 in WebAssembly SIMD", function () {
   this.timeout(120000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   it("equal the JavaScript loops on extreme values, every broadcast form, both quantizations and constants", function () {

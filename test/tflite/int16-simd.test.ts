@@ -17,6 +17,7 @@ import { WasmHeap, int8Module } from "../../lib/tflite/wasm-kernels";
 import { mulByQuantizedMultiplier, mulByQuantizedMultiplierSmallerThanOne } from "../../lib/tflite/fixed-point";
 import { int16Rescale } from "../../lib/tflite/kernels/elementwise";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const q16 = (scale: number) => ({ scale: [Math.fround(scale)], zeroPoint: [0] });
 
@@ -55,11 +56,7 @@ const randomShape = (m: CaseMaker) => (m.next() < 0.5 ? [m.int(1, 70)] : [1, m.i
 describe("tflite int16 kernels in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    const module = int8Module();
-    if (!module || !new WasmHeap(module).int16()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this, (heap) => heap.int16());
   });
 
   it("QUANTIZE int32 → int16 and int16 → int16 equals the JavaScript loop", function () {

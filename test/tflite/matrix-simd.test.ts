@@ -10,12 +10,13 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, TensorType as T } from "../../lib/tflite/schema";
-import { WasmHeap, int8Module, type MatrixExports } from "../../lib/tflite/wasm-kernels";
+import { WasmHeap, type MatrixExports } from "../../lib/tflite/wasm-kernels";
 import { ScaledCaseMaker } from "../../bench/support/operator-models";
 import { svdfCandidates } from "../../bench/support/svdf-models";
 import { rng, type OperatorCase } from "./operator-cases";
 import { randomValues } from "./operator-values";
 import { OPERATOR_GROUPS } from "./operator-groups";
+import { skipWithoutSimd } from "./simd-skip";
 
 const bits = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v));
 
@@ -54,10 +55,7 @@ describe("tflite matrix products in WebAssembly SIMD (matrix.wat)", function () 
   const calls = new Map<string, number>();
   const original = WasmHeap.prototype.matrix;
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
     // count the kernels' calls: each must be reached by the cases below
     WasmHeap.prototype.matrix = function (this: WasmHeap) {
       const ex = original.call(this);

@@ -6,8 +6,8 @@
 import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel, type OperandSpec, type OptionField } from "../../lib/tflite/model-builder";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { B, CaseMaker, F, O, T, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 interface Unary {
   name: string;
@@ -32,10 +32,7 @@ const LENGTHS = [1, 5, 15, 16, 17, 31, 32, 47, 250, 1000, 1024 + 13];
 describe("tflite 8-bit lookups and DEQUANTIZE in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   for (const op of OPS) {

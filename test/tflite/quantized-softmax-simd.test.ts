@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { WasmHeap, int8Module } from "../../lib/tflite/wasm-kernels";
 import { CaseMaker, rng } from "./operator-cases";
+import { skipWithoutSimd } from "./simd-skip";
 
 const quant = (scale: number, zeroPoint: number) => ({ scale: [Math.fround(scale)], zeroPoint: [zeroPoint] });
 
@@ -41,11 +41,7 @@ const randomShape = (m: CaseMaker) => (m.next() < 0.5 ? [m.int(1, 70)] : [m.int(
 describe("tflite 8-bit SOFTMAX and LOG_SOFTMAX in WebAssembly", function () {
   this.timeout(60000);
   before(function () {
-    const module = int8Module();
-    if (!module || !new WasmHeap(module).quantizedSoftmax()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this, (heap) => heap.quantizedSoftmax());
   });
 
   it("SOFTMAX int8, uint8 and int8 → int16 equal the JavaScript loop", function () {

@@ -9,9 +9,9 @@ import { strict as assert } from "assert";
 import { Interpreter } from "../../lib/tflite/interpreter";
 import { singleOperatorModel } from "../../lib/tflite/model-builder";
 import { BuiltinOperator as B, BuiltinOptionsType as O, F, TensorType as T } from "../../lib/tflite/schema";
-import { int8Module } from "../../lib/tflite/wasm-kernels";
 import { CaseMaker, rng, type OperatorCase } from "./operator-cases";
 import { OPERATOR_GROUPS } from "./operator-groups";
+import { skipWithoutSimd } from "./simd-skip";
 
 function largeCases(): OperatorCase[] {
   const next = rng(7);
@@ -53,10 +53,7 @@ function largeCases(): OperatorCase[] {
 describe("tflite uint8 convolutions and 8-bit RESIZE_BILINEAR in WebAssembly SIMD", function () {
   this.timeout(60000);
   before(function () {
-    if (!int8Module()) {
-      console.log("      (skipped: no WebAssembly SIMD here)");
-      this.skip();
-    }
+    skipWithoutSimd(this);
   });
 
   it("equal the JavaScript loops in both arithmetics and leave the input unchanged", function () {
