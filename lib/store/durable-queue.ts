@@ -28,7 +28,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomUUID } from "crypto";
-import { allocateRecord, decodeOne, HEADER_BYTES, isPush, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
+import { allocateRecord, decodeOne, HEADER_BYTES, isPush, kindOf, RecordKind, scanRecords, sealRecord, type SkippedRegion } from "./record-codec";
 import { decodeMessage, encodeMessage } from "./message-codec";
 import { Deque } from "./deque";
 import { RecordSlab } from "./record-slab";
@@ -117,12 +117,11 @@ type AppendTag = Entry | number | RecordTag;
 const isRecordTag = (tag: AppendTag): tag is RecordTag => typeof tag === "object" && "record" in tag;
 
 /**
- * A push record (see RecordSlab.push), written in place: the index is read without decoding data. `json`: the
- * data is exact JSON (reading the record back gives an equal value).
+ * A push record (see RecordSlab.push), written in place: the index is read without decoding data. The JSON form
+ * (reading it back gives an equal value) where the data is exact JSON, else the message codec's.
  */
-function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): { record: Buffer; json: boolean } {
-  const json = slab.pushJson(id, priority, enqueuedAt, data ?? null);
-  return json ? { record: json, json: true } : { record: slab.push(id, priority, enqueuedAt, encodeMessage(data ?? null)), json: false };
+function encodePushRecord(slab: RecordSlab, id: string, priority: number, enqueuedAt: number, data: unknown): Buffer {
+  return slab.pushJson(id, priority, enqueuedAt, data ?? null) ?? slab.push(id, priority, enqueuedAt, encodeMessage(data ?? null));
 }
 
 function decodePushHeader(body: Buffer): { id: string; priority: number; enqueuedAt: number; dataStart: number } {
@@ -209,9 +208,8 @@ export class DurableQueue implements DurableQueueApi {
     const lane = Math.max(0, Math.min(this.lanes.length - 1, Math.floor(Number.isFinite(priority) ? priority : this.lanes.length - 1)));
     const enqueuedAt = Date.now();
     let record: Buffer;
-    let json: boolean;
     try {
-      ({ record, json } = encodePushRecord(this.slab, id, lane, enqueuedAt, data));
+      record = encodePushRecord(this.slab, id, lane, enqueuedAt, data);
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -229,7 +227,8 @@ export class DurableQueue implements DurableQueueApi {
       l.backlog++;
       l.backlogBytes += record.length;
     } else {
-      const keep = json && this.keptBytes + record.length <= KEPT_BYTES;
+      // kept only where the file holds exact JSON: what is handed on equals what a redelivery reads back
+      const keep = kindOf(record) === RecordKind.PushJson && this.keptBytes + record.length <= KEPT_BYTES;
       const entry: Entry = { id, priority: lane, enqueuedAt, segment: 0, offset: 0, size: record.length, attempts: 0, kept: keep ? (data ?? null) : NOT_KEPT };
       if (keep) this.keptBytes += record.length;
       entry.offset = this.append(record, entry);

@@ -40,6 +40,11 @@ export function allocateRecord(kind: RecordKind, bodyLength: number): Buffer {
   return out;
 }
 
+/** a whole record's kind (the byte allocateRecord writes after length and CRC) */
+export function kindOf(record: Buffer): number {
+  return record[8];
+}
+
 /** writes the CRC over kind and body, once the body is in place */
 export function sealRecord(record: Buffer): Buffer {
   record.writeUInt32LE(crc32(record.subarray(8)), 4);
